@@ -1,0 +1,19 @@
+//! The domain of an e-municipality, pure: no I/O, no SQL, no HTTP.
+//!
+//! - [`jmbg`]: the unique master citizen number, parsed once and valid thereafter;
+//! - [`names`]: scripts, transliteration, search folding, Bosnian alphabetical order;
+//! - [`registry`]: the four civil registers, annotations, the person view and the commands
+//!   that change the registers;
+//! - [`journal`]: the hash chain every change to authoritative data is appended to;
+//! - [`error`]: refusals with stable codes that name the field at fault.
+
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod jmbg;
+pub mod journal;
+pub mod names;
+pub mod registry;
+
+pub use error::{FieldError, Refusal};
+pub use jmbg::{CheckMode, Jmbg};
