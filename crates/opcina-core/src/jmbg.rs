@@ -69,20 +69,12 @@ impl Jmbg {
         let mut digits = [0u8; 13];
         for (i, c) in s.chars().enumerate() {
             let Some(d) = c.to_digit(10) else {
-                return Err(FieldError::new(
-                    "jmbg.digits",
-                    "jmbg",
-                    format!("a JMBG has only digits; character {} is '{c}'", i + 1),
-                ));
+                return Err(FieldError::new("jmbg.digits", "jmbg", format!("a JMBG has only digits; character {} is '{c}'", i + 1)));
             };
             digits[i] = d as u8;
         }
         if decode_date(&digits).is_none() {
-            return Err(FieldError::new(
-                "jmbg.date",
-                "jmbg",
-                "the first seven digits of the JMBG are not a valid date of birth",
-            ));
+            return Err(FieldError::new("jmbg.date", "jmbg", "the first seven digits of the JMBG are not a valid date of birth"));
         }
         let mut first12 = [0u8; 12];
         first12.copy_from_slice(&digits[..12]);
@@ -288,10 +280,7 @@ mod tests {
         }
         let Some(head) = found else { panic!("no head with m = 10") };
         let number = format!("{head}0");
-        assert_eq!(
-            Jmbg::parse(&number, CheckMode::Strict).err().map(|e| e.code),
-            Some("jmbg.check_digit_ten")
-        );
+        assert_eq!(Jmbg::parse(&number, CheckMode::Strict).err().map(|e| e.code), Some("jmbg.check_digit_ten"));
         assert!(Jmbg::parse(&number, CheckMode::Lenient).is_ok());
     }
 

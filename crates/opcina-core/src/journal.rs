@@ -124,7 +124,16 @@ pub struct JournalItem {
 impl JournalItem {
     /// Appends an item after `head`, computing its hash.
     #[allow(clippy::too_many_arguments)]
-    pub fn append(head: &JournalHead, at: Timestamp, actor: &str, office: Option<&str>, action: &str, table: &str, row_id: i64, row_hash: Option<Hash>) -> Self {
+    pub fn append(
+        head: &JournalHead,
+        at: Timestamp,
+        actor: &str,
+        office: Option<&str>,
+        action: &str,
+        table: &str,
+        row_id: i64,
+        row_hash: Option<Hash>,
+    ) -> Self {
         let mut item = JournalItem {
             seq: head.seq + 1,
             at,

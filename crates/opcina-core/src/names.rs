@@ -13,8 +13,8 @@
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
-use icu_collator::options::CollatorOptions;
 use icu_collator::CollatorBorrowed;
+use icu_collator::options::CollatorOptions;
 use icu_locale_core::locale;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -322,11 +322,41 @@ mod tests {
 
     #[test]
     fn bosnian_order_puts_diacritic_letters_after_their_base() {
-        let mut names = vec!["Đuzel", "Džafić", "Dautović", "Ćatić", "Čaušević", "Cerić", "Ljubić", "Lukić", "Šabić", "Sarić", "Žunić", "Zukić", "Njegoš", "Nuhić"];
+        let mut names = vec![
+            "Đuzel",
+            "Džafić",
+            "Dautović",
+            "Ćatić",
+            "Čaušević",
+            "Cerić",
+            "Ljubić",
+            "Lukić",
+            "Šabić",
+            "Sarić",
+            "Žunić",
+            "Zukić",
+            "Njegoš",
+            "Nuhić",
+        ];
         names.sort_by(|a, b| compare(a, b));
         assert_eq!(
             names,
-            vec!["Cerić", "Čaušević", "Ćatić", "Dautović", "Džafić", "Đuzel", "Lukić", "Ljubić", "Nuhić", "Njegoš", "Sarić", "Šabić", "Zukić", "Žunić"]
+            vec![
+                "Cerić",
+                "Čaušević",
+                "Ćatić",
+                "Dautović",
+                "Džafić",
+                "Đuzel",
+                "Lukić",
+                "Ljubić",
+                "Nuhić",
+                "Njegoš",
+                "Sarić",
+                "Šabić",
+                "Zukić",
+                "Žunić"
+            ]
         );
     }
 

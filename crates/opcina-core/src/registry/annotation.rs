@@ -53,11 +53,16 @@ pub enum MarriageEndReason {
 }
 
 /// What an annotation records.
+#[allow(clippy::large_enum_variant)] // a few per person; boxing would only obscure the API
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AnnotationContent {
     /// The person married (on a birth entry).
-    Marriage { marriage: EventRef, spouse: PersonRef, surname_after: String },
+    Marriage {
+        marriage: EventRef,
+        spouse: PersonRef,
+        surname_after: String,
+    },
     /// A marriage ended: divorce, annulment, or the death of a spouse.
     MarriageEnded {
         marriage: EventRef,
@@ -84,7 +89,9 @@ pub enum AnnotationContent {
         surname: Option<String>,
     },
     /// Recognition or establishment of paternity.
-    PaternityRecognized { father: ParentData },
+    PaternityRecognized {
+        father: ParentData,
+    },
     /// Adoption, with the new name when it changes.
     Adoption {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,11 +103,19 @@ pub enum AnnotationContent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         adoptive_father: Option<ParentData>,
     },
-    CitizenshipAcquired { citizenship: String },
-    CitizenshipLost { citizenship: String },
+    CitizenshipAcquired {
+        citizenship: String,
+    },
+    CitizenshipLost {
+        citizenship: String,
+    },
     /// Correction of an error in the entry, by decision: `field` is the path of the
     /// corrected field in the entry's data (e.g. `child.given_name`).
-    Correction { field: String, old_value: String, new_value: String },
+    Correction {
+        field: String,
+        old_value: String,
+        new_value: String,
+    },
 }
 
 impl AnnotationContent {

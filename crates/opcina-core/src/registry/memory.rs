@@ -111,7 +111,7 @@ impl MemoryRegistry {
         for j in [Some(e.content.subject()), e.content.partner()].into_iter().flatten() {
             self.by_person.entry(j.clone()).or_default().push(e.id);
         }
-        for j in [e.content.subject(), ].into_iter().chain(e.content.partner()).chain(e.content.mother()).chain(e.content.father()) {
+        for j in [e.content.subject()].into_iter().chain(e.content.partner()).chain(e.content.mother()).chain(e.content.father()) {
             self.serials.entry(j.prefix().to_string()).or_default().push(j.serial());
         }
         for parent in e.content.mother().into_iter().chain(e.content.father()) {
@@ -153,7 +153,8 @@ impl MemoryRegistry {
         let ids = self.by_person.get(jmbg).cloned().unwrap_or_default();
         let entries: Vec<EntryRecord> = ids.iter().filter_map(|id| self.entry(*id).cloned()).collect();
         let annotations = ids.iter().flat_map(|id| self.annotations_of(*id)).collect();
-        let children = self.by_parent.get(jmbg).map(|ids| ids.iter().filter_map(|id| self.entry(*id).cloned()).collect()).unwrap_or_default();
+        let children =
+            self.by_parent.get(jmbg).map(|ids| ids.iter().filter_map(|id| self.entry(*id).cloned()).collect()).unwrap_or_default();
         PersonRecords { entries, annotations, children }
     }
 

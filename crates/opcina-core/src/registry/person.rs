@@ -159,8 +159,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
     if entries.is_empty() {
         return None;
     }
-    let mut annotations: Vec<&AnnotationRecord> =
-        records.annotations.iter().filter(|a| time.known(a.recorded_at)).collect();
+    let mut annotations: Vec<&AnnotationRecord> = records.annotations.iter().filter(|a| time.known(a.recorded_at)).collect();
     annotations.sort_by_key(|a| (a.annotation.effective_date, a.recorded_at, a.id));
 
     let own_entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
@@ -246,7 +245,11 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
                 // On a marriage entry, a divorce ends the marriage for both spouses, but a
                 // surname chosen after it belongs only to the spouse it names.
                 let mine = !on_marriage_entry || spouse.as_ref().is_none_or(|s| s.jmbg.as_ref() == Some(jmbg));
-                let key = if on_marriage_entry { marriage_key(Some(a.entry_id), "") } else { marriage_key(marriage.entry_id, &marriage.reference) };
+                let key = if on_marriage_entry {
+                    marriage_key(Some(a.entry_id), "")
+                } else {
+                    marriage_key(marriage.entry_id, &marriage.reference)
+                };
                 if let Some(m) = marriages.get_mut(&key) {
                     let surname = if mine { surname_after.clone() } else { None };
                     match &mut m.ended {
@@ -301,15 +304,28 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
     // Marriages contribute name changes at their start and end.
     for m in marriages.values() {
         if let Some(s) = &m.surname_after {
-            name_events.push(NameEvent { date: m.date, recorded: Timestamp(0), given_name: None, surname: Some(s.clone()), cause: "marriage" });
+            name_events.push(NameEvent {
+                date: m.date,
+                recorded: Timestamp(0),
+                given_name: None,
+                surname: Some(s.clone()),
+                cause: "marriage",
+            });
         }
         if let Some((end, _, Some(s))) = &m.ended {
-            name_events.push(NameEvent { date: *end, recorded: Timestamp(0), given_name: None, surname: Some(s.clone()), cause: "marriage_ended" });
+            name_events.push(NameEvent {
+                date: *end,
+                recorded: Timestamp(0),
+                given_name: None,
+                surname: Some(s.clone()),
+                cause: "marriage_ended",
+            });
         }
     }
     name_events.sort_by_key(|n| (n.date, n.recorded));
 
-    let mut name_history = vec![NameVersion { from: birth_date, given_name: given_name.clone(), surname: surname.clone(), cause: "birth".into() }];
+    let mut name_history =
+        vec![NameVersion { from: birth_date, given_name: given_name.clone(), surname: surname.clone(), cause: "birth".into() }];
     for n in name_events.iter().filter(|n| n.date <= time.as_of) {
         if let Some(g) = &n.given_name {
             given_name = g.clone();
@@ -337,7 +353,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
         },
     };
 
-    citizenship_events.sort_by(|a, b| a.0.cmp(&b.0));
+    citizenship_events.sort_by_key(|e| e.0);
     let mut citizenships: Vec<String> = Vec::new();
     for (_, c, gained) in citizenship_events.into_iter().filter(|(d, ..)| *d <= time.as_of) {
         if gained {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Facts, NewAnnotation, Needs, Plan, PlanContext, refuse_if_deceased};
+use super::{Facts, Needs, NewAnnotation, Plan, PlanContext, refuse_if_deceased};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::jmbg::Jmbg;
 use crate::registry::annotation::{Annotation, AnnotationContent, AnnotationRecord, EventRef};
@@ -47,7 +47,9 @@ impl AddAnnotation {
             .into());
         }
         let mut problems = Problems::new();
-        let legal_basis = validate::legal_basis("legal_basis", &a.legal_basis, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
+        let legal_basis = validate::legal_basis("legal_basis", &a.legal_basis, ctx.today)
+            .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
+            .ok();
         let effective_date = problems.take(validate::past_date("effective_date", a.effective_date, ctx.today));
         if a.effective_date < entry.content.event_date() {
             problems.push(FieldError::new(
@@ -71,7 +73,11 @@ impl AddAnnotation {
         Ok(Plan {
             action: "registry.annotation.added",
             entry: None,
-            annotations: vec![NewAnnotation { entry_id: entry.id, annotation: Annotation { content, legal_basis, effective_date, note }, cause_entry_id: None }],
+            annotations: vec![NewAnnotation {
+                entry_id: entry.id,
+                annotation: Annotation { content, legal_basis, effective_date, note },
+                cause_entry_id: None,
+            }],
             affected,
         })
     }
@@ -100,13 +106,19 @@ fn check_content(
         let _ = problems.take(validate::text(&format!("{field}.municipality"), &r.municipality));
         let _ = problems.take(validate::text(&format!("{field}.reference"), &r.reference));
     };
-    let alive = |problems: &mut Problems| refuse_if_deceased(problems, "effective_date", at_effect, at_effect.map_or(chrono::NaiveDate::MAX, |v| v.view_time.as_of));
+    let alive = |problems: &mut Problems| {
+        refuse_if_deceased(problems, "effective_date", at_effect, at_effect.map_or(chrono::NaiveDate::MAX, |v| v.view_time.as_of))
+    };
     match content {
         A::Marriage { marriage, spouse, surname_after } => {
             local_event(problems, "marriage", marriage);
             alive(problems);
             if at_effect.is_some_and(|v| v.marital_status == MaritalStatus::Married) {
-                problems.push(FieldError::new("registry.marriage.already_married", "marriage", "the person is already married on that date"));
+                problems.push(FieldError::new(
+                    "registry.marriage.already_married",
+                    "marriage",
+                    "the person is already married on that date",
+                ));
             }
             let g = problems.take(validate::name("spouse.given_name", &spouse.given_name));
             let s = problems.take(validate::name("spouse.surname", &spouse.surname));
@@ -121,9 +133,15 @@ fn check_content(
             local_event(problems, "marriage", marriage);
             let known = existing.iter().any(|x| matches!(&x.annotation.content, A::Marriage { marriage: m, .. } if m.reference == marriage.reference && m.municipality == marriage.municipality));
             if !known {
-                problems.push(FieldError::new("registry.marriage.not_found", "marriage.reference", "the entry records no marriage with this reference"));
+                problems.push(FieldError::new(
+                    "registry.marriage.not_found",
+                    "marriage.reference",
+                    "the entry records no marriage with this reference",
+                ));
             }
-            let ended = existing.iter().any(|x| matches!(&x.annotation.content, A::MarriageEnded { marriage: m, .. } if m.reference == marriage.reference));
+            let ended = existing
+                .iter()
+                .any(|x| matches!(&x.annotation.content, A::MarriageEnded { marriage: m, .. } if m.reference == marriage.reference));
             if ended {
                 problems.push(FieldError::new("registry.marriage.already_ended", "marriage.reference", "this marriage has already ended"));
             }
@@ -133,7 +151,11 @@ fn check_content(
         A::Death { death: event, date, place } => {
             local_event(problems, "death", event);
             if let Some(d) = death_date {
-                problems.push(FieldError::new("registry.death.already_registered", "death", format!("the death of this person is already registered ({d})")));
+                problems.push(FieldError::new(
+                    "registry.death.already_registered",
+                    "death",
+                    format!("the death of this person is already registered ({d})"),
+                ));
             }
             if *date < subject.birth_date() {
                 problems.push(FieldError::new("registry.death.before_birth", "date", "the date of death is before the date of birth"));
@@ -144,7 +166,11 @@ fn check_content(
         A::NameChange { given_name, surname } => {
             alive(problems);
             if given_name.is_none() && surname.is_none() {
-                problems.push(FieldError::new("registry.annotation.empty", "given_name", "a change of name gives a new given name, a new surname or both"));
+                problems.push(FieldError::new(
+                    "registry.annotation.empty",
+                    "given_name",
+                    "a change of name gives a new given name, a new surname or both",
+                ));
             }
             let g = problems.take(validate::optional_name("given_name", given_name.as_deref())).flatten();
             let s = problems.take(validate::optional_name("surname", surname.as_deref())).flatten();
@@ -157,7 +183,11 @@ fn check_content(
         A::Adoption { given_name, surname, adoptive_mother, adoptive_father } => {
             alive(problems);
             if adoptive_mother.is_none() && adoptive_father.is_none() {
-                problems.push(FieldError::new("registry.adoption.no_parent", "adoptive_mother", "an adoption names at least one adoptive parent"));
+                problems.push(FieldError::new(
+                    "registry.adoption.no_parent",
+                    "adoptive_mother",
+                    "an adoption names at least one adoptive parent",
+                ));
             }
             let g = problems.take(validate::optional_name("given_name", given_name.as_deref())).flatten();
             let s = problems.take(validate::optional_name("surname", surname.as_deref())).flatten();
@@ -165,11 +195,17 @@ fn check_content(
             let f = adoptive_father.as_ref().and_then(|p| parent(problems, "adoptive_father", p, Sex::Male, ctx));
             Some(A::Adoption { given_name: g, surname: s, adoptive_mother: m, adoptive_father: f })
         }
-        A::CitizenshipAcquired { citizenship } => problems.take(validate::text("citizenship", citizenship)).map(|c| A::CitizenshipAcquired { citizenship: c }),
+        A::CitizenshipAcquired { citizenship } => {
+            problems.take(validate::text("citizenship", citizenship)).map(|c| A::CitizenshipAcquired { citizenship: c })
+        }
         A::CitizenshipLost { citizenship } => {
             let c = problems.take(validate::text("citizenship", citizenship))?;
             if at_effect.is_some_and(|v| !v.citizenships.contains(&c)) {
-                problems.push(FieldError::new("registry.citizenship.not_held", "citizenship", "the person does not hold this citizenship on that date"));
+                problems.push(FieldError::new(
+                    "registry.citizenship.not_held",
+                    "citizenship",
+                    "the person does not hold this citizenship on that date",
+                ));
             }
             Some(A::CitizenshipLost { citizenship: c })
         }
@@ -185,7 +221,11 @@ fn parent(problems: &mut Problems, field: &str, p: &ParentData, sex: Sex, ctx: &
     if let Some(j) = &p.jmbg {
         if let Some(j) = problems.take(validate::jmbg(&format!("{field}.jmbg"), j.as_str(), ctx.jmbg_mode)) {
             if j.sex() != sex {
-                problems.push(FieldError::new("registry.jmbg.sex_mismatch", format!("{field}.jmbg"), format!("the JMBG of the {field} encodes the other sex")));
+                problems.push(FieldError::new(
+                    "registry.jmbg.sex_mismatch",
+                    format!("{field}.jmbg"),
+                    format!("the JMBG of the {field} encodes the other sex"),
+                ));
             }
         }
     }
@@ -194,7 +234,14 @@ fn parent(problems: &mut Problems, field: &str, p: &ParentData, sex: Sex, ctx: &
 
 /// Validates a correction: the field exists in the entry and holds text, is not protected,
 /// currently reads `old_value`, and `new_value` differs and is valid for the field.
-fn correction(problems: &mut Problems, entry: &EntryRecord, existing: &[AnnotationRecord], field: &str, old_value: &str, new_value: &str) -> Option<AnnotationContent> {
+fn correction(
+    problems: &mut Problems,
+    entry: &EntryRecord,
+    existing: &[AnnotationRecord],
+    field: &str,
+    old_value: &str,
+    new_value: &str,
+) -> Option<AnnotationContent> {
     let path = parse_path(field);
     if path.is_empty() {
         problems.push(FieldError::new("registry.correction.unknown_field", "field", "name the field to correct, e.g. child.given_name"));
@@ -220,7 +267,11 @@ fn correction(problems: &mut Problems, entry: &EntryRecord, existing: &[Annotati
         ));
     }
     let is_name = path.last().is_some_and(|l| l.ends_with("name") || l.ends_with("surname") || l == "surname_after");
-    let new_value = if is_name { problems.take(validate::name("new_value", new_value))? } else { problems.take(validate::text("new_value", new_value))? };
+    let new_value = if is_name {
+        problems.take(validate::name("new_value", new_value))?
+    } else {
+        problems.take(validate::text("new_value", new_value))?
+    };
     if new_value == current.trim() {
         problems.push(FieldError::new("registry.correction.unchanged", "new_value", "the new value is the same as the current one"));
     }
@@ -229,14 +280,7 @@ fn correction(problems: &mut Problems, entry: &EntryRecord, existing: &[Annotati
 
 /// `spouses[0].surname_after` and `spouses.0.surname_after` → `["spouses", "0", "surname_after"]`.
 fn parse_path(field: &str) -> Vec<String> {
-    field
-        .replace('[', ".")
-        .replace(']', "")
-        .split('.')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    field.replace('[', ".").replace(']', "").split('.').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// The text at `path` in the entry's data, after the corrections already annotated.

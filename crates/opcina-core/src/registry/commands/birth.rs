@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, NewEntry, Needs, Plan, PlanContext, needed_jmbg, registration_date, year_of};
+use super::{Facts, Needs, NewEntry, Plan, PlanContext, needed_jmbg, registration_date, year_of};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::jmbg::{self, CheckMode, Jmbg};
 use crate::names::Script;
@@ -71,9 +71,7 @@ pub struct RegisterBirth {
 /// The lowest free serial for a person of `sex` born on `date` in `region` whose number
 /// passes the check in `mode` (strict assignment skips serials whose check value is 10).
 pub fn allocate_jmbg(date: NaiveDate, sex: Sex, region: u8, mode: CheckMode, used: &[u16]) -> Option<Jmbg> {
-    jmbg::serial_range(sex)
-        .filter(|s| !used.contains(s))
-        .find_map(|serial| Jmbg::compose(date, region, serial, mode))
+    jmbg::serial_range(sex).filter(|s| !used.contains(s)).find_map(|serial| Jmbg::compose(date, region, serial, mode))
 }
 
 impl RegisterBirth {
@@ -102,7 +100,8 @@ impl RegisterBirth {
         } else {
             problems.take(validate::past_date("child.birth_date", c.birth_date, ctx.today))
         };
-        let birth_place = validate::place("child.birth_place", &c.birth_place).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
+        let birth_place =
+            validate::place("child.birth_place", &c.birth_place).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
         let citizenship = problems.take(validate::text("child.citizenship", &c.citizenship));
         let informant = problems.take(validate::text("informant", &self.informant));
         let note = problems.take(validate::optional_text("note", self.note.as_deref())).flatten();
@@ -112,7 +111,11 @@ impl RegisterBirth {
         let father = self.father.as_ref().and_then(|f| parent(&mut problems, facts, ctx, "father", f, Sex::Male, c.birth_date));
         if let (Some(m), Some(f)) = (mother.as_ref().and_then(|m| m.jmbg.as_ref()), father.as_ref().and_then(|f| f.jmbg.as_ref())) {
             if m == f {
-                problems.push(FieldError::new("registry.parents.same_person", "father.jmbg", "the mother and the father have the same JMBG"));
+                problems.push(FieldError::new(
+                    "registry.parents.same_person",
+                    "father.jmbg",
+                    "the mother and the father have the same JMBG",
+                ));
             }
         }
         problems.finish()?;
@@ -208,7 +211,10 @@ fn parent(
                 problems.push(FieldError::new(
                     too_young,
                     format!("{field}.birth_date"),
-                    format!("the {field} would be {} at the child's birth; at least {MIN_PARENT_AGE} is required", age_on(d, child_birth).max(0)),
+                    format!(
+                        "the {field} would be {} at the child's birth; at least {MIN_PARENT_AGE} is required",
+                        age_on(d, child_birth).max(0)
+                    ),
                 ));
             }
         }
@@ -236,14 +242,5 @@ fn parent(
     if problems.len() > before {
         return None;
     }
-    Some(ParentData {
-        given_name: given_name?,
-        surname: surname?,
-        maiden_surname,
-        jmbg,
-        birth_date,
-        birth_place,
-        citizenship,
-        residence,
-    })
+    Some(ParentData { given_name: given_name?, surname: surname?, maiden_surname, jmbg, birth_date, birth_place, citizenship, residence })
 }

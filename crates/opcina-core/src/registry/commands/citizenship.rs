@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, NewAnnotation, NewEntry, Needs, Plan, PlanContext, PersonInput, identity, needed_jmbg, refuse_if_deceased, registration_date, year_of};
+use super::{
+    Facts, Needs, NewAnnotation, NewEntry, PersonInput, Plan, PlanContext, identity, needed_jmbg, refuse_if_deceased, registration_date,
+    year_of,
+};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::names::Script;
 use crate::registry::annotation::{Annotation, AnnotationContent, LegalBasis};
@@ -54,7 +57,11 @@ impl RegisterCitizenship {
         let citizenship = problems.take(validate::text("citizenship", &self.citizenship));
         let acquired_on = problems.take(validate::past_date("acquired_on", self.acquired_on, ctx.today));
         if self.acquired_on < jmbg.birth_date() {
-            problems.push(FieldError::new("registry.citizenship.before_birth", "acquired_on", "citizenship cannot be acquired before birth"));
+            problems.push(FieldError::new(
+                "registry.citizenship.before_birth",
+                "acquired_on",
+                "citizenship cannot be acquired before birth",
+            ));
         }
         let father_name = problems.take(validate::optional_name("father_name", self.father_name.as_deref())).flatten();
         let mother_name = problems.take(validate::optional_name("mother_name", self.mother_name.as_deref())).flatten();
@@ -64,14 +71,21 @@ impl RegisterCitizenship {
         let legal_basis = match &self.legal_basis {
             Some(b) => validate::legal_basis("legal_basis", b, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok(),
             None if needs_act => {
-                problems.push(FieldError::new("registry.field.required", "legal_basis", "citizenship by naturalisation or agreement needs the decision"));
+                problems.push(FieldError::new(
+                    "registry.field.required",
+                    "legal_basis",
+                    "citizenship by naturalisation or agreement needs the decision",
+                ));
                 None
             }
             None => None,
         };
         refuse_if_deceased(&mut problems, "jmbg", view.as_ref(), self.acquired_on);
         if let (Some(v), Some(c)) = (&view, &citizenship) {
-            let registered = facts.own_entries(&jmbg, Register::Citizens).iter().any(|e| matches!(&e.content, EntryContent::Citizenship(x) if &x.citizenship == c));
+            let registered = facts
+                .own_entries(&jmbg, Register::Citizens)
+                .iter()
+                .any(|e| matches!(&e.content, EntryContent::Citizenship(x) if &x.citizenship == c));
             if registered && v.citizenships.contains(c) {
                 problems.push(FieldError::new(
                     "registry.citizenship.already_registered",

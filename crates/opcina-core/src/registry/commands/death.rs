@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, NewAnnotation, NewEntry, Needs, Plan, PlanContext, PersonInput, identity, needed_jmbg, registration_date, year_of};
+use super::{Facts, Needs, NewAnnotation, NewEntry, PersonInput, Plan, PlanContext, identity, needed_jmbg, registration_date, year_of};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::names::Script;
 use crate::registry::annotation::{Annotation, AnnotationContent, EventRef, LegalBasis, MarriageEndReason, PersonRef};
@@ -57,7 +57,11 @@ impl RegisterDeath {
         let jmbg = validate::jmbg("jmbg", &self.jmbg, ctx.jmbg_mode)?;
         let view = facts.view(&jmbg, ctx.today);
         if let Some(d) = view.as_ref().and_then(|v| v.death_date) {
-            problems.push(FieldError::new("registry.death.already_registered", "jmbg", format!("the death of this person is already registered ({d})")));
+            problems.push(FieldError::new(
+                "registry.death.already_registered",
+                "jmbg",
+                format!("the death of this person is already registered ({d})"),
+            ));
         }
         let death_date = problems.take(validate::past_date("death_date", self.death_date, ctx.today));
         let birth_date = view.as_ref().map_or(jmbg.birth_date(), |v| v.birth_date);
@@ -69,7 +73,8 @@ impl RegisterDeath {
             ));
         }
         let person = identity(&mut problems, "person", &jmbg, view.as_ref(), self.person.as_ref());
-        let death_place = validate::place("death_place", &self.death_place).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
+        let death_place =
+            validate::place("death_place", &self.death_place).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
         let last_residence = problems.take(validate::text("last_residence", &self.last_residence));
         let death_confirmation = problems.take(validate::text("death_confirmation", &self.death_confirmation));
         let informant = problems.take(validate::text("informant", &self.informant));
@@ -89,7 +94,12 @@ impl RegisterDeath {
         let year = chrono::Datelike::year(&registered_on);
         let reference = entry_reference(Register::Deaths, ctx.new_entry_number, year, &ctx.office);
         let event = EventRef { entry_id: Some(ctx.next_id), municipality: ctx.municipality.clone(), reference: reference.clone() };
-        let basis = LegalBasis { act: "upis u matičnu knjigu umrlih".into(), issuer: ctx.municipality.clone(), number: reference, date: registered_on };
+        let basis = LegalBasis {
+            act: "upis u matičnu knjigu umrlih".into(),
+            issuer: ctx.municipality.clone(),
+            number: reference,
+            date: registered_on,
+        };
         let annotate = |entry_id: i64, content: AnnotationContent| NewAnnotation {
             entry_id,
             annotation: Annotation { content, legal_basis: basis.clone(), effective_date: death_date, note: None },
@@ -100,7 +110,10 @@ impl RegisterDeath {
         let mut affected = vec![jmbg.clone()];
         for register in [Register::Births, Register::Citizens] {
             for e in facts.own_entries(&jmbg, register) {
-                annotations.push(annotate(e.id, AnnotationContent::Death { death: event.clone(), date: death_date, place: Some(death_place.clone()) }));
+                annotations.push(annotate(
+                    e.id,
+                    AnnotationContent::Death { death: event.clone(), date: death_date, place: Some(death_place.clone()) },
+                ));
             }
         }
         // The current marriage, when registered here, ends with this death.
@@ -112,7 +125,9 @@ impl RegisterDeath {
             let ended: Vec<i64> = records
                 .annotations
                 .iter()
-                .filter(|a| matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. }) && a.annotation.effective_date <= death_date)
+                .filter(|a| {
+                    matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. }) && a.annotation.effective_date <= death_date
+                })
                 .map(|a| a.entry_id)
                 .collect();
             if let Some((entry, m)) = current.filter(|(e, _)| !ended.contains(&e.id)).max_by_key(|(e, m)| (m.date, e.id)) {
@@ -120,10 +135,18 @@ impl RegisterDeath {
                     annotations.push(annotate(
                         entry.id,
                         AnnotationContent::MarriageEnded {
-                            marriage: EventRef { entry_id: Some(entry.id), municipality: ctx.municipality.clone(), reference: entry.reference() },
+                            marriage: EventRef {
+                                entry_id: Some(entry.id),
+                                municipality: ctx.municipality.clone(),
+                                reference: entry.reference(),
+                            },
                             reason: MarriageEndReason::SpouseDeath,
                             surname_after: None,
-                            spouse: Some(PersonRef { jmbg: Some(jmbg.clone()), given_name: person.given_name.clone(), surname: person.surname.clone() }),
+                            spouse: Some(PersonRef {
+                                jmbg: Some(jmbg.clone()),
+                                given_name: person.given_name.clone(),
+                                surname: person.surname.clone(),
+                            }),
                         },
                     ));
                     affected.extend(m.spouses.iter().map(|s| s.person.jmbg.clone()).filter(|j| j != &jmbg));

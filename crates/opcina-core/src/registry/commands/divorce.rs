@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, NewAnnotation, Needs, Plan, PlanContext};
+use super::{Facts, Needs, NewAnnotation, Plan, PlanContext};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::registry::annotation::{Annotation, AnnotationContent, EventRef, LegalBasis, MarriageEndReason, PersonRef};
 use crate::registry::entry::EntryContent;
@@ -46,7 +46,12 @@ impl RegisterDivorce {
             return Err(FieldError::new("registry.entry.not_found", "marriage_entry_id", "no entry with this id on this node").into());
         };
         let EntryContent::Marriage(m) = &entry.content else {
-            return Err(FieldError::new("registry.entry.wrong_register", "marriage_entry_id", format!("{} is not a marriage entry", entry.reference())).into());
+            return Err(FieldError::new(
+                "registry.entry.wrong_register",
+                "marriage_entry_id",
+                format!("{} is not a marriage entry", entry.reference()),
+            )
+            .into());
         };
         let mut problems = Problems::new();
         if let Some(a) = annotations.iter().find(|a| matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. })) {
@@ -56,10 +61,16 @@ impl RegisterDivorce {
                 format!("the marriage already ended on {}", a.annotation.effective_date),
             ));
         }
-        let legal_basis = validate::legal_basis("legal_basis", &self.legal_basis, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
+        let legal_basis = validate::legal_basis("legal_basis", &self.legal_basis, ctx.today)
+            .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
+            .ok();
         let effective_date = problems.take(validate::past_date("effective_date", self.effective_date, ctx.today));
         if self.effective_date < m.date {
-            problems.push(FieldError::new("registry.divorce.before_marriage", "effective_date", format!("the marriage was concluded on {}", m.date)));
+            problems.push(FieldError::new(
+                "registry.divorce.before_marriage",
+                "effective_date",
+                format!("the marriage was concluded on {}", m.date),
+            ));
         }
         let surnames: Vec<Option<String>> = self
             .surnames_after
@@ -81,10 +92,19 @@ impl RegisterDivorce {
         let mut new = Vec::new();
         for (i, spouse) in m.spouses.iter().enumerate() {
             let surname_after = surnames.get(i).cloned().flatten();
-            let who = PersonRef { jmbg: Some(spouse.person.jmbg.clone()), given_name: spouse.person.given_name.clone(), surname: spouse.person.surname.clone() };
+            let who = PersonRef {
+                jmbg: Some(spouse.person.jmbg.clone()),
+                given_name: spouse.person.given_name.clone(),
+                surname: spouse.person.surname.clone(),
+            };
             new.push(NewAnnotation {
                 entry_id: entry.id,
-                annotation: note(AnnotationContent::MarriageEnded { marriage: marriage.clone(), reason, surname_after: surname_after.clone(), spouse: Some(who) }),
+                annotation: note(AnnotationContent::MarriageEnded {
+                    marriage: marriage.clone(),
+                    reason,
+                    surname_after: surname_after.clone(),
+                    spouse: Some(who),
+                }),
                 cause_entry_id: None,
             });
             if let Some(birth) = facts.birth_entry(&spouse.person.jmbg) {

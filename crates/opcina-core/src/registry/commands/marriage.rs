@@ -5,7 +5,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, NewAnnotation, NewEntry, Needs, Plan, PlanContext, PersonInput, identity, needed_jmbg, refuse_if_deceased, registration_date, year_of};
+use super::{
+    Facts, Needs, NewAnnotation, NewEntry, PersonInput, Plan, PlanContext, identity, needed_jmbg, refuse_if_deceased, registration_date,
+    year_of,
+};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::names::Script;
 use crate::registry::annotation::{Annotation, AnnotationContent, EventRef, LegalBasis, PersonRef};
@@ -71,16 +74,11 @@ impl RegisterMarriage {
         if self.witnesses.len() < 2 {
             problems.push(FieldError::new("registry.marriage.witnesses", "witnesses", "a marriage is concluded before two witnesses"));
         }
-        let witnesses: Vec<String> = self
-            .witnesses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, w)| problems.take(validate::name(&format!("witnesses[{i}]"), w)))
-            .collect();
-        let court_permission = self
-            .court_permission
-            .as_ref()
-            .and_then(|b| validate::legal_basis("court_permission", b, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok());
+        let witnesses: Vec<String> =
+            self.witnesses.iter().enumerate().filter_map(|(i, w)| problems.take(validate::name(&format!("witnesses[{i}]"), w))).collect();
+        let court_permission = self.court_permission.as_ref().and_then(|b| {
+            validate::legal_basis("court_permission", b, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok()
+        });
 
         let mut spouses: Vec<Option<SpouseData>> = Vec::new();
         let mut jmbgs = Vec::new();
@@ -92,9 +90,10 @@ impl RegisterMarriage {
             };
             jmbgs.push(jmbg.clone());
             let view = facts.view(&jmbg, ctx.today);
-            let at_marriage = facts.persons.get(&jmbg).and_then(|r| {
-                crate::registry::person::person_view(&jmbg, r, crate::registry::person::ViewTime::current(self.date))
-            });
+            let at_marriage = facts
+                .persons
+                .get(&jmbg)
+                .and_then(|r| crate::registry::person::person_view(&jmbg, r, crate::registry::person::ViewTime::current(self.date)));
             refuse_if_deceased(&mut problems, &format!("{field}.jmbg"), view.as_ref(), self.date);
             if let Some(v) = &at_marriage {
                 if v.marital_status == MaritalStatus::Married {
@@ -140,7 +139,9 @@ impl RegisterMarriage {
             }
         }
         problems.finish()?;
-        let (Some(date), Some(place), Some(officiant), [Some(s0), Some(s1)]) = (date, place, officiant, <[Option<SpouseData>; 2]>::try_from(spouses).unwrap_or([None, None])) else {
+        let (Some(date), Some(place), Some(officiant), [Some(s0), Some(s1)]) =
+            (date, place, officiant, <[Option<SpouseData>; 2]>::try_from(spouses).unwrap_or([None, None]))
+        else {
             return Err(Refusal::one(FieldError::general("registry.invalid", "the registration is incomplete")));
         };
 
@@ -156,7 +157,11 @@ impl RegisterMarriage {
                     annotation: Annotation {
                         content: AnnotationContent::Marriage {
                             marriage: event.clone(),
-                            spouse: PersonRef { jmbg: Some(other.person.jmbg.clone()), given_name: other.person.given_name.clone(), surname: other.person.surname.clone() },
+                            spouse: PersonRef {
+                                jmbg: Some(other.person.jmbg.clone()),
+                                given_name: other.person.given_name.clone(),
+                                surname: other.person.surname.clone(),
+                            },
                             surname_after: me.surname_after.clone(),
                         },
                         legal_basis: basis.clone(),

@@ -155,7 +155,9 @@ fn court(date: NaiveDate) -> LegalBasis {
 }
 
 fn decision(date: NaiveDate) -> LegalBasis {
-    LegalBasis { act: "rješenje".into(), issuer: "Općina Kakanj, Služba za opću upravu".into(), number: "UP-I-03-13-55/24".into(), date }
+    LegalBasis {
+        act: "rješenje".into(), issuer: "Općina Kakanj, Služba za opću upravu".into(), number: "UP-I-03-13-55/24".into(), date
+    }
 }
 
 fn birth_entry_id(w: &World, j: &Jmbg) -> i64 {
@@ -252,7 +254,11 @@ fn entry_numbers_are_gap_free_per_register_office_and_year() {
     let numbers: Vec<(String, i64)> = [("KAK", 1), ("KAK", 2), ("KS", 3), ("KAK", 4)]
         .into_iter()
         .map(|(office, i)| {
-            let r = w.run_at(office, birth(&format!("Dijete{}", ["a", "b", "c", "d"][i as usize - 1]), "Kovač", Sex::Male, d(2024, 5, 1), None), today());
+            let r = w.run_at(
+                office,
+                birth(&format!("Dijete{}", ["a", "b", "c", "d"][i as usize - 1]), "Kovač", Sex::Male, d(2024, 5, 1), None),
+                today(),
+            );
             let e = r.ok().and_then(|a| a.entry);
             (office.to_string(), e.map_or(0, |e| e.number))
         })
@@ -311,9 +317,18 @@ fn marriage_of_minors_same_sex_and_self_is_refused() {
     let boy = w.born("Kenan", "Alić", Sex::Male, d(2010, 1, 1), None);
     let her = w.born("Selma", "Pašić", Sex::Female, d(1996, 3, 3), None);
     let she2 = w.born("Amela", "Zukić", Sex::Female, d(1997, 4, 4), None);
-    assert!(codes(&w.run(marriage(&boy, "Alić", &her, "Alić", d(2024, 5, 10)))).contains(&("registry.marriage.underage", Some("spouses[0].jmbg".into()))));
-    assert!(codes(&w.run(marriage(&her, "Pašić", &she2, "Zukić", d(2024, 5, 10)))).contains(&("registry.marriage.same_sex", Some("spouses[1].jmbg".into()))));
-    assert!(codes(&w.run(marriage(&her, "Pašić", &her, "Pašić", d(2024, 5, 10)))).contains(&("registry.marriage.same_person", Some("spouses[1].jmbg".into()))));
+    assert!(
+        codes(&w.run(marriage(&boy, "Alić", &her, "Alić", d(2024, 5, 10))))
+            .contains(&("registry.marriage.underage", Some("spouses[0].jmbg".into())))
+    );
+    assert!(
+        codes(&w.run(marriage(&her, "Pašić", &she2, "Zukić", d(2024, 5, 10))))
+            .contains(&("registry.marriage.same_sex", Some("spouses[1].jmbg".into())))
+    );
+    assert!(
+        codes(&w.run(marriage(&her, "Pašić", &her, "Pašić", d(2024, 5, 10))))
+            .contains(&("registry.marriage.same_person", Some("spouses[1].jmbg".into())))
+    );
 }
 
 #[test]
@@ -402,11 +417,23 @@ fn correction_checks_the_old_value_and_protects_identity_fields() {
     let mut w = World::new();
     let p = w.born("Jasmin", "Kovačević", Sex::Male, d(2000, 1, 10), None);
     let id = birth_entry_id(&w, &p);
-    let wrong_old = annotate(id, AnnotationContent::Correction { field: "child.given_name".into(), old_value: "Jasmina".into(), new_value: "Jasmen".into() }, d(2024, 1, 1));
+    let wrong_old = annotate(
+        id,
+        AnnotationContent::Correction { field: "child.given_name".into(), old_value: "Jasmina".into(), new_value: "Jasmen".into() },
+        d(2024, 1, 1),
+    );
     assert_eq!(codes(&w.run(wrong_old)), vec![("registry.correction.old_value_mismatch", Some("old_value".into()))]);
-    let protected = annotate(id, AnnotationContent::Correction { field: "child.jmbg".into(), old_value: p.to_string(), new_value: "x".into() }, d(2024, 1, 1));
+    let protected = annotate(
+        id,
+        AnnotationContent::Correction { field: "child.jmbg".into(), old_value: p.to_string(), new_value: "x".into() },
+        d(2024, 1, 1),
+    );
     assert_eq!(codes(&w.run(protected)), vec![("registry.correction.field_protected", Some("field".into()))]);
-    let ok = annotate(id, AnnotationContent::Correction { field: "child.surname".into(), old_value: "Kovačević".into(), new_value: "Kovačavić".into() }, d(2024, 1, 1));
+    let ok = annotate(
+        id,
+        AnnotationContent::Correction { field: "child.surname".into(), old_value: "Kovačević".into(), new_value: "Kovačavić".into() },
+        d(2024, 1, 1),
+    );
     w.ok(ok);
     // A correction holds from birth.
     assert_eq!(w.view_at(&p, ViewTime::current(d(2001, 1, 1))).surname, "Kovačavić");
@@ -469,7 +496,12 @@ fn a_person_born_elsewhere_can_marry_here_with_their_identity_given() {
     let r = w.run(cmd.clone());
     assert_eq!(codes(&r), vec![("registry.person.unknown", Some("spouses[0]".into()))]);
     if let Command::RegisterMarriage(m) = &mut cmd {
-        m.spouses[0].person = Some(PersonInput { given_name: "Adnan".into(), surname: "Hadžić".into(), sex: None, birth_place: Place::new("Sarajevo", "Centar Sarajevo", "Bosna i Hercegovina") });
+        m.spouses[0].person = Some(PersonInput {
+            given_name: "Adnan".into(),
+            surname: "Hadžić".into(),
+            sex: None,
+            birth_place: Place::new("Sarajevo", "Centar Sarajevo", "Bosna i Hercegovina"),
+        });
     }
     let applied = w.ok(cmd);
     // Only her birth entry is held here.

@@ -1,0 +1,192 @@
+//! Administration of a node: its identity and offices, its users and their API tokens.
+//! Every change is journaled like any other.
+
+use opcina_core::FieldError;
+use opcina_core::registry::{Actor, Role, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+use crate::rows::{NodeRow, OfficeRow, Row, TokenRow, UserRow};
+use crate::store::Store;
+
+/// What a node is when it is set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeSpec {
+    pub code: String,
+    pub municipality: String,
+    pub region: u8,
+    pub lenient_jmbg: bool,
+    pub canton: String,
+    pub entity: String,
+}
+
+/// A registry office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeSpec {
+    pub code: String,
+    pub name: String,
+    pub settlement: String,
+    pub address: String,
+    pub hours: String,
+}
+
+/// A new user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSpec {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub office: Option<String>,
+}
+
+fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Invalid(FieldError::new(code, field, message))
+}
+
+fn check_code(field: &str, code: &str) -> Result<()> {
+    let ok = !code.is_empty() && code.len() <= 16 && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    if ok { Ok(()) } else { Err(invalid("admin.code.invalid", field, "a code has 1–16 capital letters, digits or hyphens")) }
+}
+
+/// The SHA-256 under which a token is stored (tokens are random, so a fast hash suffices).
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.trim().as_bytes()).to_vec()
+}
+
+impl Store {
+    /// Sets up the node: its municipality and its offices. Refused when already done.
+    pub async fn init_node(&self, actor: &Actor, node: &NodeSpec, offices: &[OfficeSpec]) -> Result<NodeRow> {
+        check_code("code", &node.code)?;
+        if node.region > 99 {
+            return Err(invalid("admin.region.invalid", "region", "a JMBG region has two digits"));
+        }
+        let mut ex = self.exclusive().await?;
+        if ex.txn.reader().await?.node().await?.is_some() {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.node.exists", "code", "the node is already initialised"));
+        }
+        let now = Timestamp::now();
+        let mut row = NodeRow {
+            id: 0,
+            code: node.code.clone(),
+            municipality: node.municipality.clone(),
+            region: i64::from(node.region),
+            jmbg_mode: if node.lenient_jmbg { "lenient".into() } else { "strict".into() },
+            canton: node.canton.clone(),
+            entity: node.entity.clone(),
+            created_at: now.0,
+        };
+        row.id = ex.txn.append(Row::Node(row.clone()), now, actor, "admin.node.initialised").await?;
+        for o in offices {
+            check_code("offices.code", &o.code)?;
+            ex.txn.append(Row::Office(office_row(o, now)), now, actor, "admin.office.added").await?;
+        }
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// Adds a registry office.
+    pub async fn add_office(&self, actor: &Actor, office: &OfficeSpec) -> Result<OfficeRow> {
+        check_code("code", &office.code)?;
+        let mut ex = self.exclusive().await?;
+        if ex.txn.reader().await?.office(&office.code).await?.is_some() {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.office.exists", "code", format!("the office {} already exists", office.code)));
+        }
+        let now = Timestamp::now();
+        let mut row = office_row(office, now);
+        row.id = ex.txn.append(Row::Office(row.clone()), now, actor, "admin.office.added").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// Adds a user. Registrars and counter clerks belong to an office; auditors and admins
+    /// do not.
+    pub async fn add_user(&self, actor: &Actor, spec: &UserSpec) -> Result<UserRow> {
+        let username = spec.username.trim();
+        let valid = (2..=64).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        if !valid {
+            return Err(invalid(
+                "admin.username.invalid",
+                "username",
+                "a username has 2–64 lowercase letters, digits, dots, underscores or hyphens",
+            ));
+        }
+        match (spec.role.needs_office(), &spec.office) {
+            (true, None) => {
+                return Err(invalid("admin.office.required", "office", format!("a {} works at an office: give --office", spec.role)));
+            }
+            (false, Some(_)) => {
+                return Err(invalid("admin.office.not_allowed", "office", format!("a {} does not belong to an office", spec.role)));
+            }
+            _ => {}
+        }
+        let mut ex = self.exclusive().await?;
+        if let Some(code) = &spec.office {
+            if ex.txn.reader().await?.office(code).await?.is_none() {
+                let _ = ex.rollback().await;
+                return Err(invalid("admin.office.unknown", "office", format!("no office with code {code}; see `opcina office list`")));
+            }
+        }
+        if ex.txn.reader().await?.user(username).await?.is_some() {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.username.taken", "username", format!("the username {username} is taken")));
+        }
+        let now = Timestamp::now();
+        let mut row = UserRow {
+            id: 0,
+            username: username.to_string(),
+            full_name: if spec.full_name.trim().is_empty() { username.to_string() } else { spec.full_name.trim().to_string() },
+            role: spec.role.as_str().to_string(),
+            office_code: spec.office.clone(),
+            active: true,
+            created_at: now.0,
+        };
+        row.id = ex.txn.append(Row::User(row.clone()), now, actor, "admin.user.added").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// Creates an API token for a user and returns it; only its hash is stored, so it is
+    /// shown once.
+    pub async fn create_token(&self, actor: &Actor, username: &str, label: &str) -> Result<String> {
+        let mut bytes = [0u8; 32];
+        getrandom_fill(&mut bytes)?;
+        let token = format!("opc_{}", hex::encode(bytes));
+        let mut ex = self.exclusive().await?;
+        let Some(user) = ex.txn.reader().await?.user(username).await? else {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.user.unknown", "username", format!("no user {username}")));
+        };
+        let now = Timestamp::now();
+        let row = TokenRow {
+            id: 0,
+            user_id: user.id,
+            token_hash: token_hash(&token),
+            label: label.to_string(),
+            created_at: now.0,
+            revoked_at: None,
+        };
+        ex.txn.append(Row::Token(row), now, actor, "admin.token.created").await?;
+        ex.commit().await?;
+        Ok(token)
+    }
+}
+
+fn office_row(o: &OfficeSpec, now: Timestamp) -> OfficeRow {
+    OfficeRow {
+        id: 0,
+        code: o.code.clone(),
+        name: o.name.clone(),
+        settlement: o.settlement.clone(),
+        address: o.address.clone(),
+        hours: o.hours.clone(),
+        created_at: now.0,
+    }
+}
+
+fn getrandom_fill(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
+}

@@ -1,0 +1,134 @@
+//! What a database backend provides: reads on a pool, and write transactions for the
+//! node's single writer. SQLite and PostgreSQL each implement these traits (see `sqlite.rs`
+//! and `postgres.rs`); everything above them — the journal, group commit, commands, bulk
+//! loads, verification — is written once against the traits.
+
+use async_trait::async_trait;
+use opcina_core::Jmbg;
+use opcina_core::journal::{Hash, JournalHead, JournalItem};
+use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
+
+use crate::error::Result;
+use crate::rows::{AccessRow, NodeRow, OfficeRow, Row, UserRow};
+
+/// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
+/// item before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredItem {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: String,
+    pub office_code: Option<String>,
+    pub action: String,
+    pub table_name: String,
+    pub row_id: i64,
+    pub row_hash: Option<Vec<u8>>,
+    pub hash: Vec<u8>,
+}
+
+impl StoredItem {
+    pub fn from_item(i: &JournalItem) -> Self {
+        StoredItem {
+            seq: i.seq,
+            at: i.at.0,
+            actor: i.actor.clone(),
+            office_code: i.office.clone(),
+            action: i.action.clone(),
+            table_name: i.table.clone(),
+            row_id: i.row_id,
+            row_hash: i.row_hash.map(|h| h.to_vec()),
+            hash: i.hash.to_vec(),
+        }
+    }
+
+    /// The item with its predecessor's hash, to recompute its own.
+    pub fn to_item(&self, prev_hash: Hash) -> JournalItem {
+        JournalItem {
+            seq: self.seq,
+            at: opcina_core::registry::Timestamp(self.at),
+            actor: self.actor.clone(),
+            office: self.office_code.clone(),
+            action: self.action.clone(),
+            table: self.table_name.clone(),
+            row_id: self.row_id,
+            row_hash: self.row_hash.as_deref().and_then(|h| <[u8; 32]>::try_from(h).ok()),
+            prev_hash,
+            hash: <[u8; 32]>::try_from(self.hash.as_slice()).unwrap_or([0; 32]),
+        }
+    }
+}
+
+/// Rows and journal items to write in one go (multi-row inserts).
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    pub rows: Vec<Row>,
+    pub journal: Vec<JournalItem>,
+    /// Rows of mutable tables rewritten in place (a revoked token, say).
+    pub updates: Vec<Row>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.journal.is_empty() && self.updates.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.journal.clear();
+        self.updates.clear();
+    }
+}
+
+/// One write transaction. Reads inside it see its own writes once they are written.
+#[async_trait]
+pub trait WriteTx: Send {
+    /// Reads and locks the journal head (other writers wait until this transaction ends).
+    async fn lock_head(&mut self) -> Result<JournalHead>;
+    async fn store_head(&mut self, head: JournalHead) -> Result<()>;
+    async fn write(&mut self, batch: &Batch) -> Result<()>;
+    async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords>;
+    async fn entry(&mut self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>>;
+    /// Serials in use among all JMBGs known to the node with a nine-digit prefix.
+    async fn used_serials(&mut self, prefix: &str) -> Result<Vec<u16>>;
+    async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64>;
+    async fn entry_number_taken(&mut self, register: &str, office: &str, year: i64, number: i64) -> Result<bool>;
+    async fn node(&mut self) -> Result<Option<NodeRow>>;
+    async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>>;
+    async fn user(&mut self, username: &str) -> Result<Option<UserRow>>;
+    async fn commit(self: Box<Self>) -> Result<()>;
+    async fn rollback(self: Box<Self>) -> Result<()>;
+}
+
+/// A database a node runs on.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+    /// Applies the migrations this program has and the database lacks; returns them.
+    async fn migrate(&self) -> Result<Vec<i64>>;
+    async fn begin(&self) -> Result<Box<dyn WriteTx>>;
+    async fn close(&self);
+
+    async fn node(&self) -> Result<Option<NodeRow>>;
+    async fn offices(&self) -> Result<Vec<OfficeRow>>;
+    async fn users(&self) -> Result<Vec<UserRow>>;
+    /// The active user holding a live token with this hash.
+    async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>>;
+    async fn person_records(&self, jmbg: &Jmbg) -> Result<PersonRecords>;
+    /// Records of many people at once, without their children (for indexing).
+    async fn person_records_many(&self, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>>;
+    async fn entry(&self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>>;
+    /// Reads of a person's records, newest first, before the id `before` when given.
+    async fn access_log(&self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>>;
+    async fn journal_head(&self) -> Result<JournalHead>;
+    /// People whose records changed in journal positions `(after, upto]`.
+    async fn persons_touched(&self, after: i64, upto: i64) -> Result<Vec<String>>;
+    /// Distinct JMBGs that are the subject or a spouse of an entry, in order, after `after`.
+    async fn person_jmbgs_after(&self, after: &str, limit: i64) -> Result<Vec<String>>;
+    /// Journal items after `after_seq`, in order.
+    async fn journal_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredItem>>;
+    /// Rows of an authoritative table after `after_id`, in id order.
+    async fn rows_page(&self, table: &str, after_id: i64, limit: i64) -> Result<Vec<Row>>;
+    /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
+    async fn execute_raw(&self, sql: &str) -> Result<u64>;
+}

@@ -1,0 +1,98 @@
+//! Carrying out a registration command inside a journaled transaction: load the facts the
+//! command needs, let the domain plan it, write the planned records with their journal items.
+
+use chrono::NaiveDate;
+use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContext};
+use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::{FieldError, Refusal};
+
+use crate::error::Result;
+use crate::rows::{AnnotationRow, EntryRow, NodeRow, Row};
+use crate::txn::Txn;
+
+/// Loads what a command needs, seeing everything written earlier in the transaction.
+pub async fn load_facts(txn: &mut Txn, needs: &Needs) -> Result<Facts> {
+    let tx = txn.reader().await?;
+    let mut facts = Facts::default();
+    let mut people = needs.persons.clone();
+    if let Some(id) = needs.entry {
+        if let Some((entry, annotations)) = tx.entry(id).await? {
+            people.push(entry.content.subject().clone());
+            people.extend(entry.content.partner().cloned());
+            facts.entry = Some((entry, annotations));
+        }
+    }
+    for j in people {
+        if let std::collections::hash_map::Entry::Vacant(slot) = facts.persons.entry(j) {
+            let records = tx.person_records(slot.key()).await?;
+            slot.insert(records);
+        }
+    }
+    if let Some(prefix) = &needs.serial_prefix {
+        facts.used_serials = tx.used_serials(prefix).await?;
+    }
+    Ok(facts)
+}
+
+/// Checks that the actor may register at all: a registrar working at an office of this node.
+pub async fn check_registrar(txn: &mut Txn, actor: &Actor) -> Result<Result<String, Refusal>> {
+    if !actor.role.registers() {
+        return Ok(Err(FieldError::general("auth.forbidden", format!("the role {} cannot register entries", actor.role)).into()));
+    }
+    let Some(office) = actor.office.clone() else {
+        return Ok(Err(FieldError::general("auth.office_required", "registrations are made at an office; the user has none").into()));
+    };
+    if txn.reader().await?.office(&office).await?.is_none() {
+        return Ok(Err(FieldError::general("auth.office_unknown", format!("the office {office} does not exist on this node")).into()));
+    }
+    Ok(Ok(office))
+}
+
+/// Carries out `command` as `actor`. The outer `Result` is the store's; the inner one is
+/// the domain's answer (the records written, or why not).
+pub async fn execute(
+    txn: &mut Txn,
+    node: &NodeRow,
+    actor: &Actor,
+    command: &Command,
+    today: NaiveDate,
+    now: Timestamp,
+) -> Result<Result<Applied, Refusal>> {
+    let office = match check_registrar(txn, actor).await? {
+        Ok(o) => o,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let needs = command.needs(today, node.region_u8());
+    let facts = load_facts(txn, &needs).await?;
+    let number = match needs.new_entry {
+        Some((register, year)) => txn.reader().await?.last_entry_number(register.code(), &office, i64::from(year)).await? + 1,
+        None => 0,
+    };
+    let ctx = PlanContext {
+        today,
+        office,
+        municipality: node.municipality.clone(),
+        region: node.region_u8(),
+        jmbg_mode: node.check_mode(),
+        next_id: txn.next_id(),
+        new_entry_number: number,
+    };
+    let plan = match command.plan(&facts, &ctx) {
+        Ok(plan) => plan,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let applied = plan.materialize(&ctx, actor, now);
+    write_applied(txn, &applied, actor, now).await?;
+    Ok(Ok(applied))
+}
+
+/// Writes the records of an applied command (or of a bulk load) with their journal items.
+pub async fn write_applied(txn: &mut Txn, applied: &Applied, actor: &Actor, now: Timestamp) -> Result<()> {
+    if let Some(e) = &applied.entry {
+        txn.append(Row::Entry(EntryRow::from_record(e)?), now, actor, applied.action).await?;
+    }
+    for a in &applied.annotations {
+        txn.append(Row::Annotation(AnnotationRow::from_record(a)?), now, actor, applied.action).await?;
+    }
+    Ok(())
+}

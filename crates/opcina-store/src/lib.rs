@@ -1,0 +1,26 @@
+//! Storage of an opcina node.
+//!
+//! One [`Backend`] per database (SQLite embedded by default, PostgreSQL when the node
+//! grows), chosen once from the database URL; above them, written once: the journaled
+//! transaction ([`txn`]), the node's single writer with group commit ([`Store`]), the
+//! execution of registration commands ([`exec`]), administration ([`admin`]) and
+//! verification of the journal against the tables ([`verify`]).
+
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod backend;
+pub mod error;
+pub mod exec;
+pub mod migrate;
+pub mod postgres;
+pub mod presets;
+pub mod rows;
+pub mod sqlite;
+pub mod store;
+pub mod txn;
+pub mod verify;
+
+pub use backend::{Backend, WriteTx};
+pub use error::{Result, StoreError};
+pub use store::{Exclusive, Store, connect, today};

@@ -1,0 +1,48 @@
+//! Municipalities a node can be set up as without writing their details by hand. Kakanj is
+//! the project's model municipality (the demo uses it): its service centre and the three
+//! local registry offices the seed document names.
+
+use crate::admin::{NodeSpec, OfficeSpec};
+
+/// The names `opcina init --preset` accepts.
+pub const NAMES: [&str; 1] = ["kakanj"];
+
+pub fn preset(name: &str) -> Option<(NodeSpec, Vec<OfficeSpec>)> {
+    match name.to_ascii_lowercase().as_str() {
+        "kakanj" => Some(kakanj()),
+        _ => None,
+    }
+}
+
+/// Općina Kakanj, Zenica-Doboj canton: JMBG region 19.
+pub fn kakanj() -> (NodeSpec, Vec<OfficeSpec>) {
+    let office = |code: &str, name: &str, settlement: &str, address: &str, hours: &str| OfficeSpec {
+        code: code.into(),
+        name: name.into(),
+        settlement: settlement.into(),
+        address: address.into(),
+        hours: hours.into(),
+    };
+    (
+        NodeSpec {
+            code: "KAK".into(),
+            municipality: "Kakanj".into(),
+            region: 19,
+            lenient_jmbg: false,
+            canton: "Zeničko-dobojski kanton".into(),
+            entity: "Federacija Bosne i Hercegovine".into(),
+        },
+        vec![
+            office(
+                "KAK",
+                "Centar za pružanje usluga građanima Kakanj",
+                "Kakanj",
+                "Alije Izetbegovića 123, Kakanj",
+                "pon–pet 07:30–15:30, sub 08:00–12:00",
+            ),
+            office("KSU", "Matični ured Kraljeva Sutjeska", "Kraljeva Sutjeska", "Kraljeva Sutjeska bb, Kakanj", "pon–pet 08:00–15:00"),
+            office("BRN", "Matični ured Brnjica", "Brnjica", "Brnjica bb, Kakanj", "pon–pet 08:00–15:00"),
+            office("BIL", "Matični ured Bilješevo", "Bilješevo", "Bilješevo bb, Kakanj", "pon–pet 08:00–15:00"),
+        ],
+    )
+}

@@ -1,0 +1,719 @@
+// The SQL of the store, written once and compiled once per backend: `sqlite.rs` and
+// `postgres.rs` each `include!` this file after defining `type Db` (the sqlx database) and
+// `MIGRATIONS`. Both schemas use the same tables, columns and column order, and sqlx binds
+// `$N` parameters on both, so the statements are shared; only connection set-up differs.
+//
+// This file is not a module of its own (it has no `mod` declaration): it is included.
+
+use std::collections::{BTreeSet, HashMap};
+
+use async_trait::async_trait;
+use opcina_core::Jmbg;
+use opcina_core::journal::JournalHead;
+use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
+use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
+
+use crate::backend::{Batch, StoredItem, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::migrate::Migration;
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OfficeRow, Row, TokenRow, UserRow};
+
+type DbRow = <Db as sqlx::Database>::Row;
+type Conn = <Db as sqlx::Database>::Connection;
+
+const NODE_COLUMNS: &str = "id, code, municipality, region, jmbg_mode, canton, entity, created_at";
+const OFFICE_COLUMNS: &str = "id, code, name, settlement, address, hours, created_at";
+const USER_COLUMNS: &str = "id, username, full_name, role, office_code, active, created_at";
+const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, revoked_at";
+const ENTRY_COLUMNS: &str = "id, register, office_code, year, number, subject_jmbg, partner_jmbg, mother_jmbg, father_jmbg, event_date, registered_on, late, script, recorded_at, recorded_by, data";
+const ANNOTATION_COLUMNS: &str = "id, entry_id, kind, data, act, act_issuer, act_number, act_date, effective_date, note, recorded_at, office_code, recorded_by, cause_entry_id";
+const ACCESS_COLUMNS: &str = "id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number";
+const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
+
+/// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+fn node_from(r: &DbRow) -> Result<NodeRow> {
+    Ok(NodeRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        municipality: r.try_get("municipality")?,
+        region: r.try_get("region")?,
+        jmbg_mode: r.try_get("jmbg_mode")?,
+        canton: r.try_get("canton")?,
+        entity: r.try_get("entity")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn office_from(r: &DbRow) -> Result<OfficeRow> {
+    Ok(OfficeRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        settlement: r.try_get("settlement")?,
+        address: r.try_get("address")?,
+        hours: r.try_get("hours")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn user_from(r: &DbRow) -> Result<UserRow> {
+    Ok(UserRow {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        full_name: r.try_get("full_name")?,
+        role: r.try_get("role")?,
+        office_code: r.try_get("office_code")?,
+        active: r.try_get("active")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn token_from(r: &DbRow) -> Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        token_hash: r.try_get("token_hash")?,
+        label: r.try_get("label")?,
+        created_at: r.try_get("created_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
+}
+
+fn entry_from(r: &DbRow) -> Result<EntryRow> {
+    Ok(EntryRow {
+        id: r.try_get("id")?,
+        register: r.try_get("register")?,
+        office_code: r.try_get("office_code")?,
+        year: r.try_get("year")?,
+        number: r.try_get("number")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        partner_jmbg: r.try_get("partner_jmbg")?,
+        mother_jmbg: r.try_get("mother_jmbg")?,
+        father_jmbg: r.try_get("father_jmbg")?,
+        event_date: r.try_get("event_date")?,
+        registered_on: r.try_get("registered_on")?,
+        late: r.try_get("late")?,
+        script: r.try_get("script")?,
+        recorded_at: r.try_get("recorded_at")?,
+        recorded_by: r.try_get("recorded_by")?,
+        data: r.try_get("data")?,
+    })
+}
+
+fn annotation_from(r: &DbRow) -> Result<AnnotationRow> {
+    Ok(AnnotationRow {
+        id: r.try_get("id")?,
+        entry_id: r.try_get("entry_id")?,
+        kind: r.try_get("kind")?,
+        data: r.try_get("data")?,
+        act: r.try_get("act")?,
+        act_issuer: r.try_get("act_issuer")?,
+        act_number: r.try_get("act_number")?,
+        act_date: r.try_get("act_date")?,
+        effective_date: r.try_get("effective_date")?,
+        note: r.try_get("note")?,
+        recorded_at: r.try_get("recorded_at")?,
+        office_code: r.try_get("office_code")?,
+        recorded_by: r.try_get("recorded_by")?,
+        cause_entry_id: r.try_get("cause_entry_id")?,
+    })
+}
+
+fn access_from(r: &DbRow) -> Result<AccessRow> {
+    Ok(AccessRow {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        username: r.try_get("username")?,
+        role: r.try_get("role")?,
+        office_code: r.try_get("office_code")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        entry_id: r.try_get("entry_id")?,
+        action: r.try_get("action")?,
+        purpose: r.try_get("purpose")?,
+        case_number: r.try_get("case_number")?,
+    })
+}
+
+fn item_from(r: &DbRow) -> Result<StoredItem> {
+    Ok(StoredItem {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        office_code: r.try_get("office_code")?,
+        action: r.try_get("action")?,
+        table_name: r.try_get("table_name")?,
+        row_id: r.try_get("row_id")?,
+        row_hash: r.try_get("row_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+/// Splits `n` rows into chunk sizes drawn from a few fixed values (so that each table has a
+/// handful of distinct INSERT statements, all of which stay in the prepared-statement cache).
+fn chunk_sizes(n: usize, max_rows: usize) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    let mut left = n;
+    let mut size = 1024usize.min(max_rows.max(1));
+    while left > 0 {
+        while size > 1 && size > left {
+            size /= 4;
+        }
+        let size = size.max(1);
+        sizes.push(size);
+        left -= size;
+    }
+    sizes
+}
+
+macro_rules! insert_rows {
+    ($conn:expr, $table:literal, $columns:expr, $ncols:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {{
+        let rows = $rows;
+        let mut start = 0usize;
+        for size in chunk_sizes(rows.len(), MAX_PARAMS / $ncols) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new(concat!("INSERT INTO ", $table, " ("));
+            qb.push($columns).push(") ");
+            qb.push_values(&rows[start..start + size], |mut $b, $r| $push);
+            qb.build().execute(&mut *$conn).await?;
+            start += size;
+        }
+    }};
+}
+
+async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
+    let mut nodes = Vec::new();
+    let mut offices = Vec::new();
+    let mut users = Vec::new();
+    let mut tokens = Vec::new();
+    let mut entries = Vec::new();
+    let mut annotations = Vec::new();
+    let mut access = Vec::new();
+    for row in &batch.rows {
+        match row {
+            Row::Node(r) => nodes.push(r),
+            Row::Office(r) => offices.push(r),
+            Row::User(r) => users.push(r),
+            Row::Token(r) => tokens.push(r),
+            Row::Entry(r) => entries.push(r),
+            Row::Annotation(r) => annotations.push(r),
+            Row::Access(r) => access.push(r),
+        }
+    }
+    // Parents before children, for the foreign keys.
+    insert_rows!(c, "node", NODE_COLUMNS, 8, nodes, |b, r| {
+        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.municipality.as_str()).push_bind(r.region).push_bind(r.jmbg_mode.as_str()).push_bind(r.canton.as_str()).push_bind(r.entity.as_str()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "offices", OFFICE_COLUMNS, 7, offices, |b, r| {
+        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.name.as_str()).push_bind(r.settlement.as_str()).push_bind(r.address.as_str()).push_bind(r.hours.as_str()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "users", USER_COLUMNS, 7, users, |b, r| {
+        b.push_bind(r.id).push_bind(r.username.as_str()).push_bind(r.full_name.as_str()).push_bind(r.role.as_str()).push_bind(r.office_code.as_deref()).push_bind(r.active).push_bind(r.created_at);
+    });
+    insert_rows!(c, "api_tokens", TOKEN_COLUMNS, 6, tokens, |b, r| {
+        b.push_bind(r.id).push_bind(r.user_id).push_bind(r.token_hash.as_slice()).push_bind(r.label.as_str()).push_bind(r.created_at).push_bind(r.revoked_at);
+    });
+    insert_rows!(c, "entries", ENTRY_COLUMNS, 16, entries, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.register.as_str())
+            .push_bind(r.office_code.as_str())
+            .push_bind(r.year)
+            .push_bind(r.number)
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.partner_jmbg.as_deref())
+            .push_bind(r.mother_jmbg.as_deref())
+            .push_bind(r.father_jmbg.as_deref())
+            .push_bind(r.event_date.as_str())
+            .push_bind(r.registered_on.as_str())
+            .push_bind(r.late)
+            .push_bind(r.script.as_str())
+            .push_bind(r.recorded_at)
+            .push_bind(r.recorded_by.as_str())
+            .push_bind(r.data.as_str());
+    });
+    insert_rows!(c, "annotations", ANNOTATION_COLUMNS, 14, annotations, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.entry_id)
+            .push_bind(r.kind.as_str())
+            .push_bind(r.data.as_str())
+            .push_bind(r.act.as_str())
+            .push_bind(r.act_issuer.as_str())
+            .push_bind(r.act_number.as_str())
+            .push_bind(r.act_date.as_str())
+            .push_bind(r.effective_date.as_str())
+            .push_bind(r.note.as_deref())
+            .push_bind(r.recorded_at)
+            .push_bind(r.office_code.as_str())
+            .push_bind(r.recorded_by.as_str())
+            .push_bind(r.cause_entry_id);
+    });
+    insert_rows!(c, "access_log", ACCESS_COLUMNS, 10, access, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.at)
+            .push_bind(r.username.as_str())
+            .push_bind(r.role.as_str())
+            .push_bind(r.office_code.as_deref())
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.entry_id)
+            .push_bind(r.action.as_str())
+            .push_bind(r.purpose.as_str())
+            .push_bind(r.case_number.as_deref());
+    });
+    let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
+    insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
+        b.push_bind(r.seq)
+            .push_bind(r.at)
+            .push_bind(r.actor.as_str())
+            .push_bind(r.office_code.as_deref())
+            .push_bind(r.action.as_str())
+            .push_bind(r.table_name.as_str())
+            .push_bind(r.row_id)
+            .push_bind(r.row_hash.as_deref())
+            .push_bind(r.hash.as_slice());
+    });
+    for row in &batch.updates {
+        match row {
+            Row::Token(r) => {
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2").bind(r.revoked_at).bind(r.id).execute(&mut *c).await?;
+            }
+            Row::User(r) => {
+                sqlx::query("UPDATE users SET full_name = $1, role = $2, office_code = $3, active = $4 WHERE id = $5")
+                    .bind(r.full_name.as_str())
+                    .bind(r.role.as_str())
+                    .bind(r.office_code.as_deref())
+                    .bind(r.active)
+                    .bind(r.id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            other => return Err(StoreError::corrupt(other.table(), other.id(), "rows of this table are never updated")),
+        }
+    }
+    Ok(())
+}
+
+async fn lock_head(c: &mut Conn) -> Result<JournalHead> {
+    // An UPDATE that changes nothing still takes the row lock on PostgreSQL, so concurrent
+    // writers queue here; SQLite has a single writer anyway.
+    let r = sqlx::query("UPDATE journal_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *c).await?;
+    let seq: i64 = r.try_get("seq")?;
+    let hash: Vec<u8> = r.try_get("hash")?;
+    let hash = <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| StoreError::corrupt("journal_head", 1, "hash is not 32 bytes"))?;
+    Ok(JournalHead { seq, hash })
+}
+
+async fn read_head(c: &mut Conn) -> Result<JournalHead> {
+    let r = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1").fetch_one(&mut *c).await?;
+    let seq: i64 = r.try_get("seq")?;
+    let hash: Vec<u8> = r.try_get("hash")?;
+    let hash = <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| StoreError::corrupt("journal_head", 1, "hash is not 32 bytes"))?;
+    Ok(JournalHead { seq, hash })
+}
+
+async fn store_head(c: &mut Conn, head: JournalHead) -> Result<()> {
+    sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1").bind(head.seq).bind(head.hash.as_slice()).execute(&mut *c).await?;
+    Ok(())
+}
+
+async fn fetch_entries_where(c: &mut Conn, condition: &'static str, jmbg: &str) -> Result<Vec<EntryRecord>> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE {condition} ORDER BY id");
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(jmbg).fetch_all(&mut *c).await?;
+    rows.iter().map(|r| entry_from(r)?.to_record()).collect()
+}
+
+async fn fetch_annotations_of(c: &mut Conn, entry_ids: &[i64]) -> Result<Vec<AnnotationRecord>> {
+    let mut out = Vec::new();
+    for chunk in entry_ids.chunks(1000) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
+        qb.push(ANNOTATION_COLUMNS).push(" FROM annotations WHERE entry_id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(") ORDER BY id");
+        for r in qb.build().fetch_all(&mut *c).await? {
+            out.push(annotation_from(&r)?.to_record()?);
+        }
+    }
+    out.sort_by_key(|a| a.id);
+    Ok(out)
+}
+
+async fn fetch_person_records(c: &mut Conn, jmbg: &Jmbg) -> Result<PersonRecords> {
+    let entries = fetch_entries_where(c, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let annotations = fetch_annotations_of(c, &ids).await?;
+    let children = fetch_entries_where(c, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
+    Ok(PersonRecords { entries, annotations, children })
+}
+
+async fn fetch_person_records_many(c: &mut Conn, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
+    let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
+    let mut entry_owners: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in jmbgs.chunks(500) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
+        qb.push(ENTRY_COLUMNS).push(" FROM entries WHERE subject_jmbg IN (");
+        let mut sep = qb.separated(", ");
+        for j in chunk {
+            sep.push_bind(j.as_str());
+        }
+        qb.push(") OR partner_jmbg IN (");
+        let mut sep = qb.separated(", ");
+        for j in chunk {
+            sep.push_bind(j.as_str());
+        }
+        qb.push(") ORDER BY id");
+        for r in qb.build().fetch_all(&mut *c).await? {
+            let row = entry_from(&r)?;
+            let record = row.to_record()?;
+            for owner in [Some(row.subject_jmbg.clone()), row.partner_jmbg.clone()].into_iter().flatten() {
+                entry_owners.entry(row.id).or_default().push(owner.clone());
+                by_person.entry(owner).or_default().entries.push(record.clone());
+            }
+        }
+    }
+    let ids: Vec<i64> = entry_owners.keys().copied().collect();
+    for a in fetch_annotations_of(c, &ids).await? {
+        for owner in entry_owners.get(&a.entry_id).into_iter().flatten() {
+            by_person.entry(owner.clone()).or_default().annotations.push(a.clone());
+        }
+    }
+    Ok(jmbgs.iter().map(|j| (j.clone(), by_person.remove(j.as_str()).unwrap_or_default())).collect())
+}
+
+async fn fetch_entry(c: &mut Conn, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1");
+    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? else {
+        return Ok(None);
+    };
+    let entry = entry_from(&r)?.to_record()?;
+    let annotations = fetch_annotations_of(c, &[id]).await?;
+    Ok(Some((entry, annotations)))
+}
+
+async fn fetch_used_serials(c: &mut Conn, prefix: &str) -> Result<Vec<u16>> {
+    // Every JMBG the node knows with this date and region: '0' < digits < ':' bound the range.
+    let upper = format!("{prefix}:");
+    let mut used = BTreeSet::new();
+    for column in ["subject_jmbg", "partner_jmbg", "mother_jmbg", "father_jmbg"] {
+        let sql = format!("SELECT {column} AS j FROM entries WHERE {column} >= $1 AND {column} < $2");
+        for r in sqlx::query(AssertSqlSafe(sql)).bind(prefix).bind(upper.as_str()).fetch_all(&mut *c).await? {
+            let j: String = r.try_get("j")?;
+            if let Some(serial) = j.get(9..12).and_then(|s| s.parse::<u16>().ok()) {
+                used.insert(serial);
+            }
+        }
+    }
+    Ok(used.into_iter().collect())
+}
+
+async fn fetch_last_entry_number(c: &mut Conn, register: &str, office: &str, year: i64) -> Result<i64> {
+    let r = sqlx::query("SELECT COALESCE(MAX(number), 0) AS n FROM entries WHERE register = $1 AND office_code = $2 AND year = $3")
+        .bind(register)
+        .bind(office)
+        .bind(year)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(r.try_get("n")?)
+}
+
+async fn fetch_entry_number_taken(c: &mut Conn, register: &str, office: &str, year: i64, number: i64) -> Result<bool> {
+    let r = sqlx::query("SELECT id FROM entries WHERE register = $1 AND office_code = $2 AND year = $3 AND number = $4")
+        .bind(register)
+        .bind(office)
+        .bind(year)
+        .bind(number)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.is_some())
+}
+
+async fn fetch_node(c: &mut Conn) -> Result<Option<NodeRow>> {
+    let sql = format!("SELECT {NODE_COLUMNS} FROM node ORDER BY id LIMIT 1");
+    sqlx::query(AssertSqlSafe(sql)).fetch_optional(&mut *c).await?.map(|r| node_from(&r)).transpose()
+}
+
+async fn fetch_office(c: &mut Conn, code: &str) -> Result<Option<OfficeRow>> {
+    let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE code = $1");
+    sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *c).await?.map(|r| office_from(&r)).transpose()
+}
+
+async fn fetch_offices(c: &mut Conn) -> Result<Vec<OfficeRow>> {
+    let sql = format!("SELECT {OFFICE_COLUMNS} FROM offices ORDER BY id");
+    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(office_from).collect()
+}
+
+async fn fetch_user(c: &mut Conn, username: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+    sqlx::query(AssertSqlSafe(sql)).bind(username).fetch_optional(&mut *c).await?.map(|r| user_from(&r)).transpose()
+}
+
+async fn fetch_users(c: &mut Conn) -> Result<Vec<UserRow>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id");
+    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(user_from).collect()
+}
+
+async fn fetch_user_by_token(c: &mut Conn, token_hash: &[u8]) -> Result<Option<UserRow>> {
+    let sql = "SELECT u.id, u.username, u.full_name, u.role, u.office_code, u.active, u.created_at \
+               FROM api_tokens t JOIN users u ON u.id = t.user_id \
+               WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2";
+    sqlx::query(sql).bind(token_hash).bind(true).fetch_optional(&mut *c).await?.map(|r| user_from(&r)).transpose()
+}
+
+async fn fetch_access_log(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
+    let sql = format!("SELECT {ACCESS_COLUMNS} FROM access_log WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(jmbg)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(access_from)
+        .collect()
+}
+
+async fn fetch_persons_touched(c: &mut Conn, after: i64, upto: i64) -> Result<Vec<String>> {
+    let mut out = BTreeSet::new();
+    let rows = sqlx::query("SELECT subject_jmbg, partner_jmbg FROM entries WHERE id > $1 AND id <= $2").bind(after).bind(upto).fetch_all(&mut *c).await?;
+    let rows2 = sqlx::query(
+        "SELECT e.subject_jmbg, e.partner_jmbg FROM annotations a JOIN entries e ON e.id = a.entry_id WHERE a.id > $1 AND a.id <= $2",
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(&mut *c)
+    .await?;
+    for r in rows.iter().chain(rows2.iter()) {
+        out.insert(r.try_get::<String, _>("subject_jmbg")?);
+        if let Some(p) = r.try_get::<Option<String>, _>("partner_jmbg")? {
+            out.insert(p);
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+async fn fetch_person_jmbgs_after(c: &mut Conn, after: &str, limit: i64) -> Result<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for column in ["subject_jmbg", "partner_jmbg"] {
+        let sql = format!("SELECT DISTINCT {column} AS j FROM entries WHERE {column} > $1 ORDER BY {column} LIMIT $2");
+        for r in sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await? {
+            out.insert(r.try_get::<String, _>("j")?);
+        }
+    }
+    // Both lists are sorted; only the first `limit` of their union are complete.
+    Ok(out.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect())
+}
+
+async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<StoredItem>> {
+    let sql = format!("SELECT {JOURNAL_COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
+    sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?.iter().map(item_from).collect()
+}
+
+async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> Result<Vec<Row>> {
+    let (columns, convert): (&str, fn(&DbRow) -> Result<Row>) = match table {
+        "node" => (NODE_COLUMNS, |r| node_from(r).map(Row::Node)),
+        "offices" => (OFFICE_COLUMNS, |r| office_from(r).map(Row::Office)),
+        "users" => (USER_COLUMNS, |r| user_from(r).map(Row::User)),
+        "api_tokens" => (TOKEN_COLUMNS, |r| token_from(r).map(Row::Token)),
+        "entries" => (ENTRY_COLUMNS, |r| entry_from(r).map(Row::Entry)),
+        "annotations" => (ANNOTATION_COLUMNS, |r| annotation_from(r).map(Row::Annotation)),
+        "access_log" => (ACCESS_COLUMNS, |r| access_from(r).map(Row::Access)),
+        other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
+    };
+    let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
+    sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?.iter().map(convert).collect()
+}
+
+/// Applies the migrations the database lacks, each in its own transaction, recording a
+/// checksum so that a migration edited after release is detected.
+async fn run_migrations(c: &mut Conn, migrations: &[Migration]) -> Result<Vec<i64>> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *c)
+    .await?;
+    let applied: Vec<(i64, String)> = sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version")
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("version")?, r.try_get("checksum")?)))
+        .collect::<Result<_>>()?;
+    for (version, checksum) in &applied {
+        match migrations.iter().find(|m| m.version == *version) {
+            None => return Err(StoreError::UnknownMigration { applied: *version }),
+            Some(m) if &m.checksum() != checksum => return Err(StoreError::MigrationChanged { version: m.version, name: m.name }),
+            Some(_) => {}
+        }
+    }
+    let mut done = Vec::new();
+    for m in migrations.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)) {
+        let wrap = |source| StoreError::Migration { version: m.version, name: m.name, source };
+        let mut tx = c.begin().await.map_err(wrap)?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(wrap)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(m.checksum())
+            .bind(chrono::Utc::now().timestamp_micros())
+            .execute(&mut *tx)
+            .await
+            .map_err(wrap)?;
+        tx.commit().await.map_err(wrap)?;
+        done.push(m.version);
+    }
+    Ok(done)
+}
+
+/// A write transaction on one connection.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, Db>,
+}
+
+#[async_trait]
+impl WriteTx for Tx {
+    async fn lock_head(&mut self) -> Result<JournalHead> {
+        lock_head(&mut self.tx).await
+    }
+
+    async fn store_head(&mut self, head: JournalHead) -> Result<()> {
+        store_head(&mut self.tx, head).await
+    }
+
+    async fn write(&mut self, batch: &Batch) -> Result<()> {
+        write_batch(&mut self.tx, batch).await
+    }
+
+    async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords> {
+        fetch_person_records(&mut self.tx, jmbg).await
+    }
+
+    async fn entry(&mut self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
+        fetch_entry(&mut self.tx, id).await
+    }
+
+    async fn used_serials(&mut self, prefix: &str) -> Result<Vec<u16>> {
+        fetch_used_serials(&mut self.tx, prefix).await
+    }
+
+    async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64> {
+        fetch_last_entry_number(&mut self.tx, register, office, year).await
+    }
+
+    async fn entry_number_taken(&mut self, register: &str, office: &str, year: i64, number: i64) -> Result<bool> {
+        fetch_entry_number_taken(&mut self.tx, register, office, year, number).await
+    }
+
+    async fn node(&mut self) -> Result<Option<NodeRow>> {
+        fetch_node(&mut self.tx).await
+    }
+
+    async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>> {
+        fetch_office(&mut self.tx, code).await
+    }
+
+    async fn user(&mut self, username: &str) -> Result<Option<UserRow>> {
+        fetch_user(&mut self.tx, username).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+/// A backend on one kind of database: a pool for reads and a pool for the writer (the same
+/// pool on PostgreSQL; a single connection on SQLite).
+pub struct DbBackend {
+    read: sqlx::Pool<Db>,
+    write: sqlx::Pool<Db>,
+    kind: &'static str,
+    /// How a write transaction begins (`BEGIN IMMEDIATE` on SQLite takes the write lock at
+    /// once, so a second process waits instead of failing on the lock upgrade).
+    begin_statement: Option<&'static str>,
+}
+
+#[async_trait]
+impl crate::backend::Backend for DbBackend {
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    async fn migrate(&self) -> Result<Vec<i64>> {
+        run_migrations(&mut *self.write.acquire().await?, MIGRATIONS).await
+    }
+
+    async fn begin(&self) -> Result<Box<dyn WriteTx>> {
+        let tx = match self.begin_statement {
+            Some(statement) => self.write.begin_with(statement).await?,
+            None => self.write.begin().await?,
+        };
+        Ok(Box::new(Tx { tx }))
+    }
+
+    async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    async fn node(&self) -> Result<Option<NodeRow>> {
+        fetch_node(&mut *self.read.acquire().await?).await
+    }
+
+    async fn offices(&self) -> Result<Vec<OfficeRow>> {
+        fetch_offices(&mut *self.read.acquire().await?).await
+    }
+
+    async fn users(&self) -> Result<Vec<UserRow>> {
+        fetch_users(&mut *self.read.acquire().await?).await
+    }
+
+    async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>> {
+        fetch_user_by_token(&mut *self.read.acquire().await?, token_hash).await
+    }
+
+    async fn person_records(&self, jmbg: &Jmbg) -> Result<PersonRecords> {
+        fetch_person_records(&mut *self.read.acquire().await?, jmbg).await
+    }
+
+    async fn person_records_many(&self, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
+        fetch_person_records_many(&mut *self.read.acquire().await?, jmbgs).await
+    }
+
+    async fn entry(&self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
+        fetch_entry(&mut *self.read.acquire().await?, id).await
+    }
+
+    async fn access_log(&self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
+        fetch_access_log(&mut *self.read.acquire().await?, jmbg, before, limit).await
+    }
+
+    async fn journal_head(&self) -> Result<JournalHead> {
+        read_head(&mut *self.read.acquire().await?).await
+    }
+
+    async fn persons_touched(&self, after: i64, upto: i64) -> Result<Vec<String>> {
+        fetch_persons_touched(&mut *self.read.acquire().await?, after, upto).await
+    }
+
+    async fn person_jmbgs_after(&self, after: &str, limit: i64) -> Result<Vec<String>> {
+        fetch_person_jmbgs_after(&mut *self.read.acquire().await?, after, limit).await
+    }
+
+    async fn journal_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredItem>> {
+        fetch_journal_page(&mut *self.read.acquire().await?, after_seq, limit).await
+    }
+
+    async fn rows_page(&self, table: &str, after_id: i64, limit: i64) -> Result<Vec<Row>> {
+        fetch_rows_page(&mut *self.read.acquire().await?, table, after_id, limit).await
+    }
+
+    async fn execute_raw(&self, sql: &str) -> Result<u64> {
+        use sqlx::Executor as _;
+        let mut c = self.write.acquire().await?;
+        let done = (&mut *c).execute(AssertSqlSafe(sql.to_string())).await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,254 @@
+//! The store of a node: the backend chosen from the database URL, and the node's single
+//! writer with group commit.
+//!
+//! Registrations and access-log records from all requests queue for the writer, which
+//! takes as many as are waiting (up to a batch limit), carries them out in one transaction
+//! and commits once: the durable commit — the expensive part — is shared. Each command's
+//! domain refusal is its own; if the batch fails in the database, every job is retried in a
+//! transaction of its own so that one bad job cannot sink the others. A caller gets its
+//! answer only after the commit: an acknowledged write is durable.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use opcina_core::Refusal;
+use opcina_core::journal::JournalHead;
+use opcina_core::registry::commands::{Applied, Command};
+use opcina_core::registry::{Actor, Timestamp};
+use tokio::sync::{Mutex, OwnedMutexGuard, mpsc, oneshot, watch};
+
+use crate::backend::Backend;
+use crate::error::{Result, StoreError};
+use crate::exec;
+use crate::postgres::PgBackend;
+use crate::rows::{AccessRow, NodeRow, Row};
+use crate::sqlite::SqliteBackend;
+use crate::txn::Txn;
+
+/// Most jobs carried out in one transaction.
+const MAX_BATCH: usize = 512;
+
+type Reply<T> = oneshot::Sender<Result<T>>;
+
+enum Job {
+    Command { actor: Actor, command: Box<Command>, reply: Reply<Result<Applied, Refusal>> },
+    Access { actor: Actor, rows: Vec<AccessRow>, reply: Reply<()> },
+}
+
+enum Done {
+    Command(Box<Result<Applied, Refusal>>),
+    Access,
+}
+
+impl Job {
+    fn answer(self, done: Result<Done>) {
+        match self {
+            Job::Command { reply, .. } => {
+                let _ = reply.send(done.map(|d| match d {
+                    Done::Command(r) => *r,
+                    Done::Access => Err(Refusal::one(opcina_core::FieldError::general("store.internal", "unexpected result"))),
+                }));
+            }
+            Job::Access { reply, .. } => {
+                let _ = reply.send(done.map(|_| ()));
+            }
+        }
+    }
+}
+
+/// Opens the backend a URL names: `sqlite://PATH` (created when missing) or `postgres://…`.
+pub async fn connect(url: &str) -> Result<Arc<dyn Backend>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteBackend::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgBackend::open(url, None, 16).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+struct Inner {
+    backend: Arc<dyn Backend>,
+    jobs: mpsc::Sender<Job>,
+    head: watch::Sender<i64>,
+    /// Held by the writer for each batch, and by exclusive work (administration, bulk loads).
+    exclusive: Arc<Mutex<()>>,
+}
+
+/// A node's store. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl Store {
+    /// Opens the database at `url`, applies missing migrations, and starts the writer.
+    pub async fn open(url: &str) -> Result<Store> {
+        let backend = connect(url).await?;
+        Store::with_backend(backend).await
+    }
+
+    /// Starts a store on a backend already opened (tests open PostgreSQL schemas this way).
+    pub async fn with_backend(backend: Arc<dyn Backend>) -> Result<Store> {
+        backend.migrate().await?;
+        let head = backend.journal_head().await?;
+        let (jobs, rx) = mpsc::channel(4096);
+        let (head_tx, _) = watch::channel(head.seq);
+        let inner = Arc::new(Inner { backend, jobs, head: head_tx, exclusive: Arc::new(Mutex::new(())) });
+        tokio::spawn(writer(Arc::clone(&inner), rx));
+        Ok(Store { inner })
+    }
+
+    pub fn backend(&self) -> &dyn Backend {
+        self.inner.backend.as_ref()
+    }
+
+    pub fn backend_arc(&self) -> Arc<dyn Backend> {
+        Arc::clone(&self.inner.backend)
+    }
+
+    /// The journal position of the last commit made through this store; changes wake the
+    /// search indexer.
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.inner.head.subscribe()
+    }
+
+    /// The node's identity, or [`StoreError::NotInitialised`].
+    pub async fn node(&self) -> Result<NodeRow> {
+        self.inner.backend.node().await?.ok_or(StoreError::NotInitialised)
+    }
+
+    /// Carries out a registration command; returns once it is durably committed.
+    pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Result<Applied, Refusal>> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .jobs
+            .send(Job::Command { actor: actor.clone(), command: Box::new(command), reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Records reads of people's records; returns once they are durably committed, so that
+    /// no record is shown before its reading is logged.
+    pub async fn record_access(&self, actor: &Actor, rows: Vec<AccessRow>) -> Result<()> {
+        let (reply, rx) = oneshot::channel();
+        self.inner.jobs.send(Job::Access { actor: actor.clone(), rows, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// A transaction that has the node's writer to itself until it ends (administration,
+    /// imports, seeding).
+    pub async fn exclusive(&self) -> Result<Exclusive> {
+        let guard = Arc::clone(&self.inner.exclusive).lock_owned().await;
+        let txn = Txn::begin(self.inner.backend.as_ref()).await?;
+        Ok(Exclusive { txn, _guard: guard, head: self.inner.head.clone() })
+    }
+
+    /// Stops the writer and closes the database.
+    pub async fn close(&self) {
+        let _guard = self.inner.exclusive.lock().await;
+        self.inner.backend.close().await;
+    }
+}
+
+/// A transaction holding the writer exclusively.
+pub struct Exclusive {
+    pub txn: Txn,
+    _guard: OwnedMutexGuard<()>,
+    head: watch::Sender<i64>,
+}
+
+impl Exclusive {
+    pub async fn commit(self) -> Result<JournalHead> {
+        let head = self.txn.commit().await?;
+        self.head.send_replace(head.seq);
+        Ok(head)
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.txn.rollback().await
+    }
+}
+
+/// Today in the node's local time (registration dates are local dates).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+async fn writer(inner: Arc<Inner>, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let _guard = inner.exclusive.lock().await;
+        match run_batch(&inner, &jobs).await {
+            Ok((results, head)) => {
+                inner.head.send_replace(head.seq);
+                for (job, done) in jobs.into_iter().zip(results) {
+                    job.answer(Ok(done));
+                }
+            }
+            Err(error) => {
+                tracing::warn!(jobs = jobs.len(), %error, "a write batch failed; retrying its jobs one by one");
+                for job in jobs {
+                    match run_batch(&inner, std::slice::from_ref(&job)).await {
+                        Ok((mut results, head)) => {
+                            inner.head.send_replace(head.seq);
+                            match results.pop() {
+                                Some(done) => job.answer(Ok(done)),
+                                None => job.answer(Err(StoreError::WriterStopped)),
+                            }
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, "a write job failed");
+                            job.answer(Err(error));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHead)> {
+    let mut txn = Txn::begin(inner.backend.as_ref()).await?;
+    let result = async {
+        let node = txn.reader().await?.node().await?;
+        let today = today();
+        let mut results = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let now = Timestamp::now();
+            match job {
+                Job::Command { actor, command, .. } => {
+                    let Some(node) = &node else { return Err(StoreError::NotInitialised) };
+                    results.push(Done::Command(Box::new(exec::execute(&mut txn, node, actor, command, today, now).await?)));
+                }
+                Job::Access { actor, rows, .. } => {
+                    for row in rows {
+                        let mut row = row.clone();
+                        row.at = now.0;
+                        txn.append(Row::Access(row), now, actor, "access.read").await?;
+                    }
+                    results.push(Done::Access);
+                }
+            }
+        }
+        Ok(results)
+    }
+    .await;
+    match result {
+        Ok(results) => {
+            let head = txn.commit().await?;
+            Ok((results, head))
+        }
+        Err(e) => {
+            let _ = txn.rollback().await;
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! A journaled transaction: every row appended takes the next journal position as its id
+//! and gets a journal item chained to the previous one, in the same database transaction.
+//! Rows are buffered and written with multi-row inserts before any read inside the
+//! transaction and at commit, so a batch of small commands costs a few statements.
+
+use opcina_core::journal::{JournalHead, JournalItem};
+use opcina_core::registry::{Actor, Timestamp};
+
+use crate::backend::{Backend, Batch, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::rows::Row;
+
+/// Rows buffered before they are written anyway (bounds memory in bulk loads).
+const FLUSH_ROWS: usize = 20_000;
+
+pub struct Txn {
+    tx: Box<dyn WriteTx>,
+    head: JournalHead,
+    pending: Batch,
+}
+
+impl Txn {
+    /// Begins a transaction and locks the journal head.
+    pub async fn begin(backend: &dyn Backend) -> Result<Txn> {
+        let mut tx = backend.begin().await?;
+        let head = tx.lock_head().await?;
+        Ok(Txn { tx, head, pending: Batch::default() })
+    }
+
+    pub fn head(&self) -> JournalHead {
+        self.head
+    }
+
+    /// The id the next appended row will receive.
+    pub fn next_id(&self) -> i64 {
+        self.head.seq + 1
+    }
+
+    /// Appends a row as `actor` doing `action`; the row takes the next journal position as
+    /// its id. A row that already carries an id (assigned when it was planned) must carry
+    /// exactly that one.
+    pub async fn append(&mut self, mut row: Row, at: Timestamp, actor: &Actor, action: &str) -> Result<i64> {
+        let id = self.next_id();
+        if row.id() != 0 && row.id() != id {
+            return Err(StoreError::Concurrent { expected: row.id() - 1, found: self.head.seq });
+        }
+        row.set_id(id);
+        let item = JournalItem::append(&self.head, at, &actor.username, actor.office.as_deref(), action, row.table(), id, Some(row.hash()));
+        self.head = item.head();
+        self.pending.rows.push(row);
+        self.pending.journal.push(item);
+        if self.pending.rows.len() >= FLUSH_ROWS {
+            self.flush().await?;
+        }
+        Ok(id)
+    }
+
+    /// Rewrites a row of a mutable table (users, tokens), journaling its new content.
+    pub async fn update(&mut self, row: Row, at: Timestamp, actor: &Actor, action: &str) -> Result<()> {
+        let item =
+            JournalItem::append(&self.head, at, &actor.username, actor.office.as_deref(), action, row.table(), row.id(), Some(row.hash()));
+        self.head = item.head();
+        self.pending.updates.push(row);
+        self.pending.journal.push(item);
+        Ok(())
+    }
+
+    /// Writes the buffered rows.
+    pub async fn flush(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.tx.write(&self.pending).await?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// The transaction, for reads that must see everything appended so far.
+    pub async fn reader(&mut self) -> Result<&mut dyn WriteTx> {
+        self.flush().await?;
+        Ok(self.tx.as_mut())
+    }
+
+    /// Writes what is buffered, moves the journal head and commits.
+    pub async fn commit(mut self) -> Result<JournalHead> {
+        self.flush().await?;
+        self.tx.store_head(self.head).await?;
+        self.tx.commit().await?;
+        Ok(self.head)
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await
+    }
+}

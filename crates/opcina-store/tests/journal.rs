@@ -1,0 +1,263 @@
+//! The journal proves the tables: rows inserted, changed or deleted behind the program's back
+//! (through raw SQL) are found and named, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use opcina_core::registry::Sex;
+use opcina_store::Store;
+use opcina_store::rows::AUTHORITATIVE_TABLES;
+use opcina_store::verify::{Problem, verify};
+use opcina_testkit::{Kakanj, Kind, TestDb, backend_test, date};
+use sqlx::{AssertSqlSafe, Connection, Row};
+
+/// A node with some of everything: births, a marriage (annotations), a read (access log).
+async fn populated(db: &TestDb) -> Kakanj {
+    let k = Kakanj::set_up(db).await;
+    let (s, r) = (&k.store, &k.registrar);
+    let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+    let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+    ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
+    let row = opcina_store::rows::AccessRow {
+        id: 0,
+        at: 0,
+        username: "salter".into(),
+        role: "counter_clerk".into(),
+        office_code: Some("KAK".into()),
+        subject_jmbg: him.to_string(),
+        entry_id: None,
+        action: "person.view".into(),
+        purpose: "izdavanje izvoda".into(),
+        case_number: None,
+    };
+    s.record_access(&k.clerk, vec![row]).await.unwrap();
+    s.create_token(&k.admin, "salter", "counter").await.unwrap();
+    k
+}
+
+async fn problems(store: &Store) -> Vec<Problem> {
+    verify(store.backend(), &|_| {}).await.unwrap().problems
+}
+
+backend_test! {
+    async fn the_journal_of_a_working_node_verifies(db: TestDb) {
+        let k = populated(&db).await;
+        let report = verify(k.store.backend(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!(report.items, k.store.backend().journal_head().await.unwrap().seq);
+        assert_eq!(report.rows, report.items, "every row is written by exactly one item here");
+    }
+}
+
+backend_test! {
+    async fn a_changed_entry_is_named(db: TestDb) {
+        let k = populated(&db).await;
+        let id: i64 = first_id(&db, "entries").await;
+        k.store.backend().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Emir', 'Amir') WHERE id = {id}")).await.unwrap();
+        let found = problems(&k.store).await;
+        assert!(matches!(found.as_slice(), [Problem::RowChanged { table, id: i, .. }] if table == "entries" && *i == id), "{found:?}");
+        assert!(found[0].to_string().contains(&format!("entries row {id}")));
+    }
+}
+
+backend_test! {
+    async fn a_deleted_annotation_and_an_inserted_read_are_named(db: TestDb) {
+        let k = populated(&db).await;
+        let annotation = first_id(&db, "annotations").await;
+        k.store.backend().execute_raw(&format!("DELETE FROM annotations WHERE id = {annotation}")).await.unwrap();
+        k.store
+            .backend()
+            .execute_raw("INSERT INTO access_log (id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number) VALUES (999999, 0, 'x', 'admin', NULL, '0101990190004', NULL, 'person.view', 'x', NULL)")
+            .await
+            .unwrap();
+        let found = problems(&k.store).await;
+        assert!(found.contains(&Problem::RowDeleted { table: "annotations".into(), id: annotation, seq: annotation }), "{found:?}");
+        assert!(found.contains(&Problem::RowInserted { table: "access_log".into(), id: 999_999 }), "{found:?}");
+        assert_eq!(found.len(), 2);
+    }
+}
+
+backend_test! {
+    async fn an_altered_or_cut_journal_is_detected(db: TestDb) {
+        let k = populated(&db).await;
+        k.store.backend().execute_raw("UPDATE journal SET actor = 'someone else' WHERE seq = 3").await.unwrap();
+        let found = problems(&k.store).await;
+        assert!(found.contains(&Problem::ChainBroken { seq: 3 }), "{found:?}");
+        k.store.backend().execute_raw("DELETE FROM journal WHERE seq = 4").await.unwrap();
+        let found = problems(&k.store).await;
+        assert!(found.contains(&Problem::ItemsMissing { from: 4, to: 4 }), "{found:?}");
+    }
+}
+
+backend_test! {
+    async fn a_changed_user_is_named(db: TestDb) {
+        let k = populated(&db).await;
+        k.store.backend().execute_raw("UPDATE users SET role = 'admin' WHERE username = 'salter'").await.unwrap();
+        let found = problems(&k.store).await;
+        assert!(matches!(found.as_slice(), [Problem::RowChanged { table, .. }] if table == "users"), "{found:?}");
+    }
+}
+
+backend_test! {
+    /// Every column of every authoritative table is covered by the row hash: changing any
+    /// one of them (where the database's constraints allow it at all) is detected.
+    async fn tampering_with_any_column_of_any_table_is_detected(db: TestDb) {
+        let k = populated(&db).await;
+        let mut tamper = Tamperer::connect(&db).await;
+        for table in AUTHORITATIVE_TABLES {
+            let id = first_id(&db, table).await;
+            for (column, kind) in tamper.columns(table).await {
+                let Some(undo) = tamper.change(table, &column, &kind, id).await else {
+                    continue; // the database's own constraints refused every change
+                };
+                let found = problems(&k.store).await;
+                let named = found.iter().any(|p| match p {
+                    Problem::RowChanged { table: t, id: i, .. } | Problem::RowDeleted { table: t, id: i, .. } => t == table && *i == id,
+                    _ => false,
+                });
+                assert!(named, "{table}.{column}: tampering not detected: {found:?}");
+                tamper.exec(&undo).await.unwrap_or_else(|e| panic!("undo {undo}: {e}"));
+                let clean = problems(&k.store).await;
+                assert!(clean.is_empty(), "{table}.{column}: undo left {clean:?}");
+            }
+        }
+    }
+}
+
+async fn first_id(db: &TestDb, table: &str) -> i64 {
+    let mut t = Tamperer::connect(db).await;
+    t.scalar(&format!("SELECT MIN(id) AS v FROM {table}")).await
+}
+
+/// A database administrator with raw SQL access, acting behind the program's back.
+enum Tamperer {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Tamperer {
+    async fn connect(db: &TestDb) -> Tamperer {
+        match db.kind {
+            Kind::Sqlite => Tamperer::Sqlite(sqlx::SqliteConnection::connect(&db.url).await.unwrap()),
+            Kind::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+                // Foreign keys would stop some changes; an administrator can switch them off.
+                sqlx::query("SET session_replication_role = replica").execute(&mut c).await.unwrap();
+                Tamperer::Postgres(c)
+            }
+        }
+    }
+
+    async fn exec(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        match self {
+            Tamperer::Sqlite(c) => sqlx::query(AssertSqlSafe(sql.to_string())).execute(c).await.map(|r| r.rows_affected()),
+            Tamperer::Postgres(c) => sqlx::query(AssertSqlSafe(sql.to_string())).execute(c).await.map(|r| r.rows_affected()),
+        }
+    }
+
+    async fn scalar(&mut self, sql: &str) -> i64 {
+        match self {
+            Tamperer::Sqlite(c) => sqlx::query(AssertSqlSafe(sql.to_string())).fetch_one(c).await.unwrap().get::<i64, _>("v"),
+            Tamperer::Postgres(c) => sqlx::query(AssertSqlSafe(sql.to_string())).fetch_one(c).await.unwrap().get::<i64, _>("v"),
+        }
+    }
+
+    async fn text(&mut self, sql: &str) -> String {
+        match self {
+            Tamperer::Sqlite(c) => sqlx::query(AssertSqlSafe(sql.to_string())).fetch_one(c).await.unwrap().get::<String, _>("v"),
+            Tamperer::Postgres(c) => sqlx::query(AssertSqlSafe(sql.to_string())).fetch_one(c).await.unwrap().get::<String, _>("v"),
+        }
+    }
+
+    async fn columns(&mut self, table: &str) -> Vec<(String, String)> {
+        match self {
+            Tamperer::Sqlite(c) => sqlx::query(AssertSqlSafe(format!("SELECT name, type FROM pragma_table_info('{table}')")))
+                .fetch_all(c)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get::<String, _>("name"), r.get::<String, _>("type").to_lowercase()))
+                .collect(),
+            Tamperer::Postgres(c) => sqlx::query(
+                "SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position",
+            )
+            .bind(table)
+            .fetch_all(c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get::<String, _>("name"), r.get::<String, _>("type").to_lowercase()))
+            .collect(),
+        }
+    }
+
+    /// Changes one column of one row; returns the SQL that undoes it, or `None` when the
+    /// database refused every attempt.
+    async fn change(&mut self, table: &str, column: &str, kind: &str, id: i64) -> Option<String> {
+        let is_null = self
+            .scalar(&format!("SELECT CAST(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END AS BIGINT) AS v FROM {table} WHERE id = {id}"))
+            .await
+            == 1;
+        let pg = matches!(self, Tamperer::Postgres(_));
+        let value = if pg { "'\\x01'::bytea" } else { "x'01'" };
+        // (change, undo) pairs tried in order; the row keeps its id except when `id` itself changes.
+        let attempts: Vec<(String, String)> = if is_null {
+            let v = match kind {
+                k if k.contains("int") => "7".to_string(),
+                k if k.contains("bool") => "true".to_string(),
+                k if k.contains("blob") || k.contains("bytea") => value.to_string(),
+                _ => "'x'".to_string(),
+            };
+            vec![(
+                format!("UPDATE {table} SET {column} = {v} WHERE id = {id}"),
+                format!("UPDATE {table} SET {column} = NULL WHERE id = {id}"),
+            )]
+        } else if column == "id" {
+            vec![(
+                format!("UPDATE {table} SET id = {} WHERE id = {id}", id + 1_000_000),
+                format!("UPDATE {table} SET id = {id} WHERE id = {}", id + 1_000_000),
+            )]
+        } else {
+            match kind {
+                k if k.contains("int") => vec![
+                    (
+                        format!("UPDATE {table} SET {column} = 1 - {column} WHERE id = {id}"),
+                        format!("UPDATE {table} SET {column} = 1 - {column} WHERE id = {id}"),
+                    ),
+                    (
+                        format!("UPDATE {table} SET {column} = {column} + 1 WHERE id = {id}"),
+                        format!("UPDATE {table} SET {column} = {column} - 1 WHERE id = {id}"),
+                    ),
+                ],
+                k if k.contains("bool") => vec![(
+                    format!("UPDATE {table} SET {column} = NOT {column} WHERE id = {id}"),
+                    format!("UPDATE {table} SET {column} = NOT {column} WHERE id = {id}"),
+                )],
+                k if k.contains("blob") || k.contains("bytea") => {
+                    let original = self
+                        .text(&format!(
+                            "SELECT {} AS v FROM {table} WHERE id = {id}",
+                            if pg { format!("encode({column}, 'hex')") } else { format!("hex({column})") }
+                        ))
+                        .await;
+                    let literal = if pg { format!("decode('{original}', 'hex')") } else { format!("x'{original}'") };
+                    vec![(
+                        format!("UPDATE {table} SET {column} = {value} WHERE id = {id}"),
+                        format!("UPDATE {table} SET {column} = {literal} WHERE id = {id}"),
+                    )]
+                }
+                _ => vec![(
+                    format!("UPDATE {table} SET {column} = {column} || 'x' WHERE id = {id}"),
+                    format!("UPDATE {table} SET {column} = substr({column}, 1, length({column}) - 1) WHERE id = {id}"),
+                )],
+            }
+        };
+        for (change, undo) in attempts {
+            if matches!(self.exec(&change).await, Ok(1)) {
+                return Some(undo);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,149 @@
+//! Registrations through the store, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use opcina_core::registry::annotation::AnnotationContent;
+use opcina_core::registry::person::{MaritalStatus, ViewTime, person_view};
+use opcina_core::registry::{Register, Sex};
+use opcina_store::today;
+use opcina_testkit::{Kakanj, backend_test, date};
+
+backend_test! {
+    async fn birth_is_written_with_a_new_jmbg_and_the_next_entry_number(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let head_before = k.store.backend().journal_head().await.unwrap().seq;
+        let a = ok(&k.store, &k.registrar, birth("Tarik", "Hodžić", Sex::Male, date(2024, 5, 20))).await;
+        let b = ok(&k.store, &k.registrar, birth("Lejla", "Hodžić", Sex::Female, date(2024, 5, 20))).await;
+        let (ea, eb) = (a.entry.unwrap(), b.entry.unwrap());
+        assert_eq!((ea.number, eb.number), (1, 2));
+        assert_eq!(ea.office, "KAK");
+        assert_eq!(ea.recorded_by, "maticar");
+        // Each row's id is its journal position.
+        assert_eq!(ea.id, head_before + 1);
+        assert_eq!(k.store.backend().journal_head().await.unwrap().seq, head_before + 2);
+        let (stored, annotations) = k.store.backend().entry(ea.id).await.unwrap().unwrap();
+        assert_eq!(stored, ea);
+        assert!(annotations.is_empty());
+    }
+}
+
+backend_test! {
+    async fn a_refused_command_writes_nothing(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let head = k.store.backend().journal_head().await.unwrap();
+        let future = today() + chrono::Duration::days(3);
+        let mut cmd = birth("Ena", "Kurtić", Sex::Female, future);
+        if let opcina_core::registry::Command::RegisterBirth(b) = &mut cmd {
+            b.registered_on = None;
+        }
+        let refusal = k.store.execute(&k.registrar, cmd).await.unwrap().unwrap_err();
+        assert_eq!(refusal.primary().map(|e| e.code), Some("registry.birth.date_in_future"));
+        assert_eq!(refusal.primary().and_then(|e| e.field.as_deref()), Some("child.birth_date"));
+        assert_eq!(k.store.backend().journal_head().await.unwrap(), head);
+    }
+}
+
+backend_test! {
+    async fn only_registrars_with_an_office_register(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        for actor in [&k.clerk, &k.auditor, &k.admin] {
+            let r = k.store.execute(actor, birth("Ena", "Kurtić", Sex::Female, date(2024, 1, 1))).await.unwrap();
+            assert_eq!(r.unwrap_err().primary().map(|e| e.code), Some("auth.forbidden"), "{}", actor.username);
+        }
+    }
+}
+
+backend_test! {
+    async fn marriage_death_and_divorce_annotate_the_entries_held_here(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let him = born(s, r, "Emir", "Begić", Sex::Male, date(1950, 2, 2)).await;
+        let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1952, 3, 3)).await;
+        let mkv = ok(s, r, marriage(&him, &her, "Begić", date(1975, 5, 10))).await;
+        assert_eq!(mkv.annotations.len(), 2);
+        let her_view = person_view(&her, &s.backend().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        assert_eq!(her_view.marital_status, MaritalStatus::Married);
+        assert_eq!(her_view.surname, "Begić");
+
+        let death = ok(s, r, death(&him, date(2024, 5, 1))).await;
+        let mkv_id = mkv.entry.unwrap().id;
+        assert!(death.annotations.iter().any(|a| a.entry_id == mkv_id));
+        let (_, on_mkv) = s.backend().entry(mkv_id).await.unwrap().unwrap();
+        assert!(on_mkv.iter().any(|a| matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. })));
+        let her_view = person_view(&her, &s.backend().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        assert_eq!(her_view.marital_status, MaritalStatus::Widowed);
+        let his = person_view(&him, &s.backend().person_records(&him).await.unwrap(), ViewTime::current(today())).unwrap();
+        assert!(!his.alive);
+        assert_eq!(his.entries.iter().map(|e| e.entry.content.register()).collect::<Vec<_>>(), vec![Register::Births, Register::Marriages, Register::Deaths]);
+    }
+}
+
+backend_test! {
+    async fn a_second_marriage_while_married_is_refused(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+        let other = born(s, r, "Amela", "Zukić", Sex::Female, date(1992, 4, 4)).await;
+        ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
+        let refusal = s.execute(r, marriage(&him, &other, "Begić", date(2020, 5, 10))).await.unwrap().unwrap_err();
+        assert_eq!(refusal.primary().map(|e| e.code), Some("registry.marriage.already_married"));
+        assert_eq!(refusal.primary().and_then(|e| e.field.as_deref()), Some("spouses[0].jmbg"));
+    }
+}
+
+backend_test! {
+    async fn concurrent_registrations_get_unique_jmbgs_and_gap_free_numbers(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let store = k.store.clone();
+            let actor = if i % 3 == 0 { k.registrar_ks.clone() } else { k.registrar.clone() };
+            tasks.push(tokio::spawn(async move {
+                let sex = if i % 2 == 0 { Sex::Male } else { Sex::Female };
+                let a = ok(&store, &actor, birth(&format!("Dijete{}", char::from(b'a' + (i % 26) as u8)), "Kovač", sex, date(2024, 5, 1))).await;
+                a.entry.unwrap()
+            }));
+        }
+        let mut entries = Vec::new();
+        for t in tasks {
+            entries.push(t.await.unwrap());
+        }
+        let mut jmbgs: Vec<String> = entries.iter().map(|e| e.content.subject().to_string()).collect();
+        jmbgs.sort();
+        jmbgs.dedup();
+        assert_eq!(jmbgs.len(), 60, "every child has a different JMBG");
+        for office in ["KAK", "KSU"] {
+            let mut numbers: Vec<i64> = entries.iter().filter(|e| e.office == office).map(|e| e.number).collect();
+            numbers.sort();
+            assert_eq!(numbers, (1..=numbers.len() as i64).collect::<Vec<_>>(), "gap-free numbers in {office}");
+        }
+        let report = opcina_store::verify::verify(k.store.backend(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+}
+
+backend_test! {
+    async fn node_users_and_tokens_are_administered(db: TestDb) {
+        use opcina_core::registry::Role;
+        use opcina_store::admin::{UserSpec, token_hash};
+        let k = Kakanj::set_up(&db).await;
+        let system = opcina_core::registry::Actor::system("test");
+        let offices = k.store.backend().offices().await.unwrap();
+        assert_eq!(offices.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), vec!["KAK", "KSU", "BRN", "BIL"]);
+        let (node, offices) = opcina_store::presets::kakanj();
+        assert_eq!(k.store.init_node(&system, &node, &offices).await.unwrap_err().code(), "admin.node.exists");
+        let spec = |u: &str, role, office: Option<&str>| UserSpec { username: u.into(), full_name: String::new(), role, office: office.map(str::to_string) };
+        assert_eq!(k.store.add_user(&system, &spec("nova", Role::Registrar, None)).await.unwrap_err().code(), "admin.office.required");
+        assert_eq!(k.store.add_user(&system, &spec("nova", Role::Registrar, Some("XYZ"))).await.unwrap_err().code(), "admin.office.unknown");
+        assert_eq!(k.store.add_user(&system, &spec("nova", Role::Auditor, Some("KAK"))).await.unwrap_err().code(), "admin.office.not_allowed");
+        assert_eq!(k.store.add_user(&system, &spec("maticar", Role::Registrar, Some("KAK"))).await.unwrap_err().code(), "admin.username.taken");
+        assert_eq!(k.store.add_user(&system, &spec("Bad Name", Role::Admin, None)).await.unwrap_err().code(), "admin.username.invalid");
+        let token = k.store.create_token(&system, "salter", "test").await.unwrap();
+        let user = k.store.backend().user_by_token(&token_hash(&token)).await.unwrap().unwrap();
+        assert_eq!((user.username.as_str(), user.office_code.as_deref()), ("salter", Some("KAK")));
+        assert!(k.store.backend().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
+    }
+}
