@@ -2,13 +2,11 @@
 //! (through raw SQL) are found and named, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
 use opcina_core::registry::Sex;
 use opcina_store::Store;
 use opcina_store::rows::AUTHORITATIVE_TABLES;
 use opcina_store::verify::{Problem, verify};
+use opcina_testkit::commands::*;
 use opcina_testkit::{Kakanj, Kind, TestDb, backend_test, date};
 use sqlx::{AssertSqlSafe, Connection, Row};
 

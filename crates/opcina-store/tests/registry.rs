@@ -1,13 +1,11 @@
 //! Registrations through the store, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
 use opcina_core::registry::annotation::AnnotationContent;
 use opcina_core::registry::person::{MaritalStatus, ViewTime, person_view};
 use opcina_core::registry::{Register, Sex};
 use opcina_store::today;
+use opcina_testkit::commands::*;
 use opcina_testkit::{Kakanj, backend_test, date};
 
 backend_test! {

@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+pub mod commands;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;

@@ -1,5 +1,5 @@
-//! Commands used across the store's tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Registration commands with plausible content, for tests: each takes only what a test
+//! varies.
 
 use chrono::NaiveDate;
 use opcina_core::Jmbg;

@@ -1,0 +1,164 @@
+//! Person search: spellings, scripts, typos, filters, JMBG; and the index following the
+//! registers on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use opcina_core::registry::Sex;
+use opcina_core::{CheckMode, Jmbg};
+use opcina_search::indexer::{catch_up, rebuild, wait_for};
+use opcina_search::{PersonHit, PersonIndex, PersonQuery};
+use opcina_testkit::{Kakanj, backend_test, date};
+
+fn person(serial: u16, given: &str, surname: &str, sex: Sex, born: NaiveDate, office: &str) -> PersonHit {
+    let jmbg = (serial..serial + 20).find_map(|s| Jmbg::compose(born, 19, s, CheckMode::Strict)).unwrap();
+    PersonHit {
+        jmbg,
+        given_name: given.into(),
+        surname: surname.into(),
+        former_names: vec![],
+        sex,
+        birth_date: born,
+        birth_place: Some("Kakanj, Bosna i Hercegovina".into()),
+        registry_office: Some(office.into()),
+        alive: true,
+        death_date: None,
+    }
+}
+
+fn sample() -> (PersonIndex, Vec<PersonHit>) {
+    let index = PersonIndex::in_memory(20_000_000, 1).unwrap();
+    let mut people = vec![
+        person(1, "Marko", "Đorđević", Sex::Male, date(1980, 1, 1), "KAK"),
+        person(2, "Marko", "Đorđevac", Sex::Male, date(1981, 1, 1), "KAK"),
+        person(500, "Ljubica", "Njegovan", Sex::Female, date(1990, 5, 5), "KSU"),
+        person(3, "Džemal", "Hodžić", Sex::Male, date(1975, 3, 3), "BRN"),
+        person(501, "Amra", "Hodžić", Sex::Female, date(1978, 4, 4), "KAK"),
+        person(4, "Emir", "Hadžić", Sex::Male, date(2001, 2, 2), "BIL"),
+        person(502, "Ана", "Јовановић", Sex::Female, date(1965, 6, 6), "KAK"),
+    ];
+    let mut married = person(503, "Selma", "Begić", Sex::Female, date(1988, 8, 8), "KAK");
+    married.former_names = vec!["Selma Pašić".into()];
+    people.push(married);
+    // Many namesakes of one common name.
+    for i in 0..30u16 {
+        people.push(person(10 + i * 3, "Adnan", "Mehić", Sex::Male, date(1990, 1, 1) + chrono::Duration::days(i64::from(i)), "KAK"));
+    }
+    index.apply(&people, 1).unwrap();
+    (index, people)
+}
+
+fn names(index: &PersonIndex, q: &str) -> Vec<String> {
+    index.search(&PersonQuery::new(q, 10)).unwrap().into_iter().map(|h| format!("{} {}", h.given_name, h.surname)).collect()
+}
+
+#[test]
+fn djordjevic_is_found_in_every_spelling_and_script_and_with_a_typo() {
+    let (index, _) = sample();
+    for q in ["Đorđević", "djordjevic", "Dordevic", "ЂОРЂЕВИЋ", "Đorđevć", "marko djordjevic", "dordjevic marko"] {
+        let found = names(&index, q);
+        assert!(found.contains(&"Marko Đorđević".to_string()), "{q}: {found:?}");
+    }
+    // The exact spelling ranks before the similar name.
+    assert_eq!(names(&index, "Đorđević").first().map(String::as_str), Some("Marko Đorđević"));
+    assert_eq!(names(&index, "Marko Đorđevac").first().map(String::as_str), Some("Marko Đorđevac"));
+}
+
+#[test]
+fn cyrillic_registered_names_are_found_from_latin() {
+    let (index, _) = sample();
+    assert_eq!(names(&index, "ana jovanovic"), vec!["Ана Јовановић"]);
+    assert_eq!(names(&index, "Љубица"), vec!["Ljubica Njegovan"]);
+}
+
+#[test]
+fn a_married_woman_is_found_by_her_maiden_name() {
+    let (index, _) = sample();
+    assert_eq!(names(&index, "selma pasic"), vec!["Selma Begić"]);
+}
+
+#[test]
+fn every_word_must_match() {
+    let (index, _) = sample();
+    assert_eq!(names(&index, "amra hodzic"), vec!["Amra Hodžić"]);
+    assert!(names(&index, "amra djordjevic").is_empty());
+}
+
+#[test]
+fn filters_narrow_by_year_sex_and_office() {
+    let (index, _) = sample();
+    let q = |sex, office: Option<&str>, years: Option<std::ops::RangeInclusive<i32>>| {
+        let mut q = PersonQuery::new("hodzic", 10);
+        q.sex = sex;
+        q.office = office.map(str::to_string);
+        q.birth_years = years;
+        index.search(&q).unwrap().into_iter().map(|h| h.given_name).collect::<Vec<_>>()
+    };
+    assert_eq!(q(Some(Sex::Female), None, None), vec!["Amra"]);
+    assert_eq!(q(None, Some("BRN"), None), vec!["Džemal"]);
+    assert_eq!(q(None, None, Some(1978..=1978)), vec!["Amra"]);
+}
+
+#[test]
+fn the_limit_holds_and_namesakes_fill_it() {
+    let (index, _) = sample();
+    assert_eq!(names(&index, "adnan mehic").len(), 10);
+    let all = index.search(&PersonQuery::new("adnan mehic", 100)).unwrap();
+    assert_eq!(all.len(), 30);
+}
+
+#[test]
+fn a_jmbg_finds_exactly_its_person() {
+    let (index, people) = sample();
+    let target = &people[3];
+    let found = index.search(&PersonQuery::new(target.jmbg.as_str(), 10)).unwrap();
+    assert_eq!(found, vec![target.clone()]);
+    assert_eq!(index.by_jmbg(&target.jmbg).unwrap().as_ref(), Some(target));
+}
+
+#[test]
+fn updating_a_person_replaces_their_document() {
+    let (index, people) = sample();
+    let mut renamed = people[4].clone();
+    renamed.surname = "Kovač".into();
+    index.apply(&[renamed.clone()], 2).unwrap();
+    assert_eq!(index.watermark(), 2);
+    assert_eq!(names(&index, "amra kovac"), vec!["Amra Kovač"]);
+    assert!(names(&index, "amra hodzic").is_empty());
+    assert_eq!(index.len() as usize, people.len());
+}
+
+mod registers {
+    use super::*;
+
+    use opcina_testkit::commands::*;
+
+    backend_test! {
+        async fn a_registration_is_searchable_once_indexed_and_a_rebuild_finds_everyone(db: TestDb) {
+            let k = Kakanj::set_up(&db).await;
+            let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+            let _task = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
+            let (s, r) = (&k.store, &k.registrar);
+            let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+            let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+            let applied = ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
+            let seq = applied.annotations.last().unwrap().id;
+            assert!(wait_for(&index, seq, Duration::from_secs(10)).await, "indexed within 10 s");
+            let hits = index.search(&PersonQuery::new("selma begic", 10)).unwrap();
+            assert_eq!(hits.iter().map(|h| h.jmbg.clone()).collect::<Vec<_>>(), vec![her.clone()]);
+            assert_eq!(hits[0].former_names, vec!["Selma Pašić".to_string()]);
+            assert_eq!(index.search(&PersonQuery::new("selma pasic", 10)).unwrap().len(), 1);
+
+            // A fresh index is rebuilt from the database.
+            let fresh = Arc::new(PersonIndex::in_memory(20_000_000, 1).unwrap());
+            let n = rebuild(&fresh, k.store.backend(), &|_| {}).await.unwrap();
+            assert_eq!(n, 2);
+            assert_eq!(fresh.watermark(), k.store.backend().journal_head().await.unwrap().seq);
+            assert_eq!(fresh.search(&PersonQuery::new("emir begic", 10)).unwrap()[0].jmbg, him);
+            // Catching up with nothing new changes nothing.
+            assert_eq!(catch_up(&fresh, k.store.backend()).await.unwrap(), 0);
+        }
+    }
+}
