@@ -28,6 +28,9 @@ pub enum CheckMode {
     Lenient,
 }
 
+/// Every code a JMBG can be refused with.
+pub const CODES: [&str; 5] = ["jmbg.length", "jmbg.digits", "jmbg.date", "jmbg.checksum", "jmbg.check_digit_ten"];
+
 /// Weights of the first twelve digits in the check-digit formula.
 const WEIGHTS: [u32; 12] = [7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 

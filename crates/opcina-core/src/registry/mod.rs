@@ -5,6 +5,7 @@
 pub mod annotation;
 pub mod commands;
 pub mod entry;
+pub mod import;
 pub mod memory;
 pub mod person;
 pub mod types;
