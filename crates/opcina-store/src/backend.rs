@@ -91,7 +91,6 @@ pub trait WriteTx: Send {
     /// Serials in use among all JMBGs known to the node with a nine-digit prefix.
     async fn used_serials(&mut self, prefix: &str) -> Result<Vec<u16>>;
     async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64>;
-    async fn entry_number_taken(&mut self, register: &str, office: &str, year: i64, number: i64) -> Result<bool>;
     async fn node(&mut self) -> Result<Option<NodeRow>>;
     async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>>;
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>>;
@@ -129,6 +128,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn journal_page(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredItem>>;
     /// Rows of an authoritative table after `after_id`, in id order.
     async fn rows_page(&self, table: &str, after_id: i64, limit: i64) -> Result<Vec<Row>>;
+    /// Which of these entry numbers are already taken in a book (register, office, year).
+    async fn taken_entry_numbers(&self, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>>;
+    /// Which of these people already have an entry in `register`.
+    async fn registered_subjects(&self, register: &str, jmbgs: &[String]) -> Result<Vec<String>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
 }

@@ -10,8 +10,10 @@
 
 pub mod admin;
 pub mod backend;
+pub mod bulk;
 pub mod error;
 pub mod exec;
+pub mod import;
 pub mod migrate;
 pub mod postgres;
 pub mod presets;

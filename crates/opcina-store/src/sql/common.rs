@@ -417,17 +417,6 @@ async fn fetch_last_entry_number(c: &mut Conn, register: &str, office: &str, yea
     Ok(r.try_get("n")?)
 }
 
-async fn fetch_entry_number_taken(c: &mut Conn, register: &str, office: &str, year: i64, number: i64) -> Result<bool> {
-    let r = sqlx::query("SELECT id FROM entries WHERE register = $1 AND office_code = $2 AND year = $3 AND number = $4")
-        .bind(register)
-        .bind(office)
-        .bind(year)
-        .bind(number)
-        .fetch_optional(&mut *c)
-        .await?;
-    Ok(r.is_some())
-}
-
 async fn fetch_node(c: &mut Conn) -> Result<Option<NodeRow>> {
     let sql = format!("SELECT {NODE_COLUMNS} FROM node ORDER BY id LIMIT 1");
     sqlx::query(AssertSqlSafe(sql)).fetch_optional(&mut *c).await?.map(|r| node_from(&r)).transpose()
@@ -502,6 +491,40 @@ async fn fetch_person_jmbgs_after(c: &mut Conn, after: &str, limit: i64) -> Resu
     }
     // Both lists are sorted; only the first `limit` of their union are complete.
     Ok(out.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect())
+}
+
+async fn fetch_taken_entry_numbers(c: &mut Conn, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in numbers.chunks(1000) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT number FROM entries WHERE register = ");
+        qb.push_bind(register).push(" AND office_code = ").push_bind(office).push(" AND year = ").push_bind(year).push(" AND number IN (");
+        let mut sep = qb.separated(", ");
+        for n in chunk {
+            sep.push_bind(*n);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *c).await? {
+            out.push(r.try_get::<i64, _>("number")?);
+        }
+    }
+    Ok(out)
+}
+
+async fn fetch_registered_subjects(c: &mut Conn, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in jmbgs.chunks(1000) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT subject_jmbg FROM entries WHERE register = ");
+        qb.push_bind(register).push(" AND subject_jmbg IN (");
+        let mut sep = qb.separated(", ");
+        for j in chunk {
+            sep.push_bind(j.as_str());
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *c).await? {
+            out.push(r.try_get::<String, _>("subject_jmbg")?);
+        }
+    }
+    Ok(out)
 }
 
 async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<StoredItem>> {
@@ -597,10 +620,6 @@ impl WriteTx for Tx {
 
     async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64> {
         fetch_last_entry_number(&mut self.tx, register, office, year).await
-    }
-
-    async fn entry_number_taken(&mut self, register: &str, office: &str, year: i64, number: i64) -> Result<bool> {
-        fetch_entry_number_taken(&mut self.tx, register, office, year, number).await
     }
 
     async fn node(&mut self) -> Result<Option<NodeRow>> {
@@ -708,6 +727,14 @@ impl crate::backend::Backend for DbBackend {
 
     async fn rows_page(&self, table: &str, after_id: i64, limit: i64) -> Result<Vec<Row>> {
         fetch_rows_page(&mut *self.read.acquire().await?, table, after_id, limit).await
+    }
+
+    async fn taken_entry_numbers(&self, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>> {
+        fetch_taken_entry_numbers(&mut *self.read.acquire().await?, register, office, year, numbers).await
+    }
+
+    async fn registered_subjects(&self, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
+        fetch_registered_subjects(&mut *self.read.acquire().await?, register, jmbgs).await
     }
 
     async fn execute_raw(&self, sql: &str) -> Result<u64> {
