@@ -1,0 +1,90 @@
+//! The JSON API, one module per resource.
+
+pub mod entries;
+pub mod health;
+pub mod offices;
+pub mod persons;
+pub mod registrations;
+
+use axum::http::StatusCode;
+use opcina_core::registry::Role;
+use opcina_core::{CheckMode, Jmbg};
+use opcina_store::rows::AccessRow;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+
+/// Roles that read people's records.
+pub const READERS: [Role; 2] = [Role::Registrar, Role::CounterClerk];
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("request.not_found", "no such resource")
+}
+
+/// Why a person's record is read: required with every read, and logged with it.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Purpose {
+    /// The purpose of the read and its legal basis, e.g. `izdavanje izvoda, čl. 64`.
+    pub purpose: Option<String>,
+    /// Case or request number the read is for.
+    pub case_number: Option<String>,
+}
+
+impl Purpose {
+    /// The stated purpose, or the refusal to read without one.
+    pub fn required(&self) -> ApiResult<String> {
+        match self.purpose.as_deref().map(str::trim) {
+            Some(p) if p.chars().count() >= 3 && p.chars().count() <= 300 => Ok(p.to_string()),
+            Some(_) => Err(ApiError::bad_request("access.purpose.invalid", "purpose", "state the purpose in 3 to 300 characters")),
+            None => Err(ApiError::bad_request(
+                "access.purpose.required",
+                "purpose",
+                "every read of a person's record states its purpose (?purpose=…)",
+            )),
+        }
+    }
+}
+
+/// Parses a JMBG from a path (leniently: legacy numbers must stay readable).
+pub fn path_jmbg(s: &str) -> ApiResult<Jmbg> {
+    Jmbg::parse(s, CheckMode::Lenient).map_err(|e| ApiError::from(e).field("jmbg").with_status(StatusCode::BAD_REQUEST))
+}
+
+/// Logs reads of people's records; the caller answers only once this has returned.
+pub async fn log_reads(
+    state: &AppState,
+    caller: &Caller,
+    subjects: &[&str],
+    entry_id: Option<i64>,
+    action: &str,
+    purpose: &str,
+    case_number: Option<&str>,
+) -> ApiResult<()> {
+    let rows = subjects
+        .iter()
+        .map(|s| AccessRow {
+            id: 0,
+            at: 0,
+            username: caller.actor.username.clone(),
+            role: caller.actor.role.as_str().to_string(),
+            office_code: caller.actor.office.clone(),
+            subject_jmbg: s.to_string(),
+            entry_id,
+            action: action.to_string(),
+            purpose: purpose.to_string(),
+            case_number: case_number.map(str::to_string),
+        })
+        .collect();
+    state.store.record_access(&caller.actor, rows).await?;
+    Ok(())
+}
+
+impl ApiError {
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+}

@@ -1,0 +1,135 @@
+//! People: search, the person view, and the log of who read a person's records.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use opcina_core::registry::{PersonView, Role, Sex, Timestamp, ViewTime, person_view};
+use opcina_search::{PersonHit, PersonQuery};
+use opcina_store::rows::AccessRow;
+use opcina_store::today;
+use serde::{Deserialize, Serialize};
+
+use super::{Purpose, READERS, log_reads, path_jmbg};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::Params;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Names in any order, script or spelling (typos tolerated), or a JMBG.
+    pub q: String,
+    /// At most this many results (default 20, at most 100).
+    pub limit: Option<usize>,
+    /// Born in this year.
+    pub birth_year: Option<i32>,
+    /// Born in this year or later.
+    pub born_from: Option<i32>,
+    /// Born in this year or earlier.
+    pub born_to: Option<i32>,
+    pub sex: Option<Sex>,
+    /// Registry office holding the person's birth (or first) entry.
+    pub office: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonList {
+    pub items: Vec<PersonHit>,
+}
+
+/// Find people by name or JMBG, best matches first.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(SearchParams), security(("bearer" = [])),
+    responses((status = 200, body = PersonList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Params<SearchParams>) -> ApiResult<Json<PersonList>> {
+    caller.require(&READERS, "search people")?;
+    if p.q.trim().is_empty() {
+        return Err(ApiError::bad_request("search.query.empty", "q", "give a name or a JMBG to search for"));
+    }
+    let years = match (p.birth_year, p.born_from, p.born_to) {
+        (Some(y), _, _) => Some(y..=y),
+        (None, None, None) => None,
+        (None, from, to) => Some(from.unwrap_or(i32::MIN)..=to.unwrap_or(i32::MAX)),
+    };
+    let query = PersonQuery { text: p.q, limit: p.limit.unwrap_or(20).clamp(1, 100), birth_years: years, sex: p.sex, office: p.office };
+    let items = state.index.search(&query)?;
+    Ok(Json(PersonList { items }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ViewParams {
+    /// The purpose of the read and its legal basis, e.g. `izdavanje izvoda, čl. 64`.
+    pub purpose: Option<String>,
+    /// Case or request number the read is for.
+    pub case_number: Option<String>,
+    /// The legal state on this date (default: today).
+    pub as_of: Option<NaiveDate>,
+    /// Only what was recorded by this moment (default: everything recorded).
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// Everything the registers say about a person, as of a date and as recorded at a moment.
+/// The read is logged with its purpose before the answer is sent.
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}", tag = "persons", params(("jmbg" = String, Path, description = "JMBG"), ViewParams), security(("bearer" = [])),
+    responses((status = 200, body = PersonView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn view(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(jmbg): Path<String>,
+    Params(p): Params<ViewParams>,
+) -> ApiResult<Json<PersonView>> {
+    caller.require(&READERS, "read people's records")?;
+    let stated = Purpose { purpose: p.purpose, case_number: p.case_number };
+    let purpose = stated.required()?;
+    let jmbg = path_jmbg(&jmbg)?;
+    let records = state.store.backend().person_records(&jmbg).await?;
+    let time = ViewTime { as_of: p.as_of.unwrap_or_else(today), recorded_at: p.recorded_at.map(Timestamp::from_datetime) };
+    let Some(view) = person_view(&jmbg, &records, time) else {
+        return Err(ApiError::not_found(
+            "registry.person.not_found",
+            "this node holds no entry for this JMBG (as recorded at that moment)",
+        )
+        .field("jmbg"));
+    };
+    log_reads(&state, &caller, &[jmbg.as_str()], None, "person.view", &purpose, stated.case_number.as_deref()).await?;
+    Ok(Json(view))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogParams {
+    /// Entries older than this id (for the next page).
+    pub before: Option<i64>,
+    /// At most this many (default 50, at most 500).
+    pub limit: Option<i64>,
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AccessLog {
+    /// Newest first.
+    pub items: Vec<AccessRow>,
+    /// Pass as `before` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<i64>,
+}
+
+/// Who read this person's records, when, from which office and why (newest first).
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/access-log", tag = "persons", params(("jmbg" = String, Path, description = "JMBG"), LogParams), security(("bearer" = [])),
+    responses((status = 200, body = AccessLog), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn access_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(jmbg): Path<String>,
+    Params(p): Params<LogParams>,
+) -> ApiResult<Json<AccessLog>> {
+    caller.require(&[Role::Registrar, Role::CounterClerk, Role::Auditor], "read access logs")?;
+    let jmbg = path_jmbg(&jmbg)?;
+    let limit = p.limit.unwrap_or(50).clamp(1, 500);
+    let items = state.store.backend().access_log(jmbg.as_str(), p.before, limit).await?;
+    let next = (items.len() as i64 == limit).then(|| items.last().map(|r| r.id)).flatten();
+    let purpose = p.purpose.unwrap_or_else(|| "pregled evidencije pristupa".into());
+    log_reads(&state, &caller, &[jmbg.as_str()], None, "access_log.read", &purpose, None).await?;
+    Ok(Json(AccessLog { items, next }))
+}

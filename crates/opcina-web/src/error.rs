@@ -1,0 +1,131 @@
+//! The one error type of the HTTP interface. Every error answers with the body
+//! `{"error": {"code", "message", "field", "details"}}`: a stable code (which doubles as a
+//! translation key), the reason, the field at fault when there is one, and every other
+//! problem found in the same request. Internal causes are logged, never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use opcina_core::{FieldError, Refusal};
+use opcina_search::SearchError;
+use opcina_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable code, e.g. `registry.jmbg.checksum`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// All problems found, when there were several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+    pub details: Vec<FieldError>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError { status, code: code.to_string(), message: message.into(), field: None, details: Vec::new() }
+    }
+
+    pub fn field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    pub fn not_found(code: &str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden", message)
+    }
+
+    pub fn bad_request(code: &str, field: &str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message).field(field)
+    }
+
+    /// A failure of the node itself: logged with its cause, answered without it.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let location = std::panic::Location::caller();
+        tracing::error!(%cause, at = %location, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the node could not complete the request; the operator has been informed by the log",
+        )
+    }
+}
+
+/// The status a refusal gets: authorisation problems are 403, the rest 422.
+fn refusal_status(code: &str) -> StatusCode {
+    match code {
+        c if c.starts_with("auth.") => StatusCode::FORBIDDEN,
+        "registry.entry.not_found" => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let first = r.errors.first().cloned().unwrap_or_else(|| FieldError::general("invalid", "the request was refused"));
+        ApiError {
+            status: refusal_status(first.code),
+            code: first.code.to_string(),
+            message: first.message,
+            field: first.field,
+            details: if r.errors.len() > 1 { r.errors } else { Vec::new() },
+        }
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::from(Refusal::one(e))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    #[track_caller]
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(f) => f.into(),
+            StoreError::NotInitialised => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store.not_initialised", e.to_string()),
+            StoreError::WriterStopped => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store.writer_stopped", "the node is shutting down")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    #[track_caller]
+    fn from(e: SearchError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field, details: self.details } };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,53 @@
+//! The OpenAPI description of the JSON API, served at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token from `opcina token create`")).build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "opcina", description = "The civil registry of a municipality: people, entries of the four registers (MKR, MKD, MKV, MKU) and their annotations. Errors: `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}` with stable codes.", license(name = "EUPL-1.2")),
+    paths(
+        api::health::health,
+        api::offices::list,
+        api::persons::search,
+        api::persons::view,
+        api::persons::access_log,
+        api::entries::read,
+        api::registrations::birth,
+        api::registrations::citizenship,
+        api::registrations::marriage,
+        api::registrations::death,
+        api::registrations::divorce,
+        api::registrations::annotate,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "persons", description = "Search people, read a person's records, see who read them"),
+        (name = "entries", description = "Entries of the registers with their annotations"),
+        (name = "registrations", description = "Register births, citizenship, marriages, deaths, divorces and annotations"),
+        (name = "node", description = "The node: health and offices"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document.
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

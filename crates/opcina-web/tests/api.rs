@@ -1,0 +1,234 @@
+//! The JSON API through the real router, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use opcina_core::registry::Actor;
+use opcina_search::PersonIndex;
+use opcina_testkit::{Kakanj, TestDb, backend_test};
+use opcina_web::{AppState, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    router: Router,
+    registrar: String,
+    clerk: String,
+    auditor: String,
+    _index_task: tokio::task::JoinHandle<()>,
+}
+
+impl Api {
+    async fn start(db: &TestDb) -> Api {
+        let k = Kakanj::set_up(db).await;
+        let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+        let task = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
+        let system = Actor::system("test");
+        let token = |u: &'static str| {
+            let store = k.store.clone();
+            let system = system.clone();
+            async move { store.create_token(&system, u, "test").await.unwrap() }
+        };
+        Api {
+            registrar: token("maticar").await,
+            clerk: token("salter").await,
+            auditor: token("revizor").await,
+            router: app(AppState::new(k.store.clone(), index)),
+            _index_task: task,
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+
+    /// Registers a birth and returns the child's JMBG.
+    async fn born(&self, given: &str, surname: &str, sex: &str, date: &str) -> String {
+        let (status, body) = self.post("/api/v1/births", &self.registrar, birth(given, surname, sex, date)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["entry"]["data"]["child"]["jmbg"].as_str().unwrap().to_string()
+    }
+}
+
+fn birth(given: &str, surname: &str, sex: &str, date: &str) -> Value {
+    let year: i32 = date[..4].parse().unwrap();
+    let mother_born = format!("{}-04-04", year - 28);
+    json!({
+        "child": {"given_name": given, "surname": surname, "sex": sex, "birth_date": date,
+                  "birth_place": {"settlement": "Zenica", "municipality": "Zenica"}},
+        "mother": {"given_name": "Amra", "surname": surname, "birth_date": mother_born},
+        "informant": "otac",
+        "registered_on": date
+    })
+}
+
+fn items(v: &Value) -> Vec<Value> {
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+backend_test! {
+    async fn health_and_openapi_are_served_without_a_token(db: TestDb) {
+        let api = Api::start(&db).await;
+        let (status, health) = api.call("GET", "/healthz", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(health["status"], "ok");
+        let (status, spec) = api.call("GET", "/api/openapi.json", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(spec["paths"]["/api/v1/persons"]["get"].is_object());
+        assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+    }
+}
+
+backend_test! {
+    async fn requests_without_a_valid_token_or_role_are_refused(db: TestDb) {
+        let api = Api::start(&db).await;
+        let (status, body) = api.call("GET", "/api/v1/persons?q=ana", None, None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.token.missing")));
+        let (status, body) = api.get("/api/v1/persons?q=ana", "opc_nope").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.token.invalid")));
+        let (status, body) = api.post("/api/v1/births", &api.clerk, birth("Ena", "Kurtić", "female", "2024-01-01")).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.forbidden")));
+        let (status, _) = api.get("/api/v1/persons?q=ana", &api.auditor).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "auditors read logs, not records");
+    }
+}
+
+backend_test! {
+    async fn a_registered_birth_is_found_at_once_in_any_spelling(db: TestDb) {
+        let api = Api::start(&db).await;
+        let jmbg = api.born("Marko", "Đorđević", "male", "2024-03-01").await;
+        assert_eq!(&jmbg[7..9], "19", "region of Kakanj");
+        for q in ["djordjevic", "Dordevic", "%D0%82%D0%9E%D0%A0%D0%82%D0%95%D0%92%D0%98%D0%8B", "%C4%90or%C4%91ev%C4%87", &jmbg] {
+            let (status, body) = api.get(&format!("/api/v1/persons?q={q}&limit=5"), &api.clerk).await;
+            assert_eq!(status, StatusCode::OK);
+            let found = items(&body);
+            assert_eq!(found.first().and_then(|p| p["jmbg"].as_str()), Some(jmbg.as_str()), "{q}: {body}");
+            assert_eq!(found[0]["given_name"], "Marko");
+            assert_eq!(found[0]["birth_date"], "2024-03-01");
+        }
+    }
+}
+
+backend_test! {
+    async fn a_refusal_names_the_field_with_a_stable_code(db: TestDb) {
+        let api = Api::start(&db).await;
+        let future = (chrono::Local::now().date_naive() + chrono::Duration::days(2)).to_string();
+        let mut body = birth("Ena", "Kurtić", "female", &future);
+        body["registered_on"] = Value::Null;
+        let (status, err) = api.post("/api/v1/births", &api.registrar, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err["error"]["code"], "registry.birth.date_in_future");
+        assert_eq!(err["error"]["field"], "child.birth_date");
+
+        let mut body = birth("Ena", "Kurtić", "female", "2024-01-01");
+        body["mother"]["birth_date"] = json!("2016-01-01");
+        body["child"]["given_name"] = json!("Ena7");
+        let (status, err) = api.post("/api/v1/births", &api.registrar, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let details: Vec<(String, String)> = err["error"]["details"].as_array().unwrap().iter().map(|d| (d["code"].as_str().unwrap().into(), d["field"].as_str().unwrap().into())).collect();
+        assert!(details.contains(&("registry.name.invalid_character".into(), "child.given_name".into())), "{err}");
+        assert!(details.contains(&("registry.mother.too_young".into(), "mother.birth_date".into())), "{err}");
+
+        let mut body = birth("Ena", "Kurtić", "female", "2024-01-01");
+        body["child"]["birth_date"] = json!("2024-13-01");
+        let (status, err) = api.post("/api/v1/births", &api.registrar, body).await;
+        assert_eq!((status, err["error"]["code"].as_str(), err["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("request.json.invalid"), Some("child.birth_date")));
+    }
+}
+
+backend_test! {
+    async fn every_read_is_logged_with_its_purpose_and_listed(db: TestDb) {
+        let api = Api::start(&db).await;
+        let jmbg = api.born("Lejla", "Hodžić", "female", "2023-05-05").await;
+        let (status, err) = api.get(&format!("/api/v1/persons/{jmbg}"), &api.clerk).await;
+        assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("access.purpose.required")));
+        let (status, view) = api.get(&format!("/api/v1/persons/{jmbg}?purpose=izdavanje%20izvoda&case_number=03-13-1%2F24"), &api.clerk).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["marital_status"], "single");
+        assert_eq!(view["alive"], true);
+        let entry = view["entries"][0]["id"].as_i64().unwrap();
+        let (status, _) = api.get(&format!("/api/v1/entries/{entry}?purpose=provjera%20upisa"), &api.registrar).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, log) = api.get(&format!("/api/v1/persons/{jmbg}/access-log"), &api.auditor).await;
+        assert_eq!(status, StatusCode::OK, "{log}");
+        let reads: Vec<(String, String, String)> = items(&log)
+            .iter()
+            .map(|r| (r["username"].as_str().unwrap().into(), r["action"].as_str().unwrap().into(), r["purpose"].as_str().unwrap().into()))
+            .collect();
+        assert_eq!(reads, vec![
+            ("maticar".into(), "entry.read".into(), "provjera upisa".into()),
+            ("salter".into(), "person.view".into(), "izdavanje izvoda".into()),
+        ]);
+        assert_eq!(items(&log)[1]["office_code"], "KAK");
+        assert_eq!(items(&log)[1]["case_number"], "03-13-1/24");
+        let (status, err) = api.get("/api/v1/persons/0101990190004?purpose=provjera", &api.clerk).await;
+        assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("registry.person.not_found")));
+    }
+}
+
+backend_test! {
+    async fn marriage_divorce_and_annotations_through_the_api(db: TestDb) {
+        let api = Api::start(&db).await;
+        let him = api.born("Emir", "Begić", "male", "1990-02-02").await;
+        let her = api.born("Selma", "Pašić", "female", "1991-03-03").await;
+        let spouse = |j: &str| json!({"jmbg": j, "surname_after": "Begić", "residence": "Kakanj"});
+        let (status, mkv) = api.post("/api/v1/marriages", &api.registrar, json!({
+            "date": "2015-05-10", "place": {"settlement": "Kakanj", "municipality": "Kakanj"},
+            "spouses": [spouse(&him), spouse(&her)], "witnesses": ["Edin Kovač", "Lejla Mehić"], "officiant": "matičar"
+        })).await;
+        assert_eq!(status, StatusCode::CREATED, "{mkv}");
+        assert_eq!(mkv["annotations"].as_array().unwrap().len(), 2);
+        let mkv_id = mkv["entry"]["id"].as_i64().unwrap();
+        let (status, again) = api.post("/api/v1/marriages", &api.registrar, json!({
+            "date": "2016-05-10", "place": {"settlement": "Kakanj", "municipality": "Kakanj"},
+            "spouses": [spouse(&him), spouse(&her)], "witnesses": ["Edin Kovač", "Lejla Mehić"], "officiant": "matičar"
+        })).await;
+        assert_eq!((status, again["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("registry.marriage.already_married")));
+        let (status, _) = api.post("/api/v1/divorces", &api.registrar, json!({
+            "marriage_entry_id": mkv_id,
+            "legal_basis": {"act": "presuda", "issuer": "Općinski sud u Zenici", "number": "43 0 P 1 24 P", "date": "2024-01-10"},
+            "effective_date": "2024-02-10", "surnames_after": [null, "Pašić"]
+        })).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, view) = api.get(&format!("/api/v1/persons/{her}?purpose=provjera"), &api.clerk).await;
+        assert_eq!((view["marital_status"].as_str(), view["surname"].as_str()), (Some("divorced"), Some("Pašić")));
+        let (_, then) = api.get(&format!("/api/v1/persons/{her}?purpose=provjera&as_of=2020-01-01"), &api.clerk).await;
+        assert_eq!((then["marital_status"].as_str(), then["surname"].as_str()), (Some("married"), Some("Begić")));
+
+        let birth_id = view["entries"][0]["id"].as_i64().unwrap();
+        let (status, applied) = api.post(&format!("/api/v1/entries/{birth_id}/annotations"), &api.registrar, json!({
+            "kind": "name_change", "given_name": "Selmina",
+            "legal_basis": {"act": "rješenje", "issuer": "Općina Kakanj", "number": "UP-I-03-13-5/24", "date": "2024-03-01"},
+            "effective_date": "2024-03-10"
+        })).await;
+        assert_eq!(status, StatusCode::CREATED, "{applied}");
+        let (_, entry) = api.get(&format!("/api/v1/entries/{birth_id}?purpose=provjera"), &api.registrar).await;
+        let kinds: Vec<&str> = entry["annotations"].as_array().unwrap().iter().map(|a| a["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, vec!["marriage", "marriage_ended", "name_change"]);
+        let (_, found) = api.get("/api/v1/persons?q=selmina%20pasic", &api.clerk).await;
+        assert_eq!(items(&found).first().map(|p| p["jmbg"].clone()), Some(json!(her)));
+    }
+}
