@@ -1,0 +1,165 @@
+//! Administration: `init`, `user`, `office`, `token`.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::{Args, Subcommand};
+use opcina_core::registry::{Actor, Role};
+use opcina_store::admin::{OfficeSpec, UserSpec};
+use opcina_store::presets;
+
+use super::open_store;
+use crate::Database;
+
+/// Who the command line acts as in the journal.
+pub fn operator() -> Actor {
+    let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    Actor::system(&format!("cli:{user}"))
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub database: Database,
+    /// A known municipality (kakanj).
+    #[arg(long, default_value = "kakanj")]
+    pub preset: String,
+}
+
+pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
+    let Some((node, offices)) = presets::preset(&a.preset) else {
+        bail!("unknown preset {:?}; known: {}", a.preset, presets::NAMES.join(", "));
+    };
+    let store = open_store(&a.database).await?;
+    store.init_node(&operator(), &node, &offices).await?;
+    println!("initialised Općina {} (JMBG region {}) with {} offices", node.municipality, node.region, offices.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sets up the node from a preset when it is not set up yet; says so.
+pub async fn ensure_node(store: &opcina_store::Store, preset: &str) -> anyhow::Result<()> {
+    if store.backend().node().await?.is_none() {
+        let Some((node, offices)) = presets::preset(preset) else { bail!("unknown preset {preset:?}") };
+        store.init_node(&operator(), &node, &offices).await?;
+        eprintln!("the database was empty: initialised it as Općina {} ({} offices)", node.municipality, offices.len());
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user (registrars and counter clerks belong to an office).
+    Add {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        /// registrar, counter_clerk, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// Office code (see `opcina office list`).
+        #[arg(long)]
+        office: Option<String>,
+        /// Full name as shown in logs.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List users, one a line.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+pub async fn user(c: UserCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        UserCommand::Add { database, username, role, office, name } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!("unknown role {role:?}: use one of registrar, counter_clerk, auditor, admin");
+            };
+            let store = open_store(&database).await?;
+            let user = store.add_user(&operator(), &UserSpec { username, full_name: name, role, office }).await?;
+            println!("added {} ({}{})", user.username, user.role, user.office_code.map(|o| format!(", {o}")).unwrap_or_default());
+        }
+        UserCommand::List { database } => {
+            let store = open_store(&database).await?;
+            for u in store.backend().users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.username,
+                    u.role,
+                    u.office_code.unwrap_or_else(|| "-".into()),
+                    if u.active { "active" } else { "inactive" }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum OfficeCommand {
+    /// List offices, one a line, code first.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Add a registry office.
+    Add {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        settlement: String,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        hours: String,
+    },
+}
+
+pub async fn office(c: OfficeCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        OfficeCommand::List { database } => {
+            let store = open_store(&database).await?;
+            for o in store.backend().offices().await? {
+                println!("{}\t{}\t{}\t{}", o.code, o.name, o.address, o.hours);
+            }
+        }
+        OfficeCommand::Add { database, code, name, settlement, address, hours } => {
+            let store = open_store(&database).await?;
+            let o = store.add_office(&operator(), &OfficeSpec { code, name, settlement, address, hours }).await?;
+            println!("added office {} ({})", o.code, o.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; the token is printed on the last line (shown once).
+    Create {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+        /// What the token is for (a device, an integration).
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+pub async fn token(c: TokenCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        TokenCommand::Create { database, username, label } => {
+            let store = open_store(&database).await?;
+            let token = store.create_token(&operator(), &username, &label).await?;
+            eprintln!("API token for {username} (shown once; send it as \"Authorization: Bearer <token>\"):");
+            println!("{token}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,186 @@
+//! `opcina demo`: Općina Kakanj with its four registry offices and a synthetic population,
+//! served at once. The first run creates the demo directory (database, index, keys,
+//! configuration, accounts); later runs reuse it.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use opcina_core::registry::Role;
+use opcina_store::admin::UserSpec;
+use serde::{Deserialize, Serialize};
+
+use super::admin::operator;
+use super::serve::serve;
+use crate::Database;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Directory of the demo node.
+    #[arg(long, default_value = "opcina-demo")]
+    pub dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// People born in the municipality (only when the directory is created).
+    #[arg(long, default_value_t = 40_000)]
+    pub persons: usize,
+    /// Seed of the synthetic population.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// A demo account and its API token (kept in the demo directory: synthetic data only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Account {
+    username: String,
+    role: String,
+    office: Option<String>,
+    what: String,
+    token: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Accounts {
+    account: Vec<Account>,
+}
+
+const ACCOUNTS: [(&str, Role, Option<&str>, &str); 8] = [
+    ("maticar", Role::Registrar, Some("KAK"), "matičar, Centar za usluge Kakanj"),
+    ("maticar.ksu", Role::Registrar, Some("KSU"), "matičar, Kraljeva Sutjeska"),
+    ("maticar.brn", Role::Registrar, Some("BRN"), "matičar, Brnjica"),
+    ("maticar.bil", Role::Registrar, Some("BIL"), "matičar, Bilješevo"),
+    ("salter", Role::CounterClerk, Some("KAK"), "šalter, Centar za usluge Kakanj"),
+    ("salter.ksu", Role::CounterClerk, Some("KSU"), "šalter, Kraljeva Sutjeska"),
+    ("revizor", Role::Auditor, None, "revizor (dnevnik i pristupi)"),
+    ("admin", Role::Admin, None, "administrator"),
+];
+
+pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
+    let db_path = a.dir.join("opcina.db");
+    let database = Database { url: format!("sqlite://{}", db_path.display()) };
+    let accounts_path = a.dir.join("accounts.toml");
+    let fresh = !db_path.exists() || !accounts_path.exists();
+    if fresh && db_path.exists() {
+        // A half-made demo (interrupted before its accounts were written): start again.
+        for f in ["opcina.db", "opcina.db-wal", "opcina.db-shm"] {
+            let _ = std::fs::remove_file(a.dir.join(f));
+        }
+        let _ = std::fs::remove_dir_all(a.dir.join("index"));
+    }
+    let store = super::open_store(&database).await?;
+    let accounts = if fresh {
+        println!("Creating the demo node of Općina Kakanj in {} ({} people) …", a.dir.display(), a.persons);
+        let accounts = create(&store, &a).await?;
+        write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        let config = format!(
+            "# opcina node configuration (demo). Serve it with: opcina serve --config {}\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\nsigning_key = \"keys/node.key\"\n",
+            a.dir.join("opcina.toml").display(),
+            a.addr
+        );
+        std::fs::write(a.dir.join("opcina.toml"), config)?;
+        accounts
+    } else {
+        let accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
+            .context("the demo's accounts file is unreadable; delete the demo directory")?;
+        println!("Reusing the demo node in {} (delete it to start afresh).", a.dir.display());
+        accounts
+    };
+    let listener = tokio::net::TcpListener::bind(a.addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (is another demo running? use --addr)", a.addr))?;
+    let people = store.backend().journal_head().await?.seq;
+    let index_dir = a.dir.join("index");
+    let announce = Box::new(move |addr: SocketAddr| {
+        print_welcome(addr, &accounts, started, people);
+    });
+    serve(store, &index_dir, listener, Some(announce)).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Accounts> {
+    let (node, offices) = opcina_store::presets::kakanj();
+    let admin = operator();
+    store.init_node(&admin, &node, &offices).await?;
+    let mut accounts = Vec::new();
+    for (username, role, office, what) in ACCOUNTS {
+        store
+            .add_user(&admin, &UserSpec { username: username.into(), full_name: what.into(), role, office: office.map(str::to_string) })
+            .await?;
+        let token = store.create_token(&admin, username, "demo").await?;
+        accounts.push(Account {
+            username: username.into(),
+            role: role.as_str().into(),
+            office: office.map(str::to_string),
+            what: what.into(),
+            token,
+        });
+    }
+    write_keys(&a.dir.join("keys"))?;
+    let seeded = Instant::now();
+    let p = super::data::seed_store(store, a.persons, a.seed).await?;
+    println!(
+        "  population: {} births, {} marriages, {} divorces, {} deaths, {} name changes, {} corrections ({:.1} s)",
+        p.births,
+        p.marriages,
+        p.divorces,
+        p.deaths,
+        p.name_changes,
+        p.corrections,
+        seeded.elapsed().as_secs_f64()
+    );
+    let indexed = Instant::now();
+    let n = super::data::rebuild(store, &a.dir.join("index")).await?;
+    println!("  search index: {n} people ({:.1} s)", indexed.elapsed().as_secs_f64());
+    Ok(Accounts { account: accounts })
+}
+
+/// The node's Ed25519 key pair (used to sign extracts and federation messages).
+fn write_keys(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness for the node key: {e}"))?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    write_private(&dir.join("node.key"), &format!("{}\n", hex::encode(key.to_bytes())))?;
+    std::fs::write(dir.join("node.pub"), format!("{}\n", hex::encode(key.verifying_key().to_bytes())))?;
+    Ok(())
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(content.as_bytes())?;
+    Ok(())
+}
+
+fn print_welcome(addr: SocketAddr, accounts: &Accounts, started: Instant, journal: i64) {
+    let url = format!("http://{addr}");
+    println!();
+    println!("Općina Kakanj — opcina demo is ready at {url}  ({:.1} s, journal at {journal})", started.elapsed().as_secs_f64());
+    println!();
+    println!("Demo accounts (API tokens; synthetic data only):");
+    for a in &accounts.account {
+        println!("  {:<12} {:<14} {:<4} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.token);
+    }
+    let clerk = accounts.account.iter().find(|a| a.username == "salter").map_or("TOKEN", |a| a.token.as_str());
+    println!();
+    println!("Try:");
+    println!("  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons?q=hodzic&limit=5'");
+    println!("  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons/JMBG?purpose=izdavanje%20izvoda'");
+    println!("  {url}/api/openapi.json   {url}/healthz");
+    println!();
+    println!("Stop with Ctrl-C.");
+}

@@ -1,0 +1,124 @@
+//! `opcina serve`: the node's HTTP interface, its search indexer, and a clean shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use opcina_search::PersonIndex;
+use opcina_search::index::LIVE_WRITER_BYTES;
+use opcina_store::Store;
+use opcina_web::{AppState, app};
+use serde::Deserialize;
+
+use super::{index_dir, open_store, redact};
+use crate::{Database, IndexDir};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// A TOML file with `database`, `index` and `addr` (command-line options win).
+    #[arg(long, env = "OPCINA_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://….
+    #[arg(long = "database", env = "OPCINA_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
+    /// Directory of the person search index.
+    #[arg(long = "index", env = "OPCINA_INDEX_DIR", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "OPCINA_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<SocketAddr>,
+}
+
+/// The node's configuration file. Relative paths are relative to the file's directory.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database: Option<String>,
+    pub index: Option<PathBuf>,
+    pub addr: Option<SocketAddr>,
+    /// The node's Ed25519 signing key (for extracts and federation).
+    pub signing_key: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut c: Config = toml::from_str(&text).with_context(|| format!("{} is not a valid configuration", path.display()))?;
+        let base = path.parent().unwrap_or(std::path::Path::new("."));
+        let rel = |p: PathBuf| if p.is_relative() { base.join(p) } else { p };
+        c.index = c.index.map(rel);
+        c.signing_key = c.signing_key.map(rel);
+        if let Some(url) = &c.database {
+            if let Some(p) = url.strip_prefix("sqlite://").filter(|p| !p.starts_with('/')) {
+                c.database = Some(format!("sqlite://{}", base.join(p).display()));
+            }
+        }
+        Ok(c)
+    }
+}
+
+pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = match &a.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let Some(url) = a.database.or(config.database) else {
+        bail!("give the database: --database URL, OPCINA_DATABASE_URL, or a --config file");
+    };
+    let database = Database { url };
+    let dir = index_dir(&database, &IndexDir { dir: a.index.or(config.index) });
+    let addr = a.addr.or(config.addr).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let store = open_store(&database).await?;
+    let node = store.node().await.context("the database has no node: run `opcina init --database URL` first")?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(municipality = %node.municipality, database = %redact(&database.url), index = %dir.display(), "serving on http://{}", listener.local_addr()?);
+    serve(store, &dir, listener, None).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves a store until Ctrl-C or SIGTERM; `ready` is called once listening.
+pub async fn serve(
+    store: Store,
+    index_dir: &std::path::Path,
+    listener: tokio::net::TcpListener,
+    ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
+) -> anyhow::Result<()> {
+    let index = Arc::new(
+        PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
+    );
+    let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
+    let router = app(AppState::new(store.clone(), index));
+    if let Some(ready) = ready {
+        ready(listener.local_addr()?);
+    }
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    indexer.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

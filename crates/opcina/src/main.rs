@@ -1,0 +1,137 @@
+//! `opcina`: the node of a municipality's civil registry, and its command-line tools.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "opcina",
+    version,
+    about = "Civil registry node of a municipality (matične knjige): registers, journal, search, JSON API."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the node's data is.
+#[derive(Args, Clone, Debug)]
+pub struct Database {
+    /// Database URL: sqlite://PATH (created when missing) or postgres://USER@HOST:PORT/DB.
+    #[arg(long = "database", env = "OPCINA_DATABASE_URL", value_name = "URL")]
+    pub url: String,
+}
+
+/// Where the person index is.
+#[derive(Args, Clone, Debug)]
+pub struct IndexDir {
+    /// Directory of the person search index [default: beside an SQLite database, else ./opcina-index].
+    #[arg(long = "index", env = "OPCINA_INDEX_DIR", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or reuse) a demo node of Općina Kakanj with a synthetic population and serve it.
+    Demo(cli::demo::DemoArgs),
+    /// Serve the node: JSON API, health, status page.
+    Serve(cli::serve::ServeArgs),
+    /// Apply the database migrations this program has.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Set up a node: its municipality and offices.
+    Init(cli::admin::InitArgs),
+    /// Generate and load a deterministic synthetic population.
+    Seed(cli::data::SeedArgs),
+    /// Import digitised books from a JSON-lines file (format in the README).
+    Import(cli::data::ImportArgs),
+    /// The journal of changes.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+    /// The person search index.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
+    /// Users of the node.
+    User {
+        #[command(subcommand)]
+        command: cli::admin::UserCommand,
+    },
+    /// Registry offices.
+    Office {
+        #[command(subcommand)]
+        command: cli::admin::OfficeCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: cli::admin::TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Prove that the journal is unbroken and that every authoritative row is what it says;
+    /// exits 1 naming each row inserted, changed or deleted behind the program's back.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexCommand {
+    /// Rebuild the person index from the database.
+    Rebuild {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        index: IndexDir,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = !matches!(cli.command, Command::Serve(_) | Command::Demo(_));
+    cli::init_logging(quiet);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Demo(a) => cli::demo::run(a).await,
+            Command::Serve(a) => cli::serve::run(a).await,
+            Command::Migrate { database } => cli::data::migrate(&database).await,
+            Command::Init(a) => cli::admin::init(a).await,
+            Command::Seed(a) => cli::data::seed(a).await,
+            Command::Import(a) => cli::data::import(a).await,
+            Command::Journal { command: JournalCommand::Verify { database } } => cli::data::verify(&database).await,
+            Command::Index { command: IndexCommand::Rebuild { database, index } } => cli::data::rebuild_index(&database, &index).await,
+            Command::User { command } => cli::admin::user(command).await,
+            Command::Office { command } => cli::admin::office(command).await,
+            Command::Token { command } => cli::admin::token(command).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
