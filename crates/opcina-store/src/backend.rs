@@ -107,6 +107,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn migrate(&self) -> Result<Vec<i64>>;
     async fn begin(&self) -> Result<Box<dyn WriteTx>>;
     async fn close(&self);
+    /// After a bulk load: refresh the planner's statistics (and on SQLite, fold the
+    /// write-ahead log back into the database file).
+    async fn after_bulk_load(&self) -> Result<()>;
 
     async fn node(&self) -> Result<Option<NodeRow>>;
     async fn offices(&self) -> Result<Vec<OfficeRow>>;

@@ -36,6 +36,8 @@ impl Store {
             }
         }
         progress(records.len() as u64);
-        ex.commit().await
+        let head = ex.commit().await?;
+        self.backend().after_bulk_load().await?;
+        Ok(head)
     }
 }

@@ -229,6 +229,7 @@ impl Store {
         }
         progress.written(report.entries as u64);
         report.head = Some(ex.commit().await?);
+        self.backend().after_bulk_load().await?;
         Ok(report)
     }
 

@@ -164,8 +164,8 @@ impl Sim {
     }
 
     /// A person of another municipality (with a JMBG of its region), for marriages.
-    fn outsider(&mut self, sex: Sex, around: NaiveDate) -> Option<usize> {
-        let t = self.tradition();
+    fn outsider(&mut self, sex: Sex, around: NaiveDate, tradition: Option<Tradition>) -> Option<usize> {
+        let t = tradition.unwrap_or_else(|| self.tradition());
         let (_, region) = ELSEWHERE[self.rng.random_range(0..ELSEWHERE.len())];
         let birth = around - Duration::days(self.rng.random_range(0..2500));
         let range = if sex == Sex::Male { 0..500 } else { 500..1000 };
@@ -560,10 +560,17 @@ impl Sim {
                 }
             }
         }
-        // Marriages: some singles find a partner here, some marry someone from elsewhere.
-        let [mut men, mut women] = singles;
+        // Marriages: some singles find a partner here (mostly of their own naming tradition),
+        // some marry someone from elsewhere.
+        let [mut men, women] = singles;
         shuffle(&mut self.rng, &mut men);
-        shuffle(&mut self.rng, &mut women);
+        let mut by_tradition: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for w in women {
+            by_tradition[self.people[w].tradition as usize].push(w);
+        }
+        for list in by_tradition.iter_mut() {
+            shuffle(&mut self.rng, list);
+        }
         let mid = NaiveDate::from_ymd_opt(year, 6, 1).unwrap_or(self.today);
         for man in men {
             if !self.rng.random_bool(0.13) {
@@ -571,20 +578,25 @@ impl Sim {
             }
             let Some(d) = day_in(&mut self.rng, year, last) else { continue };
             let partner = if self.rng.random_bool(0.8) {
-                women.pop()
+                let own = self.people[man].tradition;
+                let mixed = self.rng.random_range(0..100) < 8;
+                let key = if mixed { self.rng.random_range(0..3) } else { own as usize };
+                by_tradition[key].pop()
             } else {
                 let around = self.people[man].birth + Duration::days(700);
-                self.outsider(Sex::Female, around.min(mid - Duration::days(20 * 365)))
+                self.outsider(Sex::Female, around.min(mid - Duration::days(20 * 365)), Some(self.people[man].tradition))
             };
             if let Some(w) = partner {
                 events.push((d, Event::Marriage(man, w)));
             }
         }
-        for woman in women.into_iter().take(3) {
+        let left: Vec<usize> = by_tradition.into_iter().flatten().take(3).collect();
+        for woman in left {
             if self.rng.random_bool(0.1) {
                 let around = self.people[woman].birth - Duration::days(700);
+                let tradition = Some(self.people[woman].tradition);
                 if let (Some(m), Some(d)) =
-                    (self.outsider(Sex::Male, around.min(mid - Duration::days(20 * 365))), day_in(&mut self.rng, year, last))
+                    (self.outsider(Sex::Male, around.min(mid - Duration::days(20 * 365)), tradition), day_in(&mut self.rng, year, last))
                 {
                     events.push((d, Event::Marriage(m, woman)));
                 }

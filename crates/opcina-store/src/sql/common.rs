@@ -677,6 +677,16 @@ impl crate::backend::Backend for DbBackend {
         self.write.close().await;
     }
 
+    async fn after_bulk_load(&self) -> Result<()> {
+        use sqlx::Executor as _;
+        let mut c = self.write.acquire().await?;
+        let statements: &[&'static str] = if self.kind == "sqlite" { &["ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"] } else { &["ANALYZE"] };
+        for s in statements {
+            (&mut *c).execute(*s).await?;
+        }
+        Ok(())
+    }
+
     async fn node(&self) -> Result<Option<NodeRow>> {
         fetch_node(&mut *self.read.acquire().await?).await
     }

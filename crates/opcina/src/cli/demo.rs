@@ -166,21 +166,27 @@ fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints the welcome; a closed stdout (output piped into `head`, say) must not stop the node.
 fn print_welcome(addr: SocketAddr, accounts: &Accounts, started: Instant, journal: i64) {
+    let _ = write_welcome(&mut std::io::stdout().lock(), addr, accounts, started, journal);
+}
+
+fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, started: Instant, journal: i64) -> std::io::Result<()> {
     let url = format!("http://{addr}");
-    println!();
-    println!("Općina Kakanj — opcina demo is ready at {url}  ({:.1} s, journal at {journal})", started.elapsed().as_secs_f64());
-    println!();
-    println!("Demo accounts (API tokens; synthetic data only):");
+    writeln!(out)?;
+    writeln!(out, "Općina Kakanj — opcina demo is ready at {url}  ({:.1} s, journal at {journal})", started.elapsed().as_secs_f64())?;
+    writeln!(out)?;
+    writeln!(out, "Demo accounts (API tokens; synthetic data only):")?;
     for a in &accounts.account {
-        println!("  {:<12} {:<14} {:<4} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.token);
+        writeln!(out, "  {:<12} {:<14} {:<4} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.token)?;
     }
     let clerk = accounts.account.iter().find(|a| a.username == "salter").map_or("TOKEN", |a| a.token.as_str());
-    println!();
-    println!("Try:");
-    println!("  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons?q=hodzic&limit=5'");
-    println!("  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons/JMBG?purpose=izdavanje%20izvoda'");
-    println!("  {url}/api/openapi.json   {url}/healthz");
-    println!();
-    println!("Stop with Ctrl-C.");
+    writeln!(out)?;
+    writeln!(out, "Try:")?;
+    writeln!(out, "  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons?q=hodzic&limit=5'")?;
+    writeln!(out, "  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons/JMBG?purpose=izdavanje%20izvoda'")?;
+    writeln!(out, "  {url}/api/openapi.json   {url}/healthz")?;
+    writeln!(out)?;
+    writeln!(out, "Stop with Ctrl-C.")?;
+    out.flush()
 }

@@ -1,0 +1,249 @@
+//! The real `opcina` binary, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use opcina_core::registry::import::ImportLine;
+use opcina_store::today;
+use opcina_testkit::{TestDb, backend_test};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_opcina");
+
+fn opcina(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env_remove("OPCINA_DATABASE_URL").env("RUST_LOG", "warn").output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = opcina(args);
+    assert!(out.status.success(), "opcina {args:?} failed: {}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn init(db: &TestDb) {
+    ok(&["init", "--database", &db.url]);
+}
+
+fn import_file(db: &TestDb, name: &str, lines: &[String]) -> std::path::PathBuf {
+    let path = db.scratch().join(name);
+    let mut f = std::fs::File::create(&path).unwrap();
+    for l in lines {
+        writeln!(f, "{l}").unwrap();
+    }
+    path
+}
+
+fn book(n: usize, seed: u64) -> Vec<String> {
+    opcina_synthetic::Historical::new(n, seed, 19, today()).map(|l: ImportLine| serde_json::to_string(&l).unwrap()).collect()
+}
+
+/// A minimal HTTP/1.1 client (one request per connection).
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let json = response.split_once("\r\n\r\n").map(|(_, b)| serde_json::from_str(b).unwrap_or(Value::Null)).unwrap_or(Value::Null);
+    (status, json)
+}
+
+/// Starts `opcina serve` on a free port and returns it with its address.
+fn serve(db: &TestDb) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--database", &db.url, "--index", &db.scratch().join("index").display().to_string(), "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(at) = line.find("serving on http://") {
+            let addr: String = line[at + 18..].chars().take_while(|c| !c.is_whitespace()).collect();
+            std::thread::spawn(move || for _ in lines {});
+            return (child, addr);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("opcina serve did not start");
+}
+
+backend_test! {
+    async fn offices_users_and_tokens_are_managed_from_the_command_line(db: TestDb) {
+        init(&db);
+        let offices = ok(&["office", "list", "--database", &db.url]);
+        let codes: Vec<&str> = offices.lines().map(|l| l.split('\t').next().unwrap()).collect();
+        assert_eq!(codes, vec!["KAK", "KSU", "BRN", "BIL"]);
+        ok(&["user", "add", "--database", &db.url, "--username", "ana", "--role", "registrar", "--office", "KSU"]);
+        let refused = opcina(&["user", "add", "--database", &db.url, "--username", "ena", "--role", "registrar"]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert!(text(&refused).contains("admin.office.required") || text(&refused).contains("works at an office"), "{}", text(&refused));
+        let out = ok(&["token", "create", "--database", &db.url, "--username", "ana"]);
+        let token = out.lines().last().unwrap();
+        assert!(token.starts_with("opc_") && token.len() == 68, "{out}");
+        // The environment variable names the database as well as the flag does.
+        let listed = Command::new(BIN).args(["user", "list"]).env("OPCINA_DATABASE_URL", &db.url).output().unwrap();
+        assert!(String::from_utf8_lossy(&listed.stdout).contains("ana\tregistrar\tKSU"));
+    }
+}
+
+backend_test! {
+    async fn journal_verify_passes_then_names_a_tampered_row(db: TestDb) {
+        init(&db);
+        let file = import_file(&db, "books.jsonl", &book(50, 4));
+        ok(&["import", "--database", &db.url, &file.display().to_string()]);
+        let out = ok(&["journal", "verify", "--database", &db.url]);
+        assert!(out.contains("journal verified"), "{out}");
+        let store = db.open().await;
+        let id: i64 = 20;
+        store.backend().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Kakanj', 'Kakanj ') WHERE id = (SELECT MIN(id) FROM entries WHERE id >= {id})")).await.unwrap();
+        store.backend().execute_raw("DELETE FROM annotations WHERE id = (SELECT MAX(id) FROM annotations)").await.unwrap();
+        store.close().await;
+        let out = opcina(&["journal", "verify", "--database", &db.url]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let report = text(&out);
+        assert!(report.contains("entries row") && report.contains("changed behind the program's back"), "{report}");
+        assert!(report.contains("annotations row") && report.contains("deleted behind the program's back"), "{report}");
+    }
+}
+
+backend_test! {
+    async fn import_reports_every_bad_line_and_writes_nothing_unless_asked(db: TestDb) {
+        init(&db);
+        let mut lines = book(30, 5);
+        lines[4] = lines[4].replacen("\"jmbg\":\"", "\"jmbg\":\"9", 1);
+        lines[9] = "{oops".into();
+        let file = import_file(&db, "bad.jsonl", &lines);
+        let out = opcina(&["import", "--database", &db.url, &file.display().to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let report = text(&out);
+        assert!(report.contains("line 5: data.child.jmbg:"), "{report}");
+        assert!(report.contains("line 10:") && report.contains("import.json.syntax"), "{report}");
+        assert!(report.contains("nothing was imported"), "{report}");
+        let rejects = db.scratch().join("rejects.jsonl");
+        let out = ok(&["import", "--database", &db.url, &file.display().to_string(), "--rejects", &rejects.display().to_string()]);
+        assert!(out.contains("imported 28 entries"), "{out}");
+        assert_eq!(std::fs::read_to_string(&rejects).unwrap().lines().count(), 2);
+    }
+}
+
+backend_test! {
+    async fn an_import_killed_before_its_commit_leaves_nothing(db: TestDb) {
+        init(&db);
+        let file = import_file(&db, "books.jsonl", &book(200, 6));
+        let out = Command::new(BIN)
+            .args(["import", "--database", &db.url, &file.display().to_string()])
+            .env("OPCINA_FAULT_IMPORT_ABORT_AFTER", "150")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the process was aborted");
+        let store = db.open().await;
+        assert!(store.backend().person_jmbgs_after("", 1).await.unwrap().is_empty(), "no entry was written");
+        store.close().await;
+        assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
+        let out = ok(&["import", "--database", &db.url, &file.display().to_string()]);
+        assert!(out.contains("imported 200 entries"), "{out}");
+    }
+}
+
+backend_test! {
+    async fn seed_then_index_rebuild(db: TestDb) {
+        let out = ok(&["seed", "--database", &db.url, "--persons", "300", "--seed", "3"]);
+        assert!(out.contains("seeded 300 births"), "{out}");
+        let index = db.scratch().join("idx");
+        let out = ok(&["index", "rebuild", "--database", &db.url, "--index", &index.display().to_string()]);
+        assert!(out.starts_with("indexed "), "{out}");
+        let n: u64 = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!(n >= 300, "{out}");
+        assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
+    }
+}
+
+backend_test! {
+    async fn an_acknowledged_registration_survives_a_killed_server(db: TestDb) {
+        init(&db);
+        ok(&["user", "add", "--database", &db.url, "--username", "ana", "--role", "registrar", "--office", "KAK"]);
+        let token = ok(&["token", "create", "--database", &db.url, "--username", "ana"]).trim().to_string();
+        let (mut server, addr) = serve(&db);
+        let birth = serde_json::json!({
+            "child": {"given_name": "Hana", "surname": "Mehić", "sex": "female", "birth_date": "2024-02-02",
+                      "birth_place": {"settlement": "Zenica", "municipality": "Zenica"}},
+            "mother": {"given_name": "Amra", "surname": "Mehić", "birth_date": "1995-01-01"},
+            "informant": "otac", "registered_on": "2024-02-05"
+        });
+        let (status, applied) = http(&addr, "POST", "/api/v1/births", Some(&token), Some(&birth));
+        assert_eq!(status, 201, "{applied}");
+        let jmbg = applied["entry"]["data"]["child"]["jmbg"].as_str().unwrap().to_string();
+        server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+        server.wait().unwrap();
+        let (mut server, addr) = serve(&db);
+        let (status, view) = http(&addr, "GET", &format!("/api/v1/persons/{jmbg}?purpose=provjera"), Some(&token), None);
+        assert_eq!(status, 200, "{view}");
+        assert_eq!(view["given_name"], "Hana");
+        let (status, found) = http(&addr, "GET", "/api/v1/persons?q=hana%20mehic", Some(&token), None);
+        assert_eq!(status, 200);
+        assert_eq!(found["items"][0]["jmbg"], Value::String(jmbg));
+        server.kill().unwrap();
+        server.wait().unwrap();
+        assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
+    }
+}
+
+#[test]
+fn a_command_without_a_database_says_how_to_give_one() {
+    let out = opcina(&["office", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--database"), "{}", text(&out));
+}
+
+/// Also the regression test for a demo that died when its stdout was closed right after the
+/// "ready" line (the welcome's `println!` panicked on the broken pipe): the reader below
+/// stops reading there.
+#[test]
+fn the_demo_starts_then_reuses_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = dir.path().join("demo");
+    for expected in ["Creating the demo node", "Reusing the demo node"] {
+        let mut child = Command::new(BIN)
+            .args(["demo", "--dir", &demo_dir.display().to_string(), "--addr", "127.0.0.1:0", "--persons", "300"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut seen = String::new();
+        let mut addr = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if let Some(at) = line.find("is ready at http://") {
+                addr = Some(line[at + 19..].split_whitespace().next().unwrap().to_string());
+                break;
+            }
+        }
+        let addr = addr.unwrap_or_else(|| panic!("demo did not become ready: {seen}"));
+        assert!(seen.contains(expected), "{seen}");
+        let (status, health) = http(&addr, "GET", "/healthz", None, None);
+        assert_eq!(status, 200);
+        assert!(health["people_indexed"].as_u64().unwrap() >= 300, "{health}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert!(demo_dir.join("keys/node.key").exists() && demo_dir.join("opcina.toml").exists());
+}
