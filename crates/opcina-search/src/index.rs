@@ -4,8 +4,10 @@
 //! (in tantivy's commit payload) the journal position it reflects, so after a crash or an
 //! import by another process the indexer knows exactly what to catch up on.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, RwLock};
 
 use chrono::Datelike;
 use opcina_core::registry::Sex;
@@ -69,18 +71,33 @@ struct Payload {
     seq: i64,
 }
 
+/// People changed since the index was last committed. Search consults them alongside the
+/// committed index (where their older documents are ignored), so a change is searchable as
+/// soon as it is staged, and commits — which have a fixed cost — can be rare.
+#[derive(Default)]
+pub(crate) struct Recent {
+    pub(crate) people: HashMap<String, (PersonHit, u64)>,
+    version: u64,
+}
+
 /// A person index, opened for searching and updating.
 pub struct PersonIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     pub(crate) fields: Fields,
+    pub(crate) recent: RwLock<Recent>,
+    /// The journal position that is searchable (committed or staged).
     watermark: watch::Sender<i64>,
+    /// The journal position of the last commit.
+    committed: AtomicI64,
     dir: Option<PathBuf>,
 }
 
-/// Memory for the index writer of a running node (kept small: the node's footprint matters).
-pub const LIVE_WRITER_BYTES: usize = 32_000_000;
+/// Memory for the index writer of a running node: tantivy's minimum, because each commit
+/// allocates tables in proportion to it and a live node commits often (and its footprint
+/// matters).
+pub const LIVE_WRITER_BYTES: usize = 15_000_000;
 
 impl PersonIndex {
     /// Opens the index in `dir`, creating it (empty, at journal position 0) when missing or
@@ -116,16 +133,35 @@ impl PersonIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let seq = payload(&index).map_or(0, |p| p.seq);
         let (watermark, _) = watch::channel(seq);
-        Ok(PersonIndex { index, reader, writer: Mutex::new(writer), fields, watermark, dir })
+        Ok(PersonIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            recent: RwLock::new(Recent::default()),
+            watermark,
+            committed: AtomicI64::new(seq),
+            dir,
+        })
     }
 
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
     }
 
-    /// The journal position the searchable index reflects.
+    /// The journal position the searchable index reflects (committed or staged).
     pub fn watermark(&self) -> i64 {
         *self.watermark.borrow()
+    }
+
+    /// The journal position of the last commit (what survives a restart).
+    pub fn committed(&self) -> i64 {
+        self.committed.load(Ordering::Acquire)
+    }
+
+    /// People staged but not yet committed.
+    pub fn staged(&self) -> usize {
+        self.recent.read().map_or(0, |r| r.people.len())
     }
 
     pub fn subscribe(&self) -> watch::Receiver<i64> {
@@ -141,11 +177,37 @@ impl PersonIndex {
         self.len() == 0
     }
 
-    /// Replaces the documents of these people (adding the new ones) and commits, recording
-    /// that the index now reflects journal position `seq`.
-    pub fn apply(&self, people: &[PersonHit], seq: i64) -> Result<()> {
-        let mut writer = self.writer.lock().map_err(|_| SearchError::Index("index writer lock poisoned".into()))?;
+    /// Makes the current documents of these people searchable at once (without a commit),
+    /// the index now reflecting journal position `seq`.
+    pub fn stage(&self, people: &[PersonHit], seq: i64) -> Result<()> {
+        let mut recent = self.recent.write().map_err(|_| SearchError::Index("index lock poisoned".into()))?;
         for p in people {
+            recent.version += 1;
+            let version = recent.version;
+            recent.people.insert(p.jmbg.to_string(), (p.clone(), version));
+        }
+        drop(recent);
+        self.watermark.send_if_modified(|w| {
+            let moved = *w < seq;
+            *w = (*w).max(seq);
+            moved
+        });
+        Ok(())
+    }
+
+    /// Writes the staged people into the index and commits; returns how many stay staged
+    /// (those changed again meanwhile).
+    pub fn commit_staged(&self) -> Result<usize> {
+        let seq = self.watermark();
+        let snapshot: Vec<(String, PersonHit, u64)> = {
+            let recent = self.recent.read().map_err(|_| SearchError::Index("index lock poisoned".into()))?;
+            recent.people.iter().map(|(j, (p, v))| (j.clone(), p.clone(), *v)).collect()
+        };
+        if snapshot.is_empty() && seq == self.committed() {
+            return Ok(0);
+        }
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Index("index writer lock poisoned".into()))?;
+        for (_, p, _) in &snapshot {
             writer.delete_term(Term::from_field_text(self.fields.jmbg, p.jmbg.as_str()));
             writer.add_document(self.document(p)?)?;
         }
@@ -155,8 +217,22 @@ impl PersonIndex {
         commit.commit()?;
         drop(writer);
         self.reader.reload()?;
-        self.watermark.send_replace(seq);
-        Ok(())
+        self.committed.store(seq, Ordering::Release);
+        // Forget what was written, unless it changed again meanwhile.
+        let mut recent = self.recent.write().map_err(|_| SearchError::Index("index lock poisoned".into()))?;
+        for (jmbg, _, version) in snapshot {
+            if recent.people.get(&jmbg).is_some_and(|(_, v)| *v == version) {
+                recent.people.remove(&jmbg);
+            }
+        }
+        Ok(recent.people.len())
+    }
+
+    /// Replaces the documents of these people (adding the new ones) and commits, recording
+    /// that the index now reflects journal position `seq`.
+    pub fn apply(&self, people: &[PersonHit], seq: i64) -> Result<()> {
+        self.stage(people, seq)?;
+        self.commit_staged().map(|_| ())
     }
 
     /// Adds documents without committing (bulk rebuilds; call [`PersonIndex::commit`] after).
@@ -172,6 +248,9 @@ impl PersonIndex {
     pub fn clear(&self) -> Result<()> {
         let writer = self.writer.lock().map_err(|_| SearchError::Index("index writer lock poisoned".into()))?;
         writer.delete_all_documents()?;
+        if let Ok(mut recent) = self.recent.write() {
+            recent.people.clear();
+        }
         Ok(())
     }
 
@@ -191,6 +270,7 @@ impl PersonIndex {
         }
         drop(writer);
         self.reader.reload()?;
+        self.committed.store(seq, Ordering::Release);
         self.watermark.send_replace(seq);
         Ok(())
     }

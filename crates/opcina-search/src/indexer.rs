@@ -16,6 +16,11 @@ use crate::doc::PersonHit;
 use crate::error::{Result, SearchError};
 use crate::index::PersonIndex;
 
+/// How often a live index commits what is staged (staged people are searchable at once; a
+/// commit has a fixed cost and makes a segment to merge, so it takes many people at a time).
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
+/// Staged people beyond which the index commits at once (bounds memory during catch-up).
+const MAX_STAGED: usize = 20_000;
 /// Journal positions handled per index commit while catching up.
 const CATCH_UP_STEP: i64 = 100_000;
 /// People read from the database at once.
@@ -36,7 +41,8 @@ pub async fn load_hits(backend: &dyn Backend, jmbgs: &[String]) -> Result<Vec<Pe
     Ok(hits)
 }
 
-/// Brings the index up to the journal head; returns how many people were re-indexed.
+/// Brings the index up to the journal head (staged: searchable at once); returns how many
+/// people were re-indexed.
 pub async fn catch_up(index: &Arc<PersonIndex>, backend: &dyn Backend) -> Result<usize> {
     let head = backend.journal_head().await?.seq;
     let mut from = index.watermark();
@@ -46,24 +52,48 @@ pub async fn catch_up(index: &Arc<PersonIndex>, backend: &dyn Backend) -> Result
         let touched = backend.persons_touched(from, to).await?;
         let hits = load_hits(backend, &touched).await?;
         updated += hits.len();
-        let index = Arc::clone(index);
-        tokio::task::spawn_blocking(move || index.apply(&hits, to)).await.map_err(|e| SearchError::Index(e.to_string()))??;
+        index.stage(&hits, to)?;
+        if index.staged() > MAX_STAGED {
+            commit(index).await?;
+        }
         from = to;
     }
     Ok(updated)
+}
+
+/// Commits what is staged (off the async threads: a commit writes files).
+pub async fn commit(index: &Arc<PersonIndex>) -> Result<()> {
+    let index = Arc::clone(index);
+    tokio::task::spawn_blocking(move || index.commit_staged()).await.map_err(|e| SearchError::Index(e.to_string()))??;
+    Ok(())
 }
 
 /// Runs the indexer for as long as the store lives.
 pub fn spawn(index: Arc<PersonIndex>, store: Store) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut commits = store.subscribe();
+        let mut last_commit = tokio::time::Instant::now();
+        // A commit runs beside the staging, so that new registrations stay searchable at
+        // once while it writes.
+        let mut committing: Option<tokio::task::JoinHandle<()>> = None;
         loop {
             if let Err(error) = catch_up(&index, store.backend()).await {
                 tracing::error!(%error, "the person index could not catch up with the journal; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            let idle = committing.as_ref().is_none_or(|c| c.is_finished());
+            if idle && last_commit.elapsed() >= COMMIT_INTERVAL && (index.staged() > 0 || index.committed() < index.watermark()) {
+                let index = Arc::clone(&index);
+                committing = Some(tokio::spawn(async move {
+                    if let Err(error) = commit(&index).await {
+                        tracing::error!(%error, "the person index could not commit; it will retry");
+                    }
+                }));
+                last_commit = tokio::time::Instant::now();
             }
             tokio::select! {
                 changed = commits.changed() => if changed.is_err() { break },
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = tokio::time::sleep(COMMIT_INTERVAL) => {}
             }
         }
     })

@@ -14,6 +14,8 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
+
+use chrono::Datelike;
 use std::ops::RangeInclusive;
 
 use opcina_core::Jmbg;
@@ -140,62 +142,121 @@ impl PersonIndex {
         }
         let searcher = self.reader.searcher();
         let total = searcher.num_docs().max(1) as f32;
+        let recent = self.recent.read().map_err(|_| SearchError::Index("index lock poisoned".into()))?;
+        let mut groups = self.staged_groups(&recent.people, &words, q);
         let mut expansions = Vec::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
-            let e = self.expand(&searcher, w, i + 1 == words.len(), total)?;
-            if e.is_empty() {
-                return Ok(Vec::new());
-            }
-            expansions.push(e);
+            expansions.push(self.expand(&searcher, w, i + 1 == words.len(), total)?);
         }
 
-        // Visit combinations best first.
-        let mut heap = BinaryHeap::new();
-        let mut queued: HashSet<Vec<usize>> = HashSet::new();
-        let first = vec![0usize; expansions.len()];
-        heap.push(Combination { score: combination_score(&expansions, &first), picks: first.clone() });
-        queued.insert(first);
-        let mut groups: Vec<(bool, Vec<DocAddress>)> = Vec::new();
-        let mut seen: HashSet<DocAddress> = HashSet::new();
-        let (mut exact_found, mut found, mut visited) = (0usize, 0usize, 0usize);
-        while let Some(c) = heap.pop() {
-            visited += 1;
-            let picked: Vec<&Expansion> = c.picks.iter().enumerate().map(|(w, &i)| &expansions[w][i]).collect();
-            let exact = picked.iter().all(|e| e.exact);
-            let docs = self.matching(&searcher, &picked, q, limit, &seen)?;
-            found += docs.len();
-            if exact {
-                exact_found += docs.len();
-            }
-            seen.extend(docs.iter().copied());
-            if !docs.is_empty() {
-                groups.push((exact, docs));
-            }
-            if exact_found >= limit || found >= 2 * limit || visited >= MAX_COMBINATIONS {
-                break;
-            }
-            for w in 0..c.picks.len() {
-                let mut next = c.picks.clone();
-                next[w] += 1;
-                if next[w] < expansions[w].len() && queued.insert(next.clone()) {
-                    heap.push(Combination { score: combination_score(&expansions, &next), picks: next });
+        // Visit combinations of expansions best first.
+        if expansions.iter().all(|e| !e.is_empty()) {
+            let mut heap = BinaryHeap::new();
+            let mut queued: HashSet<Vec<usize>> = HashSet::new();
+            let first = vec![0usize; expansions.len()];
+            heap.push(Combination { score: combination_score(&expansions, &first), picks: first.clone() });
+            queued.insert(first);
+            let mut seen: HashSet<DocAddress> = HashSet::new();
+            let (mut exact_found, mut found, mut visited) = (0usize, 0usize, 0usize);
+            while let Some(c) = heap.pop() {
+                visited += 1;
+                let picked: Vec<&Expansion> = c.picks.iter().enumerate().map(|(w, &i)| &expansions[w][i]).collect();
+                let exact = picked.iter().all(|e| e.exact);
+                let docs = self.matching(&searcher, &picked, q, limit, &seen)?;
+                found += docs.len();
+                if exact {
+                    exact_found += docs.len();
+                }
+                seen.extend(docs.iter().copied());
+                if !docs.is_empty() {
+                    groups.push(Group { score: c.score, exact, members: docs.into_iter().map(Member::Indexed).collect() });
+                }
+                if exact_found >= limit || found >= 2 * limit || visited >= MAX_COMBINATIONS {
+                    break;
+                }
+                for w in 0..c.picks.len() {
+                    let mut next = c.picks.clone();
+                    next[w] += 1;
+                    if next[w] < expansions[w].len() && queued.insert(next.clone()) {
+                        heap.push(Combination { score: combination_score(&expansions, &next), picks: next });
+                    }
                 }
             }
         }
+        groups.sort_by(|a, b| b.score.total_cmp(&a.score));
 
         // Exact matches in full; near matches a few per spelling first, so that a query with a
         // typo shows the different names it may mean before more people of one of them.
         let cap = (limit / 3).max(2);
-        let mut order: Vec<DocAddress> = Vec::with_capacity(limit);
-        let mut rest: Vec<DocAddress> = Vec::new();
-        for (exact, docs) in &groups {
-            let take = if *exact { docs.len() } else { cap.min(docs.len()) };
-            order.extend(&docs[..take]);
-            rest.extend(&docs[take..]);
+        let mut order: Vec<&Member> = Vec::new();
+        let mut rest: Vec<&Member> = Vec::new();
+        for g in &groups {
+            let take = if g.exact { g.members.len() } else { cap.min(g.members.len()) };
+            order.extend(&g.members[..take]);
+            rest.extend(&g.members[take..]);
         }
         order.extend(rest);
-        order.truncate(limit);
-        order.into_iter().map(|a| self.hit(&searcher, a)).collect()
+        let mut hits = Vec::with_capacity(limit);
+        let mut shown: HashSet<String> = HashSet::new();
+        for m in order {
+            if hits.len() >= limit {
+                break;
+            }
+            let hit = match m {
+                Member::Staged(h) => h.clone(),
+                Member::Indexed(address) => {
+                    let h = self.hit(&searcher, *address)?;
+                    // A staged version of this person supersedes the committed one.
+                    if recent.people.contains_key(h.jmbg.as_str()) {
+                        continue;
+                    }
+                    h
+                }
+            };
+            if shown.insert(hit.jmbg.to_string()) {
+                hits.push(hit);
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Staged people matching every word, grouped by score as the index's would be.
+    fn staged_groups(&self, staged: &HashMap<String, (PersonHit, u64)>, words: &[String], q: &PersonQuery) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for (hit, _) in staged.values() {
+            if q.sex.is_some_and(|s| s != hit.sex)
+                || q.office.as_ref().is_some_and(|o| hit.registry_office.as_ref() != Some(o))
+                || q.birth_years.as_ref().is_some_and(|r| !r.contains(&hit.birth_date.year()))
+            {
+                continue;
+            }
+            let current: Vec<String> = fold_tokens(&format!("{} {}", hit.given_name, hit.surname));
+            let former: Vec<String> = hit.former_names.iter().flat_map(|n| fold_tokens(n)).collect();
+            let mut score = 0.0;
+            let mut exact = true;
+            for (i, w) in words.iter().enumerate() {
+                let last = i + 1 == words.len();
+                let best = current
+                    .iter()
+                    .map(|t| word_score(w, t, last))
+                    .chain(former.iter().map(|t| 0.8 * word_score(w, t, last)))
+                    .fold(0.0, f32::max);
+                if best <= 0.0 {
+                    score = 0.0;
+                    break;
+                }
+                score += best;
+                exact &= current.iter().chain(&former).any(|t| t == w);
+            }
+            if score <= 0.0 {
+                continue;
+            }
+            match groups.iter_mut().find(|g| (g.score - score).abs() < f32::EPSILON && g.exact == exact) {
+                Some(g) => g.members.push(Member::Staged(hit.clone())),
+                None => groups.push(Group { score, exact, members: vec![Member::Staged(hit.clone())] }),
+            }
+        }
+        groups
     }
 
     /// The person with this JMBG, if indexed.
@@ -204,6 +265,9 @@ impl PersonIndex {
     }
 
     fn by_jmbg_text(&self, jmbg: &str) -> Result<Option<PersonHit>> {
+        if let Some((hit, _)) = self.recent.read().ok().and_then(|r| r.people.get(jmbg).cloned()) {
+            return Ok(Some(hit));
+        }
         let searcher = self.reader.searcher();
         let term = Term::from_field_text(self.fields.jmbg, jmbg);
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -329,6 +393,27 @@ impl PersonIndex {
             .ok_or_else(|| SearchError::Index("a document has no stored person".into()))?;
         serde_json::from_str(json).map_err(|e| SearchError::Index(e.to_string()))
     }
+}
+
+/// A group of people matching with the same score: from the committed index, or staged.
+struct Group {
+    score: f32,
+    exact: bool,
+    members: Vec<Member>,
+}
+
+enum Member {
+    Indexed(DocAddress),
+    Staged(PersonHit),
+}
+
+/// How well a query word matches one name token (the index's expansion scores).
+fn word_score(word: &str, token: &str, last: bool) -> f32 {
+    let edits = max_edits(word.chars().count());
+    let distance = edit_distance(word, token);
+    let fuzzy = if distance <= usize::from(edits) { level(distance, false) } else { 0.0 };
+    let prefix = if last && word.len() >= 3 && token.starts_with(word) && token.len() > word.len() { level(1, true) } else { 0.0 };
+    fuzzy.max(prefix)
 }
 
 fn combination_score(expansions: &[Vec<Expansion>], picks: &[usize]) -> f32 {

@@ -130,6 +130,29 @@ fn updating_a_person_replaces_their_document() {
     assert_eq!(index.len() as usize, people.len());
 }
 
+#[test]
+fn staged_people_are_searchable_before_the_commit_and_supersede_their_old_documents() {
+    let (index, people) = sample();
+    let mut renamed = people[4].clone();
+    renamed.surname = "Kovač".into();
+    let newcomer = person(600, "Nejra", "Ćatić", Sex::Female, date(2024, 1, 1), "KSU");
+    index.stage(&[renamed.clone(), newcomer.clone()], 5).unwrap();
+    assert_eq!((index.committed(), index.watermark(), index.staged()), (1, 5, 2));
+    assert_eq!(names(&index, "amra kovac"), vec!["Amra Kovač"]);
+    assert!(names(&index, "amra hodzic").is_empty(), "the committed document is superseded");
+    assert_eq!(names(&index, "nejra catic"), vec!["Nejra Ćatić"]);
+    assert_eq!(names(&index, "nejra catc"), vec!["Nejra Ćatić"], "typos work on staged people too");
+    assert_eq!(index.by_jmbg(&newcomer.jmbg).unwrap(), Some(newcomer.clone()));
+    let mut q = PersonQuery::new("nejra", 10);
+    q.office = Some("KAK".into());
+    assert!(index.search(&q).unwrap().is_empty(), "filters apply to staged people");
+    assert_eq!(index.commit_staged().unwrap(), 0);
+    assert_eq!((index.committed(), index.staged()), (5, 0));
+    assert_eq!(names(&index, "amra kovac"), vec!["Amra Kovač"]);
+    assert_eq!(names(&index, "nejra catic"), vec!["Nejra Ćatić"]);
+    assert!(names(&index, "amra hodzic").is_empty());
+}
+
 mod registers {
     use super::*;
 

@@ -93,6 +93,7 @@ pub trait WriteTx: Send {
     async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64>;
     async fn node(&mut self) -> Result<Option<NodeRow>>;
     async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>>;
+    async fn office_codes(&mut self) -> Result<Vec<String>>;
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>>;
     async fn commit(self: Box<Self>) -> Result<()>;
     async fn rollback(self: Box<Self>) -> Result<()>;

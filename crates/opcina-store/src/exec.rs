@@ -42,7 +42,7 @@ pub async fn check_registrar(txn: &mut Txn, actor: &Actor) -> Result<Result<Stri
     let Some(office) = actor.office.clone() else {
         return Ok(Err(FieldError::general("auth.office_required", "registrations are made at an office; the user has none").into()));
     };
-    if txn.reader().await?.office(&office).await?.is_none() {
+    if !txn.office_exists(&office).await? {
         return Ok(Err(FieldError::general("auth.office_unknown", format!("the office {office} does not exist on this node")).into()));
     }
     Ok(Ok(office))
@@ -65,7 +65,7 @@ pub async fn execute(
     let needs = command.needs(today, node.region_u8());
     let facts = load_facts(txn, &needs).await?;
     let number = match needs.new_entry {
-        Some((register, year)) => txn.reader().await?.last_entry_number(register.code(), &office, i64::from(year)).await? + 1,
+        Some((register, year)) => txn.next_entry_number(register.code(), &office, i64::from(year)).await?,
         None => 0,
     };
     let ctx = PlanContext {

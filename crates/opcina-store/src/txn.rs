@@ -3,6 +3,8 @@
 //! Rows are buffered and written with multi-row inserts before any read inside the
 //! transaction and at commit, so a batch of small commands costs a few statements.
 
+use std::collections::{HashMap, HashSet};
+
 use opcina_core::journal::{JournalHead, JournalItem};
 use opcina_core::registry::{Actor, Timestamp};
 
@@ -17,6 +19,10 @@ pub struct Txn {
     tx: Box<dyn WriteTx>,
     head: JournalHead,
     pending: Batch,
+    /// Offices known to exist (read once per transaction).
+    offices: Option<HashSet<String>>,
+    /// Last entry number per book (register, office, year), once read in this transaction.
+    numbers: HashMap<(String, String, i64), i64>,
 }
 
 impl Txn {
@@ -24,7 +30,7 @@ impl Txn {
     pub async fn begin(backend: &dyn Backend) -> Result<Txn> {
         let mut tx = backend.begin().await?;
         let head = tx.lock_head().await?;
-        Ok(Txn { tx, head, pending: Batch::default() })
+        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new() })
     }
 
     pub fn head(&self) -> JournalHead {
@@ -45,6 +51,10 @@ impl Txn {
             return Err(StoreError::Concurrent { expected: row.id() - 1, found: self.head.seq });
         }
         row.set_id(id);
+        if let Row::Entry(e) = &row {
+            let last = self.numbers.entry((e.register.clone(), e.office_code.clone(), e.year)).or_insert(0);
+            *last = (*last).max(e.number);
+        }
         let item = JournalItem::append(&self.head, at, &actor.username, actor.office.as_deref(), action, row.table(), id, Some(row.hash()));
         self.head = item.head();
         self.pending.rows.push(row);
@@ -78,6 +88,30 @@ impl Txn {
     pub async fn reader(&mut self) -> Result<&mut dyn WriteTx> {
         self.flush().await?;
         Ok(self.tx.as_mut())
+    }
+
+    /// Does this office exist? (Offices are read once per transaction.)
+    pub async fn office_exists(&mut self, code: &str) -> Result<bool> {
+        if self.offices.is_none() {
+            let codes = self.reader().await?.office_codes().await?;
+            self.offices = Some(codes.into_iter().collect());
+        }
+        Ok(self.offices.as_ref().is_some_and(|o| o.contains(code)))
+    }
+
+    /// The number the next entry of a book will take (the book's last number is read once per
+    /// transaction; entries appended since are counted here).
+    pub async fn next_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64> {
+        let key = (register.to_string(), office.to_string(), year);
+        let last = match self.numbers.get(&key) {
+            Some(n) => *n,
+            None => {
+                let n = self.reader().await?.last_entry_number(register, office, year).await?;
+                self.numbers.insert(key, n);
+                n
+            }
+        };
+        Ok(last + 1)
     }
 
     /// Writes what is buffered, moves the journal head and commits.

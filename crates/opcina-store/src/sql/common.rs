@@ -392,16 +392,18 @@ async fn fetch_entry(c: &mut Conn, id: i64) -> Result<Option<(EntryRecord, Vec<A
 }
 
 async fn fetch_used_serials(c: &mut Conn, prefix: &str) -> Result<Vec<u16>> {
-    // Every JMBG the node knows with this date and region: '0' < digits < ':' bound the range.
+    // Every JMBG the node knows with this date and region ('0' < digits < ':' bound the
+    // range), in one statement of four index range scans.
     let upper = format!("{prefix}:");
+    let sql = "SELECT subject_jmbg AS j FROM entries WHERE subject_jmbg >= $1 AND subject_jmbg < $2 \
+               UNION ALL SELECT partner_jmbg FROM entries WHERE partner_jmbg >= $1 AND partner_jmbg < $2 \
+               UNION ALL SELECT mother_jmbg FROM entries WHERE mother_jmbg >= $1 AND mother_jmbg < $2 \
+               UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2";
     let mut used = BTreeSet::new();
-    for column in ["subject_jmbg", "partner_jmbg", "mother_jmbg", "father_jmbg"] {
-        let sql = format!("SELECT {column} AS j FROM entries WHERE {column} >= $1 AND {column} < $2");
-        for r in sqlx::query(AssertSqlSafe(sql)).bind(prefix).bind(upper.as_str()).fetch_all(&mut *c).await? {
-            let j: String = r.try_get("j")?;
-            if let Some(serial) = j.get(9..12).and_then(|s| s.parse::<u16>().ok()) {
-                used.insert(serial);
-            }
+    for r in sqlx::query(sql).bind(prefix).bind(upper.as_str()).fetch_all(&mut *c).await? {
+        let j: String = r.try_get("j")?;
+        if let Some(serial) = j.get(9..12).and_then(|s| s.parse::<u16>().ok()) {
+            used.insert(serial);
         }
     }
     Ok(used.into_iter().collect())
@@ -628,6 +630,10 @@ impl WriteTx for Tx {
 
     async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>> {
         fetch_office(&mut self.tx, code).await
+    }
+
+    async fn office_codes(&mut self) -> Result<Vec<String>> {
+        Ok(fetch_offices(&mut self.tx).await?.into_iter().map(|o| o.code).collect())
     }
 
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>> {

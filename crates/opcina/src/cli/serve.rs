@@ -90,12 +90,16 @@ pub async fn serve(
         PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
     );
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
-    let router = app(AppState::new(store.clone(), index));
+    let router = app(AppState::new(store.clone(), Arc::clone(&index)));
     if let Some(ready) = ready {
         ready(listener.local_addr()?);
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
+    // What is staged in the index is committed, so that a restart need not catch up.
+    if let Err(error) = opcina_search::indexer::commit(&index).await {
+        tracing::warn!(%error, "the person index could not commit on shutdown; it will catch up on start");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
