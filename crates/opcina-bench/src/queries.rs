@@ -117,7 +117,7 @@ const SURNAMES: [&str; 6] = ["Hodžić", "Kovač", "Begić", "Jurić", "Mehić",
 /// A birth registered today for a child born in the last two years.
 pub fn birth(worker: usize, i: u64) -> Command {
     let k = worker as u64 * 7919 + i;
-    let sex = if k % 2 == 0 { Sex::Male } else { Sex::Female };
+    let sex = if k.is_multiple_of(2) { Sex::Male } else { Sex::Female };
     let born = today() - Duration::days((k % 700) as i64 + 1);
     let surname = SURNAMES[(k % 6) as usize];
     Command::RegisterBirth(RegisterBirth {
