@@ -124,7 +124,7 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     emit(&json!({
         "scenario": "import", "backend": backend, "size": size, "ops": report.entries,
         "ops_per_s": report.entries as f64 / import_s, "seconds": import_s,
-        "annotations": report.annotations,
+        "annotations": report.annotations, "check_seconds": report.check_seconds, "write_seconds": report.write_seconds,
         "index_seconds": index_s, "indexed": indexed, "index_per_s": indexed as f64 / index_s,
         "total_seconds": import_s + index_s,
         "peak_rss_mb": peak_rss_mb(),

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use opcina_core::journal::JournalHead;
 use opcina_core::registry::entry::EntryRecord;
-use opcina_core::registry::import::{CheckedLine, check_line, parse_line};
+use opcina_core::registry::import::{CheckedLine, parse_and_check};
 use opcina_core::registry::{Actor, AnnotationRecord, Register, Timestamp};
 use opcina_core::{CheckMode, FieldError};
 
@@ -63,6 +63,9 @@ pub struct ImportReport {
     pub errors: Vec<LineError>,
     /// The journal head after the import; `None` when nothing was written.
     pub head: Option<JournalHead>,
+    /// Time spent checking (pass 1) and writing (pass 2).
+    pub check_seconds: f64,
+    pub write_seconds: f64,
 }
 
 /// Progress callbacks: `checked(lines)` during the first pass, `written(entries)` during
@@ -97,6 +100,133 @@ fn numbered_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::R
         .filter(|(_, l)| l.as_ref().map_or(true, |t| !t.trim().is_empty())))
 }
 
+/// Lines read and checked at a time.
+const CHUNK: usize = 4_096;
+
+/// What pass 1 keeps of a good line.
+struct Summary {
+    register: Register,
+    office: String,
+    year: i32,
+    number: i64,
+    subject: String,
+}
+
+/// A chunk of numbered lines, checked: a summary or the errors of each.
+type Checked<T> = Vec<(usize, Result<T, Vec<FieldError>>)>;
+
+/// Checks the lines of a chunk on every core; `keep` turns a good line into what is kept.
+fn check_chunk<T: Send>(
+    lines: &[(usize, String)],
+    mode: CheckMode,
+    today: NaiveDate,
+    keep: &(dyn Fn(CheckedLine) -> Result<T> + Sync),
+) -> Checked<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let per = lines.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = lines
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(n, text)| {
+                            let checked = parse_and_check(text, mode, today)
+                                .and_then(|c| keep(c).map_err(|e| vec![FieldError::general("import.line.unwritable", e.to_string())]));
+                            (*n, checked)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+/// Reads a file in chunks on a thread of its own, checks each chunk on every core, and
+/// sends the results; lines in `skip` are passed over.
+fn produce<T: Send + 'static>(
+    path: PathBuf,
+    skip: HashSet<usize>,
+    mode: CheckMode,
+    today: NaiveDate,
+    keep: impl Fn(CheckedLine) -> Result<T> + Sync + Send + 'static,
+) -> (tokio::sync::mpsc::Receiver<Result<Checked<T>>>, tokio::task::JoinHandle<()>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let handle = tokio::task::spawn_blocking(move || {
+        let lines = match numbered_lines(&path) {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        };
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let send = |chunk: &mut Vec<(usize, String)>| {
+            let checked = check_chunk(chunk, mode, today, &keep);
+            chunk.clear();
+            tx.blocking_send(Ok(checked)).is_ok()
+        };
+        for (n, text) in lines {
+            if skip.contains(&n) {
+                continue;
+            }
+            match text {
+                Ok(t) => chunk.push((n, t)),
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(io(&path, e)));
+                    return;
+                }
+            }
+            if chunk.len() == CHUNK && !send(&mut chunk) {
+                return;
+            }
+        }
+        if !chunk.is_empty() {
+            send(&mut chunk);
+        }
+    });
+    (rx, handle)
+}
+
+/// The rows of a good line: its entry (its id is assigned when it is appended) and its
+/// annotations (which point at it).
+struct LineRows {
+    entry: EntryRow,
+    annotations: Vec<AnnotationRow>,
+}
+
+fn rows_of(line: CheckedLine, actor: &str, now: Timestamp) -> Result<LineRows> {
+    let entry = EntryRecord {
+        id: 0,
+        office: line.office.clone(),
+        year: line.year,
+        number: line.number,
+        registered_on: line.registered_on,
+        recorded_at: now,
+        recorded_by: actor.to_string(),
+        late: line.late,
+        script: line.script,
+        content: line.content,
+    };
+    let annotations = line
+        .annotations
+        .into_iter()
+        .map(|annotation| {
+            AnnotationRow::from_record(&AnnotationRecord {
+                id: 0,
+                entry_id: 0,
+                annotation,
+                recorded_at: now,
+                office: line.office.clone(),
+                recorded_by: actor.to_string(),
+                cause_entry_id: None,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(LineRows { entry: EntryRow::from_record(&entry)?, annotations })
+}
+
 impl Store {
     /// Imports a file of digitised entries as `actor`.
     pub async fn import(&self, actor: &Actor, path: &Path, options: &ImportOptions, progress: &dyn Progress) -> Result<ImportReport> {
@@ -104,132 +234,128 @@ impl Store {
         let mode = options.mode.unwrap_or_else(|| node.check_mode());
         let offices: HashSet<String> = self.backend().offices().await?.into_iter().map(|o| o.code).collect();
         let database_has_entries = !self.backend().person_jmbgs_after("", 1).await?.is_empty();
+        let _ = File::open(path).map_err(|e| io(path, e))?;
 
         // Pass 1: check everything.
+        let started = std::time::Instant::now();
         let mut report = ImportReport::default();
         let mut bad: HashSet<usize> = HashSet::new();
         let mut keys: HashSet<(Register, String, i32, i64)> = HashSet::new();
         let mut subjects: HashSet<(Register, String)> = HashSet::new();
         let mut pending: Vec<Pending> = Vec::new();
-        for (n, text) in numbered_lines(path)? {
-            report.lines += 1;
-            let text = text.map_err(|e| io(path, e))?;
-            let reject = |error: FieldError, bad: &mut HashSet<usize>, report: &mut ImportReport| {
-                bad.insert(n);
-                report.errors.push(LineError { line: n, error });
-            };
-            let line = match parse_line(&text) {
-                Ok(l) => l,
-                Err(e) => {
-                    reject(e, &mut bad, &mut report);
-                    continue;
-                }
-            };
-            let checked = match check_line(&line, mode, options.today) {
-                Ok(c) => c,
-                Err(errors) => {
-                    for e in errors {
-                        reject(e, &mut bad, &mut report);
+        let keep = |c: CheckedLine| {
+            Ok(Summary {
+                register: c.content.register(),
+                office: c.office,
+                year: c.year,
+                number: c.number,
+                subject: c.content.subject().to_string(),
+            })
+        };
+        let (mut chunks, producer) = produce(path.to_path_buf(), HashSet::new(), mode, options.today, keep);
+        while let Some(chunk) = chunks.recv().await {
+            for (n, checked) in chunk? {
+                report.lines += 1;
+                let mut reject = |error: FieldError| {
+                    bad.insert(n);
+                    report.errors.push(LineError { line: n, error });
+                };
+                let line = match checked {
+                    Ok(s) => s,
+                    Err(errors) => {
+                        errors.into_iter().for_each(&mut reject);
+                        continue;
                     }
-                    continue;
-                }
-            };
-            if !offices.contains(&checked.office) {
-                reject(
-                    FieldError::new(
+                };
+                if !offices.contains(&line.office) {
+                    reject(FieldError::new(
                         "import.office.unknown",
                         "office",
-                        format!("no office {} on this node (see `opcina office list`)", checked.office),
-                    ),
-                    &mut bad,
-                    &mut report,
-                );
-                continue;
-            }
-            let register = line.register;
-            if !keys.insert((register, checked.office.clone(), checked.year, checked.number)) {
-                reject(
-                    FieldError::new(
+                        format!("no office {} on this node (see `opcina office list`)", line.office),
+                    ));
+                    continue;
+                }
+                let register = line.register;
+                if !keys.insert((register, line.office.clone(), line.year, line.number)) {
+                    reject(FieldError::new(
                         "import.number.duplicate",
                         "number",
-                        format!("{} {}/{} of {} appears twice in the file", register, checked.number, checked.year, checked.office),
-                    ),
-                    &mut bad,
-                    &mut report,
-                );
-                continue;
-            }
-            let once = matches!(register, Register::Births | Register::Deaths);
-            let subject = checked.content.subject().to_string();
-            if once && !subjects.insert((register, subject.clone())) {
-                reject(
-                    FieldError::new(
+                        format!("{} {}/{} of {} appears twice in the file", register, line.number, line.year, line.office),
+                    ));
+                    continue;
+                }
+                let once = matches!(register, Register::Births | Register::Deaths);
+                if once && !subjects.insert((register, line.subject.clone())) {
+                    reject(FieldError::new(
                         "import.person.duplicate",
                         "data",
-                        format!("the person {subject} has two entries in {register} in the file"),
-                    ),
-                    &mut bad,
-                    &mut report,
-                );
-                continue;
-            }
-            if database_has_entries {
-                pending.push(Pending {
-                    line: n,
-                    register,
-                    office: checked.office.clone(),
-                    year: checked.year,
-                    number: checked.number,
-                    subject: once.then_some(subject),
-                });
-                if pending.len() >= 2_000 {
-                    self.check_against_database(&mut pending, &mut bad, &mut report).await?;
+                        format!("the person {} has two entries in {register} in the file", line.subject),
+                    ));
+                    continue;
+                }
+                if database_has_entries {
+                    pending.push(Pending {
+                        line: n,
+                        register,
+                        office: line.office,
+                        year: line.year,
+                        number: line.number,
+                        subject: once.then_some(line.subject),
+                    });
                 }
             }
-            if report.lines % 10_000 == 0 {
-                progress.checked(report.lines as u64);
+            if pending.len() >= 2_000 {
+                self.check_against_database(&mut pending, &mut bad, &mut report).await?;
             }
+            progress.checked(report.lines as u64);
         }
+        producer.await.map_err(|e| StoreError::Invalid(FieldError::general("import.failed", e.to_string())))?;
         self.check_against_database(&mut pending, &mut bad, &mut report).await?;
-        progress.checked(report.lines as u64);
         report.errors.sort_by_key(|e| e.line);
         report.rejected = bad.len();
+        report.check_seconds = started.elapsed().as_secs_f64();
         if !bad.is_empty() {
             match &options.rejects {
                 None => return Ok(report),
                 Some(file) => write_rejects(path, file, &bad)?,
             }
         }
+        drop(keys);
+        drop(subjects);
 
-        // Pass 2: write the good lines in one transaction.
+        // Pass 2: write the good lines in one transaction; a thread reads, checks and turns
+        // the lines into rows ahead of the writing.
+        let started = std::time::Instant::now();
         let abort_after: Option<usize> = std::env::var(ABORT_AFTER_VAR).ok().and_then(|v| v.parse().ok());
         let now = Timestamp::now();
+        let username = actor.username.clone();
+        let (mut chunks, producer) = produce(path.to_path_buf(), bad, mode, options.today, move |c| rows_of(c, &username, now));
         let mut ex = self.exclusive().await?;
-        for (n, text) in numbered_lines(path)? {
-            if bad.contains(&n) {
-                continue;
+        while let Some(chunk) = chunks.recv().await {
+            for (_, rows) in chunk? {
+                let rows = rows.map_err(|e| {
+                    StoreError::Invalid(
+                        e.into_iter().next().unwrap_or_else(|| FieldError::general("import.changed", "the file changed during the import")),
+                    )
+                })?;
+                let entry_id = ex.txn.append(Row::Entry(rows.entry), now, actor, "import.entry").await?;
+                for mut a in rows.annotations {
+                    a.entry_id = entry_id;
+                    ex.txn.append(Row::Annotation(a), now, actor, "import.annotation").await?;
+                    report.annotations += 1;
+                }
+                report.entries += 1;
+                if abort_after.is_some_and(|a| report.entries >= a) {
+                    tracing::error!("{ABORT_AFTER_VAR} reached: aborting the process before the import commits");
+                    std::process::abort();
+                }
             }
-            let text = text.map_err(|e| io(path, e))?;
-            let line = parse_line(&text).map_err(StoreError::Invalid)?;
-            let checked = check_line(&line, mode, options.today).map_err(|e| {
-                StoreError::Invalid(
-                    e.into_iter().next().unwrap_or_else(|| FieldError::general("import.changed", "the file changed during the import")),
-                )
-            })?;
-            let written = write_line(&mut ex.txn, actor, checked, now).await?;
-            report.entries += 1;
-            report.annotations += written;
-            if report.entries % 10_000 == 0 {
-                progress.written(report.entries as u64);
-            }
-            if abort_after.is_some_and(|a| report.entries >= a) {
-                tracing::error!("{ABORT_AFTER_VAR} reached: aborting the process before the import commits");
-                std::process::abort();
-            }
+            progress.written(report.entries as u64);
         }
-        progress.written(report.entries as u64);
+        producer.await.map_err(|e| StoreError::Invalid(FieldError::general("import.failed", e.to_string())))?;
         report.head = Some(ex.commit().await?);
         self.backend().after_bulk_load().await?;
+        report.write_seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
 
@@ -271,35 +397,6 @@ impl Store {
         }
         Ok(())
     }
-}
-
-async fn write_line(txn: &mut crate::txn::Txn, actor: &Actor, line: CheckedLine, now: Timestamp) -> Result<usize> {
-    let entry = EntryRecord {
-        id: 0,
-        office: line.office.clone(),
-        year: line.year,
-        number: line.number,
-        registered_on: line.registered_on,
-        recorded_at: now,
-        recorded_by: actor.username.clone(),
-        late: line.late,
-        script: line.script,
-        content: line.content,
-    };
-    let entry_id = txn.append(Row::Entry(EntryRow::from_record(&entry)?), now, actor, "import.entry").await?;
-    for annotation in &line.annotations {
-        let record = AnnotationRecord {
-            id: 0,
-            entry_id,
-            annotation: annotation.clone(),
-            recorded_at: now,
-            office: line.office.clone(),
-            recorded_by: actor.username.clone(),
-            cause_entry_id: None,
-        };
-        txn.append(Row::Annotation(AnnotationRow::from_record(&record)?), now, actor, "import.annotation").await?;
-    }
-    Ok(line.annotations.len())
 }
 
 fn write_rejects(source: &Path, target: &Path, bad: &HashSet<usize>) -> Result<()> {

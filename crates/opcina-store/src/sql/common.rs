@@ -686,7 +686,9 @@ impl crate::backend::Backend for DbBackend {
     async fn after_bulk_load(&self) -> Result<()> {
         use sqlx::Executor as _;
         let mut c = self.write.acquire().await?;
-        let statements: &[&'static str] = if self.kind == "sqlite" { &["ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"] } else { &["ANALYZE"] };
+        // SQLite samples at most 1,000 rows per index (enough for the planner, fast at any size).
+        let statements: &[&'static str] =
+            if self.kind == "sqlite" { &["PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"] } else { &["ANALYZE"] };
         for s in statements {
             (&mut *c).execute(*s).await?;
         }
