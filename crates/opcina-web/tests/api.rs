@@ -133,6 +133,19 @@ backend_test! {
 }
 
 backend_test! {
+    async fn results_can_be_listed_in_bosnian_alphabetical_order(db: TestDb) {
+        let api = Api::start(&db).await;
+        for surname in ["Ćatić", "Dautović", "Cerić", "Džafić", "Čaušević", "Đuzel"] {
+            api.born("Emina", surname, "female", "2020-01-01").await;
+        }
+        let (status, body) = api.get("/api/v1/persons?q=emina&sort=name", &api.clerk).await;
+        assert_eq!(status, StatusCode::OK);
+        let order: Vec<&str> = body["items"].as_array().unwrap().iter().map(|p| p["surname"].as_str().unwrap()).collect();
+        assert_eq!(order, vec!["Cerić", "Čaušević", "Ćatić", "Dautović", "Džafić", "Đuzel"]);
+    }
+}
+
+backend_test! {
     async fn a_refusal_names_the_field_with_a_stable_code(db: TestDb) {
         let api = Api::start(&db).await;
         let future = (chrono::Local::now().date_naive() + chrono::Duration::days(2)).to_string();

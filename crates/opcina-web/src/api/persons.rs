@@ -31,6 +31,16 @@ pub struct SearchParams {
     pub sex: Option<Sex>,
     /// Registry office holding the person's birth (or first) entry.
     pub office: Option<String>,
+    /// `relevance` (default: best matches first) or `name` (the best matches, in Bosnian
+    /// alphabetical order of surname, given name, then date of birth).
+    pub sort: Option<SortOrder>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Relevance,
+    Name,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -52,7 +62,10 @@ pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Pa
         (None, from, to) => Some(from.unwrap_or(i32::MIN)..=to.unwrap_or(i32::MAX)),
     };
     let query = PersonQuery { text: p.q, limit: p.limit.unwrap_or(20).clamp(1, 100), birth_years: years, sex: p.sex, office: p.office };
-    let items = state.index.search(&query)?;
+    let mut items = state.index.search(&query)?;
+    if p.sort == Some(SortOrder::Name) {
+        opcina_core::names::sort_by_name(&mut items, |h| format!("{} {} {}", h.surname, h.given_name, h.birth_date));
+    }
     Ok(Json(PersonList { items }))
 }
 
