@@ -18,3 +18,17 @@ fn the_openapi_description_matches_the_committed_one() {
         "the API description changed: review it and run `OPCINA_UPDATE_SNAPSHOTS=1 cargo test -p opcina-web --test openapi`"
     );
 }
+
+#[test]
+fn every_schema_reference_resolves() {
+    let spec = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let schemas = spec["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let text = spec.to_string();
+    let dangling: Vec<&str> = text
+        .split("\"#/components/schemas/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|name| !schemas.contains_key(*name))
+        .collect();
+    assert!(dangling.is_empty(), "references to missing schemas: {dangling:?}");
+}

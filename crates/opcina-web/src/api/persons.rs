@@ -33,6 +33,7 @@ pub struct SearchParams {
     pub office: Option<String>,
     /// `relevance` (default: best matches first) or `name` (the best matches, in Bosnian
     /// alphabetical order of surname, given name, then date of birth).
+    #[param(inline)]
     pub sort: Option<SortOrder>,
 }
 
