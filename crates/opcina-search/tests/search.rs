@@ -166,7 +166,7 @@ mod registers {
             let (s, r) = (&k.store, &k.registrar);
             let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
             let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
-            let applied = ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
+            let applied = ok(s, r, marriage(&him, "Begić", &her, "Begić", date(2015, 5, 10))).await;
             let seq = applied.annotations.last().unwrap().id;
             assert!(wait_for(&index, seq, Duration::from_secs(10)).await, "indexed within 10 s");
             let hits = index.search(&PersonQuery::new("selma begic", 10)).unwrap();

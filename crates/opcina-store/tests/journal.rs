@@ -16,7 +16,7 @@ async fn populated(db: &TestDb) -> Kakanj {
     let (s, r) = (&k.store, &k.registrar);
     let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
     let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
-    ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
+    ok(s, r, marriage(&him, "Begić", &her, "Begić", date(2015, 5, 10))).await;
     let row = opcina_store::rows::AccessRow {
         id: 0,
         at: 0,

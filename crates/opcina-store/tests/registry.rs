@@ -59,7 +59,7 @@ backend_test! {
         let (s, r) = (&k.store, &k.registrar);
         let him = born(s, r, "Emir", "Begić", Sex::Male, date(1950, 2, 2)).await;
         let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1952, 3, 3)).await;
-        let mkv = ok(s, r, marriage(&him, &her, "Begić", date(1975, 5, 10))).await;
+        let mkv = ok(s, r, marriage(&him, "Begić", &her, "Begić", date(1975, 5, 10))).await;
         assert_eq!(mkv.annotations.len(), 2);
         let her_view = person_view(&her, &s.backend().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
         assert_eq!(her_view.marital_status, MaritalStatus::Married);
@@ -85,8 +85,8 @@ backend_test! {
         let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
         let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
         let other = born(s, r, "Amela", "Zukić", Sex::Female, date(1992, 4, 4)).await;
-        ok(s, r, marriage(&him, &her, "Begić", date(2015, 5, 10))).await;
-        let refusal = s.execute(r, marriage(&him, &other, "Begić", date(2020, 5, 10))).await.unwrap().unwrap_err();
+        ok(s, r, marriage(&him, "Begić", &her, "Begić", date(2015, 5, 10))).await;
+        let refusal = s.execute(r, marriage(&him, "Begić", &other, "Begić", date(2020, 5, 10))).await.unwrap().unwrap_err();
         assert_eq!(refusal.primary().map(|e| e.code), Some("registry.marriage.already_married"));
         assert_eq!(refusal.primary().and_then(|e| e.field.as_deref()), Some("spouses[0].jmbg"));
     }

@@ -8,6 +8,7 @@ mod birth;
 mod citizenship;
 mod death;
 mod divorce;
+pub mod examples;
 mod marriage;
 
 use std::collections::HashMap;

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 
+use super::examples::{birth_to, court, death, decision, marriage};
 use super::*;
-use crate::registry::annotation::{Annotation, AnnotationContent, LegalBasis};
+use crate::registry::annotation::{Annotation, AnnotationContent};
 use crate::registry::entry::{CitizenshipBasis, EntryContent};
 use crate::registry::memory::MemoryRegistry;
 use crate::registry::person::{MaritalStatus, ViewTime, person_view};
@@ -21,10 +22,6 @@ fn today() -> NaiveDate {
 
 fn registrar(office: &str) -> Actor {
     Actor { username: format!("maticar.{}", office.to_lowercase()), role: Role::Registrar, office: Some(office.into()) }
-}
-
-fn kakanj() -> Place {
-    Place::new("Kakanj", "Kakanj", "Bosna i Hercegovina")
 }
 
 struct World {
@@ -66,97 +63,11 @@ impl World {
 
     /// Registers a birth and returns the child's JMBG.
     fn born(&mut self, given: &str, surname: &str, sex: Sex, date: NaiveDate, mother: Option<&Jmbg>) -> Jmbg {
-        let applied = self.ok(birth(given, surname, sex, date, mother));
+        let applied = self.ok(birth_to(mother, given, surname, sex, date));
         match applied.entry.map(|e| e.content) {
             Some(EntryContent::Birth(b)) => b.child.jmbg,
             _ => panic!("no birth entry"),
         }
-    }
-}
-
-fn mother_input(jmbg: Option<&Jmbg>, birth_date: NaiveDate) -> ParentInput {
-    ParentInput {
-        given_name: "Amra".into(),
-        surname: "Hodžić".into(),
-        maiden_surname: None,
-        jmbg: jmbg.map(|j| j.to_string()),
-        birth_date: if jmbg.is_some() { None } else { Some(birth_date) },
-        birth_place: None,
-        citizenship: None,
-        residence: Some("Kakanj".into()),
-    }
-}
-
-fn birth(given: &str, surname: &str, sex: Sex, date: NaiveDate, mother: Option<&Jmbg>) -> Command {
-    Command::RegisterBirth(RegisterBirth {
-        child: NewChild {
-            given_name: given.into(),
-            surname: surname.into(),
-            sex,
-            birth_date: date,
-            birth_time: None,
-            birth_place: kakanj(),
-            citizenship: "Bosna i Hercegovina".into(),
-        },
-        mother: mother_input(mother, date - chrono::Duration::days(25 * 365)),
-        father: None,
-        informant: "otac".into(),
-        registered_on: Some(date),
-        script: Default::default(),
-        note: None,
-    })
-}
-
-fn spouse(j: &Jmbg, surname_after: &str) -> SpouseInput {
-    SpouseInput {
-        jmbg: j.to_string(),
-        person: None,
-        surname_after: surname_after.into(),
-        citizenship: "Bosna i Hercegovina".into(),
-        residence: "Kakanj".into(),
-        father_name: None,
-        mother_name: None,
-    }
-}
-
-fn marriage(a: &Jmbg, a_after: &str, b: &Jmbg, b_after: &str, date: NaiveDate) -> Command {
-    Command::RegisterMarriage(RegisterMarriage {
-        date,
-        place: kakanj(),
-        spouses: [spouse(a, a_after), spouse(b, b_after)],
-        witnesses: vec!["Edin Kovač".into(), "Lejla Mehić".into()],
-        officiant: "Matičar Kakanj".into(),
-        court_permission: None,
-        registered_on: Some(date),
-        script: Default::default(),
-    })
-}
-
-fn death(j: &Jmbg, date: NaiveDate) -> Command {
-    Command::RegisterDeath(RegisterDeath {
-        jmbg: j.to_string(),
-        person: None,
-        death_date: date,
-        death_time: None,
-        death_place: kakanj(),
-        last_residence: "Kakanj".into(),
-        death_confirmation: "DZ Kakanj 123/24".into(),
-        citizenship: None,
-        father_name: None,
-        mother_name: None,
-        informant: "sin".into(),
-        registered_on: Some(date),
-        script: Default::default(),
-    })
-}
-
-fn court(date: NaiveDate) -> LegalBasis {
-    LegalBasis { act: "presuda".into(), issuer: "Općinski sud u Zenici".into(), number: "43 0 P 1234 24 P".into(), date }
-}
-
-fn decision(date: NaiveDate) -> LegalBasis {
-    LegalBasis {
-        act: "rješenje".into(), issuer: "Općina Kakanj, Služba za opću upravu".into(), number: "UP-I-03-13-55/24".into(), date
     }
 }
 
@@ -199,7 +110,7 @@ fn births_on_the_same_day_get_different_serials() {
 #[test]
 fn birth_in_the_future_is_refused_naming_the_field() {
     let mut w = World::new();
-    let mut cmd = birth("Ena", "Kurtić", Sex::Female, d(2024, 6, 2), None);
+    let mut cmd = birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 6, 2));
     if let Command::RegisterBirth(b) = &mut cmd {
         b.registered_on = None;
     }
@@ -210,7 +121,7 @@ fn birth_in_the_future_is_refused_naming_the_field() {
 #[test]
 fn mother_younger_than_ten_is_refused() {
     let mut w = World::new();
-    let mut cmd = birth("Ena", "Kurtić", Sex::Female, d(2024, 5, 2), None);
+    let mut cmd = birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 5, 2));
     if let Command::RegisterBirth(b) = &mut cmd {
         b.mother.birth_date = Some(d(2015, 1, 1));
     }
@@ -222,15 +133,15 @@ fn mother_younger_than_ten_is_refused() {
 fn mother_jmbg_of_a_man_is_refused() {
     let mut w = World::new();
     let man = w.born("Mirza", "Alić", Sex::Male, d(1990, 3, 3), None);
-    let r = w.run(birth("Ena", "Alić", Sex::Female, d(2024, 5, 2), Some(&man)));
+    let r = w.run(birth_to(Some(&man), "Ena", "Alić", Sex::Female, d(2024, 5, 2)));
     assert!(codes(&r).contains(&("registry.jmbg.sex_mismatch", Some("mother.jmbg".into()))));
 }
 
 #[test]
 fn late_registration_is_flagged_after_thirty_days() {
     let mut w = World::new();
-    let mut on_time = birth("Ena", "Kurtić", Sex::Female, d(2024, 4, 1), None);
-    let mut late = birth("Ajna", "Kurtić", Sex::Female, d(2024, 4, 1), None);
+    let mut on_time = birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 4, 1));
+    let mut late = birth_to(None, "Ajna", "Kurtić", Sex::Female, d(2024, 4, 1));
     if let (Command::RegisterBirth(a), Command::RegisterBirth(b)) = (&mut on_time, &mut late) {
         a.registered_on = Some(d(2024, 5, 1));
         b.registered_on = Some(d(2024, 5, 2));
@@ -244,7 +155,7 @@ fn birth_to_a_mother_who_died_before_is_refused() {
     let mut w = World::new();
     let mother = w.born("Amra", "Hodžić", Sex::Female, d(1990, 1, 1), None);
     w.ok(death(&mother, d(2023, 1, 1)));
-    let r = w.run(birth("Ena", "Hodžić", Sex::Female, d(2024, 5, 2), Some(&mother)));
+    let r = w.run(birth_to(Some(&mother), "Ena", "Hodžić", Sex::Female, d(2024, 5, 2)));
     assert!(codes(&r).contains(&("registry.mother.deceased", Some("mother.jmbg".into()))));
 }
 
@@ -256,7 +167,7 @@ fn entry_numbers_are_gap_free_per_register_office_and_year() {
         .map(|(office, i)| {
             let r = w.run_at(
                 office,
-                birth(&format!("Dijete{}", ["a", "b", "c", "d"][i as usize - 1]), "Kovač", Sex::Male, d(2024, 5, 1), None),
+                birth_to(None, &format!("Dijete{}", ["a", "b", "c", "d"][i as usize - 1]), "Kovač", Sex::Male, d(2024, 5, 1)),
                 today(),
             );
             let e = r.ok().and_then(|a| a.entry);
@@ -269,7 +180,7 @@ fn entry_numbers_are_gap_free_per_register_office_and_year() {
 #[test]
 fn every_record_names_the_office_and_user_that_made_it() {
     let mut w = World::new();
-    let r = w.run_at("KS", birth("Ivo", "Jurić", Sex::Male, d(2024, 5, 1), None), today());
+    let r = w.run_at("KS", birth_to(None, "Ivo", "Jurić", Sex::Male, d(2024, 5, 1)), today());
     let e = r.ok().and_then(|a| a.entry);
     assert_eq!(e.as_ref().map(|e| e.office.as_str()), Some("KS"));
     assert_eq!(e.as_ref().map(|e| e.recorded_by.as_str()), Some("maticar.ks"));
