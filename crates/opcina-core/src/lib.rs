@@ -4,12 +4,14 @@
 //! - [`names`]: scripts, transliteration, search folding, Bosnian alphabetical order;
 //! - [`registry`]: the four civil registers, annotations, the person view and the commands
 //!   that change the registers;
+//! - [`extract`]: extracts and certificates: eligibility, canonical content, seal, layout;
 //! - [`journal`]: the hash chain every change to authoritative data is appended to;
 //! - [`error`]: refusals with stable codes that name the field at fault.
 
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod extract;
 pub mod jmbg;
 pub mod journal;
 pub mod names;
