@@ -186,7 +186,14 @@ pub struct ContentSpec<'a> {
 /// Builds the content of a document from the person's records as they stood at
 /// `issue.journal_position`.
 pub fn build(spec: &ContentSpec<'_>, records: &PersonRecords, issue: Issue) -> Result<ExtractContent, Refusal> {
-    let records = records_at(records, issue.journal_position);
+    let position = issue.journal_position;
+    build_at(spec, records, issue, position)
+}
+
+/// Builds the content the same document would have from the records as they stood at
+/// `position` (a later position: "would it still say the same?").
+pub fn build_at(spec: &ContentSpec<'_>, records: &PersonRecords, issue: Issue, position: i64) -> Result<ExtractContent, Refusal> {
+    let records = records_at(records, position);
     let view = person_view(spec.subject, &records, ViewTime::current(issue.issued_on)).ok_or_else(|| {
         Refusal::one(FieldError::new("extract.person_unknown", "jmbg", format!("no entry of {} on this node", spec.subject)))
     })?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::content::{ContentSpec, ExtractContent, ExtractNumber, Fee, Issue, build};
 use super::kind::{ExtractKind, Language};
+use super::request::{ExtractRequest, Relation, Requester};
 use crate::jmbg::{CheckMode, Jmbg};
 use crate::names::Script;
 use crate::registry::annotation::{Annotation, AnnotationContent};
@@ -151,5 +152,25 @@ pub fn subject_for(f: &Family, kind: ExtractKind) -> &Jmbg {
         ExtractKind::Death | ExtractKind::DeathInternational => &f.late,
         ExtractKind::NoImpediment => &f.daughter,
         _ => &f.son,
+    }
+}
+
+/// A request in Bosnian, Latin script, for a pension, by `requester` (by JMBG, or by an
+/// identity card when `None`) in `relation`.
+pub fn request(kind: ExtractKind, subject: &Jmbg, requester: Option<&Jmbg>, relation: Relation) -> ExtractRequest {
+    ExtractRequest {
+        kind,
+        jmbg: subject.clone(),
+        entry_id: None,
+        language: Language::Bs,
+        script: Script::Latin,
+        requester: Requester {
+            name: "Podnosilac Zahtjeva".into(),
+            jmbg: requester.cloned(),
+            document: requester.is_none().then(|| "LK 1234567".into()),
+            evidence: None,
+        },
+        relation,
+        purpose: "ostvarivanje prava na penziju".into(),
     }
 }

@@ -5,7 +5,7 @@ use super::document::document;
 use super::eligibility::{Eligibility, Established, check};
 use super::examples::{content, family, subject_for};
 use super::kind::{ExtractKind, Language};
-use super::request::{ExtractRequest, Relation, Requester};
+use super::request::{ExtractRequest, Relation};
 use crate::Jmbg;
 use crate::names::Script;
 use crate::registry::{PersonView, ViewTime, person_view};
@@ -14,18 +14,14 @@ fn view(f: &super::examples::Family, j: &Jmbg) -> PersonView {
     person_view(j, &f.registry.person_records(j), ViewTime::current(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())).unwrap()
 }
 
-fn request(f: &super::examples::Family, kind: ExtractKind, subject: &Jmbg, requester: Option<&Jmbg>, relation: Relation) -> ExtractRequest {
-    let _ = f;
-    ExtractRequest {
-        kind,
-        jmbg: subject.clone(),
-        entry_id: None,
-        language: Language::Bs,
-        script: Script::Latin,
-        requester: Requester { name: "Podnosilac".into(), jmbg: requester.cloned(), document: Some("LK 1234567".into()), evidence: None },
-        relation,
-        purpose: "penzija".into(),
-    }
+fn request(
+    _f: &super::examples::Family,
+    kind: ExtractKind,
+    subject: &Jmbg,
+    requester: Option<&Jmbg>,
+    relation: Relation,
+) -> ExtractRequest {
+    super::examples::request(kind, subject, requester, relation)
 }
 
 fn text(d: &super::Document) -> String {
