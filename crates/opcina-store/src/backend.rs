@@ -9,7 +9,7 @@ use opcina_core::journal::{Hash, JournalHead, JournalItem};
 use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
-use crate::rows::{AccessRow, NodeRow, OfficeRow, Row, UserRow};
+use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, RevocationRow, Row, UserRow};
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
 /// item before it).
@@ -95,6 +95,8 @@ pub trait WriteTx: Send {
     async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>>;
     async fn office_codes(&mut self) -> Result<Vec<String>>;
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>>;
+    /// The last serial used in a book of issued documents or refusals (office, year).
+    async fn last_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64>;
     async fn commit(self: Box<Self>) -> Result<()>;
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
@@ -136,6 +138,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn taken_entry_numbers(&self, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>>;
     /// Which of these people already have an entry in `register`.
     async fn registered_subjects(&self, register: &str, jmbgs: &[String]) -> Result<Vec<String>>;
+    /// An issued document (`issued`) or refusal (`refused`) by its number.
+    async fn extract_by_number(&self, outcome: &str, office: &str, year: i64, serial: i64) -> Result<Option<ExtractRow>>;
+    /// Documents issued or refused about a person, newest first, before the id `before`.
+    async fn extracts_of(&self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<ExtractRow>>;
+    async fn revocation(&self, extract_id: i64) -> Result<Option<RevocationRow>>;
+    async fn node_keys(&self) -> Result<Vec<NodeKeyRow>>;
+    async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
 }

@@ -13,6 +13,8 @@ pub mod backend;
 pub mod bulk;
 pub mod error;
 pub mod exec;
+mod extract_rows;
+pub mod extracts;
 pub mod import;
 pub mod migrate;
 pub mod postgres;

@@ -8,8 +8,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 
 type Db = Postgres;
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "registry", sql: include_str!("../migrations/postgres/0001_registry.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "registry", sql: include_str!("../migrations/postgres/0001_registry.sql") },
+    Migration { version: 2, name: "extracts", sql: include_str!("../migrations/postgres/0002_extracts.sql") },
+];
 
 include!("sql/common.rs");
 

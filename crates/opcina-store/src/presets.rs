@@ -2,6 +2,8 @@
 //! the project's model municipality (the demo uses it): its service centre and the three
 //! local registry offices the seed document names.
 
+use opcina_core::extract::ExtractKind;
+
 use crate::admin::{NodeSpec, OfficeSpec};
 
 /// The names `opcina init --preset` accepts.
@@ -45,4 +47,35 @@ pub fn kakanj() -> (NodeSpec, Vec<OfficeSpec>) {
             office("BIL", "Matični ured Bilješevo", "Bilješevo", "Bilješevo bb, Kakanj", "pon–pet 08:00–15:00"),
         ],
     )
+}
+
+/// A rule of a preset's fee schedule.
+#[derive(Debug, Clone, Copy)]
+pub struct FeeRule {
+    pub kind: Option<ExtractKind>,
+    pub purpose: Option<&'static str>,
+    /// In fening.
+    pub amount: i64,
+    pub note: &'static str,
+}
+
+/// The demo fee schedule of Kakanj: 4 KM a national document, 10 KM an international one,
+/// no fee for social-welfare purposes. The amounts are illustrative *[verify]* against the
+/// canton's law on administrative fees before real use.
+pub fn kakanj_fees() -> Vec<FeeRule> {
+    let international = [ExtractKind::BirthInternational, ExtractKind::MarriageInternational, ExtractKind::DeathInternational];
+    let mut rules = vec![FeeRule { kind: None, purpose: None, amount: 400, note: "administrativna taksa (demo)" }];
+    rules.extend(international.into_iter().map(|k| FeeRule {
+        kind: Some(k),
+        purpose: None,
+        amount: 1000,
+        note: "administrativna taksa (demo)",
+    }));
+    rules.push(FeeRule {
+        kind: None,
+        purpose: Some("socijalna zaštita"),
+        amount: 0,
+        note: "oslobođeno takse: ostvarivanje prava iz socijalne zaštite (demo)",
+    });
+    rules
 }

@@ -14,10 +14,23 @@ use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
+pub use crate::extract_rows::{ExtractRow, FeeRuleRow, NodeKeyRow, RevocationRow};
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 7] = ["node", "offices", "users", "api_tokens", "entries", "annotations", "access_log"];
+pub const AUTHORITATIVE_TABLES: [&str; 11] = [
+    "node",
+    "offices",
+    "users",
+    "api_tokens",
+    "entries",
+    "annotations",
+    "access_log",
+    "extracts",
+    "extract_revocations",
+    "node_keys",
+    "fee_rules",
+];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -372,6 +385,10 @@ pub enum Row {
     Entry(EntryRow),
     Annotation(AnnotationRow),
     Access(AccessRow),
+    Extract(Box<ExtractRow>),
+    Revocation(RevocationRow),
+    NodeKey(NodeKeyRow),
+    FeeRule(FeeRuleRow),
 }
 
 impl Row {
@@ -384,6 +401,10 @@ impl Row {
             Row::Entry(_) => "entries",
             Row::Annotation(_) => "annotations",
             Row::Access(_) => "access_log",
+            Row::Extract(_) => "extracts",
+            Row::Revocation(_) => "extract_revocations",
+            Row::NodeKey(_) => "node_keys",
+            Row::FeeRule(_) => "fee_rules",
         }
     }
 
@@ -396,6 +417,10 @@ impl Row {
             Row::Entry(r) => r.id,
             Row::Annotation(r) => r.id,
             Row::Access(r) => r.id,
+            Row::Extract(r) => r.id,
+            Row::Revocation(r) => r.id,
+            Row::NodeKey(r) => r.id,
+            Row::FeeRule(r) => r.id,
         }
     }
 
@@ -408,6 +433,10 @@ impl Row {
             Row::Entry(r) => r.id = id,
             Row::Annotation(r) => r.id = id,
             Row::Access(r) => r.id = id,
+            Row::Extract(r) => r.id = id,
+            Row::Revocation(r) => r.id = id,
+            Row::NodeKey(r) => r.id = id,
+            Row::FeeRule(r) => r.id = id,
         }
     }
 
@@ -420,6 +449,10 @@ impl Row {
             Row::Entry(r) => r.hash(),
             Row::Annotation(r) => r.hash(),
             Row::Access(r) => r.hash(),
+            Row::Extract(r) => r.hash(),
+            Row::Revocation(r) => r.hash(),
+            Row::NodeKey(r) => r.hash(),
+            Row::FeeRule(r) => r.hash(),
         }
     }
 }

@@ -9,7 +9,10 @@ use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOp
 
 type Db = Sqlite;
 
-const MIGRATIONS: &[Migration] = &[Migration { version: 1, name: "registry", sql: include_str!("../migrations/sqlite/0001_registry.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "registry", sql: include_str!("../migrations/sqlite/0001_registry.sql") },
+    Migration { version: 2, name: "extracts", sql: include_str!("../migrations/sqlite/0002_extracts.sql") },
+];
 
 include!("sql/common.rs");
 

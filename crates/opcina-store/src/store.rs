@@ -20,6 +20,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, mpsc, oneshot, watch};
 use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 use crate::exec;
+use crate::extracts::{Draft, Outcome};
 use crate::postgres::PgBackend;
 use crate::rows::{AccessRow, NodeRow, Row};
 use crate::sqlite::SqliteBackend;
@@ -33,11 +34,13 @@ type Reply<T> = oneshot::Sender<Result<T>>;
 enum Job {
     Command { actor: Actor, command: Box<Command>, reply: Reply<Result<Applied, Refusal>> },
     Access { actor: Actor, rows: Vec<AccessRow>, reply: Reply<()> },
+    Extract { actor: Actor, draft: Box<Draft>, reply: Reply<Result<Outcome, Refusal>> },
 }
 
 enum Done {
     Command(Box<Result<Applied, Refusal>>),
     Access,
+    Extract(Box<Result<Outcome, Refusal>>),
 }
 
 impl Job {
@@ -46,7 +49,13 @@ impl Job {
             Job::Command { reply, .. } => {
                 let _ = reply.send(done.map(|d| match d {
                     Done::Command(r) => *r,
-                    Done::Access => Err(Refusal::one(opcina_core::FieldError::general("store.internal", "unexpected result"))),
+                    _ => Err(unexpected()),
+                }));
+            }
+            Job::Extract { reply, .. } => {
+                let _ = reply.send(done.map(|d| match d {
+                    Done::Extract(r) => *r,
+                    _ => Err(unexpected()),
                 }));
             }
             Job::Access { reply, .. } => {
@@ -54,6 +63,10 @@ impl Job {
             }
         }
     }
+}
+
+fn unexpected() -> Refusal {
+    Refusal::one(opcina_core::FieldError::general("store.internal", "unexpected result"))
 }
 
 /// Opens the backend a URL names: `sqlite://PATH` (created when missing) or `postgres://…`.
@@ -134,6 +147,17 @@ impl Store {
     pub async fn record_access(&self, actor: &Actor, rows: Vec<AccessRow>) -> Result<()> {
         let (reply, rx) = oneshot::channel();
         self.inner.jobs.send(Job::Access { actor: actor.clone(), rows, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Registers an issued document or a refusal through the writer.
+    pub(crate) async fn write_extract(&self, actor: &Actor, draft: Draft) -> Result<Result<Outcome, Refusal>> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .jobs
+            .send(Job::Extract { actor: actor.clone(), draft: Box::new(draft), reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
         rx.await.map_err(|_| StoreError::WriterStopped)?
     }
 
@@ -235,6 +259,9 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
                         txn.append(Row::Access(row), now, actor, "access.read").await?;
                     }
                     results.push(Done::Access);
+                }
+                Job::Extract { actor, draft, .. } => {
+                    results.push(Done::Extract(Box::new(crate::extracts::write_draft(&mut txn, actor, draft, now).await?)));
                 }
             }
         }

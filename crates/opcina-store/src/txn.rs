@@ -114,6 +114,17 @@ impl Txn {
         Ok(last + 1)
     }
 
+    /// The serial the next issued document (or refusal) of an office and year will take.
+    pub async fn next_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
+        let key = (format!("extracts:{outcome}"), office.to_string(), year);
+        let last = match self.numbers.get(&key) {
+            Some(n) => *n,
+            None => self.reader().await?.last_extract_serial(outcome, office, year).await?,
+        };
+        self.numbers.insert(key, last + 1);
+        Ok(last + 1)
+    }
+
     /// Writes what is buffered, moves the journal head and commits.
     pub async fn commit(mut self) -> Result<JournalHead> {
         self.flush().await?;

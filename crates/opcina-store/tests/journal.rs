@@ -2,11 +2,14 @@
 //! (through raw SQL) are found and named, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::Sex;
 use opcina_store::Store;
+use opcina_store::extracts::Outcome;
 use opcina_store::rows::AUTHORITATIVE_TABLES;
 use opcina_store::verify::{Problem, verify};
 use opcina_testkit::commands::*;
+use opcina_testkit::extracts;
 use opcina_testkit::{Kakanj, Kind, TestDb, backend_test, date};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
@@ -31,6 +34,14 @@ async fn populated(db: &TestDb) -> Kakanj {
     };
     s.record_access(&k.clerk, vec![row]).await.unwrap();
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
+    // Documents: a fee rule, the node's key, an issued extract (then revoked), a refusal.
+    s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
+    let sealer = extracts::seal(s).await;
+    let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
+    let Outcome::Issued(issued) = extracts::outcome(s, &k.clerk, mine, &sealer).await else { panic!("not issued") };
+    s.revoke_extract(&k.clerk, &issued.content.issue.number, "izdano greškom").await.unwrap();
+    let not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
+    assert!(matches!(extracts::outcome(s, &k.clerk, not_hers, &sealer).await, Outcome::Refused(_)));
     k
 }
 

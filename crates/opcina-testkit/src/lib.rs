@@ -10,6 +10,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 pub mod commands;
+pub mod extracts;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{Batch, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OfficeRow, Row, TokenRow, UserRow};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, RevocationRow, Row, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -28,6 +28,10 @@ const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, revoked
 const ENTRY_COLUMNS: &str = "id, register, office_code, year, number, subject_jmbg, partner_jmbg, mother_jmbg, father_jmbg, event_date, registered_on, late, script, recorded_at, recorded_by, data";
 const ANNOTATION_COLUMNS: &str = "id, entry_id, kind, data, act, act_issuer, act_number, act_date, effective_date, note, recorded_at, office_code, recorded_by, cause_entry_id";
 const ACCESS_COLUMNS: &str = "id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number";
+const EXTRACT_COLUMNS: &str = "id, outcome, office_code, year, serial, kind, subject_jmbg, entry_id, language, script, requester_name, requester_jmbg, requester_document, evidence, relation, established, purpose, fee, fee_exemption, refusal_code, refusal_reason, official_username, official_name, municipality, office_name, place, at, on_date, journal_position, verify_base, content_hash, seal, key_id";
+const REVOCATION_COLUMNS: &str = "id, extract_id, reason, revoked_by, revoked_at";
+const NODE_KEY_COLUMNS: &str = "id, key_id, public_key, created_at";
+const FEE_RULE_COLUMNS: &str = "id, kind, purpose, amount, note, set_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -136,6 +140,69 @@ fn access_from(r: &DbRow) -> Result<AccessRow> {
     })
 }
 
+fn extract_from(r: &DbRow) -> Result<ExtractRow> {
+    Ok(ExtractRow {
+        id: r.try_get("id")?,
+        outcome: r.try_get("outcome")?,
+        office_code: r.try_get("office_code")?,
+        year: r.try_get("year")?,
+        serial: r.try_get("serial")?,
+        kind: r.try_get("kind")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        entry_id: r.try_get("entry_id")?,
+        language: r.try_get("language")?,
+        script: r.try_get("script")?,
+        requester_name: r.try_get("requester_name")?,
+        requester_jmbg: r.try_get("requester_jmbg")?,
+        requester_document: r.try_get("requester_document")?,
+        evidence: r.try_get("evidence")?,
+        relation: r.try_get("relation")?,
+        established: r.try_get("established")?,
+        purpose: r.try_get("purpose")?,
+        fee: r.try_get("fee")?,
+        fee_exemption: r.try_get("fee_exemption")?,
+        refusal_code: r.try_get("refusal_code")?,
+        refusal_reason: r.try_get("refusal_reason")?,
+        official_username: r.try_get("official_username")?,
+        official_name: r.try_get("official_name")?,
+        municipality: r.try_get("municipality")?,
+        office_name: r.try_get("office_name")?,
+        place: r.try_get("place")?,
+        at: r.try_get("at")?,
+        on_date: r.try_get("on_date")?,
+        journal_position: r.try_get("journal_position")?,
+        verify_base: r.try_get("verify_base")?,
+        content_hash: r.try_get("content_hash")?,
+        seal: r.try_get("seal")?,
+        key_id: r.try_get("key_id")?,
+    })
+}
+
+fn revocation_from(r: &DbRow) -> Result<RevocationRow> {
+    Ok(RevocationRow {
+        id: r.try_get("id")?,
+        extract_id: r.try_get("extract_id")?,
+        reason: r.try_get("reason")?,
+        revoked_by: r.try_get("revoked_by")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
+}
+
+fn node_key_from(r: &DbRow) -> Result<NodeKeyRow> {
+    Ok(NodeKeyRow { id: r.try_get("id")?, key_id: r.try_get("key_id")?, public_key: r.try_get("public_key")?, created_at: r.try_get("created_at")? })
+}
+
+fn fee_rule_from(r: &DbRow) -> Result<FeeRuleRow> {
+    Ok(FeeRuleRow {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        purpose: r.try_get("purpose")?,
+        amount: r.try_get("amount")?,
+        note: r.try_get("note")?,
+        set_at: r.try_get("set_at")?,
+    })
+}
+
 fn item_from(r: &DbRow) -> Result<StoredItem> {
     Ok(StoredItem {
         seq: r.try_get("seq")?,
@@ -189,6 +256,10 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut entries = Vec::new();
     let mut annotations = Vec::new();
     let mut access = Vec::new();
+    let mut extracts = Vec::new();
+    let mut revocations = Vec::new();
+    let mut keys = Vec::new();
+    let mut fees = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -198,6 +269,10 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Entry(r) => entries.push(r),
             Row::Annotation(r) => annotations.push(r),
             Row::Access(r) => access.push(r),
+            Row::Extract(r) => extracts.push(r),
+            Row::Revocation(r) => revocations.push(r),
+            Row::NodeKey(r) => keys.push(r),
+            Row::FeeRule(r) => fees.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -258,6 +333,50 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.action.as_str())
             .push_bind(r.purpose.as_str())
             .push_bind(r.case_number.as_deref());
+    });
+    insert_rows!(c, "extracts", EXTRACT_COLUMNS, 33, extracts, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.outcome.as_str())
+            .push_bind(r.office_code.as_str())
+            .push_bind(r.year)
+            .push_bind(r.serial)
+            .push_bind(r.kind.as_str())
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.entry_id)
+            .push_bind(r.language.as_str())
+            .push_bind(r.script.as_str())
+            .push_bind(r.requester_name.as_str())
+            .push_bind(r.requester_jmbg.as_deref())
+            .push_bind(r.requester_document.as_deref())
+            .push_bind(r.evidence.as_deref())
+            .push_bind(r.relation.as_str())
+            .push_bind(r.established.as_deref())
+            .push_bind(r.purpose.as_str())
+            .push_bind(r.fee)
+            .push_bind(r.fee_exemption.as_deref())
+            .push_bind(r.refusal_code.as_deref())
+            .push_bind(r.refusal_reason.as_deref())
+            .push_bind(r.official_username.as_str())
+            .push_bind(r.official_name.as_str())
+            .push_bind(r.municipality.as_str())
+            .push_bind(r.office_name.as_str())
+            .push_bind(r.place.as_str())
+            .push_bind(r.at)
+            .push_bind(r.on_date.as_str())
+            .push_bind(r.journal_position)
+            .push_bind(r.verify_base.as_str())
+            .push_bind(r.content_hash.as_deref())
+            .push_bind(r.seal.as_deref())
+            .push_bind(r.key_id.as_deref());
+    });
+    insert_rows!(c, "extract_revocations", REVOCATION_COLUMNS, 5, revocations, |b, r| {
+        b.push_bind(r.id).push_bind(r.extract_id).push_bind(r.reason.as_str()).push_bind(r.revoked_by.as_str()).push_bind(r.revoked_at);
+    });
+    insert_rows!(c, "node_keys", NODE_KEY_COLUMNS, 4, keys, |b, r| {
+        b.push_bind(r.id).push_bind(r.key_id.as_str()).push_bind(r.public_key.as_slice()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "fee_rules", FEE_RULE_COLUMNS, 6, fees, |b, r| {
+        b.push_bind(r.id).push_bind(r.kind.as_deref()).push_bind(r.purpose.as_deref()).push_bind(r.amount).push_bind(r.note.as_str()).push_bind(r.set_at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -529,6 +648,41 @@ async fn fetch_registered_subjects(c: &mut Conn, register: &str, jmbgs: &[String
     Ok(out)
 }
 
+async fn fetch_last_extract_serial(c: &mut Conn, outcome: &str, office: &str, year: i64) -> Result<i64> {
+    let r = sqlx::query("SELECT COALESCE(MAX(serial), 0) AS n FROM extracts WHERE outcome = $1 AND office_code = $2 AND year = $3")
+        .bind(outcome)
+        .bind(office)
+        .bind(year)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(r.try_get("n")?)
+}
+
+async fn fetch_extract_by_number(c: &mut Conn, outcome: &str, office: &str, year: i64, serial: i64) -> Result<Option<ExtractRow>> {
+    let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE outcome = $1 AND office_code = $2 AND year = $3 AND serial = $4");
+    sqlx::query(AssertSqlSafe(sql)).bind(outcome).bind(office).bind(year).bind(serial).fetch_optional(&mut *c).await?.as_ref().map(extract_from).transpose()
+}
+
+async fn fetch_extracts_of(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<ExtractRow>> {
+    let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+    sqlx::query(AssertSqlSafe(sql)).bind(jmbg).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&mut *c).await?.iter().map(extract_from).collect()
+}
+
+async fn fetch_revocation(c: &mut Conn, extract_id: i64) -> Result<Option<RevocationRow>> {
+    let sql = format!("SELECT {REVOCATION_COLUMNS} FROM extract_revocations WHERE extract_id = $1");
+    sqlx::query(AssertSqlSafe(sql)).bind(extract_id).fetch_optional(&mut *c).await?.as_ref().map(revocation_from).transpose()
+}
+
+async fn fetch_node_keys(c: &mut Conn) -> Result<Vec<NodeKeyRow>> {
+    let sql = format!("SELECT {NODE_KEY_COLUMNS} FROM node_keys ORDER BY id");
+    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(node_key_from).collect()
+}
+
+async fn fetch_fee_rules(c: &mut Conn) -> Result<Vec<FeeRuleRow>> {
+    let sql = format!("SELECT {FEE_RULE_COLUMNS} FROM fee_rules ORDER BY id");
+    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(fee_rule_from).collect()
+}
+
 async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<StoredItem>> {
     let sql = format!("SELECT {JOURNAL_COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
     sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?.iter().map(item_from).collect()
@@ -543,6 +697,10 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "entries" => (ENTRY_COLUMNS, |r| entry_from(r).map(Row::Entry)),
         "annotations" => (ANNOTATION_COLUMNS, |r| annotation_from(r).map(Row::Annotation)),
         "access_log" => (ACCESS_COLUMNS, |r| access_from(r).map(Row::Access)),
+        "extracts" => (EXTRACT_COLUMNS, |r| extract_from(r).map(|e| Row::Extract(Box::new(e)))),
+        "extract_revocations" => (REVOCATION_COLUMNS, |r| revocation_from(r).map(Row::Revocation)),
+        "node_keys" => (NODE_KEY_COLUMNS, |r| node_key_from(r).map(Row::NodeKey)),
+        "fee_rules" => (FEE_RULE_COLUMNS, |r| fee_rule_from(r).map(Row::FeeRule)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -638,6 +796,10 @@ impl WriteTx for Tx {
 
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>> {
         fetch_user(&mut self.tx, username).await
+    }
+
+    async fn last_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
+        fetch_last_extract_serial(&mut self.tx, outcome, office, year).await
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
@@ -753,6 +915,26 @@ impl crate::backend::Backend for DbBackend {
 
     async fn registered_subjects(&self, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
         fetch_registered_subjects(&mut *self.read.acquire().await?, register, jmbgs).await
+    }
+
+    async fn extract_by_number(&self, outcome: &str, office: &str, year: i64, serial: i64) -> Result<Option<ExtractRow>> {
+        fetch_extract_by_number(&mut *self.read.acquire().await?, outcome, office, year, serial).await
+    }
+
+    async fn extracts_of(&self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<ExtractRow>> {
+        fetch_extracts_of(&mut *self.read.acquire().await?, jmbg, before, limit).await
+    }
+
+    async fn revocation(&self, extract_id: i64) -> Result<Option<RevocationRow>> {
+        fetch_revocation(&mut *self.read.acquire().await?, extract_id).await
+    }
+
+    async fn node_keys(&self) -> Result<Vec<NodeKeyRow>> {
+        fetch_node_keys(&mut *self.read.acquire().await?).await
+    }
+
+    async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>> {
+        fetch_fee_rules(&mut *self.read.acquire().await?).await
     }
 
     async fn execute_raw(&self, sql: &str) -> Result<u64> {

@@ -1,0 +1,637 @@
+//! Issuing extracts and certificates, and refusing requests, on a node: the requester's
+//! eligibility checked against the registers, the document's content built from the
+//! registers at a journal position, numbered per office and year, sealed with the node's
+//! key and registered — with the read of the person's records logged — in one journaled
+//! transaction through the node's writer. Typesetting is the caller's (`opcina-pdf`).
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use ed25519_dalek::SigningKey;
+use opcina_core::extract::content::{self, ContentSpec, ExtractContent, ExtractNumber, Fee, Issue, records_at};
+use opcina_core::extract::decision::RefusalFacts;
+use opcina_core::extract::eligibility::{self, Denial, Eligibility, Established};
+use opcina_core::extract::seal::{key_id, sign_content, verify_content};
+use opcina_core::extract::{ExtractKind, ExtractRequest};
+use opcina_core::names::{Script, fold};
+use opcina_core::registry::{Actor, PersonRecords, ViewTime, person_view};
+use opcina_core::{FieldError, Jmbg, Refusal};
+
+use crate::error::{Result, StoreError};
+use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, Row};
+use crate::store::{Store, today};
+use crate::txn::Txn;
+
+/// The node's seal: its signing key and the key's fingerprint.
+#[derive(Clone)]
+pub struct Sealer {
+    key: Arc<SigningKey>,
+    key_id: String,
+}
+
+impl std::fmt::Debug for Sealer {
+    /// The secret key is never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealer").field("key_id", &self.key_id).finish_non_exhaustive()
+    }
+}
+
+impl Sealer {
+    pub fn new(key: SigningKey) -> Self {
+        let key_id = key_id(&key.verifying_key());
+        Sealer { key: Arc::new(key), key_id }
+    }
+
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+}
+
+/// Where and by whom documents are issued, as printed.
+#[derive(Debug, Clone)]
+pub struct IssuePlace {
+    /// The base URL of the node's public verification page.
+    pub verify_base: String,
+}
+
+/// An issued document: its content and the content seal.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub id: i64,
+    pub content: ExtractContent,
+    pub seal: [u8; 64],
+    pub key_id: String,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Issued(Box<Issued>),
+    /// Refused by a decision (registered, numbered).
+    Refused(Box<RefusalFacts>),
+}
+
+/// A request checked and ready for the writer.
+#[derive(Debug, Clone)]
+pub(crate) enum Draft {
+    Issue(Box<IssueDraft>),
+    Refuse(Box<RefuseDraft>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Common {
+    request: ExtractRequest,
+    municipality: String,
+    office_code: String,
+    office_name: String,
+    place: String,
+    official_name: String,
+    verify_base: String,
+    position: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct IssueDraft {
+    common: Common,
+    records: PersonRecords,
+    entry_id: i64,
+    established: Established,
+    fee: Fee,
+    sealer: Sealer,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RefuseDraft {
+    common: Common,
+    denial: Denial,
+}
+
+fn refusal(code: &'static str, field: &str, message: impl Into<String>) -> Refusal {
+    Refusal::one(if field.is_empty() { FieldError::general(code, message) } else { FieldError::new(code, field, message) })
+}
+
+/// The fee for a kind and purpose: an exemption for the purpose (most recent first) wins over
+/// the kind's fee; a rule for every kind is the fallback; no rule means no fee.
+pub fn resolve_fee(rules: &[FeeRuleRow], kind: ExtractKind, purpose: &str) -> Fee {
+    let purpose = fold(purpose);
+    let kind_matches = |r: &FeeRuleRow| r.kind.as_deref().is_none_or(|k| k == kind.as_str());
+    let latest =
+        |pick: &dyn Fn(&FeeRuleRow) -> bool| rules.iter().filter(|r| kind_matches(r) && pick(r)).max_by_key(|r| (r.kind.is_some(), r.id));
+    if let Some(r) = latest(&|r| r.purpose.as_deref().is_some_and(|p| fold(p) == purpose)) {
+        return Fee { amount: r.amount, exemption: Some(r.note.clone()) };
+    }
+    match latest(&|r| r.purpose.is_none()) {
+        Some(r) => Fee { amount: r.amount, exemption: None },
+        None => Fee { amount: 0, exemption: None },
+    }
+}
+
+impl Store {
+    /// Registers the node's public key (done once per key; documents name it by its
+    /// fingerprint).
+    pub async fn register_key(&self, actor: &Actor, key: &ed25519_dalek::VerifyingKey) -> Result<NodeKeyRow> {
+        let id = key_id(key);
+        if let Some(existing) = self.backend().node_keys().await?.into_iter().find(|k| k.key_id == id) {
+            return Ok(existing);
+        }
+        let mut ex = self.exclusive().await?;
+        let now = opcina_core::registry::Timestamp::now();
+        let mut row = NodeKeyRow { id: 0, key_id: id, public_key: key.as_bytes().to_vec(), created_at: now.0 };
+        row.id = ex.txn.append(Row::NodeKey(row.clone()), now, actor, "admin.key.registered").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// Adds a rule to the fee schedule: the fee of a kind (`purpose` none) or an exemption
+    /// for a purpose (`note` gives its legal basis).
+    pub async fn set_fee(
+        &self,
+        actor: &Actor,
+        kind: Option<ExtractKind>,
+        purpose: Option<&str>,
+        amount: i64,
+        note: &str,
+    ) -> Result<FeeRuleRow> {
+        if amount < 0 {
+            return Err(StoreError::Invalid(FieldError::new("admin.fee.negative", "amount", "a fee cannot be negative")));
+        }
+        let mut ex = self.exclusive().await?;
+        let now = opcina_core::registry::Timestamp::now();
+        let mut row = FeeRuleRow {
+            id: 0,
+            kind: kind.map(|k| k.as_str().to_string()),
+            purpose: purpose.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+            amount,
+            note: note.trim().to_string(),
+            set_at: now.0,
+        };
+        row.id = ex.txn.append(Row::FeeRule(row.clone()), now, actor, "admin.fee.set").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// Handles a request for a document: refuses an incomplete one (nothing is recorded),
+    /// registers a refusal decision when the requester is not entitled, or issues and
+    /// registers the document. The person's records are read once, at one journal
+    /// position, and that read is logged with the outcome.
+    pub async fn request_extract(
+        &self,
+        actor: &Actor,
+        request: ExtractRequest,
+        sealer: &Sealer,
+        place: &IssuePlace,
+    ) -> Result<std::result::Result<Outcome, Refusal>> {
+        let Some(office_code) = actor.office.clone().filter(|_| actor.role.reads_records()) else {
+            return Ok(Err(refusal("auth.forbidden", "", "documents are issued by registrars and counter clerks at an office")));
+        };
+        if let Err(r) = eligibility::check_form(&request) {
+            return Ok(Err(r));
+        }
+        let backend = self.backend();
+        let node = self.node().await?;
+        let Some(office) = backend.offices().await?.into_iter().find(|o| o.code == office_code) else {
+            return Ok(Err(refusal("auth.office_unknown", "", format!("the office {office_code} does not exist on this node"))));
+        };
+        let official_name = backend
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == actor.username)
+            .map_or_else(|| actor.username.clone(), |u| u.full_name);
+        // The position first, then the records: every record with an id up to the position
+        // was committed before it was read, so the records filtered to it are consistent.
+        let position = backend.journal_head().await?.seq;
+        let records = records_at(&backend.person_records(&request.jmbg).await?, position);
+        let on = today();
+        let Some(subject) = person_view(&request.jmbg, &records, ViewTime::current(on)) else {
+            return Ok(Err(refusal(
+                "extract.person_unknown",
+                "jmbg",
+                format!("the registers of this node hold no entry of {}", request.jmbg),
+            )));
+        };
+        let entry = match content::select_entry(request.kind, &request.jmbg, &records, request.entry_id) {
+            Ok(e) => e,
+            Err(r) => return Ok(Err(r)),
+        };
+        let requester_view = match &request.requester.jmbg {
+            Some(j) if j != &request.jmbg => {
+                let r = records_at(&backend.person_records(j).await?, position);
+                person_view(j, &r, ViewTime::current(on))
+            }
+            _ => None,
+        };
+        let common = Common {
+            municipality: node.municipality.clone(),
+            office_name: office.name.clone(),
+            place: office.settlement.clone(),
+            office_code,
+            official_name,
+            verify_base: place.verify_base.clone(),
+            position,
+            request,
+        };
+        let spouses = content::entry_spouses(&entry);
+        let draft = match eligibility::check(&common.request, &subject, requester_view.as_ref(), &spouses) {
+            Eligibility::Incomplete(r) => return Ok(Err(r)),
+            Eligibility::Denied(denial) => Draft::Refuse(Box::new(RefuseDraft { common, denial })),
+            Eligibility::Entitled(established) => {
+                if let Err(r) = content::check_state(common.request.kind, &subject) {
+                    return Ok(Err(r));
+                }
+                let fee = resolve_fee(&backend.fee_rules().await?, common.request.kind, &common.request.purpose);
+                Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone() }))
+            }
+        };
+        self.write_extract(actor, draft).await
+    }
+}
+
+fn number(txn_serial: i64, office: &str, on: NaiveDate) -> ExtractNumber {
+    ExtractNumber { office: office.to_string(), year: on.year(), serial: txn_serial }
+}
+
+/// Writes a draft inside the writer's transaction: numbers it, builds and seals the content,
+/// registers it with the read of the person's records.
+pub(crate) async fn write_draft(
+    txn: &mut Txn,
+    actor: &Actor,
+    draft: &Draft,
+    now: opcina_core::registry::Timestamp,
+) -> Result<std::result::Result<Outcome, Refusal>> {
+    let on = today();
+    let (common, outcome) = match draft {
+        Draft::Issue(d) => (&d.common, "issued"),
+        Draft::Refuse(d) => (&d.common, "refused"),
+    };
+    let r = &common.request;
+    let serial = txn.next_extract_serial(outcome, &common.office_code, i64::from(on.year())).await?;
+    let number = number(serial, &common.office_code, on);
+    let mut row = ExtractRow {
+        id: 0,
+        outcome: outcome.to_string(),
+        office_code: common.office_code.clone(),
+        year: i64::from(number.year),
+        serial,
+        kind: r.kind.as_str().to_string(),
+        subject_jmbg: r.jmbg.to_string(),
+        entry_id: None,
+        language: r.language.as_str().to_string(),
+        script: r.script.as_str().to_string(),
+        requester_name: r.requester.name.trim().to_string(),
+        requester_jmbg: r.requester.jmbg.as_ref().map(Jmbg::to_string),
+        requester_document: r.requester.document.clone(),
+        evidence: r.requester.evidence.clone(),
+        relation: r.relation.as_str().to_string(),
+        established: None,
+        purpose: r.purpose.trim().to_string(),
+        fee: None,
+        fee_exemption: None,
+        refusal_code: None,
+        refusal_reason: None,
+        official_username: actor.username.clone(),
+        official_name: common.official_name.clone(),
+        municipality: common.municipality.clone(),
+        office_name: common.office_name.clone(),
+        place: common.place.clone(),
+        at: now.0,
+        on_date: crate::rows::date_text(on),
+        journal_position: common.position,
+        verify_base: common.verify_base.clone(),
+        content_hash: None,
+        seal: None,
+        key_id: None,
+    };
+    let (result, entry_id, action) = match draft {
+        Draft::Issue(d) => {
+            let issue = Issue {
+                number: number.clone(),
+                issued_at: now,
+                issued_on: on,
+                municipality: common.municipality.clone(),
+                office_name: common.office_name.clone(),
+                place: common.place.clone(),
+                official: common.official_name.clone(),
+                fee: d.fee.clone(),
+                journal_position: common.position,
+                verify_base: common.verify_base.clone(),
+            };
+            let spec = spec_of(r);
+            let content = match content::build(&spec, &d.records, issue) {
+                Ok(c) => c,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let hash = content.hash();
+            let seal = sign_content(d.sealer.key(), &number, &hash);
+            row.entry_id = Some(d.entry_id);
+            row.established = Some(established_text(&d.established));
+            row.fee = Some(d.fee.amount);
+            row.fee_exemption = d.fee.exemption.clone();
+            row.content_hash = Some(hash.to_vec());
+            row.seal = Some(seal.to_vec());
+            row.key_id = Some(d.sealer.key_id().to_string());
+            let issued = Issued { id: 0, content, seal, key_id: d.sealer.key_id().to_string() };
+            (Outcome::Issued(Box::new(issued)), Some(d.entry_id), "extract.issued")
+        }
+        Draft::Refuse(d) => {
+            row.refusal_code = Some(d.denial.code.clone());
+            row.refusal_reason = Some(d.denial.reason.clone());
+            let facts = RefusalFacts {
+                number: number.clone(),
+                decided_at: now,
+                decided_on: on,
+                kind: r.kind,
+                language: r.language,
+                script: r.script,
+                subject: r.jmbg.clone(),
+                requester_name: row.requester_name.clone(),
+                relation: row.relation.clone(),
+                purpose: row.purpose.clone(),
+                denial: d.denial.clone(),
+                municipality: common.municipality.clone(),
+                office_name: common.office_name.clone(),
+                place: common.place.clone(),
+                official: common.official_name.clone(),
+            };
+            (Outcome::Refused(Box::new(facts)), None, "extract.refused")
+        }
+    };
+    let case_number = match &result {
+        Outcome::Refused(f) => f.registry_number(),
+        Outcome::Issued(_) => number.id(),
+    };
+    let id = txn.append(Row::Extract(Box::new(row.clone())), now, actor, action).await?;
+    let access = AccessRow {
+        id: 0,
+        at: now.0,
+        username: actor.username.clone(),
+        role: actor.role.as_str().to_string(),
+        office_code: actor.office.clone(),
+        subject_jmbg: r.jmbg.to_string(),
+        entry_id,
+        action: action.to_string(),
+        purpose: row.purpose.clone(),
+        case_number: Some(case_number),
+    };
+    txn.append(Row::Access(access), now, actor, "access.read").await?;
+    Ok(Ok(match result {
+        Outcome::Issued(mut i) => {
+            i.id = id;
+            Outcome::Issued(i)
+        }
+        refused => refused,
+    }))
+}
+
+fn spec_of(r: &ExtractRequest) -> ContentSpec<'_> {
+    ContentSpec { kind: r.kind, language: r.language, script: r.script, subject: &r.jmbg, entry_id: r.entry_id, purpose: &r.purpose }
+}
+
+fn established_text(e: &Established) -> String {
+    match e {
+        Established::Identity => "identity".into(),
+        Established::Registers => "registers".into(),
+        Established::Document(reference) => format!("document: {reference}"),
+    }
+}
+
+/// An issued document rebuilt from the register: the same content (and hash) as when it was
+/// issued, from the registers as they stood at its journal position.
+#[derive(Debug, Clone)]
+pub struct Reproduced {
+    pub row: ExtractRow,
+    pub content: ExtractContent,
+    pub seal: [u8; 64],
+}
+
+/// Why an issued document could not be reproduced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReproduceError {
+    #[error("no document {0} was issued on this node")]
+    NotFound(String),
+    #[error("{0} is a refusal, not an issued document")]
+    Refusal(String),
+    #[error("the register row of {number} is damaged: {what}")]
+    Damaged { number: String, what: String },
+    #[error("the registers no longer give the content of {number}: {why}")]
+    Diverged { number: String, why: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn parse_row_enum<T>(number: &str, what: &str, v: Option<T>) -> std::result::Result<T, ReproduceError> {
+    v.ok_or_else(|| ReproduceError::Damaged { number: number.to_string(), what: what.to_string() })
+}
+
+impl Store {
+    /// Rebuilds an issued document from the register and checks its content hash.
+    pub async fn reproduce_extract(&self, number: &ExtractNumber) -> std::result::Result<Reproduced, ReproduceError> {
+        let id = number.id();
+        let backend = self.backend();
+        let row = match backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? {
+            Some(r) => r,
+            None if backend.extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await?.is_some() => {
+                return Err(ReproduceError::Refusal(id));
+            }
+            None => return Err(ReproduceError::NotFound(id)),
+        };
+        let content = rebuild(backend, &row, number).await?;
+        let stored: [u8; 32] = parse_row_enum(&id, "content hash", row.content_hash.as_deref().and_then(|h| h.try_into().ok()))?;
+        if content.hash() != stored {
+            return Err(ReproduceError::Diverged { number: id, why: "the content hash differs from the one registered".into() });
+        }
+        let seal: [u8; 64] = parse_row_enum(&id, "seal", row.seal.as_deref().and_then(|s| s.try_into().ok()))?;
+        Ok(Reproduced { row, content, seal })
+    }
+}
+
+/// The content of an issued document rebuilt from the registers at its journal position
+/// (`position` overrides it: the registers as they stand now, for "is it still current?").
+async fn rebuild_at(
+    backend: &dyn crate::backend::Backend,
+    row: &ExtractRow,
+    number: &ExtractNumber,
+    position: i64,
+) -> std::result::Result<ExtractContent, ReproduceError> {
+    let id = number.id();
+    let damaged = |what: &str| ReproduceError::Damaged { number: id.clone(), what: what.to_string() };
+    let kind = ExtractKind::parse(&row.kind).ok_or_else(|| damaged("kind"))?;
+    let language = opcina_core::extract::Language::parse(&row.language).ok_or_else(|| damaged("language"))?;
+    let script = opcina_core::extract::kind::parse_script(&row.script).unwrap_or(Script::Latin);
+    let subject = Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|_| damaged("subject"))?;
+    let on = crate::rows::parse_date("extracts", row.id, &row.on_date).map_err(|_| damaged("date"))?;
+    let records = backend.person_records(&subject).await?;
+    let issue = Issue {
+        number: number.clone(),
+        issued_at: opcina_core::registry::Timestamp(row.at),
+        issued_on: on,
+        municipality: row.municipality.clone(),
+        office_name: row.office_name.clone(),
+        place: row.place.clone(),
+        official: row.official_name.clone(),
+        fee: Fee { amount: row.fee.unwrap_or(0), exemption: row.fee_exemption.clone() },
+        journal_position: row.journal_position,
+        verify_base: row.verify_base.clone(),
+    };
+    let spec = ContentSpec { kind, language, script, subject: &subject, entry_id: row.entry_id, purpose: &row.purpose };
+    content::build_at(&spec, &records, issue, position).map_err(|r| ReproduceError::Diverged { number: id, why: r.to_string() })
+}
+
+async fn rebuild(
+    backend: &dyn crate::backend::Backend,
+    row: &ExtractRow,
+    number: &ExtractNumber,
+) -> std::result::Result<ExtractContent, ReproduceError> {
+    rebuild_at(backend, row, number, row.journal_position).await
+}
+
+/// What a verification says about an issued document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing recorded since changes what it says.
+    Current,
+    /// A record made later changes what the document would say (an annotation, say), from
+    /// this moment.
+    Superseded {
+        since: opcina_core::registry::Timestamp,
+        by: String,
+    },
+    Revoked {
+        at: opcina_core::registry::Timestamp,
+        reason: String,
+    },
+}
+
+/// The answer of a verification.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub row: ExtractRow,
+    pub status: Status,
+}
+
+impl Store {
+    /// Verifies a document by its number and content seal (from the QR code): `None` when no
+    /// document of that number carries that seal.
+    pub async fn verify_extract(&self, number: &ExtractNumber, seal: &[u8; 64]) -> Result<Option<Verification>> {
+        let backend = self.backend();
+        let Some(row) = backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
+            return Ok(None);
+        };
+        let Some(hash) = row.content_hash.as_deref().and_then(|h| <[u8; 32]>::try_from(h).ok()) else { return Ok(None) };
+        let keys = backend.node_keys().await?;
+        let Some(key) = keys.iter().find(|k| Some(&k.key_id) == row.key_id.as_ref()) else { return Ok(None) };
+        let Some(key) = <[u8; 32]>::try_from(key.public_key.as_slice()).ok().and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
+        else {
+            return Ok(None);
+        };
+        if !verify_content(&key, number, &hash, seal) {
+            return Ok(None);
+        }
+        let status = status(self, &row, number, &hash).await?;
+        Ok(Some(Verification { row, status }))
+    }
+}
+
+/// Revoked, superseded or current: a document is superseded when the registers as they
+/// stand now would give it another content; the change dates from the earliest record made
+/// after the document that concerns it.
+async fn status(store: &Store, row: &ExtractRow, number: &ExtractNumber, hash: &[u8; 32]) -> Result<Status> {
+    let backend = store.backend();
+    if let Some(rev) = backend.revocation(row.id).await? {
+        return Ok(Status::Revoked { at: opcina_core::registry::Timestamp(rev.revoked_at), reason: rev.reason });
+    }
+    let now = backend.journal_head().await?.seq;
+    let current = match rebuild_at(backend, row, number, now).await {
+        Ok(c) => c.hash() == *hash,
+        Err(ReproduceError::Store(e)) => return Err(e),
+        Err(_) => false,
+    };
+    if current {
+        return Ok(Status::Current);
+    }
+    let subject =
+        Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|e| StoreError::corrupt("extracts", row.id, e))?;
+    let records = backend.person_records(&subject).await?;
+    let later = records
+        .annotations
+        .iter()
+        .filter(|a| a.id > row.journal_position)
+        .map(|a| (a.recorded_at, format!("annotation: {}", a.annotation.content.kind())))
+        .chain(records.entries.iter().filter(|e| e.id > row.journal_position).map(|e| (e.recorded_at, format!("entry: {}", e.reference()))))
+        .min_by_key(|(t, _)| *t);
+    Ok(match later {
+        Some((since, by)) => Status::Superseded { since, by },
+        None => Status::Superseded { since: opcina_core::registry::Timestamp(row.at), by: "a later record".into() },
+    })
+}
+
+impl Store {
+    /// Revokes an issued document (issued in error, say). Its verification says so from now on.
+    pub async fn revoke_extract(&self, actor: &Actor, number: &ExtractNumber, reason: &str) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(FieldError::new(
+                "extract.revocation.reason_required",
+                "reason",
+                "give the reason for the revocation",
+            )));
+        }
+        let backend = self.backend();
+        let Some(row) = backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
+            return Err(StoreError::Invalid(FieldError::new(
+                "extract.not_found",
+                "number",
+                format!("no document {} was issued on this node", number.id()),
+            )));
+        };
+        if backend.revocation(row.id).await?.is_some() {
+            return Err(StoreError::Invalid(FieldError::new(
+                "extract.already_revoked",
+                "number",
+                format!("{} is already revoked", number.id()),
+            )));
+        }
+        let mut ex = self.exclusive().await?;
+        let now = opcina_core::registry::Timestamp::now();
+        let rev = crate::rows::RevocationRow {
+            id: 0,
+            extract_id: row.id,
+            reason: reason.trim().to_string(),
+            revoked_by: actor.username.clone(),
+            revoked_at: now.0,
+        };
+        ex.txn.append(Row::Revocation(rev), now, actor, "extract.revoked").await?;
+        ex.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The facts of a registered refusal, to print its decision again.
+    pub async fn refusal_facts(&self, number: &ExtractNumber) -> Result<Option<RefusalFacts>> {
+        let Some(row) = self.backend().extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await? else {
+            return Ok(None);
+        };
+        let bad = |what: &str| StoreError::corrupt("extracts", row.id, format!("bad {what}"));
+        Ok(Some(RefusalFacts {
+            number: number.clone(),
+            decided_at: opcina_core::registry::Timestamp(row.at),
+            decided_on: crate::rows::parse_date("extracts", row.id, &row.on_date)?,
+            kind: ExtractKind::parse(&row.kind).ok_or_else(|| bad("kind"))?,
+            language: opcina_core::extract::Language::parse(&row.language).ok_or_else(|| bad("language"))?,
+            script: opcina_core::extract::kind::parse_script(&row.script).ok_or_else(|| bad("script"))?,
+            subject: Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|_| bad("subject"))?,
+            requester_name: row.requester_name.clone(),
+            relation: row.relation.clone(),
+            purpose: row.purpose.clone(),
+            denial: Denial { code: row.refusal_code.clone().unwrap_or_default(), reason: row.refusal_reason.clone().unwrap_or_default() },
+            municipality: row.municipality.clone(),
+            office_name: row.office_name.clone(),
+            place: row.place.clone(),
+            official: row.official_name.clone(),
+        }))
+    }
+}

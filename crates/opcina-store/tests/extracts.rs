@@ -1,0 +1,154 @@
+//! Issuing extracts through the store, on SQLite and PostgreSQL: numbering, eligibility and
+//! refusals, reproduction from the register, verification status, the access log.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use opcina_core::extract::seal::verify_content;
+use opcina_core::extract::{ExtractKind, ExtractNumber, Relation};
+use opcina_core::registry::annotation::{Annotation, AnnotationContent};
+use opcina_core::registry::commands::{AddAnnotation, Command};
+use opcina_core::registry::{Register, Sex};
+use opcina_store::extracts::{Outcome, Status};
+use opcina_store::verify::verify;
+use opcina_testkit::commands::*;
+use opcina_testkit::extracts::{self, outcome, request, seal};
+use opcina_testkit::{Kakanj, backend_test, date};
+
+fn issued(o: Outcome) -> Box<opcina_store::extracts::Issued> {
+    match o {
+        Outcome::Issued(i) => i,
+        Outcome::Refused(f) => panic!("refused: {:?}", f.denial),
+    }
+}
+
+backend_test! {
+    async fn issued_documents_are_numbered_per_office_and_year_and_reproduce_exactly(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let mother = born(s, r, "Šejla", "Đorđević", Sex::Female, date(1960, 3, 5)).await;
+        let son = ok(s, r, birth_to(Some(&mother), "Ćamil", "Đorđević", Sex::Male, date(1990, 5, 17))).await;
+        let son = son.entry.unwrap().content.subject().clone();
+        let first = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &son, &son, Relation::Myself), &sealer).await);
+        let second = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &son, &mother, Relation::Parent), &sealer).await);
+        let year = opcina_store::today().format("%Y").to_string().parse::<i32>().unwrap();
+        assert_eq!(first.content.issue.number, ExtractNumber { office: "KAK".into(), year, serial: 1 });
+        assert_eq!(second.content.issue.number.serial, 2);
+        assert_eq!(first.content.entry.content.register(), Register::Births);
+        assert!(verify_content(&extracts::key().verifying_key(), &first.content.issue.number, &first.content.hash(), &first.seal));
+        // A later registration does not change what the register reproduces.
+        born(s, r, "Žaklina", "Đorđević", Sex::Female, date(1993, 11, 2)).await;
+        let again = s.reproduce_extract(&first.content.issue.number).await.unwrap();
+        assert_eq!(again.content, first.content);
+        assert_eq!(again.seal, first.seal);
+        // Reading the person's records to issue is logged.
+        let log = s.backend().access_log(son.as_str(), None, 10).await.unwrap();
+        let case = first.content.issue.number.id();
+        assert!(log.iter().any(|a| a.action == "extract.issued" && a.case_number.as_deref() == Some(case.as_str())), "{log:?}");
+        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+    }
+}
+
+backend_test! {
+    async fn a_requester_without_a_legal_relation_gets_a_registered_refusal(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let person = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let stranger = born(s, r, "Nikola", "Čolak", Sex::Male, date(1985, 7, 7)).await;
+        let Outcome::Refused(facts) = outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &stranger, Relation::Parent), &sealer).await
+        else {
+            panic!("issued to a stranger")
+        };
+        assert_eq!(facts.denial.code, "extract.relation_not_confirmed");
+        assert_eq!(facts.number.serial, 1);
+        let stored = s.refusal_facts(&facts.number).await.unwrap().unwrap();
+        assert_eq!(stored, *facts);
+        let Outcome::Refused(other) = outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &stranger, Relation::Other), &sealer).await
+        else {
+            panic!("issued to a stranger")
+        };
+        assert_eq!((other.denial.code.as_str(), other.number.serial), ("extract.no_legal_relation", 2));
+        // Refusals are numbered apart from issued documents.
+        let mine = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &person, Relation::Myself), &sealer).await);
+        assert_eq!(mine.content.issue.number.serial, 1);
+        let log = s.backend().access_log(person.as_str(), None, 10).await.unwrap();
+        assert!(log.iter().any(|a| a.action == "extract.refused" && a.case_number.as_deref() == Some("UP-I-KAK-1/".to_string() + &facts.number.year.to_string()).as_deref()));
+    }
+}
+
+backend_test! {
+    async fn verification_says_current_superseded_or_revoked(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let applied = ok(s, r, birth("Lejla", "Hodžić", Sex::Female, date(1995, 1, 1))).await;
+        let entry = applied.entry.unwrap();
+        let lejla = entry.content.subject().clone();
+        let doc = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &lejla, &lejla, Relation::Myself), &sealer).await);
+        let n = doc.content.issue.number.clone();
+        assert_eq!(s.verify_extract(&n, &doc.seal).await.unwrap().unwrap().status, Status::Current);
+        // A forged seal, or a seal of another number, is not authentic.
+        assert!(s.verify_extract(&n, &[0; 64]).await.unwrap().is_none());
+        let other = ExtractNumber { serial: 99, ..n.clone() };
+        assert!(s.verify_extract(&other, &doc.seal).await.unwrap().is_none());
+        // Someone else's registration does not supersede it.
+        born(s, r, "Amar", "Hodžić", Sex::Male, date(1996, 1, 1)).await;
+        assert_eq!(s.verify_extract(&n, &doc.seal).await.unwrap().unwrap().status, Status::Current);
+        // A change of name annotated on the entry does.
+        let rename = Command::AddAnnotation(AddAnnotation {
+            entry_id: entry.id,
+            annotation: Annotation {
+                content: AnnotationContent::NameChange { given_name: Some("Lea".into()), surname: None },
+                legal_basis: decision(date(2024, 3, 1)),
+                effective_date: date(2024, 3, 1),
+                note: None,
+            },
+        });
+        ok(s, r, rename).await;
+        match s.verify_extract(&n, &doc.seal).await.unwrap().unwrap().status {
+            Status::Superseded { by, .. } => assert!(by.contains("name_change"), "{by}"),
+            other => panic!("{other:?}"),
+        }
+        s.revoke_extract(&k.clerk, &n, "izdano greškom").await.unwrap();
+        assert!(matches!(s.verify_extract(&n, &doc.seal).await.unwrap().unwrap().status, Status::Revoked { .. }));
+        let twice = s.revoke_extract(&k.clerk, &n, "opet").await.unwrap_err();
+        assert!(twice.to_string().contains("already revoked"), "{twice}");
+    }
+}
+
+backend_test! {
+    async fn fees_follow_the_schedule_with_exemptions_by_purpose(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        for rule in opcina_store::presets::kakanj_fees() {
+            s.set_fee(&k.admin, rule.kind, rule.purpose, rule.amount, rule.note).await.unwrap();
+        }
+        let p = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let national = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &p, &p, Relation::Myself), &sealer).await);
+        assert_eq!(national.content.issue.fee.amount, 400);
+        let international = issued(outcome(s, &k.clerk, request(ExtractKind::BirthInternational, &p, &p, Relation::Myself), &sealer).await);
+        assert_eq!(international.content.issue.fee.amount, 1000);
+        let mut welfare = request(ExtractKind::Birth, &p, &p, Relation::Myself);
+        welfare.purpose = "Socijalna zaštita".into();
+        let free = issued(outcome(s, &k.clerk, welfare, &sealer).await);
+        assert_eq!(free.content.issue.fee.amount, 0);
+        assert!(free.content.issue.fee.exemption.as_deref().unwrap().contains("socijalne zaštite"));
+    }
+}
+
+backend_test! {
+    async fn only_clerks_and_registrars_at_an_office_issue_and_unknown_people_are_named(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let s = &k.store;
+        let sealer = seal(s).await;
+        let p = born(s, &k.registrar, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let r = s.request_extract(&k.auditor, request(ExtractKind::Birth, &p, &p, Relation::Myself), &sealer, &extracts::place()).await.unwrap();
+        assert_eq!(r.unwrap_err().primary().map(|e| e.code), Some("auth.forbidden"));
+        let nobody = opcina_core::Jmbg::parse("0101990190004", opcina_core::CheckMode::Lenient).unwrap();
+        let r = s.request_extract(&k.clerk, request(ExtractKind::Birth, &nobody, &nobody, Relation::Myself), &sealer, &extracts::place()).await.unwrap();
+        assert_eq!(r.unwrap_err().primary().map(|e| e.code), Some("extract.person_unknown"));
+        let r = s.request_extract(&k.clerk, request(ExtractKind::Death, &p, &p, Relation::Myself), &sealer, &extracts::place()).await.unwrap();
+        assert_eq!(r.unwrap_err().primary().map(|e| e.code), Some("extract.no_entry"));
+    }
+}
