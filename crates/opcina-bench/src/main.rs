@@ -6,10 +6,12 @@
 //! a PostgreSQL database), then: `import` of digitised books (N birth entries with their
 //! annotations) and `index` (building the person index from the database), `search.fuzzy`
 //! and `search.exact`, and `register` (births and deaths through the node's writer, durable,
-//! each waiting until it is searchable).
+//! each waiting until it is searchable), and `extract.issue` (signed extract PDFs issued by
+//! counter clerks).
 
 #![forbid(unsafe_code)]
 
+mod extracts;
 mod measure;
 mod queries;
 
@@ -36,8 +38,8 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register (import always runs: the others need its data).
-    #[arg(long, value_delimiter = ',', default_value = "import,search,register")]
+    /// Scenarios: import, search, register, extract (import always runs: the others need its data).
+    #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
     #[arg(long)]
@@ -51,6 +53,9 @@ struct Args {
     /// Concurrent registrars in the register scenario.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+    /// Concurrent counter clerks in the extract scenario (typesetting is CPU-bound: one per core).
+    #[arg(long, default_value_t = 2)]
+    extract_concurrency: usize,
     /// Search queries per kind.
     #[arg(long, default_value_t = 2000)]
     queries: usize,
@@ -135,6 +140,9 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
 
     if args.scenarios.iter().any(|s| s == "search") {
         queries::run(&index, &sample, args.queries, args.seed, size, backend);
+    }
+    if args.scenarios.iter().any(|s| s == "extract") {
+        extracts::run(&store, &sample, args.seconds, args.extract_concurrency, size, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "register") {
         register(args, &store, &index, &sample, size, backend).await?;

@@ -78,7 +78,7 @@ impl ApiError {
 fn refusal_status(code: &str) -> StatusCode {
     match code {
         c if c.starts_with("auth.") => StatusCode::FORBIDDEN,
-        "registry.entry.not_found" => StatusCode::NOT_FOUND,
+        "registry.entry.not_found" | "extract.person_unknown" | "extract.entry_not_found" => StatusCode::NOT_FOUND,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP interface of a node: the JSON API under `/api/v1`, its OpenAPI description at
-//! `/api/openapi.json`, `/healthz`, and the operator's status page at `/`.
+//! `/api/openapi.json`, `/healthz`, the public verification of extracts at `/verify/…`, and
+//! the operator's status page at `/`.
 //!
 //! Handlers hold no business rules: they authenticate the caller, check the role, hand the
 //! request to the store (commands) or the index (search), log every read of a person's
@@ -13,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod status;
+pub mod verify;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,11 +36,22 @@ pub struct AppState {
     pub store: Store,
     pub index: Arc<PersonIndex>,
     pub tokens: Arc<auth::TokenCache>,
+    /// The node's seal; without it no document can be issued.
+    pub sealer: Option<opcina_store::extracts::Sealer>,
+    /// The base URL of this node's public pages (printed in the QR codes of documents).
+    pub public_url: String,
 }
 
 impl AppState {
     pub fn new(store: Store, index: Arc<PersonIndex>) -> Self {
-        AppState { store, index, tokens: Arc::new(auth::TokenCache::default()) }
+        AppState { store, index, tokens: Arc::new(auth::TokenCache::default()), sealer: None, public_url: "http://127.0.0.1:8080".into() }
+    }
+
+    /// Issues documents sealed with `sealer`, verifiable at `public_url`.
+    pub fn with_sealer(mut self, sealer: opcina_store::extracts::Sealer, public_url: &str) -> Self {
+        self.sealer = Some(sealer);
+        self.public_url = public_url.trim_end_matches('/').to_string();
+        self
     }
 }
 
@@ -59,6 +72,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/marriages", post(api::registrations::marriage))
         .route("/api/v1/deaths", post(api::registrations::death))
         .route("/api/v1/divorces", post(api::registrations::divorce))
+        .route("/api/v1/extracts", post(api::extracts::issue))
+        .route("/api/v1/extracts/{number}/pdf", get(api::extracts::pdf))
+        .route("/api/v1/refusals/{number}/pdf", get(api::extracts::refusal_pdf))
+        .route("/api/v1/persons/{jmbg}/extracts", get(api::extracts::of_person))
+        .route("/verify/{number}", get(verify::verify))
         .fallback(api::not_found)
         .with_state(state)
 }

@@ -36,12 +36,17 @@ impl Modify for BearerAuth {
         api::registrations::death,
         api::registrations::divorce,
         api::registrations::annotate,
+        api::extracts::issue,
+        api::extracts::pdf,
+        api::extracts::refusal_pdf,
+        api::extracts::of_person,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "persons", description = "Search people, read a person's records, see who read them"),
         (name = "entries", description = "Entries of the registers with their annotations"),
         (name = "registrations", description = "Register births, citizenship, marriages, deaths, divorces and annotations"),
+        (name = "extracts", description = "Issue extracts and certificates, fetch their PDFs, list what was issued"),
         (name = "node", description = "The node: health and offices"),
     )
 )]

@@ -37,7 +37,8 @@ impl Api {
             registrar: token("maticar").await,
             clerk: token("salter").await,
             auditor: token("revizor").await,
-            router: app(AppState::new(k.store.clone(), index)),
+            router: app(AppState::new(k.store.clone(), index)
+                .with_sealer(opcina_testkit::extracts::seal(&k.store).await, "https://kakanj.opcina.test")),
             _index_task: task,
         }
     }
@@ -55,6 +56,18 @@ impl Api {
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// A response as bytes, with its content type.
+    async fn raw(&self, path: &str, token: Option<&str>) -> (StatusCode, String, Vec<u8>) {
+        let mut req = Request::builder().method("GET").uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let response = self.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let ctype = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        (status, ctype, response.into_body().collect().await.unwrap().to_bytes().to_vec())
     }
 
     async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -243,5 +256,72 @@ backend_test! {
         assert_eq!(kinds, vec!["marriage", "marriage_ended", "name_change"]);
         let (_, found) = api.get("/api/v1/persons?q=selmina%20pasic", &api.clerk).await;
         assert_eq!(items(&found).first().map(|p| p["jmbg"].clone()), Some(json!(her)));
+    }
+}
+
+fn extract_request(kind: &str, jmbg: &str, requester: &str, relation: &str) -> Value {
+    json!({"kind": kind, "jmbg": jmbg, "language": "sr", "script": "cyrillic", "relation": relation, "purpose": "penzija",
+           "requester": {"name": "Podnosilac", "jmbg": requester}})
+}
+
+backend_test! {
+    async fn a_clerk_issues_an_extract_whose_pdf_and_public_verification_follow(db: TestDb) {
+        let api = Api::start(&db).await;
+        let jmbg = api.born("Đurđa", "Šćekić", "female", "1994-09-09").await;
+        let (status, body) = api.post("/api/v1/extracts", &api.clerk, extract_request("birth", &jmbg, &jmbg, "self")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["outcome"], "issued");
+        let number = body["number"].as_str().unwrap().to_string();
+        let (status, ctype, pdf) = api.raw(body["pdf"].as_str().unwrap(), Some(&api.clerk)).await;
+        assert_eq!((status, ctype.as_str()), (StatusCode::OK, "application/pdf"));
+        assert!(pdf.starts_with(b"%PDF-"));
+        let key = opcina_testkit::extracts::key().verifying_key();
+        let id = opcina_core::extract::seal::check_file(&pdf, &key).unwrap();
+        assert_eq!(id.number.id(), number);
+        // The QR link: no token needed.
+        let url = body["verify_url"].as_str().unwrap();
+        let path = url.strip_prefix("https://kakanj.opcina.test").unwrap();
+        let (status, ctype, html) = api.raw(path, None).await;
+        let html = String::from_utf8(html).unwrap();
+        assert_eq!(status, StatusCode::OK);
+        assert!(ctype.starts_with("text/html"));
+        assert!(html.contains("autentičan") && html.contains("Đurđa Šćekić") && html.contains("važeći"), "{html}");
+        assert!(!html.contains(&jmbg), "the page shows no JMBG");
+        let (status, _, html) = api.raw(&format!("{path}&lang=en"), None).await;
+        assert!(status == StatusCode::OK && String::from_utf8(html).unwrap().contains("authentic"));
+        // A forged seal is not confirmed.
+        let forged = format!("/verify/{number}?s={}", "A".repeat(86));
+        let (status, _, html) = api.raw(&forged, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(String::from_utf8(html).unwrap().contains("nije potvrđen"));
+        // The register lists it.
+        let (status, list) = api.get(&format!("/api/v1/persons/{jmbg}/extracts"), &api.clerk).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(items(&list)[0]["number"], number.as_str());
+    }
+}
+
+backend_test! {
+    async fn a_stranger_is_refused_by_a_decision_and_bad_requests_name_the_field(db: TestDb) {
+        let api = Api::start(&db).await;
+        let jmbg = api.born("Emir", "Begić", "male", "1990-02-02").await;
+        let stranger = api.born("Nikola", "Čolak", "male", "1985-07-07").await;
+        let (status, body) = api.post("/api/v1/extracts", &api.clerk, extract_request("birth", &jmbg, &stranger, "sibling")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!((body["outcome"].as_str(), body["refusal_code"].as_str()), (Some("refused"), Some("extract.relation_not_confirmed")));
+        let (status, ctype, pdf) = api.raw(body["pdf"].as_str().unwrap(), Some(&api.clerk)).await;
+        assert_eq!((status, ctype.as_str()), (StatusCode::OK, "application/pdf"));
+        assert!(pdf.starts_with(b"%PDF-"));
+        let mut bad = extract_request("birth", &jmbg, &stranger, "parent");
+        bad["purpose"] = json!("");
+        let (status, body) = api.post("/api/v1/extracts", &api.clerk, bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], "purpose");
+        let mut bad = extract_request("passport", &jmbg, &jmbg, "self");
+        bad["kind"] = json!("passport");
+        let (status, body) = api.post("/api/v1/extracts", &api.clerk, bad).await;
+        assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("kind")));
+        let (status, _) = api.post("/api/v1/extracts", &api.auditor, extract_request("birth", &jmbg, &jmbg, "self")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

@@ -78,6 +78,22 @@ enum Command {
         #[command(subcommand)]
         command: cli::admin::TokenCommand,
     },
+    /// Extracts and certificates: issue, reproduce, verify, revoke.
+    Extract {
+        #[command(subcommand)]
+        command: Box<cli::extract::ExtractCommand>,
+    },
+    /// The fee schedule of extracts and certificates.
+    Fee {
+        #[command(subcommand)]
+        command: FeeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeeCommand {
+    /// Add a rule: the fee of a kind, or an exemption for a purpose.
+    Set(cli::extract::FeeArgs),
 }
 
 #[derive(Subcommand)]
@@ -125,6 +141,8 @@ fn main() -> ExitCode {
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,
             Command::Token { command } => cli::admin::token(command).await,
+            Command::Extract { command } => cli::extract::run(*command).await,
+            Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,
         }
     });
     match result {

@@ -266,3 +266,61 @@ fn the_demo_starts_then_reuses_its_directory() {
     }
     assert!(demo_dir.join("keys/node.key").exists() && demo_dir.join("opcina.toml").exists());
 }
+
+backend_test! {
+    async fn extracts_are_issued_reproduced_verified_offline_and_revoked(db: TestDb) {
+        init(&db);
+        let file = import_file(&db, "books.jsonl", &book(20, 9));
+        ok(&["import", "--database", &db.url, &file.display().to_string()]);
+        ok(&["user", "add", "--database", &db.url, "--username", "salter", "--role", "counter_clerk", "--office", "KSU"]);
+        let key = db.scratch().join("node.key");
+        std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
+        let public = hex::encode(opcina_core::extract::seal::signing_key_from_hex(&"ab".repeat(32)).unwrap().verifying_key().to_bytes());
+        let line: Value = serde_json::from_str(&book(20, 9)[3]).unwrap();
+        let jmbg = line["data"]["child"]["jmbg"].as_str().unwrap().to_string();
+        let pdf = db.scratch().join("izvod.pdf");
+        let (k, p) = (key.display().to_string(), pdf.display().to_string());
+        let out = ok(&[
+            "extract", "issue", "--database", &db.url, "--key", &k, "--user", "salter", "--jmbg", &jmbg, "--kind", "birth",
+            "--language", "sr", "--script", "cyrillic", "--relation", "self", "--purpose", "penzija", "--out", &p,
+        ]);
+        let number = out.split_whitespace().nth(1).unwrap().to_string();
+        assert!(number.starts_with("KSU-"), "{out}");
+        let issued = std::fs::read(&pdf).unwrap();
+        // Offline, with the public key only.
+        let verified = ok(&["extract", "verify", &p, "--public-key", &public]);
+        assert!(verified.contains(&format!("authentic: {number}")), "{verified}");
+        // Against the node: also the status.
+        let verified = ok(&["extract", "verify", &p, "--database", &db.url]);
+        assert!(verified.contains("status: current"), "{verified}");
+        // Reproduced from the register: the same bytes.
+        let again = db.scratch().join("again.pdf");
+        ok(&["extract", "render", "--database", &db.url, "--key", &k, "--number", &number, "--out", &again.display().to_string()]);
+        assert_eq!(std::fs::read(&again).unwrap(), issued);
+        // Any change to the file is detected.
+        let mut changed = issued.clone();
+        let at = changed.len() / 3;
+        changed[at] ^= 1;
+        let tampered = db.scratch().join("tampered.pdf");
+        std::fs::write(&tampered, &changed).unwrap();
+        let out = opcina(&["extract", "verify", &tampered.display().to_string(), "--public-key", &public]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains("NOT AUTHENTIC"), "{}", text(&out));
+        // A refusal: exit 1, the decision written.
+        let stranger = serde_json::from_str::<Value>(&book(20, 9)[5]).unwrap()["data"]["child"]["jmbg"].as_str().unwrap().to_string();
+        let decision = db.scratch().join("rjesenje.pdf");
+        let out = opcina(&[
+            "extract", "issue", "--database", &db.url, "--key", &k, "--user", "salter", "--jmbg", &jmbg, "--kind", "birth",
+            "--relation", "parent", "--requester-jmbg", &stranger, "--requester-name", "Neko Drugi", "--purpose", "nasljedstvo",
+            "--out", &decision.display().to_string(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(text(&out).contains("REFUSED UP-I-KSU-1/"), "{}", text(&out));
+        assert!(std::fs::read(&decision).unwrap().starts_with(b"%PDF-"));
+        // Revoked: the node says so.
+        ok(&["extract", "revoke", "--database", &db.url, "--user", "salter", "--number", &number, "--reason", "izdano greškom"]);
+        let verified = ok(&["extract", "verify", &p, "--database", &db.url]);
+        assert!(verified.contains("status: revoked"), "{verified}");
+        assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
+    }
+}

@@ -1,6 +1,7 @@
 //! The JSON API, one module per resource.
 
 pub mod entries;
+pub mod extracts;
 pub mod health;
 pub mod offices;
 pub mod persons;

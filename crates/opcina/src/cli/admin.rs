@@ -32,6 +32,11 @@ pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
     };
     let store = open_store(&a.database).await?;
     store.init_node(&operator(), &node, &offices).await?;
+    if a.preset.eq_ignore_ascii_case("kakanj") {
+        for rule in presets::kakanj_fees() {
+            store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
+        }
+    }
     println!("initialised Općina {} (JMBG region {}) with {} offices", node.municipality, node.region, offices.len());
     Ok(ExitCode::SUCCESS)
 }

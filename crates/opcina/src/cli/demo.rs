@@ -100,7 +100,8 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let announce = Box::new(move |addr: SocketAddr| {
         print_welcome(addr, &accounts, started, people);
     });
-    serve(store, &index_dir, listener, Some(announce)).await?;
+    let seal = super::serve::load_seal(&store, &a.dir.join("keys/node.key"), &format!("http://{}", a.addr)).await?;
+    serve(store, &index_dir, listener, Some(seal), Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -123,6 +124,9 @@ async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Acc
         });
     }
     write_keys(&a.dir.join("keys"))?;
+    for rule in opcina_store::presets::kakanj_fees() {
+        store.set_fee(&admin, rule.kind, rule.purpose, rule.amount, rule.note).await?;
+    }
     let seeded = Instant::now();
     let p = super::data::seed_store(store, a.persons, a.seed).await?;
     println!(
@@ -185,6 +189,10 @@ fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, st
     writeln!(out, "Try:")?;
     writeln!(out, "  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons?q=hodzic&limit=5'")?;
     writeln!(out, "  curl -s -H 'Authorization: Bearer {clerk}' '{url}/api/v1/persons/JMBG?purpose=izdavanje%20izvoda'")?;
+    writeln!(
+        out,
+        "  curl -s -H 'Authorization: Bearer {clerk}' -H 'Content-Type: application/json' {url}/api/v1/extracts -d '{{\"kind\":\"birth\",\"jmbg\":\"JMBG\",\"language\":\"bs\",\"script\":\"latin\",\"relation\":\"self\",\"purpose\":\"penzija\",\"requester\":{{\"name\":\"NAME\",\"jmbg\":\"JMBG\"}}}}'"
+    )?;
     writeln!(out, "  {url}/api/openapi.json   {url}/healthz")?;
     writeln!(out)?;
     writeln!(out, "Stop with Ctrl-C.")?;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod data;
 pub mod demo;
+pub mod extract;
 pub mod serve;
 
 use std::path::{Path, PathBuf};

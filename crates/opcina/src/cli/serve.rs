@@ -10,6 +10,7 @@ use clap::Args;
 use opcina_search::PersonIndex;
 use opcina_search::index::LIVE_WRITER_BYTES;
 use opcina_store::Store;
+use opcina_store::extracts::Sealer;
 use opcina_web::{AppState, app};
 use serde::Deserialize;
 
@@ -30,6 +31,12 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "OPCINA_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<SocketAddr>,
+    /// The node's Ed25519 signing key (hex), to issue extracts.
+    #[arg(long = "key", env = "OPCINA_SIGNING_KEY", value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The base URL citizens reach this node at (printed in the QR codes of extracts).
+    #[arg(long = "public-url", env = "OPCINA_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// The node's configuration file. Relative paths are relative to the file's directory.
@@ -41,6 +48,8 @@ pub struct Config {
     pub addr: Option<SocketAddr>,
     /// The node's Ed25519 signing key (for extracts and federation).
     pub signing_key: Option<PathBuf>,
+    /// The base URL citizens reach this node at (printed in the QR codes of extracts).
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -74,9 +83,24 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(&database).await?;
     let node = store.node().await.context("the database has no node: run `opcina init --database URL` first")?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let public_url = a.public_url.or(config.public_url).unwrap_or_else(|| format!("http://{}", addr));
+    let seal = match a.key.or(config.signing_key) {
+        Some(path) => Some(load_seal(&store, &path, &public_url).await?),
+        None => {
+            tracing::warn!("no signing key configured (--key or signing_key): extracts cannot be issued");
+            None
+        }
+    };
     tracing::info!(municipality = %node.municipality, database = %redact(&database.url), index = %dir.display(), "serving on http://{}", listener.local_addr()?);
-    serve(store, &dir, listener, None).await?;
+    serve(store, &dir, listener, seal, None).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The node's seal from its key file, registered on the node, with the public URL.
+pub async fn load_seal(store: &Store, key: &std::path::Path, public_url: &str) -> anyhow::Result<(Sealer, String)> {
+    let key = super::extract::read_key(key)?;
+    store.register_key(&super::admin::operator(), &key.verifying_key()).await?;
+    Ok((Sealer::new(key), public_url.to_string()))
 }
 
 /// Serves a store until Ctrl-C or SIGTERM; `ready` is called once listening.
@@ -84,13 +108,18 @@ pub async fn serve(
     store: Store,
     index_dir: &std::path::Path,
     listener: tokio::net::TcpListener,
+    seal: Option<(Sealer, String)>,
     ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> anyhow::Result<()> {
     let index = Arc::new(
         PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
     );
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
-    let router = app(AppState::new(store.clone(), Arc::clone(&index)));
+    let mut state = AppState::new(store.clone(), Arc::clone(&index));
+    if let Some((sealer, public_url)) = seal {
+        state = state.with_sealer(sealer, &public_url);
+    }
+    let router = app(state);
     if let Some(ready) = ready {
         ready(listener.local_addr()?);
     }
