@@ -423,7 +423,7 @@ pub enum ReproduceError {
     Store(#[from] StoreError),
 }
 
-fn parse_row_enum<T>(number: &str, what: &str, v: Option<T>) -> std::result::Result<T, ReproduceError> {
+fn required<T>(number: &str, what: &str, v: Option<T>) -> std::result::Result<T, ReproduceError> {
     v.ok_or_else(|| ReproduceError::Damaged { number: number.to_string(), what: what.to_string() })
 }
 
@@ -439,12 +439,12 @@ impl Store {
             }
             None => return Err(ReproduceError::NotFound(id)),
         };
-        let content = rebuild(backend, &row, number).await?;
-        let stored: [u8; 32] = parse_row_enum(&id, "content hash", row.content_hash.as_deref().and_then(|h| h.try_into().ok()))?;
+        let content = rebuild_at(backend, &row, number, row.journal_position).await?;
+        let stored: [u8; 32] = required(&id, "content hash", row.content_hash.as_deref().and_then(|h| h.try_into().ok()))?;
         if content.hash() != stored {
             return Err(ReproduceError::Diverged { number: id, why: "the content hash differs from the one registered".into() });
         }
-        let seal: [u8; 64] = parse_row_enum(&id, "seal", row.seal.as_deref().and_then(|s| s.try_into().ok()))?;
+        let seal: [u8; 64] = required(&id, "seal", row.seal.as_deref().and_then(|s| s.try_into().ok()))?;
         Ok(Reproduced { row, content, seal })
     }
 }
@@ -479,14 +479,6 @@ async fn rebuild_at(
     };
     let spec = ContentSpec { kind, language, script, subject: &subject, entry_id: row.entry_id, purpose: &row.purpose };
     content::build_at(&spec, &records, issue, position).map_err(|r| ReproduceError::Diverged { number: id, why: r.to_string() })
-}
-
-async fn rebuild(
-    backend: &dyn crate::backend::Backend,
-    row: &ExtractRow,
-    number: &ExtractNumber,
-) -> std::result::Result<ExtractContent, ReproduceError> {
-    rebuild_at(backend, row, number, row.journal_position).await
 }
 
 /// What a verification says about an issued document.

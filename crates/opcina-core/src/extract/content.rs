@@ -15,7 +15,7 @@ use crate::jmbg::Jmbg;
 use crate::names::Script;
 use crate::registry::entry::EntryContent;
 use crate::registry::person::{MaritalStatus, PersonRecords, PersonView, ViewTime, person_view};
-use crate::registry::{AnnotationRecord, EntryRecord, Register, Timestamp};
+use crate::registry::{AnnotationRecord, EntryRecord, Timestamp};
 
 /// Version of the content layout; a change to it or to the templates is a new version.
 pub const CONTENT_FORMAT: u32 = 1;
@@ -228,11 +228,6 @@ pub fn entry_spouses(entry: &EntryRecord) -> Vec<Jmbg> {
         EntryContent::Marriage(m) => m.spouses.iter().map(|s| s.person.jmbg.clone()).collect(),
         _ => Vec::new(),
     }
-}
-
-/// Is the register one whose entries have their own extract (not a certificate)?
-pub fn is_extract_register(register: Register) -> bool {
-    register != Register::Citizens
 }
 
 #[cfg(test)]

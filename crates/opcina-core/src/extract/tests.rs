@@ -3,7 +3,7 @@
 use super::content::records_at;
 use super::document::document;
 use super::eligibility::{Eligibility, Established, check};
-use super::examples::{content, family, subject_for};
+use super::examples::{content, family, request, subject_for};
 use super::kind::{ExtractKind, Language};
 use super::request::{ExtractRequest, Relation};
 use crate::Jmbg;
@@ -12,16 +12,6 @@ use crate::registry::{PersonView, ViewTime, person_view};
 
 fn view(f: &super::examples::Family, j: &Jmbg) -> PersonView {
     person_view(j, &f.registry.person_records(j), ViewTime::current(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())).unwrap()
-}
-
-fn request(
-    _f: &super::examples::Family,
-    kind: ExtractKind,
-    subject: &Jmbg,
-    requester: Option<&Jmbg>,
-    relation: Relation,
-) -> ExtractRequest {
-    super::examples::request(kind, subject, requester, relation)
 }
 
 fn text(d: &super::Document) -> String {
@@ -140,16 +130,16 @@ fn family_relations_are_confirmed_from_the_registers() {
     let f = family();
     let son = view(&f, &f.son);
     let ok = |r: &ExtractRequest, who: Option<&Jmbg>| check(r, &son, who.map(|j| view(&f, j)).as_ref(), &[]);
-    let mother = request(&f, ExtractKind::Birth, &f.son, Some(&f.mother), Relation::Parent);
+    let mother = request(ExtractKind::Birth, &f.son, Some(&f.mother), Relation::Parent);
     assert_eq!(ok(&mother, Some(&f.mother)), Eligibility::Entitled(Established::Registers));
-    let sister = request(&f, ExtractKind::Birth, &f.son, Some(&f.daughter), Relation::Sibling);
+    let sister = request(ExtractKind::Birth, &f.son, Some(&f.daughter), Relation::Sibling);
     assert_eq!(ok(&sister, Some(&f.daughter)), Eligibility::Entitled(Established::Registers));
-    let wife = request(&f, ExtractKind::Birth, &f.son, Some(&f.wife), Relation::Spouse);
+    let wife = request(ExtractKind::Birth, &f.son, Some(&f.wife), Relation::Spouse);
     assert_eq!(ok(&wife, Some(&f.wife)), Eligibility::Entitled(Established::Registers));
-    let me = request(&f, ExtractKind::Birth, &f.son, Some(&f.son), Relation::Myself);
+    let me = request(ExtractKind::Birth, &f.son, Some(&f.son), Relation::Myself);
     assert_eq!(ok(&me, None), Eligibility::Entitled(Established::Identity));
     let mother_view = view(&f, &f.mother);
-    let child = request(&f, ExtractKind::Birth, &f.mother, Some(&f.son), Relation::Child);
+    let child = request(ExtractKind::Birth, &f.mother, Some(&f.son), Relation::Child);
     assert_eq!(check(&child, &mother_view, Some(&son), &[]), Eligibility::Entitled(Established::Registers));
 }
 
@@ -158,14 +148,14 @@ fn a_requester_without_a_legal_relation_is_denied_with_a_reason() {
     let f = family();
     let son = view(&f, &f.son);
     let stranger = view(&f, &f.stranger);
-    let claims_parent = request(&f, ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Parent);
+    let claims_parent = request(ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Parent);
     match check(&claims_parent, &son, Some(&stranger), &[]) {
         Eligibility::Denied(d) => assert_eq!(d.code, "extract.relation_not_confirmed"),
         other => panic!("{other:?}"),
     }
-    let claims_self = request(&f, ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Myself);
+    let claims_self = request(ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Myself);
     assert!(matches!(check(&claims_self, &son, Some(&stranger), &[]), Eligibility::Denied(_)));
-    let other = request(&f, ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Other);
+    let other = request(ExtractKind::Birth, &f.son, Some(&f.stranger), Relation::Other);
     match check(&other, &son, Some(&stranger), &[]) {
         Eligibility::Denied(d) => assert_eq!(d.code, "extract.no_legal_relation"),
         e => panic!("{e:?}"),
@@ -176,14 +166,14 @@ fn a_requester_without_a_legal_relation_is_denied_with_a_reason() {
 fn incomplete_requests_name_the_missing_field() {
     let f = family();
     let son = view(&f, &f.son);
-    let mut proxy = request(&f, ExtractKind::Birth, &f.son, None, Relation::Proxy);
+    let mut proxy = request(ExtractKind::Birth, &f.son, None, Relation::Proxy);
     match check(&proxy, &son, None, &[]) {
         Eligibility::Incomplete(r) => assert_eq!(r.primary().unwrap().field.as_deref(), Some("requester.evidence")),
         e => panic!("{e:?}"),
     }
     proxy.requester.evidence = Some("punomoć, notar Zenica, OPU 123/26".into());
     assert!(matches!(check(&proxy, &son, None, &[]), Eligibility::Entitled(Established::Document(_))));
-    let mut parent_without_jmbg = request(&f, ExtractKind::Birth, &f.son, None, Relation::Parent);
+    let mut parent_without_jmbg = request(ExtractKind::Birth, &f.son, None, Relation::Parent);
     parent_without_jmbg.purpose = " ".into();
     match check(&parent_without_jmbg, &son, None, &[]) {
         Eligibility::Incomplete(r) => {
