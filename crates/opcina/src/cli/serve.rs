@@ -91,8 +91,12 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
             None
         }
     };
-    tracing::info!(municipality = %node.municipality, database = %redact(&database.url), index = %dir.display(), "serving on http://{}", listener.local_addr()?);
-    serve(store, &dir, listener, seal, None).await?;
+    let (municipality, shown) = (node.municipality.clone(), redact(&database.url));
+    let index_shown = dir.display().to_string();
+    let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |at| {
+        tracing::info!(%municipality, database = %shown, index = %index_shown, "serving on http://{at}");
+    });
+    serve(store, &dir, listener, seal, Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -103,7 +107,9 @@ pub async fn load_seal(store: &Store, key: &std::path::Path, public_url: &str) -
     Ok((Sealer::new(key), public_url.to_string()))
 }
 
-/// Serves a store until Ctrl-C or SIGTERM; `ready` is called once listening.
+/// Serves a store until Ctrl-C or SIGTERM; `ready` is called once the person index has
+/// caught up with the journal (what a killed process registered but had not yet indexed is
+/// searchable before the first request is answered) and connections are being accepted.
 pub async fn serve(
     store: Store,
     index_dir: &std::path::Path,
@@ -114,6 +120,13 @@ pub async fn serve(
     let index = Arc::new(
         PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
     );
+    let behind = store.backend().journal_head().await?.seq - index.watermark();
+    if behind > 0 {
+        tracing::info!(journal_items = behind, "the person index is behind the journal; catching up before serving");
+        let updated = opcina_search::indexer::catch_up(&index, store.backend()).await.context("the person index could not catch up")?;
+        opcina_search::indexer::commit(&index).await.context("the person index could not commit")?;
+        tracing::info!(people = updated, "the person index has caught up");
+    }
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
     let mut state = AppState::new(store.clone(), Arc::clone(&index));
     if let Some((sealer, public_url)) = seal {
