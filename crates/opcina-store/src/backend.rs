@@ -9,7 +9,9 @@ use opcina_core::journal::{Hash, JournalHead, JournalItem};
 use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
-use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, RevocationRow, Row, UserRow};
+use crate::rows::{
+    AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, PasswordRow, RevocationRow, Row, SessionRow, UserRow,
+};
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
 /// item before it).
@@ -117,6 +119,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn node(&self) -> Result<Option<NodeRow>>;
     async fn offices(&self) -> Result<Vec<OfficeRow>>;
     async fn users(&self) -> Result<Vec<UserRow>>;
+    async fn user(&self, username: &str) -> Result<Option<UserRow>>;
     /// The active user holding a live token with this hash.
     async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>>;
     async fn person_records(&self, jmbg: &Jmbg) -> Result<PersonRecords>;
@@ -145,6 +148,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn revocation(&self, extract_id: i64) -> Result<Option<RevocationRow>>;
     async fn node_keys(&self) -> Result<Vec<NodeKeyRow>>;
     async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>>;
+    /// A user's current password (their latest).
+    async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>>;
+    async fn insert_session(&self, session: &SessionRow) -> Result<()>;
+    /// A web session by the hash of its token, with its user (whatever its state).
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>>;
+    /// Records that a session was used at `at`.
+    async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<()>;
+    /// Ends one session (by token) or all of a user's; returns how many were open.
+    async fn end_sessions(&self, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
 }

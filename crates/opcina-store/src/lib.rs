@@ -20,6 +20,7 @@ pub mod migrate;
 pub mod postgres;
 pub mod presets;
 pub mod rows;
+pub mod sessions;
 pub mod sqlite;
 pub mod store;
 pub mod txn;

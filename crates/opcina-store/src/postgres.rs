@@ -11,6 +11,7 @@ type Db = Postgres;
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "registry", sql: include_str!("../migrations/postgres/0001_registry.sql") },
     Migration { version: 2, name: "extracts", sql: include_str!("../migrations/postgres/0002_extracts.sql") },
+    Migration { version: 3, name: "web", sql: include_str!("../migrations/postgres/0003_web.sql") },
 ];
 
 include!("sql/common.rs");

@@ -18,7 +18,7 @@ pub use crate::extract_rows::{ExtractRow, FeeRuleRow, NodeKeyRow, RevocationRow}
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 11] = [
+pub const AUTHORITATIVE_TABLES: [&str; 12] = [
     "node",
     "offices",
     "users",
@@ -30,6 +30,7 @@ pub const AUTHORITATIVE_TABLES: [&str; 11] = [
     "extract_revocations",
     "node_keys",
     "fee_rules",
+    "user_passwords",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -159,6 +160,34 @@ impl TokenRow {
             .opt_int(self.revoked_at)
             .finish()
     }
+}
+
+/// A user's password as an Argon2id PHC string (salt and parameters included); the latest
+/// row of a user is their password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub phc: String,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+impl PasswordRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("user_passwords").int(self.id).int(self.user_id).text(&self.phc).text(&self.set_by).int(self.set_at).finish()
+    }
+}
+
+/// A signed-in web session (operational state, not journaled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub token_hash: Vec<u8>,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub seen_at: i64,
+    pub expires_at: i64,
+    pub ended_at: Option<i64>,
 }
 
 /// A register entry as stored: the columns used to find it, and its content as JSON.
@@ -389,6 +418,7 @@ pub enum Row {
     Revocation(RevocationRow),
     NodeKey(NodeKeyRow),
     FeeRule(FeeRuleRow),
+    Password(PasswordRow),
 }
 
 impl Row {
@@ -405,6 +435,7 @@ impl Row {
             Row::Revocation(_) => "extract_revocations",
             Row::NodeKey(_) => "node_keys",
             Row::FeeRule(_) => "fee_rules",
+            Row::Password(_) => "user_passwords",
         }
     }
 
@@ -421,6 +452,7 @@ impl Row {
             Row::Revocation(r) => r.id,
             Row::NodeKey(r) => r.id,
             Row::FeeRule(r) => r.id,
+            Row::Password(r) => r.id,
         }
     }
 
@@ -437,6 +469,7 @@ impl Row {
             Row::Revocation(r) => r.id = id,
             Row::NodeKey(r) => r.id = id,
             Row::FeeRule(r) => r.id = id,
+            Row::Password(r) => r.id = id,
         }
     }
 
@@ -453,6 +486,7 @@ impl Row {
             Row::Revocation(r) => r.hash(),
             Row::NodeKey(r) => r.hash(),
             Row::FeeRule(r) => r.hash(),
+            Row::Password(r) => r.hash(),
         }
     }
 }

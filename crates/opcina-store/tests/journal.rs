@@ -34,6 +34,7 @@ async fn populated(db: &TestDb) -> Kakanj {
     };
     s.record_access(&k.clerk, vec![row]).await.unwrap();
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
+    s.set_password(&k.admin, "salter", "lozinka-za-šalter").await.unwrap();
     // Documents: a fee rule, the node's key, an issued extract (then revoked), a refusal.
     s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
     let sealer = extracts::seal(s).await;

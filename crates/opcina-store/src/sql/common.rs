@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{Batch, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, RevocationRow, Row, TokenRow, UserRow};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -32,6 +32,8 @@ const EXTRACT_COLUMNS: &str = "id, outcome, office_code, year, serial, kind, sub
 const REVOCATION_COLUMNS: &str = "id, extract_id, reason, revoked_by, revoked_at";
 const NODE_KEY_COLUMNS: &str = "id, key_id, public_key, created_at";
 const FEE_RULE_COLUMNS: &str = "id, kind, purpose, amount, note, set_at";
+const PASSWORD_COLUMNS: &str = "id, user_id, phc, set_by, set_at";
+const SESSION_COLUMNS: &str = "token_hash, user_id, created_at, seen_at, expires_at, ended_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -203,6 +205,21 @@ fn fee_rule_from(r: &DbRow) -> Result<FeeRuleRow> {
     })
 }
 
+fn password_from(r: &DbRow) -> Result<PasswordRow> {
+    Ok(PasswordRow { id: r.try_get("id")?, user_id: r.try_get("user_id")?, phc: r.try_get("phc")?, set_by: r.try_get("set_by")?, set_at: r.try_get("set_at")? })
+}
+
+fn session_from(r: &DbRow) -> Result<SessionRow> {
+    Ok(SessionRow {
+        token_hash: r.try_get("token_hash")?,
+        user_id: r.try_get("user_id")?,
+        created_at: r.try_get("created_at")?,
+        seen_at: r.try_get("seen_at")?,
+        expires_at: r.try_get("expires_at")?,
+        ended_at: r.try_get("ended_at")?,
+    })
+}
+
 fn item_from(r: &DbRow) -> Result<StoredItem> {
     Ok(StoredItem {
         seq: r.try_get("seq")?,
@@ -260,6 +277,7 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut revocations = Vec::new();
     let mut keys = Vec::new();
     let mut fees = Vec::new();
+    let mut passwords = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -273,6 +291,7 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Revocation(r) => revocations.push(r),
             Row::NodeKey(r) => keys.push(r),
             Row::FeeRule(r) => fees.push(r),
+            Row::Password(r) => passwords.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -377,6 +396,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     });
     insert_rows!(c, "fee_rules", FEE_RULE_COLUMNS, 6, fees, |b, r| {
         b.push_bind(r.id).push_bind(r.kind.as_deref()).push_bind(r.purpose.as_deref()).push_bind(r.amount).push_bind(r.note.as_str()).push_bind(r.set_at);
+    });
+    insert_rows!(c, "user_passwords", PASSWORD_COLUMNS, 5, passwords, |b, r| {
+        b.push_bind(r.id).push_bind(r.user_id).push_bind(r.phc.as_str()).push_bind(r.set_by.as_str()).push_bind(r.set_at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -683,6 +705,21 @@ async fn fetch_fee_rules(c: &mut Conn) -> Result<Vec<FeeRuleRow>> {
     sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(fee_rule_from).collect()
 }
 
+async fn fetch_password(c: &mut Conn, user_id: i64) -> Result<Option<PasswordRow>> {
+    let sql = format!("SELECT {PASSWORD_COLUMNS} FROM user_passwords WHERE user_id = $1 ORDER BY id DESC LIMIT 1");
+    sqlx::query(AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut *c).await?.as_ref().map(password_from).transpose()
+}
+
+async fn fetch_session(c: &mut Conn, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>> {
+    let sql = format!("SELECT {SESSION_COLUMNS} FROM web_sessions WHERE token_hash = $1");
+    let Some(session) = sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&mut *c).await?.as_ref().map(session_from).transpose()? else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let user = sqlx::query(AssertSqlSafe(sql)).bind(session.user_id).fetch_one(&mut *c).await?;
+    Ok(Some((session, user_from(&user)?)))
+}
+
 async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<StoredItem>> {
     let sql = format!("SELECT {JOURNAL_COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
     sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?.iter().map(item_from).collect()
@@ -701,6 +738,7 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "extract_revocations" => (REVOCATION_COLUMNS, |r| revocation_from(r).map(Row::Revocation)),
         "node_keys" => (NODE_KEY_COLUMNS, |r| node_key_from(r).map(Row::NodeKey)),
         "fee_rules" => (FEE_RULE_COLUMNS, |r| fee_rule_from(r).map(Row::FeeRule)),
+        "user_passwords" => (PASSWORD_COLUMNS, |r| password_from(r).map(Row::Password)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -869,6 +907,10 @@ impl crate::backend::Backend for DbBackend {
         fetch_users(&mut *self.read.acquire().await?).await
     }
 
+    async fn user(&self, username: &str) -> Result<Option<UserRow>> {
+        fetch_user(&mut *self.read.acquire().await?, username).await
+    }
+
     async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>> {
         fetch_user_by_token(&mut *self.read.acquire().await?, token_hash).await
     }
@@ -935,6 +977,49 @@ impl crate::backend::Backend for DbBackend {
 
     async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>> {
         fetch_fee_rules(&mut *self.read.acquire().await?).await
+    }
+
+    async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>> {
+        fetch_password(&mut *self.read.acquire().await?, user_id).await
+    }
+
+    async fn insert_session(&self, s: &SessionRow) -> Result<()> {
+        let sql = format!("INSERT INTO web_sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(s.token_hash.as_slice())
+            .bind(s.user_id)
+            .bind(s.created_at)
+            .bind(s.seen_at)
+            .bind(s.expires_at)
+            .bind(s.ended_at)
+            .execute(&mut *self.write.acquire().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>> {
+        fetch_session(&mut *self.read.acquire().await?, token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<()> {
+        sqlx::query("UPDATE web_sessions SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1")
+            .bind(at)
+            .bind(token_hash)
+            .execute(&mut *self.write.acquire().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn end_sessions(&self, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE web_sessions SET ended_at = $1 WHERE ended_at IS NULL AND (token_hash = $2 OR user_id = $3)",
+        )
+        .bind(at)
+        .bind(token_hash)
+        .bind(user_id)
+        .execute(&mut *self.write.acquire().await?)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn execute_raw(&self, sql: &str) -> Result<u64> {

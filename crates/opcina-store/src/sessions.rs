@@ -1,0 +1,196 @@
+//! Staff sign-in: passwords (Argon2id, journaled) and web sessions (operational state).
+//!
+//! A session's token lives only in the browser's cookie; the database keeps its SHA-256, so
+//! a copy of the database does not let anyone sign in. A session ends at sign-out, after
+//! [`SESSION_IDLE`] without use, after [`SESSION_MAX`] in any case, and when its user is
+//! deactivated.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use opcina_core::FieldError;
+use opcina_core::registry::{Actor, Timestamp};
+
+use crate::admin::token_hash;
+use crate::error::{Result, StoreError};
+use crate::rows::{PasswordRow, Row, SessionRow, UserRow};
+use crate::store::Store;
+
+/// The shortest password accepted (NIST SP 800-63B asks for at least 8; staff accounts
+/// open personal data, so a little more).
+pub const MIN_PASSWORD_CHARS: usize = 10;
+const MAX_PASSWORD_CHARS: usize = 256;
+/// A session not used for this long has ended (a counter left unattended).
+pub const SESSION_IDLE: i64 = 60 * 60 * 1_000_000;
+/// A session lasts at most a working day.
+pub const SESSION_MAX: i64 = 12 * 60 * 60 * 1_000_000;
+/// How stale a session's "last seen" may get before it is written again (a write per
+/// request would cost every page a database write).
+const TOUCH_EVERY: i64 = 60 * 1_000_000;
+
+fn hasher() -> Argon2<'static> {
+    // The OWASP minimum for Argon2id: 19 MiB, 2 passes, 1 lane (about 25 ms here).
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> StoreError {
+    StoreError::Invalid(FieldError::new(code, "password", message))
+}
+
+/// Checks a new password against the policy.
+pub fn check_new_password(password: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(invalid("auth.password.too_short", format!("a password has at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(invalid("auth.password.too_long", format!("a password has at most {MAX_PASSWORD_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// The Argon2id PHC string of a password, with a fresh random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    random(&mut salt)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| invalid("auth.password.hash", e.to_string()))?;
+    Ok(hasher().hash_password(password.as_bytes(), &salt).map_err(|e| invalid("auth.password.hash", e.to_string()))?.to_string())
+}
+
+/// Whether `password` matches a PHC string (false for an unreadable one).
+pub fn password_matches(phc: &str, password: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn random(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
+}
+
+/// Why a sign-in failed (the page says only "wrong username or password"; the log says which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFailure {
+    UnknownUser,
+    Inactive,
+    NoPassword,
+    WrongPassword,
+}
+
+impl Store {
+    /// Sets a user's password (a new journaled row; the old ones stay as history) and ends
+    /// the user's open sessions.
+    pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
+        check_new_password(password)?;
+        let phc = {
+            let password = password.to_string();
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))??
+        };
+        let mut ex = self.exclusive().await?;
+        let Some(user) = ex.txn.reader().await?.user(username).await? else {
+            let _ = ex.rollback().await;
+            return Err(StoreError::Invalid(FieldError::new("admin.user.unknown", "username", format!("no user {username}"))));
+        };
+        let now = Timestamp::now();
+        let row = PasswordRow { id: 0, user_id: user.id, phc, set_by: actor.username.clone(), set_at: now.0 };
+        ex.txn.append(Row::Password(row), now, actor, "admin.password.set").await?;
+        ex.commit().await?;
+        self.backend().end_sessions(None, Some(user.id), now.0).await?;
+        Ok(())
+    }
+
+    /// Checks a username and password. Argon2 runs off the async threads; an unknown user
+    /// costs the same as a wrong password, so timing does not tell which usernames exist.
+    pub async fn check_password(&self, username: &str, password: &str) -> Result<std::result::Result<UserRow, SignInFailure>> {
+        let user = self.backend().user(username).await?;
+        let stored = match &user {
+            Some(u) => self.backend().password(u.id).await?.map(|p| p.phc),
+            None => None,
+        };
+        let phc = stored.clone().unwrap_or_else(|| DUMMY_PHC.to_string());
+        let password = password.to_string();
+        let matches = tokio::task::spawn_blocking(move || password_matches(&phc, &password))
+            .await
+            .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))?;
+        Ok(match (user, stored.is_some(), matches) {
+            (None, _, _) => Err(SignInFailure::UnknownUser),
+            (Some(_), false, _) => Err(SignInFailure::NoPassword),
+            (Some(_), true, false) => Err(SignInFailure::WrongPassword),
+            (Some(u), true, true) if !u.active => Err(SignInFailure::Inactive),
+            (Some(u), true, true) => Ok(u),
+        })
+    }
+
+    /// Opens a session for a signed-in user; returns the token for the cookie.
+    pub async fn open_session(&self, user: &UserRow) -> Result<String> {
+        let mut bytes = [0u8; 32];
+        random(&mut bytes)?;
+        let token = hex::encode(bytes);
+        let now = Timestamp::now().0;
+        let row = SessionRow {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            created_at: now,
+            seen_at: now,
+            expires_at: now + SESSION_MAX,
+            ended_at: None,
+        };
+        self.backend().insert_session(&row).await?;
+        Ok(token)
+    }
+
+    /// The user of a live session, or `None` when the token is unknown, the session ended or
+    /// expired, or the user was deactivated.
+    pub async fn session_user(&self, token: &str) -> Result<Option<UserRow>> {
+        let hash = token_hash(token);
+        let Some((session, user)) = self.backend().session(&hash).await? else { return Ok(None) };
+        let now = Timestamp::now().0;
+        let live = session.ended_at.is_none() && now < session.expires_at && now - session.seen_at < SESSION_IDLE && user.active;
+        if !live {
+            return Ok(None);
+        }
+        if now - session.seen_at > TOUCH_EVERY {
+            self.backend().touch_session(&hash, now).await?;
+        }
+        Ok(Some(user))
+    }
+
+    /// Ends a session (sign-out).
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        self.backend().end_sessions(Some(&token_hash(token)), None, Timestamp::now().0).await?;
+        Ok(())
+    }
+}
+
+/// A valid Argon2id hash of a random password nobody knows, verified when the username is
+/// unknown so that the answer takes as long as for a known one.
+const DUMMY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$b3BjaW5hLWR1bW15LXNhbHQ$6b0P3wCS9kZXw5F2mfH2S7QxSlb7XjU0TRr2eD3ZqvM";
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let phc = hash_password("tačna lozinka").unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(password_matches(&phc, "tačna lozinka"));
+        assert!(!password_matches(&phc, "tacna lozinka"));
+        assert!(!password_matches("not a hash", "tačna lozinka"));
+        assert_ne!(phc, hash_password("tačna lozinka").unwrap(), "salted");
+    }
+
+    #[test]
+    fn the_dummy_hash_is_readable_so_that_unknown_users_cost_a_full_check() {
+        assert!(PasswordHash::new(DUMMY_PHC).is_ok());
+        assert!(!password_matches(DUMMY_PHC, ""));
+    }
+
+    #[test]
+    fn short_and_overlong_passwords_are_refused() {
+        assert!(check_new_password("kratka").is_err());
+        assert!(check_new_password("dovoljno duga").is_ok());
+        assert!(check_new_password(&"x".repeat(300)).is_err());
+    }
+}
