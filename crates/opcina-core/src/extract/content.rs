@@ -35,7 +35,15 @@ impl ExtractNumber {
     }
 
     pub fn parse(s: &str) -> Option<ExtractNumber> {
-        let mut parts = s.trim().rsplitn(3, '-');
+        let s = s.trim();
+        if let Some((serial, rest)) = s.split_once('/') {
+            // As printed on the document: `17/2026-KAK`.
+            let (year, office) = rest.split_once('-')?;
+            let serial = serial.trim().parse().ok().filter(|n: &i64| *n > 0)?;
+            let office = office.trim().to_ascii_uppercase();
+            return (!office.is_empty()).then_some(ExtractNumber { office, year: year.trim().parse().ok()?, serial });
+        }
+        let mut parts = s.rsplitn(3, '-');
         let serial = parts.next()?.parse().ok().filter(|n: &i64| *n > 0)?;
         let year = parts.next()?.parse().ok()?;
         let office = parts.next()?.to_string();
@@ -242,6 +250,11 @@ mod tests {
         assert_eq!(n.to_string(), "42/2026-KSU");
         assert_eq!(ExtractNumber::parse("KSU-2026-0"), None);
         assert_eq!(ExtractNumber::parse("2026-4"), None);
+        // As a citizen copies it from the document.
+        assert_eq!(ExtractNumber::parse(" 42/2026-ksu "), Some(n.clone()));
+        assert_eq!(ExtractNumber::parse("42/2026-"), None);
+        assert_eq!(ExtractNumber::parse("0/2026-KSU"), None);
+        assert_eq!(ExtractNumber::parse("7/2026-A-B").map(|n| n.office), Some("A-B".into()));
     }
 
     #[test]

@@ -159,6 +159,18 @@ pub fn kind_title(language: Language, kind: ExtractKind) -> &'static str {
     title(words(language), kind)
 }
 
+/// An entry as the counter shows it: its fields and its annotations written out with their
+/// legal basis, in the language and script asked for — the same text a document prints.
+pub fn entry_text(language: Language, script: Script, entry: &EntryRecord, annotations: &[AnnotationRecord]) -> (Vec<Field>, Vec<String>) {
+    let pen = Pen { w: words(language), script };
+    (entry_fields(&pen, entry), annotations.iter().map(|a| annotation_text(&pen, a)).collect())
+}
+
+/// A marital status as the forms word it for a person of this sex.
+pub fn marital_status_text(language: Language, script: Script, status: MaritalStatus, sex: Sex) -> String {
+    marital(&Pen { w: words(language), script }, status, sex)
+}
+
 /// One annotation as a sentence, with its legal basis and when it was recorded.
 fn annotation_text(pen: &Pen, a: &AnnotationRecord) -> String {
     let w = pen.w;
