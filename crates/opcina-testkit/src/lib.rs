@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod extracts;
+pub mod webdriver;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

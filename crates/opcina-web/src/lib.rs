@@ -1,6 +1,7 @@
-//! The HTTP interface of a node: the JSON API under `/api/v1`, its OpenAPI description at
-//! `/api/openapi.json`, `/healthz`, the public verification of extracts at `/verify/…`, and
-//! the operator's status page at `/`.
+//! The HTTP interface of a node: the web application for staff and citizens ([`ui`]), the
+//! JSON API under `/api/v1`, its OpenAPI description at `/api/openapi.json`, `/healthz`, the
+//! public verification of extracts at `/verify/…`, and the operator's status page at
+//! `/status`.
 //!
 //! Handlers hold no business rules: they authenticate the caller, check the role, hand the
 //! request to the store (commands) or the index (search), log every read of a person's
@@ -12,8 +13,10 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod openapi;
 pub mod status;
+pub mod ui;
 pub mod verify;
 
 use std::sync::Arc;
@@ -36,6 +39,8 @@ pub struct AppState {
     pub store: Store,
     pub index: Arc<PersonIndex>,
     pub tokens: Arc<auth::TokenCache>,
+    /// Failed sign-ins per username, for the lock-out.
+    pub logins: Arc<ui::session::LoginGuard>,
     /// The node's seal; without it no document can be issued.
     pub sealer: Option<opcina_store::extracts::Sealer>,
     /// The base URL of this node's public pages (printed in the QR codes of documents).
@@ -44,7 +49,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, index: Arc<PersonIndex>) -> Self {
-        AppState { store, index, tokens: Arc::new(auth::TokenCache::default()), sealer: None, public_url: "http://127.0.0.1:8080".into() }
+        AppState {
+            store,
+            index,
+            tokens: Arc::new(auth::TokenCache::default()),
+            logins: Arc::default(),
+            sealer: None,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
     }
 
     /// Issues documents sealed with `sealer`, verifiable at `public_url`.
@@ -58,7 +70,8 @@ impl AppState {
 /// The whole application, built in one place.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(status::page))
+        .merge(ui::routes(state.clone()))
+        .route("/status", get(status::page))
         .route("/healthz", get(api::health::health))
         .route("/api/openapi.json", get(openapi::spec))
         .route("/api/v1/offices", get(api::offices::list))
@@ -76,7 +89,6 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/extracts/{number}/pdf", get(api::extracts::pdf))
         .route("/api/v1/refusals/{number}/pdf", get(api::extracts::refusal_pdf))
         .route("/api/v1/persons/{jmbg}/extracts", get(api::extracts::of_person))
-        .route("/verify/{number}", get(verify::verify))
         .fallback(api::not_found)
         .with_state(state)
 }

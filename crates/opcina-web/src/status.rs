@@ -1,4 +1,4 @@
-//! The operator's status page at `/`: which municipality the node serves, its offices and
+//! The operator's status page at `/status`: which municipality the node serves, its offices and
 //! hours, the state of the journal and the index, and where the API is. (The staff and
 //! citizen interfaces are separate.)
 

@@ -69,6 +69,14 @@ pub enum UserCommand {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// Set a user's password for the web application (read from the first line of standard
+    /// input, so it stays out of the shell history); ends the user's open sessions.
+    Password {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        username: String,
+    },
     /// List users, one a line.
     List {
         #[command(flatten)]
@@ -85,6 +93,14 @@ pub async fn user(c: UserCommand) -> anyhow::Result<ExitCode> {
             let store = open_store(&database).await?;
             let user = store.add_user(&operator(), &UserSpec { username, full_name: name, role, office }).await?;
             println!("added {} ({}{})", user.username, user.role, user.office_code.map(|o| format!(", {o}")).unwrap_or_default());
+        }
+        UserCommand::Password { database, username } => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = line.trim_end_matches(['\n', '\r']);
+            let store = open_store(&database).await?;
+            store.set_password(&operator(), &username, password).await?;
+            println!("password set for {username}");
         }
         UserCommand::List { database } => {
             let store = open_store(&database).await?;

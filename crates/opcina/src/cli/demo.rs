@@ -41,6 +41,9 @@ struct Account {
     role: String,
     office: Option<String>,
     what: String,
+    /// The password for the web application (demos made before it existed get one on reuse).
+    #[serde(default)]
+    password: String,
     token: String,
 }
 
@@ -87,9 +90,12 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(a.dir.join("opcina.toml"), config)?;
         accounts
     } else {
-        let accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
+        let mut accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
             .context("the demo's accounts file is unreadable; delete the demo directory")?;
         println!("Reusing the demo node in {} (delete it to start afresh).", a.dir.display());
+        if set_passwords(&store, &mut accounts).await? {
+            write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        }
         accounts
     };
     let listener = tokio::net::TcpListener::bind(a.addr)
@@ -120,9 +126,12 @@ async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Acc
             role: role.as_str().into(),
             office: office.map(str::to_string),
             what: what.into(),
+            password: String::new(),
             token,
         });
     }
+    let mut accounts = Accounts { account: accounts };
+    set_passwords(store, &mut accounts).await?;
     write_keys(&a.dir.join("keys"))?;
     for rule in opcina_store::presets::kakanj_fees() {
         store.set_fee(&admin, rule.kind, rule.purpose, rule.amount, rule.note).await?;
@@ -142,7 +151,20 @@ async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Acc
     let indexed = Instant::now();
     let n = super::data::rebuild(store, &a.dir.join("index")).await?;
     println!("  search index: {n} people ({:.1} s)", indexed.elapsed().as_secs_f64());
-    Ok(Accounts { account: accounts })
+    Ok(accounts)
+}
+
+/// Gives every demo account without a password a fresh random one; returns whether any was set.
+async fn set_passwords(store: &opcina_store::Store, accounts: &mut Accounts) -> anyhow::Result<bool> {
+    let mut changed = false;
+    for a in accounts.account.iter_mut().filter(|a| a.password.is_empty()) {
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a demo password: {e}"))?;
+        a.password = format!("demo-{}", hex::encode(bytes));
+        store.set_password(&operator(), &a.username, &a.password).await?;
+        changed = true;
+    }
+    Ok(changed)
 }
 
 /// The node's Ed25519 key pair (used to sign extracts and federation messages).
@@ -180,9 +202,10 @@ fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, st
     writeln!(out)?;
     writeln!(out, "Općina Kakanj — opcina demo is ready at {url}  ({:.1} s, journal at {journal})", started.elapsed().as_secs_f64())?;
     writeln!(out)?;
-    writeln!(out, "Demo accounts (API tokens; synthetic data only):")?;
+    writeln!(out, "Sign in at {url}/sign-in (staff) or use the API with a token. Demo accounts (synthetic data only):")?;
+    writeln!(out, "  {:<12} {:<14} {:<4} {:<14} API token", "username", "role", "office", "password")?;
     for a in &accounts.account {
-        writeln!(out, "  {:<12} {:<14} {:<4} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.token)?;
+        writeln!(out, "  {:<12} {:<14} {:<4} {:<14} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.password, a.token)?;
     }
     let clerk = accounts.account.iter().find(|a| a.username == "salter").map_or("TOKEN", |a| a.token.as_str());
     writeln!(out)?;

@@ -1,0 +1,152 @@
+# English.
+
+site-title = Municipality of { $municipality }
+skip-to-content = Skip to content
+language-switch = Language and script
+nav-main = Main menu
+nav-home = Home
+nav-counter = Counter
+nav-sign-in = Staff sign-in
+nav-sign-out = Sign out
+footer-text = Data travels, not citizens. Extracts from the civil registers are issued at any registry office of the municipality.
+
+role-registrar = registrar
+role-counter_clerk = counter clerk
+role-auditor = auditor
+role-admin = administrator
+
+error-403-title = Access denied
+error-403-role = Your role ({ $role }) does not allow this.
+error-csrf = The form has expired or was not sent from this site. Go back, reload the page and send it again.
+error-404-title = Not found
+error-500-title = Server error
+error-500 = The request failed because of a server error; nothing recorded earlier was lost. Please try again in a moment.
+error-back-home = Go to the home page
+error-form-title = Form not accepted
+error-form-too-large = The form is too large.
+error-purpose-title = State the purpose of the read
+error-purpose = Every read of a person's record is logged with its purpose. Go back to the search and choose one.
+
+home-title = Registry offices and services for citizens
+home-intro = Extracts and certificates from the civil registers are issued at any registry office of the municipality, wherever the entry was made.
+home-offices = Registry offices
+office-name = Office
+office-address = Address
+office-hours = Opening hours
+home-documents = Civil-register documents
+home-documents-text = Extracts and certificates do not expire. Every document carries a QR code with which anyone, without signing in, can check that this municipality issued it and that it has not been altered.
+
+sign-in-title = Staff sign-in
+sign-in-username = Username
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-missing = Enter your username and password.
+sign-in-failed = Wrong username or password.
+sign-in-inactive = This account has been deactivated. Contact the administrator.
+sign-in-locked = Too many failed sign-in attempts. Try again in { $minutes } min.
+signed-out = You have signed out.
+
+counter-title = Counter: find a person
+counter-query = Name or JMBG
+counter-query-hint = Latin or Cyrillic, with or without diacritics; typing mistakes are tolerated.
+counter-query-empty = Enter a name or a JMBG.
+counter-purpose = Purpose of the read
+counter-purpose-hint = Every read of a person's record is logged with its purpose.
+counter-case = Case number (optional)
+counter-search = Search
+counter-results = { $count ->
+    [one] Found { $count } person for “{ $query }”
+   *[other] Found { $count } people for “{ $query }”
+}
+counter-no-results = Nobody found for “{ $query }”. Check the JMBG or try fewer words.
+purpose-extract = issuing an extract or certificate
+purpose-registration = registration in a civil register
+purpose-check = checking data at the party's request
+purpose-official = official need of an authority
+col-name = Surname and name
+col-jmbg = JMBG
+col-born = Born
+col-birth-place = Place of birth
+col-office = Registry office
+col-status = Status
+
+person-alive = alive
+person-deceased = died { $date }
+former-names = formerly: { $names }
+person-back = ← Back to the search
+person-summary = Summary
+person-jmbg = JMBG
+person-sex = Sex
+sex-male = male
+sex-female = female
+person-born = Birth
+person-status = Status
+person-marital = Marital status
+person-spouse = Spouse
+person-citizenship = Citizenship
+person-parents = Parents
+person-children = Children
+person-office = Registry office of the birth entry
+person-history = State on another day
+person-as-of = Legal state on
+person-recorded = As recorded by
+person-recorded-hint = Empty: everything recorded up to today.
+person-show = Show
+person-history-note = Showing the state on { $date }, not today's.
+person-date-invalid = The date is not valid: enter it as day.month.year. Today's state is shown.
+person-entries = Civil-register entries
+person-annotations = Annotations
+person-no-annotations = No annotations.
+person-late = registered late
+person-access = Who has read these records
+person-access-hint = The last 20 reads, this one included.
+person-not-found = This node holds no entry for JMBG { $jmbg }.
+person-bad-jmbg = “{ $jmbg }” is not a valid JMBG.
+access-when = When
+access-who = Who
+access-office = Office
+access-action = Action
+access-purpose = Purpose
+access-action-person-view = viewed the person's records
+access-action-entry-read = read an entry
+access-action-access-log-read = read the access log
+access-action-extract-issued = issued an extract
+access-action-extract-refused = refused an extract
+
+register-MKR = Register of births
+register-MKV = Register of marriages
+register-MKU = Register of deaths
+register-MKD = Register of citizens
+
+nav-verify = Verify a document
+verify-title = Verification of a civil-register document
+verify-intro = Scan the QR code on the document, or type the document's number and the check code printed under the QR code.
+verify-number = Number
+verify-number-hint = As printed on the document, e.g. 17/2026-KAK.
+verify-number-invalid = The number is not valid: type it as printed, e.g. 17/2026-KAK.
+verify-code = Check code
+verify-code-hint = The part of the address under the QR code after “s=”.
+verify-submit = Verify
+verify-authentic = The document is authentic: this municipality issued it and it has not been altered.
+verify-not-authentic = The document could not be confirmed.
+verify-not-authentic-help = This municipality has issued no document with this number and this check code. Check that both were copied exactly, or contact the registry office.
+verify-kind = Kind
+verify-person = Person
+verify-issued = Issued
+verify-office = Issued by
+verify-status = Status
+verify-current = current: nothing recorded since it was issued changes what it says
+verify-superseded = superseded: an annotation recorded on { $since } changes its content; ask for a new extract
+verify-revoked = revoked on { $at }: { $reason }
+verify-fingerprint = Content fingerprint (SHA-256)
+verify-note = Civil-register documents do not expire.
+verify-unavailable = Verification is not possible at the moment; please try again in a few minutes.
+kind-birth = Extract from the register of births
+kind-marriage = Extract from the register of marriages
+kind-death = Extract from the register of deaths
+kind-citizenship = Certificate of citizenship
+kind-no-impediment = Certificate of no impediment to marriage
+kind-life = Life certificate
+kind-birth-international = International extract from the register of births (CIEC form A)
+kind-marriage-international = International extract from the register of marriages (CIEC form B)
+kind-death-international = International extract from the register of deaths (CIEC form C)

@@ -1,0 +1,339 @@
+//! The web application: the citizen portal (public) and the counter for staff (signed in).
+//!
+//! Server-rendered HTML (askama templates in `templates/`), no scripts needed. Every page
+//! runs behind [`context`], which decides the language (`?lang=`, then the `lang` cookie,
+//! then the browser's `Accept-Language`, then Bosnian), finds the signed-in user, and refuses
+//! any form whose CSRF token does not match the visitor's cookie — so no form can forget it.
+
+// A refused page is an `Err(Response)` that the handler returns as it is; boxing it would only
+// add a step to every handler.
+#![allow(clippy::result_large_err)]
+
+pub mod counter;
+pub mod portal;
+pub mod session;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use opcina_core::registry::{Actor, Role};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::i18n::{Arg, Locale};
+
+pub const SESSION_COOKIE: &str = "opcina_session";
+pub const CSRF_COOKIE: &str = "opcina_csrf";
+pub const LANG_COOKIE: &str = "lang";
+/// The name of the hidden field every form carries.
+pub const CSRF_FIELD: &str = "csrf";
+/// Forms are small; anything larger is refused before it is read.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The pages, each behind [`context`].
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::home))
+        .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
+        .route("/sign-out", post(session::sign_out))
+        .route("/counter", get(counter::search))
+        .route("/counter/persons/{jmbg}", get(counter::person))
+        .route("/verify", get(crate::verify::form))
+        .route("/verify/{number}", get(crate::verify::verify))
+        .route("/static/site.css", get(stylesheet))
+        .layer(axum::middleware::from_fn_with_state(state, context))
+}
+
+/// A signed-in member of staff.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub caller: Caller,
+    pub office_name: Option<String>,
+}
+
+/// What every page knows about its request.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub locale: Locale,
+    pub csrf: String,
+    pub staff: Option<Staff>,
+    pub municipality: String,
+    /// The path and query of this page without `lang`, for the language switch.
+    path: String,
+    query: Vec<(String, String)>,
+}
+
+/// A link of the language switch.
+#[derive(Debug, Clone)]
+pub struct LangLink {
+    pub href: String,
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+impl Ui {
+    pub fn t(&self, id: &str) -> String {
+        self.locale.t(id)
+    }
+
+    /// A message with one text value.
+    pub fn ta(&self, id: &str, name: &str, value: &str) -> String {
+        self.locale.t_args(id, &[(name, Arg::Text(value))])
+    }
+
+    /// A message with a count.
+    pub fn tn(&self, id: &str, count: usize) -> String {
+        self.locale.t_args(id, &[("count", Arg::Number(i64::try_from(count).unwrap_or(i64::MAX)))])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.tag()
+    }
+
+    /// The same page in each language.
+    pub fn lang_links(&self) -> Vec<LangLink> {
+        Locale::ALL
+            .iter()
+            .map(|&l| {
+                let mut pairs: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                pairs.push(("lang", l.code()));
+                let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                LangLink { href: format!("{}?{query}", self.path), tag: l.tag(), name: l.native_name(), current: l == self.locale }
+            })
+            .collect()
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.staff.is_some()
+    }
+
+    /// Whether the signed-in user reads people's records (the counter's roles).
+    pub fn is_reader(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| crate::api::READERS.contains(&s.caller.actor.role))
+    }
+
+    /// "Ana Anić (matičar, Kakanj)" for the header.
+    pub fn staff_line(&self) -> String {
+        let Some(s) = &self.staff else { return String::new() };
+        let role = self.t(&format!("role-{}", s.caller.actor.role.as_str()));
+        match &s.office_name {
+            Some(office) => format!("{} ({role}, {office})", s.caller.full_name),
+            None => format!("{} ({role})", s.caller.full_name),
+        }
+    }
+
+    /// Whether the current page is `path` (for `aria-current` in the navigation).
+    pub fn at(&self, path: &str) -> bool {
+        if path == "/" { self.path == "/" } else { self.path.starts_with(path) }
+    }
+
+    /// The signed-in caller with one of `roles`, or the page to answer instead: the sign-in
+    /// page for a visitor, a refusal for a user whose role does not allow it.
+    pub fn require(&self, roles: &[Role]) -> Result<Caller, Response> {
+        let Some(staff) = &self.staff else {
+            let next = serde_urlencoded::to_string([("next", self.here().as_str())]).unwrap_or_default();
+            return Err(Redirect::to(&format!("/sign-in?{next}")).into_response());
+        };
+        if !roles.contains(&staff.caller.actor.role) {
+            let role = self.t(&format!("role-{}", staff.caller.actor.role.as_str()));
+            return Err(error_page(self, StatusCode::FORBIDDEN, "error-403-title", &self.ta("error-403-role", "role", &role)));
+        }
+        Ok(staff.caller.clone())
+    }
+
+    /// This page's path and query (without `lang`).
+    pub fn here(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, serde_urlencoded::to_string(&self.query).unwrap_or_default())
+        }
+    }
+}
+
+/// Renders a template as a page.
+pub fn render(template: &impl Template) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a page could not be rendered");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ui: &'a Ui,
+    title: String,
+    message: &'a str,
+}
+
+/// A page that says what went wrong, in the visitor's language.
+pub fn error_page(ui: &Ui, status: StatusCode, title_id: &str, message: &str) -> Response {
+    render_with(status, &ErrorPage { ui, title: ui.t(title_id), message })
+}
+
+/// The answer to a failure of the store or the index: logged in full, shown briefly.
+pub fn internal_error(ui: &Ui, error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "a page failed");
+    error_page(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-500-title", &ui.t("error-500"))
+}
+
+/// Cookies of a request, by name.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Without randomness no token is safe; an empty one matches no form.
+        return String::new();
+    }
+    hex::encode(bytes)
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A `Set-Cookie` value; `secure` when the node is served over HTTPS.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, same_site: &str, http_only: bool, secure: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; SameSite={same_site}");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// Does the request come from a page of this node? (`Origin` when the browser sends it.)
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+/// Language, signed-in user and CSRF check for every page (see the module's description).
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let query: Vec<(String, String)> = parts.uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
+    let asked = query.iter().find(|(k, _)| k == "lang").and_then(|(_, v)| Locale::parse(v));
+    let remembered = cookie(&parts.headers, LANG_COOKIE).and_then(Locale::parse);
+    let browser = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language);
+    let locale = asked.or(remembered).or(browser).unwrap_or(Locale::Bs);
+    let existing_csrf = cookie(&parts.headers, CSRF_COOKIE).filter(|t| is_token(t)).map(str::to_string);
+    let csrf = existing_csrf.clone().unwrap_or_else(random_token);
+    let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t)).map(str::to_string);
+    let secure = state.public_url.starts_with("https://");
+
+    let mut ui = Ui {
+        locale,
+        csrf: csrf.clone(),
+        staff: None,
+        municipality: String::new(),
+        path: parts.uri.path().to_string(),
+        query: query.into_iter().filter(|(k, _)| k != "lang").collect(),
+    };
+    let loaded = async {
+        let node = state.store.backend().node().await?;
+        ui.municipality = node.map(|n| n.municipality).unwrap_or_default();
+        if let Some(token) = &session {
+            if let Some(user) = state.store.session_user(token).await? {
+                let office_name = match &user.office_code {
+                    Some(code) => state.store.backend().offices().await?.into_iter().find(|o| &o.code == code).map(|o| o.name),
+                    None => None,
+                };
+                if let Some(role) = user.role() {
+                    let actor = Actor { username: user.username.clone(), role, office: user.office_code.clone() };
+                    ui.staff = Some(Staff { caller: Caller { actor, full_name: user.full_name }, office_name });
+                }
+            }
+        }
+        Ok::<_, opcina_store::StoreError>(())
+    }
+    .await;
+    if let Err(error) = loaded {
+        return internal_error(&ui, &error);
+    }
+
+    let body = if parts.method == Method::POST {
+        let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(b) => b,
+            Err(_) => return error_page(&ui, StatusCode::PAYLOAD_TOO_LARGE, "error-form-title", &ui.t("error-form-too-large")),
+        };
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let sent = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
+        let valid = existing_csrf.as_deref().is_some_and(|c| bool::from(c.as_bytes().ct_eq(sent.as_bytes())));
+        if !valid || !same_origin(&parts.headers) {
+            tracing::warn!(path = %parts.uri.path(), "a form without a valid CSRF token was refused");
+            let mut response = error_page(&ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("error-csrf"));
+            if existing_csrf.is_none() {
+                response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Strict", true, secure));
+            }
+            return response;
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    let signed_in = ui.staff.is_some();
+    let stale_session = session.is_some() && !signed_in;
+    parts.extensions.insert(ui);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let headers = response.headers_mut();
+    if existing_csrf.is_none() {
+        headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Strict", true, secure));
+    }
+    if let Some(l) = asked.filter(|l| Some(*l) != remembered) {
+        headers.append(header::SET_COOKIE, set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600), "Lax", false, secure));
+    }
+    let handler_set_session = headers.get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|c| c.starts_with(SESSION_COOKIE)));
+    if stale_session && !handler_set_session {
+        headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), "Lax", true, secure));
+    }
+    if signed_in {
+        // Pages with personal data are not kept by the browser or a proxy.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/site.css"),
+    )
+}

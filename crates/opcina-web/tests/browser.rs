@@ -1,0 +1,123 @@
+//! The web application in a real browser (headless Chromium through chromedriver), with
+//! axe-core checking every page visited for serious or critical WCAG 2.1 AA violations.
+//! Skipped with one line when Chromium is not installed (required in `.ci/run`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use opcina_core::registry::Sex;
+use opcina_search::PersonIndex;
+use opcina_testkit::webdriver::Browser;
+use opcina_testkit::{Kakanj, TestDb, date};
+use opcina_web::{AppState, app};
+use serde_json::json;
+
+const PASSWORD: &str = "lozinka-za-test";
+
+/// Checks the current page with axe and collects what it finds under the page's name.
+fn audit(browser: &Browser, page: &str, found: &mut Vec<String>) {
+    for v in browser.accessibility_violations() {
+        found.push(format!("{page}: {v}"));
+    }
+}
+
+fn wait_for_text(browser: &Browser, text: &str) {
+    for _ in 0..100 {
+        if browser.page_text().contains(text) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{text:?} never appeared on {}: {}", browser.url(), browser.page_text());
+}
+
+fn flows(base: &str, jmbg: &str) {
+    let Some(browser) = Browser::start() else { return };
+    let mut violations = Vec::new();
+
+    // The portal. Headless Chromium asks for English (Accept-Language), which the portal
+    // honours; the visitor picks Bosnian, and the choice is remembered from then on.
+    browser.goto(&format!("{base}/"));
+    assert_eq!(browser.page_lang(), "en");
+    assert!(browser.page_text().contains("Registry offices"), "{}", browser.page_text());
+    browser.click(&browser.find("nav.langs a[lang=bs]"));
+    assert_eq!(browser.page_lang(), "bs");
+    assert!(browser.page_text().contains("Matični uredi"), "{}", browser.page_text());
+    audit(&browser, "home", &mut violations);
+
+    // Sign in → search → open a person.
+    browser.click(&browser.find("a.signin"));
+    assert!(browser.url().ends_with("/sign-in"), "{}", browser.url());
+    audit(&browser, "sign-in", &mut violations);
+    browser.fill(&browser.find("#username"), "salter");
+    browser.fill(&browser.find("#password"), "pogrešna");
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "Pogrešno korisničko ime ili lozinka.");
+    audit(&browser, "sign-in failed", &mut violations);
+    browser.fill(&browser.find("#password"), PASSWORD);
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "Šalter: pretraga osoba");
+    assert!(browser.url().ends_with("/counter"), "{}", browser.url());
+    audit(&browser, "counter", &mut violations);
+    browser.fill(&browser.find("#q"), "ljubica djuric");
+    browser.click(&browser.find("form.search button[type=submit]"));
+    wait_for_text(&browser, jmbg);
+    audit(&browser, "results", &mut violations);
+    browser.click(&browser.find("table.results a"));
+    wait_for_text(&browser, "Upisi u matične knjige");
+    assert!(browser.page_text().contains("Matična knjiga rođenih"), "{}", browser.page_text());
+    assert!(browser.page_text().contains("Ko je pristupao podacima"));
+    audit(&browser, "person", &mut violations);
+
+    // Switch to Serbian Cyrillic: the same page, in Cyrillic.
+    let here = browser.url();
+    browser.click(&browser.find("nav.langs a[lang=sr-Cyrl]"));
+    wait_for_text(&browser, "Уписи у матичне књиге");
+    assert_eq!(browser.page_lang(), "sr-Cyrl");
+    assert_eq!(browser.url().split("?").next(), here.split("?").next(), "the switch keeps the page");
+    audit(&browser, "person (sr-Cyrl)", &mut violations);
+
+    // On a phone's width the page still works (the search form stacks).
+    browser.resize(390, 844);
+    browser.goto(&format!("{base}/counter?lang=bs"));
+    let width = browser.execute("return document.documentElement.scrollWidth;", json!([])).as_i64().unwrap();
+    assert!(width <= 400, "no horizontal scrolling on a phone: {width}px");
+    audit(&browser, "counter (phone)", &mut violations);
+    browser.resize(1280, 1000);
+
+    // A form sent without its CSRF token is refused with 403.
+    browser.goto(&format!("{base}/counter"));
+    browser.execute("document.querySelector('form.signout input[name=csrf]').remove();", json!([]));
+    browser.click(&browser.find("form.signout button"));
+    wait_for_text(&browser, "Obrazac je istekao");
+    let status = browser.execute("return performance.getEntriesByType('navigation')[0].responseStatus;", json!([]));
+    assert_eq!(status, json!(403));
+    audit(&browser, "403", &mut violations);
+
+    // Sign out (with the token, from a fresh page).
+    browser.goto(&format!("{base}/counter"));
+    browser.click(&browser.find("form.signout button"));
+    wait_for_text(&browser, "Odjavljeni ste.");
+
+    assert!(violations.is_empty(), "axe-core found serious or critical violations:\n{}", violations.join("\n"));
+    if browser.can_check_accessibility() {
+        eprintln!("axe-core: no serious or critical violation on the pages visited");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_and_citizens_in_a_real_browser() {
+    let db = TestDb::sqlite().await;
+    let k = Kakanj::set_up(&db).await;
+    k.store.set_password(&k.admin, "salter", PASSWORD).await.unwrap();
+    let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+    let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+    let _indexer = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(k.store.clone(), index).with_sealer(opcina_testkit::extracts::seal(&k.store).await, &base);
+    let server = tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    let jmbg = jmbg.to_string();
+    tokio::task::spawn_blocking(move || flows(&base, &jmbg)).await.unwrap();
+    server.abort();
+}

@@ -1,0 +1,268 @@
+//! The web application through the real router, as a browser without scripts would use it
+//! (cookies, forms), on SQLite and PostgreSQL. The real-browser tests are in `browser.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use opcina_core::registry::Sex;
+use opcina_search::PersonIndex;
+use opcina_testkit::{Kakanj, TestDb, backend_test, date};
+use opcina_web::{AppState, app};
+use tower::ServiceExt;
+
+/// A visitor with a cookie jar.
+struct Visitor {
+    router: Router,
+    cookies: HashMap<String, String>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Visitor {
+    fn new(router: &Router) -> Visitor {
+        Visitor { router: router.clone(), cookies: HashMap::new() }
+    }
+
+    async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Reply {
+        let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let req = if cookie.is_empty() { req } else { req.header(header::COOKIE, cookie) };
+        let response = self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        for c in response.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Reply { status, headers, body }
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        self.send(Request::builder().method("GET").uri(path).header(header::HOST, "opcina.test"), Body::empty()).await
+    }
+
+    /// Posts a form with the visitor's CSRF token (as the page's hidden field would).
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::HOST, "opcina.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(req, Body::from(body)).await
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
+        self.get("/sign-in").await;
+        self.post("/sign-in", &[("username", username), ("password", password)]).await
+    }
+}
+
+struct Site {
+    router: Router,
+    k: Kakanj,
+    _index_task: tokio::task::JoinHandle<()>,
+}
+
+const PASSWORD: &str = "tačna-lozinka-1";
+
+async fn site(db: &TestDb) -> Site {
+    let k = Kakanj::set_up(db).await;
+    for user in ["maticar", "salter", "revizor"] {
+        k.store.set_password(&k.admin, user, PASSWORD).await.unwrap();
+    }
+    let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+    let task = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
+    let router = app(AppState::new(k.store.clone(), index));
+    Site { router, k, _index_task: task }
+}
+
+/// Waits for the index to catch up with a registration made through the store.
+async fn searchable(v: &mut Visitor, query: &str, expect: &str) -> Reply {
+    for _ in 0..100 {
+        let r = v.get(&format!("/counter?q={query}&purpose=check")).await;
+        if r.body.contains(expect) {
+            return r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{expect} never appeared in the results for {query}");
+}
+
+backend_test! {
+    async fn the_portal_home_lists_the_offices_in_every_language(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        let r = v.get("/").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("<html lang=\"bs\">"), "Bosnian by default");
+        assert!(r.body.contains("Kraljeva Sutjeska") && r.body.contains("Matični uredi"), "{}", r.body);
+        assert!(r.headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+        for (code, tag, word) in [("hr", "hr", "Matični uredi"), ("sr", "sr-Latn", "Matične službe"), ("sr-cyrl", "sr-Cyrl", "Матичне службе"), ("en", "en", "Registry offices")] {
+            let r = v.get(&format!("/?lang={code}")).await;
+            assert!(r.body.contains(&format!("<html lang=\"{tag}\">")) && r.body.contains(word), "{code}: {}", r.body);
+            // The choice is remembered: the next page without ?lang= keeps it.
+            let again = v.get("/sign-in").await;
+            assert!(again.body.contains(&format!("<html lang=\"{tag}\">")), "{code} remembered");
+        }
+        let cyrillic = v.get("/?lang=sr-cyrl").await.body;
+        assert!(cyrillic.contains("Општина Kakanj"), "the interface is Cyrillic, the municipality's name as recorded");
+        assert!(cyrillic.contains("href=\"/?lang=bs\""), "the switch keeps the page");
+    }
+}
+
+backend_test! {
+    async fn staff_sign_in_and_out_with_a_session_cookie(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        let r = v.get("/counter").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "the counter needs a signed-in user");
+        assert_eq!(r.location(), "/sign-in?next=%2Fcounter");
+        let r = v.sign_in("salter", "pogrešna lozinka").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("Pogrešno korisničko ime ili lozinka."), "{}", r.body);
+        assert!(r.body.contains("value=\"salter\""), "the username stays in the form");
+        let r = v.post("/sign-in", &[("username", "salter"), ("password", PASSWORD), ("next", "/counter?q=x")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location(), "/counter?q=x");
+        let cookie = r.headers.get_all(header::SET_COOKIE).iter().map(|c| c.to_str().unwrap().to_string()).find(|c| c.starts_with("opcina_session=")).unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let r = v.get("/counter").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("salter (šalterski službenik, Centar za pružanje usluga građanima Kakanj)"), "{}", r.body);
+        assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store", "pages with personal data are not cached");
+        let r = v.post("/sign-out", &[]).await;
+        assert_eq!(r.location(), "/sign-in?signed-out=1");
+        assert_eq!(v.get("/counter").await.status, StatusCode::SEE_OTHER, "the session has ended");
+    }
+}
+
+backend_test! {
+    async fn a_form_without_its_csrf_token_is_refused(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        v.get("/sign-in").await;
+        let r = v.post_raw("/sign-in", &[("username", "salter"), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("Obrazac je istekao"), "{}", r.body);
+        let r = v.post_raw("/sign-in", &[("csrf", &"0".repeat(64)), ("username", "salter"), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "a token that is not the visitor's");
+        // A visitor who never loaded a page has no token at all.
+        let mut stranger = Visitor::new(&s.router);
+        assert_eq!(stranger.post_raw("/sign-out", &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(v.sign_in("salter", PASSWORD).await.status, StatusCode::SEE_OTHER, "with the token it goes through");
+    }
+}
+
+backend_test! {
+    async fn repeated_failed_sign_ins_lock_the_username(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        for _ in 0..4 {
+            assert_eq!(v.sign_in("maticar", "nije-to-lozinka").await.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = v.sign_in("maticar", "nije-to-lozinka").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        let r = v.sign_in("maticar", PASSWORD).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
+        assert!(r.body.contains("Previše neuspjelih pokušaja"), "{}", r.body);
+        assert_eq!(v.sign_in("salter", PASSWORD).await.status, StatusCode::SEE_OTHER, "other users are not locked");
+    }
+}
+
+backend_test! {
+    async fn the_counter_finds_a_person_and_logs_the_read(db: TestDb) {
+        let s = site(&db).await;
+        let jmbg = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("salter", PASSWORD).await;
+        let r = searchable(&mut v, "ljubica%20djuric", jmbg.as_str()).await;
+        assert!(r.body.contains("Pronađena je 1 osoba za „ljubica djuric“"), "{}", r.body);
+        assert!(r.body.contains("Đurić Ljubica") && r.body.contains("05.03.1990."), "{}", r.body);
+        // The same search in Cyrillic finds her too.
+        let cyrillic = serde_urlencoded::to_string([("q", "Љубица Ђурић"), ("purpose", "check")]).unwrap();
+        let r = v.get(&format!("/counter?{cyrillic}")).await;
+        assert!(r.body.contains(jmbg.as_str()), "Љубица Ђурић: {}", r.body);
+        let href = format!("/counter/persons/{jmbg}?purpose=check");
+        assert!(r.body.contains(&href.replace('&', "&amp;")), "{}", r.body);
+        let r = v.get(&format!("{href}&case=UP-1%2F26")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Matična knjiga rođenih") && r.body.contains("MKR 1/"), "{}", r.body);
+        assert!(r.body.contains("provjera podataka na zahtjev stranke"), "the read is listed with its purpose: {}", r.body);
+        let log = s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].username.as_str(), log[0].action.as_str(), log[0].case_number.as_deref()), ("salter", "person.view", Some("UP-1/26")));
+        // Without a purpose nothing is shown or logged.
+        let r = v.get(&format!("/counter/persons/{jmbg}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
+        // As recorded by a day before the entry was made, the node knew nothing of her.
+        let r = v.get(&format!("{href}&recorded=2000-01-01")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let r = v.get(&format!("{href}&as_of=2000-01-01")).await;
+        assert!(r.body.contains("Prikazano je stanje na dan 01.01.2000."), "{}", r.body);
+        let r = v.get(&format!("{href}&as_of=nije-datum")).await;
+        assert!(r.body.contains("Datum nije ispravan"), "a bad date is named, today's state shown: {}", r.body);
+        let r = v.get("/counter?q=%20&purpose=check").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("aria-invalid=\"true\""), "the field is marked: {}", r.body);
+    }
+}
+
+backend_test! {
+    async fn roles_are_checked_on_the_server(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        let r = v.sign_in("revizor", PASSWORD).await;
+        assert_eq!(r.location(), "/", "an auditor lands on the home page");
+        let r = v.get("/counter").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("Vaša uloga (revizor) ne dozvoljava ovu radnju."), "{}", r.body);
+        assert!(!r.body.contains("href=\"/counter\""), "the menu offers only what the role may do");
+    }
+}
+
+backend_test! {
+    async fn a_new_password_ends_the_sessions(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("salter", PASSWORD).await;
+        assert_eq!(v.get("/counter").await.status, StatusCode::OK);
+        s.k.store.set_password(&s.k.admin, "salter", "nova-lozinka-22").await.unwrap();
+        assert_eq!(v.get("/counter").await.status, StatusCode::SEE_OTHER, "a new password signs everyone out");
+        assert_eq!(v.sign_in("salter", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(v.sign_in("salter", "nova-lozinka-22").await.status, StatusCode::SEE_OTHER);
+        let short = s.k.store.set_password(&s.k.admin, "salter", "kratka").await.unwrap_err();
+        assert_eq!(short.code(), "auth.password.too_short");
+        let report = opcina_store::verify::verify(s.k.store.backend(), &|_| {}).await.unwrap();
+        assert!(report.ok() && report.rows > 3, "password rows are journaled: {:?}", report.problems);
+    }
+}
