@@ -116,6 +116,12 @@ impl Locale {
         }
     }
 
+    /// Whether this locale's file (or the Bosnian one) has the message.
+    pub fn has(self, id: &str) -> bool {
+        let (message, _) = id.split_once('.').unwrap_or((id, ""));
+        self.bundle().has_message(message) || CATALOG.bs.has_message(message)
+    }
+
     /// A message without arguments.
     pub fn t(self, id: &str) -> String {
         self.format(id, None)

@@ -69,7 +69,24 @@ fn flows(base: &str, jmbg: &str) {
     assert!(browser.page_text().contains("Ko je pristupao podacima"));
     audit(&browser, "person", &mut violations);
 
+    let person_page = browser.url();
+
+    // Issue her birth extract (the form is prefilled for a person asking for themself).
+    browser.fill(&browser.find("#issue_purpose"), "penzija");
+    browser.click(&browser.find("form.issue button[type=submit]"));
+    wait_for_text(&browser, "Dokument je izdat");
+    audit(&browser, "issued", &mut violations);
+    let pdf = browser.attribute(&browser.find("a.button"), "href").unwrap();
+    assert!(pdf.ends_with("/pdf"), "{pdf}");
+
+    // Verify it on the public page, as a citizen scanning the QR code would.
+    browser.click(&browser.find("p.actions a[href*='/verify/']"));
+    wait_for_text(&browser, "Dokument je autentičan");
+    assert!(browser.page_text().contains("Ljubica Đurić") && browser.page_text().contains("važeći"), "{}", browser.page_text());
+    audit(&browser, "verify", &mut violations);
+
     // Switch to Serbian Cyrillic: the same page, in Cyrillic.
+    browser.goto(&person_page);
     let here = browser.url();
     browser.click(&browser.find("nav.langs a[lang=sr-Cyrl]"));
     wait_for_text(&browser, "Уписи у матичне књиге");

@@ -54,7 +54,7 @@ impl Visitor {
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
         Reply { status, headers, body }
     }
 
@@ -101,7 +101,8 @@ async fn site(db: &TestDb) -> Site {
     }
     let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
     let task = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
-    let router = app(AppState::new(k.store.clone(), index));
+    let sealer = opcina_testkit::extracts::seal(&k.store).await;
+    let router = app(AppState::new(k.store.clone(), index).with_sealer(sealer, "https://kakanj.opcina.test"));
     Site { router, k, _index_task: task }
 }
 
@@ -264,5 +265,59 @@ backend_test! {
         assert_eq!(short.code(), "auth.password.too_short");
         let report = opcina_store::verify::verify(s.k.store.backend(), &|_| {}).await.unwrap();
         assert!(report.ok() && report.rows > 3, "password rows are journaled: {:?}", report.problems);
+    }
+}
+
+backend_test! {
+    async fn a_clerk_issues_a_document_prints_it_and_a_stranger_is_refused(db: TestDb) {
+        let s = site(&db).await;
+        let jmbg = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+        s.k.store.set_fee(&s.k.admin, None, None, 400, "administrativna taksa").await.unwrap();
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("salter", PASSWORD).await;
+        let person = v.get(&format!("/counter/persons/{jmbg}?purpose=extract")).await;
+        assert!(person.body.contains("Izdavanje dokumenta") && person.body.contains(&format!("value=\"{jmbg}\"")), "the form is prefilled");
+        let action = format!("/counter/persons/{jmbg}/extracts");
+        let form = |relation: &'static str, requester: &'static str, purpose: &'static str| {
+            vec![("kind", "birth"), ("language", "bs"), ("script", "cyrillic"), ("relation", relation), ("requester_name", requester),
+                 ("requester_jmbg", ""), ("requester_document", "lična karta 1E2345678"), ("evidence", ""), ("purpose", purpose),
+                 ("subject_name", "Ljubica Đurić"), ("read_purpose", "extract"), ("case", "")]
+        };
+        // A missing purpose and relation evidence: named per field, nothing typed is lost.
+        let r = v.post(&action, &form("proxy", "Amir Hodžić", "")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("Upišite svrhu za koju se dokument traži."), "{}", r.body);
+        assert!(r.body.contains("Za ovaj odnos potreban je dokaz"), "{}", r.body);
+        assert!(r.body.contains("value=\"Amir Hodžić\"") && r.body.contains("id=\"issue_purpose\" name=\"purpose\" type=\"text\" value=\"\" autocomplete=\"off\" aria-describedby=\"issue_purpose-hint issue_purpose-error\" aria-invalid=\"true\""), "{}", r.body);
+        let mut bad_jmbg = form("self", "Ljubica Đurić", "penzija");
+        bad_jmbg[5] = ("requester_jmbg", "0503990195001");
+        let r = v.post(&action, &bad_jmbg).await;
+        assert!(r.body.contains("JMBG nije ispravan"), "{}", r.body);
+        // Issued: the answer page, the PDF for printing, the public check.
+        let mut mine = form("self", "Ljubica Đurić", "penzija");
+        mine[5] = ("requester_jmbg", jmbg.as_str());
+        let r = v.post(&action, &mine).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = v.get(r.location()).await;
+        assert!(page.body.contains("Dokument je izdat") && page.body.contains("4,00 KM"), "{}", page.body);
+        let pdf = v.get(&format!("{}/pdf", r.location())).await;
+        assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+        assert!(pdf.status == StatusCode::OK && pdf.body.starts_with("%PDF-"));
+        let verify = page.body.split("href=\"https://kakanj.opcina.test").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+        let public = Visitor::new(&s.router).get(&verify).await;
+        assert!(public.body.contains("Dokument je autentičan") && public.body.contains("Ljubica Đurić"), "{}", public.body);
+        let log = s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        assert_eq!(log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["extract.printed", "extract.issued", "person.view"]);
+        // Someone with no relation: a registered refusal with its decision.
+        let r = v.post(&action, &form("other", "Neko Treći", "radoznalost")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(r.location().starts_with("/counter/refusals/"), "{}", r.location());
+        let page = v.get(r.location()).await;
+        assert!(page.body.contains("Zahtjev je odbijen") && page.body.contains("nije u srodstvu"), "{}", page.body);
+        let decision = v.get(&format!("{}/pdf", r.location())).await;
+        assert_eq!(decision.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+        // Both are listed on the person page.
+        let person = v.get(&format!("/counter/persons/{jmbg}?purpose=extract")).await;
+        assert!(person.body.contains("Izdati i odbijeni dokumenti") && person.body.contains("odbijeno"), "{}", person.body);
     }
 }

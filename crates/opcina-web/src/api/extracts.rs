@@ -44,7 +44,8 @@ pub struct ExtractAnswer {
     pub pdf: String,
 }
 
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+/// A PDF shown in the browser (`inline`), named for saving.
+pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     let disposition = format!("inline; filename=\"{name}.pdf\"");
     ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }

@@ -16,6 +16,7 @@ use opcina_search::PersonQuery;
 use opcina_store::today;
 use serde::Deserialize;
 
+use super::extracts::{IssueFields, IssueForm};
 use super::{Ui, error_page, internal_error, render, render_with};
 use crate::AppState;
 use crate::api::{READERS, log_reads};
@@ -202,6 +203,18 @@ struct PersonPage<'a> {
     history_note: Option<String>,
     date_error: Option<String>,
     back: String,
+    form: IssueForm,
+    documents: Vec<DocumentLine>,
+}
+
+/// A document issued or refused about the person.
+pub struct DocumentLine {
+    pub number: String,
+    pub href: String,
+    pub kind: String,
+    pub at: String,
+    pub refused: bool,
+    pub official: String,
 }
 
 fn parse_day(s: &str) -> Result<Option<NaiveDate>, ()> {
@@ -265,10 +278,27 @@ pub async fn person(
         Ok(rows) => rows,
         Err(error) => return internal_error(&ui, &error),
     };
+    let documents = match state.store.backend().extracts_of(jmbg.as_str(), None, 20).await {
+        Ok(rows) => rows.iter().map(|r| document_line(&ui, r)).collect(),
+        Err(error) => return internal_error(&ui, &error),
+    };
+    let name = format!("{} {}", view.given_name, view.surname);
+    let form = IssueForm::new(
+        &ui,
+        jmbg.as_str(),
+        IssueFields {
+            requester_name: name.clone(),
+            requester_jmbg: jmbg.to_string(),
+            subject_name: name.clone(),
+            read_purpose: p.purpose.clone(),
+            case: case.to_string(),
+            ..IssueFields::default()
+        },
+    );
     let history_note = (as_of.is_some() || recorded.is_some()).then(|| ui.ta("person-history-note", "date", &ui.locale.date(time.as_of)));
     let page = PersonPage {
         ui: &ui,
-        name: format!("{} {}", view.given_name, view.surname),
+        name,
         jmbg: jmbg.to_string(),
         summary: summary(&ui, &view),
         entries: entries(&ui, &view),
@@ -289,13 +319,32 @@ pub async fn person(
         history_note,
         date_error,
         back: format!("/counter?{}", serde_urlencoded::to_string([("purpose", p.purpose.as_str())]).unwrap_or_default()),
+        form,
+        documents,
     };
     render(&page)
 }
 
+fn document_line(ui: &Ui, r: &opcina_store::rows::ExtractRow) -> DocumentLine {
+    let n =
+        opcina_core::extract::ExtractNumber { office: r.office_code.clone(), year: i32::try_from(r.year).unwrap_or(0), serial: r.serial };
+    let refused = r.outcome == "refused";
+    let kind =
+        opcina_core::extract::ExtractKind::parse(&r.kind).map(|k| ui.t(&format!("kind-{}", k.as_str()))).unwrap_or_else(|| r.kind.clone());
+    DocumentLine {
+        number: n.to_string(),
+        href: format!("/counter/{}/{}", if refused { "refusals" } else { "extracts" }, n.id()),
+        kind,
+        at: Timestamp(r.at).to_datetime().with_timezone(&chrono::Local).format("%d.%m.%Y. %H:%M").to_string(),
+        refused,
+        official: r.official_username.clone(),
+    }
+}
+
 /// What a logged read was, in words (an action this page does not know is shown as logged).
 fn action_label(ui: &Ui, action: &str) -> String {
-    const KNOWN: [&str; 5] = ["person.view", "entry.read", "access_log.read", "extract.issued", "extract.refused"];
+    const KNOWN: [&str; 7] =
+        ["person.view", "entry.read", "access_log.read", "extract.issued", "extract.refused", "extract.reprint", "extract.printed"];
     if KNOWN.contains(&action) { ui.t(&format!("access-action-{}", action.replace(['.', '_'], "-"))) } else { action.to_string() }
 }
 

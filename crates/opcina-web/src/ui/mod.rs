@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod counter;
+pub mod extracts;
 pub mod portal;
 pub mod session;
 
@@ -44,6 +45,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/sign-out", post(session::sign_out))
         .route("/counter", get(counter::search))
         .route("/counter/persons/{jmbg}", get(counter::person))
+        .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
+        .route("/counter/extracts/{number}", get(extracts::issued))
+        .route("/counter/extracts/{number}/pdf", get(extracts::issued_pdf))
+        .route("/counter/refusals/{number}", get(extracts::refused))
+        .route("/counter/refusals/{number}/pdf", get(extracts::refusal_pdf))
         .route("/verify", get(crate::verify::form))
         .route("/verify/{number}", get(crate::verify::verify))
         .route("/static/site.css", get(stylesheet))
@@ -91,6 +97,14 @@ impl Ui {
     /// A message with a count.
     pub fn tn(&self, id: &str, count: usize) -> String {
         self.locale.t_args(id, &[("count", Arg::Number(i64::try_from(count).unwrap_or(i64::MAX)))])
+    }
+
+    /// A refusal's message in the visitor's language: the translation of its stable code
+    /// (`err-` and the code with `.` and `_` as `-`), or the domain's English text when the
+    /// code has none yet.
+    pub fn error_text(&self, code: &str, english: &str) -> String {
+        let id = format!("err-{}", code.replace(['.', '_'], "-"));
+        if self.locale.has(&id) { self.t(&id) } else { english.to_string() }
     }
 
     pub fn lang(&self) -> &'static str {
