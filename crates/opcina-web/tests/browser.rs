@@ -116,6 +116,19 @@ fn flows(base: &str, jmbg: &str) {
     browser.click(&browser.find("form.signout button"));
     wait_for_text(&browser, "Odjavljeni ste.");
 
+    // A registrar's birth form, empty and then refused with every missing field marked.
+    browser.goto(&format!("{base}/sign-in"));
+    browser.fill(&browser.find("#username"), "maticar");
+    browser.fill(&browser.find("#password"), PASSWORD);
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "Šalter: pretraga osoba");
+    browser.goto(&format!("{base}/counter/register/birth"));
+    audit(&browser, "birth form", &mut violations);
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(&browser, "Zahtjev nije izvršen");
+    assert!(browser.find_all("[aria-invalid=true]").len() >= 8, "every missing field is marked");
+    audit(&browser, "birth form refused", &mut violations);
+
     assert!(violations.is_empty(), "axe-core found serious or critical violations:\n{}", violations.join("\n"));
     if browser.can_check_accessibility() {
         eprintln!("axe-core: no serious or critical violation on the pages visited");
@@ -127,6 +140,7 @@ async fn staff_and_citizens_in_a_real_browser() {
     let db = TestDb::sqlite().await;
     let k = Kakanj::set_up(&db).await;
     k.store.set_password(&k.admin, "salter", PASSWORD).await.unwrap();
+    k.store.set_password(&k.admin, "maticar", PASSWORD).await.unwrap();
     let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
     let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
     let _indexer = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());

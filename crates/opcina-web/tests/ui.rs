@@ -321,3 +321,131 @@ backend_test! {
         assert!(person.body.contains("Izdati i odbijeni dokumenti") && person.body.contains("odbijeno"), "{}", person.body);
     }
 }
+
+/// The hidden fields and the presets of a form, as a browser would send them back.
+fn form_values(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for tag in html.split("<input").skip(1) {
+        let tag = tag.split('>').next().unwrap();
+        let attr = |name: &str| {
+            tag.split(&format!(" {name}=\"")).nth(1).map(|v| v.split('"').next().unwrap().replace("&#x2f;", "/").replace("&amp;", "&"))
+        };
+        if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+            if name != "csrf" {
+                out.push((name, value));
+            }
+        }
+    }
+    // Selects send their selected option.
+    for select in html.split("<select").skip(1) {
+        let name = select.split(" name=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let body = select.split("</select>").next().unwrap();
+        if let Some(option) = body.split("<option").find(|o| o.contains(" selected")) {
+            let value = option.split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+backend_test! {
+    async fn a_registrar_registers_a_birth_through_the_form(db: TestDb) {
+        let s = site(&db).await;
+        let mother = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Amra", "Mehić", Sex::Female, date(1995, 1, 1)).await;
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        assert_eq!(clerk.get("/counter/register/birth").await.status, StatusCode::FORBIDDEN, "counter clerks do not register");
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("maticar", PASSWORD).await;
+        let menu = v.get("/counter/register").await;
+        assert!(menu.body.contains("Upis rođenja (MKR)"), "{}", menu.body);
+        let form = v.get("/counter/register/birth").await;
+        assert!(form.body.contains("name=\"child.birth_place.country\" type=\"text\" value=\"Bosna i Hercegovina\""), "{}", form.body);
+        let presets = form_values(&form.body);
+        // Nothing filled in: every required field is named at once.
+        let empty: Vec<(&str, &str)> = presets.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = v.post("/counter/register/birth", &empty).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for id in ["f-child-given_name-error", "f-child-birth_date-error", "f-mother-surname-error", "f-informant-error", "f-child-sex-error"] {
+            assert!(r.body.contains(&format!("id=\"{id}\"")), "{id}: {}", r.body);
+        }
+        assert!(!r.body.contains("f-father-given_name-error"), "the father's section is optional");
+        assert!(!r.body.contains("f-script-error"), "the preset script is sent back");
+        // A domain refusal is shown next to its field, in Bosnian.
+        let mut fields: Vec<(&str, &str)> = empty.clone();
+        fields.retain(|(k, _)| !k.starts_with("child.") || k.ends_with("country") || k.ends_with("citizenship"));
+        fields.extend([
+            ("child.given_name", "Hana"), ("child.surname", "Mehić"), ("child.sex", "female"), ("child.birth_date", "2099-02-02"),
+            ("child.birth_place.settlement", "Kakanj"), ("child.birth_place.municipality", "Kakanj"),
+            ("mother.given_name", "Amra"), ("mother.surname", "Mehić"), ("mother.jmbg", mother.as_str()), ("informant", "otac"),
+        ]);
+        let r = v.post("/counter/register/birth", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("Datum rođenja je u budućnosti."), "{}", r.body);
+        assert!(r.body.contains("value=\"Hana\""), "nothing typed is lost");
+        // Corrected, it is registered and the JMBG assigned.
+        for f in fields.iter_mut() {
+            if f.0 == "child.birth_date" {
+                f.1 = "2024-02-02";
+            }
+        }
+        let r = v.post("/counter/register/birth", &fields).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body.contains("Upisano: MKR 1/") && r.body.contains("Dodijeljen JMBG: 0202024"), "{}", r.body);
+        let jmbg = r.body.split("Dodijeljen JMBG: ").nth(1).unwrap()[..13].to_string();
+        let found = v.get("/counter?q=hana%20mehic&purpose=registration").await;
+        assert!(found.body.contains(&jmbg), "searchable at once: {}", found.body);
+    }
+}
+
+backend_test! {
+    async fn marriage_annotation_and_divorce_through_the_forms(db: TestDb) {
+        let s = site(&db).await;
+        let (st, r) = (&s.k.store, &s.k.registrar);
+        let him = opcina_testkit::commands::born(st, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let her = opcina_testkit::commands::born(st, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("maticar", PASSWORD).await;
+        let presets = form_values(&v.get("/counter/register/marriage").await.body);
+        let mut fields: Vec<(&str, &str)> = presets.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        fields.extend([
+            ("date", "2020-06-06"), ("place.settlement", "Kakanj"), ("place.municipality", "Kakanj"), ("officiant", "Ana Anić"),
+            ("witnesses", "Marko Marić"), ("spouses.0.jmbg", him.as_str()), ("spouses.0.surname_after", "Begić"), ("spouses.0.residence", "Kakanj"),
+            ("spouses.1.jmbg", her.as_str()), ("spouses.1.surname_after", "Begić"), ("spouses.1.residence", "Kakanj"),
+        ]);
+        let r = v.post("/counter/register/marriage", &fields).await;
+        assert!(r.body.contains("Brak se zaključuje uz dva svjedoka."), "one witness is not enough: {}", r.body);
+        for f in fields.iter_mut() {
+            if f.0 == "witnesses" {
+                f.1 = "Marko Marić\nIvana Ivić";
+            }
+        }
+        let r = v.post("/counter/register/marriage", &fields).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body.contains("Upisano: MKV 1/") && r.body.contains("Naknadni upisi i zabilješke napravljeni ovim upisom"), "{}", r.body);
+        // Her page offers the divorce on the marriage entry and annotations on her entries.
+        let page = v.get(&format!("/counter/persons/{her}?purpose=registration")).await;
+        let divorce = page.body.split("href=\"/counter/register/divorce?marriage_entry_id=").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let form = v.get(&format!("/counter/register/divorce?marriage_entry_id={divorce}")).await;
+        assert!(form.body.contains(&format!("value=\"{divorce}\"")), "the marriage entry is prefilled");
+        let r = v
+            .post("/counter/register/divorce", &[("marriage_entry_id", divorce.as_str()), ("reason", "divorce"), ("effective_date", "2023-03-03"),
+                ("surnames_after.1", "Pašić"), ("legal_basis.act", "presuda"), ("legal_basis.issuer", "Općinski sud u Zenici"),
+                ("legal_basis.number", "43 0 P 1 23 P"), ("legal_basis.date", "2023-01-10")])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body.contains("Općinski sud u Zenici"), "the annotations cite the judgment: {}", r.body);
+        let birth = page.body.split("href=\"/counter/entries/").nth(1).unwrap().split('/').next().unwrap().to_string();
+        let kinds = v.get(&format!("/counter/entries/{birth}/annotate")).await;
+        assert!(kinds.body.contains("Promjena imena ili prezimena"), "{}", kinds.body);
+        let action = format!("/counter/entries/{birth}/annotate");
+        let r = v.post(&action, &[("kind", "name_change"), ("surname", ""), ("legal_basis.act", "rješenje"), ("legal_basis.issuer", "Općina Kakanj"),
+            ("legal_basis.number", "UP-I-1/24"), ("legal_basis.date", "2024-01-01"), ("effective_date", "2024-01-05")]).await;
+        assert!(r.body.contains("Zabilješka ništa ne mijenja"), "{}", r.body);
+        let r = v.post(&action, &[("kind", "name_change"), ("surname", "Pašić-Begić"), ("legal_basis.act", "rješenje"), ("legal_basis.issuer", "Općina Kakanj"),
+            ("legal_basis.number", "UP-I-1/24"), ("legal_basis.date", "2024-01-01"), ("effective_date", "2024-01-05")]).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let page = v.get(&format!("/counter/persons/{her}?purpose=registration")).await;
+        assert!(page.body.contains("Selma Pašić-Begić"), "{}", page.body);
+    }
+}

@@ -166,6 +166,11 @@ pub fn entry_text(language: Language, script: Script, entry: &EntryRecord, annot
     (entry_fields(&pen, entry), annotations.iter().map(|a| annotation_text(&pen, a)).collect())
 }
 
+/// One annotation as the sentence a document prints, with its legal basis.
+pub fn annotation_sentence(language: Language, script: Script, a: &AnnotationRecord) -> String {
+    annotation_text(&Pen { w: words(language), script }, a)
+}
+
 /// A marital status as the forms word it for a person of this sex.
 pub fn marital_status_text(language: Language, script: Script, status: MaritalStatus, sex: Sex) -> String {
     marital(&Pen { w: words(language), script }, status, sex)

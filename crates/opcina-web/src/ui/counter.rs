@@ -171,6 +171,8 @@ pub struct Item {
 
 /// An entry as the person page shows it.
 pub struct EntryBlock {
+    pub id: i64,
+    pub marriage: bool,
     pub title: String,
     pub reference: String,
     pub late: bool,
@@ -393,6 +395,8 @@ fn entries(ui: &Ui, v: &PersonView) -> Vec<EntryBlock> {
         .map(|e| {
             let (fields, annotations) = entry_text(ui.locale.register_language(), ui.locale.script(), &e.entry, &e.annotations);
             EntryBlock {
+                id: e.entry.id,
+                marriage: e.entry.content.register() == opcina_core::registry::Register::Marriages,
                 title: ui.t(&format!("register-{}", e.entry.content.register().code())),
                 reference: e.entry.reference(),
                 late: e.entry.late,

@@ -11,7 +11,9 @@
 
 pub mod counter;
 pub mod extracts;
+pub mod forms;
 pub mod portal;
+pub mod register;
 pub mod session;
 
 use askama::Template;
@@ -46,6 +48,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter", get(counter::search))
         .route("/counter/persons/{jmbg}", get(counter::person))
         .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
+        .route("/counter/register", get(register::menu))
+        .route("/counter/register/{kind}", get(register::form).post(register::submit))
+        .route("/counter/entries/{id}/annotate", get(register::annotation_form).post(register::annotate))
         .route("/counter/extracts/{number}", get(extracts::issued))
         .route("/counter/extracts/{number}/pdf", get(extracts::issued_pdf))
         .route("/counter/refusals/{number}", get(extracts::refused))
@@ -126,6 +131,11 @@ impl Ui {
 
     pub fn signed_in(&self) -> bool {
         self.staff.is_some()
+    }
+
+    /// Whether the signed-in user registers entries.
+    pub fn is_registrar(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| s.caller.actor.role == Role::Registrar)
     }
 
     /// Whether the signed-in user reads people's records (the counter's roles).
