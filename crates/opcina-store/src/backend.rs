@@ -148,6 +148,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn revocation(&self, extract_id: i64) -> Result<Option<RevocationRow>>;
     async fn node_keys(&self) -> Result<Vec<NodeKeyRow>>;
     async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>>;
+    /// Entries an office recorded in `[from, to)` (microseconds), oldest first, at most `limit`.
+    async fn entries_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<EntryRecord>>;
+    /// Annotations an office recorded in `[from, to)`, oldest first, at most `limit`.
+    async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>>;
+    /// Documents an office issued or refused in `[from, to)`, oldest first, at most `limit`.
+    async fn extracts_at(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<ExtractRow>>;
     /// A user's current password (their latest).
     async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>>;
     async fn insert_session(&self, session: &SessionRow) -> Result<()>;

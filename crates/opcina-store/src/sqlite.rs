@@ -13,6 +13,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "registry", sql: include_str!("../migrations/sqlite/0001_registry.sql") },
     Migration { version: 2, name: "extracts", sql: include_str!("../migrations/sqlite/0002_extracts.sql") },
     Migration { version: 3, name: "web", sql: include_str!("../migrations/sqlite/0003_web.sql") },
+    Migration { version: 4, name: "daily", sql: include_str!("../migrations/sqlite/0004_daily.sql") },
 ];
 
 include!("sql/common.rs");

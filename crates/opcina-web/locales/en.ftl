@@ -372,3 +372,15 @@ err-registry-person-deceased = The registers record this person's death.
 err-registry-person-unknown = This node holds no entry for this JMBG: fill in the person's details below.
 err-registry-registered-on-before-event = The date of registration is before the event.
 form-choose = — choose —
+
+nav-today = Today's list
+today-title = Daily list: { $office }
+today-date = Day
+today-totals = Entries: { $entries }; documents issued: { $issued }; requests refused: { $refused }; fees charged: { $fees }.
+today-truncated = The first 1,000 items of each kind are shown.
+today-entries = Civil-register entries
+today-annotations = Annotations
+today-none = None.
+today-time = Time
+today-entry = Entry
+today-who = Person

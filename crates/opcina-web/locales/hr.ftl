@@ -379,3 +379,15 @@ err-registry-person-deceased = Matice bilježe smrt ove osobe.
 err-registry-person-unknown = Ovaj čvor nema upisa za taj JMBG: popunite podatke o osobi ispod.
 err-registry-registered-on-before-event = Datum upisa je prije događaja.
 form-choose = — odaberite —
+
+nav-today = Dnevni pregled
+today-title = Dnevni pregled: { $office }
+today-date = Dan
+today-totals = Upisa: { $entries }; izdanih isprava: { $issued }; odbijenih zahtjeva: { $refused }; naplaćene pristojbe: { $fees }.
+today-truncated = Prikazano je prvih 1.000 stavki svake vrste.
+today-entries = Upisi u matice
+today-annotations = Naknadni upisi i bilješke
+today-none = Nema.
+today-time = Vrijeme
+today-entry = Upis
+today-who = Osoba

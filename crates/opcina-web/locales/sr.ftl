@@ -379,3 +379,15 @@ err-registry-person-deceased = Matične knjige bilježe smrt ovog lica.
 err-registry-person-unknown = Ovaj čvor nema upisa za taj JMBG: popunite podatke o licu ispod.
 err-registry-registered-on-before-event = Datum upisa je prije događaja.
 form-choose = — izaberite —
+
+nav-today = Dnevni pregled
+today-title = Dnevni pregled: { $office }
+today-date = Dan
+today-totals = Upisa: { $entries }; izdatih dokumenata: { $issued }; odbijenih zahtjeva: { $refused }; naplaćene takse: { $fees }.
+today-truncated = Prikazano je prvih 1.000 stavki svake vrste.
+today-entries = Upisi u matične knjige
+today-annotations = Naknadni upisi i zabilješke
+today-none = Nema.
+today-time = Vrijeme
+today-entry = Upis
+today-who = Lice

@@ -319,6 +319,12 @@ backend_test! {
         // Both are listed on the person page.
         let person = v.get(&format!("/counter/persons/{jmbg}?purpose=extract")).await;
         assert!(person.body.contains("Izdati i odbijeni dokumenti") && person.body.contains("odbijeno"), "{}", person.body);
+        // The office's daily list has both, with the day's fees for the till.
+        let today = v.get("/counter/today").await;
+        assert!(today.body.contains("izdatih dokumenata: 1; odbijenih zahtjeva: 1; naplaćene takse: 4,00 KM"), "{}", today.body);
+        assert!(today.body.contains("Neko Treći") && today.body.contains("1/2026-KAK"), "{}", today.body);
+        let other_day = v.get("/counter/today?date=2020-01-01").await;
+        assert!(other_day.body.contains("izdatih dokumenata: 0;"), "{}", other_day.body);
     }
 }
 
@@ -395,6 +401,8 @@ backend_test! {
         let jmbg = r.body.split("Dodijeljen JMBG: ").nth(1).unwrap()[..13].to_string();
         let found = v.get("/counter?q=hana%20mehic&purpose=registration").await;
         assert!(found.body.contains(&jmbg), "searchable at once: {}", found.body);
+        let today = v.get("/counter/today").await;
+        assert!(today.body.contains("Hana Mehić") && today.body.contains("Upisa: 2;"), "the birth is on the office's daily list: {}", today.body);
     }
 }
 

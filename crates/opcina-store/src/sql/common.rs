@@ -979,6 +979,23 @@ impl crate::backend::Backend for DbBackend {
         fetch_fee_rules(&mut *self.read.acquire().await?).await
     }
 
+    async fn entries_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<EntryRecord>> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?;
+        rows.iter().map(|r| entry_from(r)?.to_record()).collect()
+    }
+
+    async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>> {
+        let sql = format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?;
+        rows.iter().map(|r| annotation_from(r)?.to_record()).collect()
+    }
+
+    async fn extracts_at(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<ExtractRow>> {
+        let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE office_code = $1 AND at >= $2 AND at < $3 ORDER BY at, id LIMIT $4");
+        sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(extract_from).collect()
+    }
+
     async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>> {
         fetch_password(&mut *self.read.acquire().await?, user_id).await
     }

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod portal;
 pub mod register;
 pub mod session;
+pub mod today;
 
 use askama::Template;
 use axum::Router;
@@ -48,6 +49,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter", get(counter::search))
         .route("/counter/persons/{jmbg}", get(counter::person))
         .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
+        .route("/counter/today", get(today::today))
         .route("/counter/register", get(register::menu))
         .route("/counter/register/{kind}", get(register::form).post(register::submit))
         .route("/counter/entries/{id}/annotate", get(register::annotation_form).post(register::annotate))

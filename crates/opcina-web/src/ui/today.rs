@@ -1,0 +1,170 @@
+//! The office's daily list: what the signed-in user's office registered and issued on a day,
+//! with the day's fees for the till.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Local, NaiveDate, TimeZone};
+use opcina_core::registry::{EntryContent, EntryRecord, Timestamp};
+use serde::Deserialize;
+
+use super::{Ui, internal_error, render};
+use crate::AppState;
+use crate::api::READERS;
+
+/// Most rows of each kind listed for a day (an office registers tens a day).
+const LIMIT: i64 = 1_000;
+
+#[derive(Debug, Deserialize)]
+pub struct DayQuery {
+    #[serde(default)]
+    date: String,
+}
+
+pub struct EntryLine {
+    pub time: String,
+    pub reference: String,
+    pub register: String,
+    pub who: String,
+    pub href: String,
+    pub late: bool,
+    pub by: String,
+}
+
+pub struct AnnotationLine {
+    pub time: String,
+    pub text: String,
+    pub by: String,
+}
+
+pub struct DocumentLine {
+    pub time: String,
+    pub number: String,
+    pub href: String,
+    pub kind: String,
+    pub refused: bool,
+    pub requester: String,
+    pub fee: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct Today<'a> {
+    ui: &'a Ui,
+    title: String,
+    date: String,
+    entries: Vec<EntryLine>,
+    annotations: Vec<AnnotationLine>,
+    documents: Vec<DocumentLine>,
+    totals: String,
+    truncated: bool,
+}
+
+fn time(micros: i64) -> String {
+    Timestamp(micros).to_datetime().with_timezone(&Local).format("%H:%M").to_string()
+}
+
+/// Who an entry is about, as the list names them.
+fn subject(e: &EntryRecord) -> String {
+    match &e.content {
+        EntryContent::Birth(b) => format!("{} {}", b.child.given_name, b.child.surname),
+        EntryContent::Marriage(m) => {
+            format!(
+                "{} {} — {} {}",
+                m.spouses[0].person.given_name, m.spouses[0].person.surname, m.spouses[1].person.given_name, m.spouses[1].person.surname
+            )
+        }
+        EntryContent::Death(d) => format!("{} {}", d.deceased.given_name, d.deceased.surname),
+        EntryContent::Citizenship(c) => format!("{} {}", c.person.given_name, c.person.surname),
+    }
+}
+
+/// `GET /counter/today[?date=YYYY-MM-DD]`
+pub async fn today(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(q): Query<DayQuery>) -> Response {
+    let caller = match ui.require(&READERS) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let Some(office) = caller.actor.office.clone() else { return internal_error(&ui, &"a reader without an office") };
+    let day = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").unwrap_or_else(|_| opcina_store::today());
+    let bounds =
+        |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| Local.from_local_datetime(&t).earliest()).map_or(0, |t| t.timestamp_micros());
+    let (from, to) = (bounds(day), bounds(day.succ_opt().unwrap_or(day)));
+    let backend = state.store.backend();
+    let read = async {
+        Ok::<_, opcina_store::StoreError>((
+            backend.entries_recorded(&office, from, to, LIMIT).await?,
+            backend.annotations_recorded(&office, from, to, LIMIT).await?,
+            backend.extracts_at(&office, from, to, LIMIT).await?,
+        ))
+    };
+    let (entries, annotations, extracts) = match read.await {
+        Ok(found) => found,
+        Err(error) => return internal_error(&ui, &error),
+    };
+    let truncated = [entries.len(), annotations.len(), extracts.len()].iter().any(|n| *n as i64 == LIMIT);
+    let issued: Vec<_> = extracts.iter().filter(|e| e.outcome == "issued").collect();
+    let fees: i64 = issued.iter().filter_map(|e| e.fee).sum();
+    let totals = ui.locale.t_args(
+        "today-totals",
+        &[
+            ("entries", crate::i18n::Arg::Number(entries.len() as i64)),
+            ("issued", crate::i18n::Arg::Number(issued.len() as i64)),
+            ("refused", crate::i18n::Arg::Number((extracts.len() - issued.len()) as i64)),
+            ("fees", crate::i18n::Arg::Text(&ui.locale.money(fees))),
+        ],
+    );
+    let (language, script) = (ui.locale.register_language(), ui.locale.script());
+    let page = Today {
+        ui: &ui,
+        title: ui.ta("today-title", "office", ui.staff.as_ref().and_then(|s| s.office_name.as_deref()).unwrap_or(&office)),
+        date: day.to_string(),
+        entries: entries
+            .iter()
+            .map(|e| EntryLine {
+                time: time(e.recorded_at.0),
+                reference: e.reference(),
+                register: ui.t(&format!("register-{}", e.content.register().code())),
+                who: subject(e),
+                href: format!("/counter/persons/{}?purpose=official", e.content.subject()),
+                late: e.late,
+                by: e.recorded_by.clone(),
+            })
+            .collect(),
+        annotations: annotations
+            .iter()
+            .map(|a| AnnotationLine {
+                time: time(a.recorded_at.0),
+                text: opcina_core::extract::document::annotation_sentence(language, script, a),
+                by: a.recorded_by.clone(),
+            })
+            .collect(),
+        documents: extracts
+            .iter()
+            .map(|r| {
+                let n = opcina_core::extract::ExtractNumber {
+                    office: r.office_code.clone(),
+                    year: i32::try_from(r.year).unwrap_or(0),
+                    serial: r.serial,
+                };
+                let refused = r.outcome == "refused";
+                DocumentLine {
+                    time: time(r.at),
+                    number: n.to_string(),
+                    href: format!("/counter/{}/{}", if refused { "refusals" } else { "extracts" }, n.id()),
+                    kind: opcina_core::extract::ExtractKind::parse(&r.kind)
+                        .map_or_else(|| r.kind.clone(), |k| ui.t(&format!("kind-{}", k.as_str()))),
+                    refused,
+                    requester: r.requester_name.clone(),
+                    fee: r.fee.map(|f| ui.locale.money(f)).unwrap_or_default(),
+                    by: r.official_username.clone(),
+                }
+            })
+            .collect(),
+        totals,
+        truncated,
+    };
+    render(&page)
+}
