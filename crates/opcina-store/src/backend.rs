@@ -10,7 +10,8 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, PasswordRow, RevocationRow, Row, SessionRow, UserRow,
+    AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row,
+    SessionRow, UserRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -154,6 +155,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>>;
     /// Documents an office issued or refused in `[from, to)`, oldest first, at most `limit`.
     async fn extracts_at(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<ExtractRow>>;
+    /// An order by its tracking code.
+    async fn order_by_code(&self, code: &str) -> Result<Option<OrderRow>>;
+    async fn order(&self, id: i64) -> Result<Option<OrderRow>>;
+    /// An office's orders, newest first, before the id `before` when given.
+    async fn orders_of_office(&self, office: &str, before: Option<i64>, limit: i64) -> Result<Vec<OrderRow>>;
+    /// The events of these orders, oldest first.
+    async fn order_events(&self, order_ids: &[i64]) -> Result<Vec<OrderEventRow>>;
     /// A user's current password (their latest).
     async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>>;
     async fn insert_session(&self, session: &SessionRow) -> Result<()>;

@@ -149,3 +149,82 @@ impl FeeRuleRow {
             .finish()
     }
 }
+
+/// An extract ordered online, as the citizen submitted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    pub id: i64,
+    /// The tracking code the citizen keeps (random; the only key to the public page).
+    pub code: String,
+    pub kind: String,
+    pub subject_jmbg: String,
+    pub subject_name: String,
+    pub language: String,
+    pub script: String,
+    pub requester_name: String,
+    pub requester_jmbg: Option<String>,
+    pub requester_document: Option<String>,
+    pub relation: String,
+    pub evidence: Option<String>,
+    pub purpose: String,
+    /// `post` or `pickup`.
+    pub delivery: String,
+    /// The office that hands it over (pickup) or handles and posts it.
+    pub office_code: String,
+    pub address: Option<String>,
+    pub contact: Option<String>,
+    pub created_at: i64,
+}
+
+impl OrderRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("extract_orders")
+            .int(self.id)
+            .text(&self.code)
+            .text(&self.kind)
+            .text(&self.subject_jmbg)
+            .text(&self.subject_name)
+            .text(&self.language)
+            .text(&self.script)
+            .text(&self.requester_name)
+            .opt_text(self.requester_jmbg.as_deref())
+            .opt_text(self.requester_document.as_deref())
+            .text(&self.relation)
+            .opt_text(self.evidence.as_deref())
+            .text(&self.purpose)
+            .text(&self.delivery)
+            .text(&self.office_code)
+            .opt_text(self.address.as_deref())
+            .opt_text(self.contact.as_deref())
+            .int(self.created_at)
+            .finish()
+    }
+}
+
+/// A step in handling an order: `received`, `issued`, `refused`, `sent`, `ready`,
+/// `collected`, `cancelled`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderEventRow {
+    pub id: i64,
+    pub order_id: i64,
+    pub status: String,
+    /// The document issued (or the refusal decided) for the order.
+    pub extract_number: Option<String>,
+    pub note: Option<String>,
+    pub by_user: String,
+    pub at: i64,
+}
+
+impl OrderEventRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("extract_order_events")
+            .int(self.id)
+            .int(self.order_id)
+            .text(&self.status)
+            .opt_text(self.extract_number.as_deref())
+            .opt_text(self.note.as_deref())
+            .text(&self.by_user)
+            .int(self.at)
+            .finish()
+    }
+}

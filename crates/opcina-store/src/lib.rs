@@ -17,6 +17,7 @@ mod extract_rows;
 pub mod extracts;
 pub mod import;
 pub mod migrate;
+pub mod orders;
 pub mod postgres;
 pub mod presets;
 pub mod rows;

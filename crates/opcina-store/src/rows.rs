@@ -14,11 +14,11 @@ use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
-pub use crate::extract_rows::{ExtractRow, FeeRuleRow, NodeKeyRow, RevocationRow};
+pub use crate::extract_rows::{ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 12] = [
+pub const AUTHORITATIVE_TABLES: [&str; 14] = [
     "node",
     "offices",
     "users",
@@ -31,6 +31,8 @@ pub const AUTHORITATIVE_TABLES: [&str; 12] = [
     "node_keys",
     "fee_rules",
     "user_passwords",
+    "extract_orders",
+    "extract_order_events",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -419,6 +421,8 @@ pub enum Row {
     NodeKey(NodeKeyRow),
     FeeRule(FeeRuleRow),
     Password(PasswordRow),
+    Order(Box<OrderRow>),
+    OrderEvent(OrderEventRow),
 }
 
 impl Row {
@@ -436,6 +440,8 @@ impl Row {
             Row::NodeKey(_) => "node_keys",
             Row::FeeRule(_) => "fee_rules",
             Row::Password(_) => "user_passwords",
+            Row::Order(_) => "extract_orders",
+            Row::OrderEvent(_) => "extract_order_events",
         }
     }
 
@@ -453,6 +459,8 @@ impl Row {
             Row::NodeKey(r) => r.id,
             Row::FeeRule(r) => r.id,
             Row::Password(r) => r.id,
+            Row::Order(r) => r.id,
+            Row::OrderEvent(r) => r.id,
         }
     }
 
@@ -470,6 +478,8 @@ impl Row {
             Row::NodeKey(r) => r.id = id,
             Row::FeeRule(r) => r.id = id,
             Row::Password(r) => r.id = id,
+            Row::Order(r) => r.id = id,
+            Row::OrderEvent(r) => r.id = id,
         }
     }
 
@@ -487,6 +497,8 @@ impl Row {
             Row::NodeKey(r) => r.hash(),
             Row::FeeRule(r) => r.hash(),
             Row::Password(r) => r.hash(),
+            Row::Order(r) => r.hash(),
+            Row::OrderEvent(r) => r.hash(),
         }
     }
 }

@@ -14,6 +14,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "extracts", sql: include_str!("../migrations/sqlite/0002_extracts.sql") },
     Migration { version: 3, name: "web", sql: include_str!("../migrations/sqlite/0003_web.sql") },
     Migration { version: 4, name: "daily", sql: include_str!("../migrations/sqlite/0004_daily.sql") },
+    Migration { version: 5, name: "orders", sql: include_str!("../migrations/sqlite/0005_orders.sql") },
 ];
 
 include!("sql/common.rs");

@@ -35,6 +35,28 @@ async fn populated(db: &TestDb) -> Kakanj {
     s.record_access(&k.clerk, vec![row]).await.unwrap();
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
     s.set_password(&k.admin, "salter", "lozinka-za-šalter").await.unwrap();
+    // An order from the portal, and its first step at the counter.
+    let request = opcina_store::orders::RequestFields {
+        kind: "birth".into(),
+        subject_jmbg: him.to_string(),
+        language: "bs".into(),
+        script: "latin".into(),
+        requester_name: "Emir Begić".into(),
+        requester_jmbg: him.to_string(),
+        relation: "self".into(),
+        purpose: "penzija".into(),
+        ..Default::default()
+    };
+    let spec = opcina_store::orders::OrderSpec {
+        request,
+        subject_name: "Emir Begić".into(),
+        delivery: "post".into(),
+        office: "KAK".into(),
+        address: "Alije Izetbegovića 1, 72240 Kakanj".into(),
+        ..Default::default()
+    };
+    let order = s.place_order(&spec).await.unwrap().unwrap();
+    s.record_order_step(&k.clerk, order.id, "cancelled", None, Some("na zahtjev stranke".into())).await.unwrap().unwrap();
     // Documents: a fee rule, the node's key, an issued extract (then revoked), a refusal.
     s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
     let sealer = extracts::seal(s).await;

@@ -45,6 +45,34 @@ fn flows(base: &str, jmbg: &str) {
     assert!(browser.page_text().contains("Matični uredi"), "{}", browser.page_text());
     audit(&browser, "home", &mut violations);
 
+    // A citizen orders her extract online and tracks it.
+    browser.click(&browser.find("nav.main a[href='/services']"));
+    wait_for_text(&browser, "Izvodi i uvjerenja iz matičnih knjiga");
+    audit(&browser, "services", &mut violations);
+    browser.click(&browser.find("a[href='/order?kind=birth']"));
+    wait_for_text(&browser, "Narudžba izvoda online");
+    audit(&browser, "order", &mut violations);
+    browser.fill(&browser.find("#subject_name"), "Ljubica Đurić");
+    browser.fill(&browser.find("#subject_jmbg"), jmbg);
+    browser.execute("document.querySelector('#relation').value = 'self';", json!([]));
+    browser.fill(&browser.find("#requester_name"), "Ljubica Đurić");
+    browser.fill(&browser.find("#requester_jmbg"), jmbg);
+    browser.fill(&browser.find("#purpose"), "penzija");
+    browser.click(&browser.find("input[name=delivery][value=pickup]"));
+    browser.execute("document.querySelector('#office').value = 'KSU';", json!([]));
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(&browser, "Narudžba je zaprimljena.");
+    audit(&browser, "order received", &mut violations);
+    let code = browser.text(&browser.find("strong.code"));
+    assert_eq!(code.len(), 14, "{code}");
+    browser.goto(&format!("{base}/order/track"));
+    audit(&browser, "track form", &mut violations);
+    browser.fill(&browser.find("#code"), &code.to_lowercase());
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "preuzimanje: Matični ured Kraljeva Sutjeska");
+    assert!(browser.page_text().contains("zaprimljeno"), "{}", browser.page_text());
+    audit(&browser, "track", &mut violations);
+
     // Sign in → search → open a person.
     browser.click(&browser.find("a.signin"));
     assert!(browser.url().ends_with("/sign-in"), "{}", browser.url());

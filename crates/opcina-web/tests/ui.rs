@@ -457,3 +457,59 @@ backend_test! {
         assert!(page.body.contains("Selma Pašić-Begić"), "{}", page.body);
     }
 }
+
+backend_test! {
+    async fn a_citizen_orders_an_extract_online_and_follows_it_to_the_post(db: TestDb) {
+        let s = site(&db).await;
+        let jmbg = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+        s.k.store.set_fee(&s.k.admin, None, None, 400, "administrativna taksa").await.unwrap();
+        let mut citizen = Visitor::new(&s.router);
+        let services = citizen.get("/services").await;
+        assert!(services.body.contains("Izvod iz matične knjige rođenih") && services.body.contains("4,00 KM"), "{}", services.body);
+        assert!(services.body.contains("href=\"/order?kind=birth\""));
+        citizen.get("/order?kind=birth").await;
+        // Post without an address, and a wrong JMBG: both named.
+        let mut fields = vec![
+            ("kind", "birth"), ("language", "bs"), ("script", "latin"), ("subject_name", "Ljubica Đurić"), ("subject_jmbg", "0503990195001"),
+            ("relation", "self"), ("requester_name", "Ljubica Đurić"), ("requester_jmbg", ""), ("requester_document", ""), ("evidence", ""),
+            ("purpose", "penzija"), ("delivery", "post"), ("office", "KAK"), ("address", ""), ("contact", "ljubica@example.test"),
+        ];
+        let r = citizen.post("/order", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Za dostavu poštom upišite adresu.") && r.body.contains("JMBG nije ispravan"), "{}", r.body);
+        assert!(r.body.contains("value=\"ljubica@example.test\""), "nothing typed is lost");
+        fields[4].1 = jmbg.as_str();
+        fields[7].1 = jmbg.as_str();
+        fields[13].1 = "Alije Izetbegovića 1, 72240 Kakanj";
+        let r = citizen.post("/order", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let track = r.location().to_string();
+        let code = track.trim_start_matches("/order/").split('?').next().unwrap().to_string();
+        let page = citizen.get(&track).await;
+        assert!(page.body.contains("Narudžba je zaprimljena.") && page.body.contains(&code) && page.body.contains("zaprimljeno"), "{}", page.body);
+        assert!(!page.body.contains(jmbg.as_str()) && !page.body.contains("Alije"), "the tracking page shows no personal data");
+        // Typed in lower case with spaces, the code still finds it.
+        let typed = code.to_lowercase().replace('-', " ");
+        let r = citizen.get(&format!("/order/track?code={}", typed.replace(' ', "+"))).await;
+        assert_eq!(r.location(), format!("/order/{code}"));
+        assert_eq!(citizen.get("/order/AAAA-BBBB-CCCC").await.status, StatusCode::NOT_FOUND);
+        // The clerk of the chosen office handles it.
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        let list = clerk.get("/counter/orders").await;
+        let href = list.body.split("href=\"/counter/orders/").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let detail = clerk.get(&format!("/counter/orders/{href}")).await;
+        assert!(detail.body.contains("Alije Izetbegovića 1") && detail.body.contains("Izdaj dokument"), "{}", detail.body);
+        let r = clerk.post(&format!("/counter/orders/{href}/issue"), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(r.location().starts_with("/counter/extracts/"), "{}", r.location());
+        let r = clerk.post(&format!("/counter/orders/{href}/step"), &[("status", "collected"), ("note", "")]).await;
+        assert!(r.body.contains("Ovaj korak ne može slijediti"), "a posted order is not collected: {}", r.body);
+        let r = clerk.post(&format!("/counter/orders/{href}/step"), &[("status", "sent"), ("note", "preporučeno RR123")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = citizen.get(&format!("/order/{code}")).await;
+        assert!(page.body.contains("dokument je izdat") && page.body.contains("poslano poštom"), "{}", page.body);
+        let list = clerk.get("/counter/orders").await;
+        assert!(list.body.split("Završene").nth(1).unwrap().contains(&code), "the order is closed");
+    }
+}

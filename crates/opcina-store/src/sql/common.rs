@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{Batch, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -34,6 +34,8 @@ const NODE_KEY_COLUMNS: &str = "id, key_id, public_key, created_at";
 const FEE_RULE_COLUMNS: &str = "id, kind, purpose, amount, note, set_at";
 const PASSWORD_COLUMNS: &str = "id, user_id, phc, set_by, set_at";
 const SESSION_COLUMNS: &str = "token_hash, user_id, created_at, seen_at, expires_at, ended_at";
+const ORDER_COLUMNS: &str = "id, code, kind, subject_jmbg, subject_name, language, script, requester_name, requester_jmbg, requester_document, relation, evidence, purpose, delivery, office_code, address, contact, created_at";
+const ORDER_EVENT_COLUMNS: &str = "id, order_id, status, extract_number, note, by_user, at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -209,6 +211,41 @@ fn password_from(r: &DbRow) -> Result<PasswordRow> {
     Ok(PasswordRow { id: r.try_get("id")?, user_id: r.try_get("user_id")?, phc: r.try_get("phc")?, set_by: r.try_get("set_by")?, set_at: r.try_get("set_at")? })
 }
 
+fn order_from(r: &DbRow) -> Result<OrderRow> {
+    Ok(OrderRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        kind: r.try_get("kind")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        subject_name: r.try_get("subject_name")?,
+        language: r.try_get("language")?,
+        script: r.try_get("script")?,
+        requester_name: r.try_get("requester_name")?,
+        requester_jmbg: r.try_get("requester_jmbg")?,
+        requester_document: r.try_get("requester_document")?,
+        relation: r.try_get("relation")?,
+        evidence: r.try_get("evidence")?,
+        purpose: r.try_get("purpose")?,
+        delivery: r.try_get("delivery")?,
+        office_code: r.try_get("office_code")?,
+        address: r.try_get("address")?,
+        contact: r.try_get("contact")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn order_event_from(r: &DbRow) -> Result<OrderEventRow> {
+    Ok(OrderEventRow {
+        id: r.try_get("id")?,
+        order_id: r.try_get("order_id")?,
+        status: r.try_get("status")?,
+        extract_number: r.try_get("extract_number")?,
+        note: r.try_get("note")?,
+        by_user: r.try_get("by_user")?,
+        at: r.try_get("at")?,
+    })
+}
+
 fn session_from(r: &DbRow) -> Result<SessionRow> {
     Ok(SessionRow {
         token_hash: r.try_get("token_hash")?,
@@ -278,6 +315,8 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut keys = Vec::new();
     let mut fees = Vec::new();
     let mut passwords = Vec::new();
+    let mut orders = Vec::new();
+    let mut order_events = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -292,6 +331,8 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::NodeKey(r) => keys.push(r),
             Row::FeeRule(r) => fees.push(r),
             Row::Password(r) => passwords.push(r),
+            Row::Order(r) => orders.push(r),
+            Row::OrderEvent(r) => order_events.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -399,6 +440,35 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     });
     insert_rows!(c, "user_passwords", PASSWORD_COLUMNS, 5, passwords, |b, r| {
         b.push_bind(r.id).push_bind(r.user_id).push_bind(r.phc.as_str()).push_bind(r.set_by.as_str()).push_bind(r.set_at);
+    });
+    insert_rows!(c, "extract_orders", ORDER_COLUMNS, 18, orders, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.code.as_str())
+            .push_bind(r.kind.as_str())
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.subject_name.as_str())
+            .push_bind(r.language.as_str())
+            .push_bind(r.script.as_str())
+            .push_bind(r.requester_name.as_str())
+            .push_bind(r.requester_jmbg.as_deref())
+            .push_bind(r.requester_document.as_deref())
+            .push_bind(r.relation.as_str())
+            .push_bind(r.evidence.as_deref())
+            .push_bind(r.purpose.as_str())
+            .push_bind(r.delivery.as_str())
+            .push_bind(r.office_code.as_str())
+            .push_bind(r.address.as_deref())
+            .push_bind(r.contact.as_deref())
+            .push_bind(r.created_at);
+    });
+    insert_rows!(c, "extract_order_events", ORDER_EVENT_COLUMNS, 7, order_events, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.order_id)
+            .push_bind(r.status.as_str())
+            .push_bind(r.extract_number.as_deref())
+            .push_bind(r.note.as_deref())
+            .push_bind(r.by_user.as_str())
+            .push_bind(r.at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -739,6 +809,8 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "node_keys" => (NODE_KEY_COLUMNS, |r| node_key_from(r).map(Row::NodeKey)),
         "fee_rules" => (FEE_RULE_COLUMNS, |r| fee_rule_from(r).map(Row::FeeRule)),
         "user_passwords" => (PASSWORD_COLUMNS, |r| password_from(r).map(Row::Password)),
+        "extract_orders" => (ORDER_COLUMNS, |r| order_from(r).map(|o| Row::Order(Box::new(o)))),
+        "extract_order_events" => (ORDER_EVENT_COLUMNS, |r| order_event_from(r).map(Row::OrderEvent)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -994,6 +1066,48 @@ impl crate::backend::Backend for DbBackend {
     async fn extracts_at(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<ExtractRow>> {
         let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE office_code = $1 AND at >= $2 AND at < $3 ORDER BY at, id LIMIT $4");
         sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(extract_from).collect()
+    }
+
+    async fn order_by_code(&self, code: &str) -> Result<Option<OrderRow>> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM extract_orders WHERE code = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(order_from).transpose()
+    }
+
+    async fn order(&self, id: i64) -> Result<Option<OrderRow>> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM extract_orders WHERE id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(order_from).transpose()
+    }
+
+    async fn orders_of_office(&self, office: &str, before: Option<i64>, limit: i64) -> Result<Vec<OrderRow>> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM extract_orders WHERE office_code = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(office)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?
+            .iter()
+            .map(order_from)
+            .collect()
+    }
+
+    async fn order_events(&self, order_ids: &[i64]) -> Result<Vec<OrderEventRow>> {
+        let mut out = Vec::new();
+        let mut c = self.read.acquire().await?;
+        for chunk in order_ids.chunks(1000) {
+            let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
+            qb.push(ORDER_EVENT_COLUMNS).push(" FROM extract_order_events WHERE order_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY id");
+            for r in qb.build().fetch_all(&mut *c).await? {
+                out.push(order_event_from(&r)?);
+            }
+        }
+        out.sort_by_key(|e| e.id);
+        Ok(out)
     }
 
     async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>> {

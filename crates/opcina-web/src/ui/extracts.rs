@@ -8,12 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use opcina_core::extract::kind::parse_script;
-use opcina_core::extract::{ExtractKind, ExtractNumber, ExtractRequest, Language, Relation, Requester};
+use opcina_core::extract::{ExtractKind, ExtractNumber, Language, Relation};
 use opcina_core::names::Script;
 use opcina_core::registry::Role;
 use opcina_core::{CheckMode, FieldError, Jmbg};
 use opcina_store::extracts::{IssuePlace, Outcome, ReproduceError};
+use opcina_store::orders::{RequestFields, parse_request};
 use opcina_store::rows::ExtractRow;
 use serde::Deserialize;
 
@@ -24,13 +24,13 @@ use crate::api::{READERS, log_reads};
 
 /// A choice in a select.
 pub struct Choice {
-    pub value: &'static str,
+    pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
 fn choices<T: Copy>(items: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> String, selected: &str) -> Vec<Choice> {
-    items.iter().map(|&i| Choice { value: value(i), label: label(i), selected: value(i) == selected }).collect()
+    items.iter().map(|&i| Choice { value: value(i).to_string(), label: label(i), selected: value(i) == selected }).collect()
 }
 
 /// The form's fields as typed (kept on a refusal so nothing is lost).
@@ -111,7 +111,7 @@ impl IssueForm {
     fn refuse(&mut self, ui: &Ui, e: &FieldError) {
         let field = match e.field.as_deref() {
             Some("requester.name") => "requester_name",
-            Some(f) if f.starts_with("requester.jmbg") => "requester_jmbg",
+            Some(f) if f.starts_with("requester.jmbg") || f == "requester_jmbg" => "requester_jmbg",
             Some("requester.document") => "requester_document",
             Some("requester.evidence") => "evidence",
             Some("purpose") => "purpose",
@@ -143,11 +143,6 @@ fn person_back(jmbg: &str, f: &IssueFields) -> String {
     format!("/counter/persons/{jmbg}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
 }
 
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
-}
-
 /// `POST /counter/persons/{jmbg}/extracts`: issues the document, or has the refusal decided.
 pub async fn issue(
     State(state): State<AppState>,
@@ -166,47 +161,26 @@ pub async fn issue(
         return error_page(&ui, StatusCode::BAD_REQUEST, "error-404-title", &ui.ta("person-bad-jmbg", "jmbg", &jmbg));
     };
     let mut form = IssueForm::new(&ui, subject.as_str(), f.clone());
-    let kind = ExtractKind::parse(&f.kind);
-    let language = Language::parse(&f.language);
-    let script = parse_script(&f.script);
-    let relation = Relation::parse(&f.relation);
-    let requester_jmbg = match opt(&f.requester_jmbg) {
-        None => None,
-        Some(text) => match Jmbg::parse(&text, CheckMode::Strict) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                form.errors.insert("requester_jmbg".into(), ui.error_text(e.code, &e.message));
-                None
+    let fields = RequestFields {
+        kind: f.kind.clone(),
+        subject_jmbg: subject.to_string(),
+        language: f.language.clone(),
+        script: f.script.clone(),
+        requester_name: f.requester_name.clone(),
+        requester_jmbg: f.requester_jmbg.clone(),
+        requester_document: f.requester_document.clone(),
+        relation: f.relation.clone(),
+        evidence: f.evidence.clone(),
+        purpose: f.purpose.clone(),
+    };
+    let request = match parse_request(&fields, CheckMode::Lenient) {
+        Ok(request) => request,
+        Err(errors) => {
+            for e in &errors {
+                form.refuse(&ui, e);
             }
-        },
-    };
-    for (missing, field) in
-        [(kind.is_none(), "kind"), (language.is_none(), "language"), (script.is_none(), "script"), (relation.is_none(), "relation")]
-    {
-        if missing {
-            form.errors.insert(field.into(), ui.t("issue-choose"));
+            return refused_form(&ui, &subject, form);
         }
-    }
-    let (Some(kind), Some(language), Some(script), Some(relation)) = (kind, language, script, relation) else {
-        return refused_form(&ui, &subject, form);
-    };
-    if !form.errors.is_empty() {
-        return refused_form(&ui, &subject, form);
-    }
-    let request = ExtractRequest {
-        kind,
-        jmbg: subject.clone(),
-        entry_id: None,
-        language,
-        script,
-        requester: Requester {
-            name: f.requester_name.trim().to_string(),
-            jmbg: requester_jmbg,
-            document: opt(&f.requester_document),
-            evidence: opt(&f.evidence),
-        },
-        relation,
-        purpose: f.purpose.trim().to_string(),
     };
     let place = IssuePlace { verify_base: state.public_url.clone() };
     match state.store.request_extract(&caller.actor, request, sealer, &place).await {

@@ -222,11 +222,15 @@ pub fn view(ui: &Ui, sections: &[Section], values: &Values, errors: &Errors) -> 
                         Input::Select(values) => {
                             let mut options: Vec<Choice> = values
                                 .iter()
-                                .map(|v| Choice { value: v, label: ui.t(&format!("opt-{}", v.replace('_', "-"))), selected: *v == value })
+                                .map(|v| Choice {
+                                    value: (*v).to_string(),
+                                    label: ui.t(&format!("opt-{}", v.replace('_', "-"))),
+                                    selected: *v == value,
+                                })
                                 .collect();
                             // Nothing is chosen for the clerk: a required choice starts empty too.
                             if !f.required || value.is_empty() {
-                                options.insert(0, Choice { value: "", label: ui.t("form-choose"), selected: value.is_empty() });
+                                options.insert(0, Choice { value: String::new(), label: ui.t("form-choose"), selected: value.is_empty() });
                             }
                             ("select", options)
                         }

@@ -12,6 +12,7 @@
 pub mod counter;
 pub mod extracts;
 pub mod forms;
+pub mod orders;
 pub mod portal;
 pub mod register;
 pub mod session;
@@ -57,6 +58,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/extracts/{number}/pdf", get(extracts::issued_pdf))
         .route("/counter/refusals/{number}", get(extracts::refused))
         .route("/counter/refusals/{number}/pdf", get(extracts::refusal_pdf))
+        .route("/services", get(orders::services))
+        .route("/order", get(orders::order_form).post(orders::place))
+        .route("/order/track", get(orders::track_form))
+        .route("/order/{code}", get(orders::track))
+        .route("/counter/orders", get(orders::list))
+        .route("/counter/orders/{id}", get(orders::detail))
+        .route("/counter/orders/{id}/issue", post(orders::issue))
+        .route("/counter/orders/{id}/step", post(orders::step))
         .route("/verify", get(crate::verify::form))
         .route("/verify/{number}", get(crate::verify::verify))
         .route("/static/site.css", get(stylesheet))
