@@ -7,13 +7,14 @@
 //! annotations) and `index` (building the person index from the database), `search.fuzzy`
 //! and `search.exact`, and `register` (births and deaths through the node's writer, durable,
 //! each waiting until it is searchable), and `extract.issue` (signed extract PDFs issued by
-//! counter clerks).
+//! counter clerks), and `web` (the web application's pages over loopback HTTP).
 
 #![forbid(unsafe_code)]
 
 mod extracts;
 mod measure;
 mod queries;
+mod web;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,8 +39,8 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract (import always runs: the others need its data).
-    #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract")]
+    /// Scenarios: import, search, register, extract, web (import always runs: the others need its data).
+    #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
     #[arg(long)]
@@ -56,6 +57,9 @@ struct Args {
     /// Concurrent counter clerks in the extract scenario (typesetting is CPU-bound: one per core).
     #[arg(long, default_value_t = 2)]
     extract_concurrency: usize,
+    /// Concurrent browsers in the web scenario.
+    #[arg(long, default_value_t = 2)]
+    web_concurrency: usize,
     /// Search queries per kind.
     #[arg(long, default_value_t = 2000)]
     queries: usize,
@@ -140,6 +144,9 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
 
     if args.scenarios.iter().any(|s| s == "search") {
         queries::run(&index, &sample, args.queries, args.seed, size, backend);
+    }
+    if args.scenarios.iter().any(|s| s == "web") {
+        web::run(&store, &index, &sample, args.seconds, args.web_concurrency, size, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "extract") {
         extracts::run(&store, &sample, args.seconds, args.extract_concurrency, size, backend).await?;

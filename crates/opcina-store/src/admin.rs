@@ -31,6 +31,16 @@ pub struct OfficeSpec {
     pub hours: String,
 }
 
+/// Changes to a user (what is `None` stays as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChange {
+    pub full_name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)`: no office (auditors, admins).
+    pub office: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
 /// A new user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserSpec {
@@ -147,6 +157,62 @@ impl Store {
         row.id = ex.txn.append(Row::User(row.clone()), now, actor, "admin.user.added").await?;
         ex.commit().await?;
         Ok(row)
+    }
+
+    /// Changes a user's name, role, office or activity. A deactivated user's sessions end at
+    /// once (API tokens stop within the token cache's lifetime). Nobody deactivates or demotes
+    /// themself, so a node cannot lose its last way in by accident.
+    pub async fn update_user(&self, actor: &Actor, username: &str, change: &UserChange) -> Result<UserRow> {
+        if actor.username == username && (change.active == Some(false) || change.role.is_some_and(|r| r != actor.role)) {
+            return Err(invalid("admin.user.self_change", "active", "you cannot deactivate yourself or change your own role"));
+        }
+        let mut ex = self.exclusive().await?;
+        let Some(mut user) = ex.txn.reader().await?.user(username).await? else {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.user.unknown", "username", format!("no user {username}")));
+        };
+        if let Some(name) = &change.full_name {
+            let name = name.trim();
+            if name.is_empty() {
+                let _ = ex.rollback().await;
+                return Err(invalid("admin.user.name_required", "full_name", "give the user's full name"));
+            }
+            user.full_name = name.to_string();
+        }
+        if let Some(role) = change.role {
+            user.role = role.as_str().to_string();
+        }
+        if let Some(office) = &change.office {
+            user.office_code = office.clone();
+        }
+        if let Some(active) = change.active {
+            user.active = active;
+        }
+        let role = user.role().unwrap_or(Role::Auditor);
+        match (role.needs_office(), &user.office_code) {
+            (true, None) => {
+                let _ = ex.rollback().await;
+                return Err(invalid("admin.office.required", "office", format!("a {role} works at an office")));
+            }
+            (false, Some(_)) => {
+                let _ = ex.rollback().await;
+                return Err(invalid("admin.office.not_allowed", "office", format!("a {role} does not belong to an office")));
+            }
+            (true, Some(code)) => {
+                if ex.txn.reader().await?.office(code).await?.is_none() {
+                    let _ = ex.rollback().await;
+                    return Err(invalid("admin.office.unknown", "office", format!("no office with code {code}")));
+                }
+            }
+            (false, None) => {}
+        }
+        let now = Timestamp::now();
+        ex.txn.update(Row::User(user.clone()), now, actor, "admin.user.changed").await?;
+        ex.commit().await?;
+        if !user.active {
+            self.backend().end_sessions(crate::backend::SessionKind::Staff, None, Some(user.id), now.0).await?;
+        }
+        Ok(user)
     }
 
     /// Creates an API token for a user and returns it; only its hash is stored, so it is

@@ -10,8 +10,8 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row,
-    SessionRow, UserRow,
+    AccessRow, AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow,
+    PasswordRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -104,6 +104,30 @@ pub trait WriteTx: Send {
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
 
+/// Whose sessions: staff (`web_sessions`) or citizens (`citizen_sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Staff,
+    Citizen,
+}
+
+impl SessionKind {
+    pub fn table(self) -> &'static str {
+        match self {
+            SessionKind::Staff => "web_sessions",
+            SessionKind::Citizen => "citizen_sessions",
+        }
+    }
+}
+
+/// How a citizen's account is looked up.
+#[derive(Debug, Clone, Copy)]
+pub enum AccountKey<'a> {
+    Id(i64),
+    Email(&'a str),
+    Code(&'a str),
+}
+
 /// A database a node runs on.
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -164,13 +188,19 @@ pub trait Backend: Send + Sync + 'static {
     async fn order_events(&self, order_ids: &[i64]) -> Result<Vec<OrderEventRow>>;
     /// A user's current password (their latest).
     async fn password(&self, user_id: i64) -> Result<Option<PasswordRow>>;
-    async fn insert_session(&self, session: &SessionRow) -> Result<()>;
-    /// A web session by the hash of its token, with its user (whatever its state).
-    async fn session(&self, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>>;
+    async fn insert_session(&self, kind: SessionKind, session: &SessionRow) -> Result<()>;
+    /// A web session by the hash of its token (whatever its state).
+    async fn session(&self, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>>;
     /// Records that a session was used at `at`.
-    async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<()>;
-    /// Ends one session (by token) or all of a user's; returns how many were open.
-    async fn end_sessions(&self, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64>;
+    async fn touch_session(&self, kind: SessionKind, token_hash: &[u8], at: i64) -> Result<()>;
+    /// Ends one session (by token) or all of a user's (an account's); returns how many were open.
+    async fn end_sessions(&self, kind: SessionKind, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64>;
+    async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>>;
+    async fn account(&self, key: AccountKey<'_>) -> Result<Option<AccountRow>>;
+    /// A citizen's current password.
+    async fn account_password(&self, account_id: i64) -> Result<Option<AccountPasswordRow>>;
+    /// An account's current verification (the JMBG it belongs to).
+    async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
 }

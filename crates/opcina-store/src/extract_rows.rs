@@ -228,3 +228,70 @@ impl OrderEventRow {
             .finish()
     }
 }
+
+/// A citizen's account on the portal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: i64,
+    /// Lowercased.
+    pub email: String,
+    pub full_name: String,
+    /// The code the citizen shows at a counter to have the account verified.
+    pub code: String,
+    pub created_at: i64,
+}
+
+impl AccountRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("citizen_accounts")
+            .int(self.id)
+            .text(&self.email)
+            .text(&self.full_name)
+            .text(&self.code)
+            .int(self.created_at)
+            .finish()
+    }
+}
+
+/// A citizen's password (Argon2id PHC); the latest counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPasswordRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub phc: String,
+    pub set_at: i64,
+}
+
+impl AccountPasswordRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("citizen_passwords").int(self.id).int(self.account_id).text(&self.phc).int(self.set_at).finish()
+    }
+}
+
+/// A clerk's confirmation that an account belongs to the holder of a JMBG (identity document
+/// seen at the counter); the latest counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub jmbg: String,
+    /// The identity document shown (kind and number).
+    pub document: String,
+    pub verified_by: String,
+    pub office_code: String,
+    pub at: i64,
+}
+
+impl VerificationRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("citizen_verifications")
+            .int(self.id)
+            .int(self.account_id)
+            .text(&self.jmbg)
+            .text(&self.document)
+            .text(&self.verified_by)
+            .text(&self.office_code)
+            .int(self.at)
+            .finish()
+    }
+}

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod backend;
 pub mod bulk;
+pub mod citizens;
 pub mod error;
 pub mod exec;
 mod extract_rows;

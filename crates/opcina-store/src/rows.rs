@@ -14,11 +14,13 @@ use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
-pub use crate::extract_rows::{ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
+pub use crate::extract_rows::{
+    AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow, VerificationRow,
+};
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 14] = [
+pub const AUTHORITATIVE_TABLES: [&str; 17] = [
     "node",
     "offices",
     "users",
@@ -33,6 +35,9 @@ pub const AUTHORITATIVE_TABLES: [&str; 14] = [
     "user_passwords",
     "extract_orders",
     "extract_order_events",
+    "citizen_accounts",
+    "citizen_passwords",
+    "citizen_verifications",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -423,6 +428,9 @@ pub enum Row {
     Password(PasswordRow),
     Order(Box<OrderRow>),
     OrderEvent(OrderEventRow),
+    Account(AccountRow),
+    AccountPassword(AccountPasswordRow),
+    Verification(VerificationRow),
 }
 
 impl Row {
@@ -442,6 +450,9 @@ impl Row {
             Row::Password(_) => "user_passwords",
             Row::Order(_) => "extract_orders",
             Row::OrderEvent(_) => "extract_order_events",
+            Row::Account(_) => "citizen_accounts",
+            Row::AccountPassword(_) => "citizen_passwords",
+            Row::Verification(_) => "citizen_verifications",
         }
     }
 
@@ -461,6 +472,9 @@ impl Row {
             Row::Password(r) => r.id,
             Row::Order(r) => r.id,
             Row::OrderEvent(r) => r.id,
+            Row::Account(r) => r.id,
+            Row::AccountPassword(r) => r.id,
+            Row::Verification(r) => r.id,
         }
     }
 
@@ -480,6 +494,9 @@ impl Row {
             Row::Password(r) => r.id = id,
             Row::Order(r) => r.id = id,
             Row::OrderEvent(r) => r.id = id,
+            Row::Account(r) => r.id = id,
+            Row::AccountPassword(r) => r.id = id,
+            Row::Verification(r) => r.id = id,
         }
     }
 
@@ -499,6 +516,9 @@ impl Row {
             Row::Password(r) => r.hash(),
             Row::Order(r) => r.hash(),
             Row::OrderEvent(r) => r.hash(),
+            Row::Account(r) => r.hash(),
+            Row::AccountPassword(r) => r.hash(),
+            Row::Verification(r) => r.hash(),
         }
     }
 }

@@ -11,6 +11,7 @@ use opcina_core::FieldError;
 use opcina_core::registry::{Actor, Timestamp};
 
 use crate::admin::token_hash;
+use crate::backend::SessionKind;
 use crate::error::{Result, StoreError};
 use crate::rows::{PasswordRow, Row, SessionRow, UserRow};
 use crate::store::Store;
@@ -62,6 +63,11 @@ pub fn password_matches(phc: &str, password: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Runs CPU-heavy work (Argon2) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
+}
+
 fn random(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
 }
@@ -82,9 +88,7 @@ impl Store {
         check_new_password(password)?;
         let phc = {
             let password = password.to_string();
-            tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))??
+            blocking(move || hash_password(&password)).await??
         };
         let mut ex = self.exclusive().await?;
         let Some(user) = ex.txn.reader().await?.user(username).await? else {
@@ -95,7 +99,7 @@ impl Store {
         let row = PasswordRow { id: 0, user_id: user.id, phc, set_by: actor.username.clone(), set_at: now.0 };
         ex.txn.append(Row::Password(row), now, actor, "admin.password.set").await?;
         ex.commit().await?;
-        self.backend().end_sessions(None, Some(user.id), now.0).await?;
+        self.backend().end_sessions(SessionKind::Staff, None, Some(user.id), now.0).await?;
         Ok(())
     }
 
@@ -109,9 +113,7 @@ impl Store {
         };
         let phc = stored.clone().unwrap_or_else(|| DUMMY_PHC.to_string());
         let password = password.to_string();
-        let matches = tokio::task::spawn_blocking(move || password_matches(&phc, &password))
-            .await
-            .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))?;
+        let matches = blocking(move || password_matches(&phc, &password)).await?;
         Ok(match (user, stored.is_some(), matches) {
             (None, _, _) => Err(SignInFailure::UnknownUser),
             (Some(_), false, _) => Err(SignInFailure::NoPassword),
@@ -123,48 +125,62 @@ impl Store {
 
     /// Opens a session for a signed-in user; returns the token for the cookie.
     pub async fn open_session(&self, user: &UserRow) -> Result<String> {
+        self.start_session(SessionKind::Staff, user.id).await
+    }
+
+    /// The user of a live session, or `None` when the token is unknown, the session ended or
+    /// expired, or the user was deactivated.
+    pub async fn session_user(&self, token: &str) -> Result<Option<UserRow>> {
+        let Some(session) = self.live_session(SessionKind::Staff, token).await? else { return Ok(None) };
+        Ok(self.backend().user_by_id(session.user_id).await?.filter(|u| u.active))
+    }
+
+    /// Ends a session (sign-out).
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        self.stop_session(SessionKind::Staff, token).await
+    }
+
+    /// Opens a session of either kind for `subject` (a user or a citizen's account).
+    pub(crate) async fn start_session(&self, kind: SessionKind, subject: i64) -> Result<String> {
         let mut bytes = [0u8; 32];
         random(&mut bytes)?;
         let token = hex::encode(bytes);
         let now = Timestamp::now().0;
         let row = SessionRow {
             token_hash: token_hash(&token),
-            user_id: user.id,
+            user_id: subject,
             created_at: now,
             seen_at: now,
             expires_at: now + SESSION_MAX,
             ended_at: None,
         };
-        self.backend().insert_session(&row).await?;
+        self.backend().insert_session(kind, &row).await?;
         Ok(token)
     }
 
-    /// The user of a live session, or `None` when the token is unknown, the session ended or
-    /// expired, or the user was deactivated.
-    pub async fn session_user(&self, token: &str) -> Result<Option<UserRow>> {
+    /// A session that has not ended, expired or idled out; its use is recorded.
+    pub(crate) async fn live_session(&self, kind: SessionKind, token: &str) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
-        let Some((session, user)) = self.backend().session(&hash).await? else { return Ok(None) };
+        let Some(session) = self.backend().session(kind, &hash).await? else { return Ok(None) };
         let now = Timestamp::now().0;
-        let live = session.ended_at.is_none() && now < session.expires_at && now - session.seen_at < SESSION_IDLE && user.active;
-        if !live {
+        if session.ended_at.is_some() || now >= session.expires_at || now - session.seen_at >= SESSION_IDLE {
             return Ok(None);
         }
         if now - session.seen_at > TOUCH_EVERY {
-            self.backend().touch_session(&hash, now).await?;
+            self.backend().touch_session(kind, &hash, now).await?;
         }
-        Ok(Some(user))
+        Ok(Some(session))
     }
 
-    /// Ends a session (sign-out).
-    pub async fn end_session(&self, token: &str) -> Result<()> {
-        self.backend().end_sessions(Some(&token_hash(token)), None, Timestamp::now().0).await?;
+    pub(crate) async fn stop_session(&self, kind: SessionKind, token: &str) -> Result<()> {
+        self.backend().end_sessions(kind, Some(&token_hash(token)), None, Timestamp::now().0).await?;
         Ok(())
     }
 }
 
 /// A valid Argon2id hash of a random password nobody knows, verified when the username is
 /// unknown so that the answer takes as long as for a known one.
-const DUMMY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$b3BjaW5hLWR1bW15LXNhbHQ$6b0P3wCS9kZXw5F2mfH2S7QxSlb7XjU0TRr2eD3ZqvM";
+pub(crate) const DUMMY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$b3BjaW5hLWR1bW15LXNhbHQ$6b0P3wCS9kZXw5F2mfH2S7QxSlb7XjU0TRr2eD3ZqvM";
 
 #[cfg(test)]
 mod tests {

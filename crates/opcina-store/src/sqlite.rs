@@ -15,6 +15,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "web", sql: include_str!("../migrations/sqlite/0003_web.sql") },
     Migration { version: 4, name: "daily", sql: include_str!("../migrations/sqlite/0004_daily.sql") },
     Migration { version: 5, name: "orders", sql: include_str!("../migrations/sqlite/0005_orders.sql") },
+    Migration { version: 6, name: "citizens", sql: include_str!("../migrations/sqlite/0006_citizens.sql") },
 ];
 
 include!("sql/common.rs");

@@ -57,6 +57,9 @@ async fn populated(db: &TestDb) -> Kakanj {
     };
     let order = s.place_order(&spec).await.unwrap().unwrap();
     s.record_order_step(&k.clerk, order.id, "cancelled", None, Some("na zahtjev stranke".into())).await.unwrap().unwrap();
+    // A citizen's account, verified at the counter.
+    let account = s.open_account("emir@example.test", "Emir Begić", "lozinka-građanina").await.unwrap().unwrap();
+    s.verify_account(&k.clerk, account.id, him.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
     // Documents: a fee rule, the node's key, an issued extract (then revoked), a refusal.
     s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
     let sealer = extracts::seal(s).await;

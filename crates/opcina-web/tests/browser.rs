@@ -73,8 +73,12 @@ fn flows(base: &str, jmbg: &str) {
     assert!(browser.page_text().contains("zaprimljeno"), "{}", browser.page_text());
     audit(&browser, "track", &mut violations);
 
+    // The citizen's account pages.
+    browser.goto(&format!("{base}/account/register"));
+    audit(&browser, "account register", &mut violations);
+
     // Sign in → search → open a person.
-    browser.click(&browser.find("a.signin"));
+    browser.click(&browser.find("a[href='/sign-in']"));
     assert!(browser.url().ends_with("/sign-in"), "{}", browser.url());
     audit(&browser, "sign-in", &mut violations);
     browser.fill(&browser.find("#username"), "salter");
@@ -121,6 +125,16 @@ fn flows(base: &str, jmbg: &str) {
     assert_eq!(browser.page_lang(), "sr-Cyrl");
     assert_eq!(browser.url().split("?").next(), here.split("?").next(), "the switch keeps the page");
     audit(&browser, "person (sr-Cyrl)", &mut violations);
+
+    // The clerk's other pages: the daily list, the orders (hers from the portal is there) and
+    // confirming a citizen's account.
+    browser.goto(&format!("{base}/counter/today?lang=bs"));
+    wait_for_text(&browser, "Dnevni pregled");
+    audit(&browser, "today", &mut violations);
+    browser.goto(&format!("{base}/counter/orders"));
+    audit(&browser, "orders", &mut violations);
+    browser.goto(&format!("{base}/counter/accounts?code=AAAA-BBBB"));
+    audit(&browser, "accounts", &mut violations);
 
     // On a phone's width the page still works (the search form stacks).
     browser.resize(390, 844);

@@ -513,3 +513,86 @@ backend_test! {
         assert!(list.body.split("Završene").nth(1).unwrap().contains(&code), "the order is closed");
     }
 }
+
+backend_test! {
+    async fn the_administrator_manages_users_from_the_admin_screen(db: TestDb) {
+        let s = site(&db).await;
+        s.k.store.set_password(&s.k.admin, "admin", PASSWORD).await.unwrap();
+        let mut admin = Visitor::new(&s.router);
+        let r = admin.sign_in("admin", PASSWORD).await;
+        assert_eq!(r.location(), "/admin/users");
+        let page = admin.get("/admin/users").await;
+        assert!(page.body.contains("salter") && page.body.contains("šalterski službenik"), "{}", page.body);
+        let add = |password: &'static str, office: &'static str| {
+            vec![("username", "nova.maticarka"), ("full_name", "Nova Matičarka"), ("role", "registrar"), ("office", office), ("password", password)]
+        };
+        let r = admin.post("/admin/users", &add("kratka", "BRN")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Lozinka ima najmanje 10 znakova."), "{}", r.body);
+        let r = admin.post("/admin/users", &add("dovoljno-duga", "")).await;
+        assert!(r.body.contains("Matičar i šalterski službenik rade u uredu"), "{}", r.body);
+        let r = admin.post("/admin/users", &add("dovoljno-duga", "BRN")).await;
+        assert!(r.body.contains("Korisnik nova.maticarka je dodan."), "{}", r.body);
+        let mut newcomer = Visitor::new(&s.router);
+        assert_eq!(newcomer.sign_in("nova.maticarka", "dovoljno-duga").await.location(), "/counter");
+        assert_eq!(newcomer.get("/counter/register").await.status, StatusCode::OK);
+        // Deactivated: her session ends at once and she cannot sign in again.
+        let r = admin.post("/admin/users/nova.maticarka", &[("full_name", "Nova Matičarka"), ("role", "registrar"), ("office", "BRN")]).await;
+        assert_eq!(r.location(), "/admin/users/nova.maticarka?saved=1");
+        assert_eq!(newcomer.get("/counter").await.status, StatusCode::SEE_OTHER);
+        let r = newcomer.sign_in("nova.maticarka", "dovoljno-duga").await;
+        assert!(r.body.contains("Ovaj korisnički račun je isključen."), "{}", r.body);
+        // Nobody locks themself out.
+        let r = admin.post("/admin/users/admin", &[("full_name", "admin"), ("role", "admin"), ("office", "")]).await;
+        assert!(r.body.contains("Ne možete isključiti sebe"), "{}", r.body);
+        assert_eq!(Visitor::new(&s.router).get("/admin/users").await.status, StatusCode::SEE_OTHER, "visitors are sent to sign in");
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        assert_eq!(clerk.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+        let report = opcina_store::verify::verify(s.k.store.backend(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "user changes are journaled: {:?}", report.problems);
+    }
+}
+
+backend_test! {
+    async fn a_citizen_verified_at_the_counter_sees_who_read_her_records(db: TestDb) {
+        let s = site(&db).await;
+        let jmbg = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+        let mut citizen = Visitor::new(&s.router);
+        citizen.get("/account/register").await;
+        let r = citizen.post("/account/register", &[("full_name", "Ljubica Đurić"), ("email", "ljubica"), ("password", "kratka")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Upišite ispravnu e-mail adresu.") && r.body.contains("Lozinka ima najmanje 10 znakova."), "{}", r.body);
+        let r = citizen.post("/account/register", &[("full_name", "Ljubica Đurić"), ("email", "Ljubica@Example.test"), ("password", "lozinka-građanke")]).await;
+        assert_eq!(r.location(), "/account", "{}", r.body);
+        let page = citizen.get("/account").await;
+        assert!(page.body.contains("Račun još nije potvrđen."), "{}", page.body);
+        let code = page.body.split("<strong class=\"code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+        // A clerk reads her records, then confirms her account with her identity card.
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        clerk.get(&format!("/counter/persons/{jmbg}?purpose=check")).await;
+        let found = clerk.get(&format!("/counter/accounts?code={}", code.to_lowercase())).await;
+        assert!(found.body.contains("ljubica@example.test"), "{}", found.body);
+        let id = found.body.split("action=\"/counter/accounts/").nth(1).unwrap().split('/').next().unwrap().to_string();
+        let verify = format!("/counter/accounts/{id}/verify");
+        let r = clerk.post(&verify, &[("code", code.as_str()), ("jmbg", "0101990190003"), ("document", "lična karta 1E2345678")]).await;
+        assert!(r.body.contains("Ovaj čvor nema upisa za taj JMBG.") || r.body.contains("JMBG nije ispravan"), "{}", r.body);
+        let r = clerk.post(&verify, &[("code", code.as_str()), ("jmbg", jmbg.as_str()), ("document", "lična karta 1E2345678")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Now she sees the clerk's read, with the office and purpose, and her own viewing.
+        let page = citizen.get("/account").await;
+        assert!(page.body.contains("Ko je pristupao mojim podacima"), "{}", page.body);
+        assert!(page.body.contains("šalterski službenik") && page.body.contains("Centar za pružanje usluga građanima Kakanj"), "{}", page.body);
+        assert!(page.body.contains("provjera podataka na zahtjev stranke") && page.body.contains("pregled vlastite evidencije pristupa"), "{}", page.body);
+        assert!(!page.body.contains("salter"), "the official's username is not shown to the citizen");
+        // Signed out, the page sends her to sign in; a wrong password is refused.
+        citizen.post("/account/sign-out", &[]).await;
+        assert_eq!(citizen.get("/account").await.location(), "/account/sign-in");
+        citizen.get("/account/sign-in").await;
+        let r = citizen.post("/account/sign-in", &[("email", "ljubica@example.test"), ("password", "pogrešna-lozinka")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let r = citizen.post("/account/sign-in", &[("email", "LJUBICA@example.test"), ("password", "lozinka-građanke")]).await;
+        assert_eq!(r.location(), "/account");
+    }
+}

@@ -13,10 +13,10 @@ use opcina_core::journal::JournalHead;
 use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 
-use crate::backend::{Batch, StoredItem, WriteTx};
+use crate::backend::{AccountKey, Batch, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{AccountPasswordRow, AccountRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -36,6 +36,9 @@ const PASSWORD_COLUMNS: &str = "id, user_id, phc, set_by, set_at";
 const SESSION_COLUMNS: &str = "token_hash, user_id, created_at, seen_at, expires_at, ended_at";
 const ORDER_COLUMNS: &str = "id, code, kind, subject_jmbg, subject_name, language, script, requester_name, requester_jmbg, requester_document, relation, evidence, purpose, delivery, office_code, address, contact, created_at";
 const ORDER_EVENT_COLUMNS: &str = "id, order_id, status, extract_number, note, by_user, at";
+const ACCOUNT_COLUMNS: &str = "id, email, full_name, code, created_at";
+const ACCOUNT_PASSWORD_COLUMNS: &str = "id, account_id, phc, set_at";
+const VERIFICATION_COLUMNS: &str = "id, account_id, jmbg, document, verified_by, office_code, at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -246,6 +249,26 @@ fn order_event_from(r: &DbRow) -> Result<OrderEventRow> {
     })
 }
 
+fn account_from(r: &DbRow) -> Result<AccountRow> {
+    Ok(AccountRow { id: r.try_get("id")?, email: r.try_get("email")?, full_name: r.try_get("full_name")?, code: r.try_get("code")?, created_at: r.try_get("created_at")? })
+}
+
+fn account_password_from(r: &DbRow) -> Result<AccountPasswordRow> {
+    Ok(AccountPasswordRow { id: r.try_get("id")?, account_id: r.try_get("account_id")?, phc: r.try_get("phc")?, set_at: r.try_get("set_at")? })
+}
+
+fn verification_from(r: &DbRow) -> Result<VerificationRow> {
+    Ok(VerificationRow {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        jmbg: r.try_get("jmbg")?,
+        document: r.try_get("document")?,
+        verified_by: r.try_get("verified_by")?,
+        office_code: r.try_get("office_code")?,
+        at: r.try_get("at")?,
+    })
+}
+
 fn session_from(r: &DbRow) -> Result<SessionRow> {
     Ok(SessionRow {
         token_hash: r.try_get("token_hash")?,
@@ -317,6 +340,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut passwords = Vec::new();
     let mut orders = Vec::new();
     let mut order_events = Vec::new();
+    let mut accounts = Vec::new();
+    let mut account_passwords = Vec::new();
+    let mut verifications = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -333,6 +359,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Password(r) => passwords.push(r),
             Row::Order(r) => orders.push(r),
             Row::OrderEvent(r) => order_events.push(r),
+            Row::Account(r) => accounts.push(r),
+            Row::AccountPassword(r) => account_passwords.push(r),
+            Row::Verification(r) => verifications.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -468,6 +497,21 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.extract_number.as_deref())
             .push_bind(r.note.as_deref())
             .push_bind(r.by_user.as_str())
+            .push_bind(r.at);
+    });
+    insert_rows!(c, "citizen_accounts", ACCOUNT_COLUMNS, 5, accounts, |b, r| {
+        b.push_bind(r.id).push_bind(r.email.as_str()).push_bind(r.full_name.as_str()).push_bind(r.code.as_str()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "citizen_passwords", ACCOUNT_PASSWORD_COLUMNS, 4, account_passwords, |b, r| {
+        b.push_bind(r.id).push_bind(r.account_id).push_bind(r.phc.as_str()).push_bind(r.set_at);
+    });
+    insert_rows!(c, "citizen_verifications", VERIFICATION_COLUMNS, 7, verifications, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.account_id)
+            .push_bind(r.jmbg.as_str())
+            .push_bind(r.document.as_str())
+            .push_bind(r.verified_by.as_str())
+            .push_bind(r.office_code.as_str())
             .push_bind(r.at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
@@ -780,14 +824,13 @@ async fn fetch_password(c: &mut Conn, user_id: i64) -> Result<Option<PasswordRow
     sqlx::query(AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut *c).await?.as_ref().map(password_from).transpose()
 }
 
-async fn fetch_session(c: &mut Conn, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM web_sessions WHERE token_hash = $1");
-    let Some(session) = sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&mut *c).await?.as_ref().map(session_from).transpose()? else {
-        return Ok(None);
-    };
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let user = sqlx::query(AssertSqlSafe(sql)).bind(session.user_id).fetch_one(&mut *c).await?;
-    Ok(Some((session, user_from(&user)?)))
+async fn fetch_session(c: &mut Conn, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>> {
+    let sql = format!("SELECT {SESSION_COLUMNS} FROM {} WHERE token_hash = $1", kind.table());
+    sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&mut *c).await?.as_ref().map(session_from).transpose()
+}
+
+async fn fetch_one_where<T>(c: &mut Conn, sql: String, value: &str, convert: fn(&DbRow) -> Result<T>) -> Result<Option<T>> {
+    sqlx::query(AssertSqlSafe(sql)).bind(value).fetch_optional(&mut *c).await?.as_ref().map(convert).transpose()
 }
 
 async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<StoredItem>> {
@@ -811,6 +854,9 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "user_passwords" => (PASSWORD_COLUMNS, |r| password_from(r).map(Row::Password)),
         "extract_orders" => (ORDER_COLUMNS, |r| order_from(r).map(|o| Row::Order(Box::new(o)))),
         "extract_order_events" => (ORDER_EVENT_COLUMNS, |r| order_event_from(r).map(Row::OrderEvent)),
+        "citizen_accounts" => (ACCOUNT_COLUMNS, |r| account_from(r).map(Row::Account)),
+        "citizen_passwords" => (ACCOUNT_PASSWORD_COLUMNS, |r| account_password_from(r).map(Row::AccountPassword)),
+        "citizen_verifications" => (VERIFICATION_COLUMNS, |r| verification_from(r).map(Row::Verification)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1114,8 +1160,8 @@ impl crate::backend::Backend for DbBackend {
         fetch_password(&mut *self.read.acquire().await?, user_id).await
     }
 
-    async fn insert_session(&self, s: &SessionRow) -> Result<()> {
-        let sql = format!("INSERT INTO web_sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)");
+    async fn insert_session(&self, kind: SessionKind, s: &SessionRow) -> Result<()> {
+        let sql = format!("INSERT INTO {} ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)", kind.table());
         sqlx::query(AssertSqlSafe(sql))
             .bind(s.token_hash.as_slice())
             .bind(s.user_id)
@@ -1128,12 +1174,39 @@ impl crate::backend::Backend for DbBackend {
         Ok(())
     }
 
-    async fn session(&self, token_hash: &[u8]) -> Result<Option<(SessionRow, UserRow)>> {
-        fetch_session(&mut *self.read.acquire().await?, token_hash).await
+    async fn session(&self, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>> {
+        fetch_session(&mut *self.read.acquire().await?, kind, token_hash).await
     }
 
-    async fn touch_session(&self, token_hash: &[u8], at: i64) -> Result<()> {
-        sqlx::query("UPDATE web_sessions SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1")
+    async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(user_from).transpose()
+    }
+
+    async fn account(&self, key: AccountKey<'_>) -> Result<Option<AccountRow>> {
+        let mut c = self.read.acquire().await?;
+        match key {
+            AccountKey::Id(id) => {
+                let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE id = $1");
+                sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.as_ref().map(account_from).transpose()
+            }
+            AccountKey::Email(email) => fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE email = $1"), email, account_from).await,
+            AccountKey::Code(code) => fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE code = $1"), code, account_from).await,
+        }
+    }
+
+    async fn account_password(&self, account_id: i64) -> Result<Option<AccountPasswordRow>> {
+        let sql = format!("SELECT {ACCOUNT_PASSWORD_COLUMNS} FROM citizen_passwords WHERE account_id = $1 ORDER BY id DESC LIMIT 1");
+        sqlx::query(AssertSqlSafe(sql)).bind(account_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(account_password_from).transpose()
+    }
+
+    async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>> {
+        let sql = format!("SELECT {VERIFICATION_COLUMNS} FROM citizen_verifications WHERE account_id = $1 ORDER BY id DESC LIMIT 1");
+        sqlx::query(AssertSqlSafe(sql)).bind(account_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(verification_from).transpose()
+    }
+
+    async fn touch_session(&self, kind: SessionKind, token_hash: &[u8], at: i64) -> Result<()> {
+        sqlx::query(AssertSqlSafe(format!("UPDATE {} SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", kind.table())))
             .bind(at)
             .bind(token_hash)
             .execute(&mut *self.write.acquire().await?)
@@ -1141,10 +1214,11 @@ impl crate::backend::Backend for DbBackend {
         Ok(())
     }
 
-    async fn end_sessions(&self, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE web_sessions SET ended_at = $1 WHERE ended_at IS NULL AND (token_hash = $2 OR user_id = $3)",
-        )
+    async fn end_sessions(&self, kind: SessionKind, token_hash: Option<&[u8]>, user_id: Option<i64>, at: i64) -> Result<u64> {
+        let done = sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {} SET ended_at = $1 WHERE ended_at IS NULL AND (token_hash = $2 OR user_id = $3)",
+            kind.table()
+        )))
         .bind(at)
         .bind(token_hash)
         .bind(user_id)

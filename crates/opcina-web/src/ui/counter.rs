@@ -344,9 +344,17 @@ fn document_line(ui: &Ui, r: &opcina_store::rows::ExtractRow) -> DocumentLine {
 }
 
 /// What a logged read was, in words (an action this page does not know is shown as logged).
-fn action_label(ui: &Ui, action: &str) -> String {
-    const KNOWN: [&str; 7] =
-        ["person.view", "entry.read", "access_log.read", "extract.issued", "extract.refused", "extract.reprint", "extract.printed"];
+pub(crate) fn action_label(ui: &Ui, action: &str) -> String {
+    const KNOWN: [&str; 8] = [
+        "person.view",
+        "entry.read",
+        "access_log.read",
+        "extract.issued",
+        "extract.refused",
+        "extract.reprint",
+        "extract.printed",
+        "access_log.own",
+    ];
     if KNOWN.contains(&action) { ui.t(&format!("access-action-{}", action.replace(['.', '_'], "-"))) } else { action.to_string() }
 }
 

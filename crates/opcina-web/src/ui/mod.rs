@@ -9,6 +9,8 @@
 // add a step to every handler.
 #![allow(clippy::result_large_err)]
 
+pub mod account;
+pub mod admin;
 pub mod counter;
 pub mod extracts;
 pub mod forms;
@@ -35,6 +37,7 @@ use crate::i18n::{Arg, Locale};
 
 pub const SESSION_COOKIE: &str = "opcina_session";
 pub const CSRF_COOKIE: &str = "opcina_csrf";
+pub const CITIZEN_COOKIE: &str = "opcina_citizen";
 pub const LANG_COOKIE: &str = "lang";
 /// The name of the hidden field every form carries.
 pub const CSRF_FIELD: &str = "csrf";
@@ -58,6 +61,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/extracts/{number}/pdf", get(extracts::issued_pdf))
         .route("/counter/refusals/{number}", get(extracts::refused))
         .route("/counter/refusals/{number}/pdf", get(extracts::refusal_pdf))
+        .route("/account", get(account::account))
+        .route("/account/register", get(account::register_form).post(account::register))
+        .route("/account/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route("/account/sign-out", post(account::sign_out))
+        .route("/counter/accounts", get(account::counter_find))
+        .route("/counter/accounts/{id}/verify", post(account::counter_verify))
+        .route("/admin/users", get(admin::users).post(admin::add))
+        .route("/admin/users/{username}", get(admin::user).post(admin::change))
+        .route("/admin/users/{username}/password", post(admin::password))
         .route("/services", get(orders::services))
         .route("/order", get(orders::order_form).post(orders::place))
         .route("/order/track", get(orders::track_form))
@@ -85,6 +97,8 @@ pub struct Ui {
     pub locale: Locale,
     pub csrf: String,
     pub staff: Option<Staff>,
+    /// A citizen signed in to the portal.
+    pub citizen: Option<opcina_store::citizens::Citizen>,
     pub municipality: String,
     /// The path and query of this page without `lang`, for the language switch.
     path: String,
@@ -142,6 +156,11 @@ impl Ui {
 
     pub fn signed_in(&self) -> bool {
         self.staff.is_some()
+    }
+
+    /// Whether the signed-in user administers the node.
+    pub fn is_admin(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| s.caller.actor.role == Role::Admin)
     }
 
     /// Whether the signed-in user registers entries.
@@ -228,7 +247,7 @@ pub fn internal_error(ui: &Ui, error: &dyn std::fmt::Display) -> Response {
 }
 
 /// Cookies of a request, by name.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -283,12 +302,14 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     let existing_csrf = cookie(&parts.headers, CSRF_COOKIE).filter(|t| is_token(t)).map(str::to_string);
     let csrf = existing_csrf.clone().unwrap_or_else(random_token);
     let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t)).map(str::to_string);
+    let citizen_session = cookie(&parts.headers, CITIZEN_COOKIE).filter(|t| is_token(t)).map(str::to_string);
     let secure = state.public_url.starts_with("https://");
 
     let mut ui = Ui {
         locale,
         csrf: csrf.clone(),
         staff: None,
+        citizen: None,
         municipality: String::new(),
         path: parts.uri.path().to_string(),
         query: query.into_iter().filter(|(k, _)| k != "lang").collect(),
@@ -307,6 +328,9 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
                     ui.staff = Some(Staff { caller: Caller { actor, full_name: user.full_name }, office_name });
                 }
             }
+        }
+        if let Some(token) = &citizen_session {
+            ui.citizen = state.store.citizen_session(token).await?;
         }
         Ok::<_, opcina_store::StoreError>(())
     }

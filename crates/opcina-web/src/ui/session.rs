@@ -100,7 +100,8 @@ fn local_path(next: Option<&str>) -> Option<String> {
 fn landing(ui_role: Role) -> &'static str {
     match ui_role {
         Role::Registrar | Role::CounterClerk => "/counter",
-        Role::Auditor | Role::Admin => "/",
+        Role::Admin => "/admin/users",
+        Role::Auditor => "/",
     }
 }
 

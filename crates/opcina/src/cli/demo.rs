@@ -202,7 +202,8 @@ fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, st
     writeln!(out)?;
     writeln!(out, "Općina Kakanj — opcina demo is ready at {url}  ({:.1} s, journal at {journal})", started.elapsed().as_secs_f64())?;
     writeln!(out)?;
-    writeln!(out, "Sign in at {url}/sign-in (staff) or use the API with a token. Demo accounts (synthetic data only):")?;
+    writeln!(out, "Open {url}/ for the citizen portal (services, online orders, verification, citizen accounts);")?;
+    writeln!(out, "staff sign in at {url}/sign-in. Demo accounts (synthetic data only; the tokens are for the JSON API):")?;
     writeln!(out, "  {:<12} {:<14} {:<4} {:<14} API token", "username", "role", "office", "password")?;
     for a in &accounts.account {
         writeln!(out, "  {:<12} {:<14} {:<4} {:<14} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.password, a.token)?;

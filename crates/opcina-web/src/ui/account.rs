@@ -1,0 +1,366 @@
+//! The citizen's account: opened online, verified at a counter, and then the citizen's own
+//! view of who has read their records and which documents were issued about them.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use opcina_core::Refusal;
+use opcina_core::registry::{Actor, Timestamp};
+use opcina_store::citizens::Citizen;
+use opcina_store::rows::AccessRow;
+use serde::Deserialize;
+
+use super::session::LOCKOUT;
+use super::{CITIZEN_COOKIE, Ui, cookie, error_page, internal_error, render, render_with, set_cookie};
+use crate::AppState;
+use crate::api::READERS;
+
+/// Reads of the access log shown a page.
+const PAGE: i64 = 50;
+
+fn errors_of(ui: &Ui, refusal: &Refusal) -> BTreeMap<String, String> {
+    refusal.errors.iter().map(|e| (e.field.clone().unwrap_or_else(|| "general".into()), ui.error_text(e.code, &e.message))).collect()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AccountFields {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account_form.html")]
+struct AccountForm<'a> {
+    ui: &'a Ui,
+    register: bool,
+    f: AccountFields,
+    errors: BTreeMap<String, String>,
+    notice: Option<String>,
+}
+
+impl AccountForm<'_> {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+
+    fn invalid(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
+    let secure = state.public_url.starts_with("https://");
+    let mut response = Redirect::to(to).into_response();
+    let max = opcina_store::sessions::SESSION_MAX / 1_000_000;
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(CITIZEN_COOKIE, token, Some(max), "Lax", true, secure));
+    response
+}
+
+/// `GET /account/register`
+pub async fn register_form(Extension(ui): Extension<Ui>) -> Response {
+    render(&AccountForm { ui: &ui, register: true, f: AccountFields::default(), errors: BTreeMap::new(), notice: None })
+}
+
+/// `POST /account/register`: opens the account and signs the citizen in.
+pub async fn register(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<AccountFields>) -> Response {
+    match state.store.open_account(&f.email, &f.full_name, &f.password).await {
+        Ok(Ok(account)) => match state.store.open_citizen_session(&account).await {
+            Ok(token) => signed_in(&state, &token, "/account"),
+            Err(e) => internal_error(&ui, &e),
+        },
+        Ok(Err(refusal)) => {
+            let errors = errors_of(&ui, &refusal);
+            let f = AccountFields { password: String::new(), ..f };
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &AccountForm { ui: &ui, register: true, f, errors, notice: None })
+        }
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInQuery {
+    #[serde(rename = "signed-out")]
+    signed_out: Option<String>,
+}
+
+/// `GET /account/sign-in`
+pub async fn sign_in_form(Extension(ui): Extension<Ui>, Query(q): Query<SignInQuery>) -> Response {
+    if ui.citizen.is_some() {
+        return Redirect::to("/account").into_response();
+    }
+    let notice = q.signed_out.is_some().then(|| ui.t("signed-out"));
+    render(&AccountForm { ui: &ui, register: false, f: AccountFields::default(), errors: BTreeMap::new(), notice })
+}
+
+/// `POST /account/sign-in`
+pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<AccountFields>) -> Response {
+    let key = format!("citizen:{}", f.email.trim().to_lowercase());
+    let again = |status: StatusCode, message: String| {
+        let f = AccountFields { password: String::new(), ..f.clone() };
+        render_with(
+            status,
+            &AccountForm { ui: &ui, register: false, f, errors: BTreeMap::from([("general".to_string(), message)]), notice: None },
+        )
+    };
+    if let Some(left) = state.logins.locked(&key) {
+        return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &left.as_secs().div_ceil(60).max(1).to_string()));
+    }
+    match state.store.check_citizen(&f.email, &f.password).await {
+        Ok(Some(account)) => {
+            state.logins.succeeded(&key);
+            match state.store.open_citizen_session(&account).await {
+                Ok(token) => signed_in(&state, &token, "/account"),
+                Err(e) => internal_error(&ui, &e),
+            }
+        }
+        Ok(None) => {
+            if state.logins.failed(&key) {
+                return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &(LOCKOUT.as_secs() / 60).to_string()));
+            }
+            again(StatusCode::UNAUTHORIZED, ui.t("account-sign-in-failed"))
+        }
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /account/sign-out`
+pub async fn sign_out(State(state): State<AppState>, Extension(ui): Extension<Ui>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, CITIZEN_COOKIE) {
+        if let Err(e) = state.store.end_citizen_session(token).await {
+            return internal_error(&ui, &e);
+        }
+    }
+    let secure = state.public_url.starts_with("https://");
+    let mut response = Redirect::to("/account/sign-in?signed-out=1").into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(CITIZEN_COOKIE, "", Some(0), "Lax", true, secure));
+    response
+}
+
+/// A read of the citizen's records, as they see it.
+pub struct ReadLine {
+    pub at: String,
+    pub who: String,
+    pub office: String,
+    pub action: String,
+    pub purpose: String,
+}
+
+/// A document issued about the citizen.
+pub struct DocLine {
+    pub number: String,
+    pub kind: String,
+    pub at: String,
+    pub requester: String,
+    pub refused: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    ui: &'a Ui,
+    name: String,
+    email: String,
+    code: String,
+    verified: bool,
+    reads: Vec<ReadLine>,
+    documents: Vec<DocLine>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    before: Option<i64>,
+}
+
+fn office_label(offices: &[opcina_store::rows::OfficeRow], code: &Option<String>) -> String {
+    code.as_ref().map(|c| offices.iter().find(|o| &o.code == c).map_or_else(|| c.clone(), |o| o.name.clone())).unwrap_or_default()
+}
+
+/// `GET /account`: the account, its verification, and for a verified citizen the reads of
+/// their records (the viewing itself is logged too).
+pub async fn account(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(q): Query<PageQuery>) -> Response {
+    let Some(citizen) = ui.citizen.clone() else { return Redirect::to("/account/sign-in").into_response() };
+    let Citizen { account, verification } = citizen;
+    let mut page = AccountPage {
+        ui: &ui,
+        name: account.full_name.clone(),
+        email: account.email.clone(),
+        code: account.code.clone(),
+        verified: verification.is_some(),
+        reads: Vec::new(),
+        documents: Vec::new(),
+        next: None,
+    };
+    let Some(v) = verification else { return render(&page) };
+    let who = format!("citizen:{}", account.id);
+    let row = AccessRow {
+        id: 0,
+        at: 0,
+        username: who.clone(),
+        role: "citizen".into(),
+        office_code: None,
+        subject_jmbg: v.jmbg.clone(),
+        entry_id: None,
+        action: "access_log.own".into(),
+        purpose: "uvid građanina u evidenciju pristupa vlastitim podacima".into(),
+        case_number: None,
+    };
+    let backend = state.store.backend();
+    let read = async {
+        state.store.record_access(&Actor::system(&who), vec![row]).await?;
+        Ok::<_, opcina_store::StoreError>((
+            backend.access_log(&v.jmbg, q.before, PAGE).await?,
+            backend.extracts_of(&v.jmbg, None, 50).await?,
+            backend.offices().await?,
+        ))
+    };
+    let (reads, documents, offices) = match read.await {
+        Ok(found) => found,
+        Err(e) => return internal_error(&ui, &e),
+    };
+    page.next = (reads.len() as i64 == PAGE).then(|| reads.last().map(|r| format!("/account?before={}", r.id))).flatten();
+    page.reads = reads
+        .iter()
+        .map(|a| ReadLine {
+            at: Timestamp(a.at).to_datetime().with_timezone(&chrono::Local).format("%d.%m.%Y. %H:%M").to_string(),
+            who: if a.role == "citizen" { ui.t("account-you") } else { ui.t(&format!("role-{}", a.role)) },
+            office: office_label(&offices, &a.office_code),
+            action: super::counter::action_label(&ui, &a.action),
+            purpose: a.purpose.clone(),
+        })
+        .collect();
+    page.documents = documents
+        .iter()
+        .map(|r| DocLine {
+            number: opcina_core::extract::ExtractNumber {
+                office: r.office_code.clone(),
+                year: i32::try_from(r.year).unwrap_or(0),
+                serial: r.serial,
+            }
+            .to_string(),
+            kind: opcina_core::extract::ExtractKind::parse(&r.kind)
+                .map_or_else(|| r.kind.clone(), |k| ui.t(&format!("kind-{}", k.as_str()))),
+            at: ui.locale.date(Timestamp(r.at).to_datetime().date_naive()),
+            requester: r.requester_name.clone(),
+            refused: r.outcome == "refused",
+        })
+        .collect();
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "counter_account.html")]
+struct CounterAccount<'a> {
+    ui: &'a Ui,
+    code: String,
+    found: Option<Citizen>,
+    searched: bool,
+    jmbg: String,
+    document: String,
+    errors: BTreeMap<String, String>,
+    done: bool,
+}
+
+impl CounterAccount<'_> {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+
+    fn invalid(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CodeQuery {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /counter/accounts?code=…`: the clerk finds the account the citizen shows the code of.
+pub async fn counter_find(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(q): Query<CodeQuery>) -> Response {
+    if let Err(page) = ui.require(&READERS) {
+        return page;
+    }
+    let found = if q.code.trim().is_empty() {
+        None
+    } else {
+        match state.store.account_by_code(&q.code).await {
+            Ok(f) => f,
+            Err(e) => return internal_error(&ui, &e),
+        }
+    };
+    let searched = !q.code.trim().is_empty();
+    let status = if searched && found.is_none() { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    let page = CounterAccount {
+        ui: &ui,
+        code: q.code.clone(),
+        found,
+        searched,
+        jmbg: String::new(),
+        document: String::new(),
+        errors: BTreeMap::new(),
+        done: q.done.is_some(),
+    };
+    render_with(status, &page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VerifyFields {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    jmbg: String,
+    #[serde(default)]
+    document: String,
+}
+
+/// `POST /counter/accounts/{id}/verify`: the identity document was seen; the account is
+/// linked to its holder's JMBG.
+pub async fn counter_verify(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(id): Path<i64>,
+    Form(f): Form<VerifyFields>,
+) -> Response {
+    let caller = match ui.require(&READERS) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    match state.store.verify_account(&caller.actor, id, &f.jmbg, &f.document).await {
+        Ok(Ok(_)) => {
+            tracing::info!(account = id, by = %caller.actor.username, "a citizen's account was verified");
+            let q = serde_urlencoded::to_string([("code", f.code.as_str()), ("done", "1")]).unwrap_or_default();
+            Redirect::to(&format!("/counter/accounts?{q}")).into_response()
+        }
+        Ok(Err(refusal)) => {
+            let found = match state.store.account_by_code(&f.code).await {
+                Ok(Some(c)) if c.account.id == id => Some(c),
+                Ok(_) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("account-not-found")),
+                Err(e) => return internal_error(&ui, &e),
+            };
+            let page = CounterAccount {
+                ui: &ui,
+                code: f.code.clone(),
+                found,
+                searched: true,
+                jmbg: f.jmbg.clone(),
+                document: f.document.clone(),
+                errors: errors_of(&ui, &refusal),
+                done: false,
+            };
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => internal_error(&ui, &e),
+    }
+}
