@@ -175,6 +175,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>>;
     /// Entries an office recorded in `[from, to)` (microseconds), oldest first, at most `limit`.
     async fn entries_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<EntryRecord>>;
+    /// How many entries an office recorded in `[from, to)`, counting no further than `cap`.
+    async fn count_entries_recorded(&self, office: &str, from: i64, to: i64, cap: i64) -> Result<i64>;
     /// Annotations an office recorded in `[from, to)`, oldest first, at most `limit`.
     async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>>;
     /// Documents an office issued or refused in `[from, to)`, oldest first, at most `limit`.

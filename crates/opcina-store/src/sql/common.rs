@@ -1103,6 +1103,18 @@ impl crate::backend::Backend for DbBackend {
         rows.iter().map(|r| entry_from(r)?.to_record()).collect()
     }
 
+    async fn count_entries_recorded(&self, office: &str, from: i64, to: i64, cap: i64) -> Result<i64> {
+        let sql = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 LIMIT $4) AS day";
+        let r = sqlx::query(sql)
+            .bind(office)
+            .bind(from)
+            .bind(to)
+            .bind(cap)
+            .fetch_one(&mut *self.read.acquire().await?)
+            .await?;
+        Ok(r.try_get("n")?)
+    }
+
     async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>> {
         let sql = format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4");
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?;

@@ -13,8 +13,13 @@ use super::{Ui, internal_error, render};
 use crate::AppState;
 use crate::api::READERS;
 
-/// Most rows of each kind listed for a day (an office registers tens a day).
-const LIMIT: i64 = 1_000;
+/// Most entries and annotations listed for a day (an office registers tens a day; a day of
+/// imported books would list thousands, which nobody reads on one page).
+const LIMIT: i64 = 200;
+/// Entries are counted up to this many ("more than …" beyond: a day of imported books).
+const COUNT_CAP: i64 = 10_000;
+/// Most documents listed (all of a day's documents are needed for the till's totals).
+const DOCUMENTS: i64 = 2_000;
 
 #[derive(Debug, Deserialize)]
 pub struct DayQuery {
@@ -95,22 +100,30 @@ pub async fn today(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
     let backend = state.store.backend();
     let read = async {
         Ok::<_, opcina_store::StoreError>((
+            backend.count_entries_recorded(&office, from, to, COUNT_CAP + 1).await?,
             backend.entries_recorded(&office, from, to, LIMIT).await?,
             backend.annotations_recorded(&office, from, to, LIMIT).await?,
-            backend.extracts_at(&office, from, to, LIMIT).await?,
+            backend.extracts_at(&office, from, to, DOCUMENTS).await?,
         ))
     };
-    let (entries, annotations, extracts) = match read.await {
+    let (entry_count, entries, annotations, extracts) = match read.await {
         Ok(found) => found,
         Err(error) => return internal_error(&ui, &error),
     };
-    let truncated = [entries.len(), annotations.len(), extracts.len()].iter().any(|n| *n as i64 == LIMIT);
+    let truncated = entries.len() as i64 == LIMIT || annotations.len() as i64 == LIMIT || extracts.len() as i64 == DOCUMENTS;
     let issued: Vec<_> = extracts.iter().filter(|e| e.outcome == "issued").collect();
     let fees: i64 = issued.iter().filter_map(|e| e.fee).sum();
     let totals = ui.locale.t_args(
         "today-totals",
         &[
-            ("entries", crate::i18n::Arg::Number(entries.len() as i64)),
+            (
+                "entries",
+                crate::i18n::Arg::Text(&if entry_count > COUNT_CAP {
+                    format!("> {}", ui.locale.number(COUNT_CAP))
+                } else {
+                    ui.locale.number(entry_count)
+                }),
+            ),
             ("issued", crate::i18n::Arg::Number(issued.len() as i64)),
             ("refused", crate::i18n::Arg::Number((extracts.len() - issued.len()) as i64)),
             ("fees", crate::i18n::Arg::Text(&ui.locale.money(fees))),

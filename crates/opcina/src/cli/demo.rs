@@ -204,9 +204,9 @@ fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, st
     writeln!(out)?;
     writeln!(out, "Open {url}/ for the citizen portal (services, online orders, verification, citizen accounts);")?;
     writeln!(out, "staff sign in at {url}/sign-in. Demo accounts (synthetic data only; the tokens are for the JSON API):")?;
-    writeln!(out, "  {:<12} {:<14} {:<4} {:<14} API token", "username", "role", "office", "password")?;
+    writeln!(out, "  {:<12} {:<14} {:<6} {:<14} API token", "username", "role", "office", "password")?;
     for a in &accounts.account {
-        writeln!(out, "  {:<12} {:<14} {:<4} {:<14} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.password, a.token)?;
+        writeln!(out, "  {:<12} {:<14} {:<6} {:<14} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.password, a.token)?;
     }
     let clerk = accounts.account.iter().find(|a| a.username == "salter").map_or("TOKEN", |a| a.token.as_str());
     writeln!(out)?;
