@@ -544,3 +544,15 @@ err-citizen-email-taken = Račun s tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazanog ličnog dokumenta.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Račun ne postoji.
+
+status-title = Stanje čvora matičnih knjiga
+status-intro = Matične knjige (MKR, MKD, MKV, MKU) vode se elektronski; podaci putuju, a ne građani.
+status-code = Šifra
+status-node = Čvor
+status-database = Baza podataka
+status-journal = Pozicija dnevnika promjena
+status-people = Osoba u pretrazi
+status-index = Pretraga je na poziciji dnevnika
+status-systems = Za sisteme
+status-openapi = opis JSON API-ja (OpenAPI 3)
+status-health = zdravlje čvora

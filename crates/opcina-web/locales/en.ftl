@@ -536,3 +536,15 @@ err-citizen-email-taken = An account with this address exists; sign in.
 err-citizen-document-required = Enter the kind and number of the identity document shown.
 err-citizen-person-unknown = This node holds no entry for this JMBG.
 err-citizen-account-unknown = There is no such account.
+
+status-title = Status of the civil-registry node
+status-intro = The civil registers (MKR, MKD, MKV, MKU) are kept electronically; data travels, not citizens.
+status-code = Code
+status-node = Node
+status-database = Database
+status-journal = Journal position
+status-people = People in the search
+status-index = The search is at journal position
+status-systems = For systems
+status-openapi = the JSON API's description (OpenAPI 3)
+status-health = the node's health

@@ -543,3 +543,15 @@ err-citizen-email-taken = Račun s tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazane osobne isprave.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Račun ne postoji.
+
+status-title = Stanje čvora matičnih knjiga
+status-intro = Matice (MKR, MKD, MKV, MKU) vode se elektronički; podaci putuju, a ne građani.
+status-code = Šifra
+status-node = Čvor
+status-database = Baza podataka
+status-journal = Pozicija dnevnika promjena
+status-people = Osoba u pretraživanju
+status-index = Pretraživanje je na poziciji dnevnika
+status-systems = Za sustave
+status-openapi = opis JSON API-ja (OpenAPI 3)
+status-health = zdravlje čvora

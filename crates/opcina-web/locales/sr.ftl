@@ -543,3 +543,15 @@ err-citizen-email-taken = Nalog sa tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazanog ličnog dokumenta.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Nalog ne postoji.
+
+status-title = Stanje čvora matičnih knjiga
+status-intro = Matične knjige ({ KEEP("MKR, MKD, MKV, MKU") }) vode se elektronski; podaci putuju, a ne građani.
+status-code = Šifra
+status-node = Čvor
+status-database = Baza podataka
+status-journal = Pozicija dnevnika promjena
+status-people = Lica u pretrazi
+status-index = Pretraga je na poziciji dnevnika
+status-systems = Za sisteme
+status-openapi = opis { KEEP("JSON API") } ({ KEEP("OpenAPI 3") })
+status-health = zdravlje čvora

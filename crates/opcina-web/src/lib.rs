@@ -71,7 +71,6 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(ui::routes(state.clone()))
-        .route("/status", get(status::page))
         .route("/healthz", get(api::health::health))
         .route("/api/openapi.json", get(openapi::spec))
         .route("/api/v1/offices", get(api::offices::list))
@@ -89,6 +88,5 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/extracts/{number}/pdf", get(api::extracts::pdf))
         .route("/api/v1/refusals/{number}/pdf", get(api::extracts::refusal_pdf))
         .route("/api/v1/persons/{jmbg}/extracts", get(api::extracts::of_person))
-        .fallback(api::not_found)
         .with_state(state)
 }

@@ -137,6 +137,15 @@ backend_test! {
         let cyrillic = v.get("/?lang=sr-cyrl").await.body;
         assert!(cyrillic.contains("Општина Kakanj"), "the interface is Cyrillic, the municipality's name as recorded");
         assert!(cyrillic.contains("href=\"/?lang=bs\""), "the switch keeps the page");
+        // Unknown pages answer in the visitor's language; unknown API paths in JSON.
+        let missing = v.get("/nema-ovoga?lang=en").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("<h1>Not found</h1>"), "{}", missing.body);
+        let api = v.get("/api/v1/nema").await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
+        assert!(api.body.contains("\"code\":\"request.not_found\""), "{}", api.body);
+        let status = v.get("/status?lang=bs").await;
+        assert!(status.body.contains("Stanje čvora matičnih knjiga") && status.body.contains("KSU"), "{}", status.body);
     }
 }
 

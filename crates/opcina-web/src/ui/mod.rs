@@ -21,6 +21,7 @@ pub mod session;
 pub mod today;
 
 use askama::Template;
+use axum::Extension;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -81,6 +82,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/verify", get(crate::verify::form))
         .route("/verify/{number}", get(crate::verify::verify))
         .route("/static/site.css", get(stylesheet))
+        .route("/status", get(crate::status::page))
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state, context))
 }
 
@@ -388,6 +391,14 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// An unknown address: a page in the visitor's language, or the JSON error under `/api/`.
+async fn not_found(Extension(ui): Extension<Ui>, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return crate::api::not_found().await.into_response();
+    }
+    error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("error-404"))
 }
 
 async fn stylesheet() -> impl IntoResponse {
