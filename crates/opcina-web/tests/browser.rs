@@ -59,7 +59,7 @@ fn flows(base: &str, jmbg: &str) {
     browser.fill(&browser.find("#requester_jmbg"), jmbg);
     browser.fill(&browser.find("#purpose"), "penzija");
     browser.click(&browser.find("input[name=delivery][value=pickup]"));
-    browser.execute("document.querySelector('#office').value = 'KSU';", json!([]));
+    browser.execute("document.querySelector('#office').value = 'KAK';", json!([]));
     browser.click(&browser.find("form.register button[type=submit]"));
     wait_for_text(&browser, "Narudžba je zaprimljena.");
     audit(&browser, "order received", &mut violations);
@@ -69,7 +69,7 @@ fn flows(base: &str, jmbg: &str) {
     audit(&browser, "track form", &mut violations);
     browser.fill(&browser.find("#code"), &code.to_lowercase());
     browser.click(&browser.find("form.narrow button[type=submit]"));
-    wait_for_text(&browser, "preuzimanje: Matični ured Kraljeva Sutjeska");
+    wait_for_text(&browser, "preuzimanje: Centar za pružanje usluga građanima Kakanj");
     assert!(browser.page_text().contains("zaprimljeno"), "{}", browser.page_text());
     audit(&browser, "track", &mut violations);
 
@@ -133,6 +133,9 @@ fn flows(base: &str, jmbg: &str) {
     audit(&browser, "today", &mut violations);
     browser.goto(&format!("{base}/counter/orders"));
     audit(&browser, "orders", &mut violations);
+    browser.click(&browser.find("a[href^='/counter/orders/']"));
+    wait_for_text(&browser, "Izdaj dokument");
+    audit(&browser, "order detail", &mut violations);
     browser.goto(&format!("{base}/counter/accounts?code=AAAA-BBBB"));
     audit(&browser, "accounts", &mut violations);
 
@@ -171,6 +174,19 @@ fn flows(base: &str, jmbg: &str) {
     assert!(browser.find_all("[aria-invalid=true]").len() >= 8, "every missing field is marked");
     audit(&browser, "birth form refused", &mut violations);
 
+    // The administrator's screens.
+    browser.goto(&format!("{base}/counter"));
+    browser.click(&browser.find("form.signout button"));
+    wait_for_text(&browser, "Odjavljeni ste.");
+    browser.fill(&browser.find("#username"), "admin");
+    browser.fill(&browser.find("#password"), PASSWORD);
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "Dodaj korisnika");
+    audit(&browser, "admin users", &mut violations);
+    browser.click(&browser.find("a[href='/admin/users/salter']"));
+    wait_for_text(&browser, "Nova lozinka");
+    audit(&browser, "admin user", &mut violations);
+
     assert!(violations.is_empty(), "axe-core found serious or critical violations:\n{}", violations.join("\n"));
     if browser.can_check_accessibility() {
         eprintln!("axe-core: no serious or critical violation on the pages visited");
@@ -183,6 +199,7 @@ async fn staff_and_citizens_in_a_real_browser() {
     let k = Kakanj::set_up(&db).await;
     k.store.set_password(&k.admin, "salter", PASSWORD).await.unwrap();
     k.store.set_password(&k.admin, "maticar", PASSWORD).await.unwrap();
+    k.store.set_password(&k.admin, "admin", PASSWORD).await.unwrap();
     let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
     let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
     let _indexer = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
