@@ -354,7 +354,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             tracing::warn!(path = %parts.uri.path(), "a form without a valid CSRF token was refused");
             let mut response = error_page(&ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("error-csrf"));
             if existing_csrf.is_none() {
-                response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Strict", true, secure));
+                response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Lax", true, secure));
             }
             return response;
         }
@@ -364,12 +364,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
 
     let signed_in = ui.staff.is_some();
+    let private = signed_in || ui.citizen.is_some();
     let stale_session = session.is_some() && !signed_in;
     parts.extensions.insert(ui);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let headers = response.headers_mut();
     if existing_csrf.is_none() {
-        headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Strict", true, secure));
+        headers.append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &csrf, None, "Lax", true, secure));
     }
     if let Some(l) = asked.filter(|l| Some(*l) != remembered) {
         headers.append(header::SET_COOKIE, set_cookie(LANG_COOKIE, l.code(), Some(365 * 24 * 3600), "Lax", false, secure));
@@ -378,7 +379,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     if stale_session && !handler_set_session {
         headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), "Lax", true, secure));
     }
-    if signed_in {
+    if private {
         // Pages with personal data are not kept by the browser or a proxy.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
