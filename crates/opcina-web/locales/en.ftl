@@ -548,3 +548,9 @@ status-index = The search is at journal position
 status-systems = For systems
 status-openapi = the JSON API's description (OpenAPI 3)
 status-health = the node's health
+
+counter-year = Year of birth
+counter-year-invalid = The year of birth is not valid (e.g. 1990).
+counter-sort = Order
+counter-sort-best = best matches first
+counter-sort-name = alphabetically by surname

@@ -555,3 +555,9 @@ status-index = Pretraživanje je na poziciji dnevnika
 status-systems = Za sustave
 status-openapi = opis JSON API-ja (OpenAPI 3)
 status-health = zdravlje čvora
+
+counter-year = Godina rođenja
+counter-year-invalid = Godina rođenja nije ispravna (npr. 1990).
+counter-sort = Redoslijed
+counter-sort-best = najbolji pogoci prvo
+counter-sort-name = abecedno po prezimenu

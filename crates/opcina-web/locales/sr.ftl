@@ -555,3 +555,9 @@ status-index = Pretraga je na poziciji dnevnika
 status-systems = Za sisteme
 status-openapi = opis { KEEP("JSON API") } ({ KEEP("OpenAPI 3") })
 status-health = zdravlje čvora
+
+counter-year = Godina rođenja
+counter-year-invalid = Godina rođenja nije ispravna (npr. 1990).
+counter-sort = Redoslijed
+counter-sort-best = najbolji pogoci prvo
+counter-sort-name = abecedno po prezimenu

@@ -241,6 +241,20 @@ backend_test! {
         assert!(r.body.contains("Prikazano je stanje na dan 01.01.2000."), "{}", r.body);
         let r = v.get(&format!("{href}&as_of=nije-datum")).await;
         assert!(r.body.contains("Datum nije ispravan"), "a bad date is named, today's state shown: {}", r.body);
+        // Narrowed by year of birth, and listed alphabetically.
+        let r = v.get("/counter?q=ljubica&purpose=check&year=1991").await;
+        assert!(!r.body.contains(jmbg.as_str()), "born in 1990, not 1991");
+        let r = v.get("/counter?q=ljubica&purpose=check&year=1990&sort=name").await;
+        assert!(r.body.contains(jmbg.as_str()), "{}", r.body);
+        for surname in ["Žarić", "Čolić", "Cvijetić", "Ćosić"] {
+            opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Anela", surname, Sex::Female, date(1985, 6, 6)).await;
+        }
+        let r = searchable(&mut v, "anela&sort=name", "Ćosić").await;
+        let at = |name: &str| r.body.find(name).unwrap_or_else(|| panic!("{name}: {}", r.body));
+        assert!(at("Cvijetić Anela") < at("Čolić Anela") && at("Čolić Anela") < at("Ćosić Anela") && at("Ćosić Anela") < at("Žarić Anela"), "Bosnian alphabetical order");
+        let r = v.get("/counter?q=ljubica&purpose=check&year=devedeseta").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"year-error\">Godina rođenja nije ispravna"), "{}", r.body);
         let r = v.get("/counter?q=%20&purpose=check").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("aria-invalid=\"true\""), "the field is marked: {}", r.body);

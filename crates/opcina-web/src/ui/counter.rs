@@ -53,6 +53,12 @@ pub struct SearchQuery {
     purpose: String,
     #[serde(default)]
     case: String,
+    /// Born in this year (narrows a common name).
+    #[serde(default)]
+    year: String,
+    /// `name`: in Bosnian alphabetical order instead of best matches first.
+    #[serde(default)]
+    sort: String,
 }
 
 /// A search result as the clerk scans it.
@@ -73,11 +79,14 @@ struct SearchPage<'a> {
     ui: &'a Ui,
     q: String,
     case: String,
+    year: String,
+    by_name: bool,
     purposes: Vec<PurposeOption>,
     searched: bool,
     summary: String,
     rows: Vec<Row>,
     error: Option<String>,
+    year_error: Option<String>,
 }
 
 fn status_text(ui: &Ui, sex: Sex, alive: bool, death: Option<NaiveDate>) -> String {
@@ -108,11 +117,14 @@ pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>,
         ui: &ui,
         q: p.q.clone(),
         case: p.case.clone(),
+        year: p.year.clone(),
+        by_name: p.sort == "name",
         purposes: purpose_options(&ui, &purpose),
         searched: false,
         summary: String::new(),
         rows: Vec::new(),
         error: None,
+        year_error: None,
     };
     let q = p.q.trim();
     if q.is_empty() {
@@ -122,11 +134,24 @@ pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>,
         page.error = Some(ui.t("counter-query-empty"));
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let query = PersonQuery { text: q.to_string(), limit: 50, birth_years: None, sex: None, office: None };
-    let hits = match state.index.search(&query) {
+    let year = match p.year.trim() {
+        "" => None,
+        y => match y.parse::<i32>() {
+            Ok(y) if (1800..=2200).contains(&y) => Some(y),
+            _ => {
+                page.year_error = Some(ui.t("counter-year-invalid"));
+                return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
+        },
+    };
+    let query = PersonQuery { text: q.to_string(), limit: 50, birth_years: year.map(|y| y..=y), sex: None, office: None };
+    let mut hits = match state.index.search(&query) {
         Ok(h) => h,
         Err(error) => return internal_error(&ui, &error),
     };
+    if page.by_name {
+        opcina_core::names::sort_by_name(&mut hits, |h| format!("{} {} {}", h.surname, h.given_name, h.birth_date));
+    }
     page.searched = true;
     page.summary = if hits.is_empty() {
         ui.ta("counter-no-results", "query", q)
