@@ -521,6 +521,12 @@ backend_test! {
         clerk.sign_in("salter", PASSWORD).await;
         let list = clerk.get("/counter/orders").await;
         let href = list.body.split("href=\"/counter/orders/").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let mut other = Visitor::new(&s.router);
+        s.k.store.add_user(&s.k.admin, &opcina_store::admin::UserSpec { username: "salter.ksu".into(), full_name: "Šalter KSU".into(), role: opcina_core::registry::Role::CounterClerk, office: Some("KSU".into()) }).await.unwrap();
+        s.k.store.set_password(&s.k.admin, "salter.ksu", PASSWORD).await.unwrap();
+        other.sign_in("salter.ksu", PASSWORD).await;
+        assert_eq!(other.get(&format!("/counter/orders/{href}")).await.status, StatusCode::FORBIDDEN, "another office's order is not shown");
+        assert_eq!(other.post(&format!("/counter/orders/{href}/issue"), &[]).await.status, StatusCode::FORBIDDEN, "nor issued there");
         let detail = clerk.get(&format!("/counter/orders/{href}")).await;
         assert!(detail.body.contains("Alije Izetbegovića 1") && detail.body.contains("Izdaj dokument"), "{}", detail.body);
         let r = clerk.post(&format!("/counter/orders/{href}/issue"), &[]).await;

@@ -409,11 +409,22 @@ struct Detail<'a> {
     error: Option<String>,
 }
 
+/// An order of the caller's office (another office's orders are not shown: they hold
+/// personal data that office handles).
+async fn own_order(state: &AppState, ui: &Ui, id: i64) -> Result<Order, Response> {
+    let office = ui.staff.as_ref().and_then(|s| s.caller.actor.office.clone());
+    match state.store.order(id).await {
+        Ok(Some(o)) if Some(&o.row.office_code) == office.as_ref() => Ok(o),
+        Ok(Some(_)) => Err(error_page(ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("err-order-other-office"))),
+        Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("order-not-found"))),
+        Err(e) => Err(internal_error(ui, &e)),
+    }
+}
+
 async fn detail_page(state: &AppState, ui: &Ui, id: i64, error: Option<String>) -> Response {
-    let order = match state.store.order(id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("order-not-found")),
-        Err(e) => return internal_error(ui, &e),
+    let order = match own_order(state, ui, id).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     let r = &order.row;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -478,10 +489,9 @@ pub async fn issue(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
     let Some(sealer) = state.sealer.as_ref() else {
         return error_page(&ui, StatusCode::SERVICE_UNAVAILABLE, "error-500-title", &ui.t("issue-no-key"));
     };
-    let order = match state.store.order(id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("order-not-found")),
-        Err(e) => return internal_error(&ui, &e),
+    let order = match own_order(&state, &ui, id).await {
+        Ok(o) => o,
+        Err(page) => return page,
     };
     if order.status() != "received" {
         return detail_page(&state, &ui, id, Some(ui.t("err-order-step-not-allowed"))).await;
