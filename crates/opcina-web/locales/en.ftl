@@ -554,3 +554,12 @@ counter-year-invalid = The year of birth is not valid (e.g. 1990).
 counter-sort = Order
 counter-sort-best = best matches first
 counter-sort-name = alphabetically by surname
+
+nav-password = Password
+password-title = Change your password
+password-intro = After the change, sign in with the new password; all your open sessions end.
+password-current = Current password
+password-repeat = New password again
+password-hint = At least 10 characters.
+password-current-wrong = The current password is not right.
+password-mismatch = The new password was not typed the same twice.

@@ -561,3 +561,12 @@ counter-year-invalid = Godina rođenja nije ispravna (npr. 1990).
 counter-sort = Redoslijed
 counter-sort-best = najbolji pogoci prvo
 counter-sort-name = abecedno po prezimenu
+
+nav-password = Lozinka
+password-title = Promjena lozinke
+password-intro = Nakon promjene prijavite se novom lozinkom; sve vaše otvorene sesije se završavaju.
+password-current = Trenutna lozinka
+password-repeat = Nova lozinka još jednom
+password-hint = Najmanje 10 znakova.
+password-current-wrong = Trenutna lozinka nije tačna.
+password-mismatch = Nova lozinka nije dva puta upisana isto.

@@ -186,6 +186,9 @@ fn flows(base: &str, jmbg: &str) {
     browser.click(&browser.find("a[href='/admin/users/salter']"));
     wait_for_text(&browser, "Nova lozinka");
     audit(&browser, "admin user", &mut violations);
+    browser.click(&browser.find("a[href='/me/password']"));
+    wait_for_text(&browser, "Promjena lozinke");
+    audit(&browser, "own password", &mut violations);
 
     assert!(violations.is_empty(), "axe-core found serious or critical violations:\n{}", violations.join("\n"));
     if browser.can_check_accessibility() {

@@ -625,3 +625,23 @@ backend_test! {
         assert_eq!(r.location(), "/account");
     }
 }
+
+backend_test! {
+    async fn a_user_changes_their_own_password(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("salter", PASSWORD).await;
+        assert!(v.get("/me/password").await.body.contains("Promjena lozinke"));
+        let r = v.post("/me/password", &[("current", "nije-tačna-lozinka"), ("new", "nova-lozinka-1"), ("repeat", "nova-lozinka-1")]).await;
+        assert!(r.body.contains("Trenutna lozinka nije tačna."), "{}", r.body);
+        let r = v.post("/me/password", &[("current", PASSWORD), ("new", "nova-lozinka-1"), ("repeat", "nova-lozinka-2")]).await;
+        assert!(r.body.contains("Nova lozinka nije dva puta upisana isto."), "{}", r.body);
+        let r = v.post("/me/password", &[("current", PASSWORD), ("new", "kratka"), ("repeat", "kratka")]).await;
+        assert!(r.body.contains("Lozinka ima najmanje 10 znakova."), "{}", r.body);
+        let r = v.post("/me/password", &[("current", PASSWORD), ("new", "nova-lozinka-1"), ("repeat", "nova-lozinka-1")]).await;
+        assert_eq!(r.location(), "/sign-in?signed-out=1");
+        assert_eq!(v.get("/counter").await.status, StatusCode::SEE_OTHER, "signed out");
+        assert_eq!(v.sign_in("salter", "nova-lozinka-1").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(Visitor::new(&s.router).get("/me/password").await.status, StatusCode::SEE_OTHER, "visitors are sent to sign in");
+    }
+}

@@ -1,6 +1,7 @@
 //! The citizen's account: opened online, verified at a counter, and then the citizen's own
 //! view of who has read their records and which documents were issued about them.
 
+use crate::ui::FieldErrors;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -42,18 +43,8 @@ struct AccountForm<'a> {
     ui: &'a Ui,
     register: bool,
     f: AccountFields,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     notice: Option<String>,
-}
-
-impl AccountForm<'_> {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-
-    fn invalid(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
 
 fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
@@ -66,7 +57,7 @@ fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
 
 /// `GET /account/register`
 pub async fn register_form(Extension(ui): Extension<Ui>) -> Response {
-    render(&AccountForm { ui: &ui, register: true, f: AccountFields::default(), errors: BTreeMap::new(), notice: None })
+    render(&AccountForm { ui: &ui, register: true, f: AccountFields::default(), errors: FieldErrors::default(), notice: None })
 }
 
 /// `POST /account/register`: opens the account and signs the citizen in.
@@ -79,7 +70,10 @@ pub async fn register(State(state): State<AppState>, Extension(ui): Extension<Ui
         Ok(Err(refusal)) => {
             let errors = errors_of(&ui, &refusal);
             let f = AccountFields { password: String::new(), ..f };
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &AccountForm { ui: &ui, register: true, f, errors, notice: None })
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AccountForm { ui: &ui, register: true, f, errors: FieldErrors::from(errors), notice: None },
+            )
         }
         Err(e) => internal_error(&ui, &e),
     }
@@ -97,7 +91,7 @@ pub async fn sign_in_form(Extension(ui): Extension<Ui>, Query(q): Query<SignInQu
         return Redirect::to("/account").into_response();
     }
     let notice = q.signed_out.is_some().then(|| ui.t("signed-out"));
-    render(&AccountForm { ui: &ui, register: false, f: AccountFields::default(), errors: BTreeMap::new(), notice })
+    render(&AccountForm { ui: &ui, register: false, f: AccountFields::default(), errors: FieldErrors::default(), notice })
 }
 
 /// `POST /account/sign-in`
@@ -107,7 +101,13 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
         let f = AccountFields { password: String::new(), ..f.clone() };
         render_with(
             status,
-            &AccountForm { ui: &ui, register: false, f, errors: BTreeMap::from([("general".to_string(), message)]), notice: None },
+            &AccountForm {
+                ui: &ui,
+                register: false,
+                f,
+                errors: FieldErrors::from(BTreeMap::from([("general".to_string(), message)])),
+                notice: None,
+            },
         )
     };
     if let Some(left) = state.logins.locked(&key) {
@@ -265,18 +265,8 @@ struct CounterAccount<'a> {
     searched: bool,
     jmbg: String,
     document: String,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     done: bool,
-}
-
-impl CounterAccount<'_> {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-
-    fn invalid(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -309,7 +299,7 @@ pub async fn counter_find(State(state): State<AppState>, Extension(ui): Extensio
         searched,
         jmbg: String::new(),
         document: String::new(),
-        errors: BTreeMap::new(),
+        errors: FieldErrors::default(),
         done: q.done.is_some(),
     };
     render_with(status, &page)
@@ -356,7 +346,7 @@ pub async fn counter_verify(
                 searched: true,
                 jmbg: f.jmbg.clone(),
                 document: f.document.clone(),
-                errors: errors_of(&ui, &refusal),
+                errors: FieldErrors::from(errors_of(&ui, &refusal)),
                 done: false,
             };
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -1,5 +1,6 @@
 //! The administrator's screen: the node's users, their roles and offices, their passwords.
 
+use crate::ui::FieldErrors;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -52,18 +53,8 @@ struct UsersPage<'a> {
     f: UserFields,
     roles: Vec<Choice>,
     offices: Vec<Choice>,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     notice: Option<String>,
-}
-
-impl UsersPage<'_> {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-
-    fn invalid(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
 
 #[derive(Template)]
@@ -74,18 +65,8 @@ struct UserPage<'a> {
     f: UserFields,
     roles: Vec<Choice>,
     offices: Vec<Choice>,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     notice: Option<String>,
-}
-
-impl UserPage<'_> {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-
-    fn invalid(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
 }
 
 fn role_choices(ui: &Ui, selected: &str) -> Vec<Choice> {
@@ -142,7 +123,7 @@ async fn users_page(state: &AppState, ui: &Ui, f: UserFields, errors: BTreeMap<S
         roles: role_choices(ui, &f.role),
         offices: office_choices(ui, &offices, &f.office),
         f,
-        errors,
+        errors: FieldErrors::from(errors),
         notice,
     };
     render_with(status, &page)
@@ -210,7 +191,7 @@ async fn user_page(state: &AppState, ui: &Ui, username: &str, errors: BTreeMap<S
         roles: role_choices(ui, &f.role),
         offices: office_choices(ui, &offices, &f.office),
         f,
-        errors,
+        errors: FieldErrors::from(errors),
         notice,
     };
     render_with(status, &page)

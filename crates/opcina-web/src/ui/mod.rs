@@ -51,6 +51,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/", get(portal::home))
         .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
         .route("/sign-out", post(session::sign_out))
+        .route("/me/password", get(session::password_form).post(session::change_password))
         .route("/counter", get(counter::search))
         .route("/counter/persons/{jmbg}", get(counter::person))
         .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
@@ -106,6 +107,31 @@ pub struct Ui {
     /// The path and query of this page without `lang`, for the language switch.
     path: String,
     query: Vec<(String, String)>,
+}
+
+/// Messages by form field (`general` for the form as a whole), for the templates.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(pub std::collections::BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// The message for a field, if it has one.
+    pub fn error(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    pub fn invalid(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<std::collections::BTreeMap<String, String>> for FieldErrors {
+    fn from(map: std::collections::BTreeMap<String, String>) -> Self {
+        FieldErrors(map)
+    }
 }
 
 /// A link of the language switch.

@@ -4,6 +4,7 @@
 //! orders, issues the document through the same path as at the counter, and records how it
 //! was handed over.
 
+use crate::ui::FieldErrors;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -113,17 +114,7 @@ struct OrderPage<'a> {
     relations: Vec<Choice>,
     offices: Vec<Choice>,
     post: bool,
-    errors: BTreeMap<String, String>,
-}
-
-impl OrderPage<'_> {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-
-    fn invalid(&self, field: &str) -> bool {
-        self.errors.contains_key(field)
-    }
+    errors: FieldErrors,
 }
 
 fn choices(items: Vec<(String, String)>, selected: &str, blank: Option<String>) -> Vec<Choice> {
@@ -170,7 +161,7 @@ async fn order_page<'a>(state: &AppState, ui: &'a Ui, f: OrderFields, errors: BT
         offices: office_choices,
         post: f.delivery != "pickup",
         f,
-        errors,
+        errors: FieldErrors::from(errors),
     })
 }
 

@@ -1,5 +1,6 @@
 //! Signing staff in and out, and the guard against guessing passwords.
 
+use crate::ui::FieldErrors;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -166,6 +167,70 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, Some(SESSION_MAX / 1_000_000), "Lax", true, secure));
     response
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage<'a> {
+    ui: &'a Ui,
+    errors: FieldErrors,
+}
+
+/// `GET /me/password`: a signed-in user changes their own password.
+pub async fn password_form(Extension(ui): Extension<Ui>) -> Response {
+    if let Err(page) = ui.require(&opcina_core::registry::Role::ALL) {
+        return page;
+    }
+    render(&PasswordPage { ui: &ui, errors: FieldErrors::default() })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /me/password`: needs the current password; the new one ends the user's other
+/// sessions (and this one: the user signs in again with it).
+pub async fn change_password(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<PasswordForm>) -> Response {
+    let caller = match ui.require(&opcina_core::registry::Role::ALL) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let username = caller.actor.username.clone();
+    let refuse = |field: &str, message: String| {
+        let errors = std::collections::BTreeMap::from([(field.to_string(), message)]);
+        render_with(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { ui: &ui, errors: FieldErrors::from(errors) })
+    };
+    if let Some(left) = state.logins.locked(&username) {
+        return refuse("current", ui.ta("sign-in-locked", "minutes", &left.as_secs().div_ceil(60).max(1).to_string()));
+    }
+    match state.store.check_password(&username, &f.current).await {
+        Ok(Ok(_)) => state.logins.succeeded(&username),
+        Ok(Err(_)) => {
+            state.logins.failed(&username);
+            return refuse("current", ui.t("password-current-wrong"));
+        }
+        Err(e) => return internal_error(&ui, &e),
+    }
+    if f.new != f.repeat {
+        return refuse("repeat", ui.t("password-mismatch"));
+    }
+    match state.store.set_password(&caller.actor, &username, &f.new).await {
+        Ok(()) => {
+            tracing::info!(%username, "changed their password");
+            let secure = state.public_url.starts_with("https://");
+            let mut response = Redirect::to("/sign-in?signed-out=1").into_response();
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), "Lax", true, secure));
+            response
+        }
+        Err(opcina_store::StoreError::Invalid(e)) => refuse("new", ui.error_text(e.code, &e.message)),
+        Err(e) => internal_error(&ui, &e),
+    }
 }
 
 /// `POST /sign-out`
