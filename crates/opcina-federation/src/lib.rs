@@ -6,6 +6,7 @@
 
 pub mod digest;
 pub mod httpsig;
+pub mod profile;
 
 #[cfg(test)]
 mod tests;
