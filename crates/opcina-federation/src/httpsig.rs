@@ -79,17 +79,80 @@ pub enum ParamValue {
     String(String),
 }
 
+/// A parameter of a component identifier: `req` (a flag) or `key="…"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComponentParam {
+    Flag,
+    String(String),
+}
+
+/// A covered component: its name and parameters, e.g. `"signature";req;key="opcina"` (the
+/// request's signature, covered by a response).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentId {
+    pub name: String,
+    pub params: Vec<(String, ComponentParam)>,
+}
+
+impl ComponentId {
+    pub fn plain(name: &str) -> Self {
+        ComponentId { name: name.to_ascii_lowercase(), params: Vec::new() }
+    }
+
+    /// A member of a dictionary field of the request this message answers.
+    pub fn request_member(field: &str, key: &str) -> Self {
+        ComponentId {
+            name: field.to_ascii_lowercase(),
+            params: vec![("req".into(), ComponentParam::Flag), ("key".into(), ComponentParam::String(key.into()))],
+        }
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.params.iter().any(|(n, v)| n == name && *v == ComponentParam::Flag)
+    }
+
+    fn string(&self, name: &str) -> Option<&str> {
+        self.params.iter().find_map(|(n, v)| match v {
+            ComponentParam::String(s) if n == name => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn serialize(&self) -> String {
+        let mut out = sf_string(&self.name);
+        for (name, value) in &self.params {
+            out.push(';');
+            out.push_str(name);
+            if let ComponentParam::String(s) = value {
+                out.push('=');
+                out.push_str(&sf_string(s));
+            }
+        }
+        out
+    }
+}
+
 /// What a signature covers and its parameters, in the order they are serialised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignatureParams {
-    /// Component names: `@method`, `content-digest` …
-    pub components: Vec<String>,
+    pub components: Vec<ComponentId>,
     pub params: Vec<(String, ParamValue)>,
 }
 
 impl SignatureParams {
     pub fn new(components: &[&str]) -> Self {
-        SignatureParams { components: components.iter().map(|c| c.to_ascii_lowercase()).collect(), params: Vec::new() }
+        SignatureParams { components: components.iter().map(|c| ComponentId::plain(c)).collect(), params: Vec::new() }
+    }
+
+    /// Also covers a component with parameters.
+    pub fn covering(mut self, component: ComponentId) -> Self {
+        self.components.push(component);
+        self
+    }
+
+    /// Whether a plain component (no parameters) is covered.
+    pub fn covers(&self, name: &str) -> bool {
+        self.components.iter().any(|c| c.name == name && c.params.is_empty())
     }
 
     pub fn int(mut self, name: &str, value: i64) -> Self {
@@ -119,7 +182,7 @@ impl SignatureParams {
     /// The inner list with its parameters, as Structured Fields serialise it (RFC 8941).
     pub fn serialize(&self) -> String {
         let mut out = String::from("(");
-        out.push_str(&self.components.iter().map(|c| sf_string(c)).collect::<Vec<_>>().join(" "));
+        out.push_str(&self.components.iter().map(ComponentId::serialize).collect::<Vec<_>>().join(" "));
         out.push(')');
         for (name, value) in &self.params {
             out.push(';');
@@ -138,12 +201,40 @@ fn sf_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// The value of a covered component: taken from the related request when it has `req`, and
+/// for `key="…"` the member of a dictionary field (`signature`, `signature-input`).
+fn component_value(message: &HttpMessage, request: Option<&HttpMessage>, c: &ComponentId) -> Result<String, SigError> {
+    let source = if c.flag("req") { request.ok_or_else(|| SigError::MissingComponent(c.serialize()))? } else { message };
+    match c.string("key") {
+        None => source.component(&c.name),
+        Some(key) => {
+            let field = source.header(&c.name).ok_or_else(|| SigError::MissingComponent(c.serialize()))?;
+            let missing = || SigError::MissingComponent(c.serialize());
+            match c.name.as_str() {
+                "signature" => parse_signature(&field)?
+                    .into_iter()
+                    .find_map(|(k, v)| (k == key).then(|| format!(":{}:", STANDARD.encode(v))))
+                    .ok_or_else(missing),
+                "signature-input" => {
+                    parse_signature_input(&field)?.into_iter().find_map(|(k, v)| (k == key).then(|| v.serialize())).ok_or_else(missing)
+                }
+                _ => Err(SigError::UnknownComponent(c.serialize())),
+            }
+        }
+    }
+}
+
 /// The signature base (RFC 9421 §2.5): one line per covered component, then the parameters.
 pub fn signature_base(message: &HttpMessage, params: &SignatureParams) -> Result<String, SigError> {
+    signature_base_for(message, None, params)
+}
+
+/// The signature base of a response that may cover components of its request (`req`).
+pub fn signature_base_for(message: &HttpMessage, request: Option<&HttpMessage>, params: &SignatureParams) -> Result<String, SigError> {
     let mut base = String::new();
-    for name in &params.components {
-        let value = message.component(name)?;
-        base.push_str(&format!("{}: {value}\n", sf_string(name)));
+    for c in &params.components {
+        let value = component_value(message, request, c)?;
+        base.push_str(&format!("{}: {value}\n", c.serialize()));
     }
     base.push_str(&format!("\"@signature-params\": {}", params.serialize()));
     Ok(base)
@@ -160,7 +251,18 @@ pub struct SignatureFields {
 
 /// Signs a message: the `Signature-Input` and `Signature` values under `label`.
 pub fn sign(key: &SigningKey, label: &str, message: &HttpMessage, params: &SignatureParams) -> Result<SignatureFields, SigError> {
-    let base = signature_base(message, params)?;
+    sign_for(key, label, message, None, params)
+}
+
+/// Signs a response that may cover components of its request.
+pub fn sign_for(
+    key: &SigningKey,
+    label: &str,
+    message: &HttpMessage,
+    request: Option<&HttpMessage>,
+    params: &SignatureParams,
+) -> Result<SignatureFields, SigError> {
+    let base = signature_base_for(message, request, params)?;
     let signature = key.sign(base.as_bytes());
     Ok(SignatureFields {
         input: format!("{label}={}", params.serialize()),
@@ -178,6 +280,18 @@ pub fn verify(
     label: &str,
     key_for: impl Fn(&str) -> Option<VerifyingKey>,
 ) -> Result<SignatureParams, SigError> {
+    verify_for(message, None, signature_input, signature, label, key_for)
+}
+
+/// Verifies a response's signature, which may cover components of `request`.
+pub fn verify_for(
+    message: &HttpMessage,
+    request: Option<&HttpMessage>,
+    signature_input: &str,
+    signature: &str,
+    label: &str,
+    key_for: impl Fn(&str) -> Option<VerifyingKey>,
+) -> Result<SignatureParams, SigError> {
     let params = parse_signature_input(signature_input)?
         .into_iter()
         .find_map(|(l, p)| (l == label).then_some(p))
@@ -189,7 +303,7 @@ pub fn verify(
     let keyid = params.get_str("keyid").ok_or(SigError::NoKeyId)?;
     let key = key_for(keyid).ok_or_else(|| SigError::UnknownKey(keyid.to_string()))?;
     let bytes: [u8; 64] = bytes.try_into().map_err(|_| SigError::Malformed("an Ed25519 signature has 64 bytes".into()))?;
-    let base = signature_base(message, &params)?;
+    let base = signature_base_for(message, request, &params)?;
     key.verify(base.as_bytes(), &Signature::from_bytes(&bytes)).map_err(|_| SigError::BadSignature)?;
     Ok(params)
 }
@@ -304,7 +418,19 @@ impl<'a> Reader<'a> {
                 self.i += 1;
                 break;
             }
-            components.push(self.string()?);
+            let name = self.string()?;
+            let mut params = Vec::new();
+            while self.peek() == Some(b';') {
+                self.i += 1;
+                let key = self.key()?;
+                if self.peek() == Some(b'=') {
+                    self.i += 1;
+                    params.push((key, ComponentParam::String(self.string()?)));
+                } else {
+                    params.push((key, ComponentParam::Flag));
+                }
+            }
+            components.push(ComponentId { name, params });
             if !matches!(self.peek(), Some(b' ' | b')')) {
                 return Err(SigError::Malformed("items of an inner list are separated by spaces".into()));
             }

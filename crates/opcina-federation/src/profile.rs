@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::digest::{content_digest, digest_matches};
-use crate::httpsig::{HttpMessage, SigError, SignatureParams, sign, verify};
+use crate::httpsig::{ComponentId, HttpMessage, SigError, SignatureParams, sign, sign_for, verify, verify_for};
 
 /// The label of the federation's signatures.
 pub const LABEL: &str = "opcina";
@@ -61,6 +61,64 @@ pub fn sign_request(key: &SigningKey, keyid: &str, message: &mut HttpMessage, bo
     Ok(())
 }
 
+/// Signs a response: covers its status and `Content-Digest`, and the request's signature, so
+/// the response cannot be replayed as the answer to another request.
+pub fn sign_response(
+    key: &SigningKey,
+    keyid: &str,
+    response: &mut HttpMessage,
+    body: &[u8],
+    request: &HttpMessage,
+    now: i64,
+) -> Result<(), SigError> {
+    response.headers.retain(|(n, _)| !["content-digest", "signature-input", "signature"].iter().any(|h| n.eq_ignore_ascii_case(h)));
+    response.headers.push(("Content-Digest".into(), content_digest(body)));
+    let params = SignatureParams::new(&["@status", "content-digest"])
+        .covering(ComponentId::request_member("signature", LABEL))
+        .int("created", now)
+        .string("alg", "ed25519")
+        .string("keyid", keyid)
+        .string("tag", TAG);
+    let fields = sign_for(key, LABEL, response, Some(request), &params)?;
+    response.headers.push(("Signature-Input".into(), fields.input));
+    response.headers.push(("Signature".into(), fields.signature));
+    Ok(())
+}
+
+/// Checks a response to `request` (which this node signed and sent): signed by the provider's
+/// key, covering its status, its digest and the request's signature; the body matches.
+pub fn check_response(
+    response: &HttpMessage,
+    body: &[u8],
+    request: &HttpMessage,
+    key_for: impl Fn(&str) -> Option<VerifyingKey>,
+) -> Result<Verified, Refused> {
+    let (Some(input), Some(signature)) = (response.header("signature-input"), response.header("signature")) else {
+        return Err(Refused::Unsigned);
+    };
+    let params = verify_for(response, Some(request), &input, &signature, LABEL, key_for)?;
+    for required in ["@status", "content-digest"] {
+        if !params.covers(required) {
+            return Err(Refused::NotCovered(required.to_string()));
+        }
+    }
+    if !params.components.contains(&ComponentId::request_member("signature", LABEL)) {
+        return Err(Refused::NotCovered("the request's signature".into()));
+    }
+    if params.get_str("tag") != Some(TAG) {
+        return Err(Refused::WrongTag);
+    }
+    let digest = response.header("content-digest").ok_or_else(|| Refused::NotCovered("content-digest".into()))?;
+    if !digest_matches(&digest, body) {
+        return Err(Refused::DigestMismatch);
+    }
+    Ok(Verified {
+        keyid: params.get_str("keyid").unwrap_or_default().to_string(),
+        created: params.get_int("created").unwrap_or(0),
+        nonce: String::new(),
+    })
+}
+
 /// Nonces seen within their signatures' lifetime (kept until they expire). One per node
 /// process: a node with several processes behind a balancer checks replays per process.
 #[derive(Debug, Default)]
@@ -110,7 +168,7 @@ pub fn check_request(
     };
     let params = verify(message, &input, &signature, LABEL, key_for)?;
     for required in REQUEST_COMPONENTS {
-        if !params.components.iter().any(|c| c == required) {
+        if !params.covers(required) {
             return Err(Refused::NotCovered(required.to_string()));
         }
     }
@@ -198,6 +256,32 @@ mod tests {
         let mut impostor = request();
         sign_request(&SigningKey::from_bytes(&[3; 32]), "KAK", &mut impostor, body, NOW, "f").unwrap();
         assert_eq!(check_request(&impostor, body, NOW, 30, &nonces, keys), Err(Refused::Signature(SigError::BadSignature)));
+    }
+
+    #[test]
+    fn a_response_is_bound_to_its_request() {
+        let zenica = SigningKey::from_bytes(&[5; 32]);
+        let zen_keys = |id: &str| (id == "ZEN").then(|| zenica.verifying_key());
+        let first = signed(b"{\"q\":1}", NOW, "r1");
+        let second = signed(b"{\"q\":2}", NOW, "r2");
+        let body = br#"{"entry":{}}"#;
+        let mut response = HttpMessage { status: Some(200), ..HttpMessage::default() };
+        sign_response(&zenica, "ZEN", &mut response, body, &first, NOW).unwrap();
+        assert!(response.header("signature-input").unwrap().contains("\"signature\";req;key=\"opcina\""), "{response:?}");
+        assert_eq!(check_response(&response, body, &first, zen_keys).unwrap().keyid, "ZEN");
+        assert_eq!(
+            check_response(&response, body, &second, zen_keys),
+            Err(Refused::Signature(SigError::BadSignature)),
+            "not an answer to another request"
+        );
+        assert_eq!(check_response(&response, b"{}", &first, zen_keys), Err(Refused::DigestMismatch));
+        let mut failed = response.clone();
+        failed.status = Some(500);
+        assert_eq!(check_response(&failed, body, &first, zen_keys), Err(Refused::Signature(SigError::BadSignature)));
+        assert_eq!(
+            check_response(&HttpMessage { status: Some(200), ..HttpMessage::default() }, body, &first, zen_keys),
+            Err(Refused::Unsigned)
+        );
     }
 
     #[test]

@@ -118,12 +118,16 @@ fn signature_fields_are_read_as_structured_field_dictionaries() {
     )
     .unwrap();
     assert_eq!(members.len(), 2);
-    assert_eq!(members[0].1.components, ["@method", "@path", "content-digest"]);
+    let names: Vec<&str> = members[0].1.components.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["@method", "@path", "content-digest"]);
     assert_eq!(members[0].1.get_str("nonce"), Some("n\"1"));
     assert_eq!(members[0].1.get_int("expires"), Some(61));
     assert!(members[1].1.components.is_empty());
     // Reserialised exactly as read (the signature base depends on it).
     assert_eq!(members[0].1.serialize(), "(\"@method\" \"@path\" \"content-digest\");created=1;expires=61;nonce=\"n\\\"1\";keyid=\"KAK\"");
+    let bound = parse_signature_input("res=(\"@status\" \"signature\";req;key=\"opcina\");created=7").unwrap();
+    assert_eq!(bound[0].1.serialize(), "(\"@status\" \"signature\";req;key=\"opcina\");created=7");
+    assert!(bound[0].1.components.contains(&crate::httpsig::ComponentId::request_member("signature", "opcina")));
     for bad in ["sig1=(\"@method\"", "Sig1=()", "sig1=(@method)", "sig1=();created=x", "sig1=()x"] {
         assert!(parse_signature_input(bad).is_err(), "{bad}");
     }
