@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod digest;
+pub mod directory;
 pub mod httpsig;
 pub mod profile;
 
