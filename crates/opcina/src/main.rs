@@ -83,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         command: Box<cli::extract::ExtractCommand>,
     },
+    /// The federation authority: its key, its members, the signed directory.
+    Federation {
+        #[command(subcommand)]
+        command: cli::federation::FederationCommand,
+    },
     /// The fee schedule of extracts and certificates.
     Fee {
         #[command(subcommand)]
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
             Command::Token { command } => cli::admin::token(command).await,
             Command::Extract { command } => cli::extract::run(*command).await,
             Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,
+            Command::Federation { command } => cli::federation::run(command),
         }
     });
     match result {

@@ -324,3 +324,42 @@ backend_test! {
         assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
     }
 }
+
+#[test]
+fn the_federation_authority_enrols_members_and_publishes_a_signed_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = dir.path().join("authority");
+    let auth_s = auth.display().to_string();
+    assert!(ok(&["federation", "init-authority", "--dir", &auth_s]).contains("authority key"));
+    let again = opcina(&["federation", "init-authority", "--dir", &auth_s]);
+    assert!(!again.status.success(), "an authority is not replaced");
+    let kakanj = ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key();
+    let zenica = ed25519_dalek::SigningKey::from_bytes(&[2; 32]).verifying_key();
+    let kak_pub = dir.path().join("node.pub");
+    std::fs::write(&kak_pub, format!("{}\n", hex::encode(kakanj.to_bytes()))).unwrap();
+    let enroll = |code: &str, name: &str, url: &str, key: &str, extra: &[&str]| {
+        let mut args =
+            vec!["federation", "enroll", "--dir", &auth_s, "--code", code, "--name", name, "--base-url", url, "--public-key", key];
+        args.extend_from_slice(extra);
+        opcina(&args)
+    };
+    assert!(enroll("KAK", "Općina Kakanj", "http://127.0.0.1:8101", &kak_pub.display().to_string(), &[]).status.success());
+    let zen_hex = hex::encode(zenica.to_bytes());
+    assert!(enroll("ZEN", "Grad Zenica", "http://127.0.0.1:8102/", &zen_hex, &["--services", "locate,entry-for-extract"]).status.success());
+    let bad = enroll("sar", "x", "http://x", &zen_hex, &[]);
+    assert!(!bad.status.success() && text(&bad).contains("--code"), "{}", text(&bad));
+    let out = dir.path().join("directory.json");
+    assert!(
+        ok(&["federation", "publish", "--dir", &auth_s, "--days", "7", "--out", &out.display().to_string()])
+            .contains("published directory 1 with 2 members")
+    );
+    assert!(ok(&["federation", "publish", "--dir", &auth_s]).contains("published directory 2"), "the serial grows");
+    let signed: opcina_federation::directory::SignedDirectory = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let authority_pub: [u8; 32] =
+        hex::decode(std::fs::read_to_string(auth.join("authority.pub")).unwrap().trim()).unwrap().try_into().unwrap();
+    let authority = ed25519_dalek::VerifyingKey::from_bytes(&authority_pub).unwrap();
+    let directory = signed.accept(&authority, chrono::Utc::now().timestamp(), None).unwrap();
+    assert_eq!(directory.member("ZEN").unwrap().base_url, "http://127.0.0.1:8102");
+    assert_eq!(directory.key(&opcina_federation::directory::key_id("KAK", &kakanj)), Some(kakanj));
+    assert_eq!(directory.offering("annotation-notice").count(), 1);
+}

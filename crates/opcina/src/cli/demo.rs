@@ -179,7 +179,7 @@ fn write_keys(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes a file readable by its owner only.
-fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

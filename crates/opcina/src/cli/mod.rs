@@ -4,6 +4,7 @@ pub mod admin;
 pub mod data;
 pub mod demo;
 pub mod extract;
+pub mod federation;
 pub mod serve;
 
 use std::path::{Path, PathBuf};

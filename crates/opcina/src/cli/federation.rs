@@ -1,0 +1,169 @@
+//! `opcina federation`: the federation authority's work — its key, the members it enrols,
+//! and the signed directory it publishes. The authority's files live in one directory:
+//! `authority.key` (private, hex), `authority.pub`, `members.json`, `directory.json` (the last
+//! published, signed).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use opcina_federation::directory::{Directory, Member, MemberKey, SERVICES, SignedDirectory, key_id};
+
+#[derive(Subcommand)]
+pub enum FederationCommand {
+    /// Create the federation authority's key pair in a directory.
+    InitAuthority(AuthorityDir),
+    /// Enrol a member (or update it): its code, name, base URL, public key and services.
+    Enroll(EnrollArgs),
+    /// Sign and publish the directory of members for a validity period.
+    Publish(PublishArgs),
+}
+
+#[derive(Args)]
+pub struct AuthorityDir {
+    /// The authority's directory.
+    #[arg(long = "dir", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Args)]
+pub struct EnrollArgs {
+    #[command(flatten)]
+    pub authority: AuthorityDir,
+    /// The member's code (2–16 capital letters or digits), e.g. KAK.
+    #[arg(long)]
+    pub code: String,
+    /// The member's name, e.g. "Općina Kakanj".
+    #[arg(long)]
+    pub name: String,
+    /// Where the member's node answers, e.g. https://kakanj.opcina.ba.
+    #[arg(long = "base-url")]
+    pub base_url: String,
+    /// The node's public key: a file (such as keys/node.pub) or the key in hex.
+    #[arg(long = "public-key", value_name = "FILE|HEX")]
+    pub public_key: String,
+    /// Services the member offers (comma-separated) [default: all].
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct PublishArgs {
+    #[command(flatten)]
+    pub authority: AuthorityDir,
+    /// Days the directory is valid.
+    #[arg(long, default_value_t = 30)]
+    pub days: i64,
+    /// Where to write the signed directory as well (for the members to fetch).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn key_from_hex(text: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(text.trim()).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+fn public_key(arg: &str) -> anyhow::Result<VerifyingKey> {
+    if let Some(key) = key_from_hex(arg) {
+        return Ok(key);
+    }
+    let text = std::fs::read_to_string(arg).with_context(|| format!("--public-key: {arg} is neither a key in hex nor a readable file"))?;
+    key_from_hex(&text).with_context(|| format!("{arg} does not hold an Ed25519 public key in hex"))
+}
+
+fn members_path(dir: &Path) -> PathBuf {
+    dir.join("members.json")
+}
+
+fn read_members(dir: &Path) -> anyhow::Result<Vec<Member>> {
+    let path = members_path(dir);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a list of members", path.display()))
+}
+
+fn authority_key(dir: &Path) -> anyhow::Result<SigningKey> {
+    super::extract::read_key(&dir.join("authority.key")).context("run `opcina federation init-authority --dir DIR` first")
+}
+
+pub fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        FederationCommand::InitAuthority(a) => {
+            let key_path = a.dir.join("authority.key");
+            if key_path.exists() {
+                bail!("{} exists: this directory already has an authority", key_path.display());
+            }
+            std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness for the authority's key: {e}"))?;
+            let key = SigningKey::from_bytes(&seed);
+            super::demo::write_private(&key_path, &format!("{}\n", hex::encode(key.to_bytes())))?;
+            std::fs::write(a.dir.join("authority.pub"), format!("{}\n", hex::encode(key.verifying_key().to_bytes())))?;
+            println!("authority key {} created in {}", opcina_federation::directory::fingerprint(&key.verifying_key()), a.dir.display());
+        }
+        FederationCommand::Enroll(a) => {
+            authority_key(&a.authority.dir)?;
+            let code = a.code.trim().to_string();
+            if !(2..=16).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                bail!("--code: {code:?} is not 2–16 capital letters or digits");
+            }
+            if !(a.base_url.starts_with("https://") || a.base_url.starts_with("http://")) {
+                bail!("--base-url: {:?} is not an http(s) URL", a.base_url);
+            }
+            let services: Vec<String> =
+                if a.services.is_empty() { SERVICES.iter().map(|s| s.to_string()).collect() } else { a.services.clone() };
+            if let Some(unknown) = services.iter().find(|s| !SERVICES.contains(&s.as_str())) {
+                bail!("--services: {unknown:?} is not one of {}", SERVICES.join(", "));
+            }
+            let key = public_key(&a.public_key)?;
+            let member = Member {
+                code: code.clone(),
+                name: a.name.trim().to_string(),
+                base_url: a.base_url.trim_end_matches('/').to_string(),
+                keys: vec![MemberKey { id: key_id(&code, &key), public_key: base64_url(key.as_bytes()) }],
+                services,
+            };
+            let mut members = read_members(&a.authority.dir)?;
+            members.retain(|m| m.code != code);
+            members.push(member);
+            members.sort_by(|x, y| x.code.cmp(&y.code));
+            std::fs::write(members_path(&a.authority.dir), serde_json::to_string_pretty(&members)?)?;
+            println!("enrolled {code} with key {} ({} members)", key_id(&code, &key), members.len());
+        }
+        FederationCommand::Publish(a) => {
+            if a.days < 1 {
+                bail!("--days: a directory is valid for at least one day");
+            }
+            let key = authority_key(&a.authority.dir)?;
+            let members = read_members(&a.authority.dir)?;
+            if members.is_empty() {
+                bail!("no members enrolled: run `opcina federation enroll` first");
+            }
+            let last = a.authority.dir.join("directory.json");
+            let serial = match std::fs::read_to_string(&last) {
+                Ok(text) => serde_json::from_str::<SignedDirectory>(&text).map(|d| d.directory.serial).unwrap_or(0),
+                Err(_) => 0,
+            } + 1;
+            let now = chrono::Utc::now().timestamp();
+            let directory = Directory { serial, issued_at: now, valid_until: now + a.days * 86_400, members };
+            let signed = directory.sign(&key).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let json = serde_json::to_string_pretty(&signed)?;
+            std::fs::write(&last, &json)?;
+            if let Some(out) = &a.out {
+                std::fs::write(out, &json).with_context(|| format!("cannot write {}", out.display()))?;
+            }
+            println!("published directory {serial} with {} members, valid {} days", signed.directory.members.len(), a.days);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
