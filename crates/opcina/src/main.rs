@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "opcina",
     version,
-    about = "Civil registry node of a municipality (matične knjige): registers, journal, search, JSON API."
+    about = "Civil registry node of a municipality (matične knjige): registers, journal, search, web application, JSON API."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,7 +40,7 @@ pub struct IndexDir {
 enum Command {
     /// Create (or reuse) a demo node of Općina Kakanj with a synthetic population and serve it.
     Demo(cli::demo::DemoArgs),
-    /// Serve the node: JSON API, health, status page.
+    /// Serve the node: the web application (counter and citizen portal), JSON API, health.
     Serve(cli::serve::ServeArgs),
     /// Apply the database migrations this program has.
     Migrate {
