@@ -253,6 +253,6 @@ fn office_row(o: &OfficeSpec, now: Timestamp) -> OfficeRow {
     }
 }
 
-fn getrandom_fill(buf: &mut [u8]) -> Result<()> {
+pub(crate) fn getrandom_fill(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
 }

@@ -7,6 +7,7 @@ use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
 use crate::backend::{AccountKey, SessionKind};
 use crate::error::{Result, StoreError};
+use crate::orders::{normalise_code, readable_code};
 use crate::rows::{AccountPasswordRow, AccountRow, Row, VerificationRow};
 use crate::sessions::{DUMMY_PHC, blocking, check_new_password, hash_password, password_matches};
 use crate::store::Store;
@@ -31,15 +32,6 @@ fn valid_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && email.len() <= 254
         && !email.contains(char::is_whitespace)
-}
-
-/// A code the citizen shows at the counter: 8 characters without look-alikes.
-fn verification_code() -> Result<String> {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))?;
-    let chars: String = bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect();
-    Ok(format!("{}-{}", &chars[..4], &chars[4..]))
 }
 
 impl Store {
@@ -70,8 +62,7 @@ impl Store {
             return Ok(Err(refuse("citizen.email_taken", "email", "an account with this address exists; sign in")));
         }
         let now = Timestamp::now();
-        let mut account =
-            AccountRow { id: 0, email, full_name: full_name.trim().to_string(), code: verification_code()?, created_at: now.0 };
+        let mut account = AccountRow { id: 0, email, full_name: full_name.trim().to_string(), code: readable_code(2)?, created_at: now.0 };
         account.id = ex.txn.append(Row::Account(account.clone()), now, &portal, "citizen.account.opened").await?;
         let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
         ex.txn.append(Row::AccountPassword(password), now, &portal, "citizen.password.set").await?;
@@ -112,11 +103,10 @@ impl Store {
 
     /// An account by the code its holder shows at the counter.
     pub async fn account_by_code(&self, code: &str) -> Result<Option<Citizen>> {
-        let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-        if code.len() != 8 {
+        let code = normalise_code(code);
+        if code.len() != 9 {
             return Ok(None);
         }
-        let code = format!("{}-{}", &code[..4], &code[4..]);
         let Some(account) = self.backend().account(AccountKey::Code(&code)).await? else { return Ok(None) };
         let verification = self.backend().verification(account.id).await?;
         Ok(Some(Citizen { account, verification }))
@@ -177,7 +167,7 @@ mod tests {
         for bad in ["ana", "@example.ba", "ana@example", "ana@.ba", "ana @example.ba"] {
             assert!(!valid_email(bad), "{bad}");
         }
-        let code = verification_code().unwrap_or_default();
+        let code = readable_code(2).unwrap_or_default();
         assert_eq!(code.len(), 9, "{code}");
         assert_eq!(&code[4..5], "-");
     }

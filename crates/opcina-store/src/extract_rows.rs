@@ -45,6 +45,15 @@ pub struct ExtractRow {
 }
 
 impl ExtractRow {
+    /// The document's (or refusal's) number.
+    pub fn number(&self) -> opcina_core::extract::ExtractNumber {
+        opcina_core::extract::ExtractNumber {
+            office: self.office_code.clone(),
+            year: i32::try_from(self.year).unwrap_or(0),
+            serial: self.serial,
+        }
+    }
+
     pub fn hash(&self) -> Hash {
         RowHasher::new("extracts")
             .int(self.id)

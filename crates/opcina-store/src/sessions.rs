@@ -10,7 +10,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use opcina_core::FieldError;
 use opcina_core::registry::{Actor, Timestamp};
 
-use crate::admin::token_hash;
+use crate::admin::{getrandom_fill, token_hash};
 use crate::backend::SessionKind;
 use crate::error::{Result, StoreError};
 use crate::rows::{PasswordRow, Row, SessionRow, UserRow};
@@ -53,7 +53,7 @@ pub fn check_new_password(password: &str) -> Result<()> {
 /// The Argon2id PHC string of a password, with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    random(&mut salt)?;
+    getrandom_fill(&mut salt)?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| invalid("auth.password.hash", e.to_string()))?;
     Ok(hasher().hash_password(password.as_bytes(), &salt).map_err(|e| invalid("auth.password.hash", e.to_string()))?.to_string())
 }
@@ -66,10 +66,6 @@ pub fn password_matches(phc: &str, password: &str) -> bool {
 /// Runs CPU-heavy work (Argon2) off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
-}
-
-fn random(buf: &mut [u8]) -> Result<()> {
-    getrandom::fill(buf).map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e.to_string()))))
 }
 
 /// Why a sign-in failed (the page says only "wrong username or password"; the log says which).
@@ -143,7 +139,7 @@ impl Store {
     /// Opens a session of either kind for `subject` (a user or a citizen's account).
     pub(crate) async fn start_session(&self, kind: SessionKind, subject: i64) -> Result<String> {
         let mut bytes = [0u8; 32];
-        random(&mut bytes)?;
+        getrandom_fill(&mut bytes)?;
         let token = hex::encode(bytes);
         let now = Timestamp::now().0;
         let row = SessionRow {

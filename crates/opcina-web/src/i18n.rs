@@ -174,6 +174,20 @@ impl Locale {
         }
     }
 
+    /// A moment (microseconds since the epoch) in the node's local time: `28.11.2026. 14:05`.
+    pub fn date_time(self, micros: i64) -> String {
+        let t = opcina_core::registry::Timestamp(micros).to_datetime().with_timezone(&chrono::Local);
+        match self {
+            Locale::En => t.format("%-d %b %Y %H:%M").to_string(),
+            _ => t.format("%d.%m.%Y. %H:%M").to_string(),
+        }
+    }
+
+    /// The local day of a moment (microseconds since the epoch).
+    pub fn day(self, micros: i64) -> String {
+        self.date(opcina_core::registry::Timestamp(micros).to_datetime().with_timezone(&chrono::Local).date_naive())
+    }
+
     /// An amount in fening as convertible marks: `4,00 KM` (`KM 4.00` in English).
     pub fn money(self, fening: i64) -> String {
         let (km, f) = (fening / 100, (fening % 100).abs());

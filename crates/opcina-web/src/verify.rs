@@ -9,9 +9,8 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use opcina_core::extract::ExtractNumber;
 use opcina_core::extract::seal::decode_seal;
-use opcina_core::extract::{ExtractKind, ExtractNumber};
-use opcina_core::registry::Timestamp;
 use opcina_store::extracts::Status;
 use serde::Deserialize;
 
@@ -110,8 +109,8 @@ pub async fn verify(
             String::new()
         }
     };
-    let kind = ExtractKind::parse(&row.kind).map(|k| ui.t(&format!("kind-{}", k.as_str()))).unwrap_or_else(|| row.kind.clone());
-    let day = |micros: i64| ui.locale.date(Timestamp(micros).to_datetime().date_naive());
+    let kind = ui.kind_label(&row.kind);
+    let day = |micros: i64| ui.locale.day(micros);
     let status = match &verification.status {
         Status::Current => ui.t("verify-current"),
         Status::Superseded { since, .. } => ui.ta("verify-superseded", "since", &day(since.0)),

@@ -183,7 +183,7 @@ pub struct ExtractList {
 impl From<ExtractRow> for ExtractListItem {
     fn from(r: ExtractRow) -> Self {
         ExtractListItem {
-            number: ExtractNumber { office: r.office_code.clone(), year: i32::try_from(r.year).unwrap_or(0), serial: r.serial }.id(),
+            number: r.number().id(),
             outcome: r.outcome,
             kind: r.kind,
             language: r.language,

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use opcina_core::Refusal;
-use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::registry::Actor;
 use opcina_store::citizens::Citizen;
 use opcina_store::rows::AccessRow;
 use serde::Deserialize;
@@ -230,7 +230,7 @@ pub async fn account(State(state): State<AppState>, Extension(ui): Extension<Ui>
     page.reads = reads
         .iter()
         .map(|a| ReadLine {
-            at: Timestamp(a.at).to_datetime().with_timezone(&chrono::Local).format("%d.%m.%Y. %H:%M").to_string(),
+            at: ui.locale.date_time(a.at),
             who: if a.role == "citizen" { ui.t("account-you") } else { ui.t(&format!("role-{}", a.role)) },
             office: office_label(&offices, &a.office_code),
             action: super::counter::action_label(&ui, &a.action),
@@ -240,15 +240,9 @@ pub async fn account(State(state): State<AppState>, Extension(ui): Extension<Ui>
     page.documents = documents
         .iter()
         .map(|r| DocLine {
-            number: opcina_core::extract::ExtractNumber {
-                office: r.office_code.clone(),
-                year: i32::try_from(r.year).unwrap_or(0),
-                serial: r.serial,
-            }
-            .to_string(),
-            kind: opcina_core::extract::ExtractKind::parse(&r.kind)
-                .map_or_else(|| r.kind.clone(), |k| ui.t(&format!("kind-{}", k.as_str()))),
-            at: ui.locale.date(Timestamp(r.at).to_datetime().date_naive()),
+            number: r.number().to_string(),
+            kind: ui.kind_label(&r.kind),
+            at: ui.locale.day(r.at),
             requester: r.requester_name.clone(),
             refused: r.outcome == "refused",
         })

@@ -332,7 +332,7 @@ pub async fn person(
         access: access
             .iter()
             .map(|a| AccessLine {
-                at: Timestamp(a.at).to_datetime().with_timezone(&chrono::Local).format("%d.%m.%Y. %H:%M").to_string(),
+                at: ui.locale.date_time(a.at),
                 who: a.username.clone(),
                 office: a.office_code.clone().unwrap_or_default(),
                 action: action_label(&ui, &a.action),
@@ -353,17 +353,12 @@ pub async fn person(
 }
 
 fn document_line(ui: &Ui, r: &opcina_store::rows::ExtractRow) -> DocumentLine {
-    let n =
-        opcina_core::extract::ExtractNumber { office: r.office_code.clone(), year: i32::try_from(r.year).unwrap_or(0), serial: r.serial };
-    let refused = r.outcome == "refused";
-    let kind =
-        opcina_core::extract::ExtractKind::parse(&r.kind).map(|k| ui.t(&format!("kind-{}", k.as_str()))).unwrap_or_else(|| r.kind.clone());
     DocumentLine {
-        number: n.to_string(),
-        href: format!("/counter/{}/{}", if refused { "refusals" } else { "extracts" }, n.id()),
-        kind,
-        at: Timestamp(r.at).to_datetime().with_timezone(&chrono::Local).format("%d.%m.%Y. %H:%M").to_string(),
-        refused,
+        number: r.number().to_string(),
+        href: super::extracts::counter_href(r),
+        kind: ui.kind_label(&r.kind),
+        at: ui.locale.date_time(r.at),
+        refused: r.outcome == "refused",
         official: r.official_username.clone(),
     }
 }

@@ -223,6 +223,11 @@ fn parse_number(ui: &Ui, number: &str) -> Result<ExtractNumber, Response> {
     ExtractNumber::parse(number).ok_or_else(|| error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("extract-not-found")))
 }
 
+/// The counter's page of a registered document or refusal.
+pub(crate) fn counter_href(row: &ExtractRow) -> String {
+    format!("/counter/{}/{}", if row.outcome == "refused" { "refusals" } else { "extracts" }, row.number().id())
+}
+
 /// A row of the register of issued documents (`issued`) or refusals (`refused`), for a reader.
 async fn registered(state: &AppState, ui: &Ui, outcome: &str, number: &str) -> Result<(ExtractNumber, ExtractRow), Response> {
     ui.require(&READERS)?;
@@ -262,9 +267,8 @@ fn fee_text(ui: &Ui, fee: i64, exemption: Option<&str>) -> String {
 }
 
 fn facts(ui: &Ui, n: &ExtractNumber, row: &ExtractRow, fee: Option<String>) -> Vec<(String, String)> {
-    let kind = ExtractKind::parse(&row.kind).map(|k| ui.t(&format!("kind-{}", k.as_str()))).unwrap_or_else(|| row.kind.clone());
-    let relation =
-        Relation::parse(&row.relation).map(|r| ui.t(&format!("relation-{}", r.as_str()))).unwrap_or_else(|| row.relation.clone());
+    let kind = ui.kind_label(&row.kind);
+    let relation = ui.relation_label(&row.relation);
     let mut out = vec![
         (ui.t("verify-number"), n.to_string()),
         (ui.t("verify-kind"), kind),

@@ -81,12 +81,22 @@ pub fn presets(ui: &Ui, sections: &[Section]) -> Values {
     v
 }
 
+fn filled(values: &Values, f: &Field) -> bool {
+    values.get(f.name).is_some_and(|v| !v.trim().is_empty())
+}
+
+/// Whether a section is part of the submission: always, unless it is optional and the clerk
+/// typed nothing into it (its presets do not count).
+fn submitted(s: &Section, values: &Values) -> bool {
+    !s.optional || s.fields.iter().any(|f| f.preset == Preset::None && filled(values, f))
+}
+
 /// Fields the clerk left empty although they are required (all of them at once).
 pub fn missing(ui: &Ui, sections: &[Section], values: &Values) -> Errors {
-    let filled = |f: &Field| values.get(f.name).is_some_and(|v| !v.trim().is_empty());
+    let filled = |f: &Field| filled(values, f);
     let mut errors = Errors::new();
     for s in sections {
-        if s.optional && !s.fields.iter().any(|f| filled(f) && f.preset == Preset::None) {
+        if !submitted(s, values) {
             continue;
         }
         for f in s.fields.iter().filter(|f| f.required && !filled(f)) {
@@ -102,8 +112,7 @@ pub fn missing(ui: &Ui, sections: &[Section], values: &Values) -> Errors {
 pub fn to_json(sections: &[Section], values: &Values) -> Value {
     let mut root = Value::Object(Map::new());
     for s in sections {
-        let typed = s.fields.iter().any(|f| f.preset == Preset::None && values.get(f.name).is_some_and(|v| !v.trim().is_empty()));
-        if s.optional && !typed {
+        if !submitted(s, values) {
             continue;
         }
         for f in s.fields {

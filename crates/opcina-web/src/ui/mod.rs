@@ -166,6 +166,18 @@ impl Ui {
         if self.locale.has(&id) { self.t(&id) } else { english.to_string() }
     }
 
+    /// A document kind's name (`birth` → "Izvod iz matične knjige rođenih"); an unknown code
+    /// as stored.
+    pub fn kind_label(&self, kind: &str) -> String {
+        opcina_core::extract::ExtractKind::parse(kind).map_or_else(|| kind.to_string(), |k| self.t(&format!("kind-{}", k.as_str())))
+    }
+
+    /// A requester's relation in words; an unknown code as stored.
+    pub fn relation_label(&self, relation: &str) -> String {
+        opcina_core::extract::Relation::parse(relation)
+            .map_or_else(|| relation.to_string(), |r| self.t(&format!("relation-{}", r.as_str())))
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
     }

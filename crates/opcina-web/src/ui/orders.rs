@@ -15,7 +15,6 @@ use axum::{Extension, Form};
 use opcina_core::Refusal;
 use opcina_core::extract::{ExtractKind, Language, Relation};
 use opcina_core::names::Script;
-use opcina_core::registry::Timestamp;
 use opcina_store::extracts::{IssuePlace, Outcome};
 use opcina_store::orders::{Order, OrderSpec, RequestFields, next_statuses};
 use opcina_store::rows::OfficeRow;
@@ -25,14 +24,6 @@ use super::extracts::Choice;
 use super::{Ui, error_page, internal_error, render, render_with};
 use crate::AppState;
 use crate::api::READERS;
-
-fn day(ui: &Ui, micros: i64) -> String {
-    ui.locale.date(Timestamp(micros).to_datetime().with_timezone(&chrono::Local).date_naive())
-}
-
-fn kind_label(ui: &Ui, kind: &str) -> String {
-    ExtractKind::parse(kind).map_or_else(|| kind.to_string(), |k| ui.t(&format!("kind-{}", k.as_str())))
-}
 
 /// A service of the catalogue.
 pub struct Service {
@@ -323,10 +314,10 @@ pub async fn track(
         ui: &ui,
         code: order.row.code.clone(),
         fresh: q.new.is_some(),
-        kind: kind_label(&ui, &order.row.kind),
+        kind: ui.kind_label(&order.row.kind),
         delivery,
         status: status_label(&ui, order.status()),
-        steps: order.events.iter().map(|e| Step { when: day(&ui, e.at), what: status_label(&ui, &e.status) }).collect(),
+        steps: order.events.iter().map(|e| Step { when: ui.locale.day(e.at), what: status_label(&ui, &e.status) }).collect(),
         not_found: false,
     };
     render(&page)
@@ -357,8 +348,8 @@ fn line(ui: &Ui, o: &Order) -> OrderLine {
     OrderLine {
         href: format!("/counter/orders/{}", o.row.id),
         code: o.row.code.clone(),
-        received: day(ui, o.row.created_at),
-        kind: kind_label(ui, &o.row.kind),
+        received: ui.locale.day(o.row.created_at),
+        kind: ui.kind_label(&o.row.kind),
         subject: o.row.subject_name.clone(),
         requester: o.row.requester_name.clone(),
         delivery: ui.t(&format!("order-delivery-{}", o.row.delivery)),
@@ -419,9 +410,9 @@ async fn detail_page(state: &AppState, ui: &Ui, id: i64, error: Option<String>) 
     };
     let r = &order.row;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let relation = Relation::parse(&r.relation).map_or_else(|| r.relation.clone(), |x| ui.t(&format!("relation-{}", x.as_str())));
+    let relation = ui.relation_label(&r.relation);
     let facts = vec![
-        (ui.t("verify-kind"), kind_label(ui, &r.kind)),
+        (ui.t("verify-kind"), ui.kind_label(&r.kind)),
         (ui.t("order-subject"), format!("{}, {}", r.subject_name, r.subject_jmbg)),
         (ui.t("issue-language"), format!("{}, {}", ui.t(&format!("doc-language-{}", r.language)), ui.t(&format!("script-{}", r.script)))),
         (ui.t("issue-requester-name"), r.requester_name.clone()),
@@ -452,7 +443,7 @@ async fn detail_page(state: &AppState, ui: &Ui, id: i64, error: Option<String>) 
         steps: order
             .events
             .iter()
-            .map(|e| Step { when: format!("{}, {}", day(ui, e.at), e.by_user), what: status_label(ui, &e.status) })
+            .map(|e| Step { when: format!("{}, {}", ui.locale.day(e.at), e.by_user), what: status_label(ui, &e.status) })
             .collect(),
         can_issue: status == "received",
         next,

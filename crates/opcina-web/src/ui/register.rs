@@ -31,6 +31,27 @@ const REGISTRATION: Section = Section {
     ],
 };
 
+/// A parent on the birth form: required names, the rest as known.
+macro_rules! parent {
+    ($who:literal, $title:literal, $optional:literal, [$($extra:expr),*]) => {
+        Section {
+            title: $title,
+            optional: $optional,
+            fields: &[
+                field(concat!($who, ".given_name"), "field-given-name", Input::Text, true),
+                field(concat!($who, ".surname"), "field-surname", Input::Text, true),
+                $($extra,)*
+                field(concat!($who, ".jmbg"), "field-jmbg", Input::Text, false),
+                field(concat!($who, ".birth_date"), "field-birth-date", Input::Date, false),
+                field(concat!($who, ".birth_place.settlement"), "field-settlement", Input::Text, false),
+                field(concat!($who, ".birth_place.municipality"), "field-municipality", Input::Text, false),
+                field(concat!($who, ".citizenship"), "field-citizenship", Input::Text, false),
+                field(concat!($who, ".residence"), "field-residence", Input::Text, false),
+            ],
+        }
+    };
+}
+
 const BIRTH: &[Section] = &[
     Section {
         title: "section-child",
@@ -47,35 +68,8 @@ const BIRTH: &[Section] = &[
             preset("child.citizenship", "field-citizenship", Input::Text, true, Preset::Country),
         ],
     },
-    Section {
-        title: "section-mother",
-        optional: false,
-        fields: &[
-            field("mother.given_name", "field-given-name", Input::Text, true),
-            field("mother.surname", "field-surname", Input::Text, true),
-            field("mother.maiden_surname", "field-maiden-surname", Input::Text, false),
-            field("mother.jmbg", "field-jmbg", Input::Text, false),
-            field("mother.birth_date", "field-birth-date", Input::Date, false),
-            field("mother.birth_place.settlement", "field-settlement", Input::Text, false),
-            field("mother.birth_place.municipality", "field-municipality", Input::Text, false),
-            field("mother.citizenship", "field-citizenship", Input::Text, false),
-            field("mother.residence", "field-residence", Input::Text, false),
-        ],
-    },
-    Section {
-        title: "section-father",
-        optional: true,
-        fields: &[
-            field("father.given_name", "field-given-name", Input::Text, true),
-            field("father.surname", "field-surname", Input::Text, true),
-            field("father.jmbg", "field-jmbg", Input::Text, false),
-            field("father.birth_date", "field-birth-date", Input::Date, false),
-            field("father.birth_place.settlement", "field-settlement", Input::Text, false),
-            field("father.birth_place.municipality", "field-municipality", Input::Text, false),
-            field("father.citizenship", "field-citizenship", Input::Text, false),
-            field("father.residence", "field-residence", Input::Text, false),
-        ],
-    },
+    parent!("mother", "section-mother", false, [field("mother.maiden_surname", "field-maiden-surname", Input::Text, false)]),
+    parent!("father", "section-father", true, []),
     Section {
         title: "section-registration",
         optional: false,

@@ -156,24 +156,15 @@ pub async fn today(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
             .collect(),
         documents: extracts
             .iter()
-            .map(|r| {
-                let n = opcina_core::extract::ExtractNumber {
-                    office: r.office_code.clone(),
-                    year: i32::try_from(r.year).unwrap_or(0),
-                    serial: r.serial,
-                };
-                let refused = r.outcome == "refused";
-                DocumentLine {
-                    time: time(r.at),
-                    number: n.to_string(),
-                    href: format!("/counter/{}/{}", if refused { "refusals" } else { "extracts" }, n.id()),
-                    kind: opcina_core::extract::ExtractKind::parse(&r.kind)
-                        .map_or_else(|| r.kind.clone(), |k| ui.t(&format!("kind-{}", k.as_str()))),
-                    refused,
-                    requester: r.requester_name.clone(),
-                    fee: r.fee.map(|f| ui.locale.money(f)).unwrap_or_default(),
-                    by: r.official_username.clone(),
-                }
+            .map(|r| DocumentLine {
+                time: time(r.at),
+                number: r.number().to_string(),
+                href: super::extracts::counter_href(r),
+                kind: ui.kind_label(&r.kind),
+                refused: r.outcome == "refused",
+                requester: r.requester_name.clone(),
+                fee: r.fee.map(|f| ui.locale.money(f)).unwrap_or_default(),
+                by: r.official_username.clone(),
             })
             .collect(),
         totals,
