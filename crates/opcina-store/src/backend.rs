@@ -10,8 +10,8 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow,
-    PasswordRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
+    AccessRow, AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow,
+    PasswordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -203,6 +203,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn account_password(&self, account_id: i64) -> Result<Option<AccountPasswordRow>>;
     /// An account's current verification (the JMBG it belongs to).
     async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>>;
+    /// The records another member sent for an issued document, when it was drawn from them.
+    async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>>;
+    /// The last row of the federation's message log.
+    async fn last_message(&self) -> Result<Option<MessageRow>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use ed25519_dalek::SigningKey;
-use opcina_core::extract::content::{self, ContentSpec, ExtractContent, ExtractNumber, Fee, Issue, records_at};
+use opcina_core::extract::content::{self, ContentSpec, ExtractContent, ExtractNumber, Fee, Holder, Issue, records_at};
 use opcina_core::extract::decision::RefusalFacts;
 use opcina_core::extract::eligibility::{self, Denial, Eligibility, Established};
 use opcina_core::extract::seal::{key_id, sign_content, verify_content};
@@ -18,7 +18,7 @@ use opcina_core::registry::{Actor, PersonRecords, ViewTime, person_view};
 use opcina_core::{FieldError, Jmbg, Refusal};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, Row};
+use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
 use crate::store::{Store, today};
 use crate::txn::Txn;
 
@@ -102,6 +102,24 @@ pub(crate) struct IssueDraft {
     established: Established,
     fee: Fee,
     sealer: Sealer,
+    remote: Option<RemoteSource>,
+}
+
+/// The records of a person another member holds, as its signed answer gave them.
+#[derive(Debug, Clone)]
+pub struct RemoteSource {
+    /// The holder's code and name.
+    pub member: String,
+    pub municipality: String,
+    /// The holder's journal position the records reflect.
+    pub position: i64,
+    pub records: PersonRecords,
+}
+
+impl RemoteSource {
+    fn holder(&self) -> Holder {
+        Holder { member: self.member.clone(), municipality: self.municipality.clone(), position: self.position }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -185,12 +203,50 @@ impl Store {
         sealer: &Sealer,
         place: &IssuePlace,
     ) -> Result<std::result::Result<Outcome, Refusal>> {
-        let Some(office_code) = actor.office.clone().filter(|_| actor.role.reads_records()) else {
-            return Ok(Err(refusal("auth.forbidden", "", "documents are issued by registrars and counter clerks at an office")));
+        let office_code = match counter_office(actor, &request) {
+            Ok(code) => code,
+            Err(r) => return Ok(Err(r)),
         };
-        if let Err(r) = eligibility::check_form(&request) {
-            return Ok(Err(r));
-        }
+        // The position first, then the records: every record with an id up to the position
+        // was committed before it was read, so the records filtered to it are consistent.
+        let position = self.backend().journal_head().await?.seq;
+        let records = records_at(&self.backend().person_records(&request.jmbg).await?, position);
+        self.decide_extract(actor, office_code, request, records, position, None, sealer, place).await
+    }
+
+    /// Handles a request for a document drawn from another member's register: the same
+    /// checks and numbering as [`Store::request_extract`], on the records the holder sent
+    /// (kept with the document, so that it can be reproduced and verified here).
+    pub async fn request_remote_extract(
+        &self,
+        actor: &Actor,
+        request: ExtractRequest,
+        source: RemoteSource,
+        sealer: &Sealer,
+        place: &IssuePlace,
+    ) -> Result<std::result::Result<Outcome, Refusal>> {
+        let office_code = match counter_office(actor, &request) {
+            Ok(code) => code,
+            Err(r) => return Ok(Err(r)),
+        };
+        let position = self.backend().journal_head().await?.seq;
+        let records = source.records.clone();
+        self.decide_extract(actor, office_code, request, records, position, Some(source), sealer, place).await
+    }
+
+    /// Decides a checked request on the subject's records as they stood at `position` (this
+    /// node's journal position; the holder's position is in `remote`).
+    async fn decide_extract(
+        &self,
+        actor: &Actor,
+        office_code: String,
+        request: ExtractRequest,
+        records: PersonRecords,
+        position: i64,
+        remote: Option<RemoteSource>,
+        sealer: &Sealer,
+        place: &IssuePlace,
+    ) -> Result<std::result::Result<Outcome, Refusal>> {
         let backend = self.backend();
         let node = self.node().await?;
         let Some(office) = backend.offices().await?.into_iter().find(|o| o.code == office_code) else {
@@ -202,10 +258,6 @@ impl Store {
             .into_iter()
             .find(|u| u.username == actor.username)
             .map_or_else(|| actor.username.clone(), |u| u.full_name);
-        // The position first, then the records: every record with an id up to the position
-        // was committed before it was read, so the records filtered to it are consistent.
-        let position = backend.journal_head().await?.seq;
-        let records = records_at(&backend.person_records(&request.jmbg).await?, position);
         let on = today();
         let Some(subject) = person_view(&request.jmbg, &records, ViewTime::current(on)) else {
             return Ok(Err(refusal(
@@ -244,11 +296,21 @@ impl Store {
                     return Ok(Err(r));
                 }
                 let fee = resolve_fee(&backend.fee_rules().await?, common.request.kind, &common.request.purpose);
-                Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone() }))
+                Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone(), remote }))
             }
         };
         self.write_extract(actor, draft).await
     }
+}
+
+/// The office a request is handled at, when the actor may handle it and the request is
+/// complete in form.
+fn counter_office(actor: &Actor, request: &ExtractRequest) -> std::result::Result<String, Refusal> {
+    let Some(office_code) = actor.office.clone().filter(|_| actor.role.reads_records()) else {
+        return Err(refusal("auth.forbidden", "", "documents are issued by registrars and counter clerks at an office"));
+    };
+    eligibility::check_form(request)?;
+    Ok(office_code)
 }
 
 fn number(txn_serial: i64, office: &str, on: NaiveDate) -> ExtractNumber {
@@ -321,13 +383,22 @@ pub(crate) async fn write_draft(
                 verify_base: common.verify_base.clone(),
             };
             let spec = spec_of(r);
-            let content = match content::build(&spec, &d.records, issue) {
+            let built = match &d.remote {
+                // The holder's records are whole as sent: its own position filtered them.
+                Some(remote) => content::build_at(&spec, &d.records, issue, i64::MAX).map(|mut c| {
+                    c.holder = Some(remote.holder());
+                    c
+                }),
+                None => content::build(&spec, &d.records, issue),
+            };
+            let content = match built {
                 Ok(c) => c,
                 Err(refusal) => return Ok(Err(refusal)),
             };
             let hash = content.hash();
             let seal = sign_content(d.sealer.key(), &number, &hash);
-            row.entry_id = Some(d.entry_id);
+            // An entry held elsewhere is named by the records kept with the document.
+            row.entry_id = d.remote.is_none().then_some(d.entry_id);
             row.established = Some(established_text(&d.established));
             row.fee = Some(d.fee.amount);
             row.fee_exemption = d.fee.exemption.clone();
@@ -335,7 +406,9 @@ pub(crate) async fn write_draft(
             row.seal = Some(seal.to_vec());
             row.key_id = Some(d.sealer.key_id().to_string());
             let issued = Issued { id: 0, content, seal, key_id: d.sealer.key_id().to_string() };
-            (Outcome::Issued(Box::new(issued)), Some(d.entry_id), "extract.issued")
+            // An entry held elsewhere has no id in this node's registers.
+            let local_entry = d.remote.is_none().then_some(d.entry_id);
+            (Outcome::Issued(Box::new(issued)), local_entry, "extract.issued")
         }
         Draft::Refuse(d) => {
             row.refusal_code = Some(d.denial.code.clone());
@@ -365,6 +438,21 @@ pub(crate) async fn write_draft(
         Outcome::Issued(_) => number.id(),
     };
     let id = txn.append(Row::Extract(Box::new(row.clone())), now, actor, action).await?;
+    if let Draft::Issue(d) = draft {
+        if let Some(remote) = &d.remote {
+            let kept = RemoteRecordsRow {
+                id: 0,
+                extract_id: id,
+                member: remote.member.clone(),
+                municipality: remote.municipality.clone(),
+                entry_id: d.entry_id,
+                position: remote.position,
+                records: serde_json::to_string(&remote.records).map_err(|e| StoreError::corrupt("remote_records", 0, e))?,
+                received_at: now.0,
+            };
+            txn.append(Row::RemoteRecords(kept), now, actor, "federation.records.kept").await?;
+        }
+    }
     let access = AccessRow {
         id: 0,
         at: now.0,
@@ -464,7 +552,15 @@ async fn rebuild_at(
     let script = opcina_core::extract::kind::parse_script(&row.script).unwrap_or(Script::Latin);
     let subject = Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|_| damaged("subject"))?;
     let on = crate::rows::parse_date("extracts", row.id, &row.on_date).map_err(|_| damaged("date"))?;
-    let records = backend.person_records(&subject).await?;
+    let remote = backend.remote_records(row.id).await?;
+    let (records, position, holder, entry_id) = match &remote {
+        Some(kept) => {
+            let records = serde_json::from_str(&kept.records).map_err(|_| damaged("records kept from the holder"))?;
+            let holder = Holder { member: kept.member.clone(), municipality: kept.municipality.clone(), position: kept.position };
+            (records, i64::MAX, Some(holder), Some(kept.entry_id))
+        }
+        None => (backend.person_records(&subject).await?, position, None, row.entry_id),
+    };
     let issue = Issue {
         number: number.clone(),
         issued_at: opcina_core::registry::Timestamp(row.at),
@@ -477,8 +573,11 @@ async fn rebuild_at(
         journal_position: row.journal_position,
         verify_base: row.verify_base.clone(),
     };
-    let spec = ContentSpec { kind, language, script, subject: &subject, entry_id: row.entry_id, purpose: &row.purpose };
-    content::build_at(&spec, &records, issue, position).map_err(|r| ReproduceError::Diverged { number: id, why: r.to_string() })
+    let spec = ContentSpec { kind, language, script, subject: &subject, entry_id, purpose: &row.purpose };
+    let mut content =
+        content::build_at(&spec, &records, issue, position).map_err(|r| ReproduceError::Diverged { number: id, why: r.to_string() })?;
+    content.holder = holder;
+    Ok(content)
 }
 
 /// What a verification says about an issued document.
@@ -535,6 +634,11 @@ async fn status(store: &Store, row: &ExtractRow, number: &ExtractNumber, hash: &
     let backend = store.backend();
     if let Some(rev) = backend.revocation(row.id).await? {
         return Ok(Status::Revoked { at: opcina_core::registry::Timestamp(rev.revoked_at), reason: rev.reason });
+    }
+    if backend.remote_records(row.id).await?.is_some() {
+        // Drawn from another member's register: what the holder recorded since is not known
+        // here; the document stands as issued unless revoked.
+        return Ok(Status::Current);
     }
     let now = backend.journal_head().await?.seq;
     let current = match rebuild_at(backend, row, number, now).await {

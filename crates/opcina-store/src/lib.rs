@@ -16,6 +16,8 @@ pub mod error;
 pub mod exec;
 mod extract_rows;
 pub mod extracts;
+pub mod federation;
+mod federation_rows;
 pub mod import;
 pub mod migrate;
 pub mod orders;

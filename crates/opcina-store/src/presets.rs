@@ -7,24 +7,57 @@ use opcina_core::extract::ExtractKind;
 use crate::admin::{NodeSpec, OfficeSpec};
 
 /// The names `opcina init --preset` accepts.
-pub const NAMES: [&str; 1] = ["kakanj"];
+pub const NAMES: [&str; 3] = ["kakanj", "zenica", "sarajevo-centar"];
 
 pub fn preset(name: &str) -> Option<(NodeSpec, Vec<OfficeSpec>)> {
     match name.to_ascii_lowercase().as_str() {
         "kakanj" => Some(kakanj()),
+        "zenica" => Some(zenica()),
+        "sarajevo-centar" => Some(sarajevo_centar()),
         _ => None,
     }
 }
 
+fn office(code: &str, name: &str, settlement: &str, address: &str, hours: &str) -> OfficeSpec {
+    OfficeSpec { code: code.into(), name: name.into(), settlement: settlement.into(), address: address.into(), hours: hours.into() }
+}
+
+/// Grad Zenica, Zenica-Doboj canton: JMBG region 19 (Kakanj's neighbour in the federation
+/// demo). The offices are illustrative.
+pub fn zenica() -> (NodeSpec, Vec<OfficeSpec>) {
+    (
+        NodeSpec {
+            code: "ZEN".into(),
+            municipality: "Zenica".into(),
+            region: 19,
+            lenient_jmbg: false,
+            canton: "Zeničko-dobojski kanton".into(),
+            entity: "Federacija Bosne i Hercegovine".into(),
+        },
+        vec![
+            office("ZEN", "Matični ured Zenica", "Zenica", "Trg BiH 6, Zenica", "pon–pet 07:30–15:30"),
+            office("ZNP", "Matični ured Nemila", "Nemila", "Nemila bb, Zenica", "pon–pet 08:00–15:00"),
+        ],
+    )
+}
+
+/// Općina Centar Sarajevo, Sarajevo canton: JMBG region 17. The offices are illustrative.
+pub fn sarajevo_centar() -> (NodeSpec, Vec<OfficeSpec>) {
+    (
+        NodeSpec {
+            code: "SCE".into(),
+            municipality: "Centar Sarajevo".into(),
+            region: 17,
+            lenient_jmbg: false,
+            canton: "Kanton Sarajevo".into(),
+            entity: "Federacija Bosne i Hercegovine".into(),
+        },
+        vec![office("SCE", "Matični ured Centar", "Sarajevo", "Mis Irbina 1, Sarajevo", "pon–pet 08:00–16:00")],
+    )
+}
+
 /// Općina Kakanj, Zenica-Doboj canton: JMBG region 19.
 pub fn kakanj() -> (NodeSpec, Vec<OfficeSpec>) {
-    let office = |code: &str, name: &str, settlement: &str, address: &str, hours: &str| OfficeSpec {
-        code: code.into(),
-        name: name.into(),
-        settlement: settlement.into(),
-        address: address.into(),
-        hours: hours.into(),
-    };
     (
         NodeSpec {
             code: "KAK".into(),

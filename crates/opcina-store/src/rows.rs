@@ -17,10 +17,11 @@ use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
     AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow, VerificationRow,
 };
+pub use crate::federation_rows::{MessageRow, RemoteRecordsRow};
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 17] = [
+pub const AUTHORITATIVE_TABLES: [&str; 19] = [
     "node",
     "offices",
     "users",
@@ -38,6 +39,8 @@ pub const AUTHORITATIVE_TABLES: [&str; 17] = [
     "citizen_accounts",
     "citizen_passwords",
     "citizen_verifications",
+    "federation_messages",
+    "remote_records",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -431,6 +434,8 @@ pub enum Row {
     Account(AccountRow),
     AccountPassword(AccountPasswordRow),
     Verification(VerificationRow),
+    Message(Box<MessageRow>),
+    RemoteRecords(RemoteRecordsRow),
 }
 
 impl Row {
@@ -453,6 +458,8 @@ impl Row {
             Row::Account(_) => "citizen_accounts",
             Row::AccountPassword(_) => "citizen_passwords",
             Row::Verification(_) => "citizen_verifications",
+            Row::Message(_) => "federation_messages",
+            Row::RemoteRecords(_) => "remote_records",
         }
     }
 
@@ -475,6 +482,8 @@ impl Row {
             Row::Account(r) => r.id,
             Row::AccountPassword(r) => r.id,
             Row::Verification(r) => r.id,
+            Row::Message(r) => r.id,
+            Row::RemoteRecords(r) => r.id,
         }
     }
 
@@ -497,6 +506,8 @@ impl Row {
             Row::Account(r) => r.id = id,
             Row::AccountPassword(r) => r.id = id,
             Row::Verification(r) => r.id = id,
+            Row::Message(r) => r.id = id,
+            Row::RemoteRecords(r) => r.id = id,
         }
     }
 
@@ -519,6 +530,8 @@ impl Row {
             Row::Account(r) => r.hash(),
             Row::AccountPassword(r) => r.hash(),
             Row::Verification(r) => r.hash(),
+            Row::Message(r) => r.hash(),
+            Row::RemoteRecords(r) => r.hash(),
         }
     }
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "daily", sql: include_str!("../migrations/sqlite/0004_daily.sql") },
     Migration { version: 5, name: "orders", sql: include_str!("../migrations/sqlite/0005_orders.sql") },
     Migration { version: 6, name: "citizens", sql: include_str!("../migrations/sqlite/0006_citizens.sql") },
+    Migration { version: 7, name: "federation", sql: include_str!("../migrations/sqlite/0007_federation.sql") },
 ];
 
 include!("sql/common.rs");

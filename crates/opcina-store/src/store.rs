@@ -21,8 +21,9 @@ use crate::backend::Backend;
 use crate::error::{Result, StoreError};
 use crate::exec;
 use crate::extracts::{Draft, Outcome};
+use crate::federation::CHAIN_START;
 use crate::postgres::PgBackend;
-use crate::rows::{AccessRow, NodeRow, Row};
+use crate::rows::{AccessRow, MessageRow, NodeRow, Row};
 use crate::sqlite::SqliteBackend;
 use crate::txn::Txn;
 
@@ -35,12 +36,14 @@ enum Job {
     Command { actor: Actor, command: Box<Command>, reply: Reply<Result<Applied, Refusal>> },
     Access { actor: Actor, rows: Vec<AccessRow>, reply: Reply<()> },
     Extract { actor: Actor, draft: Box<Draft>, reply: Reply<Result<Outcome, Refusal>> },
+    Exchange { actor: Actor, exchange: Box<MessageRow>, reads: Vec<AccessRow>, reply: Reply<MessageRow> },
 }
 
 enum Done {
     Command(Box<Result<Applied, Refusal>>),
     Access,
     Extract(Box<Result<Outcome, Refusal>>),
+    Exchange(Box<MessageRow>),
 }
 
 impl Job {
@@ -60,6 +63,12 @@ impl Job {
             }
             Job::Access { reply, .. } => {
                 let _ = reply.send(done.map(|_| ()));
+            }
+            Job::Exchange { reply, .. } => {
+                let _ = reply.send(done.and_then(|d| match d {
+                    Done::Exchange(m) => Ok(*m),
+                    _ => Err(StoreError::WriterStopped),
+                }));
             }
         }
     }
@@ -147,6 +156,19 @@ impl Store {
     pub async fn record_access(&self, actor: &Actor, rows: Vec<AccessRow>) -> Result<()> {
         let (reply, rx) = oneshot::channel();
         self.inner.jobs.send(Job::Access { actor: actor.clone(), rows, reply }).await.map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Logs an exchange with another member in the federation's message log, with the reads
+    /// of personal records it carried, through the writer (group commit); returns the row as
+    /// chained, once durably committed.
+    pub async fn log_exchange(&self, actor: &Actor, exchange: MessageRow, reads: Vec<AccessRow>) -> Result<MessageRow> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .jobs
+            .send(Job::Exchange { actor: actor.clone(), exchange: Box::new(exchange), reads, reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
         rx.await.map_err(|_| StoreError::WriterStopped)?
     }
 
@@ -245,6 +267,8 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
         let node = txn.reader().await?.node().await?;
         let today = today();
         let mut results = Vec::with_capacity(jobs.len());
+        // The message log's last hash, read once per batch (the writer is held).
+        let mut chain: Option<Vec<u8>> = None;
         for job in jobs {
             let now = Timestamp::now();
             match job {
@@ -262,6 +286,22 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
                 }
                 Job::Extract { actor, draft, .. } => {
                     results.push(Done::Extract(Box::new(crate::extracts::write_draft(&mut txn, actor, draft, now).await?)));
+                }
+                Job::Exchange { actor, exchange, reads, .. } => {
+                    let prev = match chain.take() {
+                        Some(h) => h,
+                        None => inner.backend.last_message().await?.map_or_else(|| CHAIN_START.to_vec(), |m| m.hash),
+                    };
+                    let row = crate::federation::chained(exchange, txn.next_id(), now, prev);
+                    chain = Some(row.hash.clone());
+                    let action = if row.direction == "in" { "federation.message.answered" } else { "federation.message.sent" };
+                    txn.append(Row::Message(Box::new(row.clone())), now, actor, action).await?;
+                    for read in reads {
+                        let mut read = read.clone();
+                        read.at = now.0;
+                        txn.append(Row::Access(read), now, actor, "access.read").await?;
+                    }
+                    results.push(Done::Exchange(Box::new(row)));
                 }
             }
         }

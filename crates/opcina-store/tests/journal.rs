@@ -5,8 +5,8 @@
 use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::Sex;
 use opcina_store::Store;
-use opcina_store::extracts::Outcome;
-use opcina_store::rows::AUTHORITATIVE_TABLES;
+use opcina_store::extracts::{Outcome, RemoteSource};
+use opcina_store::rows::{AUTHORITATIVE_TABLES, MessageRow};
 use opcina_store::verify::{Problem, verify};
 use opcina_testkit::commands::*;
 use opcina_testkit::extracts;
@@ -68,6 +68,32 @@ async fn populated(db: &TestDb) -> Kakanj {
     s.revoke_extract(&k.clerk, &issued.content.issue.number, "izdano greškom").await.unwrap();
     let not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, not_hers, &sealer).await, Outcome::Refused(_)));
+    // The federation: an exchange in the message log, and a document drawn from records
+    // another member sent (here the node's own, as if Zenica had sent them).
+    let exchange = MessageRow {
+        direction: "out".into(),
+        peer: "ZEN".into(),
+        service: "locate".into(),
+        nonce: "n-1".into(),
+        case_number: Some("UP-1/2026".into()),
+        status: 200,
+        outcome: "ok".into(),
+        request_signature: "opcina=(...)\nopcina=:...:".into(),
+        request_digest: "sha-256=:...:".into(),
+        response_signature: Some("opcina=(...)\nopcina=:...:".into()),
+        response_digest: Some("sha-256=:...:".into()),
+        ..MessageRow::default()
+    };
+    s.log_exchange(&k.clerk, exchange, Vec::new()).await.unwrap();
+    let source = RemoteSource {
+        member: "ZEN".into(),
+        municipality: "Zenica".into(),
+        position: 42,
+        records: s.backend().person_records(&him).await.unwrap(),
+    };
+    let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
+    let remote = s.request_remote_extract(&k.clerk, mine, source, &sealer, &extracts::place()).await.unwrap().unwrap();
+    assert!(matches!(remote, Outcome::Issued(_)));
     k
 }
 

@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod federation;
 pub mod i18n;
 pub mod openapi;
 pub mod status;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub sealer: Option<opcina_store::extracts::Sealer>,
     /// The base URL of this node's public pages (printed in the QR codes of documents).
     pub public_url: String,
+    /// This node's membership of a federation, when it has one.
+    pub federation: Option<Arc<federation::Federation>>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             logins: Arc::default(),
             sealer: None,
             public_url: "http://127.0.0.1:8080".into(),
+            federation: None,
         }
     }
 
@@ -65,6 +69,12 @@ impl AppState {
         self.public_url = public_url.trim_end_matches('/').to_string();
         self
     }
+
+    /// Takes part in a federation.
+    pub fn with_federation(mut self, federation: Arc<federation::Federation>) -> Self {
+        self.federation = Some(federation);
+        self
+    }
 }
 
 /// The whole application, built in one place.
@@ -72,6 +82,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(ui::routes(state.clone()))
         .route("/healthz", get(api::health::health))
+        .route("/federation/v1/{service}", post(federation::endpoint))
         .route("/api/openapi.json", get(openapi::spec))
         .route("/api/v1/offices", get(api::offices::list))
         .route("/api/v1/persons", get(api::persons::search))

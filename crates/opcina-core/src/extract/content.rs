@@ -121,6 +121,22 @@ pub struct ExtractContent {
     /// part of the extract).
     pub annotations: Vec<AnnotationRecord>,
     pub state: PersonState,
+    /// The member of the federation whose register holds the entry, when it is not the
+    /// issuing node (absent from documents drawn from the node's own registers, so their
+    /// content and hash are unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder>,
+}
+
+/// The municipality whose register holds an entry a document was drawn from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Holder {
+    /// The member's code in the federation, e.g. `ZEN`.
+    pub member: String,
+    /// As printed, e.g. `Grad Zenica`.
+    pub municipality: String,
+    /// The holder's journal position the records reflect.
+    pub position: i64,
 }
 
 pub type ContentHash = [u8; 32];
@@ -227,6 +243,7 @@ pub fn build_at(spec: &ContentSpec<'_>, records: &PersonRecords, issue: Issue, p
             marital_status: view.marital_status,
             citizenships: view.citizenships,
         },
+        holder: None,
     })
 }
 

@@ -456,7 +456,11 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
             i.office_name.clone(),
         ],
         title: title_text,
-        reference: format!("{}: {}", pen.t(w.entry_ref), c.entry.reference()),
+        reference: match &c.holder {
+            // A register kept elsewhere is named with the municipality that keeps it.
+            Some(h) => format!("{}: {} — {}", pen.t(w.entry_ref), c.entry.reference(), h.municipality),
+            None => format!("{}: {}", pen.t(w.entry_ref), c.entry.reference()),
+        },
         fields: if international || matches!(c.kind, ExtractKind::Life | ExtractKind::NoImpediment) {
             Vec::new()
         } else {

@@ -20,7 +20,7 @@ use crate::jmbg::Jmbg;
 /// The raw records about one person, as the store finds them: entries of which the person
 /// is the subject or a spouse, the annotations on those entries, and the birth entries of
 /// the person's children.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRecords {
     pub entries: Vec<EntryRecord>,
     pub annotations: Vec<AnnotationRecord>,

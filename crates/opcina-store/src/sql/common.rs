@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccountPasswordRow, AccountRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{AccountPasswordRow, AccountRow, MessageRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -39,6 +39,8 @@ const ORDER_EVENT_COLUMNS: &str = "id, order_id, status, extract_number, note, b
 const ACCOUNT_COLUMNS: &str = "id, email, full_name, code, created_at";
 const ACCOUNT_PASSWORD_COLUMNS: &str = "id, account_id, phc, set_at";
 const VERIFICATION_COLUMNS: &str = "id, account_id, jmbg, document, verified_by, office_code, at";
+const MESSAGE_COLUMNS: &str = "id, at, direction, peer, service, nonce, case_number, status, outcome, request_signature, request_digest, response_signature, response_digest, prev_hash, hash";
+const REMOTE_RECORDS_COLUMNS: &str = "id, extract_id, member, municipality, entry_id, position, records, received_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -269,6 +271,39 @@ fn verification_from(r: &DbRow) -> Result<VerificationRow> {
     })
 }
 
+fn message_from(r: &DbRow) -> Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        direction: r.try_get("direction")?,
+        peer: r.try_get("peer")?,
+        service: r.try_get("service")?,
+        nonce: r.try_get("nonce")?,
+        case_number: r.try_get("case_number")?,
+        status: r.try_get("status")?,
+        outcome: r.try_get("outcome")?,
+        request_signature: r.try_get("request_signature")?,
+        request_digest: r.try_get("request_digest")?,
+        response_signature: r.try_get("response_signature")?,
+        response_digest: r.try_get("response_digest")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+fn remote_records_from(r: &DbRow) -> Result<RemoteRecordsRow> {
+    Ok(RemoteRecordsRow {
+        id: r.try_get("id")?,
+        extract_id: r.try_get("extract_id")?,
+        member: r.try_get("member")?,
+        municipality: r.try_get("municipality")?,
+        entry_id: r.try_get("entry_id")?,
+        position: r.try_get("position")?,
+        records: r.try_get("records")?,
+        received_at: r.try_get("received_at")?,
+    })
+}
+
 fn session_from(r: &DbRow) -> Result<SessionRow> {
     Ok(SessionRow {
         token_hash: r.try_get("token_hash")?,
@@ -343,6 +378,8 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut accounts = Vec::new();
     let mut account_passwords = Vec::new();
     let mut verifications = Vec::new();
+    let mut messages = Vec::new();
+    let mut remote_records = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -362,6 +399,8 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Account(r) => accounts.push(r),
             Row::AccountPassword(r) => account_passwords.push(r),
             Row::Verification(r) => verifications.push(r),
+            Row::Message(r) => messages.push(r),
+            Row::RemoteRecords(r) => remote_records.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -513,6 +552,33 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.verified_by.as_str())
             .push_bind(r.office_code.as_str())
             .push_bind(r.at);
+    });
+    insert_rows!(c, "federation_messages", MESSAGE_COLUMNS, 15, messages, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.at)
+            .push_bind(r.direction.as_str())
+            .push_bind(r.peer.as_str())
+            .push_bind(r.service.as_str())
+            .push_bind(r.nonce.as_str())
+            .push_bind(r.case_number.as_deref())
+            .push_bind(r.status)
+            .push_bind(r.outcome.as_str())
+            .push_bind(r.request_signature.as_str())
+            .push_bind(r.request_digest.as_str())
+            .push_bind(r.response_signature.as_deref())
+            .push_bind(r.response_digest.as_deref())
+            .push_bind(r.prev_hash.as_slice())
+            .push_bind(r.hash.as_slice());
+    });
+    insert_rows!(c, "remote_records", REMOTE_RECORDS_COLUMNS, 8, remote_records, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.extract_id)
+            .push_bind(r.member.as_str())
+            .push_bind(r.municipality.as_str())
+            .push_bind(r.entry_id)
+            .push_bind(r.position)
+            .push_bind(r.records.as_str())
+            .push_bind(r.received_at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -857,6 +923,8 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "citizen_accounts" => (ACCOUNT_COLUMNS, |r| account_from(r).map(Row::Account)),
         "citizen_passwords" => (ACCOUNT_PASSWORD_COLUMNS, |r| account_password_from(r).map(Row::AccountPassword)),
         "citizen_verifications" => (VERIFICATION_COLUMNS, |r| verification_from(r).map(Row::Verification)),
+        "federation_messages" => (MESSAGE_COLUMNS, |r| message_from(r).map(|m| Row::Message(Box::new(m)))),
+        "remote_records" => (REMOTE_RECORDS_COLUMNS, |r| remote_records_from(r).map(Row::RemoteRecords)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1215,6 +1283,16 @@ impl crate::backend::Backend for DbBackend {
     async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>> {
         let sql = format!("SELECT {VERIFICATION_COLUMNS} FROM citizen_verifications WHERE account_id = $1 ORDER BY id DESC LIMIT 1");
         sqlx::query(AssertSqlSafe(sql)).bind(account_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(verification_from).transpose()
+    }
+
+    async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
+        let sql = format!("SELECT {REMOTE_RECORDS_COLUMNS} FROM remote_records WHERE extract_id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(extract_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(remote_records_from).transpose()
+    }
+
+    async fn last_message(&self) -> Result<Option<MessageRow>> {
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM federation_messages ORDER BY id DESC LIMIT 1");
+        sqlx::query(AssertSqlSafe(sql)).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(message_from).transpose()
     }
 
     async fn touch_session(&self, kind: SessionKind, token_hash: &[u8], at: i64) -> Result<()> {

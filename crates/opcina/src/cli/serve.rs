@@ -11,7 +11,11 @@ use opcina_search::PersonIndex;
 use opcina_search::index::LIVE_WRITER_BYTES;
 use opcina_store::Store;
 use opcina_store::extracts::Sealer;
+use opcina_web::federation::{Federation, Settings};
 use opcina_web::{AppState, app};
+
+/// How often a node fetches the federation's directory again.
+const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 use serde::Deserialize;
 
 use super::{index_dir, open_store, redact};
@@ -50,6 +54,54 @@ pub struct Config {
     pub signing_key: Option<PathBuf>,
     /// The base URL citizens reach this node at (printed in the QR codes of extracts).
     pub public_url: Option<String>,
+    /// Membership of a federation of municipalities.
+    pub federation: Option<FederationConfig>,
+}
+
+/// `[federation]` in the node's configuration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationConfig {
+    /// The federation authority's public key (hex, as `authority.pub` holds it).
+    pub authority_key: String,
+    /// Where the authority publishes the signed directory: a file or an http:// URL.
+    pub directory: String,
+    /// Where the last accepted directory is kept [default: federation-directory.json next
+    /// to the configuration].
+    pub cache: Option<PathBuf>,
+    /// Seconds of clock difference tolerated between nodes.
+    #[serde(default = "default_skew")]
+    pub skew_seconds: i64,
+    /// Milliseconds a call to another node may take.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_skew() -> i64 {
+    30
+}
+
+fn default_timeout_ms() -> u64 {
+    3_000
+}
+
+impl FederationConfig {
+    /// The settings of a node whose member code is `member`.
+    pub fn settings(&self, member: &str) -> anyhow::Result<Settings> {
+        let bytes: [u8; 32] = hex::decode(self.authority_key.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .context("[federation] authority_key is not an Ed25519 public key in hex")?;
+        let authority = ed25519_dalek::VerifyingKey::from_bytes(&bytes).context("[federation] authority_key is not a valid Ed25519 key")?;
+        Ok(Settings {
+            member: member.to_string(),
+            authority,
+            directory: self.directory.clone(),
+            cache: self.cache.clone().unwrap_or_else(|| PathBuf::from("federation-directory.json")),
+            skew: self.skew_seconds,
+            timeout: std::time::Duration::from_millis(self.timeout_ms),
+        })
+    }
 }
 
 impl Config {
@@ -60,6 +112,12 @@ impl Config {
         let rel = |p: PathBuf| if p.is_relative() { base.join(p) } else { p };
         c.index = c.index.map(rel);
         c.signing_key = c.signing_key.map(rel);
+        if let Some(f) = &mut c.federation {
+            f.cache = Some(rel(f.cache.take().unwrap_or_else(|| PathBuf::from("federation-directory.json"))));
+            if !f.directory.starts_with("http://") && !f.directory.starts_with("https://") {
+                f.directory = rel(PathBuf::from(&f.directory)).display().to_string();
+            }
+        }
         if let Some(url) = &c.database {
             if let Some(p) = url.strip_prefix("sqlite://").filter(|p| !p.starts_with('/')) {
                 c.database = Some(format!("sqlite://{}", base.join(p).display()));
@@ -96,7 +154,12 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |at| {
         tracing::info!(%municipality, database = %shown, index = %index_shown, "serving on http://{at}");
     });
-    serve(store, &dir, listener, seal, Some(announce)).await?;
+    let federation = match &config.federation {
+        Some(f) if seal.is_some() => Some(f.settings(&node.code)?),
+        Some(_) => bail!("[federation] needs the node's signing key (--key or signing_key)"),
+        None => None,
+    };
+    serve(store, &dir, listener, seal, federation, Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -115,6 +178,7 @@ pub async fn serve(
     index_dir: &std::path::Path,
     listener: tokio::net::TcpListener,
     seal: Option<(Sealer, String)>,
+    federation: Option<Settings>,
     ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> anyhow::Result<()> {
     let index = Arc::new(
@@ -129,6 +193,20 @@ pub async fn serve(
     }
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
     let mut state = AppState::new(store.clone(), Arc::clone(&index));
+    let mut refresher = None;
+    if let (Some(settings), Some((sealer, _))) = (federation, &seal) {
+        let federation = Arc::new(Federation::new(settings, sealer.key().clone()));
+        match federation.refresh().await {
+            Ok(serial) => {
+                tracing::info!(member = %federation.settings.member, keyid = %federation.keyid(), serial, "federation directory accepted")
+            }
+            Err(error) => {
+                tracing::error!(%error, "no valid federation directory: the federation's services are unavailable until one is published")
+            }
+        }
+        refresher = Some(Arc::clone(&federation).spawn_refresh(DIRECTORY_REFRESH));
+        state = state.with_federation(federation);
+    }
     if let Some((sealer, public_url)) = seal {
         state = state.with_sealer(sealer, &public_url);
     }
@@ -138,6 +216,9 @@ pub async fn serve(
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
+    if let Some(r) = refresher {
+        r.abort();
+    }
     // What is staged in the index is committed, so that a restart need not catch up.
     if let Err(error) = opcina_search::indexer::commit(&index).await {
         tracing::warn!(%error, "the person index could not commit on shutdown; it will catch up on start");

@@ -1,0 +1,86 @@
+//! The bodies the federation's services exchange (JSON). Every request carries its context:
+//! who asks (member, office, official), about whom, why and on what legal basis, under which
+//! case number — what the provider authorises on and writes into its own access log.
+
+use opcina_core::extract::ExtractRequest;
+use opcina_core::registry::PersonRecords;
+use serde::{Deserialize, Serialize};
+
+/// The path of a service's endpoint.
+pub fn path(service: &str) -> String {
+    format!("/federation/v1/{service}")
+}
+
+/// Who asks and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    /// The requesting member's code (must be the signer's).
+    pub member: String,
+    /// The requesting office's code and name.
+    pub office: String,
+    pub office_name: String,
+    /// The official's username on the requesting node, and full name.
+    pub username: String,
+    pub official: String,
+    /// What the data is for (as the citizen stated it).
+    pub purpose: String,
+    /// The legal basis: the requester's relation to the person under Art. 64 of the Law on
+    /// Registers (`self`, `parent`, …).
+    pub legal_basis: String,
+    /// The requesting office's case or request number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+}
+
+/// *locate*: does the member hold entries of this person?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocateQuery {
+    pub context: Context,
+    pub jmbg: String,
+}
+
+/// The answer to *locate*: no personal data, only whether and in which registers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocateAnswer {
+    pub member: String,
+    pub holds: bool,
+    /// Register codes holding an entry of the person (`MKR`, `MKV`, `MKU`).
+    pub registers: Vec<String>,
+}
+
+/// *entry for extract*: the records of the person a document is to be drawn from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryQuery {
+    pub context: Context,
+    /// The document asked for, with the requester and relation, as the counter took it.
+    pub request: ExtractRequest,
+}
+
+/// The holder's answer: the person's records at its journal position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryAnswer {
+    pub member: String,
+    pub municipality: String,
+    pub position: i64,
+    pub records: PersonRecords,
+}
+
+/// A refusal by the provider: a stable code and a message (the JSON API's error shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub error: FailureBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>) -> Failure {
+        Failure { error: FailureBody { code: code.to_string(), message: message.into(), field: None } }
+    }
+}

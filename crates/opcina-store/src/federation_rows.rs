@@ -1,0 +1,93 @@
+//! Rows of the federation's tables: the hash-chained message log and the records received
+//! from another member for a document issued here.
+
+use opcina_core::journal::{Hash, RowHasher};
+
+/// One exchange with another member's node, as this node saw it. (To log one, fill in what
+/// happened; the id, time and chain are set when it is written.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageRow {
+    pub id: i64,
+    /// Microseconds since the epoch (UTC).
+    pub at: i64,
+    /// `out` (this node asked) or `in` (this node answered).
+    pub direction: String,
+    /// The other member's code (as claimed, when the request was refused).
+    pub peer: String,
+    pub service: String,
+    pub nonce: String,
+    /// The requesting office's case or request number.
+    pub case_number: Option<String>,
+    /// The HTTP status answered (0 when no answer came).
+    pub status: i64,
+    /// `ok`, or why the exchange failed (`refused: …`, `unreachable: …`).
+    pub outcome: String,
+    /// The request's `Signature-Input` and `Signature` fields, one per line.
+    pub request_signature: String,
+    pub request_digest: String,
+    pub response_signature: Option<String>,
+    pub response_digest: Option<String>,
+    /// The chain: the previous row's `hash` (32 zero bytes for the first row).
+    pub prev_hash: Vec<u8>,
+    /// The hash of every other column, `prev_hash` included.
+    pub hash: Vec<u8>,
+}
+
+impl MessageRow {
+    /// The chain hash of the row's content (every column but `hash`).
+    pub fn chain_hash(&self) -> Hash {
+        RowHasher::new("federation_messages.chain")
+            .int(self.id)
+            .int(self.at)
+            .text(&self.direction)
+            .text(&self.peer)
+            .text(&self.service)
+            .text(&self.nonce)
+            .opt_text(self.case_number.as_deref())
+            .int(self.status)
+            .text(&self.outcome)
+            .text(&self.request_signature)
+            .text(&self.request_digest)
+            .opt_text(self.response_signature.as_deref())
+            .opt_text(self.response_digest.as_deref())
+            .bytes(&self.prev_hash)
+            .finish()
+    }
+
+    /// The journal's hash of the row (every column).
+    pub fn hash(&self) -> Hash {
+        let chain = self.chain_hash();
+        RowHasher::new("federation_messages").bytes(&chain).bytes(&self.hash).finish()
+    }
+}
+
+/// The records another member sent for a document issued here (its signed answer's body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteRecordsRow {
+    pub id: i64,
+    pub extract_id: i64,
+    pub member: String,
+    pub municipality: String,
+    /// The entry's id in the holder's registers.
+    pub entry_id: i64,
+    /// The holder's journal position the records reflect.
+    pub position: i64,
+    /// The person's records as JSON.
+    pub records: String,
+    pub received_at: i64,
+}
+
+impl RemoteRecordsRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("remote_records")
+            .int(self.id)
+            .int(self.extract_id)
+            .text(&self.member)
+            .text(&self.municipality)
+            .int(self.entry_id)
+            .int(self.position)
+            .text(&self.records)
+            .int(self.received_at)
+            .finish()
+    }
+}

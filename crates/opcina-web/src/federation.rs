@@ -1,0 +1,504 @@
+//! This node as a member of the federation: the directory it trusts (fetched, checked, cached,
+//! kept while valid), the provider's endpoints under `/federation/v1/…` (every request's
+//! signature checked, refused with 401 and logged when it fails; access authorised per
+//! service and legal basis, deny by default; every answer signed, logged in the message log
+//! with the reads it carried), and the requester's calls (locate, entry for extract), each
+//! logged whatever came of it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use opcina_core::extract::content::{records_at, select_entry};
+use opcina_core::extract::eligibility::{self, Eligibility};
+use opcina_core::extract::{ExtractRequest, Relation};
+use opcina_core::registry::{Actor, ViewTime, person_view};
+use opcina_core::{CheckMode, Jmbg};
+use opcina_federation::client::{Call, CallError, Client, TIMEOUT, signature_text, unix_now};
+use opcina_federation::directory::{Directory, SignedDirectory, key_id};
+use opcina_federation::httpsig::HttpMessage;
+use opcina_federation::messages::{Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery};
+use opcina_federation::profile::{NonceCache, check_request, sign_response};
+use opcina_store::rows::{AccessRow, MessageRow};
+use opcina_store::today;
+
+use crate::AppState;
+
+/// How a node takes part in the federation.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// This node's member code (the node's code).
+    pub member: String,
+    /// The federation authority's public key.
+    pub authority: VerifyingKey,
+    /// Where the authority publishes the signed directory: a file or an `http://` URL.
+    pub directory: String,
+    /// The last accepted directory is kept here (used while the source is unreachable).
+    pub cache: PathBuf,
+    /// Seconds of clock difference tolerated between nodes.
+    pub skew: i64,
+    /// How long a call to another node may take.
+    pub timeout: Duration,
+}
+
+/// The node's federation state.
+pub struct Federation {
+    pub settings: Settings,
+    key: SigningKey,
+    keyid: String,
+    client: Client,
+    nonces: NonceCache,
+    current: RwLock<Option<Arc<SignedDirectory>>>,
+}
+
+impl std::fmt::Debug for Federation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Federation").field("member", &self.settings.member).field("keyid", &self.keyid).finish_non_exhaustive()
+    }
+}
+
+/// Services this node answers.
+const SERVICES: [&str; 2] = ["locate", "entry-for-extract"];
+
+impl Federation {
+    pub fn new(settings: Settings, key: SigningKey) -> Federation {
+        let keyid = key_id(&settings.member, &key.verifying_key());
+        let client = Client::new(key.clone(), keyid.clone(), settings.timeout);
+        Federation { settings, key, keyid, client, nonces: NonceCache::default(), current: RwLock::new(None) }
+    }
+
+    pub fn keyid(&self) -> &str {
+        &self.keyid
+    }
+
+    /// The directory in force: the last accepted one, while it is valid.
+    pub fn directory(&self) -> Option<Arc<Directory>> {
+        let held = self.current.read().ok()?.clone()?;
+        (held.directory.valid_until >= unix_now()).then(|| Arc::new(held.directory.clone()))
+    }
+
+    fn held_serial(&self) -> Option<u64> {
+        self.current.read().ok()?.as_ref().map(|d| d.directory.serial)
+    }
+
+    /// Takes a published directory if the authority signed it, it is valid now and not older
+    /// than the one held; keeps a copy in the cache.
+    pub fn offer(&self, text: &[u8]) -> Result<u64, String> {
+        let signed: SignedDirectory = serde_json::from_slice(text).map_err(|e| format!("not a signed directory: {e}"))?;
+        let serial = signed.accept(&self.settings.authority, unix_now(), self.held_serial()).map_err(|e| e.to_string())?.serial;
+        if self.held_serial() != Some(serial) {
+            if let Err(e) = write_atomically(&self.settings.cache, text) {
+                tracing::warn!(cache = %self.settings.cache.display(), error = %e, "the federation directory could not be cached");
+            }
+        }
+        if let Ok(mut current) = self.current.write() {
+            *current = Some(Arc::new(signed));
+        }
+        Ok(serial)
+    }
+
+    /// Fetches the directory from its source; falls back on the cached copy when the source
+    /// cannot be read or offers nothing acceptable and no directory is held.
+    pub async fn refresh(&self) -> Result<u64, String> {
+        let source = &self.settings.directory;
+        let fetched = if source.starts_with("http://") {
+            self.client.get(source).await.map_err(|e| e.to_string())
+        } else {
+            tokio::fs::read(source).await.map_err(|e| format!("{source}: {e}"))
+        };
+        let outcome = fetched.and_then(|text| self.offer(&text));
+        match outcome {
+            Ok(serial) => Ok(serial),
+            Err(why) if self.held_serial().is_none() => {
+                tracing::warn!(source = %source, error = %why, "the federation directory could not be fetched; trying the cached copy");
+                let cached = tokio::fs::read(&self.settings.cache).await.map_err(|e| format!("{why}; no cached copy: {e}"))?;
+                self.offer(&cached).map_err(|e| format!("{why}; the cached copy: {e}"))
+            }
+            Err(why) => Err(why),
+        }
+    }
+
+    /// Refreshes the directory every `every` (the node keeps working on the one it holds).
+    pub fn spawn_refresh(self: Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match self.refresh().await {
+                    Ok(serial) => tracing::debug!(serial, "federation directory refreshed"),
+                    Err(error) => tracing::warn!(%error, "the federation directory could not be refreshed; keeping the one held"),
+                }
+            }
+        })
+    }
+}
+
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(tmp, path)
+}
+
+// ---------------------------------------------------------------------------------------
+// The provider's side.
+
+/// `POST /federation/v1/{service}`.
+pub async fn endpoint(
+    State(state): State<AppState>,
+    Path(service): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(federation) = state.federation.clone() else {
+        return (StatusCode::NOT_FOUND, axum::Json(Failure::new("federation.off", "this node is not a member of a federation")))
+            .into_response();
+    };
+    let request = HttpMessage {
+        method: method.as_str().to_string(),
+        authority: headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or_default().to_ascii_lowercase(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        status: None,
+        headers: headers.iter().filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_string(), v.to_string()))).collect(),
+    };
+    let claimed = request
+        .header("signature-input")
+        .and_then(|i| i.split("keyid=\"").nth(1).and_then(|k| k.split(':').next()).map(str::to_string))
+        .unwrap_or_default();
+    let mut exchange = MessageRow {
+        direction: "in".into(),
+        peer: claimed,
+        service: service.clone(),
+        request_signature: signature_text(&request),
+        request_digest: request.header("content-digest").unwrap_or_default(),
+        ..MessageRow::default()
+    };
+    let Some(directory) = federation.directory() else {
+        tracing::warn!(%service, "a federation request arrived but no valid directory is held");
+        let failure = Failure::new("federation.no_directory", "this node holds no valid directory of the federation");
+        return answer(&state, &federation, &request, exchange, StatusCode::SERVICE_UNAVAILABLE, &failure, Vec::new()).await;
+    };
+    let verified = match check_request(&request, &body, unix_now(), federation.settings.skew, &federation.nonces, |k| directory.key(k)) {
+        Ok(v) => v,
+        Err(refused) => {
+            tracing::warn!(%service, peer = %exchange.peer, reason = %refused, "a federation request was refused");
+            exchange.outcome = format!("refused: {refused}");
+            let failure = Failure::new("federation.unauthenticated", refused.to_string());
+            return answer(&state, &federation, &request, exchange, StatusCode::UNAUTHORIZED, &failure, Vec::new()).await;
+        }
+    };
+    exchange.nonce = verified.nonce.clone();
+    let member = verified.keyid.split(':').next().unwrap_or_default().to_string();
+    exchange.peer = member.clone();
+    let member_name = directory.member(&member).map_or_else(|| member.clone(), |m| m.name.clone());
+    let served = match service.as_str() {
+        "locate" => locate(&state, &member, &member_name, &body).await,
+        "entry-for-extract" => entry_for_extract(&state, &federation, &member, &member_name, &body).await,
+        _ => Err((StatusCode::NOT_FOUND, Failure::new("federation.unknown_service", format!("this node offers no service {service}")))),
+    };
+    match served {
+        Ok(Served { body, case_number, reads }) => {
+            exchange.case_number = case_number;
+            exchange.outcome = "ok".into();
+            answer_bytes(&state, &federation, &request, exchange, StatusCode::OK, body, reads).await
+        }
+        Err((status, failure)) => {
+            tracing::info!(%service, peer = %member, code = %failure.error.code, "a federation request was refused");
+            exchange.outcome = format!("refused: {}", failure.error.code);
+            answer(&state, &federation, &request, exchange, status, &failure, Vec::new()).await
+        }
+    }
+}
+
+/// What a service answered: its body, the request's case number and the reads it made.
+struct Served {
+    body: Vec<u8>,
+    case_number: Option<String>,
+    reads: Vec<AccessRow>,
+}
+
+type Refusal = (StatusCode, Failure);
+
+async fn answer(
+    state: &AppState,
+    federation: &Federation,
+    request: &HttpMessage,
+    exchange: MessageRow,
+    status: StatusCode,
+    failure: &Failure,
+    reads: Vec<AccessRow>,
+) -> Response {
+    let body = serde_json::to_vec(failure).unwrap_or_default();
+    answer_bytes(state, federation, request, exchange, status, body, reads).await
+}
+
+/// Signs the answer (bound to the request's signature, when it has one), logs the exchange
+/// with its reads, and only then sends it.
+async fn answer_bytes(
+    state: &AppState,
+    federation: &Federation,
+    request: &HttpMessage,
+    mut exchange: MessageRow,
+    status: StatusCode,
+    body: Vec<u8>,
+    reads: Vec<AccessRow>,
+) -> Response {
+    let mut response = HttpMessage { status: Some(status.as_u16()), ..HttpMessage::default() };
+    let signed = sign_response(&federation.key, &federation.keyid, &mut response, &body, request, unix_now()).is_ok();
+    if !signed {
+        // An unsigned request has no signature to bind to: the refusal goes unsigned.
+        response.headers.clear();
+    }
+    exchange.status = i64::from(status.as_u16());
+    exchange.response_signature = signed.then(|| signature_text(&response));
+    exchange.response_digest = response.header("content-digest");
+    let actor = Actor::system("federation");
+    if let Err(error) = state.store.log_exchange(&actor, exchange, reads).await {
+        tracing::error!(%error, "a federation exchange could not be logged; nothing is answered");
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(Failure::new("federation.internal", "the exchange could not be logged")))
+            .into_response();
+    }
+    let mut out = (status, body).into_response();
+    out.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    for (name, value) in response.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            out.headers_mut().insert(n, v);
+        }
+    }
+    out
+}
+
+fn bad_body(e: serde_json::Error) -> Refusal {
+    (StatusCode::BAD_REQUEST, Failure::new("federation.bad_body", format!("the request body is malformed: {e}")))
+}
+
+/// Deny by default: the request's context names its signer, a purpose and a legal basis the
+/// service accepts (a relation under Art. 64 other than "anyone else").
+fn authorise(member: &str, context: &Context) -> Result<Relation, Refusal> {
+    let forbidden = |code: &str, message: String| Err((StatusCode::FORBIDDEN, Failure::new(code, message)));
+    if context.member != member {
+        return forbidden("federation.context_mismatch", format!("the request is signed by {member} but claims {}", context.member));
+    }
+    if context.purpose.trim().is_empty() || context.official.trim().is_empty() || context.office.trim().is_empty() {
+        return forbidden("federation.context_incomplete", "every request names its office, official and purpose".into());
+    }
+    match Relation::parse(&context.legal_basis) {
+        Some(Relation::Other) | None => {
+            forbidden("federation.no_legal_basis", format!("{:?} is not a legal basis for reading the registers", context.legal_basis))
+        }
+        Some(relation) => Ok(relation),
+    }
+}
+
+fn read_row(member: &str, member_name: &str, context: &Context, jmbg: &Jmbg, entry_id: Option<i64>, action: &str) -> AccessRow {
+    AccessRow {
+        id: 0,
+        at: 0,
+        username: format!("{member}:{}", context.username),
+        role: "federation".into(),
+        office_code: Some(format!("{member_name}, {}, {}", context.office_name, context.official)),
+        subject_jmbg: jmbg.to_string(),
+        entry_id,
+        action: action.to_string(),
+        purpose: context.purpose.trim().to_string(),
+        case_number: context.case_number.clone(),
+    }
+}
+
+fn parse_jmbg(text: &str) -> Result<Jmbg, Refusal> {
+    Jmbg::parse(text, CheckMode::Lenient)
+        .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, Failure::new("federation.bad_jmbg", format!("jmbg: {e}"))))
+}
+
+fn internal(e: impl std::fmt::Display) -> Refusal {
+    tracing::error!(error = %e, "a federation request failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, Failure::new("federation.internal", "the node could not answer"))
+}
+
+async fn locate(state: &AppState, member: &str, member_name: &str, body: &[u8]) -> Result<Served, Refusal> {
+    let query: LocateQuery = serde_json::from_slice(body).map_err(bad_body)?;
+    authorise(member, &query.context)?;
+    let jmbg = parse_jmbg(&query.jmbg)?;
+    let records = state.store.backend().person_records(&jmbg).await.map_err(internal)?;
+    let mut registers: Vec<String> =
+        records.entries.iter().filter(|e| e.content.concerns(&jmbg)).map(|e| e.content.register().code().to_string()).collect();
+    registers.sort();
+    registers.dedup();
+    let holds = !registers.is_empty();
+    let node = state.store.node().await.map_err(internal)?;
+    let answer = LocateAnswer { member: node.code, holds, registers };
+    // Only a member that holds the person has read something about them.
+    let reads = if holds { vec![read_row(member, member_name, &query.context, &jmbg, None, "federation.locate")] } else { Vec::new() };
+    Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: query.context.case_number, reads })
+}
+
+async fn entry_for_extract(
+    state: &AppState,
+    federation: &Federation,
+    member: &str,
+    member_name: &str,
+    body: &[u8],
+) -> Result<Served, Refusal> {
+    let query: EntryQuery = serde_json::from_slice(body).map_err(bad_body)?;
+    let relation = authorise(member, &query.context)?;
+    let request: &ExtractRequest = &query.request;
+    if request.relation != relation {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Failure::new("federation.context_mismatch", "the legal basis differs from the request's relation".to_string()),
+        ));
+    }
+    if let Err(r) = eligibility::check_form(request) {
+        return Err((StatusCode::UNPROCESSABLE_ENTITY, failure_of(&r)));
+    }
+    let backend = state.store.backend();
+    let position = backend.journal_head().await.map_err(internal)?.seq;
+    let records = records_at(&backend.person_records(&request.jmbg).await.map_err(internal)?, position);
+    let on = today();
+    let not_held = || {
+        (
+            StatusCode::NOT_FOUND,
+            Failure::new("federation.not_held", format!("{} holds no entry of this person", federation.settings.member)),
+        )
+    };
+    let subject = person_view(&request.jmbg, &records, ViewTime::current(on)).ok_or_else(not_held)?;
+    let entry =
+        select_entry(request.kind, &request.jmbg, &records, request.entry_id).map_err(|r| (StatusCode::NOT_FOUND, failure_of(&r)))?;
+    let requester = match &request.requester.jmbg {
+        Some(j) if j != &request.jmbg => {
+            let r = records_at(&backend.person_records(j).await.map_err(internal)?, position);
+            person_view(j, &r, ViewTime::current(on))
+        }
+        _ => None,
+    };
+    // The holder releases records only to a requester entitled to the document.
+    match eligibility::check(request, &subject, requester.as_ref(), &opcina_core::extract::content::entry_spouses(&entry)) {
+        Eligibility::Entitled(_) => {}
+        Eligibility::Incomplete(r) => return Err((StatusCode::UNPROCESSABLE_ENTITY, failure_of(&r))),
+        Eligibility::Denied(d) => return Err((StatusCode::FORBIDDEN, Failure::new(&d.code, d.reason))),
+    }
+    let node = state.store.node().await.map_err(internal)?;
+    let answer = EntryAnswer { member: node.code, municipality: node.municipality, position, records };
+    let reads = vec![read_row(member, member_name, &query.context, &request.jmbg, Some(entry.id), "federation.entry-for-extract")];
+    Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: query.context.case_number.clone(), reads })
+}
+
+fn failure_of(r: &opcina_core::Refusal) -> Failure {
+    match r.errors.first() {
+        Some(e) => Failure {
+            error: opcina_federation::messages::FailureBody {
+                code: e.code.to_string(),
+                message: e.message.clone(),
+                field: e.field.clone(),
+            },
+        },
+        None => Failure::new("federation.refused", r.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The requester's side.
+
+/// One member's answer to *locate*.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub member: String,
+    pub name: String,
+    pub result: Result<LocateAnswer, CallError>,
+}
+
+impl Federation {
+    /// Logs a call this node made (whatever came of it).
+    async fn log_call(&self, state: &AppState, actor: &Actor, call: &Call, case_number: Option<String>) {
+        let exchange = MessageRow {
+            direction: "out".into(),
+            peer: call.peer.clone(),
+            service: call.service.clone(),
+            nonce: call.nonce.clone(),
+            case_number,
+            status: i64::from(call.status),
+            outcome: match &call.result {
+                Ok(_) => "ok".into(),
+                Err(e) => format!("{}: {e}", e.code()),
+            },
+            request_signature: call.request_signature.clone(),
+            request_digest: call.request_digest.clone(),
+            response_signature: call.response_signature.clone(),
+            response_digest: call.response_digest.clone(),
+            ..MessageRow::default()
+        };
+        if let Err(error) = state.store.log_exchange(actor, exchange, Vec::new()).await {
+            tracing::error!(%error, peer = %call.peer, "a federation call could not be logged");
+        }
+        if let Err(e) = &call.result {
+            tracing::warn!(peer = %call.peer, service = %call.service, code = e.code(), error = %e, "a federation call failed");
+        }
+    }
+
+    /// Asks every other member offering *locate* whether it holds the person (in parallel;
+    /// each answer within the timeout).
+    pub async fn locate(&self, state: &AppState, actor: &Actor, context: &Context, jmbg: &Jmbg) -> Result<Vec<Located>, CallError> {
+        let directory = self.directory().ok_or_else(no_directory)?;
+        let body = serde_json::to_vec(&LocateQuery { context: context.clone(), jmbg: jmbg.to_string() })
+            .map_err(|e| CallError::Malformed(e.to_string()))?;
+        let peers: Vec<_> = directory.offering("locate").filter(|m| m.code != self.settings.member).cloned().collect();
+        // In parallel: each call has its own timeout, so the slowest member bounds the wait.
+        let handles: Vec<_> = peers
+            .iter()
+            .map(|m| {
+                let (client, directory, code, body) = (self.client.clone(), Arc::clone(&directory), m.code.clone(), body.clone());
+                tokio::spawn(async move { client.call(&directory, &code, "locate", body).await })
+            })
+            .collect();
+        let mut found = Vec::with_capacity(handles.len());
+        for (member, handle) in peers.iter().zip(handles) {
+            let call = handle.await.map_err(|e| CallError::Unreachable(e.to_string()))?;
+            self.log_call(state, actor, &call, context.case_number.clone()).await;
+            let result = call.result.and_then(|b| serde_json::from_slice(&b).map_err(|e| CallError::Malformed(e.to_string())));
+            found.push(Located { member: member.code.clone(), name: member.name.clone(), result });
+        }
+        Ok(found)
+    }
+
+    /// Asks `member` for the records a document is to be drawn from.
+    pub async fn entry_for_extract(
+        &self,
+        state: &AppState,
+        actor: &Actor,
+        member: &str,
+        query: &EntryQuery,
+    ) -> Result<EntryAnswer, CallError> {
+        let directory = self.directory().ok_or_else(no_directory)?;
+        let body = serde_json::to_vec(query).map_err(|e| CallError::Malformed(e.to_string()))?;
+        let call = self.client.call(&directory, member, "entry-for-extract", body).await;
+        self.log_call(state, actor, &call, query.context.case_number.clone()).await;
+        let answer: EntryAnswer = serde_json::from_slice(&call.result?).map_err(|e| CallError::Malformed(e.to_string()))?;
+        if answer.member != member {
+            return Err(CallError::Malformed(format!("the answer claims to come from {}", answer.member)));
+        }
+        Ok(answer)
+    }
+
+    /// The services this node answers, for the status page.
+    pub fn services(&self) -> &'static [&'static str] {
+        &SERVICES
+    }
+
+    /// The default timeout of calls.
+    pub fn default_timeout() -> Duration {
+        TIMEOUT
+    }
+}
+
+fn no_directory() -> CallError {
+    CallError::Unreachable("this node holds no valid directory of the federation".into())
+}

@@ -1,0 +1,376 @@
+//! Several nodes of a federation in one test run, on loopback: a remote extract issued at
+//! Kakanj for a person whose birth entry Zenica holds; refused messages (unsigned, tampered,
+//! replayed, expired, unknown member); a directory that is expired, foreign or older; a peer
+//! that is down or slow. Both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use ed25519_dalek::SigningKey;
+use http_body_util::BodyExt;
+use opcina_core::Jmbg;
+use opcina_core::extract::{ExtractKind, Relation};
+use opcina_core::registry::{Actor, Role, Sex};
+use opcina_federation::client::{CallError, unix_now};
+use opcina_federation::digest::content_digest;
+use opcina_federation::directory::{Directory, Member, MemberKey, SERVICES, key_id};
+use opcina_federation::httpsig::HttpMessage;
+use opcina_federation::messages::{Context, EntryQuery, LocateQuery};
+use opcina_federation::profile::sign_request;
+use opcina_search::PersonIndex;
+use opcina_store::admin::UserSpec;
+use opcina_store::extracts::{Outcome, RemoteSource, Sealer};
+use opcina_store::federation::{ChainProblem, verify_chain};
+use opcina_testkit::{TestDb, backend_test, commands, date};
+use opcina_web::federation::{Federation, Settings};
+use opcina_web::{AppState, app};
+use tower::ServiceExt;
+
+fn authority() -> SigningKey {
+    SigningKey::from_bytes(&[9; 32])
+}
+
+/// One member's node, serving on loopback.
+struct Node {
+    code: String,
+    store: opcina_store::Store,
+    state: AppState,
+    federation: Arc<Federation>,
+    registrar: Actor,
+    clerk: Actor,
+    addr: SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+    _db: TestDb,
+}
+
+struct Plan {
+    preset: &'static str,
+    key: SigningKey,
+    listener: tokio::net::TcpListener,
+}
+
+fn member(code: &str, name: &str, addr: SocketAddr, key: &SigningKey) -> Member {
+    let vk = key.verifying_key();
+    Member {
+        code: code.into(),
+        name: name.into(),
+        base_url: format!("http://{addr}"),
+        keys: vec![MemberKey { id: key_id(code, &vk), public_key: base64_url(vk.as_bytes()) }],
+        services: SERVICES.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn directory(members: Vec<Member>, serial: u64, issued_at: i64, valid_until: i64) -> Vec<u8> {
+    let d = Directory { serial, issued_at, valid_until, members };
+    serde_json::to_vec(&d.sign(&authority()).unwrap()).unwrap()
+}
+
+async fn plan(preset: &'static str, seed: u8) -> Plan {
+    Plan { preset, key: SigningKey::from_bytes(&[seed; 32]), listener: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() }
+}
+
+async fn start(db: TestDb, plan: Plan, directory_file: &std::path::Path, timeout: Duration) -> Node {
+    let store = db.open().await;
+    let system = Actor::system("test");
+    let (node, offices) = opcina_store::presets::preset(plan.preset).unwrap();
+    let office = offices[0].code.clone();
+    store.init_node(&system, &node, &offices).await.unwrap();
+    let mut actors = Vec::new();
+    for (username, full_name, role) in [("maticar", "Amra Hodžić", Role::Registrar), ("salter", "Edin Mujić", Role::CounterClerk)] {
+        let spec = UserSpec { username: username.into(), full_name: full_name.into(), role, office: Some(office.clone()) };
+        store.add_user(&system, &spec).await.unwrap();
+        actors.push(Actor { username: username.into(), role, office: Some(office.clone()) });
+    }
+    store.register_key(&system, &plan.key.verifying_key()).await.unwrap();
+    let index = Arc::new(PersonIndex::open(&db.scratch().join(format!("index-{}", node.code)), 20_000_000, 1).unwrap());
+    let settings = Settings {
+        member: node.code.clone(),
+        authority: authority().verifying_key(),
+        directory: directory_file.display().to_string(),
+        cache: db.scratch().join(format!("directory-cache-{}.json", node.code)),
+        skew: 30,
+        timeout,
+    };
+    let federation = Arc::new(Federation::new(settings, plan.key.clone()));
+    federation.refresh().await.unwrap();
+    let addr = plan.listener.local_addr().unwrap();
+    let state = AppState::new(store.clone(), index)
+        .with_sealer(Sealer::new(plan.key.clone()), &format!("http://{addr}"))
+        .with_federation(Arc::clone(&federation));
+    let router = app(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(plan.listener, router).await.unwrap();
+    });
+    let clerk = actors.pop().unwrap();
+    let registrar = actors.pop().unwrap();
+    Node { code: node.code, store, state, federation, registrar, clerk, addr, server, _db: db }
+}
+
+/// Kakanj and Zenica, with a directory listing both.
+async fn kakanj_and_zenica(db: TestDb, timeout: Duration) -> (Node, Node, std::path::PathBuf) {
+    let zdb = TestDb::of(db.kind).await.unwrap();
+    let kak = plan("kakanj", 11).await;
+    let zen = plan("zenica", 12).await;
+    let file = db.scratch().join("directory.json");
+    let now = unix_now();
+    let members = vec![
+        member("KAK", "Općina Kakanj", kak.listener.local_addr().unwrap(), &kak.key),
+        member("ZEN", "Grad Zenica", zen.listener.local_addr().unwrap(), &zen.key),
+    ];
+    std::fs::write(&file, directory(members, 1, now - 10, now + 3600)).unwrap();
+    let k = start(db, kak, &file, timeout).await;
+    let z = start(zdb, zen, &file, timeout).await;
+    (k, z, file)
+}
+
+fn context(node: &Node, purpose: &str) -> Context {
+    Context {
+        member: node.code.clone(),
+        office: node.clerk.office.clone().unwrap(),
+        office_name: "Centar za pružanje usluga građanima Kakanj".into(),
+        username: node.clerk.username.clone(),
+        official: "Edin Mujić".into(),
+        purpose: purpose.into(),
+        legal_basis: "self".into(),
+        case_number: Some("UP-1/2026".into()),
+    }
+}
+
+fn self_request(subject: &Jmbg) -> opcina_core::extract::ExtractRequest {
+    opcina_testkit::extracts::request(ExtractKind::Birth, subject, subject, Relation::Myself)
+}
+
+backend_test! {
+    async fn a_remote_extract_is_issued_at_kakanj_for_a_person_held_in_zenica(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let person = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1990, 3, 5)).await;
+
+        // Locate: Zenica holds her birth entry; nothing personal comes back.
+        let found = kak.federation.locate(&kak.state, &kak.clerk, &context(&kak, "izvod iz MKR"), &person).await.unwrap();
+        assert_eq!(found.len(), 1);
+        let answer = found[0].result.as_ref().unwrap();
+        assert_eq!((found[0].member.as_str(), answer.holds, answer.registers.clone()), ("ZEN", true, vec!["MKR".to_string()]));
+
+        // The entry for the extract, then the extract issued at Kakanj's counter.
+        let query = EntryQuery { context: context(&kak, "penzija"), request: self_request(&person) };
+        let records = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap();
+        assert_eq!(records.municipality, "Zenica");
+        let source = RemoteSource { member: records.member, municipality: records.municipality, position: records.position, records: records.records };
+        let sealer = kak.state.sealer.clone().unwrap();
+        let outcome = kak.store.request_remote_extract(&kak.clerk, self_request(&person), source, &sealer, &opcina_testkit::extracts::place()).await.unwrap().unwrap();
+        let Outcome::Issued(issued) = outcome else { panic!("refused: {outcome:?}") };
+        assert_eq!(issued.content.issue.number.office, "KAK");
+        assert_eq!(issued.content.holder.as_ref().map(|h| h.member.as_str()), Some("ZEN"));
+        let doc = opcina_core::extract::document::document(&issued.content, &issued.seal, &issued.key_id);
+        assert!(doc.reference.contains("ZEN") && doc.reference.contains("Zenica"), "{}", doc.reference);
+
+        // Kakanj reproduces and verifies it without asking Zenica again.
+        let again = kak.store.reproduce_extract(&issued.content.issue.number).await.unwrap();
+        assert_eq!(again.content.hash(), issued.content.hash());
+        let verified = kak.store.verify_extract(&issued.content.issue.number, &issued.seal).await.unwrap().unwrap();
+        assert_eq!(verified.status, opcina_store::extracts::Status::Current);
+
+        // Zenica's access log tells her who read her entry, from where and why.
+        let log = zen.store.backend().access_log(person.as_str(), None, 10).await.unwrap();
+        let remote: Vec<_> = log.iter().filter(|a| a.role == "federation").collect();
+        assert_eq!(remote.len(), 2, "{log:?}");
+        let read = remote.iter().find(|a| a.action == "federation.entry-for-extract").unwrap();
+        assert_eq!(read.username, "KAK:salter");
+        assert!(read.office_code.as_deref().unwrap().contains("Općina Kakanj") && read.office_code.as_deref().unwrap().contains("Edin Mujić"));
+        assert_eq!((read.purpose.as_str(), read.case_number.as_deref()), ("penzija", Some("UP-1/2026")));
+
+        // Both message logs hold the exchanges, chained, and the journals verify.
+        for node in [&kak, &zen] {
+            let report = verify_chain(&node.store).await.unwrap();
+            assert_eq!((report.messages, report.problems.clone()), (2, vec![]), "{}", node.code);
+            assert!(opcina_store::verify::verify(node.store.backend(), &|_| {}).await.unwrap().problems.is_empty());
+        }
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
+
+/// A request to Zenica's router signed by `key` as `keyid`, at `now`.
+fn signed(zen: &Node, key: &SigningKey, keyid: &str, body: &[u8], now: i64, nonce: &str) -> HttpMessage {
+    let mut m = HttpMessage {
+        method: "POST".into(),
+        authority: zen.addr.to_string(),
+        path: "/federation/v1/locate".into(),
+        query: None,
+        status: None,
+        headers: vec![("content-type".into(), "application/json".into())],
+    };
+    sign_request(key, keyid, &mut m, body, now, nonce).unwrap();
+    m
+}
+
+async fn send(zen: &Node, m: &HttpMessage, body: &[u8]) -> (StatusCode, String) {
+    let mut req = Request::builder().method("POST").uri(&m.path).header("host", &m.authority);
+    for (n, v) in &m.headers {
+        req = req.header(n.as_str(), v.as_str());
+    }
+    let response = app(zen.state.clone()).oneshot(req.body(Body::from(body.to_vec())).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned())
+}
+
+backend_test! {
+    async fn unsigned_tampered_replayed_expired_and_unknown_messages_are_refused_and_logged(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let person = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1990, 3, 5)).await;
+        let kak_key = SigningKey::from_bytes(&[11; 32]);
+        let keyid = key_id("KAK", &kak_key.verifying_key());
+        let body = serde_json::to_vec(&LocateQuery { context: context(&kak, "provjera"), jmbg: person.to_string() }).unwrap();
+        let now = unix_now();
+
+        let good = signed(&zen, &kak_key, &keyid, &body, now, "n-1");
+        assert_eq!(send(&zen, &good, &body).await.0, StatusCode::OK);
+        let (status, text) = send(&zen, &good, &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "replayed");
+        assert!(text.contains("federation.unauthenticated") && text.contains("replay"), "{text}");
+
+        let mut tampered_body = body.clone();
+        tampered_body.extend_from_slice(b" ");
+        let t = signed(&zen, &kak_key, &keyid, &body, now, "n-2");
+        assert_eq!(send(&zen, &t, &tampered_body).await.0, StatusCode::UNAUTHORIZED, "tampered body");
+        let mut moved = signed(&zen, &kak_key, &keyid, &body, now, "n-3");
+        moved.path = "/federation/v1/entry-for-extract".into();
+        assert_eq!(send(&zen, &moved, &body).await.0, StatusCode::UNAUTHORIZED, "signed for another path");
+
+        let (status, text) = send(&zen, &signed(&zen, &kak_key, &keyid, &body, now - 600, "n-4"), &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(text.contains("expired"), "{text}");
+
+        let stranger = SigningKey::from_bytes(&[66; 32]);
+        let (status, text) = send(&zen, &signed(&zen, &stranger, &key_id("XYZ", &stranger.verifying_key()), &body, now, "n-5"), &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "unknown member");
+        assert!(text.contains("XYZ"), "{text}");
+        // A member's code with a key the directory does not list for it.
+        let (status, _) = send(&zen, &signed(&zen, &stranger, &keyid, &body, now, "n-6"), &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "impostor");
+
+        let unsigned = HttpMessage { headers: vec![("content-digest".into(), content_digest(&body))], ..good.clone() };
+        assert_eq!(send(&zen, &unsigned, &body).await.0, StatusCode::UNAUTHORIZED, "unsigned");
+
+        // Signed by Kakanj but claiming another member in its context: forbidden.
+        let mut claims = context(&kak, "provjera");
+        claims.member = "SCE".into();
+        let other = serde_json::to_vec(&LocateQuery { context: claims, jmbg: person.to_string() }).unwrap();
+        assert_eq!(send(&zen, &signed(&zen, &kak_key, &keyid, &other, now, "n-7"), &other).await.0, StatusCode::FORBIDDEN);
+        // No legal basis: deny by default.
+        let mut none = context(&kak, "radoznalost");
+        none.legal_basis = "other".into();
+        let other = serde_json::to_vec(&LocateQuery { context: none, jmbg: person.to_string() }).unwrap();
+        let (status, text) = send(&zen, &signed(&zen, &kak_key, &keyid, &other, now, "n-8"), &other).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(text.contains("federation.no_legal_basis"), "{text}");
+
+        // Every attempt is in Zenica's message log, refused ones with their reason.
+        let report = verify_chain(&zen.store).await.unwrap();
+        assert_eq!(report.messages, 10);
+        assert!(report.problems.is_empty());
+        let last = zen.store.backend().last_message().await.unwrap().unwrap();
+        assert!(last.outcome.starts_with("refused: federation.no_legal_basis"), "{}", last.outcome);
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
+
+backend_test! {
+    async fn a_changed_or_removed_message_breaks_the_chain(db: TestDb) {
+        let url = db.url.clone();
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let person = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1990, 3, 5)).await;
+        for purpose in ["a", "b", "c"] {
+            kak.federation.locate(&kak.state, &kak.clerk, &context(&kak, purpose), &person).await.unwrap();
+        }
+        assert!(verify_chain(&kak.store).await.unwrap().problems.is_empty());
+        let ids: Vec<i64> = {
+            let rows = kak.store.backend().rows_page("federation_messages", 0, 10).await.unwrap();
+            rows.iter().map(|r| r.id()).collect()
+        };
+        assert_eq!(ids.len(), 3);
+        let raw = opcina_store::connect(&url).await.unwrap();
+        raw.execute_raw(&format!("UPDATE federation_messages SET outcome = 'ok, nothing to see' WHERE id = {}", ids[0])).await.unwrap();
+        raw.execute_raw(&format!("DELETE FROM federation_messages WHERE id = {}", ids[1])).await.unwrap();
+        let problems = verify_chain(&kak.store).await.unwrap().problems;
+        assert_eq!(problems, vec![ChainProblem::Changed { id: ids[0] }, ChainProblem::Unlinked { id: ids[2] }]);
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
+
+backend_test! {
+    async fn an_expired_foreign_or_older_directory_is_refused_and_a_valid_one_is_kept(db: TestDb) {
+        let (kak, zen, file) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let now = unix_now();
+        let members = vec![member("KAK", "Općina Kakanj", kak.addr, &SigningKey::from_bytes(&[11; 32]))];
+        let expired = directory(members.clone(), 5, now - 7200, now - 3600);
+        assert!(kak.federation.offer(&expired).unwrap_err().contains("expired"));
+        let foreign = serde_json::to_vec(
+            &Directory { serial: 6, issued_at: now, valid_until: now + 60, members: members.clone() }.sign(&SigningKey::from_bytes(&[77; 32])).unwrap(),
+        )
+        .unwrap();
+        assert!(kak.federation.offer(&foreign).unwrap_err().contains("not by the trusted authority"));
+        let older = directory(members.clone(), 0, now - 10, now + 60);
+        assert!(kak.federation.offer(&older).unwrap_err().contains("older"));
+        // The held directory still serves.
+        assert_eq!(kak.federation.directory().unwrap().serial, 1);
+
+        // The source goes bad (expired): refresh refuses it and keeps the held one; a node
+        // started afresh with a bad source works from its cache.
+        std::fs::write(&file, &expired).unwrap();
+        assert!(kak.federation.refresh().await.is_err());
+        assert_eq!(kak.federation.directory().unwrap().serial, 1);
+        let restarted = Federation::new(kak.federation.settings.clone(), SigningKey::from_bytes(&[11; 32]));
+        assert_eq!(restarted.refresh().await.unwrap(), 1, "from the cache");
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
+
+backend_test! {
+    async fn a_peer_that_is_down_or_slow_gives_a_clear_answer_in_time(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_millis(700)).await;
+        let person: Jmbg = commands::born(&kak.store, &kak.registrar, "Adnan", "Kakanjac", Sex::Male, date(1985, 1, 2)).await;
+        let query = EntryQuery { context: context(&kak, "penzija"), request: self_request(&person) };
+        // Slow: Zenica's port accepts but never answers.
+        zen.server.abort();
+        let _ = zen.server.await;
+        let silent = tokio::net::TcpListener::bind(zen.addr).await.unwrap();
+        let hold = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                if let Ok((s, _)) = silent.accept().await {
+                    held.push(s);
+                }
+            }
+        });
+        let started = Instant::now();
+        let err = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap_err();
+        assert!(matches!(err, CallError::Timeout(_)), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+        // Down: nothing listens.
+        hold.abort();
+        let _ = hold.await;
+        let started = Instant::now();
+        let err = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap_err();
+        assert!(matches!(err, CallError::Unreachable(_) | CallError::Timeout(_)), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // Both failures are in Kakanj's message log.
+        let report = verify_chain(&kak.store).await.unwrap();
+        assert_eq!(report.messages, 2);
+        let last = kak.store.backend().last_message().await.unwrap().unwrap();
+        assert!(last.outcome.starts_with("federation."), "{}", last.outcome);
+        kak.server.abort();
+    }
+}
