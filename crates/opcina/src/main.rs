@@ -83,7 +83,7 @@ enum Command {
         #[command(subcommand)]
         command: Box<cli::extract::ExtractCommand>,
     },
-    /// The federation authority: its key, its members, the signed directory.
+    /// The federation: the authority's key, members and signed directory; a node's message log.
     Federation {
         #[command(subcommand)]
         command: cli::federation::FederationCommand,
@@ -148,7 +148,7 @@ fn main() -> ExitCode {
             Command::Token { command } => cli::admin::token(command).await,
             Command::Extract { command } => cli::extract::run(*command).await,
             Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,
-            Command::Federation { command } => cli::federation::run(command),
+            Command::Federation { command } => cli::federation::run(command).await,
         }
     });
     match result {

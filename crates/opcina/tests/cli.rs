@@ -363,3 +363,26 @@ fn the_federation_authority_enrols_members_and_publishes_a_signed_directory() {
     assert_eq!(directory.key(&opcina_federation::directory::key_id("KAK", &kakanj)), Some(kakanj));
     assert_eq!(directory.offering("annotation-notice").count(), 1);
 }
+
+backend_test! {
+    async fn the_message_log_verifies_and_names_a_changed_message(db: TestDb) {
+        init(&db);
+        assert!(ok(&["federation", "log", "verify", "--database", &db.url]).contains("message log verified: 0 messages"));
+        let store = db.open().await;
+        let exchange = opcina_store::rows::MessageRow {
+            direction: "out".into(),
+            peer: "ZEN".into(),
+            service: "locate".into(),
+            outcome: "ok".into(),
+            ..Default::default()
+        };
+        let row = store.log_exchange(&opcina_core::registry::Actor::system("test"), exchange, Vec::new()).await.unwrap();
+        store.close().await;
+        assert!(ok(&["federation", "log", "verify", "--database", &db.url]).contains("1 messages"));
+        let raw = opcina_store::connect(&db.url).await.unwrap();
+        raw.execute_raw(&format!("UPDATE federation_messages SET peer = 'SCE' WHERE id = {}", row.id)).await.unwrap();
+        let out = opcina(&["federation", "log", "verify", "--database", &db.url]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out).contains(&format!("message {}: its content does not match its hash", row.id)), "{}", text(&out));
+    }
+}

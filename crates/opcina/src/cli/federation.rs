@@ -19,6 +19,20 @@ pub enum FederationCommand {
     Enroll(EnrollArgs),
     /// Sign and publish the directory of members for a validity period.
     Publish(PublishArgs),
+    /// A node's message log of exchanges with other members.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Check the message log's hash chain: names every message changed, removed or inserted.
+    Verify {
+        #[command(flatten)]
+        database: crate::Database,
+    },
 }
 
 #[derive(Args)]
@@ -91,8 +105,22 @@ fn authority_key(dir: &Path) -> anyhow::Result<SigningKey> {
     super::extract::read_key(&dir.join("authority.key")).context("run `opcina federation init-authority --dir DIR` first")
 }
 
-pub fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
     match command {
+        FederationCommand::Log { command: LogCommand::Verify { database } } => {
+            let store = super::open_store(&database).await?;
+            let report = opcina_store::federation::verify_chain(&store).await?;
+            for p in &report.problems {
+                println!("{p}");
+            }
+            return Ok(if report.problems.is_empty() {
+                println!("message log verified: {} messages", report.messages);
+                ExitCode::SUCCESS
+            } else {
+                println!("message log verification FAILED: {} problems in {} messages", report.problems.len(), report.messages);
+                ExitCode::from(1)
+            });
+        }
         FederationCommand::InitAuthority(a) => {
             let key_path = a.dir.join("authority.key");
             if key_path.exists() {
