@@ -374,3 +374,74 @@ backend_test! {
         kak.server.abort();
     }
 }
+
+/// The counter's pages through Kakanj's router, with a session and its CSRF token.
+struct Clerk {
+    router: axum::Router,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl Clerk {
+    async fn send(&mut self, method: &str, path: &str, form: Option<&[(&str, &str)]>) -> (StatusCode, String, String) {
+        let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let mut req = Request::builder().method(method).uri(path).header("host", "kakanj.test").header("cookie", cookie);
+        let body = match form {
+            Some(fields) => {
+                let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+                let mut all = vec![("csrf", csrf.as_str())];
+                all.extend_from_slice(fields);
+                req = req.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(all).unwrap())
+            }
+            None => Body::empty(),
+        };
+        let response = self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        for c in response.headers().get_all("set-cookie") {
+            let (k, v) = c.to_str().unwrap().split(';').next().unwrap().split_once('=').unwrap();
+            self.cookies.insert(k.to_string(), v.to_string());
+        }
+        let status = response.status();
+        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+        (status, location, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned())
+    }
+}
+
+backend_test! {
+    async fn the_counter_finds_the_holder_and_issues_the_remote_extract(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let person = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1990, 3, 5)).await;
+        kak.store.set_password(&Actor::system("test"), "salter", "lozinka-šaltera-1").await.unwrap();
+        let mut clerk = Clerk { router: app(kak.state.clone()), cookies: Default::default() };
+        clerk.send("GET", "/sign-in", None).await;
+        let (status, _, _) = clerk.send("POST", "/sign-in", Some(&[("username", "salter"), ("password", "lozinka-šaltera-1")])).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, counter) = clerk.send("GET", "/counter", None).await;
+        assert!(counter.contains("/counter/elsewhere"), "the counter links to the other municipalities");
+
+        let (status, _, page) = clerk.send("GET", &format!("/counter/elsewhere?jmbg={person}&purpose=penzija&relation=self&case=UP-7"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Grad Zenica") && page.contains("MKR"), "{page}");
+        let link = format!("/counter/elsewhere/ZEN/{person}");
+        assert!(page.contains(&link), "{page}");
+        let (status, _, form) = clerk.send("GET", &format!("{link}?purpose=penzija&relation=self&case=UP-7"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains(&format!("action=\"{link}\"")), "{form}");
+
+        let fields = [("kind", "birth"), ("language", "bs"), ("script", "latin"), ("requester_name", "Lejla Zenić"), ("requester_jmbg", person.as_str()), ("relation", "self"), ("purpose", "penzija"), ("case", "UP-7")];
+        let (status, location, body) = clerk.send("POST", &link, Some(&fields)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        assert!(location.starts_with("/counter/extracts/KAK-"), "{location}");
+        let (status, _, issued) = clerk.send("GET", &location, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(issued.contains("Lejla"), "{issued}");
+
+        // Zenica down: the clerk is told which municipality did not answer, nothing is lost.
+        zen.server.abort();
+        let _ = zen.server.await;
+        let (status, _, refused) = clerk.send("POST", &link, Some(&fields)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.contains("ZEN nije poslala podatke"), "{refused}");
+        assert!(refused.contains("value=\"Lejla Zenić\""), "the form keeps what was typed");
+        kak.server.abort();
+    }
+}

@@ -87,6 +87,8 @@ struct SearchPage<'a> {
     rows: Vec<Row>,
     error: Option<String>,
     year_error: Option<String>,
+    /// Whether this node can look in other municipalities' registers.
+    federated: bool,
 }
 
 fn status_text(ui: &Ui, sex: Sex, alive: bool, death: Option<NaiveDate>) -> String {
@@ -125,6 +127,7 @@ pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>,
         rows: Vec::new(),
         error: None,
         year_error: None,
+        federated: state.federation.is_some(),
     };
     let q = p.q.trim();
     if q.is_empty() {

@@ -127,12 +127,12 @@ impl IssueForm {
 
 #[derive(Template)]
 #[template(path = "issue.html")]
-struct IssuePage<'a> {
-    ui: &'a Ui,
-    name: String,
-    jmbg: String,
-    form: IssueForm,
-    back: String,
+pub(crate) struct IssuePage<'a> {
+    pub ui: &'a Ui,
+    pub name: String,
+    pub jmbg: String,
+    pub form: IssueForm,
+    pub back: String,
 }
 
 fn person_back(jmbg: &str, f: &IssueFields) -> String {
@@ -150,17 +150,26 @@ pub async fn issue(
     Path(jmbg): Path<String>,
     Form(f): Form<IssueFields>,
 ) -> Response {
+    issue_document(&state, &ui, &jmbg, f, None).await
+}
+
+/// Issues a document from this node's registers, or (with `holder`) from the records the
+/// member holding the entry sends; a refused form keeps everything typed.
+pub(crate) async fn issue_document(state: &AppState, ui: &Ui, jmbg: &str, f: IssueFields, holder: Option<&str>) -> Response {
     let caller = match ui.require(&READERS) {
         Ok(c) => c,
         Err(page) => return page,
     };
     let Some(sealer) = state.sealer.as_ref() else {
-        return error_page(&ui, StatusCode::SERVICE_UNAVAILABLE, "error-500-title", &ui.t("issue-no-key"));
+        return error_page(ui, StatusCode::SERVICE_UNAVAILABLE, "error-500-title", &ui.t("issue-no-key"));
     };
-    let Ok(subject) = Jmbg::parse(&jmbg, CheckMode::Lenient) else {
-        return error_page(&ui, StatusCode::BAD_REQUEST, "error-404-title", &ui.ta("person-bad-jmbg", "jmbg", &jmbg));
+    let Ok(subject) = Jmbg::parse(jmbg, CheckMode::Lenient) else {
+        return error_page(ui, StatusCode::BAD_REQUEST, "error-404-title", &ui.ta("person-bad-jmbg", "jmbg", jmbg));
     };
-    let mut form = IssueForm::new(&ui, subject.as_str(), f.clone());
+    let mut form = IssueForm::new(ui, subject.as_str(), f.clone());
+    if let Some(member) = holder {
+        form.action = super::elsewhere::issue_path(member, subject.as_str());
+    }
     let fields = RequestFields {
         kind: f.kind.clone(),
         subject_jmbg: subject.to_string(),
@@ -177,33 +186,39 @@ pub async fn issue(
         Ok(request) => request,
         Err(errors) => {
             for e in &errors {
-                form.refuse(&ui, e);
+                form.refuse(ui, e);
             }
-            return refused_form(&ui, &subject, form);
+            return refused_form(ui, &subject, form);
         }
     };
     let place = IssuePlace { verify_base: state.public_url.clone() };
-    match state.store.request_extract(&caller.actor, request, sealer, &place).await {
+    let decided = match holder {
+        None => state.store.request_extract(&caller.actor, request, sealer, &place).await,
+        Some(member) => match super::elsewhere::fetch_records(state, &caller, member, &request, &f.case).await {
+            Ok(source) => state.store.request_remote_extract(&caller.actor, request, source, sealer, &place).await,
+            Err(message) => {
+                form.errors.insert("general".into(), message(ui));
+                return refused_form(ui, &subject, form);
+            }
+        },
+    };
+    match decided {
         Ok(Ok(Outcome::Issued(i))) => Redirect::to(&format!("/counter/extracts/{}", i.content.issue.number.id())).into_response(),
         Ok(Ok(Outcome::Refused(facts))) => Redirect::to(&format!("/counter/refusals/{}", facts.number.id())).into_response(),
         Ok(Err(refusal)) => {
             for e in &refusal.errors {
-                form.refuse(&ui, e);
+                form.refuse(ui, e);
             }
-            refused_form(&ui, &subject, form)
+            refused_form(ui, &subject, form)
         }
-        Err(error) => internal_error(&ui, &error),
+        Err(error) => internal_error(ui, &error),
     }
 }
 
 fn refused_form(ui: &Ui, subject: &Jmbg, form: IssueForm) -> Response {
-    let page = IssuePage {
-        ui,
-        name: form.fields.subject_name.clone(),
-        jmbg: subject.to_string(),
-        back: person_back(subject.as_str(), &form.fields),
-        form,
-    };
+    let back =
+        if form.action.starts_with("/counter/elsewhere") { form.action.clone() } else { person_back(subject.as_str(), &form.fields) };
+    let page = IssuePage { ui, name: form.fields.subject_name.clone(), jmbg: subject.to_string(), back, form };
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 

@@ -12,6 +12,7 @@
 pub mod account;
 pub mod admin;
 pub mod counter;
+pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
 pub mod orders;
@@ -56,6 +57,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/persons/{jmbg}", get(counter::person))
         .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
         .route("/counter/today", get(today::today))
+        .route("/counter/elsewhere", get(elsewhere::search))
+        .route("/counter/elsewhere/{member}/{jmbg}", get(elsewhere::form).post(elsewhere::issue))
         .route("/counter/register", get(register::menu))
         .route("/counter/register/{kind}", get(register::form).post(register::submit))
         .route("/counter/entries/{id}/annotate", get(register::annotation_form).post(register::annotate))
