@@ -84,3 +84,31 @@ impl Failure {
         Failure { error: FailureBody { code: code.to_string(), message: message.into(), field: None } }
     }
 }
+
+/// The legal basis of an annotation notice: the registrar's duty to notify the municipality
+/// keeping the birth entry of a marriage or death registered elsewhere.
+pub const NOTICE_BASIS: &str = "notification";
+
+/// *annotation notice*: an annotation for the birth entry of a person the holder keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeMessage {
+    pub context: Context,
+    /// The sender's code and outbox id (`KAK:1234`): the same notice sent again has the same
+    /// id, and the holder applies it once.
+    pub notice_id: String,
+    pub jmbg: String,
+    pub annotation: opcina_core::registry::annotation::Annotation,
+}
+
+/// The holder's receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub notice_id: String,
+    pub member: String,
+    /// `applied`, or `queued` for the holder's registrar (with the reason).
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

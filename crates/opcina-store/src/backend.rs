@@ -10,8 +10,8 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow,
-    PasswordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
+    AccessRow, AccountPasswordRow, AccountRow, DeliveryRow, ExtractRow, FeeRuleRow, InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow,
+    OrderEventRow, OrderRow, OutboxRow, PasswordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -205,6 +205,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>>;
     /// The records another member sent for an issued document, when it was drawn from them.
     async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>>;
+    /// A notice received, by the sender's notice id.
+    async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>>;
+    /// Notices not yet delivered, oldest first.
+    async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>>;
+    /// The delivery of a notice, once its receipt came.
+    async fn delivery(&self, outbox_id: i64) -> Result<Option<DeliveryRow>>;
     /// The last row of the federation's message log.
     async fn last_message(&self) -> Result<Option<MessageRow>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.

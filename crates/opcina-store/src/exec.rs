@@ -6,8 +6,8 @@ use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContex
 use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{FieldError, Refusal};
 
-use crate::error::Result;
-use crate::rows::{AnnotationRow, EntryRow, NodeRow, Row};
+use crate::error::{Result, StoreError};
+use crate::rows::{AnnotationRow, EntryRow, NodeRow, OutboxRow, Row};
 use crate::txn::Txn;
 
 /// Loads what a command needs, seeing everything written earlier in the transaction.
@@ -83,6 +83,18 @@ pub async fn execute(
     };
     let applied = plan.materialize(&ctx, actor, now);
     write_applied(txn, &applied, actor, now).await?;
+    // Live registrations only (not bulk loads of historical records): what another
+    // municipality must annotate waits in the outbox, in this same transaction.
+    for notice in &applied.notices {
+        let row = OutboxRow {
+            id: 0,
+            subject_jmbg: notice.subject.to_string(),
+            annotation: serde_json::to_string(&notice.annotation).map_err(|e| StoreError::corrupt("federation_outbox", 0, e))?,
+            cause_entry_id: applied.entry.as_ref().map(|e| e.id),
+            created_at: now.0,
+        };
+        txn.append(Row::Outbox(row), now, actor, "federation.notice.queued").await?;
+    }
     Ok(Ok(applied))
 }
 

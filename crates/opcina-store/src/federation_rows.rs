@@ -91,3 +91,85 @@ impl RemoteRecordsRow {
             .finish()
     }
 }
+
+/// A notice waiting to be delivered (until a delivery row names it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub subject_jmbg: String,
+    /// The annotation as JSON.
+    pub annotation: String,
+    /// The entry whose registration made the notice.
+    pub cause_entry_id: Option<i64>,
+    pub created_at: i64,
+}
+
+impl OutboxRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("federation_outbox")
+            .int(self.id)
+            .text(&self.subject_jmbg)
+            .text(&self.annotation)
+            .opt_int(self.cause_entry_id)
+            .int(self.created_at)
+            .finish()
+    }
+}
+
+/// A notice delivered: the holder and its signed receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub outbox_id: i64,
+    pub member: String,
+    /// `applied` or `queued` (for the holder's registrar), as the receipt says.
+    pub status: String,
+    /// The receipt's body as the holder signed it.
+    pub receipt: String,
+    pub at: i64,
+}
+
+impl DeliveryRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("federation_deliveries")
+            .int(self.id)
+            .int(self.outbox_id)
+            .text(&self.member)
+            .text(&self.status)
+            .text(&self.receipt)
+            .int(self.at)
+            .finish()
+    }
+}
+
+/// A notice received from another member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxRow {
+    pub id: i64,
+    /// The sender's code and its outbox id: `KAK:1234`.
+    pub notice_id: String,
+    pub member: String,
+    pub subject_jmbg: String,
+    pub annotation: String,
+    /// `applied`, or `queued` for the registrar (with the reason).
+    pub status: String,
+    pub annotation_id: Option<i64>,
+    pub reason: Option<String>,
+    pub received_at: i64,
+}
+
+impl InboxRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("federation_inbox")
+            .int(self.id)
+            .text(&self.notice_id)
+            .text(&self.member)
+            .text(&self.subject_jmbg)
+            .text(&self.annotation)
+            .text(&self.status)
+            .opt_int(self.annotation_id)
+            .opt_text(self.reason.as_deref())
+            .int(self.received_at)
+            .finish()
+    }
+}

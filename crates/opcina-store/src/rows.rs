@@ -17,11 +17,11 @@ use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
     AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow, VerificationRow,
 };
-pub use crate::federation_rows::{MessageRow, RemoteRecordsRow};
+pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 19] = [
+pub const AUTHORITATIVE_TABLES: [&str; 22] = [
     "node",
     "offices",
     "users",
@@ -41,6 +41,9 @@ pub const AUTHORITATIVE_TABLES: [&str; 19] = [
     "citizen_verifications",
     "federation_messages",
     "remote_records",
+    "federation_outbox",
+    "federation_deliveries",
+    "federation_inbox",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -436,6 +439,9 @@ pub enum Row {
     Verification(VerificationRow),
     Message(Box<MessageRow>),
     RemoteRecords(RemoteRecordsRow),
+    Outbox(OutboxRow),
+    Delivery(DeliveryRow),
+    Inbox(InboxRow),
 }
 
 impl Row {
@@ -460,6 +466,9 @@ impl Row {
             Row::Verification(_) => "citizen_verifications",
             Row::Message(_) => "federation_messages",
             Row::RemoteRecords(_) => "remote_records",
+            Row::Outbox(_) => "federation_outbox",
+            Row::Delivery(_) => "federation_deliveries",
+            Row::Inbox(_) => "federation_inbox",
         }
     }
 
@@ -484,6 +493,9 @@ impl Row {
             Row::Verification(r) => r.id,
             Row::Message(r) => r.id,
             Row::RemoteRecords(r) => r.id,
+            Row::Outbox(r) => r.id,
+            Row::Delivery(r) => r.id,
+            Row::Inbox(r) => r.id,
         }
     }
 
@@ -508,6 +520,9 @@ impl Row {
             Row::Verification(r) => r.id = id,
             Row::Message(r) => r.id = id,
             Row::RemoteRecords(r) => r.id = id,
+            Row::Outbox(r) => r.id = id,
+            Row::Delivery(r) => r.id = id,
+            Row::Inbox(r) => r.id = id,
         }
     }
 
@@ -532,6 +547,9 @@ impl Row {
             Row::Verification(r) => r.hash(),
             Row::Message(r) => r.hash(),
             Row::RemoteRecords(r) => r.hash(),
+            Row::Outbox(r) => r.hash(),
+            Row::Delivery(r) => r.hash(),
+            Row::Inbox(r) => r.hash(),
         }
     }
 }

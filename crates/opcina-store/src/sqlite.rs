@@ -17,6 +17,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "orders", sql: include_str!("../migrations/sqlite/0005_orders.sql") },
     Migration { version: 6, name: "citizens", sql: include_str!("../migrations/sqlite/0006_citizens.sql") },
     Migration { version: 7, name: "federation", sql: include_str!("../migrations/sqlite/0007_federation.sql") },
+    Migration { version: 8, name: "notices", sql: include_str!("../migrations/sqlite/0008_notices.sql") },
 ];
 
 include!("sql/common.rs");

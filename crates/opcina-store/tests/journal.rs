@@ -94,6 +94,34 @@ async fn populated(db: &TestDb) -> Kakanj {
     let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
     let remote = s.request_remote_extract(&k.clerk, mine, source, &sealer, &extracts::place()).await.unwrap().unwrap();
     assert!(matches!(remote, Outcome::Issued(_)));
+    // Annotation notices: the death of a man born elsewhere waits in the outbox and is
+    // delivered; a notice from another member is applied to her birth entry.
+    let outsider = opcina_core::Jmbg::compose(date(1950, 2, 3), 17, 123, opcina_core::CheckMode::Strict).unwrap();
+    let mut death = death(&outsider, date(2025, 5, 5));
+    if let opcina_core::registry::commands::Command::RegisterDeath(d) = &mut death {
+        d.person = Some(opcina_core::registry::commands::PersonInput {
+            given_name: "Stranac".into(),
+            surname: "Sarajlić".into(),
+            sex: None,
+            birth_place: opcina_core::registry::Place::new("Sarajevo", "Centar Sarajevo", "Bosna i Hercegovina"),
+        });
+    }
+    assert_eq!(ok(s, &k.registrar, death).await.notices.len(), 1);
+    let pending = s.backend().pending_notices(10).await.unwrap();
+    s.record_delivery(pending[0].id, "SCE", "applied", "{}").await.unwrap();
+    let name_change = opcina_core::registry::annotation::Annotation {
+        content: opcina_core::registry::annotation::AnnotationContent::NameChange { given_name: None, surname: Some("Begović".into()) },
+        legal_basis: decision(date(2025, 1, 1)),
+        effective_date: date(2025, 1, 1),
+        note: None,
+    };
+    let notice = opcina_store::federation::IncomingNotice {
+        notice_id: "ZEN:7".into(),
+        member: "ZEN".into(),
+        subject: her.clone(),
+        annotation: name_change,
+    };
+    assert_eq!(s.apply_notice(notice).await.unwrap().status, "applied");
     k
 }
 

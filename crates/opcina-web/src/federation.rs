@@ -22,8 +22,11 @@ use opcina_core::{CheckMode, Jmbg};
 use opcina_federation::client::{Call, CallError, Client, TIMEOUT, signature_text, unix_now};
 use opcina_federation::directory::{Directory, SignedDirectory, key_id};
 use opcina_federation::httpsig::HttpMessage;
-use opcina_federation::messages::{Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery};
+use opcina_federation::messages::{
+    Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery, NOTICE_BASIS, NoticeMessage, Receipt,
+};
 use opcina_federation::profile::{NonceCache, check_request, sign_response};
+use opcina_store::federation::{IncomingNotice, stored_jmbg};
 use opcina_store::rows::{AccessRow, MessageRow};
 use opcina_store::today;
 
@@ -63,7 +66,7 @@ impl std::fmt::Debug for Federation {
 }
 
 /// Services this node answers.
-const SERVICES: [&str; 2] = ["locate", "entry-for-extract"];
+const SERVICES: [&str; 3] = ["locate", "entry-for-extract", "annotation-notice"];
 
 impl Federation {
     pub fn new(settings: Settings, key: SigningKey) -> Federation {
@@ -203,6 +206,7 @@ pub async fn endpoint(
     let served = match service.as_str() {
         "locate" => locate(&state, &member, &member_name, &body).await,
         "entry-for-extract" => entry_for_extract(&state, &federation, &member, &member_name, &body).await,
+        "annotation-notice" => annotation_notice(&state, &member, &body).await,
         _ => Err((StatusCode::NOT_FOUND, Failure::new("federation.unknown_service", format!("this node offers no service {service}")))),
     };
     match served {
@@ -281,9 +285,9 @@ fn bad_body(e: serde_json::Error) -> Refusal {
     (StatusCode::BAD_REQUEST, Failure::new("federation.bad_body", format!("the request body is malformed: {e}")))
 }
 
-/// Deny by default: the request's context names its signer, a purpose and a legal basis the
-/// service accepts (a relation under Art. 64 other than "anyone else").
-fn authorise(member: &str, context: &Context) -> Result<Relation, Refusal> {
+/// Deny by default: the request's context names its signer, an office, an official and a
+/// purpose.
+fn check_context(member: &str, context: &Context) -> Result<(), Refusal> {
     let forbidden = |code: &str, message: String| Err((StatusCode::FORBIDDEN, Failure::new(code, message)));
     if context.member != member {
         return forbidden("federation.context_mismatch", format!("the request is signed by {member} but claims {}", context.member));
@@ -291,10 +295,18 @@ fn authorise(member: &str, context: &Context) -> Result<Relation, Refusal> {
     if context.purpose.trim().is_empty() || context.official.trim().is_empty() || context.office.trim().is_empty() {
         return forbidden("federation.context_incomplete", "every request names its office, official and purpose".into());
     }
+    Ok(())
+}
+
+/// A legal basis for reading the registers: a relation under Art. 64 other than "anyone
+/// else".
+fn authorise(member: &str, context: &Context) -> Result<Relation, Refusal> {
+    check_context(member, context)?;
     match Relation::parse(&context.legal_basis) {
-        Some(Relation::Other) | None => {
-            forbidden("federation.no_legal_basis", format!("{:?} is not a legal basis for reading the registers", context.legal_basis))
-        }
+        Some(Relation::Other) | None => Err((
+            StatusCode::FORBIDDEN,
+            Failure::new("federation.no_legal_basis", format!("{:?} is not a legal basis for reading the registers", context.legal_basis)),
+        )),
         Some(relation) => Ok(relation),
     }
 }
@@ -326,7 +338,12 @@ fn internal(e: impl std::fmt::Display) -> Refusal {
 
 async fn locate(state: &AppState, member: &str, member_name: &str, body: &[u8]) -> Result<Served, Refusal> {
     let query: LocateQuery = serde_json::from_slice(body).map_err(bad_body)?;
-    authorise(member, &query.context)?;
+    // A registrar's notice asks where the birth entry is under the duty to notify.
+    if query.context.legal_basis == NOTICE_BASIS {
+        check_context(member, &query.context)?;
+    } else {
+        authorise(member, &query.context)?;
+    }
     let jmbg = parse_jmbg(&query.jmbg)?;
     let records = state.store.backend().person_records(&jmbg).await.map_err(internal)?;
     let mut registers: Vec<String> =
@@ -390,6 +407,33 @@ async fn entry_for_extract(
     let answer = EntryAnswer { member: node.code, municipality: node.municipality, position, records };
     let reads = vec![read_row(member, member_name, &query.context, &request.jmbg, Some(entry.id), "federation.entry-for-extract")];
     Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: query.context.case_number.clone(), reads })
+}
+
+/// Applies a notice to the birth entry this node keeps (or queues it for the registrar), once.
+async fn annotation_notice(state: &AppState, member: &str, body: &[u8]) -> Result<Served, Refusal> {
+    let notice: NoticeMessage = serde_json::from_slice(body).map_err(bad_body)?;
+    let c = &notice.context;
+    check_context(member, c)?;
+    if !notice.notice_id.starts_with(&format!("{member}:")) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Failure::new("federation.context_mismatch", format!("the notice is signed by {member} but claims another sender")),
+        ));
+    }
+    if c.legal_basis != NOTICE_BASIS {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Failure::new("federation.no_legal_basis", format!("a notice's legal basis is {NOTICE_BASIS:?}")),
+        ));
+    }
+    let subject = parse_jmbg(&notice.jmbg)?;
+    let incoming =
+        IncomingNotice { notice_id: notice.notice_id.clone(), member: member.to_string(), subject, annotation: notice.annotation };
+    let row = state.store.apply_notice(incoming).await.map_err(internal)?;
+    let node = state.store.node().await.map_err(internal)?;
+    let receipt =
+        Receipt { notice_id: row.notice_id, member: node.code, status: row.status, annotation_id: row.annotation_id, reason: row.reason };
+    Ok(Served { body: serde_json::to_vec(&receipt).map_err(internal)?, case_number: c.case_number.clone(), reads: Vec::new() })
 }
 
 fn failure_of(r: &opcina_core::Refusal) -> Failure {
@@ -486,6 +530,88 @@ impl Federation {
             return Err(CallError::Malformed(format!("the answer claims to come from {}", answer.member)));
         }
         Ok(answer)
+    }
+
+    /// Delivers the outbox: every notice not yet delivered goes to the member that keeps
+    /// the person's birth entry (found with *locate*), until its receipt is recorded.
+    /// Failures are retried with a growing pause (up to five minutes); the outbox is in the
+    /// database, so a restart of either node loses nothing.
+    pub fn spawn_outbox(self: Arc<Self>, state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut backoff: std::collections::HashMap<i64, (u32, tokio::time::Instant)> = std::collections::HashMap::new();
+            loop {
+                if let Err(error) = self.deliver_pending(&state, &mut backoff).await {
+                    tracing::warn!(%error, "the outbox could not be read; retrying");
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
+    }
+
+    async fn deliver_pending(
+        &self,
+        state: &AppState,
+        backoff: &mut std::collections::HashMap<i64, (u32, tokio::time::Instant)>,
+    ) -> Result<(), opcina_store::StoreError> {
+        let now = tokio::time::Instant::now();
+        for row in state.store.backend().pending_notices(100).await? {
+            if backoff.get(&row.id).is_some_and(|(_, next)| *next > now) {
+                continue;
+            }
+            match self.deliver(state, &row).await {
+                Ok(receipt) => {
+                    backoff.remove(&row.id);
+                    let text = serde_json::to_string(&receipt).unwrap_or_default();
+                    state.store.record_delivery(row.id, &receipt.member, &receipt.status, &text).await?;
+                    tracing::info!(notice = row.id, member = %receipt.member, status = %receipt.status, "notice delivered");
+                }
+                Err(why) => {
+                    let (attempts, _) = backoff.get(&row.id).copied().unwrap_or((0, now));
+                    let pause = Duration::from_secs(2u64.saturating_pow(attempts.min(8)).min(300));
+                    backoff.insert(row.id, (attempts + 1, now + pause));
+                    tracing::warn!(notice = row.id, attempts = attempts + 1, retry_in_s = pause.as_secs(), error = %why, "notice not delivered");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds the member keeping the birth entry and sends it the notice.
+    async fn deliver(&self, state: &AppState, row: &opcina_store::rows::OutboxRow) -> Result<Receipt, String> {
+        let subject = stored_jmbg(&row.subject_jmbg).ok_or("the outbox holds a malformed JMBG")?;
+        let annotation = serde_json::from_str(&row.annotation).map_err(|e| format!("the outbox holds a malformed annotation: {e}"))?;
+        let node = state.store.node().await.map_err(|e| e.to_string())?;
+        let actor = Actor::system("federation.outbox");
+        let context = Context {
+            member: self.settings.member.clone(),
+            office: self.settings.member.clone(),
+            office_name: format!("{} (matični ured)", node.municipality),
+            username: "outbox".into(),
+            official: "automatska obavijest".into(),
+            purpose: "upis zabilješke u matičnu knjigu rođenih".into(),
+            legal_basis: NOTICE_BASIS.into(),
+            case_number: row.cause_entry_id.map(|id| format!("{}:{id}", self.settings.member)),
+        };
+        let located = self.locate(state, &actor, &context, &subject).await.map_err(|e| e.to_string())?;
+        let holder = located.iter().find(|l| l.result.as_ref().is_ok_and(|a| a.registers.iter().any(|r| r == "MKR"))).ok_or_else(|| {
+            let silent = located.iter().filter(|l| l.result.is_err()).count();
+            format!("no member answered that it keeps the birth entry ({silent} did not answer)")
+        })?;
+        let directory = self.directory().ok_or_else(|| no_directory().to_string())?;
+        let message = NoticeMessage {
+            context: context.clone(),
+            notice_id: format!("{}:{}", self.settings.member, row.id),
+            jmbg: subject.to_string(),
+            annotation,
+        };
+        let body = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        let call = self.client.call(&directory, &holder.member, "annotation-notice", body).await;
+        self.log_call(state, &actor, &call, context.case_number.clone()).await;
+        let receipt: Receipt = serde_json::from_slice(&call.result.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        if receipt.notice_id != message.notice_id || receipt.member != holder.member {
+            return Err(format!("the receipt is for {} from {}", receipt.notice_id, receipt.member));
+        }
+        Ok(receipt)
     }
 
     /// The services this node answers, for the status page.

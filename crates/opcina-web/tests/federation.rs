@@ -445,3 +445,72 @@ backend_test! {
         kak.server.abort();
     }
 }
+
+backend_test! {
+    async fn a_notice_reaches_the_holder_after_it_was_down_and_is_applied_once(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_millis(700)).await;
+        let wife = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1995, 3, 5)).await;
+        let husband = commands::born(&kak.store, &kak.registrar, "Adnan", "Kakanjac", Sex::Male, date(1993, 1, 2)).await;
+        // Zenica is down when Kakanj registers the marriage.
+        let zen_state = zen.state.clone();
+        zen.server.abort();
+        let _ = zen.server.await;
+        let mut her = commands::spouse(&wife, "Kakanjac");
+        her.person = Some(opcina_core::registry::commands::PersonInput {
+            given_name: "Lejla".into(),
+            surname: "Zenić".into(),
+            sex: None,
+            birth_place: opcina_core::registry::Place::new("Zenica", "Zenica", "Bosna i Hercegovina"),
+        });
+        let mut marriage = commands::marriage(&husband, "Kakanjac", &wife, "Kakanjac", date(2026, 6, 6));
+        if let opcina_core::registry::commands::Command::RegisterMarriage(m) = &mut marriage {
+            m.spouses[1] = her;
+        }
+        let applied = commands::ok(&kak.store, &kak.registrar, marriage).await;
+        assert_eq!(applied.notices.len(), 1, "her birth entry is in Zenica");
+        assert_eq!(kak.store.backend().pending_notices(10).await.unwrap().len(), 1);
+
+        let outbox = Arc::clone(&kak.federation).spawn_outbox(kak.state.clone(), Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(kak.store.backend().pending_notices(10).await.unwrap().len(), 1, "not delivered while Zenica is down");
+
+        // Zenica comes back on the same address, with the same database.
+        let listener = tokio::net::TcpListener::bind(zen.addr).await.unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app(zen_state)).await.unwrap() });
+        let started = Instant::now();
+        while !kak.store.backend().pending_notices(10).await.unwrap().is_empty() {
+            assert!(started.elapsed() < Duration::from_secs(15), "the notice was not delivered after the restart");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        outbox.abort();
+        let records = zen.store.backend().person_records(&wife).await.unwrap();
+        let marriages: Vec<_> = records.annotations.iter().filter(|a| a.annotation.content.kind() == "marriage").collect();
+        assert_eq!(marriages.len(), 1, "{:?}", records.annotations);
+        assert_eq!(marriages[0].recorded_by, "federation:KAK");
+
+        // The same notice again (as after a crash before the receipt was recorded): once.
+        let kept = kak.store.backend().rows_page("federation_outbox", 0, 10).await.unwrap();
+        let opcina_store::rows::Row::Outbox(sent) = &kept[0] else { panic!("{kept:?}") };
+        let again = zen
+            .store
+            .apply_notice(opcina_store::federation::IncomingNotice {
+                notice_id: format!("KAK:{}", sent.id),
+                member: "KAK".into(),
+                subject: wife.clone(),
+                annotation: serde_json::from_str(&sent.annotation).unwrap(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(again.status, "applied");
+        let records = zen.store.backend().person_records(&wife).await.unwrap();
+        assert_eq!(records.annotations.iter().filter(|a| a.annotation.content.kind() == "marriage").count(), 1);
+        let delivery = kak.store.backend().delivery(sent.id).await.unwrap().unwrap();
+        assert_eq!((delivery.member.as_str(), delivery.status.as_str()), ("ZEN", "applied"));
+        for node in [&kak.store, &zen.store] {
+            assert!(opcina_store::verify::verify(node.backend(), &|_| {}).await.unwrap().problems.is_empty());
+            assert!(verify_chain(node).await.unwrap().problems.is_empty());
+        }
+        server.abort();
+        kak.server.abort();
+    }
+}

@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccountPasswordRow, AccountRow, MessageRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -40,6 +40,9 @@ const ACCOUNT_COLUMNS: &str = "id, email, full_name, code, created_at";
 const ACCOUNT_PASSWORD_COLUMNS: &str = "id, account_id, phc, set_at";
 const VERIFICATION_COLUMNS: &str = "id, account_id, jmbg, document, verified_by, office_code, at";
 const MESSAGE_COLUMNS: &str = "id, at, direction, peer, service, nonce, case_number, status, outcome, request_signature, request_digest, response_signature, response_digest, prev_hash, hash";
+const OUTBOX_COLUMNS: &str = "id, subject_jmbg, annotation, cause_entry_id, created_at";
+const DELIVERY_COLUMNS: &str = "id, outbox_id, member, status, receipt, at";
+const INBOX_COLUMNS: &str = "id, notice_id, member, subject_jmbg, annotation, status, annotation_id, reason, received_at";
 const REMOTE_RECORDS_COLUMNS: &str = "id, extract_id, member, municipality, entry_id, position, records, received_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
@@ -304,6 +307,41 @@ fn remote_records_from(r: &DbRow) -> Result<RemoteRecordsRow> {
     })
 }
 
+fn outbox_from(r: &DbRow) -> Result<OutboxRow> {
+    Ok(OutboxRow {
+        id: r.try_get("id")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        annotation: r.try_get("annotation")?,
+        cause_entry_id: r.try_get("cause_entry_id")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn delivery_from(r: &DbRow) -> Result<DeliveryRow> {
+    Ok(DeliveryRow {
+        id: r.try_get("id")?,
+        outbox_id: r.try_get("outbox_id")?,
+        member: r.try_get("member")?,
+        status: r.try_get("status")?,
+        receipt: r.try_get("receipt")?,
+        at: r.try_get("at")?,
+    })
+}
+
+fn inbox_from(r: &DbRow) -> Result<InboxRow> {
+    Ok(InboxRow {
+        id: r.try_get("id")?,
+        notice_id: r.try_get("notice_id")?,
+        member: r.try_get("member")?,
+        subject_jmbg: r.try_get("subject_jmbg")?,
+        annotation: r.try_get("annotation")?,
+        status: r.try_get("status")?,
+        annotation_id: r.try_get("annotation_id")?,
+        reason: r.try_get("reason")?,
+        received_at: r.try_get("received_at")?,
+    })
+}
+
 fn session_from(r: &DbRow) -> Result<SessionRow> {
     Ok(SessionRow {
         token_hash: r.try_get("token_hash")?,
@@ -380,6 +418,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut verifications = Vec::new();
     let mut messages = Vec::new();
     let mut remote_records = Vec::new();
+    let mut outbox = Vec::new();
+    let mut deliveries = Vec::new();
+    let mut inbox = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -401,6 +442,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Verification(r) => verifications.push(r),
             Row::Message(r) => messages.push(r),
             Row::RemoteRecords(r) => remote_records.push(r),
+            Row::Outbox(r) => outbox.push(r),
+            Row::Delivery(r) => deliveries.push(r),
+            Row::Inbox(r) => inbox.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -578,6 +622,23 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.entry_id)
             .push_bind(r.position)
             .push_bind(r.records.as_str())
+            .push_bind(r.received_at);
+    });
+    insert_rows!(c, "federation_outbox", OUTBOX_COLUMNS, 5, outbox, |b, r| {
+        b.push_bind(r.id).push_bind(r.subject_jmbg.as_str()).push_bind(r.annotation.as_str()).push_bind(r.cause_entry_id).push_bind(r.created_at);
+    });
+    insert_rows!(c, "federation_deliveries", DELIVERY_COLUMNS, 6, deliveries, |b, r| {
+        b.push_bind(r.id).push_bind(r.outbox_id).push_bind(r.member.as_str()).push_bind(r.status.as_str()).push_bind(r.receipt.as_str()).push_bind(r.at);
+    });
+    insert_rows!(c, "federation_inbox", INBOX_COLUMNS, 9, inbox, |b, r| {
+        b.push_bind(r.id)
+            .push_bind(r.notice_id.as_str())
+            .push_bind(r.member.as_str())
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.annotation.as_str())
+            .push_bind(r.status.as_str())
+            .push_bind(r.annotation_id)
+            .push_bind(r.reason.as_deref())
             .push_bind(r.received_at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
@@ -925,6 +986,9 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "citizen_verifications" => (VERIFICATION_COLUMNS, |r| verification_from(r).map(Row::Verification)),
         "federation_messages" => (MESSAGE_COLUMNS, |r| message_from(r).map(|m| Row::Message(Box::new(m)))),
         "remote_records" => (REMOTE_RECORDS_COLUMNS, |r| remote_records_from(r).map(Row::RemoteRecords)),
+        "federation_outbox" => (OUTBOX_COLUMNS, |r| outbox_from(r).map(Row::Outbox)),
+        "federation_deliveries" => (DELIVERY_COLUMNS, |r| delivery_from(r).map(Row::Delivery)),
+        "federation_inbox" => (INBOX_COLUMNS, |r| inbox_from(r).map(Row::Inbox)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1288,6 +1352,21 @@ impl crate::backend::Backend for DbBackend {
     async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
         let sql = format!("SELECT {REMOTE_RECORDS_COLUMNS} FROM remote_records WHERE extract_id = $1");
         sqlx::query(AssertSqlSafe(sql)).bind(extract_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(remote_records_from).transpose()
+    }
+
+    async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>> {
+        let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE notice_id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(notice_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+    }
+
+    async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>> {
+        let sql = "SELECT o.id, o.subject_jmbg, o.annotation, o.cause_entry_id, o.created_at FROM federation_outbox o LEFT JOIN federation_deliveries d ON d.outbox_id = o.id WHERE d.id IS NULL ORDER BY o.id LIMIT $1";
+        sqlx::query(sql).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(outbox_from).collect()
+    }
+
+    async fn delivery(&self, outbox_id: i64) -> Result<Option<DeliveryRow>> {
+        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM federation_deliveries WHERE outbox_id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(outbox_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(delivery_from).transpose()
     }
 
     async fn last_message(&self) -> Result<Option<MessageRow>> {

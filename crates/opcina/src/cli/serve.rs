@@ -14,6 +14,8 @@ use opcina_store::extracts::Sealer;
 use opcina_web::federation::{Federation, Settings};
 use opcina_web::{AppState, app};
 
+/// How often the outbox of annotation notices is looked at.
+const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// How often a node fetches the federation's directory again.
 const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 use serde::Deserialize;
@@ -210,14 +212,15 @@ pub async fn serve(
     if let Some((sealer, public_url)) = seal {
         state = state.with_sealer(sealer, &public_url);
     }
+    let outbox = state.federation.clone().map(|f| f.spawn_outbox(state.clone(), OUTBOX_EVERY));
     let router = app(state);
     if let Some(ready) = ready {
         ready(listener.local_addr()?);
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
-    if let Some(r) = refresher {
-        r.abort();
+    for task in [refresher, outbox].into_iter().flatten() {
+        task.abort();
     }
     // What is staged in the index is committed, so that a restart need not catch up.
     if let Err(error) = opcina_search::indexer::commit(&index).await {

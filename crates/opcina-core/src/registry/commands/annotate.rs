@@ -79,6 +79,7 @@ impl AddAnnotation {
                 cause_entry_id: None,
             }],
             affected,
+            notices: Vec::new(),
         })
     }
 }

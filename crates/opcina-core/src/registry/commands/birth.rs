@@ -155,6 +155,7 @@ impl RegisterBirth {
             }),
             annotations: Vec::new(),
             affected,
+            notices: Vec::new(),
         })
     }
 }

@@ -140,6 +140,7 @@ impl RegisterCitizenship {
             }),
             annotations,
             affected: vec![jmbg],
+            notices: Vec::new(),
         })
     }
 }

@@ -5,7 +5,9 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Facts, Needs, NewAnnotation, NewEntry, PersonInput, Plan, PlanContext, identity, needed_jmbg, registration_date, year_of};
+use super::{
+    Facts, Needs, NewAnnotation, NewEntry, Notice, PersonInput, Plan, PlanContext, identity, needed_jmbg, registration_date, year_of,
+};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::names::Script;
 use crate::registry::annotation::{Annotation, AnnotationContent, EventRef, LegalBasis, MarriageEndReason, PersonRef};
@@ -107,14 +109,18 @@ impl RegisterDeath {
         };
 
         let mut annotations = Vec::new();
+        let mut notices = Vec::new();
         let mut affected = vec![jmbg.clone()];
+        let death = |event: EventRef| AnnotationContent::Death { death: event, date: death_date, place: Some(death_place.clone()) };
         for register in [Register::Births, Register::Citizens] {
             for e in facts.own_entries(&jmbg, register) {
-                annotations.push(annotate(
-                    e.id,
-                    AnnotationContent::Death { death: event.clone(), date: death_date, place: Some(death_place.clone()) },
-                ));
+                annotations.push(annotate(e.id, death(event.clone())));
             }
+        }
+        if facts.own_entries(&jmbg, Register::Births).is_empty() {
+            // Born elsewhere: the municipality keeping the birth entry is notified.
+            let annotation = annotate(0, death(EventRef { entry_id: None, ..event.clone() })).annotation;
+            notices.push(Notice { subject: jmbg.clone(), annotation });
         }
         // The current marriage, when registered here, ends with this death.
         if let Some(records) = facts.persons.get(&jmbg) {
@@ -178,6 +184,7 @@ impl RegisterDeath {
             }),
             annotations,
             affected,
+            notices,
         })
     }
 }

@@ -120,6 +120,7 @@ impl RegisterDivorce {
             entry: None,
             annotations: new,
             affected: m.spouses.iter().map(|s| s.person.jmbg.clone()).collect(),
+            notices: Vec::new(),
         })
     }
 }

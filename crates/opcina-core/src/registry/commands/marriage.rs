@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Facts, Needs, NewAnnotation, NewEntry, PersonInput, Plan, PlanContext, identity, needed_jmbg, refuse_if_deceased, registration_date,
-    year_of,
+    Facts, Needs, NewAnnotation, NewEntry, Notice, PersonInput, Plan, PlanContext, identity, needed_jmbg, refuse_if_deceased,
+    registration_date, year_of,
 };
 use crate::error::{FieldError, Problems, Refusal};
 use crate::names::Script;
@@ -150,26 +150,31 @@ impl RegisterMarriage {
         let event = EventRef { entry_id: Some(ctx.next_id), municipality: ctx.municipality.clone(), reference: reference.clone() };
         let basis = LegalBasis { act: "zapisnik o zaključenju braka".into(), issuer: ctx.municipality.clone(), number: reference, date };
         let mut annotations = Vec::new();
+        let mut notices = Vec::new();
         for (me, other) in [(&s0, &s1), (&s1, &s0)] {
-            if let Some(birth) = facts.birth_entry(&me.person.jmbg) {
-                annotations.push(NewAnnotation {
-                    entry_id: birth.id,
-                    annotation: Annotation {
-                        content: AnnotationContent::Marriage {
-                            marriage: event.clone(),
-                            spouse: PersonRef {
-                                jmbg: Some(other.person.jmbg.clone()),
-                                given_name: other.person.given_name.clone(),
-                                surname: other.person.surname.clone(),
-                            },
-                            surname_after: me.surname_after.clone(),
-                        },
-                        legal_basis: basis.clone(),
-                        effective_date: date,
-                        note: None,
+            let annotation = |marriage: EventRef| Annotation {
+                content: AnnotationContent::Marriage {
+                    marriage,
+                    spouse: PersonRef {
+                        jmbg: Some(other.person.jmbg.clone()),
+                        given_name: other.person.given_name.clone(),
+                        surname: other.person.surname.clone(),
                     },
+                    surname_after: me.surname_after.clone(),
+                },
+                legal_basis: basis.clone(),
+                effective_date: date,
+                note: None,
+            };
+            match facts.birth_entry(&me.person.jmbg) {
+                Some(birth) => annotations.push(NewAnnotation {
+                    entry_id: birth.id,
+                    annotation: annotation(event.clone()),
                     cause_entry_id: Some(ctx.next_id),
-                });
+                }),
+                // Born elsewhere: the municipality keeping the birth entry is notified.
+                None => notices
+                    .push(Notice { subject: me.person.jmbg.clone(), annotation: annotation(EventRef { entry_id: None, ..event.clone() }) }),
             }
         }
         let affected = vec![s0.person.jmbg.clone(), s1.person.jmbg.clone()];
@@ -185,6 +190,7 @@ impl RegisterMarriage {
             }),
             annotations,
             affected,
+            notices,
         })
     }
 }

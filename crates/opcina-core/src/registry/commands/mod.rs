@@ -142,6 +142,16 @@ pub struct Plan {
     pub annotations: Vec<NewAnnotation>,
     /// People whose view changes (to refresh the search index).
     pub affected: Vec<Jmbg>,
+    /// Annotations for entries this node does not hold (the birth entry of a spouse or of
+    /// the deceased, kept where they were born): sent to the holder as notices.
+    pub notices: Vec<Notice>,
+}
+
+/// An annotation for a person's birth entry held by another municipality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Notice {
+    pub subject: Jmbg,
+    pub annotation: Annotation,
 }
 
 impl Command {
@@ -218,7 +228,7 @@ impl Plan {
                 record
             })
             .collect();
-        Applied { action: self.action, entry, annotations, affected: self.affected.clone() }
+        Applied { action: self.action, entry, annotations, affected: self.affected.clone(), notices: self.notices.clone() }
     }
 }
 
@@ -231,6 +241,9 @@ pub struct Applied {
     pub annotations: Vec<AnnotationRecord>,
     /// People whose view changed.
     pub affected: Vec<Jmbg>,
+    /// Annotations to send to the municipalities holding the people's birth entries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
 
 /// The registration date: given (not in the future, not before the event) or today.
