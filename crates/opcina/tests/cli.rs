@@ -386,3 +386,53 @@ backend_test! {
         assert!(text(&out).contains(&format!("message {}: its content does not match its hash", row.id)), "{}", text(&out));
     }
 }
+
+/// Three consecutive free ports on loopback.
+fn three_free_ports() -> u16 {
+    for _ in 0..50 {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = l.local_addr().unwrap().port();
+        drop(l);
+        if base < 65_000 && (1..3).all(|n| std::net::TcpListener::bind(("127.0.0.1", base + n)).is_ok()) {
+            return base;
+        }
+    }
+    panic!("no three consecutive free ports");
+}
+
+#[test]
+fn the_federation_demo_starts_three_signed_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("federation");
+    let base = three_free_ports();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--federation", "--dir", &root.display().to_string(), "--addr", &format!("127.0.0.1:{base}"), "--persons", "300"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("Stop with") {
+            break;
+        }
+    }
+    assert!(seen.contains("A federation of three municipalities is ready"), "{seen}");
+    assert!(seen.contains("born in Grad Zenica") && seen.contains("born in Općina Centar Sarajevo"), "{seen}");
+    for n in 0..3 {
+        let addr = format!("127.0.0.1:{}", base + n);
+        assert_eq!(http(&addr, "GET", "/healthz", None, None).0, 200, "{addr}");
+        // Unsigned: refused, and logged in the node's message log.
+        let (status, body) = http(&addr, "POST", "/federation/v1/locate", None, Some(&serde_json::json!({"jmbg": "0101990190004"})));
+        assert_eq!(status, 401, "{addr}: {body}");
+        assert_eq!(body["error"]["code"], "federation.unauthenticated");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let kakanj = format!("sqlite://{}", root.join("kakanj/opcina.db").display());
+    assert!(ok(&["federation", "log", "verify", "--database", &kakanj]).contains("message log verified: 1 messages"));
+    assert!(root.join("authority/directory.json").exists() && root.join("zenica/keys/node.key").exists());
+}

@@ -18,7 +18,7 @@ use super::admin::operator;
 use super::serve::serve;
 use crate::Database;
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct DemoArgs {
     /// Directory of the demo node.
     #[arg(long, default_value = "opcina-demo")]
@@ -32,24 +32,29 @@ pub struct DemoArgs {
     /// Seed of the synthetic population.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Three municipalities in a federation — Kakanj, Zenica and Centar Sarajevo — on
+    /// consecutive ports from --addr, with a signed directory (in DIR, default
+    /// opcina-demo-federation).
+    #[arg(long)]
+    pub federation: bool,
 }
 
 /// A demo account and its API token (kept in the demo directory: synthetic data only).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Account {
-    username: String,
-    role: String,
-    office: Option<String>,
-    what: String,
+pub(crate) struct Account {
+    pub(crate) username: String,
+    pub(crate) role: String,
+    pub(crate) office: Option<String>,
+    pub(crate) what: String,
     /// The password for the web application (demos made before it existed get one on reuse).
     #[serde(default)]
-    password: String,
-    token: String,
+    pub(crate) password: String,
+    pub(crate) token: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Accounts {
-    account: Vec<Account>,
+pub(crate) struct Accounts {
+    pub(crate) account: Vec<Account>,
 }
 
 const ACCOUNTS: [(&str, Role, Option<&str>, &str); 8] = [
@@ -64,6 +69,9 @@ const ACCOUNTS: [(&str, Role, Option<&str>, &str); 8] = [
 ];
 
 pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    if a.federation {
+        return super::demo_federation::run(a).await;
+    }
     let started = Instant::now();
     std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
     let db_path = a.dir.join("opcina.db");
@@ -111,7 +119,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Accounts> {
+pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Accounts> {
     let (node, offices) = opcina_store::presets::kakanj();
     let admin = operator();
     store.init_node(&admin, &node, &offices).await?;
@@ -155,7 +163,7 @@ async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Acc
 }
 
 /// Gives every demo account without a password a fresh random one; returns whether any was set.
-async fn set_passwords(store: &opcina_store::Store, accounts: &mut Accounts) -> anyhow::Result<bool> {
+pub(crate) async fn set_passwords(store: &opcina_store::Store, accounts: &mut Accounts) -> anyhow::Result<bool> {
     let mut changed = false;
     for a in accounts.account.iter_mut().filter(|a| a.password.is_empty()) {
         let mut bytes = [0u8; 4];
@@ -168,7 +176,7 @@ async fn set_passwords(store: &opcina_store::Store, accounts: &mut Accounts) -> 
 }
 
 /// The node's Ed25519 key pair (used to sign extracts and federation messages).
-fn write_keys(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn write_keys(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness for the node key: {e}"))?;

@@ -126,12 +126,7 @@ pub async fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
             if key_path.exists() {
                 bail!("{} exists: this directory already has an authority", key_path.display());
             }
-            std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
-            let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness for the authority's key: {e}"))?;
-            let key = SigningKey::from_bytes(&seed);
-            super::demo::write_private(&key_path, &format!("{}\n", hex::encode(key.to_bytes())))?;
-            std::fs::write(a.dir.join("authority.pub"), format!("{}\n", hex::encode(key.verifying_key().to_bytes())))?;
+            let key = init_authority(&a.dir)?;
             println!("authority key {} created in {}", opcina_federation::directory::fingerprint(&key.verifying_key()), a.dir.display());
         }
         FederationCommand::Enroll(a) => {
@@ -149,46 +144,84 @@ pub async fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
                 bail!("--services: {unknown:?} is not one of {}", SERVICES.join(", "));
             }
             let key = public_key(&a.public_key)?;
-            let member = Member {
-                code: code.clone(),
-                name: a.name.trim().to_string(),
-                base_url: a.base_url.trim_end_matches('/').to_string(),
-                keys: vec![MemberKey { id: key_id(&code, &key), public_key: base64_url(key.as_bytes()) }],
-                services,
-            };
-            let mut members = read_members(&a.authority.dir)?;
-            members.retain(|m| m.code != code);
-            members.push(member);
-            members.sort_by(|x, y| x.code.cmp(&y.code));
-            std::fs::write(members_path(&a.authority.dir), serde_json::to_string_pretty(&members)?)?;
-            println!("enrolled {code} with key {} ({} members)", key_id(&code, &key), members.len());
+            let member = member(&code, &a.name, &a.base_url, &key, services);
+            let count = enroll(&a.authority.dir, member)?;
+            println!("enrolled {code} with key {} ({count} members)", key_id(&code, &key));
         }
         FederationCommand::Publish(a) => {
             if a.days < 1 {
                 bail!("--days: a directory is valid for at least one day");
             }
-            let key = authority_key(&a.authority.dir)?;
-            let members = read_members(&a.authority.dir)?;
-            if members.is_empty() {
-                bail!("no members enrolled: run `opcina federation enroll` first");
-            }
-            let last = a.authority.dir.join("directory.json");
-            let serial = match std::fs::read_to_string(&last) {
-                Ok(text) => serde_json::from_str::<SignedDirectory>(&text).map(|d| d.directory.serial).unwrap_or(0),
-                Err(_) => 0,
-            } + 1;
-            let now = chrono::Utc::now().timestamp();
-            let directory = Directory { serial, issued_at: now, valid_until: now + a.days * 86_400, members };
-            let signed = directory.sign(&key).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let json = serde_json::to_string_pretty(&signed)?;
-            std::fs::write(&last, &json)?;
-            if let Some(out) = &a.out {
-                std::fs::write(out, &json).with_context(|| format!("cannot write {}", out.display()))?;
-            }
-            println!("published directory {serial} with {} members, valid {} days", signed.directory.members.len(), a.days);
+            let signed = publish(&a.authority.dir, a.days, a.out.as_deref())?;
+            println!(
+                "published directory {} with {} members, valid {} days",
+                signed.directory.serial,
+                signed.directory.members.len(),
+                a.days
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the authority's key pair in `dir`.
+pub(crate) fn init_authority(dir: &Path) -> anyhow::Result<SigningKey> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("no randomness for the authority's key: {e}"))?;
+    let key = SigningKey::from_bytes(&seed);
+    super::demo::write_private(&dir.join("authority.key"), &format!("{}\n", hex::encode(key.to_bytes())))?;
+    std::fs::write(dir.join("authority.pub"), format!("{}\n", hex::encode(key.verifying_key().to_bytes())))?;
+    Ok(key)
+}
+
+/// Enrols (or updates) a member; returns how many members there are.
+pub(crate) fn enroll(dir: &Path, member: Member) -> anyhow::Result<usize> {
+    let mut members = read_members(dir)?;
+    members.retain(|m| m.code != member.code);
+    members.push(member);
+    members.sort_by(|x, y| x.code.cmp(&y.code));
+    std::fs::write(members_path(dir), serde_json::to_string_pretty(&members)?)?;
+    Ok(members.len())
+}
+
+/// Signs and publishes the directory of the enrolled members for `days` (its serial one
+/// more than the last published), into `dir/directory.json` and `out`.
+pub(crate) fn publish(dir: &Path, days: i64, out: Option<&Path>) -> anyhow::Result<SignedDirectory> {
+    let key = authority_key(dir)?;
+    let members = read_members(dir)?;
+    if members.is_empty() {
+        bail!("no members enrolled: run `opcina federation enroll` first");
+    }
+    let last = dir.join("directory.json");
+    let serial = match std::fs::read_to_string(&last) {
+        Ok(text) => serde_json::from_str::<SignedDirectory>(&text).map(|d| d.directory.serial).unwrap_or(0),
+        Err(_) => 0,
+    } + 1;
+    let now = chrono::Utc::now().timestamp();
+    let directory = Directory { serial, issued_at: now, valid_until: now + days * 86_400, members };
+    let signed = directory.sign(&key).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = serde_json::to_string_pretty(&signed)?;
+    std::fs::write(&last, &json)?;
+    if let Some(out) = out {
+        std::fs::write(out, &json).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    Ok(signed)
+}
+
+/// A member as the directory lists it, with its node's public key.
+pub(crate) fn member(code: &str, name: &str, base_url: &str, key: &VerifyingKey, services: Vec<String>) -> Member {
+    Member {
+        code: code.to_string(),
+        name: name.trim().to_string(),
+        base_url: base_url.trim_end_matches('/').to_string(),
+        keys: vec![MemberKey { id: key_id(code, key), public_key: base64_url(key.as_bytes()) }],
+        services,
+    }
+}
+
+pub(crate) fn authority_public(dir: &Path) -> anyhow::Result<VerifyingKey> {
+    Ok(authority_key(dir)?.verifying_key())
 }
 
 fn base64_url(bytes: &[u8]) -> String {

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod data;
 pub mod demo;
+pub mod demo_federation;
 pub mod extract;
 pub mod federation;
 pub mod serve;

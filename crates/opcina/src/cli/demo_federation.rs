@@ -1,0 +1,260 @@
+//! `opcina demo --federation`: three municipalities — Kakanj, Zenica and Centar Sarajevo —
+//! each its own node with its own database, index and key, on consecutive ports, in a
+//! federation whose authority has enrolled them and published a signed directory. People
+//! born in Zenica and Sarajevo live in Kakanj: their extracts are issued at Kakanj's
+//! counter from the records the holder sends.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use opcina_core::Jmbg;
+use opcina_core::registry::commands::Command;
+use opcina_core::registry::commands::examples::birth;
+use opcina_core::registry::entry::EntryContent;
+use opcina_core::registry::{Actor, Place, Role, Sex};
+use opcina_federation::directory::SERVICES;
+use opcina_store::Store;
+use opcina_store::admin::UserSpec;
+use opcina_web::federation::Settings;
+
+use super::admin::operator;
+use super::demo::{Account, Accounts, DemoArgs, create, set_passwords, write_keys, write_private};
+use super::serve::{load_seal, serve};
+use crate::Database;
+
+/// One municipality of the demo.
+struct Town {
+    preset: &'static str,
+    code: &'static str,
+    name: &'static str,
+    addr: SocketAddr,
+    dir: PathBuf,
+}
+
+/// People each smaller node registers (born there, living in Kakanj).
+const BORN_ELSEWHERE: usize = 40;
+
+pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let root = if a.dir == Path::new("opcina-demo") { PathBuf::from("opcina-demo-federation") } else { a.dir.clone() };
+    let port = |n: u16| SocketAddr::new(a.addr.ip(), a.addr.port() + n);
+    let towns = [
+        Town { preset: "kakanj", code: "KAK", name: "Općina Kakanj", addr: port(0), dir: root.join("kakanj") },
+        Town { preset: "zenica", code: "ZEN", name: "Grad Zenica", addr: port(1), dir: root.join("zenica") },
+        Town { preset: "sarajevo-centar", code: "SCE", name: "Općina Centar Sarajevo", addr: port(2), dir: root.join("sarajevo-centar") },
+    ];
+    let mut listeners = Vec::new();
+    for t in &towns {
+        listeners.push(
+            tokio::net::TcpListener::bind(t.addr)
+                .await
+                .with_context(|| format!("cannot listen on {} (is another demo running? use --addr)", t.addr))?,
+        );
+    }
+    let authority = root.join("authority");
+    if !authority.join("authority.key").exists() {
+        super::federation::init_authority(&authority)?;
+    }
+    let mut nodes = Vec::new();
+    let mut tries = Vec::new();
+    for t in &towns {
+        let (store, accounts, born) = prepare(t, &a).await?;
+        let key = super::extract::read_key(&t.dir.join("keys/node.key"))?;
+        let services = SERVICES.iter().map(|s| s.to_string()).collect();
+        super::federation::enroll(
+            &authority,
+            super::federation::member(t.code, t.name, &format!("http://{}", t.addr), &key.verifying_key(), services),
+        )?;
+        // Kakanj and Zenica share JMBG region 19 and each allocates serials on its own (as
+        // only the registers of a whole region could prevent): show only people whose JMBG
+        // Kakanj's synthetic population does not use too.
+        let mut shown = 0;
+        for (jmbg, name) in born {
+            let clash = match nodes.first() {
+                Some((kakanj, _)) => !Store::backend(kakanj).person_records(&jmbg).await?.is_empty(),
+                None => false,
+            };
+            if !clash && shown < 3 {
+                tries.push((t.name, jmbg, name));
+                shown += 1;
+            }
+        }
+        nodes.push((store, accounts));
+    }
+    // Published afresh on every start: the addresses may have changed.
+    let signed = super::federation::publish(&authority, 30, None)?;
+    let authority_key = super::federation::authority_public(&authority)?;
+    let ready = Arc::new(AtomicUsize::new(0));
+    let accounts: Vec<(String, SocketAddr, Accounts)> = Vec::new();
+    let accounts = Arc::new(std::sync::Mutex::new(accounts));
+    let mut servers = Vec::new();
+    for ((t, (store, node_accounts)), listener) in towns.iter().zip(nodes).zip(listeners) {
+        let settings = Settings {
+            member: t.code.to_string(),
+            authority: authority_key,
+            directory: authority.join("directory.json").display().to_string(),
+            cache: t.dir.join("federation-directory.json"),
+            skew: 30,
+            timeout: Duration::from_secs(3),
+        };
+        let seal = load_seal(&store, &t.dir.join("keys/node.key"), &format!("http://{}", t.addr)).await?;
+        if let Ok(mut all) = accounts.lock() {
+            all.push((t.name.to_string(), t.addr, node_accounts));
+        }
+        let (ready, accounts, tries, serial) = (Arc::clone(&ready), Arc::clone(&accounts), tries.clone(), signed.directory.serial);
+        let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |_| {
+            // The last node to be ready prints the welcome.
+            if ready.fetch_add(1, Ordering::SeqCst) == 2 {
+                if let Ok(all) = accounts.lock() {
+                    print_welcome(&all, &tries, serial, started);
+                }
+            }
+        });
+        let index = t.dir.join("index");
+        servers.push(tokio::spawn(async move { serve(store, &index, listener, Some(seal), Some(settings), Some(announce)).await }));
+    }
+    for s in servers {
+        s.await.context("a node stopped unexpectedly")??;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates a town's node on the first run (reuses it later); returns its store, accounts
+/// and some people born there who live in Kakanj.
+async fn prepare(t: &Town, a: &DemoArgs) -> anyhow::Result<(Store, Accounts, Vec<(Jmbg, String)>)> {
+    std::fs::create_dir_all(&t.dir).with_context(|| format!("cannot create {}", t.dir.display()))?;
+    let db_path = t.dir.join("opcina.db");
+    let accounts_path = t.dir.join("accounts.toml");
+    let fresh = !db_path.exists() || !accounts_path.exists();
+    if fresh && db_path.exists() {
+        for f in ["opcina.db", "opcina.db-wal", "opcina.db-shm"] {
+            let _ = std::fs::remove_file(t.dir.join(f));
+        }
+        let _ = std::fs::remove_dir_all(t.dir.join("index"));
+    }
+    let store = super::open_store(&Database { url: format!("sqlite://{}", db_path.display()) }).await?;
+    let accounts = if fresh {
+        println!("Creating the node of {} in {} …", t.name, t.dir.display());
+        let accounts = if t.preset == "kakanj" {
+            create(&store, &DemoArgs { dir: t.dir.clone(), ..a.clone() }).await?
+        } else {
+            create_small(&store, t).await?
+        };
+        write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        accounts
+    } else {
+        let mut accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
+            .with_context(|| format!("{} is unreadable; delete the demo directory", accounts_path.display()))?;
+        if set_passwords(&store, &mut accounts).await? {
+            write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        }
+        accounts
+    };
+    let born = if t.preset == "kakanj" { Vec::new() } else { born_here(&store, 20).await? };
+    Ok((store, accounts, born))
+}
+
+/// A node with a registrar, a clerk and an administrator, its key, the fee schedule and a
+/// few dozen births.
+async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
+    let (node, offices) = opcina_store::presets::preset(t.preset).context("unknown preset")?;
+    let admin = operator();
+    store.init_node(&admin, &node, &offices).await?;
+    let office = offices[0].code.clone();
+    let mut list = Vec::new();
+    for (username, role, office, what) in [
+        ("maticar", Role::Registrar, Some(office.clone()), format!("matičar, {}", offices[0].name)),
+        ("salter", Role::CounterClerk, Some(office.clone()), format!("šalter, {}", offices[0].name)),
+        ("admin", Role::Admin, None, "administrator".to_string()),
+    ] {
+        store.add_user(&admin, &UserSpec { username: username.into(), full_name: what.clone(), role, office: office.clone() }).await?;
+        let token = store.create_token(&admin, username, "demo").await?;
+        list.push(Account { username: username.into(), role: role.as_str().into(), office, what, password: String::new(), token });
+    }
+    let mut accounts = Accounts { account: list };
+    set_passwords(store, &mut accounts).await?;
+    write_keys(&t.dir.join("keys"))?;
+    for rule in opcina_store::presets::kakanj_fees() {
+        store.set_fee(&admin, rule.kind, rule.purpose, rule.amount, rule.note).await?;
+    }
+    let registrar = Actor { username: "maticar".into(), role: Role::Registrar, office: Some(office) };
+    let names = opcina_synthetic::names::names(opcina_synthetic::names::Tradition::Bosniak);
+    for i in 0..BORN_ELSEWHERE {
+        let (sex, given) =
+            if i % 2 == 0 { (Sex::Female, names.female[i % names.female.len()]) } else { (Sex::Male, names.male[i % names.male.len()]) };
+        let surname = names.surnames[(i * 7) % names.surnames.len()];
+        let on = NaiveDate::from_ymd_opt(1960 + (i as i32 % 45), 1 + (i as u32 % 12), 1 + (i as u32 % 28)).context("a demo birth date")?;
+        let mut command = birth(given, surname, sex, on);
+        if let Command::RegisterBirth(b) = &mut command {
+            b.child.birth_place = Place::new(&offices[0].settlement, &node.municipality, "Bosna i Hercegovina");
+        }
+        if let Err(refusal) = store.execute(&registrar, command).await? {
+            anyhow::bail!("a demo birth was refused: {refusal}");
+        }
+    }
+    super::data::rebuild(store, &t.dir.join("index")).await?;
+    println!("  {} births registered", BORN_ELSEWHERE);
+    Ok(accounts)
+}
+
+/// Some people whose birth entries this node keeps (to try at Kakanj's counter).
+async fn born_here(store: &Store, n: usize) -> anyhow::Result<Vec<(Jmbg, String)>> {
+    let page = store.backend().rows_page("entries", 0, 50).await?;
+    let mut found = Vec::new();
+    for row in page {
+        if let opcina_store::rows::Row::Entry(e) = row {
+            if let Ok(record) = e.to_record() {
+                if let EntryContent::Birth(b) = &record.content {
+                    found.push((b.child.jmbg.clone(), format!("{} {}", b.child.given_name, b.child.surname)));
+                }
+            }
+        }
+        if found.len() == n {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+fn print_welcome(all: &[(String, SocketAddr, Accounts)], tries: &[(&str, Jmbg, String)], serial: u64, started: Instant) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = (|| -> std::io::Result<()> {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "A federation of three municipalities is ready ({:.1} s; directory {serial}, signed by the demo authority):",
+            started.elapsed().as_secs_f64()
+        )?;
+        for (name, addr, accounts) in all {
+            writeln!(out)?;
+            writeln!(out, "  {name}: http://{addr}/   (staff sign in at http://{addr}/sign-in)")?;
+            for a in &accounts.account {
+                writeln!(out, "    {:<12} {:<14} {:<6} {}", a.username, a.role, a.office.as_deref().unwrap_or("-"), a.password)?;
+            }
+        }
+        let kakanj = all.first().map(|(_, addr, _)| format!("http://{addr}")).unwrap_or_default();
+        writeln!(out)?;
+        writeln!(out, "Try — data travels, not citizens:")?;
+        writeln!(out, "  1. Sign in at Kakanj ({kakanj}/sign-in) as salter, open {kakanj}/counter/elsewhere.")?;
+        writeln!(out, "  2. Look up one of these people, born elsewhere and living in Kakanj (purpose e.g. \"penzija\"):")?;
+        for (town, jmbg, name) in tries {
+            writeln!(out, "       {jmbg}  {name}  (born in {town})")?;
+        }
+        writeln!(out, "  3. Issue the birth extract: Kakanj numbers and seals it, naming the municipality that keeps the entry.")?;
+        writeln!(out, "  4. The holder's access log shows who read the entry: the citizen's account page there, or")?;
+        writeln!(out, "     GET /api/v1/persons/JMBG/access-log with its clerk's token.")?;
+        writeln!(out, "  5. Register a marriage at Kakanj with one of them as a spouse (\"not registered here\"): the notice")?;
+        writeln!(out, "     reaches the holder's birth entry within seconds, and is retried if the holder is down.")?;
+        writeln!(out, "  opcina federation log verify --database sqlite://DIR/kakanj/opcina.db checks a message log.")?;
+        writeln!(out)?;
+        writeln!(out, "Stop with Ctrl-C.")?;
+        out.flush()
+    })();
+}
