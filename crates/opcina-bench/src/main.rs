@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod extracts;
+mod federation;
 mod measure;
 mod queries;
 mod web;
@@ -39,7 +40,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, federation (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -147,6 +148,9 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     }
     if args.scenarios.iter().any(|s| s == "web") {
         web::run(&store, &index, &sample, args.seconds, args.web_concurrency, size, backend).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "federation") {
+        federation::run(&store, &index, &sample, dir, args.seconds, args.web_concurrency, size, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "extract") {
         extracts::run(&store, &sample, args.seconds, args.extract_concurrency, size, backend).await?;
