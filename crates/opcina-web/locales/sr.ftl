@@ -14,6 +14,7 @@ role-registrar = matičar
 role-counter_clerk = šalterski službenik
 role-auditor = revizor
 role-admin = administrator
+role-federation = službenik druge opštine (federacija)
 
 error-403-title = Pristup nije dozvoljen
 error-403-role = Vaša uloga ({ $role }) ne dozvoljava ovu radnju.

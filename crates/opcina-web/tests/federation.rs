@@ -514,3 +514,24 @@ backend_test! {
         kak.server.abort();
     }
 }
+
+backend_test! {
+    async fn an_answer_signed_with_a_key_the_directory_does_not_list_is_refused(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let person = commands::born(&zen.store, &zen.registrar, "Lejla", "Zenić", Sex::Female, date(1990, 3, 5)).await;
+        // Kakanj's directory (a newer one) lists another key for Zenica than the one it signs with.
+        let now = unix_now();
+        let members = vec![
+            member("KAK", "Općina Kakanj", kak.addr, &SigningKey::from_bytes(&[11; 32])),
+            member("ZEN", "Grad Zenica", zen.addr, &SigningKey::from_bytes(&[99; 32])),
+        ];
+        assert_eq!(kak.federation.offer(&directory(members, 2, now - 10, now + 3600)).unwrap(), 2);
+        let query = EntryQuery { context: context(&kak, "penzija"), request: self_request(&person) };
+        let err = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap_err();
+        assert!(matches!(err, CallError::BadSignature(_)), "{err:?}");
+        let last = kak.store.backend().last_message().await.unwrap().unwrap();
+        assert!(last.outcome.starts_with("federation.bad_signature"), "{}", last.outcome);
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
