@@ -333,6 +333,16 @@ backend_test! {
         assert_eq!(kak.federation.directory().unwrap().serial, 1);
         let restarted = Federation::new(kak.federation.settings.clone(), SigningKey::from_bytes(&[11; 32]));
         assert_eq!(restarted.refresh().await.unwrap(), 1, "from the cache");
+
+        // Published on a web server: fetched over HTTP; a newer one replaces the held one.
+        let newer = directory(members.clone(), 3, now - 10, now + 3600);
+        let site = axum::Router::new().route("/directory.json", axum::routing::get(move || async move { newer.clone() }));
+        let web = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/directory.json", web.local_addr().unwrap());
+        let served = tokio::spawn(async move { axum::serve(web, site).await.unwrap() });
+        let over_http = Federation::new(Settings { directory: url, ..kak.federation.settings.clone() }, SigningKey::from_bytes(&[11; 32]));
+        assert_eq!(over_http.refresh().await.unwrap(), 3);
+        served.abort();
         kak.server.abort();
         zen.server.abort();
     }
