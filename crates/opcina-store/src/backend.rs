@@ -207,6 +207,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>>;
     /// A notice received, by the sender's notice id.
     async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>>;
+    /// Notices received that wait for this node's registrar, oldest first.
+    async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>>;
     /// Notices not yet delivered, oldest first.
     async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>>;
     /// The delivery of a notice, once its receipt came.

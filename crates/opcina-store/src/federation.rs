@@ -85,6 +85,27 @@ impl Store {
         Ok(row)
     }
 
+    /// Marks a queued notice as handled by a registrar (who annotated the entry by hand, or
+    /// found nothing to annotate), with what they say about it. `None` when no such notice
+    /// waits.
+    pub async fn notice_handled(&self, actor: &Actor, id: i64, note: &str) -> Result<Option<InboxRow>> {
+        let mut ex = self.exclusive().await?;
+        let Some(mut row) = self.backend().queued_notices(10_000).await?.into_iter().find(|n| n.id == id) else {
+            ex.rollback().await?;
+            return Ok(None);
+        };
+        let now = Timestamp::now();
+        let by = format!("handled by {} on {}: {}", actor.username, today(), note.trim());
+        row.status = "handled".into();
+        row.reason = Some(match row.reason.take() {
+            Some(why) => format!("{why}; {by}"),
+            None => by,
+        });
+        ex.txn.update(Row::Inbox(row.clone()), now, actor, "federation.notice.handled").await?;
+        ex.commit().await?;
+        Ok(Some(row))
+    }
+
     /// Records a notice's delivery with the holder's receipt (once).
     pub async fn record_delivery(&self, outbox_id: i64, member: &str, status: &str, receipt: &str) -> Result<DeliveryRow> {
         let mut ex = self.exclusive().await?;

@@ -545,3 +545,41 @@ backend_test! {
         zen.server.abort();
     }
 }
+
+backend_test! {
+    async fn a_notice_that_cannot_be_applied_waits_for_the_registrar(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        // Some serials give no valid check digit: the first that does.
+        let stranger = (333..400).find_map(|serial| Jmbg::compose(date(1971, 4, 4), 19, serial, opcina_core::CheckMode::Strict)).unwrap();
+        let death = opcina_core::registry::annotation::Annotation {
+            content: opcina_core::registry::annotation::AnnotationContent::Death {
+                death: opcina_core::registry::annotation::EventRef { entry_id: None, municipality: "Kakanj".into(), reference: "MKU 4/2026, KAK".into() },
+                date: date(2026, 2, 2),
+                place: None,
+            },
+            legal_basis: opcina_core::registry::annotation::LegalBasis { act: "upis u MKU".into(), issuer: "Kakanj".into(), number: "MKU 4/2026, KAK".into(), date: date(2026, 2, 3) },
+            effective_date: date(2026, 2, 2),
+            note: None,
+        };
+        let notice = opcina_store::federation::IncomingNotice { notice_id: "KAK:77".into(), member: "KAK".into(), subject: stranger.clone(), annotation: death };
+        let row = zen.store.apply_notice(notice).await.unwrap();
+        assert_eq!(row.status, "queued");
+        assert!(row.reason.as_deref().unwrap().contains("no birth entry"), "{row:?}");
+
+        zen.store.set_password(&Actor::system("test"), "maticar", "lozinka-matičara-1").await.unwrap();
+        let mut registrar = Clerk { router: app(zen.state.clone()), cookies: Default::default() };
+        registrar.send("GET", "/sign-in", None).await;
+        registrar.send("POST", "/sign-in", Some(&[("username", "maticar"), ("password", "lozinka-matičara-1")])).await;
+        let (status, _, page) = registrar.send("GET", "/counter/notices", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(stranger.as_str()) && page.contains("Općina Kakanj") && page.contains("no birth entry"), "{page}");
+        let (status, location, _) = registrar.send("POST", &format!("/counter/notices/{}/handled", row.id), Some(&[("note", "upisano u MKR 1971 ručno")])).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/counter/notices"));
+        assert!(zen.store.backend().queued_notices(10).await.unwrap().is_empty());
+        let (status, _, _) = registrar.send("POST", &format!("/counter/notices/{}/handled", row.id), Some(&[("note", "again")])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(opcina_store::verify::verify(zen.store.backend(), &|_| {}).await.unwrap().problems.is_empty());
+        kak.server.abort();
+        zen.server.abort();
+    }
+}

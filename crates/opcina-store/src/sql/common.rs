@@ -668,6 +668,14 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
                     .execute(&mut *c)
                     .await?;
             }
+            Row::Inbox(r) => {
+                sqlx::query("UPDATE federation_inbox SET status = $1, reason = $2 WHERE id = $3")
+                    .bind(r.status.as_str())
+                    .bind(r.reason.as_deref())
+                    .bind(r.id)
+                    .execute(&mut *c)
+                    .await?;
+            }
             other => return Err(StoreError::corrupt(other.table(), other.id(), "rows of this table are never updated")),
         }
     }
@@ -1357,6 +1365,11 @@ impl crate::backend::Backend for DbBackend {
     async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>> {
         let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE notice_id = $1");
         sqlx::query(AssertSqlSafe(sql)).bind(notice_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+    }
+
+    async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>> {
+        let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE status = 'queued' ORDER BY id LIMIT $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(inbox_from).collect()
     }
 
     async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>> {

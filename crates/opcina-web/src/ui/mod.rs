@@ -15,6 +15,7 @@ pub mod counter;
 pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
+pub mod notices;
 pub mod orders;
 pub mod portal;
 pub mod register;
@@ -58,6 +59,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
         .route("/counter/today", get(today::today))
         .route("/counter/elsewhere", get(elsewhere::search))
+        .route("/counter/notices", get(notices::list))
+        .route("/counter/notices/{id}/handled", post(notices::handled))
         .route("/counter/elsewhere/{member}/{jmbg}", get(elsewhere::form).post(elsewhere::issue))
         .route("/counter/register", get(register::menu))
         .route("/counter/register/{kind}", get(register::form).post(register::submit))

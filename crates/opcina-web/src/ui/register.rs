@@ -395,14 +395,15 @@ struct Done<'a> {
     people: Vec<Link>,
 }
 
-const REGISTRARS: [Role; 1] = [Role::Registrar];
+pub(crate) const REGISTRARS: [Role; 1] = [Role::Registrar];
 
 /// `GET /counter/register`: what can be registered.
 pub async fn menu(Extension(ui): Extension<Ui>) -> Response {
     if let Err(page) = ui.require(&REGISTRARS) {
         return page;
     }
-    let links = KINDS.iter().map(|k| Link { href: format!("/counter/register/{}", k.key), label: ui.t(k.title) }).collect();
+    let mut links: Vec<Link> = KINDS.iter().map(|k| Link { href: format!("/counter/register/{}", k.key), label: ui.t(k.title) }).collect();
+    links.push(Link { href: "/counter/notices".into(), label: ui.t("notices-title") });
     render(&Menu { ui: &ui, links })
 }
 
