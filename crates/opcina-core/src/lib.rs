@@ -5,11 +5,13 @@
 //! - [`registry`]: the four civil registers, annotations, the person view and the commands
 //!   that change the registers;
 //! - [`extract`]: extracts and certificates: eligibility, canonical content, seal, layout;
+//! - [`docflow`]: document flow: registry numbers of the protocol books, legal deadlines;
 //! - [`journal`]: the hash chain every change to authoritative data is appended to;
 //! - [`error`]: refusals with stable codes that name the field at fault.
 
 #![forbid(unsafe_code)]
 
+pub mod docflow;
 pub mod error;
 pub mod extract;
 pub mod jmbg;
