@@ -603,3 +603,4 @@ notices-why = Čeka jer: { $reason }
 notices-note = Napomena matičara
 notices-handled = Označi kao riješeno
 notices-not-found = Ta obavijest ne čeka (već je riješena ili ne postoji).
+issued-holder = Matičnu knjigu vodi

@@ -595,3 +595,4 @@ notices-why = Waiting because: { $reason }
 notices-note = Registrar's note
 notices-handled = Mark as handled
 notices-not-found = That notice is not waiting (already handled, or no such notice).
+issued-holder = Register kept by

@@ -602,3 +602,4 @@ notices-why = Čeka jer: { $reason }
 notices-note = Napomena matičara
 notices-handled = Označi kao riješeno
 notices-not-found = To obavještenje ne čeka (već je riješeno ili ne postoji).
+issued-holder = Matičnu knjigu vodi

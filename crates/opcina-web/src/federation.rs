@@ -56,7 +56,13 @@ pub struct Federation {
     keyid: String,
     client: Client,
     nonces: NonceCache,
-    current: RwLock<Option<Arc<SignedDirectory>>>,
+    current: RwLock<Option<Held>>,
+}
+
+/// The accepted directory: as signed (for the cache), and its content shared by requests.
+struct Held {
+    signed: SignedDirectory,
+    directory: Arc<Directory>,
 }
 
 impl std::fmt::Debug for Federation {
@@ -81,12 +87,13 @@ impl Federation {
 
     /// The directory in force: the last accepted one, while it is valid.
     pub fn directory(&self) -> Option<Arc<Directory>> {
-        let held = self.current.read().ok()?.clone()?;
-        (held.directory.valid_until >= unix_now()).then(|| Arc::new(held.directory.clone()))
+        let current = self.current.read().ok()?;
+        let held = current.as_ref()?;
+        (held.directory.valid_until >= unix_now()).then(|| Arc::clone(&held.directory))
     }
 
     fn held_serial(&self) -> Option<u64> {
-        self.current.read().ok()?.as_ref().map(|d| d.directory.serial)
+        self.current.read().ok()?.as_ref().map(|d| d.signed.directory.serial)
     }
 
     /// Takes a published directory if the authority signed it, it is valid now and not older
@@ -100,7 +107,8 @@ impl Federation {
             }
         }
         if let Ok(mut current) = self.current.write() {
-            *current = Some(Arc::new(signed));
+            let directory = Arc::new(signed.directory.clone());
+            *current = Some(Held { signed, directory });
         }
         Ok(serial)
     }
@@ -404,6 +412,12 @@ async fn entry_for_extract(
         Eligibility::Denied(d) => return Err((StatusCode::FORBIDDEN, Failure::new(&d.code, d.reason))),
     }
     let node = state.store.node().await.map_err(internal)?;
+    // Only what the document and the requester's own check need: the birth entries naming the
+    // person as a parent go out only when the relation is established through them.
+    let mut records = records;
+    if !matches!(request.relation, Relation::Child | Relation::Grandchild) {
+        records.children.clear();
+    }
     let answer = EntryAnswer { member: node.code, municipality: node.municipality, position, records };
     let reads = vec![read_row(member, member_name, &query.context, &request.jmbg, Some(entry.id), "federation.entry-for-extract")];
     Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: query.context.case_number.clone(), reads })

@@ -164,6 +164,18 @@ backend_test! {
         let query = EntryQuery { context: context(&kak, "penzija"), request: self_request(&person) };
         let records = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap();
         assert_eq!(records.municipality, "Zenica");
+        // Her son's birth entry stays in Zenica unless the relation is established through it.
+        let son = match commands::ok(&zen.store, &zen.registrar, commands::birth_to(Some(&person), "Tarik", "Zenić", Sex::Male, date(2015, 1, 1))).await.entry.map(|e| e.content) {
+            Some(opcina_core::registry::entry::EntryContent::Birth(b)) => b.child.jmbg,
+            _ => panic!("no birth entry"),
+        };
+        let own = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap();
+        assert!(own.records.children.is_empty(), "not needed for her own extract");
+        let mut by_son = context(&kak, "nasljeđivanje");
+        by_son.legal_basis = "child".into();
+        let as_child = EntryQuery { context: by_son, request: opcina_testkit::extracts::request(ExtractKind::Birth, &person, &son, Relation::Child) };
+        let theirs = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &as_child).await.unwrap();
+        assert_eq!(theirs.records.children.len(), 1, "the son is her child through his birth entry");
         let source = RemoteSource { member: records.member, municipality: records.municipality, position: records.position, records: records.records };
         let sealer = kak.state.sealer.clone().unwrap();
         let outcome = kak.store.request_remote_extract(&kak.clerk, self_request(&person), source, &sealer, &opcina_testkit::extracts::place()).await.unwrap().unwrap();
@@ -182,8 +194,8 @@ backend_test! {
         // Zenica's access log tells her who read her entry, from where and why.
         let log = zen.store.backend().access_log(person.as_str(), None, 10).await.unwrap();
         let remote: Vec<_> = log.iter().filter(|a| a.role == "federation").collect();
-        assert_eq!(remote.len(), 2, "{log:?}");
-        let read = remote.iter().find(|a| a.action == "federation.entry-for-extract").unwrap();
+        assert_eq!(remote.len(), 4, "{log:?}");
+        let read = remote.iter().find(|a| a.action == "federation.entry-for-extract" && a.purpose == "penzija").unwrap();
         assert_eq!(read.username, "KAK:salter");
         assert!(read.office_code.as_deref().unwrap().contains("Općina Kakanj") && read.office_code.as_deref().unwrap().contains("Edin Mujić"));
         assert_eq!((read.purpose.as_str(), read.case_number.as_deref()), ("penzija", Some("UP-1/2026")));
@@ -191,7 +203,7 @@ backend_test! {
         // Both message logs hold the exchanges, chained, and the journals verify.
         for node in [&kak, &zen] {
             let report = verify_chain(&node.store).await.unwrap();
-            assert_eq!((report.messages, report.problems.clone()), (2, vec![]), "{}", node.code);
+            assert_eq!((report.messages, report.problems.clone()), (4, vec![]), "{}", node.code);
             assert!(opcina_store::verify::verify(node.store.backend(), &|_| {}).await.unwrap().problems.is_empty());
         }
         kak.server.abort();
@@ -444,6 +456,7 @@ backend_test! {
         let (status, _, issued) = clerk.send("GET", &location, None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(issued.contains("Lejla"), "{issued}");
+        assert!(issued.contains("Matičnu knjigu vodi") && issued.contains("Zenica (ZEN)"), "{issued}");
 
         // Zenica down: the clerk is told which municipality did not answer, nothing is lost.
         zen.server.abort();

@@ -262,11 +262,18 @@ pub async fn issued(State(state): State<AppState>, Extension(ui): Extension<Ui>,
     };
     let seal = row.seal.as_deref().and_then(|s| <[u8; 64]>::try_from(s).ok());
     let verify = seal.map(|s| opcina_core::extract::seal::verify_url(&row.verify_base, &n, &s));
+    let mut facts = facts(&ui, &n, &row, Some(row.fee.map_or_else(String::new, |f| fee_text(&ui, f, row.fee_exemption.as_deref()))));
+    // Drawn from another municipality's register: which one.
+    match state.store.backend().remote_records(row.id).await {
+        Ok(Some(kept)) => facts.insert(3, (ui.t("issued-holder"), format!("{} ({})", kept.municipality, kept.member))),
+        Ok(None) => {}
+        Err(error) => return internal_error(&ui, &error),
+    }
     let page = IssuedPage {
         ui: &ui,
         refused: false,
         title: ui.t("issued-title"),
-        facts: facts(&ui, &n, &row, Some(row.fee.map_or_else(String::new, |f| fee_text(&ui, f, row.fee_exemption.as_deref())))),
+        facts,
         pdf: format!("/counter/extracts/{}/pdf", n.id()),
         verify,
         reason: None,
