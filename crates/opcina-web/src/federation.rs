@@ -148,6 +148,12 @@ impl Federation {
     }
 }
 
+/// The host and port of a base URL, lowercase, as a request's `@authority` names them.
+fn authority_of(base_url: &str) -> Option<String> {
+    let uri: Uri = base_url.parse().ok()?;
+    Some(uri.authority()?.as_str().to_ascii_lowercase())
+}
+
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -195,6 +201,7 @@ pub async fn endpoint(
     };
     let Some(directory) = federation.directory() else {
         tracing::warn!(%service, "a federation request arrived but no valid directory is held");
+        exchange.outcome = "refused: no valid directory held".into();
         let failure = Failure::new("federation.no_directory", "this node holds no valid directory of the federation");
         return answer(&state, &federation, &request, exchange, StatusCode::SERVICE_UNAVAILABLE, &failure, Vec::new()).await;
     };
@@ -208,6 +215,15 @@ pub async fn endpoint(
         }
     };
     exchange.nonce = verified.nonce.clone();
+    // Signed for this node: a request meant for another member is not answered here.
+    let own = directory.member(&federation.settings.member).and_then(|m| authority_of(&m.base_url));
+    if own.as_deref() != Some(request.authority.as_str()) {
+        tracing::warn!(%service, authority = %request.authority, "a federation request addressed to another node was refused");
+        exchange.outcome = format!("refused: addressed to {}", request.authority);
+        let failure =
+            Failure::new("federation.unauthenticated", format!("the request is addressed to {}, not to this node", request.authority));
+        return answer(&state, &federation, &request, exchange, StatusCode::UNAUTHORIZED, &failure, Vec::new()).await;
+    }
     let member = verified.keyid.split(':').next().unwrap_or_default().to_string();
     exchange.peer = member.clone();
     let member_name = directory.member(&member).map_or_else(|| member.clone(), |m| m.name.clone());

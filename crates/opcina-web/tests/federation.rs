@@ -225,6 +225,13 @@ fn signed(zen: &Node, key: &SigningKey, keyid: &str, body: &[u8], now: i64, nonc
     m
 }
 
+/// `m` (its target) signed afresh.
+fn signed_for(m: &HttpMessage, key: &SigningKey, keyid: &str, body: &[u8], now: i64, nonce: &str) -> HttpMessage {
+    let mut m = HttpMessage { headers: vec![("content-type".into(), "application/json".into())], ..m.clone() };
+    sign_request(key, keyid, &mut m, body, now, nonce).unwrap();
+    m
+}
+
 async fn send(zen: &Node, m: &HttpMessage, body: &[u8]) -> (StatusCode, String) {
     let mut req = Request::builder().method("POST").uri(&m.path).header("host", &m.authority);
     for (n, v) in &m.headers {
@@ -270,6 +277,14 @@ backend_test! {
         let (status, _) = send(&zen, &signed(&zen, &stranger, &keyid, &body, now, "n-6"), &body).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "impostor");
 
+        // Signed for another node (replayed to Zenica with that node's name as the host).
+        let mut elsewhere = good.clone();
+        elsewhere.authority = "sarajevo.opcina.test".into();
+        let elsewhere = signed_for(&elsewhere, &kak_key, &keyid, &body, now, "n-9");
+        let (status, text) = send(&zen, &elsewhere, &body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+        assert!(text.contains("addressed to sarajevo.opcina.test"), "{text}");
+
         let unsigned = HttpMessage { headers: vec![("content-digest".into(), content_digest(&body))], ..good.clone() };
         assert_eq!(send(&zen, &unsigned, &body).await.0, StatusCode::UNAUTHORIZED, "unsigned");
 
@@ -288,7 +303,7 @@ backend_test! {
 
         // Every attempt is in Zenica's message log, refused ones with their reason.
         let report = verify_chain(&zen.store).await.unwrap();
-        assert_eq!(report.messages, 10);
+        assert_eq!(report.messages, 11);
         assert!(report.problems.is_empty());
         let last = zen.store.backend().last_message().await.unwrap().unwrap();
         assert!(last.outcome.starts_with("refused: federation.no_legal_basis"), "{}", last.outcome);
