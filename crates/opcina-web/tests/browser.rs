@@ -173,6 +173,17 @@ fn flows(base: &str, jmbg: &str) {
     wait_for_text(&browser, "Zahtjev nije izvršen");
     assert!(browser.find_all("[aria-invalid=true]").len() >= 8, "every missing field is marked");
     audit(&browser, "birth form refused", &mut violations);
+    // Records kept in other municipalities: the search (no other member here) and the form.
+    browser.goto(&format!("{base}/counter/elsewhere?jmbg={jmbg}&purpose=penzija&relation=self"));
+    wait_for_text(&browser, "nema drugih općina");
+    audit(&browser, "elsewhere search", &mut violations);
+    browser.goto(&format!("{base}/counter/elsewhere/ZEN/{jmbg}?purpose=penzija&relation=self"));
+    wait_for_text(&browser, "Podatke šalje ZEN");
+    audit(&browser, "elsewhere issue form", &mut violations);
+    // The queue of notices from other municipalities (one waits: no birth entry here).
+    browser.goto(&format!("{base}/counter/notices"));
+    wait_for_text(&browser, "Obavijesti drugih općina");
+    audit(&browser, "notices", &mut violations);
 
     // The administrator's screens.
     browser.goto(&format!("{base}/counter"));
@@ -204,11 +215,55 @@ async fn staff_and_citizens_in_a_real_browser() {
     k.store.set_password(&k.admin, "maticar", PASSWORD).await.unwrap();
     k.store.set_password(&k.admin, "admin", PASSWORD).await.unwrap();
     let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
+    let stranger = (300..400).find_map(|s| opcina_core::Jmbg::compose(date(1971, 4, 4), 17, s, opcina_core::CheckMode::Strict)).unwrap();
+    let name_change = opcina_core::registry::annotation::Annotation {
+        content: opcina_core::registry::annotation::AnnotationContent::NameChange { given_name: None, surname: Some("Begović".into()) },
+        legal_basis: opcina_testkit::commands::decision(date(2025, 1, 1)),
+        effective_date: date(2025, 1, 1),
+        note: None,
+    };
+    let notice = opcina_store::federation::IncomingNotice {
+        notice_id: "SCE:1".into(),
+        member: "SCE".into(),
+        subject: stranger,
+        annotation: name_change,
+    };
+    assert_eq!(k.store.apply_notice(notice).await.unwrap().status, "queued");
     let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
     let _indexer = opcina_search::indexer::spawn(Arc::clone(&index), k.store.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(k.store.clone(), index).with_sealer(opcina_testkit::extracts::seal(&k.store).await, &base);
+    // A federation of one (its directory lists Kakanj alone): the pages to find and use records
+    // kept elsewhere are reachable.
+    let authority = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let node_key = opcina_testkit::extracts::key();
+    let directory = opcina_federation::directory::Directory {
+        serial: 1,
+        issued_at: opcina_federation::client::unix_now() - 10,
+        valid_until: opcina_federation::client::unix_now() + 3600,
+        members: vec![opcina_federation::directory::Member {
+            code: "KAK".into(),
+            name: "Općina Kakanj".into(),
+            base_url: base.clone(),
+            keys: vec![],
+            services: vec!["locate".into()],
+        }],
+    };
+    let file = db.scratch().join("directory.json");
+    std::fs::write(&file, serde_json::to_vec(&directory.sign(&authority).unwrap()).unwrap()).unwrap();
+    let settings = opcina_web::federation::Settings {
+        member: "KAK".into(),
+        authority: authority.verifying_key(),
+        directory: file.display().to_string(),
+        cache: db.scratch().join("directory-cache.json"),
+        skew: 30,
+        timeout: std::time::Duration::from_secs(3),
+    };
+    let federation = Arc::new(opcina_web::federation::Federation::new(settings, node_key));
+    federation.refresh().await.unwrap();
+    let state = AppState::new(k.store.clone(), index)
+        .with_sealer(opcina_testkit::extracts::seal(&k.store).await, &base)
+        .with_federation(federation);
     let server = tokio::spawn(async move { axum::serve(listener, app(state)).await });
     let jmbg = jmbg.to_string();
     tokio::task::spawn_blocking(move || flows(&base, &jmbg)).await.unwrap();
