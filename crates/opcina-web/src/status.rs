@@ -19,6 +19,8 @@ struct Status<'a> {
     journal: String,
     people: String,
     index: String,
+    federation: Option<crate::api::health::FederationHealth>,
+    valid_until: String,
 }
 
 pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
@@ -28,6 +30,14 @@ pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
         Ok(found) => found,
         Err(error) => return internal_error(&ui, &error),
     };
+    let federation = match crate::api::health::federation_health(&state).await {
+        Ok(f) => f,
+        Err(error) => return internal_error(&ui, &error),
+    };
+    let valid_until = federation
+        .as_ref()
+        .and_then(|f| f.directory_valid_until)
+        .map_or_else(|| ui.t("status-federation-no-directory"), |t| ui.locale.date_time(t * 1_000_000));
     let page = Status {
         ui: &ui,
         offices,
@@ -35,6 +45,8 @@ pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
         journal: ui.locale.number(head.seq),
         people: ui.locale.number(i64::try_from(state.index.len()).unwrap_or(i64::MAX)),
         index: ui.locale.number(state.index.watermark()),
+        federation,
+        valid_until,
     };
     render(&page)
 }

@@ -232,6 +232,13 @@ fn signed_for(m: &HttpMessage, key: &SigningKey, keyid: &str, body: &[u8], now: 
     m
 }
 
+async fn send_get(node: &Node, path: &str) -> (StatusCode, String) {
+    let req = Request::builder().uri(path).header("host", node.addr.to_string()).header("accept-language", "bs");
+    let response = app(node.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned())
+}
+
 async fn send(zen: &Node, m: &HttpMessage, body: &[u8]) -> (StatusCode, String) {
     let mut req = Request::builder().method("POST").uri(&m.path).header("host", &m.authority);
     for (n, v) in &m.headers {
@@ -511,6 +518,13 @@ backend_test! {
         let outbox = Arc::clone(&kak.federation).spawn_outbox(kak.state.clone(), Duration::from_millis(100));
         tokio::time::sleep(Duration::from_millis(400)).await;
         assert_eq!(kak.store.backend().pending_notices(10).await.unwrap().len(), 1, "not delivered while Zenica is down");
+        // The operator sees it waiting.
+        let (_, health) = send_get(&kak, "/healthz").await;
+        let health: serde_json::Value = serde_json::from_str(&health).unwrap();
+        assert_eq!((health["federation"]["member"].as_str(), health["federation"]["outbox_pending"].as_u64()), (Some("KAK"), Some(1)), "{health}");
+        assert_eq!(health["federation"]["directory_serial"].as_u64(), Some(1));
+        let (_, status) = send_get(&kak, "/status").await;
+        assert!(status.contains("Obavijesti koje čekaju slanje"), "{status}");
 
         // Zenica comes back on the same address, with the same database.
         let listener = tokio::net::TcpListener::bind(zen.addr).await.unwrap();
