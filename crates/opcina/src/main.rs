@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: cli::admin::OfficeCommand,
     },
+    /// The node's Ed25519 key pair (it seals extracts and signs federation messages).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -99,6 +104,16 @@ enum Command {
 enum FeeCommand {
     /// Add a rule: the fee of a kind, or an exemption for a purpose.
     Set(cli::extract::FeeArgs),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create DIR/node.key (private, readable by its owner only) and DIR/node.pub; refuses to
+    /// overwrite an existing key.
+    Generate {
+        #[arg(long, value_name = "DIR")]
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +161,7 @@ fn main() -> ExitCode {
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,
             Command::Token { command } => cli::admin::token(command).await,
+            Command::Key { command: KeyCommand::Generate { dir } } => cli::demo::generate_key(&dir),
             Command::Extract { command } => cli::extract::run(*command).await,
             Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,
             Command::Federation { command } => cli::federation::run(command).await,

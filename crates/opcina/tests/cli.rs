@@ -330,6 +330,10 @@ fn the_federation_authority_enrols_members_and_publishes_a_signed_directory() {
     let dir = tempfile::tempdir().unwrap();
     let auth = dir.path().join("authority");
     let auth_s = auth.display().to_string();
+    // A node's own key pair, made once.
+    let keys = dir.path().join("zenica-keys").display().to_string();
+    assert!(ok(&["key", "generate", "--dir", &keys]).contains("node.pub"));
+    assert_eq!(opcina(&["key", "generate", "--dir", &keys]).status.code(), Some(2), "never overwritten");
     assert!(ok(&["federation", "init-authority", "--dir", &auth_s]).contains("authority key"));
     let again = opcina(&["federation", "init-authority", "--dir", &auth_s]);
     assert!(!again.status.success(), "an authority is not replaced");

@@ -186,6 +186,17 @@ pub(crate) fn write_keys(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `opcina key generate --dir DIR`.
+pub fn generate_key(dir: &Path) -> anyhow::Result<ExitCode> {
+    if dir.join("node.key").exists() {
+        anyhow::bail!("{} exists: a node keeps its key (documents and the directory name it)", dir.join("node.key").display());
+    }
+    write_keys(dir)?;
+    let public = std::fs::read_to_string(dir.join("node.pub"))?;
+    println!("created {} and {} (public key {})", dir.join("node.key").display(), dir.join("node.pub").display(), public.trim());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes a file readable by its owner only.
 pub(crate) fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
