@@ -19,7 +19,7 @@ use opcina_core::extract::eligibility::{self, Eligibility};
 use opcina_core::extract::{ExtractRequest, Relation};
 use opcina_core::registry::{Actor, ViewTime, person_view};
 use opcina_core::{CheckMode, Jmbg};
-use opcina_federation::client::{Call, CallError, Client, TIMEOUT, signature_text, unix_now};
+use opcina_federation::client::{Call, CallError, Client, signature_text, unix_now};
 use opcina_federation::directory::{Directory, SignedDirectory, key_id};
 use opcina_federation::httpsig::HttpMessage;
 use opcina_federation::messages::{
@@ -70,9 +70,6 @@ impl std::fmt::Debug for Federation {
         f.debug_struct("Federation").field("member", &self.settings.member).field("keyid", &self.keyid).finish_non_exhaustive()
     }
 }
-
-/// Services this node answers.
-const SERVICES: [&str; 3] = ["locate", "entry-for-extract", "annotation-notice"];
 
 impl Federation {
     pub fn new(settings: Settings, key: SigningKey) -> Federation {
@@ -642,16 +639,6 @@ impl Federation {
             return Err(format!("the receipt is for {} from {}", receipt.notice_id, receipt.member));
         }
         Ok(receipt)
-    }
-
-    /// The services this node answers, for the status page.
-    pub fn services(&self) -> &'static [&'static str] {
-        &SERVICES
-    }
-
-    /// The default timeout of calls.
-    pub fn default_timeout() -> Duration {
-        TIMEOUT
     }
 }
 
