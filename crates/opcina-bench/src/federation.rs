@@ -14,7 +14,7 @@ use ed25519_dalek::SigningKey;
 use opcina_core::Jmbg;
 use opcina_core::registry::{Actor, Role};
 use opcina_federation::client::unix_now;
-use opcina_federation::directory::{Directory, Member, MemberKey, SERVICES, key_id};
+use opcina_federation::directory::{Directory, Member, SERVICES, key_id};
 use opcina_federation::httpsig::HttpMessage;
 use opcina_federation::messages::{Context, LocateQuery};
 use opcina_federation::profile::{NonceCache, check_request, check_response, sign_request, sign_response};
@@ -28,14 +28,20 @@ use crate::Sampled;
 use crate::measure::{Latencies, emit, peak_rss_mb};
 
 fn member(code: &str, addr: &str, key: &SigningKey) -> Member {
-    use base64::Engine as _;
-    let vk = key.verifying_key();
-    Member {
-        code: code.into(),
-        name: code.into(),
-        base_url: format!("http://{addr}"),
-        keys: vec![MemberKey { id: key_id(code, &vk), public_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(vk.as_bytes()) }],
-        services: SERVICES.iter().map(|s| s.to_string()).collect(),
+    Member::with_key(code, code, &format!("http://{addr}"), &key.verifying_key(), SERVICES.iter().map(|s| s.to_string()).collect())
+}
+
+/// Who asks in the benchmark: Zenica's counter clerk, for an extract.
+fn zenica_clerk() -> Context {
+    Context {
+        member: "ZEN".into(),
+        office: "ZEN".into(),
+        office_name: "Matični ured Zenica".into(),
+        username: "salter".into(),
+        official: "Šalter Zenica".into(),
+        purpose: "izdavanje izvoda".into(),
+        legal_basis: "self".into(),
+        case_number: None,
     }
 }
 
@@ -91,16 +97,7 @@ pub async fn run(
     requester.refresh().await.map_err(|e| anyhow::anyhow!(e))?;
     let zen_state = AppState::new(zen_store.clone(), zen_index).with_federation(Arc::clone(&requester));
     let clerk = Actor { username: "salter".into(), role: Role::CounterClerk, office: Some("ZEN".into()) };
-    let context = Context {
-        member: "ZEN".into(),
-        office: "ZEN".into(),
-        office_name: "Matični ured Zenica".into(),
-        username: "salter".into(),
-        official: "Šalter Zenica".into(),
-        purpose: "izdavanje izvoda".into(),
-        legal_basis: "self".into(),
-        case_number: None,
-    };
+    let context = zenica_clerk();
     let people: Arc<Vec<Jmbg>> =
         Arc::new(sample.iter().filter_map(|p| Jmbg::parse(&p.jmbg, opcina_core::CheckMode::Lenient).ok()).collect());
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -158,20 +155,7 @@ fn signing_overhead(provider: &SigningKey, requester: &SigningKey, n: usize) -> 
     let (zen_id, kak_id) = (key_id("ZEN", &requester.verifying_key()), key_id("KAK", &provider.verifying_key()));
     let (zen_vk, kak_vk) = (requester.verifying_key(), provider.verifying_key());
     let nonces = NonceCache::default();
-    let body = serde_json::to_vec(&LocateQuery {
-        context: Context {
-            member: "ZEN".into(),
-            office: "ZEN".into(),
-            office_name: "Matični ured Zenica".into(),
-            username: "salter".into(),
-            official: "Šalter Zenica".into(),
-            purpose: "izdavanje izvoda".into(),
-            legal_basis: "self".into(),
-            case_number: None,
-        },
-        jmbg: "0101990190004".into(),
-    })
-    .unwrap_or_default();
+    let body = serde_json::to_vec(&LocateQuery { context: zenica_clerk(), jmbg: "0101990190004".into() }).unwrap_or_default();
     let answer = br#"{"member":"KAK","holds":true,"registers":["MKR"]}"#;
     let mut lat = Latencies::default();
     for i in 0..n {

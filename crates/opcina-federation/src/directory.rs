@@ -81,6 +81,19 @@ pub fn key_id(code: &str, key: &VerifyingKey) -> String {
     format!("{code}:{}", fingerprint(key))
 }
 
+impl Member {
+    /// A member with one key, as the authority enrols it (the key named by its fingerprint).
+    pub fn with_key(code: &str, name: &str, base_url: &str, key: &VerifyingKey, services: Vec<String>) -> Member {
+        Member {
+            code: code.to_string(),
+            name: name.trim().to_string(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            keys: vec![MemberKey { id: key_id(code, key), public_key: URL_SAFE_NO_PAD.encode(key.as_bytes()) }],
+            services,
+        }
+    }
+}
+
 impl Directory {
     /// The bytes the authority signs: the directory as JSON with members in code order.
     fn canonical(&self) -> Result<Vec<u8>, DirectoryError> {

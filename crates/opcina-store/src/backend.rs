@@ -104,6 +104,14 @@ pub trait WriteTx: Send {
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
 
+/// What waits in the federation's outbox and inbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoticeCounts {
+    pub pending: i64,
+    pub oldest_pending_at: Option<i64>,
+    pub queued: i64,
+}
+
 /// Whose sessions: staff (`web_sessions`) or citizens (`citizen_sessions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -207,6 +215,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>>;
     /// A notice received, by the sender's notice id.
     async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>>;
+    /// A notice received that waits for this node's registrar.
+    async fn queued_notice(&self, id: i64) -> Result<Option<InboxRow>>;
+    /// How many notices wait to be delivered (and since when the oldest, microseconds), and
+    /// how many received ones wait for the registrar.
+    async fn notice_counts(&self) -> Result<NoticeCounts>;
     /// Notices received that wait for this node's registrar, oldest first.
     async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>>;
     /// Notices not yet delivered, oldest first.

@@ -2,10 +2,10 @@
 //! another member, written before an answer is sent or a result is used, with the reads of
 //! a person's records it carried in the same transaction) and its verification.
 
+use opcina_core::Jmbg;
 use opcina_core::registry::annotation::Annotation;
 use opcina_core::registry::commands::{AddAnnotation, Command};
 use opcina_core::registry::{Actor, Register, Role, Timestamp};
-use opcina_core::{CheckMode, Jmbg};
 
 use crate::error::{Result, StoreError};
 use crate::rows::{DeliveryRow, InboxRow, MessageRow, Row};
@@ -90,7 +90,7 @@ impl Store {
     /// waits.
     pub async fn notice_handled(&self, actor: &Actor, id: i64, note: &str) -> Result<Option<InboxRow>> {
         let mut ex = self.exclusive().await?;
-        let Some(mut row) = self.backend().queued_notices(10_000).await?.into_iter().find(|n| n.id == id) else {
+        let Some(mut row) = self.backend().queued_notice(id).await? else {
             ex.rollback().await?;
             return Ok(None);
         };
@@ -126,11 +126,6 @@ impl Store {
         ex.commit().await?;
         Ok(row)
     }
-}
-
-/// Reads a JMBG as stored in the outbox.
-pub fn stored_jmbg(text: &str) -> Option<Jmbg> {
-    Jmbg::parse(text, CheckMode::Lenient).ok()
 }
 
 /// A break in the message log's chain.

@@ -26,7 +26,7 @@ use opcina_federation::messages::{
     Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery, NOTICE_BASIS, NoticeMessage, Receipt,
 };
 use opcina_federation::profile::{NonceCache, check_request, sign_response};
-use opcina_store::federation::{IncomingNotice, stored_jmbg};
+use opcina_store::federation::IncomingNotice;
 use opcina_store::rows::{AccessRow, MessageRow};
 use opcina_store::today;
 
@@ -605,7 +605,7 @@ impl Federation {
 
     /// Finds the member keeping the birth entry and sends it the notice.
     async fn deliver(&self, state: &AppState, row: &opcina_store::rows::OutboxRow) -> Result<Receipt, String> {
-        let subject = stored_jmbg(&row.subject_jmbg).ok_or("the outbox holds a malformed JMBG")?;
+        let subject = Jmbg::parse(&row.subject_jmbg, CheckMode::Lenient).map_err(|e| format!("the outbox holds a malformed JMBG: {e}"))?;
         let annotation = serde_json::from_str(&row.annotation).map_err(|e| format!("the outbox holds a malformed annotation: {e}"))?;
         let node = state.store.node().await.map_err(|e| e.to_string())?;
         let actor = Actor::system("federation.outbox");

@@ -17,7 +17,7 @@ use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::{Actor, Role, Sex};
 use opcina_federation::client::{CallError, unix_now};
 use opcina_federation::digest::content_digest;
-use opcina_federation::directory::{Directory, Member, MemberKey, SERVICES, key_id};
+use opcina_federation::directory::{Directory, Member, SERVICES, key_id};
 use opcina_federation::httpsig::HttpMessage;
 use opcina_federation::messages::{Context, EntryQuery, LocateQuery};
 use opcina_federation::profile::sign_request;
@@ -54,19 +54,7 @@ struct Plan {
 }
 
 fn member(code: &str, name: &str, addr: SocketAddr, key: &SigningKey) -> Member {
-    let vk = key.verifying_key();
-    Member {
-        code: code.into(),
-        name: name.into(),
-        base_url: format!("http://{addr}"),
-        keys: vec![MemberKey { id: key_id(code, &vk), public_key: base64_url(vk.as_bytes()) }],
-        services: SERVICES.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-fn base64_url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    Member::with_key(code, name, &format!("http://{addr}"), &key.verifying_key(), SERVICES.iter().map(|s| s.to_string()).collect())
 }
 
 fn directory(members: Vec<Member>, serial: u64, issued_at: i64, valid_until: i64) -> Vec<u8> {

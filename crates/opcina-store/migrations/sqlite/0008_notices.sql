@@ -31,3 +31,4 @@ CREATE TABLE federation_inbox (
     reason TEXT,
     received_at INTEGER NOT NULL
 );
+CREATE INDEX federation_inbox_status ON federation_inbox (status, id);

@@ -13,7 +13,7 @@ use opcina_core::journal::JournalHead;
 use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 
-use crate::backend::{AccountKey, Batch, SessionKind, StoredItem, WriteTx};
+use crate::backend::{AccountKey, Batch, NoticeCounts, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
 use crate::rows::{AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
@@ -1365,6 +1365,20 @@ impl crate::backend::Backend for DbBackend {
     async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>> {
         let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE notice_id = $1");
         sqlx::query(AssertSqlSafe(sql)).bind(notice_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+    }
+
+    async fn queued_notice(&self, id: i64) -> Result<Option<InboxRow>> {
+        let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE id = $1 AND status = 'queued'");
+        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+    }
+
+    async fn notice_counts(&self) -> Result<NoticeCounts> {
+        let mut c = self.read.acquire().await?;
+        let pending = sqlx::query("SELECT COUNT(*) AS n, MIN(o.created_at) AS oldest FROM federation_outbox o LEFT JOIN federation_deliveries d ON d.outbox_id = o.id WHERE d.id IS NULL")
+            .fetch_one(&mut *c)
+            .await?;
+        let queued = sqlx::query("SELECT COUNT(*) AS n FROM federation_inbox WHERE status = 'queued'").fetch_one(&mut *c).await?;
+        Ok(NoticeCounts { pending: pending.try_get("n")?, oldest_pending_at: pending.try_get("oldest")?, queued: queued.try_get("n")? })
     }
 
     async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>> {

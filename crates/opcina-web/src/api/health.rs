@@ -32,25 +32,25 @@ pub struct FederationHealth {
     /// Seconds since the epoch.
     pub directory_valid_until: Option<i64>,
     /// Annotation notices not yet delivered, and how long the oldest has waited (seconds).
-    pub outbox_pending: usize,
+    pub outbox_pending: i64,
     pub outbox_oldest_seconds: Option<i64>,
     /// Notices received that wait for this node's registrar.
-    pub notices_queued: usize,
+    pub notices_queued: i64,
 }
 
 /// The federation's figures for `/healthz` and `/status`.
 pub async fn federation_health(state: &AppState) -> Result<Option<FederationHealth>, opcina_store::StoreError> {
     let Some(f) = &state.federation else { return Ok(None) };
     let directory = f.directory();
-    let pending = state.store.backend().pending_notices(10_000).await?;
+    let counts = state.store.backend().notice_counts().await?;
     let now = opcina_core::registry::Timestamp::now().0;
     Ok(Some(FederationHealth {
         member: f.settings.member.clone(),
         directory_serial: directory.as_ref().map(|d| d.serial),
         directory_valid_until: directory.as_ref().map(|d| d.valid_until),
-        outbox_oldest_seconds: pending.first().map(|o| (now - o.created_at) / 1_000_000),
-        outbox_pending: pending.len(),
-        notices_queued: state.store.backend().queued_notices(10_000).await?.len(),
+        outbox_oldest_seconds: counts.oldest_pending_at.map(|at| (now - at) / 1_000_000),
+        outbox_pending: counts.pending,
+        notices_queued: counts.queued,
     }))
 }
 

@@ -27,6 +27,7 @@ pub fn issue_path(member: &str, jmbg: &str) -> String {
     format!("/counter/elsewhere/{member}/{jmbg}")
 }
 
+/// The search's fields (also what the issue form is prefilled with).
 #[derive(Debug, Default, Deserialize)]
 pub struct Search {
     #[serde(default)]
@@ -147,16 +148,6 @@ pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>,
     render(&page)
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Prefill {
-    #[serde(default)]
-    purpose: String,
-    #[serde(default)]
-    relation: String,
-    #[serde(default)]
-    case: String,
-}
-
 #[derive(Template)]
 #[template(path = "elsewhere_issue.html")]
 struct IssueElsewherePage<'a> {
@@ -173,7 +164,7 @@ pub async fn form(
     State(state): State<AppState>,
     Extension(ui): Extension<Ui>,
     Path((member, jmbg)): Path<(String, String)>,
-    Query(p): Query<Prefill>,
+    Query(p): Query<Search>,
 ) -> Response {
     if let Err(page) = ui.require(&READERS) {
         return page;

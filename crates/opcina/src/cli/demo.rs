@@ -73,23 +73,11 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         return super::demo_federation::run(a).await;
     }
     let started = Instant::now();
-    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
-    let db_path = a.dir.join("opcina.db");
-    let database = Database { url: format!("sqlite://{}", db_path.display()) };
-    let accounts_path = a.dir.join("accounts.toml");
-    let fresh = !db_path.exists() || !accounts_path.exists();
-    if fresh && db_path.exists() {
-        // A half-made demo (interrupted before its accounts were written): start again.
-        for f in ["opcina.db", "opcina.db-wal", "opcina.db-shm"] {
-            let _ = std::fs::remove_file(a.dir.join(f));
-        }
-        let _ = std::fs::remove_dir_all(a.dir.join("index"));
-    }
-    let store = super::open_store(&database).await?;
+    let (store, fresh) = open_node_dir(&a.dir).await?;
     let accounts = if fresh {
         println!("Creating the demo node of Općina Kakanj in {} ({} people) …", a.dir.display(), a.persons);
         let accounts = create(&store, &a).await?;
-        write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        write_private(&a.dir.join(ACCOUNTS_FILE), &toml::to_string(&accounts)?)?;
         let config = format!(
             "# opcina node configuration (demo). Serve it with: opcina serve --config {}\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\nsigning_key = \"keys/node.key\"\n",
             a.dir.join("opcina.toml").display(),
@@ -98,13 +86,8 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(a.dir.join("opcina.toml"), config)?;
         accounts
     } else {
-        let mut accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
-            .context("the demo's accounts file is unreadable; delete the demo directory")?;
         println!("Reusing the demo node in {} (delete it to start afresh).", a.dir.display());
-        if set_passwords(&store, &mut accounts).await? {
-            write_private(&accounts_path, &toml::to_string(&accounts)?)?;
-        }
-        accounts
+        reuse_accounts(&store, &a.dir).await?
     };
     let listener = tokio::net::TcpListener::bind(a.addr)
         .await
@@ -123,27 +106,10 @@ pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow:
     let (node, offices) = opcina_store::presets::kakanj();
     let admin = operator();
     store.init_node(&admin, &node, &offices).await?;
-    let mut accounts = Vec::new();
-    for (username, role, office, what) in ACCOUNTS {
-        store
-            .add_user(&admin, &UserSpec { username: username.into(), full_name: what.into(), role, office: office.map(str::to_string) })
+    let accounts =
+        add_accounts(store, ACCOUNTS.iter().map(|&(u, role, office, what)| (u, role, office.map(str::to_string), what.to_string())))
             .await?;
-        let token = store.create_token(&admin, username, "demo").await?;
-        accounts.push(Account {
-            username: username.into(),
-            role: role.as_str().into(),
-            office: office.map(str::to_string),
-            what: what.into(),
-            password: String::new(),
-            token,
-        });
-    }
-    let mut accounts = Accounts { account: accounts };
-    set_passwords(store, &mut accounts).await?;
-    write_keys(&a.dir.join("keys"))?;
-    for rule in opcina_store::presets::kakanj_fees() {
-        store.set_fee(&admin, rule.kind, rule.purpose, rule.amount, rule.note).await?;
-    }
+    keys_and_fees(store, &a.dir).await?;
     let seeded = Instant::now();
     let p = super::data::seed_store(store, a.persons, a.seed).await?;
     println!(
@@ -160,6 +126,63 @@ pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow:
     let n = super::data::rebuild(store, &a.dir.join("index")).await?;
     println!("  search index: {n} people ({:.1} s)", indexed.elapsed().as_secs_f64());
     Ok(accounts)
+}
+
+/// Where a demo node keeps its accounts.
+pub(crate) const ACCOUNTS_FILE: &str = "accounts.toml";
+
+/// Opens a demo node's directory: `true` when the node is to be created (a half-made one —
+/// interrupted before its accounts were written — is discarded first).
+pub(crate) async fn open_node_dir(dir: &Path) -> anyhow::Result<(opcina_store::Store, bool)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let db_path = dir.join("opcina.db");
+    let fresh = !db_path.exists() || !dir.join(ACCOUNTS_FILE).exists();
+    if fresh && db_path.exists() {
+        for f in ["opcina.db", "opcina.db-wal", "opcina.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
+        let _ = std::fs::remove_dir_all(dir.join("index"));
+    }
+    let store = super::open_store(&Database { url: format!("sqlite://{}", db_path.display()) }).await?;
+    Ok((store, fresh))
+}
+
+/// The accounts of a demo node made earlier (those without a password get one).
+pub(crate) async fn reuse_accounts(store: &opcina_store::Store, dir: &Path) -> anyhow::Result<Accounts> {
+    let path = dir.join(ACCOUNTS_FILE);
+    let mut accounts: Accounts = toml::from_str(&std::fs::read_to_string(&path)?)
+        .with_context(|| format!("{} is unreadable; delete the demo directory", path.display()))?;
+    if set_passwords(store, &mut accounts).await? {
+        write_private(&path, &toml::to_string(&accounts)?)?;
+    }
+    Ok(accounts)
+}
+
+/// Adds the demo's users (username, role, office, what they are) with an API token and a
+/// random password each.
+pub(crate) async fn add_accounts(
+    store: &opcina_store::Store,
+    users: impl IntoIterator<Item = (&'static str, Role, Option<String>, String)>,
+) -> anyhow::Result<Accounts> {
+    let admin = operator();
+    let mut account = Vec::new();
+    for (username, role, office, what) in users {
+        store.add_user(&admin, &UserSpec { username: username.into(), full_name: what.clone(), role, office: office.clone() }).await?;
+        let token = store.create_token(&admin, username, "demo").await?;
+        account.push(Account { username: username.into(), role: role.as_str().into(), office, what, password: String::new(), token });
+    }
+    let mut accounts = Accounts { account };
+    set_passwords(store, &mut accounts).await?;
+    Ok(accounts)
+}
+
+/// The node's key pair and the (demo) fee schedule.
+pub(crate) async fn keys_and_fees(store: &opcina_store::Store, dir: &Path) -> anyhow::Result<()> {
+    write_keys(&dir.join("keys"))?;
+    for rule in opcina_store::presets::kakanj_fees() {
+        store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
+    }
+    Ok(())
 }
 
 /// Gives every demo account without a password a fresh random one; returns whether any was set.

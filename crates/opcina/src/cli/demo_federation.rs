@@ -18,15 +18,13 @@ use opcina_core::registry::commands::Command;
 use opcina_core::registry::commands::examples::birth;
 use opcina_core::registry::entry::EntryContent;
 use opcina_core::registry::{Actor, Place, Role, Sex};
-use opcina_federation::directory::SERVICES;
+use opcina_federation::directory::{Member, SERVICES};
 use opcina_store::Store;
-use opcina_store::admin::UserSpec;
 use opcina_web::federation::Settings;
 
 use super::admin::operator;
-use super::demo::{Account, Accounts, DemoArgs, create, set_passwords, write_keys, write_private};
+use super::demo::{ACCOUNTS_FILE, Accounts, DemoArgs, add_accounts, create, keys_and_fees, open_node_dir, reuse_accounts, write_private};
 use super::serve::{load_seal, serve};
-use crate::Database;
 
 /// One municipality of the demo.
 struct Town {
@@ -61,7 +59,8 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     if !authority.join("authority.key").exists() {
         super::federation::init_authority(&authority)?;
     }
-    let mut nodes = Vec::new();
+    let mut stores: Vec<Store> = Vec::new();
+    let mut listed = Vec::new();
     let mut tries = Vec::new();
     for t in &towns {
         let (store, accounts, born) = prepare(t, &a).await?;
@@ -69,15 +68,15 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let services = SERVICES.iter().map(|s| s.to_string()).collect();
         super::federation::enroll(
             &authority,
-            super::federation::member(t.code, t.name, &format!("http://{}", t.addr), &key.verifying_key(), services),
+            Member::with_key(t.code, t.name, &format!("http://{}", t.addr), &key.verifying_key(), services),
         )?;
         // Kakanj and Zenica share JMBG region 19 and each allocates serials on its own (as
         // only the registers of a whole region could prevent): show only people whose JMBG
         // Kakanj's synthetic population does not use too.
         let mut shown = 0;
         for (jmbg, name) in born {
-            let clash = match nodes.first() {
-                Some((kakanj, _)) => !Store::backend(kakanj).person_records(&jmbg).await?.is_empty(),
+            let clash = match stores.first() {
+                Some(kakanj) => !kakanj.backend().person_records(&jmbg).await?.is_empty(),
                 None => false,
             };
             if !clash && shown < 3 {
@@ -85,16 +84,16 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
                 shown += 1;
             }
         }
-        nodes.push((store, accounts));
+        stores.push(store);
+        listed.push((t.name.to_string(), t.addr, accounts));
     }
     // Published afresh on every start: the addresses may have changed.
     let signed = super::federation::publish(&authority, 30, None)?;
     let authority_key = super::federation::authority_public(&authority)?;
     let ready = Arc::new(AtomicUsize::new(0));
-    let accounts: Vec<(String, SocketAddr, Accounts)> = Vec::new();
-    let accounts = Arc::new(std::sync::Mutex::new(accounts));
+    let welcome = Arc::new((listed, tries, signed.directory.serial));
     let mut servers = Vec::new();
-    for ((t, (store, node_accounts)), listener) in towns.iter().zip(nodes).zip(listeners) {
+    for ((t, store), listener) in towns.iter().zip(stores).zip(listeners) {
         let settings = Settings {
             member: t.code.to_string(),
             authority: authority_key,
@@ -104,16 +103,12 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
             timeout: Duration::from_secs(3),
         };
         let seal = load_seal(&store, &t.dir.join("keys/node.key"), &format!("http://{}", t.addr)).await?;
-        if let Ok(mut all) = accounts.lock() {
-            all.push((t.name.to_string(), t.addr, node_accounts));
-        }
-        let (ready, accounts, tries, serial) = (Arc::clone(&ready), Arc::clone(&accounts), tries.clone(), signed.directory.serial);
+        let (ready, welcome) = (Arc::clone(&ready), Arc::clone(&welcome));
         let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |_| {
             // The last node to be ready prints the welcome.
             if ready.fetch_add(1, Ordering::SeqCst) == 2 {
-                if let Ok(all) = accounts.lock() {
-                    print_welcome(&all, &tries, serial, started);
-                }
+                let (listed, tries, serial) = &*welcome;
+                print_welcome(listed, tries, *serial, started);
             }
         });
         let index = t.dir.join("index");
@@ -128,17 +123,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
 /// Creates a town's node on the first run (reuses it later); returns its store, accounts
 /// and some people born there who live in Kakanj.
 async fn prepare(t: &Town, a: &DemoArgs) -> anyhow::Result<(Store, Accounts, Vec<(Jmbg, String)>)> {
-    std::fs::create_dir_all(&t.dir).with_context(|| format!("cannot create {}", t.dir.display()))?;
-    let db_path = t.dir.join("opcina.db");
-    let accounts_path = t.dir.join("accounts.toml");
-    let fresh = !db_path.exists() || !accounts_path.exists();
-    if fresh && db_path.exists() {
-        for f in ["opcina.db", "opcina.db-wal", "opcina.db-shm"] {
-            let _ = std::fs::remove_file(t.dir.join(f));
-        }
-        let _ = std::fs::remove_dir_all(t.dir.join("index"));
-    }
-    let store = super::open_store(&Database { url: format!("sqlite://{}", db_path.display()) }).await?;
+    let (store, fresh) = open_node_dir(&t.dir).await?;
     let accounts = if fresh {
         println!("Creating the node of {} in {} …", t.name, t.dir.display());
         let accounts = if t.preset == "kakanj" {
@@ -146,15 +131,10 @@ async fn prepare(t: &Town, a: &DemoArgs) -> anyhow::Result<(Store, Accounts, Vec
         } else {
             create_small(&store, t).await?
         };
-        write_private(&accounts_path, &toml::to_string(&accounts)?)?;
+        write_private(&t.dir.join(ACCOUNTS_FILE), &toml::to_string(&accounts)?)?;
         accounts
     } else {
-        let mut accounts: Accounts = toml::from_str(&std::fs::read_to_string(&accounts_path)?)
-            .with_context(|| format!("{} is unreadable; delete the demo directory", accounts_path.display()))?;
-        if set_passwords(&store, &mut accounts).await? {
-            write_private(&accounts_path, &toml::to_string(&accounts)?)?;
-        }
-        accounts
+        reuse_accounts(&store, &t.dir).await?
     };
     let born = if t.preset == "kakanj" { Vec::new() } else { born_here(&store, 20).await? };
     Ok((store, accounts, born))
@@ -167,22 +147,16 @@ async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
     let admin = operator();
     store.init_node(&admin, &node, &offices).await?;
     let office = offices[0].code.clone();
-    let mut list = Vec::new();
-    for (username, role, office, what) in [
-        ("maticar", Role::Registrar, Some(office.clone()), format!("matičar, {}", offices[0].name)),
-        ("salter", Role::CounterClerk, Some(office.clone()), format!("šalter, {}", offices[0].name)),
-        ("admin", Role::Admin, None, "administrator".to_string()),
-    ] {
-        store.add_user(&admin, &UserSpec { username: username.into(), full_name: what.clone(), role, office: office.clone() }).await?;
-        let token = store.create_token(&admin, username, "demo").await?;
-        list.push(Account { username: username.into(), role: role.as_str().into(), office, what, password: String::new(), token });
-    }
-    let mut accounts = Accounts { account: list };
-    set_passwords(store, &mut accounts).await?;
-    write_keys(&t.dir.join("keys"))?;
-    for rule in opcina_store::presets::kakanj_fees() {
-        store.set_fee(&admin, rule.kind, rule.purpose, rule.amount, rule.note).await?;
-    }
+    let accounts = add_accounts(
+        store,
+        [
+            ("maticar", Role::Registrar, Some(office.clone()), format!("matičar, {}", offices[0].name)),
+            ("salter", Role::CounterClerk, Some(office.clone()), format!("šalter, {}", offices[0].name)),
+            ("admin", Role::Admin, None, "administrator".to_string()),
+        ],
+    )
+    .await?;
+    keys_and_fees(store, &t.dir).await?;
     let registrar = Actor { username: "maticar".into(), role: Role::Registrar, office: Some(office) };
     let names = opcina_synthetic::names::names(opcina_synthetic::names::Tradition::Bosniak);
     for i in 0..BORN_ELSEWHERE {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use opcina_federation::directory::{Directory, Member, MemberKey, SERVICES, SignedDirectory, key_id};
+use opcina_federation::directory::{Directory, Member, SERVICES, SignedDirectory, key_id};
 
 #[derive(Subcommand)]
 pub enum FederationCommand {
@@ -144,7 +144,7 @@ pub async fn run(command: FederationCommand) -> anyhow::Result<ExitCode> {
                 bail!("--services: {unknown:?} is not one of {}", SERVICES.join(", "));
             }
             let key = public_key(&a.public_key)?;
-            let member = member(&code, &a.name, &a.base_url, &key, services);
+            let member = Member::with_key(&code, &a.name, &a.base_url, &key, services);
             let count = enroll(&a.authority.dir, member)?;
             println!("enrolled {code} with key {} ({count} members)", key_id(&code, &key));
         }
@@ -209,22 +209,6 @@ pub(crate) fn publish(dir: &Path, days: i64, out: Option<&Path>) -> anyhow::Resu
     Ok(signed)
 }
 
-/// A member as the directory lists it, with its node's public key.
-pub(crate) fn member(code: &str, name: &str, base_url: &str, key: &VerifyingKey, services: Vec<String>) -> Member {
-    Member {
-        code: code.to_string(),
-        name: name.trim().to_string(),
-        base_url: base_url.trim_end_matches('/').to_string(),
-        keys: vec![MemberKey { id: key_id(code, key), public_key: base64_url(key.as_bytes()) }],
-        services,
-    }
-}
-
 pub(crate) fn authority_public(dir: &Path) -> anyhow::Result<VerifyingKey> {
     Ok(authority_key(dir)?.verifying_key())
-}
-
-fn base64_url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
