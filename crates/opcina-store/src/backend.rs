@@ -10,8 +10,9 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, AccountPasswordRow, AccountRow, DeliveryRow, ExtractRow, FeeRuleRow, InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow,
-    OrderEventRow, OrderRow, OutboxRow, PasswordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
+    AccessRow, AccountPasswordRow, AccountRow, CaseEventRow, CaseQuery, CaseRow, DeliveryRow, DocflowConfig, ExtractRow, FeeRuleRow,
+    InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow, OrderRow, OutboxRow, PasswordRow, RecordRow,
+    RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -100,6 +101,12 @@ pub trait WriteTx: Send {
     async fn user(&mut self, username: &str) -> Result<Option<UserRow>>;
     /// The last serial used in a book of issued documents or refusals (office, year).
     async fn last_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64>;
+    /// The last serial of a protocol book of a unit in a year (0 when none).
+    async fn last_protocol_serial(&mut self, book: &str, unit: &str, year: i64) -> Result<i64>;
+    async fn docflow_config(&mut self) -> Result<DocflowConfig>;
+    async fn case(&mut self, id: i64) -> Result<Option<CaseRow>>;
+    async fn cases_numbered(&mut self, number: &str) -> Result<Vec<CaseRow>>;
+    async fn record(&mut self, id: i64) -> Result<Option<RecordRow>>;
     async fn commit(self: Box<Self>) -> Result<()>;
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
@@ -230,4 +237,17 @@ pub trait Backend: Send + Sync + 'static {
     async fn last_message(&self) -> Result<Option<MessageRow>>;
     /// Runs raw SQL; for operators' maintenance and for tests that tamper with tables.
     async fn execute_raw(&self, sql: &str) -> Result<u64>;
+
+    async fn docflow_config(&self) -> Result<DocflowConfig>;
+    async fn case(&self, id: i64) -> Result<Option<CaseRow>>;
+    /// Cases by registry number (a number can repeat across books when the body's pattern
+    /// leaves the book out).
+    async fn cases_numbered(&self, number: &str) -> Result<Vec<CaseRow>>;
+    async fn case_events(&self, case_id: i64) -> Result<Vec<CaseEventRow>>;
+    async fn case_records(&self, case_id: i64) -> Result<Vec<RecordRow>>;
+    async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>>;
+    /// A protocol book of a unit and year in the order of its numbers, after (serial, sub).
+    async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>>;
+    /// Cases decided between two days (inclusive, `YYYY-MM-DD`), per kind and unit.
+    async fn on_time(&self, from: &str, to: &str) -> Result<Vec<OnTimeRow>>;
 }

@@ -12,6 +12,8 @@ pub mod admin;
 pub mod backend;
 pub mod bulk;
 pub mod citizens;
+pub mod docflow;
+mod docflow_rows;
 pub mod error;
 pub mod exec;
 mod extract_rows;

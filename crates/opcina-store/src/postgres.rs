@@ -17,9 +17,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "citizens", sql: include_str!("../migrations/postgres/0006_citizens.sql") },
     Migration { version: 7, name: "federation", sql: include_str!("../migrations/postgres/0007_federation.sql") },
     Migration { version: 8, name: "notices", sql: include_str!("../migrations/postgres/0008_notices.sql") },
+    Migration { version: 9, name: "docflow", sql: include_str!("../migrations/postgres/0009_docflow.sql") },
 ];
 
 include!("sql/common.rs");
+include!("sql/docflow.rs");
 
 pub type PgBackend = DbBackend;
 

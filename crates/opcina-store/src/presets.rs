@@ -112,3 +112,56 @@ pub fn kakanj_fees() -> Vec<FeeRule> {
     });
     rules
 }
+
+/// Kakanj's document flow as the demo sets it up: the registry-number pattern of its acts
+/// (`01/1-25-366/18`), its services as units, a classification plan and the kinds of case
+/// the counter takes most. Illustrative: the unit codes follow the pattern of Kakanj's
+/// numbers, but the classification titles, retention periods and the deadlines of special
+/// procedures are examples for a body to replace with its own plan *[verify]*.
+pub fn kakanj_docflow() -> crate::docflow::DocflowSetup {
+    use opcina_core::docflow::deadline::Term;
+    use opcina_core::docflow::number::{Book, Pattern};
+
+    use crate::docflow::{CaseTypeSpec, DocflowSetup};
+    let units = [
+        ("01/1", "Služba za opću upravu i društvene djelatnosti"),
+        ("02", "Služba za finansije"),
+        ("03", "Služba za privredu i poljoprivredu"),
+        ("04", "Služba za prostorno uređenje, imovinsko-pravne i geodetske poslove"),
+        ("05", "Služba za stambeno-komunalne poslove i zaštitu okoliša"),
+    ];
+    let classes: [(i64, &str, Option<i64>); 8] = [
+        (1, "Organizacija i rad organa", None),
+        (5, "Predstavke, prijedlozi i pritužbe građana", Some(5)),
+        (12, "Socijalna zaštita", Some(10)),
+        (20, "Finansije i budžet", Some(10)),
+        (25, "Opća uprava i lična stanja građana", None),
+        (30, "Privreda i obrt", Some(10)),
+        (35, "Prostorno uređenje i građenje", None),
+        (40, "Komunalni poslovi", Some(5)),
+    ];
+    let case_type = |code: &str, title: &str, book: Book, class: i64, term: Term, unit: &str| CaseTypeSpec {
+        code: code.into(),
+        title: title.into(),
+        book,
+        class,
+        term,
+        unit: unit.into(),
+    };
+    DocflowSetup {
+        pattern: Some(Pattern::KAKANJ.into()),
+        units: units.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect(),
+        classes: classes.iter().map(|(m, t, y)| (*m, t.to_string(), *y)).collect(),
+        case_types: vec![
+            case_type("uvjerenje", "Uvjerenje o činjenicama iz službene evidencije", Book::UpI, 25, Term::Special { days: 8 }, "01/1"),
+            case_type("pomoc", "Jednokratna novčana pomoć", Book::UpI, 12, Term::Direct, "01/1"),
+            case_type("obrt", "Odobrenje za obavljanje obrta", Book::UpI, 30, Term::Direct, "03"),
+            case_type("urbanisticka", "Urbanistička saglasnost", Book::UpI, 35, Term::Examination, "04"),
+            case_type("komunalni", "Prijava komunalnog problema", Book::Djelovodnik, 40, Term::Direct, "05"),
+            case_type("predstavka", "Predstavka ili prijedlog građana", Book::Djelovodnik, 5, Term::Direct, "01/1"),
+            case_type("dopis", "Dopis drugog organa", Book::Djelovodnik, 1, Term::Direct, "01/1"),
+            case_type("zalba", "Žalba na prvostepeno rješenje", Book::UpII, 25, Term::Direct, "01/1"),
+        ],
+        staff: Vec::new(),
+    }
+}

@@ -13,6 +13,9 @@ use opcina_core::registry::{Register, Role, Timestamp};
 use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
+pub use crate::docflow_rows::{
+    CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, PatternRow, RecordRow, StaffRow, UnitRow,
+};
 use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
     AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow, VerificationRow,
@@ -21,7 +24,7 @@ pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, R
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 22] = [
+pub const AUTHORITATIVE_TABLES: [&str; 30] = [
     "node",
     "offices",
     "users",
@@ -44,6 +47,14 @@ pub const AUTHORITATIVE_TABLES: [&str; 22] = [
     "federation_outbox",
     "federation_deliveries",
     "federation_inbox",
+    "protocol_units",
+    "unit_staff",
+    "protocol_classes",
+    "case_types",
+    "protocol_settings",
+    "protocol_records",
+    "cases",
+    "case_events",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -442,6 +453,14 @@ pub enum Row {
     Outbox(OutboxRow),
     Delivery(DeliveryRow),
     Inbox(InboxRow),
+    Unit(UnitRow),
+    Staff(StaffRow),
+    Class(ClassRow),
+    CaseType(CaseTypeRow),
+    Pattern(PatternRow),
+    Record(RecordRow),
+    Case(Box<CaseRow>),
+    CaseEvent(CaseEventRow),
 }
 
 impl Row {
@@ -469,6 +488,14 @@ impl Row {
             Row::Outbox(_) => "federation_outbox",
             Row::Delivery(_) => "federation_deliveries",
             Row::Inbox(_) => "federation_inbox",
+            Row::Unit(_) => "protocol_units",
+            Row::Staff(_) => "unit_staff",
+            Row::Class(_) => "protocol_classes",
+            Row::CaseType(_) => "case_types",
+            Row::Pattern(_) => "protocol_settings",
+            Row::Record(_) => "protocol_records",
+            Row::Case(_) => "cases",
+            Row::CaseEvent(_) => "case_events",
         }
     }
 
@@ -496,6 +523,14 @@ impl Row {
             Row::Outbox(r) => r.id,
             Row::Delivery(r) => r.id,
             Row::Inbox(r) => r.id,
+            Row::Unit(r) => r.id,
+            Row::Staff(r) => r.id,
+            Row::Class(r) => r.id,
+            Row::CaseType(r) => r.id,
+            Row::Pattern(r) => r.id,
+            Row::Record(r) => r.id,
+            Row::Case(r) => r.id,
+            Row::CaseEvent(r) => r.id,
         }
     }
 
@@ -523,6 +558,14 @@ impl Row {
             Row::Outbox(r) => r.id = id,
             Row::Delivery(r) => r.id = id,
             Row::Inbox(r) => r.id = id,
+            Row::Unit(r) => r.id = id,
+            Row::Staff(r) => r.id = id,
+            Row::Class(r) => r.id = id,
+            Row::CaseType(r) => r.id = id,
+            Row::Pattern(r) => r.id = id,
+            Row::Record(r) => r.id = id,
+            Row::Case(r) => r.id = id,
+            Row::CaseEvent(r) => r.id = id,
         }
     }
 
@@ -550,6 +593,14 @@ impl Row {
             Row::Outbox(r) => r.hash(),
             Row::Delivery(r) => r.hash(),
             Row::Inbox(r) => r.hash(),
+            Row::Unit(r) => r.hash(),
+            Row::Staff(r) => r.hash(),
+            Row::Class(r) => r.hash(),
+            Row::CaseType(r) => r.hash(),
+            Row::Pattern(r) => r.hash(),
+            Row::Record(r) => r.hash(),
+            Row::Case(r) => r.hash(),
+            Row::CaseEvent(r) => r.hash(),
         }
     }
 }

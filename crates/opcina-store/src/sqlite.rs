@@ -18,9 +18,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "citizens", sql: include_str!("../migrations/sqlite/0006_citizens.sql") },
     Migration { version: 7, name: "federation", sql: include_str!("../migrations/sqlite/0007_federation.sql") },
     Migration { version: 8, name: "notices", sql: include_str!("../migrations/sqlite/0008_notices.sql") },
+    Migration { version: 9, name: "docflow", sql: include_str!("../migrations/sqlite/0009_docflow.sql") },
 ];
 
 include!("sql/common.rs");
+include!("sql/docflow.rs");
 
 pub type SqliteBackend = DbBackend;
 

@@ -18,6 +18,7 @@ use opcina_core::registry::{Actor, Timestamp};
 use tokio::sync::{Mutex, OwnedMutexGuard, mpsc, oneshot, watch};
 
 use crate::backend::Backend;
+use crate::docflow::{DocDone, DocOp};
 use crate::error::{Result, StoreError};
 use crate::exec;
 use crate::extracts::{Draft, Outcome};
@@ -37,6 +38,7 @@ enum Job {
     Access { actor: Actor, rows: Vec<AccessRow>, reply: Reply<()> },
     Extract { actor: Actor, draft: Box<Draft>, reply: Reply<Result<Outcome, Refusal>> },
     Exchange { actor: Actor, exchange: Box<MessageRow>, reads: Vec<AccessRow>, reply: Reply<MessageRow> },
+    Docflow { actor: Actor, op: Box<DocOp>, reply: Reply<Result<DocDone, Refusal>> },
 }
 
 enum Done {
@@ -44,6 +46,7 @@ enum Done {
     Access,
     Extract(Box<Result<Outcome, Refusal>>),
     Exchange(Box<MessageRow>),
+    Docflow(Box<Result<DocDone, Refusal>>),
 }
 
 impl Job {
@@ -58,6 +61,12 @@ impl Job {
             Job::Extract { reply, .. } => {
                 let _ = reply.send(done.map(|d| match d {
                     Done::Extract(r) => *r,
+                    _ => Err(unexpected()),
+                }));
+            }
+            Job::Docflow { reply, .. } => {
+                let _ = reply.send(done.map(|d| match d {
+                    Done::Docflow(r) => *r,
                     _ => Err(unexpected()),
                 }));
             }
@@ -95,6 +104,14 @@ struct Inner {
     head: watch::Sender<i64>,
     /// Held by the writer for each batch, and by exclusive work (administration, bulk loads).
     exclusive: Arc<Mutex<()>>,
+    /// The day the writer takes as today, when set (tests and generated history).
+    today: std::sync::RwLock<Option<NaiveDate>>,
+}
+
+impl Inner {
+    fn today(&self) -> NaiveDate {
+        self.today.read().ok().and_then(|d| *d).unwrap_or_else(today)
+    }
 }
 
 /// A node's store. Cheap to clone.
@@ -116,7 +133,8 @@ impl Store {
         let head = backend.journal_head().await?;
         let (jobs, rx) = mpsc::channel(4096);
         let (head_tx, _) = watch::channel(head.seq);
-        let inner = Arc::new(Inner { backend, jobs, head: head_tx, exclusive: Arc::new(Mutex::new(())) });
+        let inner =
+            Arc::new(Inner { backend, jobs, head: head_tx, exclusive: Arc::new(Mutex::new(())), today: std::sync::RwLock::new(None) });
         tokio::spawn(writer(Arc::clone(&inner), rx));
         Ok(Store { inner })
     }
@@ -183,12 +201,38 @@ impl Store {
         rx.await.map_err(|_| StoreError::WriterStopped)?
     }
 
+    /// Carries out a document-flow operation (registration, filing, a step of a case)
+    /// through the writer; returns once it is durably committed.
+    pub async fn docflow(&self, actor: &Actor, op: DocOp) -> Result<Result<DocDone, Refusal>> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .jobs
+            .send(Job::Docflow { actor: actor.clone(), op: Box::new(op), reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
     /// A transaction that has the node's writer to itself until it ends (administration,
     /// imports, seeding).
     pub async fn exclusive(&self) -> Result<Exclusive> {
         let guard = Arc::clone(&self.inner.exclusive).lock_owned().await;
         let txn = Txn::begin(self.inner.backend.as_ref()).await?;
         Ok(Exclusive { txn, _guard: guard, head: self.inner.head.clone() })
+    }
+
+    /// Makes the writer take `day` as today (`None`: the calendar's today again). For tests
+    /// of what happens across days and years, and for generating a history of cases; a
+    /// node that serves people never sets it.
+    pub fn set_today(&self, day: Option<NaiveDate>) {
+        if let Ok(mut today) = self.inner.today.write() {
+            *today = day;
+        }
+    }
+
+    /// The day the writer takes as today.
+    pub fn today(&self) -> NaiveDate {
+        self.inner.today()
     }
 
     /// Stops the writer and closes the database.
@@ -265,7 +309,7 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
     let mut txn = Txn::begin(inner.backend.as_ref()).await?;
     let result = async {
         let node = txn.reader().await?.node().await?;
-        let today = today();
+        let today = inner.today();
         let mut results = Vec::with_capacity(jobs.len());
         // The message log's last hash, read once per batch (the writer is held).
         let mut chain: Option<Vec<u8>> = None;
@@ -286,6 +330,9 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
                 }
                 Job::Extract { actor, draft, .. } => {
                     results.push(Done::Extract(Box::new(crate::extracts::write_draft(&mut txn, actor, draft, now).await?)));
+                }
+                Job::Docflow { actor, op, .. } => {
+                    results.push(Done::Docflow(Box::new(crate::docflow::write(&mut txn, actor, op, today, now).await?)));
                 }
                 Job::Exchange { actor, exchange, reads, .. } => {
                     let prev = match chain.take() {

@@ -4,13 +4,14 @@
 //! transaction and at commit, so a batch of small commands costs a few statements.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use opcina_core::journal::{JournalHead, JournalItem};
 use opcina_core::registry::{Actor, Timestamp};
 
 use crate::backend::{Backend, Batch, WriteTx};
 use crate::error::{Result, StoreError};
-use crate::rows::Row;
+use crate::rows::{DocflowConfig, Row};
 
 /// Rows buffered before they are written anyway (bounds memory in bulk loads).
 const FLUSH_ROWS: usize = 20_000;
@@ -23,6 +24,25 @@ pub struct Txn {
     offices: Option<HashSet<String>>,
     /// Last entry number per book (register, office, year), once read in this transaction.
     numbers: HashMap<(String, String, i64), i64>,
+    docflow: Option<Arc<DocflowConfig>>,
+}
+
+/// A numbered sequence.
+#[derive(Debug, Clone, Copy)]
+pub enum Sequence<'a> {
+    /// Issued documents (`issued`) or refusals (`refused`) of an office.
+    Extracts(&'a str),
+    /// A protocol book of a unit.
+    Protocol(&'a str),
+}
+
+impl Sequence<'_> {
+    fn key(self) -> String {
+        match self {
+            Sequence::Extracts(outcome) => format!("extracts:{outcome}"),
+            Sequence::Protocol(book) => format!("protocol:{book}"),
+        }
+    }
 }
 
 impl Txn {
@@ -30,7 +50,7 @@ impl Txn {
     pub async fn begin(backend: &dyn Backend) -> Result<Txn> {
         let mut tx = backend.begin().await?;
         let head = tx.lock_head().await?;
-        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new() })
+        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new(), docflow: None })
     }
 
     pub fn head(&self) -> JournalHead {
@@ -116,13 +136,39 @@ impl Txn {
 
     /// The serial the next issued document (or refusal) of an office and year will take.
     pub async fn next_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
-        let key = (format!("extracts:{outcome}"), office.to_string(), year);
+        self.next_serial(Sequence::Extracts(outcome), office, year).await
+    }
+
+    /// Takes the next serial of a sequence in a scope (an office, a unit) and year: the last
+    /// one is read once per transaction (the writer holds the journal head, so no one else
+    /// takes numbers meanwhile) and counted here after that — gap-free, since a transaction
+    /// that rolls back takes its numbers back with it.
+    pub async fn next_serial(&mut self, sequence: Sequence<'_>, scope: &str, year: i64) -> Result<i64> {
+        let key = (sequence.key(), scope.to_string(), year);
         let last = match self.numbers.get(&key) {
             Some(n) => *n,
-            None => self.reader().await?.last_extract_serial(outcome, office, year).await?,
+            None => match sequence {
+                Sequence::Extracts(outcome) => self.reader().await?.last_extract_serial(outcome, scope, year).await?,
+                Sequence::Protocol(book) => self.reader().await?.last_protocol_serial(book, scope, year).await?,
+            },
         };
         self.numbers.insert(key, last + 1);
         Ok(last + 1)
+    }
+
+    /// The document flow's configuration (read once per transaction, again after it changes).
+    pub async fn docflow_config(&mut self) -> Result<Arc<DocflowConfig>> {
+        if let Some(config) = &self.docflow {
+            return Ok(Arc::clone(config));
+        }
+        let config = Arc::new(self.reader().await?.docflow_config().await?);
+        self.docflow = Some(Arc::clone(&config));
+        Ok(config)
+    }
+
+    /// Forgets the configuration read (after a change to it in this transaction).
+    pub fn docflow_changed(&mut self) {
+        self.docflow = None;
     }
 
     /// Writes what is buffered, moves the journal head and commits.

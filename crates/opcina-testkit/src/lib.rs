@@ -10,6 +10,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 pub mod commands;
+pub mod docflow;
 pub mod extracts;
 pub mod webdriver;
 

@@ -15,6 +15,7 @@ role-registrar = matičar
 role-counter_clerk = šalterski službenik
 role-auditor = revizor
 role-admin = administrator
+role-official = službenik (predmeti)
 role-federation = službenik druge općine (federacija)
 
 error-403-title = Pristup nije dozvoljen

@@ -14,6 +14,7 @@ role-registrar = registrar
 role-counter_clerk = counter clerk
 role-auditor = auditor
 role-admin = administrator
+role-official = official (cases)
 role-federation = official of another municipality (federation)
 
 error-403-title = Access denied

@@ -22,7 +22,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "opcina", description = "The civil registry of a municipality: people, entries of the four registers (MKR, MKD, MKV, MKU) and their annotations. Errors: `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}` with stable codes.", license(name = "EUPL-1.2")),
+    info(title = "opcina", description = "The civil registry of a municipality: people, entries of the four registers (MKR, MKD, MKV, MKU) and their annotations; the document flow: protocol books and cases. Errors: `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}` with stable codes.", license(name = "EUPL-1.2")),
     paths(
         api::health::health,
         api::offices::list,
@@ -40,6 +40,15 @@ impl Modify for BearerAuth {
         api::extracts::pdf,
         api::extracts::refusal_pdf,
         api::extracts::of_person,
+        api::cases::config,
+        api::cases::records,
+        api::cases::open,
+        api::cases::list,
+        api::cases::read,
+        api::cases::take_step,
+        api::cases::file,
+        api::cases::on_time,
+        api::cases::track,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -47,6 +56,7 @@ impl Modify for BearerAuth {
         (name = "entries", description = "Entries of the registers with their annotations"),
         (name = "registrations", description = "Register births, citizenship, marriages, deaths, divorces and annotations"),
         (name = "extracts", description = "Issue extracts and certificates, fetch their PDFs, list what was issued"),
+        (name = "cases", description = "The document flow: protocol books, cases and their steps, deadlines, public tracking"),
         (name = "node", description = "The node: health and offices"),
     )
 )]

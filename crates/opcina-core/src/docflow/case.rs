@@ -170,12 +170,22 @@ pub enum CaseAction {
         note: Option<String>,
     },
     /// The case joins another (open) case, by that case's number.
-    Join { into: String },
+    Join {
+        into: String,
+    },
     /// The decision is taken; it is entered in the book under the case's next sub-number.
-    Decide { outcome: Outcome, summary: String },
-    Dispatch { method: Dispatch, to: String },
+    Decide {
+        outcome: Outcome,
+        summary: String,
+    },
+    Dispatch {
+        method: Dispatch,
+        to: String,
+    },
     /// The delivery receipt came back (or the party took the decision): delivered on `on`.
-    Deliver { on: NaiveDate },
+    Deliver {
+        on: NaiveDate,
+    },
     /// Closed ad acta.
     Close {
         #[serde(default)]
@@ -294,8 +304,14 @@ mod tests {
 
     #[test]
     fn forms_name_the_missing_field() {
-        assert_eq!(CaseAction::ReturnForCompletion { missing: vec![" ".into()], until: None }.check().unwrap_err().field.as_deref(), Some("missing"));
-        assert_eq!(CaseAction::HandOver { unit: "".into(), official: None, note: None }.check().unwrap_err().field.as_deref(), Some("unit"));
+        assert_eq!(
+            CaseAction::ReturnForCompletion { missing: vec![" ".into()], until: None }.check().unwrap_err().field.as_deref(),
+            Some("missing")
+        );
+        assert_eq!(
+            CaseAction::HandOver { unit: "".into(), official: None, note: None }.check().unwrap_err().field.as_deref(),
+            Some("unit")
+        );
         for s in CaseState::ALL {
             assert_eq!(CaseState::parse(s.as_str()), Some(s));
         }

@@ -43,13 +43,31 @@ pub struct Pause {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     pub holidays: Vec<NaiveDate>,
+    /// Holidays on the same day every year, as (month, day).
+    pub yearly: Vec<(u32, u32)>,
     /// Saturdays too, when the body does not work on Saturdays.
     pub saturdays_off: bool,
 }
 
 impl Calendar {
+    /// The Federation of BiH's public holidays on fixed dates — New Year (1–2 January),
+    /// Independence Day (1 March), Labour Day (1–2 May), Statehood Day (25 November) —
+    /// with Saturdays and Sundays off. *[verify]* the list against the FBiH law on holidays;
+    /// religious holidays (days off for believers) are not non-working days of the body.
+    pub fn fbih() -> Calendar {
+        Calendar { holidays: Vec::new(), yearly: vec![(1, 1), (1, 2), (3, 1), (5, 1), (5, 2), (11, 25)], saturdays_off: true }
+    }
+
     pub fn working(&self, d: NaiveDate) -> bool {
-        !(d.weekday() == Weekday::Sun || (self.saturdays_off && d.weekday() == Weekday::Sat) || self.holidays.contains(&d))
+        !(d.weekday() == Weekday::Sun
+            || (self.saturdays_off && d.weekday() == Weekday::Sat)
+            || self.holidays.contains(&d)
+            || self.yearly.contains(&(d.month(), d.day())))
+    }
+
+    /// The due date of a term of `days` that began on `start`, after `paused_days` of waiting.
+    pub fn due(&self, start: NaiveDate, days: u32, paused_days: i64) -> NaiveDate {
+        self.next_working(start + Duration::days(i64::from(days) + paused_days))
     }
 
     /// `d`, or the first working day after it.
@@ -105,7 +123,7 @@ impl Deadline {
 
     /// The due date as it stands on `today` (a pause still open keeps moving it).
     pub fn due(&self, today: NaiveDate, calendar: &Calendar) -> NaiveDate {
-        calendar.next_working(self.start + Duration::days(i64::from(self.term.days()) + self.paused_days(today)))
+        calendar.due(self.start, self.term.days(), self.paused_days(today))
     }
 
     pub fn standing(&self, today: NaiveDate, calendar: &Calendar) -> Standing {
@@ -158,12 +176,25 @@ mod tests {
     #[test]
     fn a_deadline_ending_on_a_non_working_day_ends_on_the_next_working_day() {
         // 30 days from 3 April 2026 is 3 May, a Sunday; 4 May is a holiday here.
-        let cal = Calendar { holidays: vec![d(2026, 5, 4)], saturdays_off: false };
+        let cal = Calendar { holidays: vec![d(2026, 5, 4)], ..Calendar::default() };
         let case = Deadline { start: d(2026, 4, 3), term: Term::Direct, pauses: vec![] };
         assert_eq!(d(2026, 5, 3).weekday(), Weekday::Sun);
         assert_eq!(case.due(d(2026, 4, 3), &cal), d(2026, 5, 5), "Sunday, then a holiday");
         let saturday = Deadline { start: d(2026, 4, 2), term: Term::Direct, pauses: vec![] };
         assert_eq!(saturday.due(d(2026, 4, 2), &Calendar::default()), d(2026, 5, 2));
-        assert_eq!(saturday.due(d(2026, 4, 2), &Calendar { holidays: vec![d(2026, 5, 4)], saturdays_off: true }), d(2026, 5, 5));
+        assert_eq!(
+            saturday.due(d(2026, 4, 2), &Calendar { holidays: vec![d(2026, 5, 4)], yearly: vec![], saturdays_off: true }),
+            d(2026, 5, 5)
+        );
+    }
+
+    #[test]
+    fn the_fbih_calendar_skips_weekends_and_fixed_holidays() {
+        let cal = Calendar::fbih();
+        // 30 days from 26 October 2026 is 25 November (Statehood Day, a Wednesday).
+        assert_eq!(cal.due(d(2026, 10, 26), 30, 0), d(2026, 11, 26));
+        // 1 May 2027 is a Saturday; the 2nd a Sunday and Labour Day; the 3rd is a Monday.
+        assert_eq!(cal.due(d(2027, 4, 1), 30, 0), d(2027, 5, 3));
+        assert!(cal.working(d(2026, 11, 24)) && !cal.working(d(2027, 1, 2)));
     }
 }

@@ -172,10 +172,12 @@ pub enum Role {
     Auditor,
     /// Manages users and offices; no office.
     Admin,
+    /// Službenik: handles the cases of the unit they work in (document flow).
+    Official,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Registrar, Role::CounterClerk, Role::Auditor, Role::Admin];
+    pub const ALL: [Role; 5] = [Role::Registrar, Role::CounterClerk, Role::Auditor, Role::Admin, Role::Official];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +185,7 @@ impl Role {
             Role::CounterClerk => "counter_clerk",
             Role::Auditor => "auditor",
             Role::Admin => "admin",
+            Role::Official => "official",
         }
     }
 
@@ -191,9 +194,9 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Registrars and counter clerks work at an office; auditors and admins do not.
+    /// Registrars, counter clerks and officials work at an office; auditors and admins do not.
     pub fn needs_office(self) -> bool {
-        matches!(self, Role::Registrar | Role::CounterClerk)
+        matches!(self, Role::Registrar | Role::CounterClerk | Role::Official)
     }
 
     /// May this role read people's records (person view, entries)?

@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, NoticeCounts, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -44,6 +44,14 @@ const OUTBOX_COLUMNS: &str = "id, subject_jmbg, annotation, cause_entry_id, crea
 const DELIVERY_COLUMNS: &str = "id, outbox_id, member, status, receipt, at";
 const INBOX_COLUMNS: &str = "id, notice_id, member, subject_jmbg, annotation, status, annotation_id, reason, received_at";
 const REMOTE_RECORDS_COLUMNS: &str = "id, extract_id, member, municipality, entry_id, position, records, received_at";
+const UNIT_COLUMNS: &str = "id, code, name, created_at";
+const STAFF_COLUMNS: &str = "id, username, unit_code, since";
+const CLASS_COLUMNS: &str = "id, mark, title, retention_years, created_at";
+const CASE_TYPE_COLUMNS: &str = "id, code, title, book, class, term_kind, term_days, unit_code, created_at";
+const PATTERN_COLUMNS: &str = "id, pattern, set_by, set_at";
+const RECORD_COLUMNS: &str = "id, book, unit_code, class, year, serial, sub, number, case_id, direction, channel, office_code, correspondent, subject, received_on, corrects_id, registered_by, registered_at";
+const CASE_COLUMNS: &str = "id, record_id, number, book, unit_code, class, year, serial, case_type, party_name, party_jmbg, party_address, party_contact, subject, access_hash, term_kind, term_days, opened_on, appeal_of, state, holder_unit, holder_official, held_since, due_on, paused_since, paused_days, missing, outcome, decided_on, dispatch, dispatched_on, delivered_on, closed_on, joined_to, last_sub, updated_at";
+const CASE_EVENT_COLUMNS: &str = "id, case_id, kind, from_state, to_state, unit_code, official, record_id, detail, at, by_user";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -342,6 +350,137 @@ fn inbox_from(r: &DbRow) -> Result<InboxRow> {
     })
 }
 
+fn unit_from(r: &DbRow) -> Result<UnitRow> {
+    Ok(UnitRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn staff_from(r: &DbRow) -> Result<StaffRow> {
+    Ok(StaffRow {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        unit_code: r.try_get("unit_code")?,
+        since: r.try_get("since")?,
+    })
+}
+
+fn class_from(r: &DbRow) -> Result<ClassRow> {
+    Ok(ClassRow {
+        id: r.try_get("id")?,
+        mark: r.try_get("mark")?,
+        title: r.try_get("title")?,
+        retention_years: r.try_get("retention_years")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn case_type_from(r: &DbRow) -> Result<CaseTypeRow> {
+    Ok(CaseTypeRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        title: r.try_get("title")?,
+        book: r.try_get("book")?,
+        class: r.try_get("class")?,
+        term_kind: r.try_get("term_kind")?,
+        term_days: r.try_get("term_days")?,
+        unit_code: r.try_get("unit_code")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn pattern_from(r: &DbRow) -> Result<PatternRow> {
+    Ok(PatternRow {
+        id: r.try_get("id")?,
+        pattern: r.try_get("pattern")?,
+        set_by: r.try_get("set_by")?,
+        set_at: r.try_get("set_at")?,
+    })
+}
+
+fn record_from(r: &DbRow) -> Result<RecordRow> {
+    Ok(RecordRow {
+        id: r.try_get("id")?,
+        book: r.try_get("book")?,
+        unit_code: r.try_get("unit_code")?,
+        class: r.try_get("class")?,
+        year: r.try_get("year")?,
+        serial: r.try_get("serial")?,
+        sub: r.try_get("sub")?,
+        number: r.try_get("number")?,
+        case_id: r.try_get("case_id")?,
+        direction: r.try_get("direction")?,
+        channel: r.try_get("channel")?,
+        office_code: r.try_get("office_code")?,
+        correspondent: r.try_get("correspondent")?,
+        subject: r.try_get("subject")?,
+        received_on: r.try_get("received_on")?,
+        corrects_id: r.try_get("corrects_id")?,
+        registered_by: r.try_get("registered_by")?,
+        registered_at: r.try_get("registered_at")?,
+    })
+}
+
+fn case_from(r: &DbRow) -> Result<CaseRow> {
+    Ok(CaseRow {
+        id: r.try_get("id")?,
+        record_id: r.try_get("record_id")?,
+        number: r.try_get("number")?,
+        book: r.try_get("book")?,
+        unit_code: r.try_get("unit_code")?,
+        class: r.try_get("class")?,
+        year: r.try_get("year")?,
+        serial: r.try_get("serial")?,
+        case_type: r.try_get("case_type")?,
+        party_name: r.try_get("party_name")?,
+        party_jmbg: r.try_get("party_jmbg")?,
+        party_address: r.try_get("party_address")?,
+        party_contact: r.try_get("party_contact")?,
+        subject: r.try_get("subject")?,
+        access_hash: r.try_get("access_hash")?,
+        term_kind: r.try_get("term_kind")?,
+        term_days: r.try_get("term_days")?,
+        opened_on: r.try_get("opened_on")?,
+        appeal_of: r.try_get("appeal_of")?,
+        state: r.try_get("state")?,
+        holder_unit: r.try_get("holder_unit")?,
+        holder_official: r.try_get("holder_official")?,
+        held_since: r.try_get("held_since")?,
+        due_on: r.try_get("due_on")?,
+        paused_since: r.try_get("paused_since")?,
+        paused_days: r.try_get("paused_days")?,
+        missing: r.try_get("missing")?,
+        outcome: r.try_get("outcome")?,
+        decided_on: r.try_get("decided_on")?,
+        dispatch: r.try_get("dispatch")?,
+        dispatched_on: r.try_get("dispatched_on")?,
+        delivered_on: r.try_get("delivered_on")?,
+        closed_on: r.try_get("closed_on")?,
+        joined_to: r.try_get("joined_to")?,
+        last_sub: r.try_get("last_sub")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn case_event_from(r: &DbRow) -> Result<CaseEventRow> {
+    Ok(CaseEventRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        kind: r.try_get("kind")?,
+        from_state: r.try_get("from_state")?,
+        to_state: r.try_get("to_state")?,
+        unit_code: r.try_get("unit_code")?,
+        official: r.try_get("official")?,
+        record_id: r.try_get("record_id")?,
+        detail: r.try_get("detail")?,
+        at: r.try_get("at")?,
+        by_user: r.try_get("by_user")?,
+    })
+}
+
 fn session_from(r: &DbRow) -> Result<SessionRow> {
     Ok(SessionRow {
         token_hash: r.try_get("token_hash")?,
@@ -421,6 +560,14 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut outbox = Vec::new();
     let mut deliveries = Vec::new();
     let mut inbox = Vec::new();
+    let mut protocol_units = Vec::new();
+    let mut unit_staff = Vec::new();
+    let mut protocol_classes = Vec::new();
+    let mut case_types = Vec::new();
+    let mut protocol_settings = Vec::new();
+    let mut protocol_records = Vec::new();
+    let mut cases = Vec::new();
+    let mut case_events = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -445,6 +592,14 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Outbox(r) => outbox.push(r),
             Row::Delivery(r) => deliveries.push(r),
             Row::Inbox(r) => inbox.push(r),
+            Row::Unit(r) => protocol_units.push(r),
+            Row::Staff(r) => unit_staff.push(r),
+            Row::Class(r) => protocol_classes.push(r),
+            Row::CaseType(r) => case_types.push(r),
+            Row::Pattern(r) => protocol_settings.push(r),
+            Row::Record(r) => protocol_records.push(r),
+            Row::Case(r) => cases.push(r.as_ref()),
+            Row::CaseEvent(r) => case_events.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -641,6 +796,30 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.reason.as_deref())
             .push_bind(r.received_at);
     });
+    insert_rows!(c, "protocol_units", UNIT_COLUMNS, 4, protocol_units, |b, r| {
+        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.name.as_str()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "unit_staff", STAFF_COLUMNS, 4, unit_staff, |b, r| {
+        b.push_bind(r.id).push_bind(r.username.as_str()).push_bind(r.unit_code.as_str()).push_bind(r.since);
+    });
+    insert_rows!(c, "protocol_classes", CLASS_COLUMNS, 5, protocol_classes, |b, r| {
+        b.push_bind(r.id).push_bind(r.mark).push_bind(r.title.as_str()).push_bind(r.retention_years).push_bind(r.created_at);
+    });
+    insert_rows!(c, "case_types", CASE_TYPE_COLUMNS, 9, case_types, |b, r| {
+        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.title.as_str()).push_bind(r.book.as_str()).push_bind(r.class).push_bind(r.term_kind.as_str()).push_bind(r.term_days).push_bind(r.unit_code.as_str()).push_bind(r.created_at);
+    });
+    insert_rows!(c, "protocol_settings", PATTERN_COLUMNS, 4, protocol_settings, |b, r| {
+        b.push_bind(r.id).push_bind(r.pattern.as_str()).push_bind(r.set_by.as_str()).push_bind(r.set_at);
+    });
+    insert_rows!(c, "protocol_records", RECORD_COLUMNS, 18, protocol_records, |b, r| {
+        b.push_bind(r.id).push_bind(r.book.as_str()).push_bind(r.unit_code.as_str()).push_bind(r.class).push_bind(r.year).push_bind(r.serial).push_bind(r.sub).push_bind(r.number.as_str()).push_bind(r.case_id).push_bind(r.direction.as_str()).push_bind(r.channel.as_str()).push_bind(r.office_code.as_str()).push_bind(r.correspondent.as_str()).push_bind(r.subject.as_str()).push_bind(r.received_on.as_str()).push_bind(r.corrects_id).push_bind(r.registered_by.as_str()).push_bind(r.registered_at);
+    });
+    insert_rows!(c, "cases", CASE_COLUMNS, 36, cases, |b, r| {
+        b.push_bind(r.id).push_bind(r.record_id).push_bind(r.number.as_str()).push_bind(r.book.as_str()).push_bind(r.unit_code.as_str()).push_bind(r.class).push_bind(r.year).push_bind(r.serial).push_bind(r.case_type.as_str()).push_bind(r.party_name.as_str()).push_bind(r.party_jmbg.as_deref()).push_bind(r.party_address.as_str()).push_bind(r.party_contact.as_deref()).push_bind(r.subject.as_str()).push_bind(r.access_hash.as_slice()).push_bind(r.term_kind.as_str()).push_bind(r.term_days).push_bind(r.opened_on.as_str()).push_bind(r.appeal_of).push_bind(r.state.as_str()).push_bind(r.holder_unit.as_deref()).push_bind(r.holder_official.as_deref()).push_bind(r.held_since).push_bind(r.due_on.as_str()).push_bind(r.paused_since.as_deref()).push_bind(r.paused_days).push_bind(r.missing.as_deref()).push_bind(r.outcome.as_deref()).push_bind(r.decided_on.as_deref()).push_bind(r.dispatch.as_deref()).push_bind(r.dispatched_on.as_deref()).push_bind(r.delivered_on.as_deref()).push_bind(r.closed_on.as_deref()).push_bind(r.joined_to).push_bind(r.last_sub).push_bind(r.updated_at);
+    });
+    insert_rows!(c, "case_events", CASE_EVENT_COLUMNS, 11, case_events, |b, r| {
+        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.kind.as_str()).push_bind(r.from_state.as_str()).push_bind(r.to_state.as_str()).push_bind(r.unit_code.as_deref()).push_bind(r.official.as_deref()).push_bind(r.record_id).push_bind(r.detail.as_str()).push_bind(r.at).push_bind(r.by_user.as_str());
+    });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
         b.push_bind(r.seq)
@@ -672,6 +851,47 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
                 sqlx::query("UPDATE federation_inbox SET status = $1, reason = $2 WHERE id = $3")
                     .bind(r.status.as_str())
                     .bind(r.reason.as_deref())
+                    .bind(r.id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Row::Case(r) => {
+                sqlx::query("UPDATE cases SET record_id = $1, number = $2, book = $3, unit_code = $4, class = $5, year = $6, serial = $7, case_type = $8, party_name = $9, party_jmbg = $10, party_address = $11, party_contact = $12, subject = $13, access_hash = $14, term_kind = $15, term_days = $16, opened_on = $17, appeal_of = $18, state = $19, holder_unit = $20, holder_official = $21, held_since = $22, due_on = $23, paused_since = $24, paused_days = $25, missing = $26, outcome = $27, decided_on = $28, dispatch = $29, dispatched_on = $30, delivered_on = $31, closed_on = $32, joined_to = $33, last_sub = $34, updated_at = $35 WHERE id = $36")
+                    .bind(r.record_id)
+                    .bind(r.number.as_str())
+                    .bind(r.book.as_str())
+                    .bind(r.unit_code.as_str())
+                    .bind(r.class)
+                    .bind(r.year)
+                    .bind(r.serial)
+                    .bind(r.case_type.as_str())
+                    .bind(r.party_name.as_str())
+                    .bind(r.party_jmbg.as_deref())
+                    .bind(r.party_address.as_str())
+                    .bind(r.party_contact.as_deref())
+                    .bind(r.subject.as_str())
+                    .bind(r.access_hash.as_slice())
+                    .bind(r.term_kind.as_str())
+                    .bind(r.term_days)
+                    .bind(r.opened_on.as_str())
+                    .bind(r.appeal_of)
+                    .bind(r.state.as_str())
+                    .bind(r.holder_unit.as_deref())
+                    .bind(r.holder_official.as_deref())
+                    .bind(r.held_since)
+                    .bind(r.due_on.as_str())
+                    .bind(r.paused_since.as_deref())
+                    .bind(r.paused_days)
+                    .bind(r.missing.as_deref())
+                    .bind(r.outcome.as_deref())
+                    .bind(r.decided_on.as_deref())
+                    .bind(r.dispatch.as_deref())
+                    .bind(r.dispatched_on.as_deref())
+                    .bind(r.delivered_on.as_deref())
+                    .bind(r.closed_on.as_deref())
+                    .bind(r.joined_to)
+                    .bind(r.last_sub)
+                    .bind(r.updated_at)
                     .bind(r.id)
                     .execute(&mut *c)
                     .await?;
@@ -997,6 +1217,14 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "federation_outbox" => (OUTBOX_COLUMNS, |r| outbox_from(r).map(Row::Outbox)),
         "federation_deliveries" => (DELIVERY_COLUMNS, |r| delivery_from(r).map(Row::Delivery)),
         "federation_inbox" => (INBOX_COLUMNS, |r| inbox_from(r).map(Row::Inbox)),
+        "protocol_units" => (UNIT_COLUMNS, |r| unit_from(r).map(Row::Unit)),
+        "unit_staff" => (STAFF_COLUMNS, |r| staff_from(r).map(Row::Staff)),
+        "protocol_classes" => (CLASS_COLUMNS, |r| class_from(r).map(Row::Class)),
+        "case_types" => (CASE_TYPE_COLUMNS, |r| case_type_from(r).map(Row::CaseType)),
+        "protocol_settings" => (PATTERN_COLUMNS, |r| pattern_from(r).map(Row::Pattern)),
+        "protocol_records" => (RECORD_COLUMNS, |r| record_from(r).map(Row::Record)),
+        "cases" => (CASE_COLUMNS, |r| case_from(r).map(|x| Row::Case(Box::new(x)))),
+        "case_events" => (CASE_EVENT_COLUMNS, |r| case_event_from(r).map(Row::CaseEvent)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1096,6 +1324,27 @@ impl WriteTx for Tx {
 
     async fn last_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
         fetch_last_extract_serial(&mut self.tx, outcome, office, year).await
+    }
+
+    async fn last_protocol_serial(&mut self, book: &str, unit: &str, year: i64) -> Result<i64> {
+        fetch_last_protocol_serial(&mut self.tx, book, unit, year).await
+    }
+
+    async fn docflow_config(&mut self) -> Result<DocflowConfig> {
+        fetch_docflow_config(&mut self.tx).await
+    }
+
+    async fn case(&mut self, id: i64) -> Result<Option<CaseRow>> {
+        fetch_case(&mut self.tx, id).await
+    }
+
+    async fn cases_numbered(&mut self, number: &str) -> Result<Vec<CaseRow>> {
+        fetch_cases_numbered(&mut self.tx, number).await
+    }
+
+    async fn record(&mut self, id: i64) -> Result<Option<RecordRow>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM protocol_records WHERE id = $1");
+        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.tx).await?.as_ref().map(record_from).transpose()
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
@@ -1428,5 +1677,53 @@ impl crate::backend::Backend for DbBackend {
         let mut c = self.write.acquire().await?;
         let done = (&mut *c).execute(AssertSqlSafe(sql.to_string())).await?;
         Ok(done.rows_affected())
+    }
+
+    async fn docflow_config(&self) -> Result<DocflowConfig> {
+        fetch_docflow_config(&mut *self.read.acquire().await?).await
+    }
+
+    async fn case(&self, id: i64) -> Result<Option<CaseRow>> {
+        fetch_case(&mut *self.read.acquire().await?, id).await
+    }
+
+    async fn cases_numbered(&self, number: &str) -> Result<Vec<CaseRow>> {
+        fetch_cases_numbered(&mut *self.read.acquire().await?, number).await
+    }
+
+    async fn case_events(&self, case_id: i64) -> Result<Vec<CaseEventRow>> {
+        fetch_case_events(&mut *self.read.acquire().await?, case_id).await
+    }
+
+    async fn case_records(&self, case_id: i64) -> Result<Vec<RecordRow>> {
+        fetch_case_records(&mut *self.read.acquire().await?, case_id).await
+    }
+
+    async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>> {
+        fetch_cases_page(&mut *self.read.acquire().await?, query).await
+    }
+
+    async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>> {
+        let (serial, sub) = after.unwrap_or((0, -1));
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM protocol_records WHERE book = $1 AND unit_code = $2 AND year = $3 \
+             AND (serial > $4 OR (serial = $4 AND sub > $5)) ORDER BY serial, sub LIMIT $6"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(book)
+            .bind(unit)
+            .bind(year)
+            .bind(serial)
+            .bind(sub)
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?
+            .iter()
+            .map(record_from)
+            .collect()
+    }
+
+    async fn on_time(&self, from: &str, to: &str) -> Result<Vec<OnTimeRow>> {
+        fetch_on_time(&mut *self.read.acquire().await?, from, to).await
     }
 }

@@ -1,0 +1,351 @@
+//! Rows of the document flow's tables: units and their staff, the classification plan, the
+//! kinds of case, the registry-number pattern, the protocol books' records, the cases and
+//! the steps of their lives.
+
+use opcina_core::journal::{Hash, RowHasher};
+use serde::Serialize;
+
+/// An organisational unit of the body (služba, odsjek), by the code its numbers carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct UnitRow {
+    pub id: i64,
+    /// As written in registry numbers, e.g. `01/1`.
+    pub code: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+impl UnitRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("protocol_units").int(self.id).text(&self.code).text(&self.name).int(self.created_at).finish()
+    }
+}
+
+/// A user placed in a unit (their latest row counts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StaffRow {
+    pub id: i64,
+    pub username: String,
+    pub unit_code: String,
+    pub since: i64,
+}
+
+impl StaffRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("unit_staff").int(self.id).text(&self.username).text(&self.unit_code).int(self.since).finish()
+    }
+}
+
+/// A mark of the classification plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ClassRow {
+    pub id: i64,
+    /// 1–49.
+    pub mark: i64,
+    pub title: String,
+    /// Years a closed case of this class is kept; `None`: permanently.
+    pub retention_years: Option<i64>,
+    pub created_at: i64,
+}
+
+impl ClassRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("protocol_classes")
+            .int(self.id)
+            .int(self.mark)
+            .text(&self.title)
+            .opt_int(self.retention_years)
+            .int(self.created_at)
+            .finish()
+    }
+}
+
+/// A kind of case the body decides, with the book it goes in, its class, legal deadline
+/// and the unit that handles it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CaseTypeRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    /// `djelovodnik`, `up_i` or `up_ii`.
+    pub book: String,
+    pub class: i64,
+    /// `direct`, `examination` or `special`.
+    pub term_kind: String,
+    pub term_days: i64,
+    pub unit_code: String,
+    pub created_at: i64,
+}
+
+impl CaseTypeRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("case_types")
+            .int(self.id)
+            .text(&self.code)
+            .text(&self.title)
+            .text(&self.book)
+            .int(self.class)
+            .text(&self.term_kind)
+            .int(self.term_days)
+            .text(&self.unit_code)
+            .int(self.created_at)
+            .finish()
+    }
+}
+
+/// The body's registry-number pattern (the latest row counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternRow {
+    pub id: i64,
+    pub pattern: String,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+impl PatternRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("protocol_settings").int(self.id).text(&self.pattern).text(&self.set_by).int(self.set_at).finish()
+    }
+}
+
+/// A record of a protocol book: registered once, never changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RecordRow {
+    pub id: i64,
+    pub book: String,
+    pub unit_code: String,
+    pub class: i64,
+    pub year: i64,
+    /// Gap-free per book, unit and year.
+    pub serial: i64,
+    /// 0 for a case's first record, 1, 2, … for the later acts in it.
+    pub sub: i64,
+    /// The registry number as the body writes it.
+    pub number: String,
+    pub case_id: Option<i64>,
+    /// `in`, `out` or `internal`.
+    pub direction: String,
+    /// `counter`, `portal`, `post`, `email` or `internal`.
+    pub channel: String,
+    pub office_code: String,
+    /// Who sent it (or to whom it goes).
+    pub correspondent: String,
+    pub subject: String,
+    pub received_on: String,
+    /// The record this one corrects.
+    pub corrects_id: Option<i64>,
+    pub registered_by: String,
+    pub registered_at: i64,
+}
+
+impl RecordRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("protocol_records")
+            .int(self.id)
+            .text(&self.book)
+            .text(&self.unit_code)
+            .int(self.class)
+            .int(self.year)
+            .int(self.serial)
+            .int(self.sub)
+            .text(&self.number)
+            .opt_int(self.case_id)
+            .text(&self.direction)
+            .text(&self.channel)
+            .text(&self.office_code)
+            .text(&self.correspondent)
+            .text(&self.subject)
+            .text(&self.received_on)
+            .opt_int(self.corrects_id)
+            .text(&self.registered_by)
+            .int(self.registered_at)
+            .finish()
+    }
+}
+
+/// A case as it stands (rewritten, journaled, at each step).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct CaseRow {
+    pub id: i64,
+    /// The first record's id.
+    pub record_id: i64,
+    pub number: String,
+    pub book: String,
+    pub unit_code: String,
+    pub class: i64,
+    pub year: i64,
+    pub serial: i64,
+    pub case_type: String,
+    pub party_name: String,
+    pub party_jmbg: Option<String>,
+    pub party_address: String,
+    pub party_contact: Option<String>,
+    pub subject: String,
+    #[serde(skip)]
+    pub access_hash: Vec<u8>,
+    pub term_kind: String,
+    pub term_days: i64,
+    pub opened_on: String,
+    /// The UP-I case this appeal is against.
+    pub appeal_of: Option<i64>,
+    pub state: String,
+    pub holder_unit: Option<String>,
+    pub holder_official: Option<String>,
+    /// Since when the holder has the file (microseconds since the epoch).
+    pub held_since: i64,
+    pub due_on: String,
+    pub paused_since: Option<String>,
+    pub paused_days: i64,
+    /// What the party was asked to bring (JSON list), while it is missing.
+    pub missing: Option<String>,
+    pub outcome: Option<String>,
+    pub decided_on: Option<String>,
+    pub dispatch: Option<String>,
+    pub dispatched_on: Option<String>,
+    pub delivered_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub joined_to: Option<i64>,
+    /// The last sub-number given to an act of the case.
+    pub last_sub: i64,
+    pub updated_at: i64,
+}
+
+impl CaseRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("cases")
+            .int(self.id)
+            .int(self.record_id)
+            .text(&self.number)
+            .text(&self.book)
+            .text(&self.unit_code)
+            .int(self.class)
+            .int(self.year)
+            .int(self.serial)
+            .text(&self.case_type)
+            .text(&self.party_name)
+            .opt_text(self.party_jmbg.as_deref())
+            .text(&self.party_address)
+            .opt_text(self.party_contact.as_deref())
+            .text(&self.subject)
+            .bytes(&self.access_hash)
+            .text(&self.term_kind)
+            .int(self.term_days)
+            .text(&self.opened_on)
+            .opt_int(self.appeal_of)
+            .text(&self.state)
+            .opt_text(self.holder_unit.as_deref())
+            .opt_text(self.holder_official.as_deref())
+            .int(self.held_since)
+            .text(&self.due_on)
+            .opt_text(self.paused_since.as_deref())
+            .int(self.paused_days)
+            .opt_text(self.missing.as_deref())
+            .opt_text(self.outcome.as_deref())
+            .opt_text(self.decided_on.as_deref())
+            .opt_text(self.dispatch.as_deref())
+            .opt_text(self.dispatched_on.as_deref())
+            .opt_text(self.delivered_on.as_deref())
+            .opt_text(self.closed_on.as_deref())
+            .opt_int(self.joined_to)
+            .int(self.last_sub)
+            .int(self.updated_at)
+            .finish()
+    }
+}
+
+/// A step in a case's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CaseEventRow {
+    pub id: i64,
+    pub case_id: i64,
+    /// `registered`, or the step's name (`hand_over`, `decide`, …).
+    pub kind: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub unit_code: Option<String>,
+    pub official: Option<String>,
+    /// The act registered with the step (a decision's record).
+    pub record_id: Option<i64>,
+    /// What the step says, as JSON.
+    pub detail: String,
+    pub at: i64,
+    pub by_user: String,
+}
+
+impl CaseEventRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("case_events")
+            .int(self.id)
+            .int(self.case_id)
+            .text(&self.kind)
+            .text(&self.from_state)
+            .text(&self.to_state)
+            .opt_text(self.unit_code.as_deref())
+            .opt_text(self.official.as_deref())
+            .opt_int(self.record_id)
+            .text(&self.detail)
+            .int(self.at)
+            .text(&self.by_user)
+            .finish()
+    }
+}
+
+/// The document flow's configuration as it stands: units, who works where, the
+/// classification plan, the kinds of case and the registry-number pattern.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocflowConfig {
+    pub units: Vec<UnitRow>,
+    /// Each user's latest placement.
+    pub staff: Vec<StaffRow>,
+    pub classes: Vec<ClassRow>,
+    pub case_types: Vec<CaseTypeRow>,
+    /// `None` until the body sets one.
+    pub pattern: Option<PatternRow>,
+}
+
+impl DocflowConfig {
+    pub fn unit(&self, code: &str) -> Option<&UnitRow> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    pub fn class(&self, mark: i64) -> Option<&ClassRow> {
+        self.classes.iter().find(|c| c.mark == mark)
+    }
+
+    pub fn case_type(&self, code: &str) -> Option<&CaseTypeRow> {
+        self.case_types.iter().find(|t| t.code == code)
+    }
+
+    /// The unit a user works in.
+    pub fn unit_of(&self, username: &str) -> Option<&str> {
+        self.staff.iter().find(|s| s.username == username).map(|s| s.unit_code.as_str())
+    }
+
+    /// The people working in a unit.
+    pub fn staff_of<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.staff.iter().filter(move |s| s.unit_code == unit).map(|s| s.username.as_str())
+    }
+}
+
+/// Which cases a list shows, and where its page starts: cases in `states`, in order of due
+/// date then id, after the cursor (keyset pagination).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub states: Vec<String>,
+    pub unit: Option<String>,
+    pub official: Option<String>,
+    /// Only cases due on or before this day (`YYYY-MM-DD`).
+    pub due_by: Option<String>,
+    /// The last (due_on, id) of the previous page.
+    pub after: Option<(String, i64)>,
+    pub limit: i64,
+}
+
+/// Decided cases of a kind and unit in a period, and how many within the legal deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OnTimeRow {
+    pub case_type: String,
+    pub unit_code: String,
+    pub decided: i64,
+    pub on_time: i64,
+}

@@ -1,0 +1,179 @@
+//! The document flow's JSON API through the real router, on SQLite and PostgreSQL: intake,
+//! steps, lists with a keyset, refusals with their codes, and public tracking that answers
+//! the same 404 for any wrong number or code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use opcina_core::registry::Actor;
+use opcina_search::PersonIndex;
+use opcina_testkit::{Kakanj, TestDb, backend_test};
+use opcina_web::{AppState, app};
+use serde_json::{Value, json};
+
+struct Api {
+    router: Router,
+    clerk: String,
+    amra: String,
+    selma: String,
+    auditor: String,
+}
+
+impl Api {
+    async fn start(db: &TestDb) -> Api {
+        let k = Kakanj::set_up(db).await;
+        opcina_testkit::docflow::set_up(&k).await;
+        let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+        let system = Actor::system("test");
+        let token = |u: &'static str| {
+            let store = k.store.clone();
+            let system = system.clone();
+            async move { store.create_token(&system, u, "test").await.unwrap() }
+        };
+        Api {
+            clerk: token("salter").await,
+            amra: token("amra").await,
+            selma: token("selma").await,
+            auditor: token("revizor").await,
+            router: app(AppState::new(k.store.clone(), index)),
+        }
+    }
+
+    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        support::http::call(&self.router, method, path, token, body).await
+    }
+
+    async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    async fn open(&self, kind: &str, party: &str) -> Value {
+        let today = chrono::Local::now().date_naive().to_string();
+        let intake = json!({
+            "case_type": kind, "channel": "counter", "subject": "Zahtjev za jednokratnu pomoć", "received_on": today,
+            "party": { "name": party, "address": "Alije Izetbegovića 12, 72240 Kakanj" }
+        });
+        let (status, body) = self.post("/api/v1/cases", &self.clerk, intake).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+}
+
+fn query(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+backend_test! {
+    async fn a_case_is_opened_worked_and_tracked_through_the_api(db: TestDb) {
+        let api = Api::start(&db).await;
+        let opened = api.open("pomoc", "Amela Hodžić").await;
+        let (id, number, code) = (opened["case"]["id"].as_i64().unwrap(), opened["case"]["number"].as_str().unwrap().to_string(), opened["access_code"].as_str().unwrap().to_string());
+        assert!(number.starts_with("UP-I-01/1-12-1/"), "{number}");
+        assert!(opened["case"].get("access_hash").is_none(), "the code's hash is not shown");
+        assert_eq!(opened["tracking"], format!("/track?{}", query(&[("number", &number), ("code", &code)])));
+        let steps = format!("/api/v1/cases/{id}/steps");
+        let (status, body) = api.post(&steps, &api.clerk, json!({ "action": "hand_over", "unit": "01/1", "official": "amra" })).await;
+        assert_eq!((status, body["case"]["state"].as_str()), (StatusCode::OK, Some("in_work")), "{body}");
+        // Another unit's official may not decide; a step out of order is refused.
+        let decide = json!({ "action": "decide", "outcome": "granted", "summary": "Usvaja se zahtjev" });
+        let (status, body) = api.post(&steps, &api.selma, decide.clone()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("docflow.permission")));
+        let (status, body) = api.post(&steps, &api.amra, json!({ "action": "resume" })).await;
+        assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("docflow.case.transition"), Some("action")));
+        let (status, body) = api.post(&steps, &api.amra, json!({ "action": "return_for_completion", "missing": ["Kućna lista", "Uvjerenje o prihodima"] })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // The party sees what is missing, and nothing of who they are.
+        let track = format!("/api/v1/cases/track?{}", query(&[("number", &number), ("code", &code)]));
+        let (status, seen) = api.call("GET", &track, None, None).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["state"], "waiting");
+        assert_eq!(seen["missing"], json!(["Kućna lista", "Uvjerenje o prihodima"]));
+        assert_eq!(seen["unit"], "Služba za opću upravu i društvene djelatnosti");
+        assert!(!seen.to_string().contains("Amela") && !seen.to_string().contains("amra"), "{seen}");
+        api.post(&steps, &api.amra, json!({ "action": "resume" })).await;
+        let (status, body) = api.post(&steps, &api.amra, decide).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body["record"]["number"].as_str().unwrap().starts_with("UP-I-01/1-12-1-1/"), "{body}");
+        let (_, seen) = api.call("GET", &track, None, None).await;
+        assert_eq!((seen["state"].as_str(), seen["due_on"].as_str(), seen["decided_on"].is_string()), (Some("decided"), None, true), "{seen}");
+        // The file, for staff.
+        let (status, file) = api.get(&format!("/api/v1/cases/{id}"), &api.amra).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(file["records"].as_array().unwrap().len(), 2);
+        assert_eq!(file["events"].as_array().unwrap().len(), 5);
+        let (status, _) = api.get(&format!("/api/v1/cases/{id}"), &api.auditor).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // The protocol book of the unit.
+        let year = chrono::Local::now().format("%Y").to_string();
+        let (status, book) = api.get(&format!("/api/v1/protocol/records?{}", query(&[("book", "up_i"), ("unit", "01/1"), ("year", &year)])), &api.clerk).await;
+        assert_eq!(status, StatusCode::OK, "{book}");
+        assert_eq!(book["items"].as_array().unwrap().iter().map(|r| r["sub"].as_i64().unwrap()).collect::<Vec<_>>(), [0, 1]);
+        let (status, config) = api.get("/api/v1/protocol/config", &api.clerk).await;
+        assert_eq!((status, config["pattern"].as_str()), (StatusCode::OK, Some("{up}{unit}-{class}-{serial}{-sub}/{yy}")));
+    }
+}
+
+backend_test! {
+    async fn tracking_answers_the_same_404_for_any_wrong_number_or_code(db: TestDb) {
+        let api = Api::start(&db).await;
+        let a = api.open("uvjerenje", "Amela Hodžić").await;
+        let b = api.open("uvjerenje", "Benjamin Kovač").await;
+        let (number, code) = (a["case"]["number"].as_str().unwrap(), a["access_code"].as_str().unwrap());
+        let other_code = b["access_code"].as_str().unwrap();
+        let mut answers = Vec::new();
+        for (n, c) in [(number, other_code), (number, ""), ("UP-I-01/1-25-99/26", code), ("", "")] {
+            let (status, body) = api.call("GET", &format!("/api/v1/cases/track?{}", query(&[("number", n), ("code", c)])), None, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            answers.push(body);
+        }
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "the answers differ: {answers:?}");
+        assert_eq!(answers[0]["error"]["code"], "docflow.track.not_found");
+        let lower = code.to_lowercase();
+        let (status, _) = api.call("GET", &format!("/api/v1/cases/track?{}", query(&[("number", number), ("code", &lower)])), None, None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+backend_test! {
+    async fn lists_page_with_a_cursor_and_a_bad_intake_names_its_fields(db: TestDb) {
+        let api = Api::start(&db).await;
+        for i in 0..7 {
+            api.open("komunalni", &format!("Stranka {i}")).await;
+        }
+        let mut after: Option<String> = None;
+        let mut seen = 0;
+        loop {
+            let mut pairs = vec![("view", "pending"), ("limit", "3")];
+            if let Some(a) = &after {
+                pairs.push(("after", a));
+            }
+            let (status, page) = api.get(&format!("/api/v1/cases?{}", query(&pairs)), &api.clerk).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            seen += page["items"].as_array().unwrap().len();
+            match page["next"].as_str() {
+                Some(n) => after = Some(n.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, 7);
+        let (status, body) = api.get("/api/v1/cases?after=nonsense", &api.clerk).await;
+        assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("after")));
+        let (status, body) = api.post("/api/v1/cases", &api.clerk, json!({
+            "case_type": "pomoc", "channel": "golub", "subject": "", "received_on": "2026-01-02",
+            "party": { "name": "Amela", "address": "" }
+        })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let fields: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["channel", "party.address", "subject"]);
+        let (status, body) = api.post("/api/v1/cases", &api.auditor, json!({})).await;
+        assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST, "{status} {body}");
+    }
+}

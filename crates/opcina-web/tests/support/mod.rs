@@ -1,0 +1,3 @@
+//! Helpers shared by the web test suites.
+
+pub mod http;
