@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cases;
 mod extracts;
 mod federation;
 mod measure;
@@ -40,7 +41,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web, federation (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, federation, cases (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -70,6 +71,9 @@ struct Args {
     /// the cost of the index apart).
     #[arg(long)]
     no_index_wait: bool,
+    /// Cases in the books for the cases scenario's lists.
+    #[arg(long, default_value_t = 1_000_000)]
+    cases: usize,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -154,6 +158,11 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     }
     if args.scenarios.iter().any(|s| s == "extract") {
         extracts::run(&store, &sample, args.seconds, args.extract_concurrency, size, backend).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "cases") {
+        let context =
+            cases::Context { store: &store, seconds: args.seconds, concurrency: args.concurrency, cases: args.cases, size, backend };
+        cases::run(context).await?;
     }
     if args.scenarios.iter().any(|s| s == "register") {
         register(args, &store, &index, &sample, size, backend).await?;

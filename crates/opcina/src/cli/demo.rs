@@ -57,13 +57,15 @@ pub(crate) struct Accounts {
     pub(crate) account: Vec<Account>,
 }
 
-const ACCOUNTS: [(&str, Role, Option<&str>, &str); 8] = [
+const ACCOUNTS: [(&str, Role, Option<&str>, &str); 10] = [
     ("maticar", Role::Registrar, Some("KAK"), "matičar, Centar za usluge Kakanj"),
     ("maticar.ksu", Role::Registrar, Some("KSU"), "matičar, Kraljeva Sutjeska"),
     ("maticar.brn", Role::Registrar, Some("BRN"), "matičar, Brnjica"),
     ("maticar.bil", Role::Registrar, Some("BIL"), "matičar, Bilješevo"),
     ("salter", Role::CounterClerk, Some("KAK"), "šalter, Centar za usluge Kakanj"),
     ("salter.ksu", Role::CounterClerk, Some("KSU"), "šalter, Kraljeva Sutjeska"),
+    ("sluzbenik", Role::Official, Some("KAK"), "službenik, Služba za opću upravu (predmeti)"),
+    ("urbanista", Role::Official, Some("KAK"), "službenik, Služba za prostorno uređenje (predmeti)"),
     ("revizor", Role::Auditor, None, "revizor (dnevnik i pristupi)"),
     ("admin", Role::Admin, None, "administrator"),
 ];
@@ -110,6 +112,9 @@ pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow:
         add_accounts(store, ACCOUNTS.iter().map(|&(u, role, office, what)| (u, role, office.map(str::to_string), what.to_string())))
             .await?;
     keys_and_fees(store, &a.dir).await?;
+    let mut docflow = opcina_store::presets::kakanj_docflow();
+    docflow.staff = vec![("sluzbenik".into(), "01/1".into()), ("urbanista".into(), "04".into())];
+    store.docflow_setup(&admin, &docflow).await?.map_err(|r| anyhow::anyhow!("document flow set-up refused: {r}"))?;
     let seeded = Instant::now();
     let p = super::data::seed_store(store, a.persons, a.seed).await?;
     println!(
