@@ -59,7 +59,7 @@ impl Api {
         let today = chrono::Local::now().date_naive().to_string();
         let intake = json!({
             "case_type": kind, "channel": "counter", "subject": "Zahtjev za jednokratnu pomoć", "received_on": today,
-            "party": { "name": party, "address": "Alije Izetbegovića 12, 72240 Kakanj" }
+            "party": { "name": party, "address": "Alije Izetbegovića 12, 72240 Kakanj", "jmbg": "0101990190004", "contact": "061 111 222" }
         });
         let (status, body) = self.post("/api/v1/cases", &self.clerk, intake).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -111,6 +111,10 @@ backend_test! {
         assert_eq!(file["events"].as_array().unwrap().len(), 5);
         let (status, _) = api.get(&format!("/api/v1/cases/{id}"), &api.auditor).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // Reading the file of a party named by JMBG is logged as a read of their data.
+        let (_, log) = api.get("/api/v1/persons/0101990190004/access-log", &api.auditor).await;
+        let read = log["items"].as_array().unwrap().iter().find(|r| r["action"] == "case.view").cloned().unwrap_or_default();
+        assert_eq!((read["username"].as_str(), read["case_number"].as_str()), (Some("amra"), Some(number.as_str())), "{log}");
         // The protocol book of the unit.
         let year = chrono::Local::now().format("%Y").to_string();
         let (status, book) = api.get(&format!("/api/v1/protocol/records?{}", query(&[("book", "up_i"), ("unit", "01/1"), ("year", &year)])), &api.clerk).await;
@@ -158,6 +162,7 @@ backend_test! {
             let (status, page) = api.get(&format!("/api/v1/cases?{}", query(&pairs)), &api.clerk).await;
             assert_eq!(status, StatusCode::OK, "{page}");
             seen += page["items"].as_array().unwrap().len();
+            assert!(page["items"].as_array().unwrap().iter().all(|c| c["party_jmbg"].is_null() && c["party_contact"].is_null()), "{page}");
             match page["next"].as_str() {
                 Some(n) => after = Some(n.to_string()),
                 None => break,
