@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
-use crate::rows::{CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, PatternRow, RecordRow, Row, StaffRow, UnitRow, date_text};
+use crate::rows::{
+    CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, NodeRow, PatternRow, RecordRow, Row, StaffRow, UnitRow, date_text,
+};
 use crate::store::{Store, today};
 use crate::txn::{Sequence, Txn};
 
@@ -304,6 +306,7 @@ async fn append_event(txn: &mut Txn, actor: &Actor, mut event: CaseEventRow, now
 /// appends nothing.
 pub(crate) async fn write(
     txn: &mut Txn,
+    node: &NodeRow,
     actor: &Actor,
     op: &DocOp,
     today: NaiveDate,
@@ -315,14 +318,16 @@ pub(crate) async fn write(
         Err(r) => return Ok(Err(r)),
     };
     match op {
-        DocOp::Open(intake) => open(txn, actor, &config, &pattern, intake, today, now).await,
+        DocOp::Open(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
         DocOp::File { case_id, filing } => file(txn, actor, &pattern, *case_id, filing, today, now).await,
         DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn open(
     txn: &mut Txn,
+    mode: CheckMode,
     actor: &Actor,
     config: &DocflowConfig,
     pattern: &Pattern,
@@ -333,8 +338,7 @@ async fn open(
     if let Err(r) = may_register(actor) {
         return Ok(Err(r));
     }
-    let node = txn.reader().await?.node().await?.ok_or(StoreError::NotInitialised)?;
-    let case_type = match check_intake(intake, config, node.check_mode(), today) {
+    let case_type = match check_intake(intake, config, mode, today) {
         Ok(t) => t,
         Err(r) => return Ok(Err(r)),
     };

@@ -332,7 +332,8 @@ async fn run_batch(inner: &Inner, jobs: &[Job]) -> Result<(Vec<Done>, JournalHea
                     results.push(Done::Extract(Box::new(crate::extracts::write_draft(&mut txn, actor, draft, now).await?)));
                 }
                 Job::Docflow { actor, op, .. } => {
-                    results.push(Done::Docflow(Box::new(crate::docflow::write(&mut txn, actor, op, today, now).await?)));
+                    let Some(node) = &node else { return Err(StoreError::NotInitialised) };
+                    results.push(Done::Docflow(Box::new(crate::docflow::write(&mut txn, node, actor, op, today, now).await?)));
                 }
                 Job::Exchange { actor, exchange, reads, .. } => {
                     let prev = match chain.take() {
