@@ -126,6 +126,12 @@ fn blank(errors: &mut Vec<FieldError>, field: &str, value: &str) {
     }
 }
 
+fn check_channel(errors: &mut Vec<FieldError>, channel: &str) {
+    if !CHANNELS.contains(&channel) {
+        errors.push(FieldError::new("docflow.channel.unknown", "channel", format!("the channel is one of {}", CHANNELS.join(", "))));
+    }
+}
+
 fn denied(why: &str) -> Refusal {
     Refusal::one(FieldError::general("docflow.permission", why))
 }
@@ -181,9 +187,7 @@ fn check_intake(intake: &Intake, config: &DocflowConfig, mode: CheckMode, today:
     if case_type.is_none() {
         errors.push(FieldError::new("docflow.case_type.unknown", "case_type", format!("there is no kind of case {:?}", intake.case_type)));
     }
-    if !CHANNELS.contains(&intake.channel.as_str()) {
-        errors.push(FieldError::new("docflow.channel.unknown", "channel", format!("the channel is one of {}", CHANNELS.join(", "))));
-    }
+    check_channel(&mut errors, &intake.channel);
     blank(&mut errors, "party.name", &intake.party.name);
     blank(&mut errors, "party.address", &intake.party.address);
     blank(&mut errors, "subject", &intake.subject);
@@ -219,9 +223,7 @@ fn check_filing(filing: &Filing, today: NaiveDate) -> std::result::Result<(), Re
             format!("the direction is one of {}", DIRECTIONS.join(", ")),
         ));
     }
-    if !CHANNELS.contains(&filing.channel.as_str()) {
-        errors.push(FieldError::new("docflow.channel.unknown", "channel", format!("the channel is one of {}", CHANNELS.join(", "))));
-    }
+    check_channel(&mut errors, &filing.channel);
     blank(&mut errors, "correspondent", &filing.correspondent);
     blank(&mut errors, "subject", &filing.subject);
     if filing.received_on > today {
@@ -244,13 +246,9 @@ fn due_on(case: &CaseRow, paused_days: i64) -> String {
     date_text(calendar().due(start, u32::try_from(case.term_days).unwrap_or(0), paused_days))
 }
 
-struct Numbered {
-    record: RecordRow,
-}
-
 /// Appends a record to its book: the next serial of the book, unit and year (or the case's
 /// next sub-number).
-async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut record: RecordRow, now: Timestamp) -> Result<Numbered> {
+async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut record: RecordRow, now: Timestamp) -> Result<RecordRow> {
     let book = Book::parse(&record.book).ok_or_else(|| StoreError::corrupt("protocol_records", 0, format!("book {:?}", record.book)))?;
     if record.sub == 0 {
         record.serial = txn.next_serial(Sequence::Protocol(book.as_str()), &record.unit_code, record.year).await?;
@@ -266,7 +264,7 @@ async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut reco
     record.number = pattern.format(&number);
     record.registered_at = now.0;
     record.id = txn.append(Row::Record(record.clone()), now, actor, "docflow.record.registered").await?;
-    Ok(Numbered { record })
+    Ok(record)
 }
 
 /// The record of a later act in a case, under the case's next sub-number.
@@ -384,7 +382,7 @@ async fn open(
     };
     // The case takes the id after its first record's; the record names it.
     let case_id = txn.next_id() + 1;
-    let Numbered { record } = append_record(txn, actor, pattern, RecordRow { case_id: Some(case_id), ..record }, now).await?;
+    let record = append_record(txn, actor, pattern, RecordRow { case_id: Some(case_id), ..record }, now).await?;
     let access_code = readable_code(3)?;
     let mut case = CaseRow {
         id: 0,
@@ -484,7 +482,7 @@ async fn file(
         }
     }
     let record = later_act(&mut case, actor, filing);
-    let Numbered { record } = append_record(txn, actor, pattern, record, now).await?;
+    let record = append_record(txn, actor, pattern, record, now).await?;
     case.updated_at = now.0;
     txn.update(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.filed").await?;
     Ok(Ok(DocDone::Filed { case: Box::new(case), record }))
@@ -593,7 +591,7 @@ async fn step(
                 corrects: None,
             };
             let decision = later_act(&mut case, actor, &decision);
-            let Numbered { record: r } = append_record(txn, actor, pattern, decision, now).await?;
+            let r = append_record(txn, actor, pattern, decision, now).await?;
             event.record_id = Some(r.id);
             record = Some(r);
             case.outcome = Some(outcome.as_str().into());

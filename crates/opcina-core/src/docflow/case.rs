@@ -264,9 +264,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::docflow::tests::d;
 
     #[test]
     fn a_case_goes_from_registration_to_closing() {

@@ -141,9 +141,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
+    use crate::docflow::tests::d;
 
     #[test]
     fn thirty_and_sixty_days_run_from_the_complete_request() {

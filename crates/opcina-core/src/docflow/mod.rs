@@ -4,3 +4,13 @@
 pub mod case;
 pub mod deadline;
 pub mod number;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// A date, for brevity in tests.
+    pub fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+}

@@ -397,9 +397,7 @@ pub struct Tracking {
 }
 
 fn day_of(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    opcina_core::registry::Timestamp(micros).to_datetime().with_timezone(&chrono::Local).format("%Y-%m-%d").to_string()
 }
 
 /// The public view of a case.
