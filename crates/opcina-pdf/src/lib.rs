@@ -13,6 +13,7 @@ mod qr;
 mod world;
 
 use ed25519_dalek::SigningKey;
+use opcina_core::docflow::receipt::{ReceiptFacts, receipt};
 use opcina_core::extract::decision::{RefusalFacts, decision};
 use opcina_core::extract::document::document;
 use opcina_core::extract::seal::{key_id, seal_file};
@@ -68,10 +69,23 @@ pub fn decision_pdf(facts: &RefusalFacts) -> Result<Rendered, PdfError> {
     render(Template::Decision, &decision(facts), &format!("decision-{}", facts.number.id()), facts.decided_at)
 }
 
+/// Typesets the receipt for a registered submission, with the QR code of its tracking
+/// address. `created` is the moment of registration.
+pub fn receipt_pdf(facts: &ReceiptFacts, created: Timestamp) -> Result<Rendered, PdfError> {
+    let doc = receipt(facts);
+    let qr = qr_svg(&facts.tracking_url)?;
+    render(Template::Receipt, &Data { doc: &doc, qr }, &format!("receipt-{}", facts.number), created)
+}
+
+/// A QR code of `text` as SVG (level M, with its quiet zone), for pages that show one.
+pub fn qr_svg(text: &str) -> Result<String, PdfError> {
+    qr::svg(text).map_err(PdfError::Qr)
+}
+
 /// Renders an extract or certificate. `created` is the PDF's creation time (the time of
 /// issue, so that a re-render gives the same bytes); `ident` a stable document identifier.
 pub fn render_extract(doc: &Document, ident: &str, created: Timestamp) -> Result<Rendered, PdfError> {
-    let qr = qr::svg(&doc.verify_url).map_err(PdfError::Qr)?;
+    let qr = qr_svg(&doc.verify_url)?;
     render(Template::Extract, &Data { doc, qr }, ident, created)
 }
 

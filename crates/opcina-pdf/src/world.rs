@@ -17,6 +17,8 @@ pub enum Template {
     Extract,
     /// A decision refusing a request (`templates/decision.typ`).
     Decision,
+    /// The receipt for a registered submission (`templates/receipt.typ`).
+    Receipt,
 }
 
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::builder().build()));
@@ -37,12 +39,14 @@ fn file_id(path: &str) -> FileId {
 struct Sources {
     extract: Source,
     decision: Source,
+    receipt: Source,
     data: FileId,
 }
 
 static SOURCES: LazyLock<Sources> = LazyLock::new(|| Sources {
     extract: Source::new(file_id("/extract.typ"), include_str!("../templates/extract.typ").to_string()),
     decision: Source::new(file_id("/decision.typ"), include_str!("../templates/decision.typ").to_string()),
+    receipt: Source::new(file_id("/receipt.typ"), include_str!("../templates/receipt.typ").to_string()),
     data: file_id("/data.json"),
 });
 
@@ -56,6 +60,7 @@ impl DocWorld {
         let main = match template {
             Template::Extract => SOURCES.extract.clone(),
             Template::Decision => SOURCES.decision.clone(),
+            Template::Receipt => SOURCES.receipt.clone(),
         };
         DocWorld { main, data: Bytes::new(data) }
     }

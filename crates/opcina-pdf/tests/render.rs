@@ -137,3 +137,36 @@ fn a_refusal_decision_cites_the_article_and_the_stated_relation() {
         assert!(t.contains("čl. 64. Zakona o matičnim knjigama") && t.contains("Nikola Čolak") && t.contains("„roditelj”"), "{t}");
     }
 }
+
+#[test]
+fn a_receipt_carries_the_number_the_access_code_and_a_qr_code() {
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let facts = opcina_core::docflow::receipt::ReceiptFacts {
+        municipality: "Općina Kakanj".into(),
+        unit: "Služba za opću upravu i društvene djelatnosti".into(),
+        number: "UP-I-01/1-25-7/26".into(),
+        received_on: day(24),
+        registered_at: "24.11.2026. 10:15".into(),
+        party: "Šemsa Čaušević".into(),
+        subject: "Uvjerenje o kućnoj listi".into(),
+        kind: "Uvjerenje iz službene evidencije".into(),
+        term_days: 8,
+        due_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        access_code: "ABCD-EFGH-JKLM".into(),
+        tracking_url: "https://kakanj.example/track?number=UP-I-01%2F1-25-7%2F26&code=ABCD-EFGH-JKLM".into(),
+        tracking_page: "https://kakanj.example/track".into(),
+        clerk: "Lejla Begić".into(),
+    };
+    let created = opcina_core::registry::Timestamp(1_790_000_000_000_000);
+    let r = opcina_pdf::receipt_pdf(&facts, created).unwrap();
+    assert!(r.pdf.starts_with(b"%PDF-"));
+    let text = squash(&r.text.replace('\n', " "));
+    assert!(text.contains("POTVRDA O PRIJEMU PODNESKA") && text.contains("UP-I-01/1-25-7/26"), "{text}");
+    assert!(text.contains("ABCD-EFGH-JKLM") && text.contains("02.12.2026."), "{text}");
+    // The same receipt gives the same bytes (a reprint is the same document).
+    assert_eq!(opcina_pdf::receipt_pdf(&facts, created).unwrap().pdf, r.pdf);
+    if let Some(t) = pdftotext(&r.pdf) {
+        let t = squash(&t);
+        assert!(t.contains("Šemsa Čaušević") && t.contains("Pristupni kod"), "{t}");
+    }
+}

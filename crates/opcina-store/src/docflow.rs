@@ -159,7 +159,7 @@ fn may_register(actor: &Actor) -> std::result::Result<(), Refusal> {
 /// Who may take a step in a case: the officials of the unit holding it (or, before anyone
 /// holds it, of the unit its kind belongs to); the registry office assigns new cases and
 /// sends and receives the post (dispatch, delivery receipts, closing what came back).
-fn may_step(actor: &Actor, config: &DocflowConfig, case: &CaseRow, action: &CaseAction) -> std::result::Result<(), Refusal> {
+pub fn may_step(actor: &Actor, config: &DocflowConfig, case: &CaseRow, action: &CaseAction) -> std::result::Result<(), Refusal> {
     let state = CaseState::parse(&case.state);
     match actor.role {
         Role::Official => {

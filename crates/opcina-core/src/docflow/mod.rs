@@ -4,6 +4,7 @@
 pub mod case;
 pub mod deadline;
 pub mod number;
+pub mod receipt;
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -158,6 +158,24 @@ pub enum View {
 }
 
 impl View {
+    pub const ALL: [View; 7] = [View::Pending, View::DueSoon, View::Overdue, View::Waiting, View::Decided, View::Delivered, View::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Pending => "pending",
+            View::DueSoon => "due_soon",
+            View::Overdue => "overdue",
+            View::Waiting => "waiting",
+            View::Decided => "decided",
+            View::Delivered => "delivered",
+            View::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     /// The states shown and the last due date, as of `today`.
     pub fn query(self, today: NaiveDate) -> (Vec<CaseState>, Option<NaiveDate>) {
         use CaseState as S;

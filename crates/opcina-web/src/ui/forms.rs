@@ -22,6 +22,8 @@ pub enum Input {
     Lines,
     /// One of these values; labels are the messages `opt-{value}`.
     Select(&'static [&'static str]),
+    /// One of the values the page gives (units, kinds of case), with their labels.
+    Options,
 }
 
 /// A field's value before the clerk types anything.
@@ -213,6 +215,14 @@ pub struct SectionView {
 
 /// The sections with the values typed and the messages found.
 pub fn view(ui: &Ui, sections: &[Section], values: &Values, errors: &Errors) -> Vec<SectionView> {
+    view_with(ui, sections, values, errors, &Options::new())
+}
+
+/// The choices of [`Input::Options`] fields, by field name: (value, label).
+pub type Options = BTreeMap<&'static str, Vec<(String, String)>>;
+
+/// [`view`] for forms with choices the page gives.
+pub fn view_with(ui: &Ui, sections: &[Section], values: &Values, errors: &Errors, given: &Options) -> Vec<SectionView> {
     sections
         .iter()
         .map(|s| SectionView {
@@ -228,15 +238,23 @@ pub fn view(ui: &Ui, sections: &[Section], values: &Values, errors: &Errors) -> 
                         Input::Date => ("date", Vec::new()),
                         Input::Time => ("time", Vec::new()),
                         Input::Textarea | Input::Lines => ("textarea", Vec::new()),
-                        Input::Select(values) => {
-                            let mut options: Vec<Choice> = values
-                                .iter()
-                                .map(|v| Choice {
-                                    value: (*v).to_string(),
-                                    label: ui.t(&format!("opt-{}", v.replace('_', "-"))),
-                                    selected: *v == value,
-                                })
-                                .collect();
+                        Input::Select(_) | Input::Options => {
+                            let mut options: Vec<Choice> = match f.input {
+                                Input::Select(values) => values
+                                    .iter()
+                                    .map(|v| Choice {
+                                        value: (*v).to_string(),
+                                        label: ui.t(&format!("opt-{}", v.replace('_', "-"))),
+                                        selected: *v == value,
+                                    })
+                                    .collect(),
+                                _ => given
+                                    .get(f.name)
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|(v, label)| Choice { value: v.clone(), label: label.clone(), selected: *v == value })
+                                    .collect(),
+                            };
                             // Nothing is chosen for the clerk: a required choice starts empty too.
                             if !f.required || value.is_empty() {
                                 options.insert(0, Choice { value: String::new(), label: ui.t("form-choose"), selected: value.is_empty() });

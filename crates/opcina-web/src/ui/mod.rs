@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod cases;
 pub mod counter;
 pub mod elsewhere;
 pub mod extracts;
@@ -86,6 +87,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/orders/{id}", get(orders::detail))
         .route("/counter/orders/{id}/issue", post(orders::issue))
         .route("/counter/orders/{id}/step", post(orders::step))
+        .route("/cases", get(cases::list))
+        .route("/cases/find", get(cases::find))
+        .route("/cases/new", get(cases::intake_form).post(cases::intake))
+        .route("/cases/{id}", get(cases::file))
+        .route("/cases/{id}/receipt", get(cases::receipt))
+        .route("/cases/{id}/receipt.pdf", get(cases::receipt_pdf))
+        .route("/cases/{id}/step", post(cases::step))
+        .route("/cases/{id}/records", post(cases::file_record))
+        .route("/track", get(cases::track))
         .route("/verify", get(crate::verify::form))
         .route("/verify/{number}", get(crate::verify::verify))
         .route("/static/site.css", get(stylesheet))
@@ -218,6 +228,11 @@ impl Ui {
     /// Whether the signed-in user reads people's records (the counter's roles).
     pub fn is_reader(&self) -> bool {
         self.staff.as_ref().is_some_and(|s| crate::api::READERS.contains(&s.caller.actor.role))
+    }
+
+    /// Whether the signed-in user works with the protocol books and cases.
+    pub fn is_case_staff(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| crate::api::cases::STAFF.contains(&s.caller.actor.role))
     }
 
     /// "Ana Anić (matičar, Kakanj)" for the header.

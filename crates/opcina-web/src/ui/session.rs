@@ -103,7 +103,7 @@ fn landing(ui_role: Role) -> &'static str {
         Role::Registrar | Role::CounterClerk => "/counter",
         Role::Admin => "/admin/users",
         Role::Auditor => "/",
-        Role::Official => "/",
+        Role::Official => "/cases",
     }
 }
 

@@ -1,0 +1,234 @@
+//! The document flow's pages through the real router, on SQLite and PostgreSQL: the registry
+//! office registers a submission and gets the receipt with the access code, QR code and PDF;
+//! the case is handed over, decided, dispatched and delivered through the case file's forms;
+//! the party follows it on the public tracking page, which shows nothing without the right
+//! code. The same life cycle in a real browser is in `browser.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use opcina_search::PersonIndex;
+use opcina_testkit::{Kakanj, TestDb, backend_test};
+use opcina_web::{AppState, app};
+use support::visitor::{Reply, Visitor};
+
+const PASSWORD: &str = "tačna-lozinka-1";
+
+struct Site {
+    router: Router,
+    k: Kakanj,
+}
+
+async fn site(db: &TestDb) -> Site {
+    let k = Kakanj::set_up(db).await;
+    opcina_testkit::docflow::set_up(&k).await;
+    for user in ["salter", "amra", "selma", "revizor"] {
+        k.store.set_password(&k.admin, user, PASSWORD).await.unwrap();
+    }
+    let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+    let mut state = AppState::new(k.store.clone(), index);
+    state.public_url = "https://kakanj.opcina.test".into();
+    let router = app(state);
+    Site { router, k }
+}
+
+async fn signed_in(s: &Site, user: &str) -> Visitor {
+    let mut v = Visitor::new(&s.router);
+    let r = v.sign_in(user, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{user} signs in: {}", r.body);
+    v
+}
+
+/// The value of `attr` in the first tag after `marker`.
+fn attr_after(body: &str, marker: &str, attr: &str) -> String {
+    let at = body.find(marker).unwrap_or_else(|| panic!("{marker} not on the page: {body}"));
+    let rest = &body[at..];
+    let start = rest.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+    rest[start..start + rest[start..].find('"').unwrap()].to_string()
+}
+
+/// Registers a submission through the intake form; returns the case's path and the receipt.
+async fn register(v: &mut Visitor, kind: &str, party: &str) -> (String, Reply) {
+    let form = v.get("/cases/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let today = attr_after(&form.body, "name=\"received_on\"", "value");
+    let r = v
+        .post(
+            "/cases/new",
+            &[
+                ("case_type", kind),
+                ("channel", "counter"),
+                ("received_on", &today),
+                ("subject", "Zahtjev za uvjerenje o kućnoj listi"),
+                ("appeal_of", ""),
+                ("party.name", party),
+                ("party.jmbg", "0101990190004"),
+                ("party.address", "Alije Izetbegovića 12, Kakanj"),
+                ("party.contact", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let receipt_path = r.location().to_string();
+    let id = receipt_path.trim_start_matches("/cases/").trim_end_matches("/receipt").to_string();
+    let receipt = v.get(&receipt_path).await;
+    assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
+    (format!("/cases/{id}"), receipt)
+}
+
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let at = body.find(start).unwrap_or_else(|| panic!("{start} not on the page: {body}")) + start.len();
+    &body[at..at + body[at..].find(end).unwrap()]
+}
+
+backend_test! {
+    async fn a_submission_goes_from_the_counter_to_delivery_and_the_party_follows_it(db: TestDb) {
+        let s = site(&db).await;
+        let mut clerk = signed_in(&s, "salter").await;
+        let (case, receipt) = register(&mut clerk, "uvjerenje", "Amra Hodžić").await;
+        assert!(receipt.body.contains("Potvrda o prijemu podneska"), "{}", receipt.body);
+        let code = between(&receipt.body, "id=\"access-code\">", "<").to_string();
+        assert_eq!(code.len(), 14, "three groups of four: {code}");
+        assert!(receipt.body.contains("<svg") && receipt.body.contains("shape-rendering"), "the QR code is on the page");
+        let number = between(&receipt.body, "<dd class=\"code\">", "<").to_string();
+        assert!(number.starts_with("UP-I-01/1-"), "{number}");
+        // The tracking address carries the number and code for the QR code.
+        assert!(receipt.body.contains("https://kakanj.opcina.test/track?number="), "{}", receipt.body);
+
+        // The PDF receipt, while the browser that registered it holds the code.
+        let pdf = clerk.get(&format!("{case}/receipt.pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert_eq!(pdf.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+        assert!(pdf.body.starts_with("%PDF-"));
+        // Another clerk's browser cannot print it: the code is nowhere to be read again.
+        let mut other = signed_in(&s, "salter").await;
+        let gone = other.get(&format!("{case}/receipt.pdf")).await;
+        assert_eq!(gone.status, StatusCode::GONE);
+        assert!(!other.get(&format!("{case}/receipt")).await.body.contains(&code));
+
+        // Tracking: nothing without the right code, and the same answer for a wrong number.
+        let mut public = Visitor::new(&s.router);
+        let track = |number: &str, code: &str| format!("/track?{}", serde_urlencoded::to_string([("number", number), ("code", code)]).unwrap());
+        let wrong_code = public.get(&track(&number, "AAAA-BBBB-CCCC")).await;
+        let wrong_number = public.get(&track("UP-I-01/1-25-999/26", &code)).await;
+        assert_eq!(wrong_code.status, StatusCode::NOT_FOUND);
+        assert_eq!(wrong_number.status, StatusCode::NOT_FOUND);
+        let notice = |body: &str| between(body, "<main", "<form").to_string();
+        assert_eq!(notice(&wrong_code.body), notice(&wrong_number.body), "neither says which was wrong");
+        assert!(!wrong_code.body.contains("zaveden"), "no state is shown");
+        let found = public.get(&track(&number, &code.to_lowercase())).await;
+        assert_eq!(found.status, StatusCode::OK, "the code is read as people type it: {}", found.body);
+        assert!(found.body.contains("zaveden") && !found.body.contains("Amra Hodžić") && !found.body.contains("kućnoj listi"), "state, not names or contents: {}", found.body);
+
+        // The registry office hands the case to an official of the unit.
+        let file = clerk.get(&case).await;
+        assert!(file.body.contains("id=\"step-hand_over\"") && !file.body.contains("id=\"step-decide\""), "the office assigns, officials decide: {}", file.body);
+        let r = clerk.post(&format!("{case}/step"), &[("action", "hand_over"), ("to", "01/1|amra"), ("note", "hitno")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // The official lands on the work list and finds the case among her own.
+        let mut amra = Visitor::new(&s.router);
+        let landed = amra.sign_in("amra", PASSWORD).await;
+        assert_eq!(landed.location(), "/cases");
+        let mine = amra.get("/cases").await;
+        assert!(mine.body.contains(&number) && mine.body.contains("Amra Hodžić"), "{}", mine.body);
+        assert!(!mine.body.contains("0101990190004"), "work lists show no JMBG");
+
+        // Something is missing: the clock stops, and the party sees what to bring.
+        let r = amra.post(&format!("{case}/step"), &[("action", "return_for_completion"), ("missing", "Izvod iz MKR\n\nKućna lista"), ("until", "")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let waiting = public.get(&track(&number, &code)).await;
+        assert!(waiting.body.contains("Izvod iz MKR") && waiting.body.contains("Kućna lista") && waiting.body.contains("rok miruje"), "{}", waiting.body);
+        // The party brings them to the counter: entered in the case, and work resumes.
+        let today = s.k.store.today().to_string();
+        let r = clerk
+            .post(&format!("{case}/records"), &[("direction", "in"), ("channel", "counter"), ("correspondent", "Amra Hodžić"), ("subject", "Dopuna: izvod iz MKR, kućna lista"), ("received_on", &today), ("corrects", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = amra.post(&format!("{case}/step"), &[("action", "resume"), ("note", "dopunjeno")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // A decision without its operative part is refused, and what was typed stays.
+        let r = amra.post(&format!("{case}/step"), &[("action", "decide"), ("outcome", "granted"), ("summary", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"decide-f-summary-error\""), "the field is named: {}", r.body);
+        assert!(r.body.contains("<details open id=\"step-decide\">"), "the form stays open");
+        let r = amra.post(&format!("{case}/step"), &[("action", "decide"), ("outcome", "granted"), ("summary", "Izdaje se uvjerenje")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let decided = amra.get(r.location()).await;
+        assert!(decided.body.contains("Upisano: Riješen"), "{}", decided.body);
+        assert!(decided.body.contains(&format!("{}-2/", number.rsplit_once('/').unwrap().0)), "the decision has the next sub-number after the completion: {}", decided.body);
+        // Stepping back is refused with the reason, in the visitor's language.
+        let r = amra.post(&format!("{case}/step"), &[("action", "resume"), ("note", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Taj korak nije moguć u sadašnjem stanju predmeta."), "{}", r.body);
+
+        // The registry office dispatches and records the delivery receipt.
+        let r = clerk.post(&format!("{case}/step"), &[("action", "dispatch"), ("method", "post"), ("to", "Amra Hodžić, Kakanj")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = clerk.post(&format!("{case}/step"), &[("action", "deliver"), ("on", &today)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        let delivered = public.get(&track(&number, &code)).await;
+        assert!(delivered.body.contains("uručen") && delivered.body.contains("Otpremljeno"), "{}", delivered.body);
+        let history = clerk.get(&case).await;
+        assert!(history.body.contains("Predat") && history.body.contains("Amra Hodžić") && history.body.contains("hitno"), "the hand-over log: {}", history.body);
+    }
+}
+
+backend_test! {
+    async fn intake_refusals_name_the_field_and_keep_what_was_typed(db: TestDb) {
+        let s = site(&db).await;
+        let mut clerk = signed_in(&s, "salter").await;
+        clerk.get("/cases/new").await;
+        let r = clerk
+            .post(
+                "/cases/new",
+                &[("case_type", "zalba"), ("channel", "counter"), ("received_on", "2099-01-01"), ("subject", "Žalba"),
+                  ("appeal_of", "UP-I-01/1-25-404/26"), ("party.name", "Šemsa Čaušević"), ("party.jmbg", "0101990190005"), ("party.address", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"f-party-address-error\"") && r.body.contains("id=\"f-appeal_of-error\""), "{}", r.body);
+        assert!(r.body.contains("value=\"Šemsa Čaušević\""), "nothing typed is lost");
+        let r = clerk
+            .post(
+                "/cases/new",
+                &[("case_type", "uvjerenje"), ("channel", "counter"), ("received_on", "2099-01-01"), ("subject", "Uvjerenje"),
+                  ("party.name", "Šemsa Čaušević"), ("party.jmbg", "0101990190005"), ("party.address", "Kakanj")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Datum prijema ne može biti u budućnosti."), "{}", r.body);
+        assert!(r.body.contains("id=\"f-party-jmbg-error\""), "the JMBG's checksum: {}", r.body);
+        // Nothing was registered: the list is empty.
+        assert!(clerk.get("/cases").await.body.contains("Nema predmeta u ovom pregledu."));
+    }
+}
+
+backend_test! {
+    async fn an_official_of_another_unit_sees_no_forms_and_is_refused(db: TestDb) {
+        let s = site(&db).await;
+        let mut clerk = signed_in(&s, "salter").await;
+        let (case, _) = register(&mut clerk, "uvjerenje", "Amra Hodžić").await;
+        let mut selma = signed_in(&s, "selma").await;
+        let file = selma.get(&case).await;
+        assert_eq!(file.status, StatusCode::OK);
+        for step in ["hand_over", "decide", "return_for_completion", "close"] {
+            assert!(!file.body.contains(&format!("id=\"step-{step}\"")), "{step} is not hers to take: {}", file.body);
+        }
+        let r = selma.post(&format!("{case}/step"), &[("action", "hand_over"), ("to", "04|selma")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("nije u vašoj nadležnosti"), "{}", r.body);
+        // An auditor does not work on cases.
+        let mut auditor = signed_in(&s, "revizor").await;
+        assert_eq!(auditor.get(&case).await.status, StatusCode::FORBIDDEN);
+        // The file's read is logged with the party's JMBG.
+        let reads = s.k.store.backend().access_log("0101990190004", None, 50).await.unwrap();
+        assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "selma"), "{reads:?}");
+    }
+}
