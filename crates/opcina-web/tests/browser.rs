@@ -31,6 +31,96 @@ fn wait_for_text(browser: &Browser, text: &str) {
     panic!("{text:?} never appeared on {}: {}", browser.url(), browser.page_text());
 }
 
+/// Signs the current user out and `user` in.
+fn switch_user(browser: &Browser, user: &str) {
+    browser.click(&browser.find("form.signout button"));
+    wait_for_text(browser, "Odjavljeni ste.");
+    browser.fill(&browser.find("#username"), user);
+    browser.fill(&browser.find("#password"), PASSWORD);
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+}
+
+/// Opens a step's form in the case file, sets its choices and fields, and takes the step.
+fn take_step(browser: &Browser, action: &str, choices: &[(&str, &str)], fields: &[(&str, &str)], saved: &str) {
+    browser.click(&browser.find(&format!("#step-{action} summary")));
+    for (id, value) in choices {
+        browser.execute("document.getElementById(arguments[0]).value = arguments[1];", json!([id, value]));
+    }
+    for (id, value) in fields {
+        browser.fill(&browser.find(&format!("#{id}")), value);
+    }
+    browser.click(&browser.find(&format!("#step-{action} form button[type=submit]")));
+    wait_for_text(browser, saved);
+}
+
+/// The document flow: the registry office registers a submission and prints its receipt,
+/// hands the case to an official, who decides it; the office dispatches the decision, and
+/// the party follows the case with the number and access code from the receipt. Starts
+/// and ends signed in as the counter clerk.
+fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut Vec<String>) {
+    browser.click(&browser.find("nav.main a[href='/cases']"));
+    wait_for_text(browser, "Novi podnesak");
+    audit(browser, "cases (registry office)", violations);
+    browser.click(&browser.find("a[href='/cases/new']"));
+    wait_for_text(browser, "Podnosilac");
+    audit(browser, "case intake", violations);
+    browser.execute("document.getElementById('f-case_type').value = 'uvjerenje';", json!([]));
+    browser.fill(&browser.find("#f-subject"), "Uvjerenje o kućnoj listi");
+    browser.fill(&browser.find("#f-party-name"), "Ljubica Đurić");
+    browser.fill(&browser.find("#f-party-jmbg"), jmbg);
+    browser.fill(&browser.find("#f-party-address"), "Alije Izetbegovića 12, Kakanj");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Potvrda o prijemu podneska");
+    audit(browser, "case receipt", violations);
+    let number = browser.text(&browser.find("dd.code"));
+    let code = browser.text(&browser.find("#access-code"));
+    assert!(number.starts_with("UP-I-01/1-") && code.len() == 14, "{number} {code}");
+    let pdf = browser.attribute(&browser.find("p.actions a.button"), "href").unwrap();
+    let path = pdf.trim_start_matches(base).trim_end_matches("/receipt.pdf").to_string();
+    assert!(path.starts_with("/cases/"), "{pdf}");
+    let case = format!("{base}{path}");
+
+    // The registry office assigns the case to an official of the unit.
+    browser.goto(&case);
+    wait_for_text(browser, "Sljedeći koraci");
+    take_step(browser, "hand_over", &[("hand-over-f-to", "01/1|amra")], &[], "Upisano: Predat");
+    audit(browser, "case file (registry office)", violations);
+
+    // The official finds it among her cases and decides it.
+    switch_user(browser, "amra");
+    wait_for_text(browser, &number);
+    assert!(browser.url().contains("/cases"), "{}", browser.url());
+    audit(browser, "my cases", violations);
+    browser.click(&browser.find(&format!("a[href='{path}']")));
+    wait_for_text(browser, "Riješi");
+    take_step(
+        browser,
+        "decide",
+        &[("decide-f-outcome", "granted")],
+        &[("decide-f-summary", "Izdaje se uvjerenje o kućnoj listi")],
+        "Upisano: Riješen",
+    );
+    audit(browser, "case file (official)", violations);
+
+    // The registry office dispatches the decision by post.
+    switch_user(browser, "salter");
+    wait_for_text(browser, "Šalter: pretraga osoba");
+    browser.goto(&case);
+    take_step(browser, "dispatch", &[("dispatch-f-method", "post")], &[], "Upisano: Otpremljen");
+
+    // The party tracks it with what the receipt says.
+    browser.click(&browser.find("nav.main a[href='/track']"));
+    wait_for_text(browser, "Upišite broj predmeta i pristupni kod");
+    audit(browser, "case tracking form", violations);
+    browser.fill(&browser.find("#number"), &number);
+    browser.fill(&browser.find("#code"), &code);
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(browser, "otpremljen");
+    let page = browser.page_text();
+    assert!(page.contains("Riješeno") && !page.contains("Ljubica"), "state and dates, no names: {page}");
+    audit(browser, "case tracking", violations);
+}
+
 fn flows(base: &str, jmbg: &str) {
     let Some(browser) = Browser::start() else { return };
     let mut violations = Vec::new();
@@ -185,6 +275,8 @@ fn flows(base: &str, jmbg: &str) {
     wait_for_text(&browser, "Obavijesti drugih općina");
     audit(&browser, "notices", &mut violations);
 
+    case_life_cycle(&browser, base, jmbg, &mut violations);
+
     // The administrator's screens.
     browser.goto(&format!("{base}/counter"));
     browser.click(&browser.find("form.signout button"));
@@ -214,6 +306,8 @@ async fn staff_and_citizens_in_a_real_browser() {
     k.store.set_password(&k.admin, "salter", PASSWORD).await.unwrap();
     k.store.set_password(&k.admin, "maticar", PASSWORD).await.unwrap();
     k.store.set_password(&k.admin, "admin", PASSWORD).await.unwrap();
+    opcina_testkit::docflow::set_up(&k).await;
+    k.store.set_password(&k.admin, "amra", PASSWORD).await.unwrap();
     let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
     let stranger = (300..400).find_map(|s| opcina_core::Jmbg::compose(date(1971, 4, 4), 17, s, opcina_core::CheckMode::Strict)).unwrap();
     let name_change = opcina_core::registry::annotation::Annotation {
