@@ -10,9 +10,9 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, AccountPasswordRow, AccountRow, CaseEventRow, CaseQuery, CaseRow, DeliveryRow, DocflowConfig, ExtractRow, FeeRuleRow,
-    InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow, OrderRow, OutboxRow, PasswordRow, RecordRow,
-    RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
+    AccessRow, AccountPasswordRow, AccountRow, AttachmentRow, CaseEventRow, CaseQuery, CaseRow, DeliveryRow, DocflowConfig, ExtractRow,
+    FeeRuleRow, InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow, OrderRow, OutboxRow, PasswordRow,
+    RecordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -107,6 +107,9 @@ pub trait WriteTx: Send {
     async fn case(&mut self, id: i64) -> Result<Option<CaseRow>>;
     async fn cases_numbered(&mut self, number: &str) -> Result<Vec<CaseRow>>;
     async fn record(&mut self, id: i64) -> Result<Option<RecordRow>>;
+    async fn attachment(&mut self, id: i64) -> Result<Option<AttachmentRow>>;
+    /// The latest version of a chain of attachments (0 when none).
+    async fn last_attachment_version(&mut self, first_id: i64) -> Result<i64>;
     async fn commit(self: Box<Self>) -> Result<()>;
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
@@ -245,6 +248,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn cases_numbered(&self, number: &str) -> Result<Vec<CaseRow>>;
     async fn case_events(&self, case_id: i64) -> Result<Vec<CaseEventRow>>;
     async fn case_records(&self, case_id: i64) -> Result<Vec<RecordRow>>;
+    /// A case's files, every version, in the order they came.
+    async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRow>>;
+    async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>>;
+    /// Files after an id (the document index follows them).
+    async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>>;
     async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>>;
     /// A protocol book of a unit and year in the order of its numbers, after (serial, sub).
     async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>>;

@@ -19,7 +19,8 @@ use sha2::{Digest, Sha256};
 use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
 use crate::rows::{
-    CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, NodeRow, PatternRow, RecordRow, Row, StaffRow, UnitRow, date_text,
+    AttachmentRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, NodeRow, PatternRow, RecordRow, Row, StaffRow, UnitRow,
+    date_text,
 };
 use crate::store::{Store, today};
 use crate::txn::{Sequence, Txn};
@@ -70,12 +71,40 @@ pub struct Filing {
     pub corrects: Option<i64>,
 }
 
+/// A file for a case, as sent: its name and type, and the record or earlier version it
+/// belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Upload {
+    /// The file's name as the party or clerk gave it (`zahtjev.pdf`).
+    pub name: String,
+    /// The record (act) of the case this file is.
+    #[serde(default)]
+    pub record: Option<i64>,
+    /// The attachment this is a new version of.
+    #[serde(default)]
+    pub replaces: Option<i64>,
+}
+
+/// The largest file a case takes (a scanned submission of many pages fits).
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+
+/// A file kept, to be entered in its case.
+#[derive(Debug, Clone)]
+pub struct KeptFile {
+    pub upload: Upload,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
 /// What the writer does for the document flow.
 #[derive(Debug, Clone)]
 pub enum DocOp {
     Open(Box<Intake>),
     File { case_id: i64, filing: Box<Filing> },
     Step { case_id: i64, action: Box<CaseAction> },
+    Attach { case_id: i64, file: Box<KeptFile> },
 }
 
 /// What came of it.
@@ -96,12 +125,18 @@ pub enum DocDone {
         event: CaseEventRow,
         record: Option<RecordRow>,
     },
+    Attached {
+        case: Box<CaseRow>,
+        attachment: AttachmentRow,
+    },
 }
 
 impl DocDone {
     pub fn case(&self) -> &CaseRow {
         match self {
-            DocDone::Opened { case, .. } | DocDone::Filed { case, .. } | DocDone::Stepped { case, .. } => case,
+            DocDone::Opened { case, .. } | DocDone::Filed { case, .. } | DocDone::Stepped { case, .. } | DocDone::Attached { case, .. } => {
+                case
+            }
         }
     }
 }
@@ -319,6 +354,7 @@ pub(crate) async fn write(
         DocOp::Open(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
         DocOp::File { case_id, filing } => file(txn, actor, &pattern, *case_id, filing, today, now).await,
         DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
+        DocOp::Attach { case_id, file } => attach(txn, actor, *case_id, file, now).await,
     }
 }
 
@@ -486,6 +522,86 @@ async fn file(
     case.updated_at = now.0;
     txn.update(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.filed").await?;
     Ok(Ok(DocDone::Filed { case: Box::new(case), record }))
+}
+
+/// Checks a file's name: what a person would recognise, with no path in it.
+fn check_upload(upload: &Upload, size: usize) -> std::result::Result<(), Refusal> {
+    let name = upload.name.trim();
+    let mut errors = Vec::new();
+    if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        errors.push(FieldError::new("docflow.attachment.name", "name", "a file has a name of at most 200 characters, without a path"));
+    }
+    if size == 0 {
+        errors.push(FieldError::new("docflow.attachment.empty", "file", "the file is empty"));
+    }
+    if size > MAX_FILE_BYTES {
+        errors.push(FieldError::new(
+            "docflow.attachment.too_large",
+            "file",
+            format!("a file is at most {} MB", MAX_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Refusal { errors }) }
+}
+
+async fn attach(
+    txn: &mut Txn,
+    actor: &Actor,
+    case_id: i64,
+    file: &KeptFile,
+    now: Timestamp,
+) -> Result<std::result::Result<DocDone, Refusal>> {
+    if let Err(r) = may_register(actor) {
+        return Ok(Err(r));
+    }
+    let Some(case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    if matches!(CaseState::parse(&case.state), Some(CaseState::Joined | CaseState::Archived)) {
+        return Ok(Err(Refusal::one(FieldError::new(
+            "docflow.case.closed",
+            "case_id",
+            format!("{} is {}: its files are with the case it went to or in the archive", case.number, case.state),
+        ))));
+    }
+    if let Some(record) = file.upload.record {
+        if txn.reader().await?.record(record).await?.is_none_or(|r| r.case_id != Some(case_id)) {
+            return Ok(Err(Refusal::one(FieldError::new(
+                "docflow.attachment.record",
+                "record",
+                "the file belongs to a record of the same case",
+            ))));
+        }
+    }
+    let (first_id, version) = match file.upload.replaces {
+        None => (txn.next_id(), 1),
+        Some(earlier) => match txn.reader().await?.attachment(earlier).await? {
+            Some(a) if a.case_id == case_id => (a.first_id, txn.reader().await?.last_attachment_version(a.first_id).await? + 1),
+            _ => {
+                return Ok(Err(Refusal::one(FieldError::new(
+                    "docflow.attachment.replaces",
+                    "replaces",
+                    "a new version replaces a file of the same case",
+                ))));
+            }
+        },
+    };
+    let mut row = AttachmentRow {
+        id: 0,
+        case_id,
+        record_id: file.upload.record,
+        first_id,
+        version,
+        name: file.upload.name.trim().to_string(),
+        media_type: file.media_type.clone(),
+        size: file.size,
+        sha256: file.sha256.clone(),
+        uploaded_by: actor.username.clone(),
+        uploaded_at: now.0,
+    };
+    row.id = txn.append(Row::Attachment(row.clone()), now, actor, "docflow.attachment.added").await?;
+    if version == 1 && row.id != first_id {
+        return Err(StoreError::corrupt("attachments", row.id, format!("expected id {first_id}")));
+    }
+    Ok(Ok(DocDone::Attached { case: Box::new(case), attachment: row }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -737,6 +853,39 @@ impl Store {
         }
         ex.commit().await?;
         Ok(Ok(()))
+    }
+
+    /// Keeps a file and enters it in its case (a new version when it replaces one). The
+    /// file is written to the object store first, so an acknowledged attachment always has
+    /// its content; a file whose row was refused stays unreferenced (content-addressed, it
+    /// costs nothing when it comes again).
+    pub async fn attach(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        upload: Upload,
+        media_type: &str,
+        content: bytes::Bytes,
+    ) -> Result<std::result::Result<(CaseRow, AttachmentRow), Refusal>> {
+        if let Err(r) = may_register(actor).and_then(|()| check_upload(&upload, content.len())) {
+            return Ok(Err(r));
+        }
+        let files = self.files().ok_or_else(|| StoreError::Files("the node has no place for files configured".into()))?;
+        let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
+        let sha256 = files.put(content).await?;
+        let media_type = if media_type.trim().is_empty() { "application/octet-stream".to_string() } else { media_type.trim().to_string() };
+        let file = KeptFile { upload, media_type, size, sha256 };
+        match self.docflow(actor, DocOp::Attach { case_id, file: Box::new(file) }).await? {
+            Ok(DocDone::Attached { case, attachment }) => Ok(Ok((*case, attachment))),
+            Ok(other) => Err(StoreError::corrupt("attachments", 0, format!("unexpected answer {other:?}"))),
+            Err(r) => Ok(Err(r)),
+        }
+    }
+
+    /// A file's content, checked against its hash.
+    pub async fn attachment_content(&self, attachment: &AttachmentRow) -> Result<bytes::Bytes> {
+        let files = self.files().ok_or_else(|| StoreError::Files("the node has no place for files configured".into()))?;
+        files.get(&attachment.sha256).await
     }
 
     /// A case as the public may see it: the number and its access code must both match, and

@@ -290,6 +290,46 @@ impl CaseEventRow {
     }
 }
 
+/// A file of a case (a scan of the submission, a document, the decision): the content is
+/// in the object store under its SHA-256; the row, once written, never changes. A new
+/// version of a document is a new row of the same chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub case_id: i64,
+    /// The record (act) of the case the file is, when it is one.
+    pub record_id: Option<i64>,
+    /// The id of the chain's first version (its own for a first version).
+    pub first_id: i64,
+    /// 1 for the first version, 2, 3, … for the later ones.
+    pub version: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+}
+
+impl AttachmentRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("attachments")
+            .int(self.id)
+            .int(self.case_id)
+            .opt_int(self.record_id)
+            .int(self.first_id)
+            .int(self.version)
+            .text(&self.name)
+            .text(&self.media_type)
+            .int(self.size)
+            .text(&self.sha256)
+            .text(&self.uploaded_by)
+            .int(self.uploaded_at)
+            .finish()
+    }
+}
+
 /// The document flow's configuration as it stands: units, who works where, the
 /// classification plan, the kinds of case and the registry-number pattern.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

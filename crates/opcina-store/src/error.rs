@@ -26,6 +26,8 @@ pub enum StoreError {
     Concurrent { expected: i64, found: i64 },
     #[error("the node's writer has stopped")]
     WriterStopped,
+    #[error("files: {0}")]
+    Files(String),
 }
 
 impl StoreError {
@@ -33,6 +35,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::Database(_) => "store.database",
+            StoreError::Files(_) => "store.files",
             StoreError::UnsupportedUrl(_) => "store.url.unsupported",
             StoreError::Migration { .. } => "store.migration.failed",
             StoreError::UnknownMigration { .. } => "store.migration.unknown",

@@ -20,6 +20,7 @@ mod extract_rows;
 pub mod extracts;
 pub mod federation;
 mod federation_rows;
+pub mod files;
 pub mod import;
 pub mod migrate;
 pub mod orders;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "federation", sql: include_str!("../migrations/postgres/0007_federation.sql") },
     Migration { version: 8, name: "notices", sql: include_str!("../migrations/postgres/0008_notices.sql") },
     Migration { version: 9, name: "docflow", sql: include_str!("../migrations/postgres/0009_docflow.sql") },
+    Migration { version: 10, name: "attachments", sql: include_str!("../migrations/postgres/0010_attachments.sql") },
 ];
 
 include!("sql/common.rs");

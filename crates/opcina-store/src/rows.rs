@@ -14,7 +14,8 @@ use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
 pub use crate::docflow_rows::{
-    CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, PatternRow, RecordRow, StaffRow, UnitRow,
+    AttachmentRow, CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, PatternRow, RecordRow, StaffRow,
+    UnitRow,
 };
 use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
@@ -24,7 +25,7 @@ pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, R
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 30] = [
+pub const AUTHORITATIVE_TABLES: [&str; 31] = [
     "node",
     "offices",
     "users",
@@ -55,6 +56,7 @@ pub const AUTHORITATIVE_TABLES: [&str; 30] = [
     "protocol_records",
     "cases",
     "case_events",
+    "attachments",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -461,6 +463,7 @@ pub enum Row {
     Record(RecordRow),
     Case(Box<CaseRow>),
     CaseEvent(CaseEventRow),
+    Attachment(AttachmentRow),
 }
 
 impl Row {
@@ -496,6 +499,7 @@ impl Row {
             Row::Record(_) => "protocol_records",
             Row::Case(_) => "cases",
             Row::CaseEvent(_) => "case_events",
+            Row::Attachment(_) => "attachments",
         }
     }
 
@@ -531,6 +535,7 @@ impl Row {
             Row::Record(r) => r.id,
             Row::Case(r) => r.id,
             Row::CaseEvent(r) => r.id,
+            Row::Attachment(r) => r.id,
         }
     }
 
@@ -566,6 +571,7 @@ impl Row {
             Row::Record(r) => r.id = id,
             Row::Case(r) => r.id = id,
             Row::CaseEvent(r) => r.id = id,
+            Row::Attachment(r) => r.id = id,
         }
     }
 
@@ -601,6 +607,7 @@ impl Row {
             Row::Record(r) => r.hash(),
             Row::Case(r) => r.hash(),
             Row::CaseEvent(r) => r.hash(),
+            Row::Attachment(r) => r.hash(),
         }
     }
 }

@@ -106,6 +106,8 @@ struct Inner {
     exclusive: Arc<Mutex<()>>,
     /// The day the writer takes as today, when set (tests and generated history).
     today: std::sync::RwLock<Option<NaiveDate>>,
+    /// Where the files of cases are kept, once the node is told.
+    files: std::sync::RwLock<Option<crate::files::Files>>,
 }
 
 impl Inner {
@@ -133,8 +135,14 @@ impl Store {
         let head = backend.journal_head().await?;
         let (jobs, rx) = mpsc::channel(4096);
         let (head_tx, _) = watch::channel(head.seq);
-        let inner =
-            Arc::new(Inner { backend, jobs, head: head_tx, exclusive: Arc::new(Mutex::new(())), today: std::sync::RwLock::new(None) });
+        let inner = Arc::new(Inner {
+            backend,
+            jobs,
+            head: head_tx,
+            exclusive: Arc::new(Mutex::new(())),
+            today: std::sync::RwLock::new(None),
+            files: std::sync::RwLock::new(None),
+        });
         tokio::spawn(writer(Arc::clone(&inner), rx));
         Ok(Store { inner })
     }
@@ -228,6 +236,18 @@ impl Store {
         if let Ok(mut today) = self.inner.today.write() {
             *today = day;
         }
+    }
+
+    /// Keeps the files of cases in `files` (the node's configuration says where).
+    pub fn set_files(&self, files: crate::files::Files) {
+        if let Ok(mut f) = self.inner.files.write() {
+            *f = Some(files);
+        }
+    }
+
+    /// Where the files of cases are kept, if the node was told.
+    pub fn files(&self) -> Option<crate::files::Files> {
+        self.inner.files.read().ok().and_then(|f| f.clone())
     }
 
     /// The day the writer takes as today.

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::rows::{AUTHORITATIVE_TABLES, Row};
 
 const PAGE: i64 = 5_000;
-const APPEND_ONLY: [&str; 5] = ["entries", "annotations", "access_log", "protocol_records", "case_events"];
+const APPEND_ONLY: [&str; 6] = ["entries", "annotations", "access_log", "protocol_records", "case_events", "attachments"];
 
 /// Something wrong found by verification.
 #[derive(Debug, Clone, PartialEq, Eq)]

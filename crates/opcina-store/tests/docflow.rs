@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use chrono::{Datelike, Duration};
 use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome};
 use opcina_core::registry::Actor;
-use opcina_store::docflow::{DocDone, DocOp, Filing, calendar};
+use opcina_store::docflow::{DocDone, DocOp, Filing, Upload, calendar};
 use opcina_store::rows::{CaseQuery, Row};
 use opcina_store::verify::verify;
 use opcina_testkit::docflow::{self, intake, open, step};
@@ -303,5 +304,41 @@ backend_test! {
         assert_eq!(seen.len(), 25, "every case once");
         let mine = CaseQuery { states: vec!["in_work".into()], official: Some("haris".into()), limit: 100, ..CaseQuery::default() };
         assert_eq!(s.backend().cases_page(&mine).await.unwrap().len(), 9);
+    }
+}
+
+backend_test! {
+    async fn files_of_a_case_are_kept_by_hash_and_versioned_never_changed(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let o = docflow::set_up(&k).await;
+        let s = &k.store;
+        let (case, _) = open(s, &k.clerk, intake("uvjerenje", "Amra Hodžić", s.today())).await;
+        let (other, _) = open(s, &k.clerk, intake("uvjerenje", "Haris Mujić", s.today())).await;
+        let upload = |name: &str| Upload { name: name.into(), ..Upload::default() };
+        let (_, first) = s.attach(&k.clerk, case.id, upload("zahtjev.txt"), "text/plain", Bytes::from_static(b"Zahtjev za uvjerenje")).await.unwrap().unwrap();
+        assert_eq!((first.version, first.first_id), (1, first.id));
+        assert_eq!(first.sha256, opcina_store::files::sha256_hex(b"Zahtjev za uvjerenje"));
+        // A corrected scan is a new version; the first stays as it was.
+        let again = Upload { replaces: Some(first.id), ..upload("zahtjev-ispravljen.txt") };
+        let (_, second) = s.attach(&o.amra, case.id, again, "text/plain", Bytes::from_static(b"Zahtjev za uvjerenje, potpisan")).await.unwrap().unwrap();
+        assert_eq!((second.version, second.first_id), (2, first.id));
+        assert_eq!(s.attachment_content(&first).await.unwrap(), Bytes::from_static(b"Zahtjev za uvjerenje"));
+        let files = s.backend().case_attachments(case.id).await.unwrap();
+        assert_eq!(files, vec![first.clone(), second.clone()]);
+        // Refused: a version of another case's file, a nameless or empty file, a record of another case.
+        let cross = Upload { replaces: Some(first.id), ..upload("x.txt") };
+        let head = s.backend().journal_head().await.unwrap();
+        let code = |r: Result<(opcina_store::rows::CaseRow, opcina_store::rows::AttachmentRow), opcina_core::Refusal>| r.unwrap_err().errors[0].code;
+        assert_eq!(code(s.attach(&k.clerk, other.id, cross, "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.replaces");
+        assert_eq!(code(s.attach(&k.clerk, case.id, upload("../etc/passwd"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.name");
+        assert_eq!(code(s.attach(&k.clerk, case.id, upload("prazno.txt"), "text/plain", Bytes::new()).await.unwrap()), "docflow.attachment.empty");
+        let wrong_record = Upload { record: Some(other.record_id), ..upload("akt.txt") };
+        assert_eq!(code(s.attach(&k.clerk, case.id, wrong_record, "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.record");
+        assert_eq!(code(s.attach(&k.auditor, case.id, upload("a.txt"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.permission");
+        assert_eq!(s.backend().journal_head().await.unwrap(), head, "refusals write nothing");
+        // Journaled, append-only: the chain verifies, and a changed row is caught.
+        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        s.backend().execute_raw(&format!("UPDATE attachments SET name = 'drugo.txt' WHERE id = {}", first.id)).await.unwrap();
+        assert!(!verify(s.backend(), &|_| {}).await.unwrap().ok());
     }
 }

@@ -23,6 +23,8 @@ pub struct Officials {
 /// Applies Kakanj's document-flow preset and places three officials.
 pub async fn set_up(k: &Kakanj) -> Officials {
     let system = Actor::system("test");
+    // The files of cases, in memory (the local directory is tested in the store's own tests).
+    k.store.set_files(opcina_store::files::Files::memory());
     let mut actors = Vec::new();
     for (username, unit) in [("amra", "01/1"), ("haris", "01/1"), ("selma", "04")] {
         let spec = UserSpec {

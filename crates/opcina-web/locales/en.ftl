@@ -755,6 +755,7 @@ case-history = History
 case-step-saved = Recorded: { $step }.
 case-track-title = Track a case
 case-track-intro = Enter the case number and the access code from the receipt (or scan the receipt's QR code).
+case-decision-download = Download the decision
 case-waiting-since = Waiting for the party since
 err-request-cursor = The page address is not valid; start from the first page.
 err-docflow-case-not-found = There is no such case.

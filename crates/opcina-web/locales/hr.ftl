@@ -762,6 +762,7 @@ case-history = Tijek predmeta
 case-step-saved = Upisano: { $step }.
 case-track-title = Praćenje predmeta
 case-track-intro = Upišite broj predmeta i pristupni kod s potvrde o prijemu podneska (ili skenirajte QR kod s potvrde).
+case-decision-download = Preuzmi rješenje
 case-waiting-since = Čeka se stranka od
 err-request-cursor = Adresa stranice nije ispravna; krenite od prve stranice.
 err-docflow-case-not-found = Taj predmet ne postoji.

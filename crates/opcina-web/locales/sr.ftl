@@ -762,6 +762,7 @@ case-history = Tok predmeta
 case-step-saved = Upisano: { $step }.
 case-track-title = Praćenje predmeta
 case-track-intro = Upišite broj predmeta i pristupni kod sa potvrde o prijemu podneska (ili skenirajte { KEEP("QR") } kod sa potvrde).
+case-decision-download = Preuzmi rješenje
 case-waiting-since = Čeka se stranka od
 err-request-cursor = Adresa stranice nije ispravna; počnite od prve stranice.
 err-docflow-case-not-found = Taj predmet ne postoji.

@@ -93,6 +93,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/cases/{id}", get(api::cases::read))
         .route("/api/v1/cases/{id}/steps", post(api::cases::take_step))
         .route("/api/v1/cases/{id}/records", post(api::cases::file))
+        .route(
+            "/api/v1/cases/{id}/attachments",
+            get(api::cases::attachments)
+                .post(api::cases::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(opcina_store::docflow::MAX_FILE_BYTES + 1)),
+        )
+        .route("/api/v1/attachments/{id}", get(api::cases::download))
+        .route("/api/v1/cases/track/decision", get(api::cases::track_decision))
         .route("/api/v1/persons", get(api::persons::search))
         .route("/api/v1/persons/{jmbg}", get(api::persons::view))
         .route("/api/v1/persons/{jmbg}/access-log", get(api::persons::access_log))

@@ -49,6 +49,10 @@ impl Modify for BearerAuth {
         api::cases::file,
         api::cases::on_time,
         api::cases::track,
+        api::cases::attach,
+        api::cases::attachments,
+        api::cases::download,
+        api::cases::track_decision,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -182,3 +182,58 @@ backend_test! {
         assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST, "{status} {body}");
     }
 }
+
+backend_test! {
+    async fn files_are_uploaded_versioned_read_with_a_log_and_a_decision_sent_electronically_is_downloadable(db: TestDb) {
+        let api = Api::start(&db).await;
+        let opened = api.open("pomoc", "Amela Hodžić").await;
+        let (id, number, code) = (opened["case"]["id"].as_i64().unwrap(), opened["case"]["number"].as_str().unwrap().to_string(), opened["access_code"].as_str().unwrap().to_string());
+        let upload = |path: String, token: String, media: &'static str, bytes: &'static [u8]| {
+            let router = api.router.clone();
+            async move { support::http::raw(&router, "POST", &path, Some(&token), Some((media, bytes.to_vec()))).await }
+        };
+        let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "zahtjev skeniran.pdf")]));
+        let (status, headers, body) = upload(path, api.clerk.clone(), "application/pdf", b"%PDF-1.7 skenirani zahtjev").await;
+        assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+        let first: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(first["version"], 1);
+        let location = headers.get("location").unwrap().to_str().unwrap().to_string();
+        // Read back, byte for byte, named as sent; the read is logged.
+        let (status, headers, bytes) = support::http::raw(&api.router, "GET", &location, Some(&api.amra), None).await;
+        assert_eq!((status, bytes.as_slice()), (StatusCode::OK, b"%PDF-1.7 skenirani zahtjev".as_slice()));
+        assert_eq!(headers.get("content-type").unwrap(), "application/pdf");
+        assert!(headers.get("content-disposition").unwrap().to_str().unwrap().contains("filename*=UTF-8''zahtjev%20skeniran.pdf"));
+        let (_, log) = api.get("/api/v1/persons/0101990190004/access-log", &api.auditor).await;
+        assert!(log["items"].as_array().unwrap().iter().any(|r| r["action"] == "case.file.read" && r["username"] == "amra"), "{log}");
+        // A new version; a nameless file is refused naming the field.
+        let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "zahtjev potpisan.pdf"), ("replaces", &first["id"].to_string())]));
+        let (status, _, body) = upload(path, api.clerk.clone(), "application/pdf", b"%PDF-1.7 potpisan").await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["version"], 2);
+        let (status, _, body) = upload(format!("/api/v1/cases/{id}/attachments?name="), api.clerk.clone(), "text/plain", b"x").await;
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("docflow.attachment.name"), Some("name")));
+        let (_, list) = api.get(&format!("/api/v1/cases/{id}/attachments"), &api.amra).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+        // Decided, the decision's file attached to its record, dispatched electronically.
+        let steps = format!("/api/v1/cases/{id}/steps");
+        api.post(&steps, &api.clerk, json!({ "action": "hand_over", "unit": "01/1", "official": "amra" })).await;
+        let (_, decided) = api.post(&steps, &api.amra, json!({ "action": "decide", "outcome": "granted", "summary": "Odobrava se pomoć" })).await;
+        let record = decided["record"]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "rješenje.pdf"), ("record", &record.to_string())]));
+        let (status, _, _) = upload(path, api.amra.clone(), "application/pdf", b"%PDF-1.7 rjesenje").await;
+        assert_eq!(status, StatusCode::CREATED);
+        let track = format!("/api/v1/cases/track?{}", query(&[("number", &number), ("code", &code)]));
+        let decision = format!("/api/v1/cases/track/decision?{}", query(&[("number", &number), ("code", &code)]));
+        assert_eq!(api.call("GET", &decision, None, None).await.0, StatusCode::NOT_FOUND, "not before it is sent");
+        let (status, _) = api.post(&steps, &api.clerk, json!({ "action": "dispatch", "method": "electronic", "to": "portal" })).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, seen) = api.call("GET", &track, None, None).await;
+        assert_eq!(seen["decision"], decision, "{seen}");
+        let (status, _, bytes) = support::http::raw(&api.router, "GET", &decision, None, None).await;
+        assert_eq!((status, bytes.as_slice()), (StatusCode::OK, b"%PDF-1.7 rjesenje".as_slice()));
+        let wrong = format!("/api/v1/cases/track/decision?{}", query(&[("number", &number), ("code", "AAAA-BBBB-CCCC")]));
+        assert_eq!(api.call("GET", &wrong, None, None).await.0, StatusCode::NOT_FOUND);
+    }
+}

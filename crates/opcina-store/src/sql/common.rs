@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, NoticeCounts, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{AttachmentRow, CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -52,6 +52,7 @@ const PATTERN_COLUMNS: &str = "id, pattern, set_by, set_at";
 const RECORD_COLUMNS: &str = "id, book, unit_code, class, year, serial, sub, number, case_id, direction, channel, office_code, correspondent, subject, received_on, corrects_id, registered_by, registered_at";
 const CASE_COLUMNS: &str = "id, record_id, number, book, unit_code, class, year, serial, case_type, party_name, party_jmbg, party_address, party_contact, subject, access_hash, term_kind, term_days, opened_on, appeal_of, state, holder_unit, holder_official, held_since, due_on, paused_since, paused_days, missing, outcome, decided_on, dispatch, dispatched_on, delivered_on, closed_on, joined_to, last_sub, updated_at";
 const CASE_EVENT_COLUMNS: &str = "id, case_id, kind, from_state, to_state, unit_code, official, record_id, detail, at, by_user";
+const ATTACHMENT_COLUMNS: &str = "id, case_id, record_id, first_id, version, name, media_type, size, sha256, uploaded_by, uploaded_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -465,6 +466,22 @@ fn case_from(r: &DbRow) -> Result<CaseRow> {
     })
 }
 
+fn attachment_from(r: &DbRow) -> Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        record_id: r.try_get("record_id")?,
+        first_id: r.try_get("first_id")?,
+        version: r.try_get("version")?,
+        name: r.try_get("name")?,
+        media_type: r.try_get("media_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        uploaded_at: r.try_get("uploaded_at")?,
+    })
+}
+
 fn case_event_from(r: &DbRow) -> Result<CaseEventRow> {
     Ok(CaseEventRow {
         id: r.try_get("id")?,
@@ -568,6 +585,7 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut protocol_records = Vec::new();
     let mut cases = Vec::new();
     let mut case_events = Vec::new();
+    let mut attachments = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -600,6 +618,7 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Record(r) => protocol_records.push(r),
             Row::Case(r) => cases.push(r.as_ref()),
             Row::CaseEvent(r) => case_events.push(r),
+            Row::Attachment(r) => attachments.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -819,6 +838,9 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     });
     insert_rows!(c, "case_events", CASE_EVENT_COLUMNS, 11, case_events, |b, r| {
         b.push_bind(r.id).push_bind(r.case_id).push_bind(r.kind.as_str()).push_bind(r.from_state.as_str()).push_bind(r.to_state.as_str()).push_bind(r.unit_code.as_deref()).push_bind(r.official.as_deref()).push_bind(r.record_id).push_bind(r.detail.as_str()).push_bind(r.at).push_bind(r.by_user.as_str());
+    });
+    insert_rows!(c, "attachments", ATTACHMENT_COLUMNS, 11, attachments, |b, r| {
+        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.record_id).push_bind(r.first_id).push_bind(r.version).push_bind(r.name.as_str()).push_bind(r.media_type.as_str()).push_bind(r.size).push_bind(r.sha256.as_str()).push_bind(r.uploaded_by.as_str()).push_bind(r.uploaded_at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -1225,6 +1247,7 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "protocol_records" => (RECORD_COLUMNS, |r| record_from(r).map(Row::Record)),
         "cases" => (CASE_COLUMNS, |r| case_from(r).map(|x| Row::Case(Box::new(x)))),
         "case_events" => (CASE_EVENT_COLUMNS, |r| case_event_from(r).map(Row::CaseEvent)),
+        "attachments" => (ATTACHMENT_COLUMNS, |r| attachment_from(r).map(Row::Attachment)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1345,6 +1368,15 @@ impl WriteTx for Tx {
     async fn record(&mut self, id: i64) -> Result<Option<RecordRow>> {
         let sql = format!("SELECT {RECORD_COLUMNS} FROM protocol_records WHERE id = $1");
         sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.tx).await?.as_ref().map(record_from).transpose()
+    }
+
+    async fn attachment(&mut self, id: i64) -> Result<Option<AttachmentRow>> {
+        fetch_attachment(&mut self.tx, id).await
+    }
+
+    async fn last_attachment_version(&mut self, first_id: i64) -> Result<i64> {
+        let row = sqlx::query("SELECT MAX(version) AS n FROM attachments WHERE first_id = $1").bind(first_id).fetch_one(&mut *self.tx).await?;
+        Ok(row.try_get::<Option<i64>, _>("n")?.unwrap_or(0))
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
@@ -1697,6 +1729,20 @@ impl crate::backend::Backend for DbBackend {
 
     async fn case_records(&self, case_id: i64) -> Result<Vec<RecordRow>> {
         fetch_case_records(&mut *self.read.acquire().await?, case_id).await
+    }
+
+    async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRow>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE case_id = $1 ORDER BY id");
+        sqlx::query(AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
+    }
+
+    async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>> {
+        fetch_attachment(&mut *self.read.acquire().await?, id).await
+    }
+
+    async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>> {
+        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id > $1 ORDER BY id LIMIT $2");
+        sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
     }
 
     async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>> {

@@ -62,6 +62,11 @@ async fn fetch_case_events(c: &mut Conn, case_id: i64) -> Result<Vec<CaseEventRo
     sqlx::query(AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *c).await?.iter().map(case_event_from).collect()
 }
 
+async fn fetch_attachment(c: &mut Conn, id: i64) -> Result<Option<AttachmentRow>> {
+    let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = $1");
+    sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.as_ref().map(attachment_from).transpose()
+}
+
 async fn fetch_case_records(c: &mut Conn, case_id: i64) -> Result<Vec<RecordRow>> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM protocol_records WHERE case_id = $1 ORDER BY id");
     sqlx::query(AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *c).await?.iter().map(record_from).collect()

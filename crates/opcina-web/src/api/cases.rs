@@ -3,14 +3,17 @@
 //! of a case by its number and access code.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use opcina_core::docflow::case::{CaseAction, CaseState};
 use opcina_core::registry::Role;
-use opcina_store::docflow::{DocDone, DocOp, Filing, Intake};
-use opcina_store::rows::{CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, RecordRow, StaffRow, UnitRow};
+use opcina_store::docflow::{DocDone, DocOp, Filing, Intake, Upload};
+use opcina_store::rows::{
+    AttachmentRow, CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, RecordRow, StaffRow, UnitRow,
+};
 use serde::{Deserialize, Serialize};
 
 use super::log_reads;
@@ -412,6 +415,9 @@ pub struct Tracking {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_on: Option<String>,
     pub steps: Vec<TrackStep>,
+    /// Where to download the decision, when it was delivered electronically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 fn day_of(micros: i64) -> String {
@@ -464,6 +470,7 @@ pub fn tracking(case: &CaseRow, events: &[CaseEventRow], config: &DocflowConfig,
         delivered_on: case.delivered_on.clone(),
         closed_on: case.closed_on.clone(),
         steps,
+        decision: None,
     }
 }
 
@@ -474,7 +481,12 @@ pub async fn find_tracking(state: &AppState, number: &str, code: &str) -> ApiRes
         None => Ok(None),
         Some((case, events)) => {
             let config = state.store.backend().docflow_config().await?;
-            Ok(Some(tracking(&case, &events, &config, state.store.today())))
+            let mut t = tracking(&case, &events, &config, state.store.today());
+            if published_decision(state, &case, &events).await?.is_some() {
+                let query = serde_urlencoded::to_string([("number", number.trim()), ("code", code.trim())]).unwrap_or_default();
+                t.decision = Some(format!("/api/v1/cases/track/decision?{query}"));
+            }
+            Ok(Some(t))
         }
     }
 }
@@ -487,4 +499,109 @@ pub async fn track(State(state): State<AppState>, Query(q): Query<TrackQuery>) -
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found("docflow.track.not_found", "no case has this number and access code; check both on the receipt"))
+}
+
+/// A case's files.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttachmentList {
+    pub items: Vec<AttachmentRow>,
+}
+
+/// Adds a file to a case (a scan of the submission, a document, the decision): the body is
+/// the file, its type the `Content-Type`. Content is kept by its SHA-256 and never changed;
+/// `replaces` adds a new version of an earlier file.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id"), Upload),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"), security(("bearer" = [])),
+    responses((status = 201, body = AttachmentRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(upload): Query<Upload>,
+    headers: HeaderMap,
+    content: Bytes,
+) -> ApiResult<Response> {
+    let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (_, attachment) = state.store.attach(&caller.actor, id, upload, media_type, content).await??;
+    let mut response = (StatusCode::CREATED, Json(attachment.clone())).into_response();
+    if let Ok(l) = format!("/api/v1/attachments/{}", attachment.id).parse() {
+        response.headers_mut().insert(header::LOCATION, l);
+    }
+    Ok(response)
+}
+
+/// A case's files, every version, in the order they came.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
+    responses((status = 200, body = AttachmentList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn attachments(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<AttachmentList>> {
+    caller.require(&STAFF, "read cases")?;
+    if state.store.backend().case(id).await?.is_none() {
+        return Err(ApiError::not_found("docflow.case.not_found", format!("there is no case {id}")));
+    }
+    Ok(Json(AttachmentList { items: state.store.backend().case_attachments(id).await? }))
+}
+
+/// The bytes of a kept file, as a download named as it was sent.
+pub fn file_response(attachment: &AttachmentRow, content: Bytes) -> Response {
+    let name: String = attachment.name.chars().map(|c| if c == '"' || c.is_control() { '_' } else { c }).collect();
+    let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    let encoded: String =
+        serde_urlencoded::to_string([("", name.as_str())]).unwrap_or_default().trim_start_matches('=').replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let etag = format!("\"{}\"", attachment.sha256);
+    (
+        [
+            (header::CONTENT_TYPE, attachment.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, etag),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+/// A file of a case (staff; reading the file of a party named by JMBG is logged).
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "cases", params(("id" = i64, Path, description = "Attachment id")), security(("bearer" = [])),
+    responses((status = 200, description = "The file, with its media type", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn download(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    caller.require(&STAFF, "read the files of cases")?;
+    let backend = state.store.backend();
+    let attachment = backend
+        .attachment(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("docflow.attachment.not_found", format!("there is no file {id}")))?;
+    let case = backend.case(attachment.case_id).await?.ok_or_else(|| ApiError::internal(format!("file {id} has no case")))?;
+    if let Some(jmbg) = &case.party_jmbg {
+        log_reads(&state, &caller, &[jmbg.as_str()], None, "case.file.read", "rad na predmetu", Some(&case.number)).await?;
+    }
+    let content = state.store.attachment_content(&attachment).await?;
+    Ok(file_response(&attachment, content))
+}
+
+/// The decision of a case the party may download: decided, dispatched electronically, and
+/// its file kept (the latest version of the file of the decision's record).
+pub async fn published_decision(state: &AppState, case: &CaseRow, events: &[CaseEventRow]) -> ApiResult<Option<AttachmentRow>> {
+    let sent = matches!(
+        CaseState::parse(&case.state),
+        Some(CaseState::Dispatched | CaseState::Delivered | CaseState::Closed | CaseState::Archived)
+    );
+    if !sent || case.dispatch.as_deref() != Some("electronic") {
+        return Ok(None);
+    }
+    let Some(record) = events.iter().rev().find(|e| e.kind == "decide").and_then(|e| e.record_id) else { return Ok(None) };
+    let files = state.store.backend().case_attachments(case.id).await?;
+    Ok(files.into_iter().filter(|a| a.record_id == Some(record)).max_by_key(|a| (a.version, a.id)))
+}
+
+/// The decision of a case delivered electronically, with the number and access code from
+/// the receipt (public; any wrong number or code answers the same 404).
+#[utoipa::path(get, path = "/api/v1/cases/track/decision", tag = "cases", params(TrackQuery),
+    responses((status = 200, description = "The decision", content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+pub async fn track_decision(State(state): State<AppState>, Query(q): Query<TrackQuery>) -> ApiResult<Response> {
+    let none = || ApiError::not_found("docflow.track.not_found", "no decision is published for this number and access code");
+    let (case, events) = state.store.track(&q.number, &q.code).await?.ok_or_else(none)?;
+    let attachment = published_decision(&state, &case, &events).await?.ok_or_else(none)?;
+    let content = state.store.attachment_content(&attachment).await?;
+    Ok(file_response(&attachment, content))
 }

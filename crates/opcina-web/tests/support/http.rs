@@ -23,3 +23,25 @@ pub async fn call(router: &Router, method: &str, path: &str, token: Option<&str>
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
+
+/// One request with a raw body of a media type (an upload); the answer's status, headers and
+/// bytes.
+pub async fn raw(
+    router: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some((media_type, bytes)) => req.header("content-type", media_type).body(Body::from(bytes)).unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let response = router.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}

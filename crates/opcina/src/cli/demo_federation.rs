@@ -112,6 +112,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
             }
         });
         let index = t.dir.join("index");
+        store.set_files(opcina_store::files::Files::local(&t.dir.join("files"))?);
         servers.push(tokio::spawn(async move { serve(store, &index, listener, Some(seal), Some(settings), Some(announce)).await }));
     }
     for s in servers {

@@ -11,6 +11,7 @@ use opcina_search::PersonIndex;
 use opcina_search::index::LIVE_WRITER_BYTES;
 use opcina_store::Store;
 use opcina_store::extracts::Sealer;
+use opcina_store::files::Files;
 use opcina_web::federation::{Federation, Settings};
 use opcina_web::{AppState, app};
 
@@ -43,6 +44,10 @@ pub struct ServeArgs {
     /// The base URL citizens reach this node at (printed in the QR codes of extracts).
     #[arg(long = "public-url", env = "OPCINA_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Where the files of cases are kept: a directory, or s3://bucket/prefix [default:
+    /// `files` beside an SQLite database, or ./opcina-files].
+    #[arg(long = "files", env = "OPCINA_FILES", value_name = "DIR|URL")]
+    pub files: Option<String>,
 }
 
 /// The node's configuration file. Relative paths are relative to the file's directory.
@@ -51,6 +56,8 @@ pub struct ServeArgs {
 pub struct Config {
     pub database: Option<String>,
     pub index: Option<PathBuf>,
+    /// Where the files of cases are kept: a directory, or s3://bucket/prefix.
+    pub files: Option<String>,
     pub addr: Option<SocketAddr>,
     /// The node's Ed25519 signing key (for extracts and federation).
     pub signing_key: Option<PathBuf>,
@@ -139,8 +146,15 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let database = Database { url };
     let dir = index_dir(&database, &IndexDir { dir: a.index.or(config.index) });
+    let files = a.files.or(config.files).unwrap_or_else(|| {
+        let beside = dir.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.join("files"));
+        beside.unwrap_or_else(|| PathBuf::from("opcina-files")).display().to_string()
+    });
+    let files = Files::open(&files).with_context(|| format!("cannot keep files in {files}"))?;
     let addr = a.addr.or(config.addr).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
     let store = open_store(&database).await?;
+    tracing::info!(files = %files.location(), "files of cases");
+    store.set_files(files);
     let node = store.node().await.context("the database has no node: run `opcina init --database URL` first")?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let public_url = a.public_url.or(config.public_url).unwrap_or_else(|| format!("http://{}", addr));
