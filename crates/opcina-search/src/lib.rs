@@ -1,10 +1,12 @@
 //! Person search of a node: an embedded tantivy index over everyone the registers name,
 //! folded for Bosnian, Croatian and Serbian in both scripts, tolerant of typos, with exact
-//! JMBG lookup; kept in step with the journal by the [`indexer`].
+//! JMBG lookup; kept in step with the journal by the [`indexer`]. Also the full-text index
+//! of the files of cases ([`documents`]).
 
 #![forbid(unsafe_code)]
 
 pub mod doc;
+pub mod documents;
 pub mod error;
 pub mod index;
 pub mod indexer;

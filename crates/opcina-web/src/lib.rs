@@ -48,6 +48,8 @@ pub struct AppState {
     pub public_url: String,
     /// This node's membership of a federation, when it has one.
     pub federation: Option<Arc<federation::Federation>>,
+    /// The full-text index of the files of cases, when the node keeps one.
+    pub documents: Option<Arc<opcina_search::documents::DocumentIndex>>,
 }
 
 impl AppState {
@@ -60,7 +62,14 @@ impl AppState {
             sealer: None,
             public_url: "http://127.0.0.1:8080".into(),
             federation: None,
+            documents: None,
         }
+    }
+
+    /// Searches the files of cases in `documents`.
+    pub fn with_documents(mut self, documents: Arc<opcina_search::documents::DocumentIndex>) -> Self {
+        self.documents = Some(documents);
+        self
     }
 
     /// Issues documents sealed with `sealer`, verifiable at `public_url`.
@@ -100,6 +109,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(opcina_store::docflow::MAX_FILE_BYTES + 1)),
         )
         .route("/api/v1/attachments/{id}", get(api::cases::download))
+        .route("/api/v1/documents/search", get(api::cases::search_documents))
         .route("/api/v1/cases/track/decision", get(api::cases::track_decision))
         .route("/api/v1/persons", get(api::persons::search))
         .route("/api/v1/persons/{jmbg}", get(api::persons::view))

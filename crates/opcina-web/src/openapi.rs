@@ -53,6 +53,7 @@ impl Modify for BearerAuth {
         api::cases::attachments,
         api::cases::download,
         api::cases::track_decision,
+        api::cases::search_documents,
     ),
     modifiers(&BearerAuth),
     tags(

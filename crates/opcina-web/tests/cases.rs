@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 struct Api {
     router: Router,
+    store: opcina_store::Store,
+    documents: Option<Arc<opcina_search::documents::DocumentIndex>>,
     clerk: String,
     amra: String,
     selma: String,
@@ -28,6 +30,7 @@ impl Api {
         let k = Kakanj::set_up(db).await;
         opcina_testkit::docflow::set_up(&k).await;
         let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+        let documents = Arc::new(opcina_search::documents::DocumentIndex::in_memory(15_000_000).unwrap());
         let system = Actor::system("test");
         let token = |u: &'static str| {
             let store = k.store.clone();
@@ -39,7 +42,9 @@ impl Api {
             amra: token("amra").await,
             selma: token("selma").await,
             auditor: token("revizor").await,
-            router: app(AppState::new(k.store.clone(), index)),
+            router: app(AppState::new(k.store.clone(), index).with_documents(Arc::clone(&documents))),
+            store: k.store.clone(),
+            documents: Some(documents),
         }
     }
 
@@ -235,5 +240,24 @@ backend_test! {
         assert_eq!((status, bytes.as_slice()), (StatusCode::OK, b"%PDF-1.7 rjesenje".as_slice()));
         let wrong = format!("/api/v1/cases/track/decision?{}", query(&[("number", &number), ("code", "AAAA-BBBB-CCCC")]));
         assert_eq!(api.call("GET", &wrong, None, None).await.0, StatusCode::NOT_FOUND);
+    }
+}
+
+backend_test! {
+    async fn the_files_of_cases_are_searched_within_the_caller_s_unit(db: TestDb) {
+        let api = Api::start(&db).await;
+        let opened = api.open("pomoc", "Amela Hodžić").await;
+        let id = opened["case"]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "izjava.txt")]));
+        let (status, _, _) = support::http::raw(&api.router, "POST", &path, Some(&api.clerk), Some(("text/plain", "Izjava o prihodima domaćinstva Hodžić".as_bytes().to_vec()))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        opcina_search::documents::catch_up(api.documents.as_ref().unwrap(), &api.store).await.unwrap();
+        let search = |q: &str| format!("/api/v1/documents/search?{}", query(&[("q", q)]));
+        let (status, found) = api.get(&search("prihodima domacinstva"), &api.amra).await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        assert_eq!(found["items"][0]["case_id"], id, "{found}");
+        assert_eq!(api.get(&search("hodzic"), &api.clerk).await.1["items"].as_array().unwrap().len(), 1, "the registry office sees all");
+        assert_eq!(api.get(&search("hodzic"), &api.selma).await.1["items"], json!([]), "another unit's official finds nothing");
+        assert_eq!(api.get(&search("hodzic"), &api.auditor).await.0, StatusCode::FORBIDDEN);
     }
 }

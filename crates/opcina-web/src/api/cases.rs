@@ -605,3 +605,48 @@ pub async fn track_decision(State(state): State<AppState>, Query(q): Query<Track
     let content = state.store.attachment_content(&attachment).await?;
     Ok(file_response(&attachment, content))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// Words to find (every one must match), with or without diacritics, in either script.
+    pub q: String,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentHits {
+    pub items: Vec<opcina_search::documents::DocumentHit>,
+}
+
+/// The unit whose files a user finds: an official, their unit's; the registry office (which
+/// registers everything), all. `Err` for an official placed in no unit.
+pub async fn visible_unit(state: &AppState, caller: &Caller) -> ApiResult<Option<String>> {
+    if caller.actor.role != Role::Official {
+        return Ok(None);
+    }
+    let config = state.store.backend().docflow_config().await?;
+    match config.unit_of(&caller.actor.username) {
+        Some(unit) => Ok(Some(unit.to_string())),
+        None => Err(ApiError::forbidden("you are not placed in a unit; ask the administrator")),
+    }
+}
+
+/// Full-text search over the files of cases (their text, their names, the cases' subjects):
+/// an official finds the files of their unit's cases, the registry office all.
+#[utoipa::path(get, path = "/api/v1/documents/search", tag = "cases", params(DocumentQuery), security(("bearer" = [])),
+    responses((status = 200, body = DocumentHits), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn search_documents(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<DocumentQuery>,
+) -> ApiResult<Json<DocumentHits>> {
+    caller.require(&STAFF, "search the files of cases")?;
+    let unit = visible_unit(&state, &caller).await?;
+    let index = state.documents.clone().ok_or_else(|| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "docflow.documents.unavailable", "this node keeps no index of the files of cases")
+    })?;
+    let limit = usize::try_from(limit(q.limit)).unwrap_or(50);
+    let items = tokio::task::spawn_blocking(move || index.search(&q.q, unit.as_deref(), limit)).await.map_err(ApiError::internal)??;
+    Ok(Json(DocumentHits { items }))
+}

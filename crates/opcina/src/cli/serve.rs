@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::Args;
 use opcina_search::PersonIndex;
+use opcina_search::documents::DocumentIndex;
 use opcina_search::index::LIVE_WRITER_BYTES;
 use opcina_store::Store;
 use opcina_store::extracts::Sealer;
@@ -186,6 +187,12 @@ pub async fn load_seal(store: &Store, key: &std::path::Path, public_url: &str) -
     Ok((Sealer::new(key), public_url.to_string()))
 }
 
+/// The document index's directory: beside the person index (`index` → `index-documents`).
+pub fn documents_dir(index_dir: &std::path::Path) -> PathBuf {
+    let name = index_dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    index_dir.with_file_name(format!("{name}-documents"))
+}
+
 /// Serves a store until Ctrl-C or SIGTERM; `ready` is called once the person index has
 /// caught up with the journal (what a killed process registered but had not yet indexed is
 /// searchable before the first request is answered) and connections are being accepted.
@@ -208,7 +215,14 @@ pub async fn serve(
         tracing::info!(people = updated, "the person index has caught up");
     }
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
-    let mut state = AppState::new(store.clone(), Arc::clone(&index));
+    // The files of cases are searched in an index of their own, beside the person index.
+    let documents_dir = documents_dir(index_dir);
+    let documents = Arc::new(
+        DocumentIndex::open(&documents_dir, LIVE_WRITER_BYTES)
+            .with_context(|| format!("cannot open the document index in {}", documents_dir.display()))?,
+    );
+    let document_indexer = opcina_search::documents::spawn(Arc::clone(&documents), store.clone());
+    let mut state = AppState::new(store.clone(), Arc::clone(&index)).with_documents(documents);
     let mut refresher = None;
     if let (Some(settings), Some((sealer, _))) = (federation, &seal) {
         let federation = Arc::new(Federation::new(settings, sealer.key().clone()));
@@ -233,6 +247,7 @@ pub async fn serve(
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
+    document_indexer.abort();
     for task in [refresher, outbox].into_iter().flatten() {
         task.abort();
     }
