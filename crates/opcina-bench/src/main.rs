@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+mod documents;
 mod extracts;
 mod federation;
 mod measure;
@@ -41,7 +42,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web, federation, cases (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, federation, cases, documents (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -74,6 +75,9 @@ struct Args {
     /// Cases in the books for the cases scenario's lists.
     #[arg(long, default_value_t = 1_000_000)]
     cases: usize,
+    /// Files in the index of the documents scenario's searches.
+    #[arg(long, default_value_t = 1_000_000)]
+    documents: usize,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -163,6 +167,19 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
         let context =
             cases::Context { store: &store, seconds: args.seconds, concurrency: args.concurrency, cases: args.cases, size, backend };
         cases::run(context).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "documents") {
+        let context = documents::Context {
+            store: &store,
+            dir,
+            seconds: args.seconds,
+            concurrency: args.concurrency,
+            documents: args.documents,
+            queries: args.queries,
+            size,
+            backend,
+        };
+        documents::run(context).await?;
     }
     if args.scenarios.iter().any(|s| s == "register") {
         register(args, &store, &index, &sample, size, backend).await?;
