@@ -432,11 +432,16 @@ async fn case_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<CaseRow, Res
     }
 }
 
+/// When a case's submission was registered (its first record), in microseconds.
+async fn registered_at(state: &AppState, case: &CaseRow) -> Result<i64, opcina_store::StoreError> {
+    Ok(state.store.backend().case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at))
+}
+
 async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str) -> Result<ReceiptFacts, opcina_store::StoreError> {
     let backend = state.store.backend();
     let config = backend.docflow_config().await?;
     let municipality = backend.node().await?.map(|n| n.municipality).unwrap_or_default();
-    let registered_at = backend.case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
+    let registered_at = registered_at(state, case).await?;
     let base = state.public_url.trim_end_matches('/');
     Ok(ReceiptFacts {
         municipality: format!("Općina {municipality}"),
@@ -476,9 +481,13 @@ pub async fn receipt(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(q) => q.unwrap_or_default(),
         Err(e) => return internal_error(&ui, &e),
     };
+    let registered = match registered_at(&state, &case).await {
+        Ok(r) => r,
+        Err(e) => return internal_error(&ui, &e),
+    };
     let rows = vec![
         (ui.t("case-field-received-on"), ui.locale.date(facts.received_on)),
-        (ui.t("case-registered-at"), ui.locale.date_time(case.held_since)),
+        (ui.t("case-registered-at"), ui.locale.date_time(registered)),
         (ui.t("case-field-party-name"), facts.party.clone()),
         (ui.t("case-field-subject"), facts.subject.clone()),
         (ui.t("case-field-kind"), facts.kind.clone()),
@@ -508,7 +517,11 @@ pub async fn receipt_pdf(State(state): State<AppState>, Extension(ui): Extension
         Ok(f) => f,
         Err(e) => return internal_error(&ui, &e),
     };
-    let created = Timestamp(case.held_since);
+    // The moment of registration: a reprint is the same document, byte for byte.
+    let created = match registered_at(&state, &case).await {
+        Ok(r) => Timestamp(r),
+        Err(e) => return internal_error(&ui, &e),
+    };
     match tokio::task::spawn_blocking(move || opcina_pdf::receipt_pdf(&facts, created)).await {
         Ok(Ok(pdf)) => crate::api::extracts::pdf_response(pdf.pdf, &format!("potvrda-{}", case.number.replace(['/', ' '], "-"))),
         Ok(Err(e)) => internal_error(&ui, &e),
