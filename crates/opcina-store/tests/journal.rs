@@ -151,9 +151,13 @@ async fn populated(db: &TestDb) -> Kakanj {
     assert!(s.docflow(&k.clerk, DocOp::File { case_id: case.id, filing: Box::new(filing) }).await.unwrap().is_ok());
     // The scanned completion, and a second version of it naming its record.
     let scan = opcina_store::docflow::Upload { name: "kucna-lista.pdf".into(), ..Default::default() };
-    let (_, first) = s.attach(&k.clerk, case.id, scan, "application/pdf", bytes::Bytes::from_static(b"%PDF-1.7 kucna lista")).await.unwrap().unwrap();
+    let (_, first) =
+        s.attach(&k.clerk, case.id, scan, "application/pdf", bytes::Bytes::from_static(b"%PDF-1.7 kucna lista")).await.unwrap().unwrap();
     let again = opcina_store::docflow::Upload { name: "kucna-lista-2.pdf".into(), record: Some(case.record_id), replaces: Some(first.id) };
-    s.attach(&o.amra, case.id, again, "application/pdf", bytes::Bytes::from_static(b"%PDF-1.7 kucna lista, potpisana")).await.unwrap().unwrap();
+    s.attach(&o.amra, case.id, again, "application/pdf", bytes::Bytes::from_static(b"%PDF-1.7 kucna lista, potpisana"))
+        .await
+        .unwrap()
+        .unwrap();
     let decide = CaseAction::Decide { outcome: Decision::Granted, summary: "Usvaja se".into() };
     let waiting = s.docflow(&o.amra, DocOp::Step { case_id: case.id, action: Box::new(decide.clone()) }).await.unwrap();
     assert!(waiting.is_err(), "no decision while waiting");
