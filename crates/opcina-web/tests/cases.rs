@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 struct Api {
     router: Router,
     store: opcina_store::Store,
-    documents: Option<Arc<opcina_search::documents::DocumentIndex>>,
+    documents: Arc<opcina_search::documents::DocumentIndex>,
     clerk: String,
     amra: String,
     selma: String,
@@ -44,7 +44,7 @@ impl Api {
             auditor: token("revizor").await,
             router: app(AppState::new(k.store.clone(), index).with_documents(Arc::clone(&documents))),
             store: k.store.clone(),
-            documents: Some(documents),
+            documents,
         }
     }
 
@@ -251,7 +251,7 @@ backend_test! {
         let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "izjava.txt")]));
         let (status, _, _) = support::http::raw(&api.router, "POST", &path, Some(&api.clerk), Some(("text/plain", "Izjava o prihodima domaćinstva Hodžić".as_bytes().to_vec()))).await;
         assert_eq!(status, StatusCode::CREATED);
-        opcina_search::documents::catch_up(api.documents.as_ref().unwrap(), &api.store).await.unwrap();
+        opcina_search::documents::catch_up(&api.documents, &api.store).await.unwrap();
         let search = |q: &str| format!("/api/v1/documents/search?{}", query(&[("q", q)]));
         let (status, found) = api.get(&search("prihodima domacinstva"), &api.amra).await;
         assert_eq!(status, StatusCode::OK, "{found}");

@@ -432,18 +432,15 @@ async fn case_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<CaseRow, Res
     }
 }
 
-/// When a case's submission was registered (its first record), in microseconds.
-async fn registered_at(state: &AppState, case: &CaseRow) -> Result<i64, opcina_store::StoreError> {
-    Ok(state.store.backend().case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at))
-}
-
-async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str) -> Result<ReceiptFacts, opcina_store::StoreError> {
+/// What a case's receipt states, and when its submission was registered (its first record,
+/// in microseconds: the receipt's moment, so a reprint is the same document).
+async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str) -> Result<(ReceiptFacts, i64), opcina_store::StoreError> {
     let backend = state.store.backend();
     let config = backend.docflow_config().await?;
     let municipality = backend.node().await?.map(|n| n.municipality).unwrap_or_default();
-    let registered_at = registered_at(state, case).await?;
+    let registered_at = backend.case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
     let base = state.public_url.trim_end_matches('/');
-    Ok(ReceiptFacts {
+    let facts = ReceiptFacts {
         municipality: format!("Općina {municipality}"),
         unit: config.unit(&case.unit_code).map_or_else(|| case.unit_code.clone(), |u| u.name.clone()),
         number: case.number.clone(),
@@ -458,7 +455,8 @@ async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str
         tracking_url: format!("{base}{}", tracking_link(&case.number, code)),
         tracking_page: format!("{base}/track"),
         clerk: clerk.to_string(),
-    })
+    };
+    Ok((facts, registered_at))
 }
 
 /// `GET /cases/{id}/receipt`: the receipt of a submission just registered, with its access
@@ -473,16 +471,12 @@ pub async fn receipt(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Err(page) => return page,
     };
     let code = receipt_code(&headers, &case);
-    let facts = match receipt_facts(&state, &case, code.as_deref().unwrap_or(""), &caller.full_name).await {
+    let (facts, registered) = match receipt_facts(&state, &case, code.as_deref().unwrap_or(""), &caller.full_name).await {
         Ok(f) => f,
         Err(e) => return internal_error(&ui, &e),
     };
     let qr = match code.as_ref().map(|_| opcina_pdf::qr_svg(&facts.tracking_url)).transpose() {
         Ok(q) => q.unwrap_or_default(),
-        Err(e) => return internal_error(&ui, &e),
-    };
-    let registered = match registered_at(&state, &case).await {
-        Ok(r) => r,
         Err(e) => return internal_error(&ui, &e),
     };
     let rows = vec![
@@ -513,15 +507,11 @@ pub async fn receipt_pdf(State(state): State<AppState>, Extension(ui): Extension
     let Some(code) = receipt_code(&headers, &case) else {
         return error_page(&ui, StatusCode::GONE, "case-receipt-title", &ui.t("case-receipt-code-gone"));
     };
-    let facts = match receipt_facts(&state, &case, &code, &caller.full_name).await {
+    let (facts, registered) = match receipt_facts(&state, &case, &code, &caller.full_name).await {
         Ok(f) => f,
         Err(e) => return internal_error(&ui, &e),
     };
-    // The moment of registration: a reprint is the same document, byte for byte.
-    let created = match registered_at(&state, &case).await {
-        Ok(r) => Timestamp(r),
-        Err(e) => return internal_error(&ui, &e),
-    };
+    let created = Timestamp(registered);
     match tokio::task::spawn_blocking(move || opcina_pdf::receipt_pdf(&facts, created)).await {
         Ok(Ok(pdf)) => crate::api::extracts::pdf_response(pdf.pdf, &format!("potvrda-{}", case.number.replace(['/', ' '], "-"))),
         Ok(Err(e)) => internal_error(&ui, &e),
