@@ -10,9 +10,9 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::error::Result;
 use crate::rows::{
-    AccessRow, AccountPasswordRow, AccountRow, AttachmentRow, CaseEventRow, CaseQuery, CaseRow, DeliveryRow, DocflowConfig, ExtractRow,
-    FeeRuleRow, InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow, OrderRow, OutboxRow, PasswordRow,
-    RecordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
+    AccessRow, AccountPasswordRow, AccountRow, ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseQuery, CaseRow, DeliveryRow, DisposalRow,
+    DocflowConfig, ExtractRow, FeeRuleRow, HoldRow, InboxRow, MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow,
+    OrderRow, OutboxRow, PasswordRow, RecordRow, RemoteRecordsRow, RevocationRow, Row, SessionRow, UserRow, VerificationRow,
 };
 
 /// A journal item as stored (its predecessor's hash is not stored: it is the hash of the
@@ -110,6 +110,16 @@ pub trait WriteTx: Send {
     async fn attachment(&mut self, id: i64) -> Result<Option<AttachmentRow>>;
     /// The latest version of a chain of attachments (0 when none).
     async fn last_attachment_version(&mut self, first_id: i64) -> Result<i64>;
+    async fn last_archive_serial(&mut self, year: i64) -> Result<i64>;
+    async fn archive_entry_of(&mut self, case_id: i64) -> Result<Option<ArchiveEntryRow>>;
+    /// Entries kept whose retention ran out by `as_of` (a date) and not on hold.
+    async fn disposable_entries(&mut self, as_of: &str) -> Result<Vec<ArchiveEntryRow>>;
+    /// A case's holds, placed and released, in order.
+    async fn case_holds(&mut self, case_id: i64) -> Result<Vec<HoldRow>>;
+    async fn disposal(&mut self, id: i64) -> Result<Option<DisposalRow>>;
+    async fn disposal_entries(&mut self, disposal_id: i64) -> Result<Vec<ArchiveEntryRow>>;
+    /// Files with this content in cases not destroyed.
+    async fn live_references(&mut self, sha256: &str) -> Result<i64>;
     async fn commit(self: Box<Self>) -> Result<()>;
     async fn rollback(self: Box<Self>) -> Result<()>;
 }
@@ -253,6 +263,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>>;
     /// Files after an id (the document index follows them).
     async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>>;
+    /// The archive book of a year in the order of its numbers, after a serial.
+    async fn archive_book(&self, year: i64, after_serial: i64, limit: i64) -> Result<Vec<ArchiveEntryRow>>;
+    async fn archive_entry_of(&self, case_id: i64) -> Result<Option<ArchiveEntryRow>>;
+    async fn case_holds(&self, case_id: i64) -> Result<Vec<HoldRow>>;
+    /// Disposal proposals, the latest first.
+    async fn disposals(&self, limit: i64) -> Result<Vec<DisposalRow>>;
+    async fn disposal(&self, id: i64) -> Result<Option<DisposalRow>>;
+    async fn disposal_entries(&self, disposal_id: i64) -> Result<Vec<ArchiveEntryRow>>;
     async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>>;
     /// A protocol book of a unit and year in the order of its numbers, after (serial, sub).
     async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>>;

@@ -872,11 +872,19 @@ impl Store {
         }
         let files = self.files().ok_or_else(|| StoreError::Files("the node has no place for files configured".into()))?;
         let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
-        let sha256 = files.put(content).await?;
+        let deletions = self.deletions().load(std::sync::atomic::Ordering::SeqCst);
+        let sha256 = files.put(content.clone()).await?;
         let media_type = if media_type.trim().is_empty() { "application/octet-stream".to_string() } else { media_type.trim().to_string() };
         let file = KeptFile { upload, media_type, size, sha256 };
         match self.docflow(actor, DocOp::Attach { case_id, file: Box::new(file) }).await? {
-            Ok(DocDone::Attached { case, attachment }) => Ok(Ok((*case, attachment))),
+            Ok(DocDone::Attached { case, attachment }) => {
+                // A disposal that ran meanwhile may have removed this very content (it was
+                // kept already for a destroyed case): put it back.
+                if self.deletions().load(std::sync::atomic::Ordering::SeqCst) != deletions {
+                    files.put(content).await?;
+                }
+                Ok(Ok((*case, attachment)))
+            }
             Ok(other) => Err(StoreError::corrupt("attachments", 0, format!("unexpected answer {other:?}"))),
             Err(r) => Ok(Err(r)),
         }

@@ -330,6 +330,136 @@ impl AttachmentRow {
     }
 }
 
+/// An entry of the archive book (arhivska knjiga): a closed case taken into the archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ArchiveEntryRow {
+    pub id: i64,
+    /// The year of the book.
+    pub year: i64,
+    /// The entry's number in the year's book, without gaps.
+    pub serial: i64,
+    pub case_id: i64,
+    /// The case's registry number.
+    pub number: String,
+    pub class: i64,
+    /// What the case is about (its subject).
+    pub content: String,
+    pub closed_on: String,
+    /// Years kept, as the class said when the case was archived; `None`: permanently.
+    pub retention_years: Option<i64>,
+    /// The first day the case may be destroyed; `None`: never.
+    pub keep_until: Option<String>,
+    /// How many files (versions) the case has.
+    pub files: i64,
+    /// `kept`, `proposed` or `destroyed`.
+    pub state: String,
+    /// The disposal proposal that lists it (or destroyed it).
+    pub disposal_id: Option<i64>,
+    pub archived_by: String,
+    pub archived_at: i64,
+    pub updated_at: i64,
+}
+
+impl ArchiveEntryRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("archive_entries")
+            .int(self.id)
+            .int(self.year)
+            .int(self.serial)
+            .int(self.case_id)
+            .text(&self.number)
+            .int(self.class)
+            .text(&self.content)
+            .text(&self.closed_on)
+            .opt_int(self.retention_years)
+            .opt_text(self.keep_until.as_deref())
+            .int(self.files)
+            .text(&self.state)
+            .opt_int(self.disposal_id)
+            .text(&self.archived_by)
+            .int(self.archived_at)
+            .int(self.updated_at)
+            .finish()
+    }
+}
+
+/// A disposal proposal (prijedlog za izlučivanje) and the archive's answer to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DisposalRow {
+    pub id: i64,
+    /// Lists what may be destroyed as of this day.
+    pub as_of: String,
+    /// `proposed`, `approved`, `refused` or `done`.
+    pub state: String,
+    pub proposed_by: String,
+    pub proposed_at: i64,
+    /// The competent archive's act (its number), once it answered.
+    pub answer_ref: Option<String>,
+    pub answered_on: Option<String>,
+    pub answered_by: Option<String>,
+    pub done_by: Option<String>,
+    pub done_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl DisposalRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("disposals")
+            .int(self.id)
+            .text(&self.as_of)
+            .text(&self.state)
+            .text(&self.proposed_by)
+            .int(self.proposed_at)
+            .opt_text(self.answer_ref.as_deref())
+            .opt_text(self.answered_on.as_deref())
+            .opt_text(self.answered_by.as_deref())
+            .opt_text(self.done_by.as_deref())
+            .opt_int(self.done_at)
+            .int(self.updated_at)
+            .finish()
+    }
+}
+
+/// A case as a disposal proposal listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DisposalItemRow {
+    pub id: i64,
+    pub disposal_id: i64,
+    pub entry_id: i64,
+    pub case_id: i64,
+}
+
+impl DisposalItemRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("disposal_items").int(self.id).int(self.disposal_id).int(self.entry_id).int(self.case_id).finish()
+    }
+}
+
+/// A legal hold placed on a case, or released.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct HoldRow {
+    pub id: i64,
+    pub case_id: i64,
+    /// `true`: placed; `false`: released.
+    pub placed: bool,
+    pub reason: String,
+    pub by_user: String,
+    pub at: i64,
+}
+
+impl HoldRow {
+    pub fn hash(&self) -> Hash {
+        RowHasher::new("legal_holds")
+            .int(self.id)
+            .int(self.case_id)
+            .bool(self.placed)
+            .text(&self.reason)
+            .text(&self.by_user)
+            .int(self.at)
+            .finish()
+    }
+}
+
 /// The document flow's configuration as it stands: units, who works where, the
 /// classification plan, the kinds of case and the registry-number pattern.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -69,14 +69,30 @@ impl Files {
     /// Keeps `content` and returns its SHA-256 (hex). Content already kept is not written again.
     pub async fn put(&self, content: Bytes) -> Result<String> {
         let sha = sha256_hex(&content);
-        let key = Files::key(&sha);
-        match self.inner.head(&key).await {
-            Ok(_) => return Ok(sha),
-            Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => return Err(failed("cannot look up a file", e)),
+        if self.exists(&sha).await? {
+            return Ok(sha);
         }
+        let key = Files::key(&sha);
         self.inner.put(&key, PutPayload::from_bytes(content)).await.map_err(|e| failed("cannot keep a file", e))?;
         Ok(sha)
+    }
+
+    /// Whether content with this SHA-256 is kept.
+    pub async fn exists(&self, sha256: &str) -> Result<bool> {
+        match self.inner.head(&Files::key(sha256)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(failed("cannot look up a file", e)),
+        }
+    }
+
+    /// Removes the content with this SHA-256 (a disposal destroyed the last case holding
+    /// it). Content already gone is not an error.
+    pub async fn delete(&self, sha256: &str) -> Result<()> {
+        match self.inner.delete(&Files::key(sha256)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(failed(&format!("cannot remove file {sha256}"), e)),
+        }
     }
 
     /// The content with this SHA-256, checked against it (a changed file is an error, not
@@ -122,6 +138,9 @@ mod tests {
         let path = dir.path().join("sha256").join(&sha[..2]).join(&sha);
         std::fs::write(&path, b"izmijenjeno").unwrap();
         assert!(files.get(&sha).await.is_err());
+        files.delete(&sha).await.unwrap();
+        assert!(!files.exists(&sha).await.unwrap());
+        files.delete(&sha).await.unwrap();
         assert!(Files::open("s3://bucket/x").is_err() || cfg!(feature = "s3"));
     }
 }

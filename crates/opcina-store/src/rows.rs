@@ -14,8 +14,8 @@ use opcina_core::{CheckMode, Jmbg};
 use serde::{Deserialize, Serialize};
 
 pub use crate::docflow_rows::{
-    AttachmentRow, CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, OnTimeRow, PatternRow, RecordRow, StaffRow,
-    UnitRow,
+    ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseQuery, CaseRow, CaseTypeRow, ClassRow, DisposalItemRow, DisposalRow, DocflowConfig,
+    HoldRow, OnTimeRow, PatternRow, RecordRow, StaffRow, UnitRow,
 };
 use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
@@ -25,7 +25,7 @@ pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, R
 
 /// The tables whose rows are authoritative and journaled, in the order verification checks
 /// them.
-pub const AUTHORITATIVE_TABLES: [&str; 31] = [
+pub const AUTHORITATIVE_TABLES: [&str; 35] = [
     "node",
     "offices",
     "users",
@@ -57,6 +57,10 @@ pub const AUTHORITATIVE_TABLES: [&str; 31] = [
     "cases",
     "case_events",
     "attachments",
+    "disposals",
+    "archive_entries",
+    "disposal_items",
+    "legal_holds",
 ];
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
@@ -464,6 +468,10 @@ pub enum Row {
     Case(Box<CaseRow>),
     CaseEvent(CaseEventRow),
     Attachment(AttachmentRow),
+    Disposal(DisposalRow),
+    ArchiveEntry(ArchiveEntryRow),
+    DisposalItem(DisposalItemRow),
+    Hold(HoldRow),
 }
 
 impl Row {
@@ -500,6 +508,10 @@ impl Row {
             Row::Case(_) => "cases",
             Row::CaseEvent(_) => "case_events",
             Row::Attachment(_) => "attachments",
+            Row::Disposal(_) => "disposals",
+            Row::ArchiveEntry(_) => "archive_entries",
+            Row::DisposalItem(_) => "disposal_items",
+            Row::Hold(_) => "legal_holds",
         }
     }
 
@@ -536,6 +548,10 @@ impl Row {
             Row::Case(r) => r.id,
             Row::CaseEvent(r) => r.id,
             Row::Attachment(r) => r.id,
+            Row::Disposal(r) => r.id,
+            Row::ArchiveEntry(r) => r.id,
+            Row::DisposalItem(r) => r.id,
+            Row::Hold(r) => r.id,
         }
     }
 
@@ -572,6 +588,10 @@ impl Row {
             Row::Case(r) => r.id = id,
             Row::CaseEvent(r) => r.id = id,
             Row::Attachment(r) => r.id = id,
+            Row::Disposal(r) => r.id = id,
+            Row::ArchiveEntry(r) => r.id = id,
+            Row::DisposalItem(r) => r.id = id,
+            Row::Hold(r) => r.id = id,
         }
     }
 
@@ -608,6 +628,10 @@ impl Row {
             Row::Case(r) => r.hash(),
             Row::CaseEvent(r) => r.hash(),
             Row::Attachment(r) => r.hash(),
+            Row::Disposal(r) => r.hash(),
+            Row::ArchiveEntry(r) => r.hash(),
+            Row::DisposalItem(r) => r.hash(),
+            Row::Hold(r) => r.hash(),
         }
     }
 }

@@ -20,10 +20,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "notices", sql: include_str!("../migrations/sqlite/0008_notices.sql") },
     Migration { version: 9, name: "docflow", sql: include_str!("../migrations/sqlite/0009_docflow.sql") },
     Migration { version: 10, name: "attachments", sql: include_str!("../migrations/sqlite/0010_attachments.sql") },
+    Migration { version: 11, name: "archive", sql: include_str!("../migrations/sqlite/0011_archive.sql") },
 ];
 
 include!("sql/common.rs");
 include!("sql/docflow.rs");
+include!("sql/archive.rs");
 
 pub type SqliteBackend = DbBackend;
 

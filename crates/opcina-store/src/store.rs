@@ -108,6 +108,8 @@ struct Inner {
     today: std::sync::RwLock<Option<NaiveDate>>,
     /// Where the files of cases are kept, once the node is told.
     files: std::sync::RwLock<Option<crate::files::Files>>,
+    /// Counts disposals that removed content from the file store (uploads check it).
+    deletions: std::sync::atomic::AtomicU64,
 }
 
 impl Inner {
@@ -142,6 +144,7 @@ impl Store {
             exclusive: Arc::new(Mutex::new(())),
             today: std::sync::RwLock::new(None),
             files: std::sync::RwLock::new(None),
+            deletions: std::sync::atomic::AtomicU64::new(0),
         });
         tokio::spawn(writer(Arc::clone(&inner), rx));
         Ok(Store { inner })
@@ -243,6 +246,11 @@ impl Store {
         if let Ok(mut f) = self.inner.files.write() {
             *f = Some(files);
         }
+    }
+
+    /// How many times content was removed from the file store since the node started.
+    pub(crate) fn deletions(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.inner.deletions
     }
 
     /// Where the files of cases are kept, if the node was told.

@@ -34,6 +34,8 @@ pub enum Sequence<'a> {
     Extracts(&'a str),
     /// A protocol book of a unit.
     Protocol(&'a str),
+    /// The archive book (one per body; the scope is empty).
+    Archive,
 }
 
 impl Sequence<'_> {
@@ -41,6 +43,7 @@ impl Sequence<'_> {
         match self {
             Sequence::Extracts(outcome) => format!("extracts:{outcome}"),
             Sequence::Protocol(book) => format!("protocol:{book}"),
+            Sequence::Archive => "archive".into(),
         }
     }
 }
@@ -150,6 +153,7 @@ impl Txn {
             None => match sequence {
                 Sequence::Extracts(outcome) => self.reader().await?.last_extract_serial(outcome, scope, year).await?,
                 Sequence::Protocol(book) => self.reader().await?.last_protocol_serial(book, scope, year).await?,
+                Sequence::Archive => self.reader().await?.last_archive_serial(year).await?,
             },
         };
         self.numbers.insert(key, last + 1);

@@ -17,7 +17,8 @@ use crate::error::Result;
 use crate::rows::{AUTHORITATIVE_TABLES, Row};
 
 const PAGE: i64 = 5_000;
-const APPEND_ONLY: [&str; 6] = ["entries", "annotations", "access_log", "protocol_records", "case_events", "attachments"];
+const APPEND_ONLY: [&str; 8] =
+    ["entries", "annotations", "access_log", "protocol_records", "case_events", "attachments", "disposal_items", "legal_holds"];
 
 /// Something wrong found by verification.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! (through raw SQL) are found and named, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chrono::Datelike;
 use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome as Decision};
 use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::Sex;
@@ -166,6 +167,17 @@ async fn populated(db: &TestDb) -> Kakanj {
     opcina_testkit::docflow::step(s, &k.clerk, case.id, CaseAction::Dispatch { method: Dispatch::Post, to: "Emir Begić".into() }).await;
     opcina_testkit::docflow::step(s, &k.clerk, case.id, CaseAction::Deliver { on: s.today() }).await;
     opcina_testkit::docflow::step(s, &k.clerk, case.id, CaseAction::Close { note: None }).await;
+    // The archive: the closed case entered in the book, held and released, proposed once its
+    // ten years ran out, approved by the archive and destroyed.
+    s.archive_cases(&k.clerk, &[case.id]).await.unwrap().unwrap();
+    s.hold(&k.admin, case.id, true, "Upravni spor").await.unwrap().unwrap();
+    s.hold(&k.admin, case.id, false, "Presuda pravosnažna").await.unwrap().unwrap();
+    s.set_today(Some(date(s.today().year() + 11, 1, 2)));
+    let (disposal, _) = s.propose_disposal(&k.clerk).await.unwrap().unwrap();
+    let approval = opcina_store::archive::DisposalAnswer { approved: true, reference: "Arhiv 05-49-1".into(), on: s.today() };
+    s.answer_disposal(&k.clerk, disposal.id, &approval).await.unwrap().unwrap();
+    s.carry_out_disposal(&k.clerk, disposal.id).await.unwrap().unwrap();
+    s.set_today(None);
     k
 }
 
@@ -179,12 +191,17 @@ backend_test! {
         let report = verify(k.store.backend(), &|_| {}).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
         assert_eq!(report.items, k.store.backend().journal_head().await.unwrap().seq);
-        // Every row is written by exactly one item here, but a case, rewritten at each step.
+        // Every row is written by exactly one item here, but the rows rewritten at each
+        // step: a case, an entry of the archive book, a disposal proposal.
         let items = k.store.backend().journal_page(0, 10_000).await.unwrap();
-        let case_items = items.iter().filter(|i| i.table_name == "cases").count() as i64;
-        let cases = k.store.backend().rows_page("cases", 0, 100).await.unwrap().len() as i64;
-        assert_eq!(report.rows, report.items - (case_items - cases));
-        assert_eq!(case_items - cases, 10, "two cases, ten steps");
+        let mut rewrites = Vec::new();
+        for table in ["cases", "archive_entries", "disposals"] {
+            let written = items.iter().filter(|i| i.table_name == table).count() as i64;
+            let rows = k.store.backend().rows_page(table, 0, 100).await.unwrap().len() as i64;
+            rewrites.push(written - rows);
+        }
+        assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
+        assert_eq!(rewrites, [11, 2, 2], "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done");
     }
 }
 

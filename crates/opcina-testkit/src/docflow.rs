@@ -71,3 +71,16 @@ pub async fn step(store: &Store, actor: &Actor, case_id: i64, action: CaseAction
         Err(refusal) => panic!("step refused: {refusal}"),
     }
 }
+
+/// A case of one-off assistance (class 12, kept 10 years) taken from the counter through
+/// its decision and delivery to closing a/a.
+pub async fn closed(k: &Kakanj, o: &Officials, party: &str) -> CaseRow {
+    use opcina_core::docflow::case::{Dispatch, Outcome};
+    let s = &k.store;
+    let (case, _) = open(s, &k.clerk, intake("pomoc", party, s.today())).await;
+    step(s, &k.clerk, case.id, CaseAction::HandOver { unit: "01/1".into(), official: Some(o.amra.username.clone()), note: None }).await;
+    step(s, &o.amra, case.id, CaseAction::Decide { outcome: Outcome::Granted, summary: "Usvaja se zahtjev".into() }).await;
+    step(s, &k.clerk, case.id, CaseAction::Dispatch { method: Dispatch::Post, to: party.into() }).await;
+    step(s, &k.clerk, case.id, CaseAction::Deliver { on: s.today() }).await;
+    step(s, &k.clerk, case.id, CaseAction::Close { note: None }).await
+}

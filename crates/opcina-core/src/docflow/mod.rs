@@ -1,6 +1,8 @@
 //! Document flow (office operations, FBiH — shared/DOMAIN.md §5): registry numbers of the
-//! protocol books, the legal deadlines of cases, and the steps of a case's life cycle.
+//! protocol books, the legal deadlines of cases, the steps of a case's life cycle and the
+//! archive's rules of retention and disposal.
 
+pub mod archive;
 pub mod case;
 pub mod deadline;
 pub mod number;

@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, NoticeCounts, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{AttachmentRow, CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{ArchiveEntryRow, DisposalItemRow, DisposalRow, HoldRow, AttachmentRow, CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -586,6 +586,10 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     let mut cases = Vec::new();
     let mut case_events = Vec::new();
     let mut attachments = Vec::new();
+    let mut disposals = Vec::new();
+    let mut archive_entries = Vec::new();
+    let mut disposal_items = Vec::new();
+    let mut legal_holds = Vec::new();
     for row in &batch.rows {
         match row {
             Row::Node(r) => nodes.push(r),
@@ -619,6 +623,10 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             Row::Case(r) => cases.push(r.as_ref()),
             Row::CaseEvent(r) => case_events.push(r),
             Row::Attachment(r) => attachments.push(r),
+            Row::Disposal(r) => disposals.push(r),
+            Row::ArchiveEntry(r) => archive_entries.push(r),
+            Row::DisposalItem(r) => disposal_items.push(r),
+            Row::Hold(r) => legal_holds.push(r),
         }
     }
     // Parents before children, for the foreign keys.
@@ -842,6 +850,18 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     insert_rows!(c, "attachments", ATTACHMENT_COLUMNS, 11, attachments, |b, r| {
         b.push_bind(r.id).push_bind(r.case_id).push_bind(r.record_id).push_bind(r.first_id).push_bind(r.version).push_bind(r.name.as_str()).push_bind(r.media_type.as_str()).push_bind(r.size).push_bind(r.sha256.as_str()).push_bind(r.uploaded_by.as_str()).push_bind(r.uploaded_at);
     });
+    insert_rows!(c, "disposals", DISPOSAL_COLUMNS, 11, disposals, |b, r| {
+        b.push_bind(r.id).push_bind(r.as_of.as_str()).push_bind(r.state.as_str()).push_bind(r.proposed_by.as_str()).push_bind(r.proposed_at).push_bind(r.answer_ref.as_deref()).push_bind(r.answered_on.as_deref()).push_bind(r.answered_by.as_deref()).push_bind(r.done_by.as_deref()).push_bind(r.done_at).push_bind(r.updated_at);
+    });
+    insert_rows!(c, "archive_entries", ARCHIVE_ENTRY_COLUMNS, 16, archive_entries, |b, r| {
+        b.push_bind(r.id).push_bind(r.year).push_bind(r.serial).push_bind(r.case_id).push_bind(r.number.as_str()).push_bind(r.class).push_bind(r.content.as_str()).push_bind(r.closed_on.as_str()).push_bind(r.retention_years).push_bind(r.keep_until.as_deref()).push_bind(r.files).push_bind(r.state.as_str()).push_bind(r.disposal_id).push_bind(r.archived_by.as_str()).push_bind(r.archived_at).push_bind(r.updated_at);
+    });
+    insert_rows!(c, "disposal_items", DISPOSAL_ITEM_COLUMNS, 4, disposal_items, |b, r| {
+        b.push_bind(r.id).push_bind(r.disposal_id).push_bind(r.entry_id).push_bind(r.case_id);
+    });
+    insert_rows!(c, "legal_holds", HOLD_COLUMNS, 6, legal_holds, |b, r| {
+        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.placed).push_bind(r.reason.as_str()).push_bind(r.by_user.as_str()).push_bind(r.at);
+    });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
         b.push_bind(r.seq)
@@ -913,6 +933,43 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
                     .bind(r.closed_on.as_deref())
                     .bind(r.joined_to)
                     .bind(r.last_sub)
+                    .bind(r.updated_at)
+                    .bind(r.id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Row::ArchiveEntry(r) => {
+                sqlx::query("UPDATE archive_entries SET year = $1, serial = $2, case_id = $3, number = $4, class = $5, content = $6, closed_on = $7, retention_years = $8, keep_until = $9, files = $10, state = $11, disposal_id = $12, archived_by = $13, archived_at = $14, updated_at = $15 WHERE id = $16")
+                    .bind(r.year)
+                    .bind(r.serial)
+                    .bind(r.case_id)
+                    .bind(r.number.as_str())
+                    .bind(r.class)
+                    .bind(r.content.as_str())
+                    .bind(r.closed_on.as_str())
+                    .bind(r.retention_years)
+                    .bind(r.keep_until.as_deref())
+                    .bind(r.files)
+                    .bind(r.state.as_str())
+                    .bind(r.disposal_id)
+                    .bind(r.archived_by.as_str())
+                    .bind(r.archived_at)
+                    .bind(r.updated_at)
+                    .bind(r.id)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Row::Disposal(r) => {
+                sqlx::query("UPDATE disposals SET as_of = $1, state = $2, proposed_by = $3, proposed_at = $4, answer_ref = $5, answered_on = $6, answered_by = $7, done_by = $8, done_at = $9, updated_at = $10 WHERE id = $11")
+                    .bind(r.as_of.as_str())
+                    .bind(r.state.as_str())
+                    .bind(r.proposed_by.as_str())
+                    .bind(r.proposed_at)
+                    .bind(r.answer_ref.as_deref())
+                    .bind(r.answered_on.as_deref())
+                    .bind(r.answered_by.as_deref())
+                    .bind(r.done_by.as_deref())
+                    .bind(r.done_at)
                     .bind(r.updated_at)
                     .bind(r.id)
                     .execute(&mut *c)
@@ -1248,6 +1305,10 @@ async fn fetch_rows_page(c: &mut Conn, table: &str, after: i64, limit: i64) -> R
         "cases" => (CASE_COLUMNS, |r| case_from(r).map(|x| Row::Case(Box::new(x)))),
         "case_events" => (CASE_EVENT_COLUMNS, |r| case_event_from(r).map(Row::CaseEvent)),
         "attachments" => (ATTACHMENT_COLUMNS, |r| attachment_from(r).map(Row::Attachment)),
+        "disposals" => (DISPOSAL_COLUMNS, |r| disposal_from(r).map(Row::Disposal)),
+        "archive_entries" => (ARCHIVE_ENTRY_COLUMNS, |r| archive_entry_from(r).map(Row::ArchiveEntry)),
+        "disposal_items" => (DISPOSAL_ITEM_COLUMNS, |r| disposal_item_from(r).map(Row::DisposalItem)),
+        "legal_holds" => (HOLD_COLUMNS, |r| hold_from(r).map(Row::Hold)),
         other => return Err(StoreError::corrupt("journal", 0, format!("unknown table {other:?}"))),
     };
     let sql = format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT $2");
@@ -1377,6 +1438,34 @@ impl WriteTx for Tx {
     async fn last_attachment_version(&mut self, first_id: i64) -> Result<i64> {
         let row = sqlx::query("SELECT MAX(version) AS n FROM attachments WHERE first_id = $1").bind(first_id).fetch_one(&mut *self.tx).await?;
         Ok(row.try_get::<Option<i64>, _>("n")?.unwrap_or(0))
+    }
+
+    async fn last_archive_serial(&mut self, year: i64) -> Result<i64> {
+        fetch_last_archive_serial(&mut self.tx, year).await
+    }
+
+    async fn archive_entry_of(&mut self, case_id: i64) -> Result<Option<ArchiveEntryRow>> {
+        fetch_archive_entry_of(&mut self.tx, case_id).await
+    }
+
+    async fn disposable_entries(&mut self, as_of: &str) -> Result<Vec<ArchiveEntryRow>> {
+        fetch_disposable_entries(&mut self.tx, as_of).await
+    }
+
+    async fn case_holds(&mut self, case_id: i64) -> Result<Vec<HoldRow>> {
+        fetch_case_holds(&mut self.tx, case_id).await
+    }
+
+    async fn disposal(&mut self, id: i64) -> Result<Option<DisposalRow>> {
+        fetch_disposal(&mut self.tx, id).await
+    }
+
+    async fn disposal_entries(&mut self, disposal_id: i64) -> Result<Vec<ArchiveEntryRow>> {
+        fetch_disposal_entries(&mut self.tx, disposal_id).await
+    }
+
+    async fn live_references(&mut self, sha256: &str) -> Result<i64> {
+        fetch_live_references(&mut self.tx, sha256).await
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
@@ -1743,6 +1832,30 @@ impl crate::backend::Backend for DbBackend {
     async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>> {
         let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id > $1 ORDER BY id LIMIT $2");
         sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
+    }
+
+    async fn archive_book(&self, year: i64, after_serial: i64, limit: i64) -> Result<Vec<ArchiveEntryRow>> {
+        fetch_archive_book(&mut *self.read.acquire().await?, year, after_serial, limit).await
+    }
+
+    async fn archive_entry_of(&self, case_id: i64) -> Result<Option<ArchiveEntryRow>> {
+        fetch_archive_entry_of(&mut *self.read.acquire().await?, case_id).await
+    }
+
+    async fn case_holds(&self, case_id: i64) -> Result<Vec<HoldRow>> {
+        fetch_case_holds(&mut *self.read.acquire().await?, case_id).await
+    }
+
+    async fn disposals(&self, limit: i64) -> Result<Vec<DisposalRow>> {
+        fetch_disposals(&mut *self.read.acquire().await?, limit).await
+    }
+
+    async fn disposal(&self, id: i64) -> Result<Option<DisposalRow>> {
+        fetch_disposal(&mut *self.read.acquire().await?, id).await
+    }
+
+    async fn disposal_entries(&self, disposal_id: i64) -> Result<Vec<ArchiveEntryRow>> {
+        fetch_disposal_entries(&mut *self.read.acquire().await?, disposal_id).await
     }
 
     async fn cases_page(&self, query: &CaseQuery) -> Result<Vec<CaseRow>> {
