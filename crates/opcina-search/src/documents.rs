@@ -24,7 +24,7 @@ use crate::error::{Result, SearchError};
 use crate::tokenizer::{BHS, BhsTokenizer};
 
 /// Bumped when the schema changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// Text taken from one file at most (a file of thousands of pages is found by its start).
 const MAX_TEXT_CHARS: usize = 200_000;
 
@@ -48,7 +48,7 @@ fn schema() -> (Schema, Fields) {
     };
     let fields = Fields {
         id: b.add_i64_field("id", INDEXED | STORED),
-        case_id: b.add_i64_field("case_id", STORED),
+        case_id: b.add_i64_field("case_id", INDEXED | STORED),
         unit: b.add_text_field("unit", STRING),
         number: b.add_text_field("number", STRING | STORED),
         name: b.add_text_field("name", folded(true)),
@@ -175,6 +175,18 @@ impl DocumentIndex {
         Ok(())
     }
 
+    /// Removes every file of these cases (destroyed after an approved disposal) and
+    /// commits at the watermark the index has.
+    pub fn remove_cases(&self, case_ids: &[i64]) -> Result<()> {
+        {
+            let writer = self.writer.lock().map_err(|_| SearchError::Index("document index writer lock poisoned".into()))?;
+            for id in case_ids {
+                writer.delete_term(Term::from_field_i64(self.fields.case_id, *id));
+            }
+        }
+        self.commit(self.after())
+    }
+
     /// Files matching every word of `text` (in their text, name, or the case's subject), best
     /// first; with `unit`, only the files of that unit's cases.
     pub fn search(&self, text: &str, unit: Option<&str>, limit: usize) -> Result<Vec<DocumentHit>> {
@@ -255,11 +267,20 @@ pub async fn catch_up(index: &std::sync::Arc<DocumentIndex>, store: &Store) -> R
         let Some(last) = batch.last().map(|a| a.id) else { return Ok(indexed) };
         let mut docs = Vec::with_capacity(batch.len());
         let mut cases: std::collections::HashMap<i64, CaseRow> = std::collections::HashMap::new();
+        let mut destroyed = std::collections::HashSet::new();
         for attachment in batch {
             if !cases.contains_key(&attachment.case_id) {
                 if let Some(case) = store.backend().case(attachment.case_id).await? {
+                    let entry = store.backend().archive_entry_of(case.id).await?;
+                    if entry.is_some_and(|e| e.state == "destroyed") {
+                        destroyed.insert(case.id);
+                    }
                     cases.insert(case.id, case);
                 }
+            }
+            // The files of a case destroyed after a disposal are not found any more.
+            if destroyed.contains(&attachment.case_id) {
+                continue;
             }
             let case = cases.get(&attachment.case_id);
             let content = match store.attachment_content(&attachment).await {

@@ -73,5 +73,21 @@ backend_test! {
         let index = Arc::new(DocumentIndex::open(&dir, 15_000_000).unwrap());
         assert_eq!(index.len(), 2);
         assert_eq!(catch_up(&index, s).await.unwrap(), 0);
+
+        // The files of a case destroyed after a disposal leave the index, and an index built
+        // anew does not take them in again.
+        index.remove_cases(&[b.id]).unwrap();
+        assert!(index.search("sehidska", None, 10).unwrap().is_empty());
+        assert_eq!(index.len(), 1);
+        s.backend()
+            .execute_raw(&format!(
+                "INSERT INTO archive_entries (id, year, serial, case_id, number, class, content, closed_on, retention_years, keep_until, files, state, disposal_id, archived_by, archived_at, updated_at) VALUES (900001, 2026, 1, {}, 'x', 35, 'x', '2026-01-01', NULL, NULL, 1, 'destroyed', NULL, 'test', 0, 0)",
+                b.id
+            ))
+            .await
+            .unwrap();
+        let fresh = Arc::new(DocumentIndex::in_memory(15_000_000).unwrap());
+        assert_eq!(catch_up(&fresh, s).await.unwrap(), 1);
+        assert!(fresh.search("sehidska", None, 10).unwrap().is_empty());
     }
 }

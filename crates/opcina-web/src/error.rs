@@ -84,8 +84,8 @@ impl ApiError {
 fn refusal_status(code: &str) -> StatusCode {
     match code {
         c if c.starts_with("auth.") => StatusCode::FORBIDDEN,
-        "docflow.permission" => StatusCode::FORBIDDEN,
-        "docflow.case.not_found" => StatusCode::NOT_FOUND,
+        "docflow.permission" | "archive.permission" => StatusCode::FORBIDDEN,
+        "docflow.case.not_found" | "archive.disposal.not_found" => StatusCode::NOT_FOUND,
         "registry.entry.not_found" | "extract.person_unknown" | "extract.entry_not_found" => StatusCode::NOT_FOUND,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

@@ -54,6 +54,16 @@ impl Modify for BearerAuth {
         api::cases::download,
         api::cases::track_decision,
         api::cases::search_documents,
+        api::archive::archive,
+        api::archive::book,
+        api::archive::hold,
+        api::archive::holds,
+        api::archive::propose,
+        api::archive::disposals,
+        api::archive::disposal,
+        api::archive::answer,
+        api::archive::destroy,
+        api::archive::export,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -62,6 +72,7 @@ impl Modify for BearerAuth {
         (name = "registrations", description = "Register births, citizenship, marriages, deaths, divorces and annotations"),
         (name = "extracts", description = "Issue extracts and certificates, fetch their PDFs, list what was issued"),
         (name = "cases", description = "The document flow: protocol books, cases and their steps, deadlines, public tracking"),
+        (name = "archive", description = "The archive: the archive book, legal holds, disposal proposals and their destruction, case-file export"),
         (name = "node", description = "The node: health and offices"),
     )
 )]

@@ -261,3 +261,117 @@ backend_test! {
         assert_eq!(api.get(&search("hodzic"), &api.auditor).await.0, StatusCode::FORBIDDEN);
     }
 }
+
+impl Api {
+    /// A case of one-off assistance taken through the API from intake to closing a/a.
+    async fn closed(&self, party: &str) -> i64 {
+        let id = self.open("pomoc", party).await["case"]["id"].as_i64().unwrap();
+        let steps = format!("/api/v1/cases/{id}/steps");
+        let today = chrono::Local::now().date_naive().to_string();
+        for (token, step) in [
+            (&self.clerk, json!({ "action": "hand_over", "unit": "01/1", "official": "amra" })),
+            (&self.amra, json!({ "action": "decide", "outcome": "granted", "summary": "Odobrava se pomoć" })),
+            (&self.clerk, json!({ "action": "dispatch", "method": "post", "to": party })),
+            (&self.clerk, json!({ "action": "deliver", "on": today })),
+            (&self.clerk, json!({ "action": "close" })),
+        ] {
+            let (status, body) = self.post(&steps, token, step).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        id
+    }
+}
+
+/// The entries of a ZIP: name → bytes.
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        out.insert(f.name().to_string(), content);
+    }
+    out
+}
+
+backend_test! {
+    async fn cases_are_archived_held_disposed_and_exported_through_the_api(db: TestDb) {
+        let api = Api::start(&db).await;
+        let kept = api.closed("Amila Softić").await;
+        let goes = api.closed("Edin Mehić").await;
+        let still_open = api.open("pomoc", "Lejla Hadžić").await["case"]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/cases/{goes}/attachments?{}", query(&[("name", "..izjava: o prihodima.txt")]));
+        let text = "Izjava o prihodima domaćinstva Mehić".as_bytes().to_vec();
+        let (status, _, body) = support::http::raw(&api.router, "POST", &path, Some(&api.clerk), Some(("text/plain", text.clone()))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let file: Value = serde_json::from_slice(&body).unwrap();
+        opcina_search::documents::catch_up(&api.documents, &api.store).await.unwrap();
+        let search = format!("/api/v1/documents/search?{}", query(&[("q", "prihodima mehic")]));
+        assert_eq!(api.get(&search, &api.clerk).await.1["items"].as_array().unwrap().len(), 1);
+
+        // Into the archive book: an open case refuses the list, naming its place in it.
+        let (status, body) = api.post("/api/v1/archive/entries", &api.clerk, json!({ "cases": [kept, still_open] })).await;
+        assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("archive.case.open"), Some("cases[1]")));
+        assert_eq!(api.post("/api/v1/archive/entries", &api.amra, json!({ "cases": [kept] })).await.0, StatusCode::FORBIDDEN);
+        let (status, body) = api.post("/api/v1/archive/entries", &api.clerk, json!({ "cases": [kept, goes] })).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["items"].as_array().unwrap().iter().map(|e| e["serial"].as_i64().unwrap()).collect::<Vec<_>>(), [1, 2]);
+        let (status, page) = api.get("/api/v1/archive/book?limit=1", &api.auditor).await;
+        assert_eq!((status, page["items"][0]["case_id"].as_i64(), page["next"].as_i64()), (StatusCode::OK, Some(kept), Some(1)));
+        let (_, page) = api.get("/api/v1/archive/book?after=1", &api.auditor).await;
+        assert_eq!((page["items"][0]["case_id"].as_i64(), page.get("next")), (Some(goes), None));
+
+        // The export: the metadata and the original, byte for byte, under a safe name; logged.
+        let (status, headers, bytes) = support::http::raw(&api.router, "GET", &format!("/api/v1/cases/{goes}/export"), Some(&api.clerk), None).await;
+        assert_eq!((status, headers.get("content-type").unwrap().to_str().unwrap()), (StatusCode::OK, "application/zip"));
+        let entries = unzip(&bytes);
+        let manifest: Value = serde_json::from_slice(&entries["predmet.json"]).unwrap();
+        let inside = manifest["files"][0]["path"].as_str().unwrap();
+        assert_eq!(inside, format!("datoteke/{}-v1-izjava_ o prihodima.txt", file["id"]));
+        assert_eq!(entries[inside], text);
+        assert_eq!(manifest["files"][0]["sha256"], file["sha256"]);
+        assert_eq!((manifest["case"]["state"].as_str(), manifest["archive_entry"]["serial"].as_i64()), (Some("archived"), Some(2)));
+        assert_eq!(manifest["records"].as_array().unwrap().len(), 2, "the request and the decision");
+        let (_, log) = api.get("/api/v1/persons/0101990190004/access-log", &api.auditor).await;
+        assert!(log["items"].as_array().unwrap().iter().any(|r| r["action"] == "case.export"), "{log}");
+        assert_eq!(support::http::raw(&api.router, "GET", &format!("/api/v1/cases/{goes}/export"), Some(&api.auditor), None).await.0, StatusCode::FORBIDDEN);
+
+        // A hold on one case; ten years on, the proposal lists the other.
+        let holds = format!("/api/v1/cases/{kept}/holds");
+        let (status, _) = api.post(&holds, &api.clerk, json!({ "placed": true, "reason": "Upravni spor" })).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(api.get(&holds, &api.auditor).await.1["on_hold"], true);
+        let later = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&api.store.today()) + 11, 1, 2).unwrap();
+        api.store.set_today(Some(later));
+        let (status, proposal) = api.post("/api/v1/archive/disposals", &api.clerk, json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{proposal}");
+        let id = proposal["disposal"]["id"].as_i64().unwrap();
+        assert_eq!(proposal["items"].as_array().unwrap().len(), 1);
+        assert_eq!((proposal["items"][0]["entry"]["case_id"].as_i64(), proposal["items"][0]["outcome"].as_str()), (Some(goes), Some("listed")));
+        let (status, body) = api.post(&format!("/api/v1/archive/disposals/{id}/destruction"), &api.clerk, json!({})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("archive.disposal.not_approved")));
+        let answer = json!({ "approved": true, "reference": "Arhiv ZDK 05-49-112", "on": later.to_string() });
+        let (status, body) = api.post(&format!("/api/v1/archive/disposals/{id}/answer"), &api.clerk, answer).await;
+        assert_eq!((status, body["disposal"]["state"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
+        let (status, done) = api.post(&format!("/api/v1/archive/disposals/{id}/destruction"), &api.clerk, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!((done["destroyed"][0]["case_id"].as_i64(), done["files_removed"].as_i64()), (Some(goes), Some(1)));
+
+        // Destroyed: the file is gone (410, saying so), not found by search, and the export
+        // carries the metadata only.
+        let (status, body) = api.get(&format!("/api/v1/attachments/{}", file["id"]), &api.clerk).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::GONE, Some("archive.destroyed")));
+        assert_eq!(api.get(&search, &api.clerk).await.1["items"], json!([]));
+        let (_, _, bytes) = support::http::raw(&api.router, "GET", &format!("/api/v1/cases/{goes}/export"), Some(&api.clerk), None).await;
+        let entries = unzip(&bytes);
+        assert_eq!(entries.len(), 1);
+        let manifest: Value = serde_json::from_slice(&entries["predmet.json"]).unwrap();
+        assert_eq!((manifest["files"][0]["path"].clone(), manifest["archive_entry"]["state"].as_str()), (Value::Null, Some("destroyed")));
+        let (_, listed) = api.get(&format!("/api/v1/archive/disposals/{id}"), &api.auditor).await;
+        assert_eq!(listed["items"][0]["outcome"], "destroyed");
+        assert_eq!(api.get("/api/v1/archive/disposals", &api.auditor).await.1["items"][0]["state"], "done");
+        api.store.set_today(None);
+    }
+}

@@ -572,6 +572,7 @@ pub async fn download(State(state): State<AppState>, caller: Caller, Path(id): P
         .await?
         .ok_or_else(|| ApiError::not_found("docflow.attachment.not_found", format!("there is no file {id}")))?;
     let case = backend.case(attachment.case_id).await?.ok_or_else(|| ApiError::internal(format!("file {id} has no case")))?;
+    super::archive::ensure_kept(&state, case.id).await?;
     if let Some(jmbg) = &case.party_jmbg {
         log_reads(&state, &caller, &[jmbg.as_str()], None, "case.file.read", "rad na predmetu", Some(&case.number)).await?;
     }
@@ -601,6 +602,7 @@ pub async fn published_decision(state: &AppState, case: &CaseRow, events: &[Case
 pub async fn track_decision(State(state): State<AppState>, Query(q): Query<TrackQuery>) -> ApiResult<Response> {
     let none = || ApiError::not_found("docflow.track.not_found", "no decision is published for this number and access code");
     let (case, events) = state.store.track(&q.number, &q.code).await?.ok_or_else(none)?;
+    super::archive::ensure_kept(&state, case.id).await.map_err(|_| none())?;
     let attachment = published_decision(&state, &case, &events).await?.ok_or_else(none)?;
     let content = state.store.attachment_content(&attachment).await?;
     Ok(file_response(&attachment, content))

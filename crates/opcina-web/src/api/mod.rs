@@ -1,5 +1,6 @@
 //! The JSON API, one module per resource.
 
+pub mod archive;
 pub mod cases;
 pub mod entries;
 pub mod extracts;
