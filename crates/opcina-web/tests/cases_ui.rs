@@ -232,3 +232,99 @@ backend_test! {
         assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "selma"), "{reads:?}");
     }
 }
+
+backend_test! {
+    /// The counter adds the scan of a submission through the case's page; the registry office
+    /// takes the closed case into the archive, holds it, and disposes of it once its retention
+    /// ran out and the archive approved — never while it is held.
+    async fn a_scan_is_added_at_the_counter_and_the_case_goes_through_the_archive(db: TestDb) {
+        use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome};
+        use opcina_core::registry::{Actor, Role};
+        let s = site(&db).await;
+        let store = &s.k.store;
+        let mut clerk = signed_in(&s, "salter").await;
+        let (path, _) = register(&mut clerk, "pomoc", "Amila Softić").await;
+        let id: i64 = path.trim_start_matches("/cases/").parse().unwrap();
+
+        // The scan, from the form on the case's page.
+        let scan = b"%PDF-1.7 skenirani zahtjev";
+        let r = clerk.post_file(&format!("{path}/files"), &[("record", "")], ("file", "zahtjev sken.pdf", "application/pdf", scan)).await;
+        assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, format!("{path}?done=upload#files").as_str()), "{}", r.body);
+        let files = store.backend().case_attachments(id).await.unwrap();
+        assert_eq!((files.len(), files[0].name.as_str(), files[0].media_type.as_str()), (1, "zahtjev sken.pdf", "application/pdf"));
+        let page = clerk.get(&format!("{path}?done=upload")).await;
+        assert!(page.body.contains("Dodana datoteka") && page.body.contains(&format!("href=\"{path}/files/{}\"", files[0].id)), "{}", page.body);
+        let download = clerk.get(&format!("{path}/files/{}", files[0].id)).await;
+        assert_eq!((download.status, download.body.as_bytes()), (StatusCode::OK, scan.as_slice()));
+        // No file chosen: the page says so, nothing is kept; a forged form is refused.
+        let r = clerk.post_file(&format!("{path}/files"), &[], ("file", "", "application/octet-stream", b"")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Odaberite datoteku."), "{}", r.body);
+        let forged = clerk.post_file_with(&format!("{path}/files"), "x".repeat(43).as_str(), &[], ("file", "a.txt", "text/plain", b"a")).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert_eq!(store.backend().case_attachments(id).await.unwrap().len(), 1);
+        let zip = clerk.get(&format!("{path}/export.zip")).await;
+        assert_eq!((zip.status, zip.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap()), (StatusCode::OK, "application/zip"));
+
+        // Decided, delivered and closed; then into the archive from the case's page.
+        let amra = Actor { username: "amra".into(), role: Role::Official, office: Some("KAK".into()) };
+        let step = |who: Actor, action: CaseAction| async move { opcina_testkit::docflow::step(store, &who, id, action).await };
+        step(s.k.clerk.clone(), CaseAction::HandOver { unit: "01/1".into(), official: Some("amra".into()), note: None }).await;
+        step(amra.clone(), CaseAction::Decide { outcome: Outcome::Granted, summary: "Odobrava se".into() }).await;
+        step(s.k.clerk.clone(), CaseAction::Dispatch { method: Dispatch::Post, to: "Amila Softić".into() }).await;
+        step(s.k.clerk.clone(), CaseAction::Deliver { on: store.today() }).await;
+        step(s.k.clerk.clone(), CaseAction::Close { note: None }).await;
+        let mut official = signed_in(&s, "amra").await;
+        official.get(&path).await;
+        assert_eq!(official.post(&format!("{path}/archive"), &[]).await.status, StatusCode::FORBIDDEN);
+        assert!(clerk.get(&path).await.body.contains("Predaj u arhivu"));
+        let r = clerk.post(&format!("{path}/archive"), &[]).await;
+        assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, format!("{path}?done=archive").as_str()));
+        let page = clerk.get(&path).await;
+        let year = chrono::Datelike::year(&store.today());
+        assert!(page.body.contains(&format!("1/{year}")) && page.body.contains("čuva se do"), "{}", page.body);
+        assert!(!page.body.contains("Dodaj datoteku"), "no files are added to an archived case");
+
+        // A hold needs its reason; held, the case is not proposed for disposal.
+        let r = clerk.post(&format!("{path}/hold"), &[("placed", "1"), ("reason", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Ovo polje je obavezno."), "{}", r.body);
+        let r = clerk.post(&format!("{path}/hold"), &[("placed", "1"), ("reason", "Upravni spor pred sudom")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(clerk.get(&path).await.body.contains("Upravni spor pred sudom"));
+        store.set_today(Some(chrono::NaiveDate::from_ymd_opt(year + 11, 1, 2).unwrap()));
+        clerk.get("/archive").await;
+        let r = clerk.post("/archive/disposals", &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Nijednom predmetu u arhivi nije istekao rok čuvanja."), "{}", r.body);
+
+        // Released, it is proposed; nothing goes before the archive's approval.
+        clerk.get(&path).await;
+        assert_eq!(clerk.post(&format!("{path}/hold"), &[("placed", "0"), ("reason", "Presuda pravosnažna")]).await.status, StatusCode::SEE_OTHER);
+        clerk.get("/archive").await;
+        let r = clerk.post("/archive/disposals", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let disposal = r.location().split('?').next().unwrap().to_string();
+        let page = clerk.get(r.location()).await;
+        assert!(page.body.contains("Prijedlog za izlučivanje je sastavljen.") && page.body.contains("Upiši odgovor arhiva"), "{}", page.body);
+        let r = clerk.post(&format!("{disposal}/destruction"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Ništa se ne uništava prije nego što se upiše odobrenje arhiva."), "{}", r.body);
+        let today = store.today().to_string();
+        let r = clerk.post(&format!("{disposal}/answer"), &[("approved", "1"), ("reference", "Arhiv ZDK 05-49-112"), ("on", &today)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(clerk.get(&disposal).await.body.contains("Izvrši izlučivanje"));
+        let r = clerk.post(&format!("{disposal}/destruction"), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(clerk.get(r.location()).await.body.contains("uništen"));
+        let page = clerk.get(&path).await;
+        assert!(page.body.contains("Spis predmeta uništen je") && !page.body.contains(&format!("{path}/files/")), "{}", page.body);
+        assert_eq!(clerk.get(&format!("{path}/files/{}", files[0].id)).await.status, StatusCode::GONE);
+        // The auditor reads the book and the proposal, without the forms.
+        let mut auditor = signed_in(&s, "revizor").await;
+        let book = auditor.get(&format!("/archive?year={year}")).await;
+        assert_eq!(book.status, StatusCode::OK);
+        assert!(book.body.contains(&format!("href=\"{path}\"")) && !book.body.contains("Sastavi prijedlog"), "{}", book.body);
+        store.set_today(None);
+    }
+}

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use opcina_core::registry::{Role, Timestamp};
-use opcina_store::archive::{CaseFile, DisposalAnswer, on_hold};
+use opcina_store::archive::{CaseFile, Destruction, DisposalAnswer, on_hold};
 use opcina_store::rows::{ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseRow, DisposalRow, HoldRow, RecordRow};
 use serde::{Deserialize, Serialize};
 
@@ -222,18 +222,25 @@ pub struct Destroyed {
     security(("bearer" = [])), responses((status = 200, body = Destroyed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn destroy(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<Destroyed>> {
     let done = state.store.carry_out_disposal(&caller.actor, id).await??;
+    forget_destroyed(&state, &done).await?;
+    Ok(Json(Destroyed { disposal: done.disposal, destroyed: done.destroyed, held: done.held, files_removed: done.files_removed }))
+}
+
+/// After a disposal: the destroyed cases' files leave the search index, and the operator's
+/// log says what was done.
+pub async fn forget_destroyed(state: &AppState, done: &Destruction) -> ApiResult<()> {
     if let Some(index) = state.documents.clone() {
         let cases: Vec<i64> = done.destroyed.iter().map(|e| e.case_id).collect();
         tokio::task::spawn_blocking(move || index.remove_cases(&cases)).await.map_err(ApiError::internal)??;
     }
     tracing::info!(
-        disposal = id,
+        disposal = done.disposal.id,
         destroyed = done.destroyed.len(),
         held = done.held.len(),
         files = done.files_removed,
         "disposal carried out"
     );
-    Ok(Json(Destroyed { disposal: done.disposal, destroyed: done.destroyed, held: done.held, files_removed: done.files_removed }))
+    Ok(())
 }
 
 /// Refuses the files of a case destroyed after a disposal: 410, with when and by which
@@ -328,13 +335,18 @@ fn write_zip(manifest: &[u8], originals: &[(String, axum::body::Bytes)]) -> zip:
 #[utoipa::path(get, path = "/api/v1/cases/{id}/export", tag = "archive", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
     responses((status = 200, description = "predmet.json and the originals under datoteke/", content_type = "application/zip"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn export(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    export_zip(&state, &caller, id).await
+}
+
+/// A case file's ZIP as a download, for the API and the pages.
+pub async fn export_zip(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Response> {
     caller.require(&STAFF, "export case files")?;
     let file =
         state.store.case_file(id).await?.ok_or_else(|| ApiError::not_found("docflow.case.not_found", format!("there is no case {id}")))?;
     if let Some(jmbg) = &file.case.party_jmbg {
-        log_reads(&state, &caller, &[jmbg.as_str()], None, "case.export", "izvoz spisa predmeta", Some(&file.case.number)).await?;
+        log_reads(state, caller, &[jmbg.as_str()], None, "case.export", "izvoz spisa predmeta", Some(&file.case.number)).await?;
     }
-    let zip = case_zip(&state, &file, &caller.actor.username).await?;
+    let zip = case_zip(state, &file, &caller.actor.username).await?;
     let name: String = file.case.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     Ok((
         [

@@ -565,6 +565,12 @@ pub fn file_response(attachment: &AttachmentRow, content: Bytes) -> Response {
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "cases", params(("id" = i64, Path, description = "Attachment id")), security(("bearer" = [])),
     responses((status = 200, description = "The file, with its media type", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn download(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    file_download(&state, &caller, id).await
+}
+
+/// A file of a case as a download, for the API and the pages: staff only, refused once the
+/// case was destroyed, the read logged when the party is named by JMBG.
+pub async fn file_download(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Response> {
     caller.require(&STAFF, "read the files of cases")?;
     let backend = state.store.backend();
     let attachment = backend
@@ -572,9 +578,9 @@ pub async fn download(State(state): State<AppState>, caller: Caller, Path(id): P
         .await?
         .ok_or_else(|| ApiError::not_found("docflow.attachment.not_found", format!("there is no file {id}")))?;
     let case = backend.case(attachment.case_id).await?.ok_or_else(|| ApiError::internal(format!("file {id} has no case")))?;
-    super::archive::ensure_kept(&state, case.id).await?;
+    super::archive::ensure_kept(state, case.id).await?;
     if let Some(jmbg) = &case.party_jmbg {
-        log_reads(&state, &caller, &[jmbg.as_str()], None, "case.file.read", "rad na predmetu", Some(&case.number)).await?;
+        log_reads(state, caller, &[jmbg.as_str()], None, "case.file.read", "rad na predmetu", Some(&case.number)).await?;
     }
     let content = state.store.attachment_content(&attachment).await?;
     Ok(file_response(&attachment, content))

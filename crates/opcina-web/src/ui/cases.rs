@@ -73,7 +73,7 @@ fn step_label(ui: &Ui, kind: &str) -> String {
     ui.t(&format!("case-step-{}", kind.replace('_', "-")))
 }
 
-fn date_label(ui: &Ui, s: &str) -> String {
+pub(super) fn date_label(ui: &Ui, s: &str) -> String {
     parse_day(s).map_or_else(|| s.to_string(), |d| ui.locale.date(d))
 }
 
@@ -634,15 +634,16 @@ struct CasePage<'a> {
     events: Vec<EventLine>,
     steps: Vec<StepView>,
     filing: Option<StepView>,
+    more: super::archive::CaseArchive,
     done: Option<String>,
     error: Option<String>,
 }
 
 /// A form that failed: which one, what was typed, what was wrong.
-struct Failed {
-    action: &'static str,
-    values: Values,
-    errors: Errors,
+pub(super) struct Failed {
+    pub action: &'static str,
+    pub values: Values,
+    pub errors: Errors,
 }
 
 /// What an event's detail says, in a line (notes, missing documents, the outcome).
@@ -704,7 +705,7 @@ fn hand_over_options(config: &DocflowConfig, names: &BTreeMap<String, String>) -
     out
 }
 
-async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Option<&str>, failed: Option<Failed>) -> Response {
+pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Option<&str>, failed: Option<Failed>) -> Response {
     let file = match case_file(state, caller, id).await {
         Ok(f) => f,
         Err(e) if e.status == StatusCode::NOT_FOUND => {
@@ -810,6 +811,10 @@ async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Op
         step_view(ui, "file", "case-do-file", FILING, &values, &errors, &given, failed_action)
     });
     let error = failed.as_ref().and_then(|f| f.errors.get("general").cloned());
+    let more = match super::archive::case_archive(state, ui, case, &file.records, failed.as_ref()).await {
+        Ok(m) => m,
+        Err(e) => return internal_error(ui, &e),
+    };
     let page = CasePage {
         ui,
         id,
@@ -843,6 +848,7 @@ async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Op
             .collect(),
         steps,
         filing,
+        more,
         done: done.map(|d| ui.ta("case-step-saved", "step", &step_label(ui, d))),
         error,
     };
@@ -910,7 +916,7 @@ pub async fn file(
         Ok(c) => c,
         Err(page) => return page,
     };
-    let done = STEPS.iter().map(|s| s.action).chain(["file"]).find(|a| *a == p.done);
+    let done = STEPS.iter().map(|s| s.action).chain(["file", "upload", "archive", "hold", "release"]).find(|a| *a == p.done);
     case_page(&state, &ui, &caller, id, done, None).await
 }
 

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod archive;
 pub mod cases;
 pub mod counter;
 pub mod elsewhere;
@@ -47,6 +48,8 @@ pub const LANG_COOKIE: &str = "lang";
 pub const CSRF_FIELD: &str = "csrf";
 /// Forms are small; anything larger is refused before it is read.
 const MAX_FORM_BYTES: usize = 256 * 1024;
+/// The largest upload form: the largest file a case takes, and room for the form's fields.
+pub const MAX_UPLOAD_BYTES: usize = opcina_store::docflow::MAX_FILE_BYTES + 64 * 1024;
 
 /// The pages, each behind [`context`].
 pub fn routes(state: AppState) -> Router<AppState> {
@@ -95,6 +98,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cases/{id}/receipt.pdf", get(cases::receipt_pdf))
         .route("/cases/{id}/step", post(cases::step))
         .route("/cases/{id}/records", post(cases::file_record))
+        .route("/cases/{id}/files", post(archive::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/cases/{id}/files/{file}", get(archive::download))
+        .route("/cases/{id}/export.zip", get(archive::export))
+        .route("/cases/{id}/archive", post(archive::archive_case))
+        .route("/cases/{id}/hold", post(archive::hold))
+        .route("/archive", get(archive::book))
+        .route("/archive/disposals", post(archive::propose))
+        .route("/archive/disposals/{id}", get(archive::disposal))
+        .route("/archive/disposals/{id}/answer", post(archive::answer))
+        .route("/archive/disposals/{id}/destruction", post(archive::destroy))
         .route("/track", get(cases::track))
         .route("/verify", get(crate::verify::form))
         .route("/verify/{number}", get(crate::verify::verify))
@@ -354,6 +367,19 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Language, signed-in user and CSRF check for every page (see the module's description).
+/// The text of one field of a multipart form (the CSRF token of an upload form).
+async fn multipart_text(content_type: &str, body: axum::body::Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let query: Vec<(String, String)> = parts.uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
@@ -402,12 +428,21 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     }
 
     let body = if parts.method == Method::POST {
-        let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        // A file sent from a form (a scan at the counter) comes as multipart, up to the
+        // largest file a case takes; every other form is url-encoded and small.
+        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let multipart = content_type.to_ascii_lowercase().starts_with("multipart/form-data");
+        let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
+        let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => return error_page(&ui, StatusCode::PAYLOAD_TOO_LARGE, "error-form-title", &ui.t("error-form-too-large")),
         };
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        let sent = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
+        let sent = if multipart {
+            multipart_text(&content_type, bytes.clone(), CSRF_FIELD).await.unwrap_or_default()
+        } else {
+            let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v).unwrap_or_default()
+        };
         let valid = existing_csrf.as_deref().is_some_and(|c| bool::from(c.as_bytes().ct_eq(sent.as_bytes())));
         if !valid || !same_origin(&parts.headers) {
             tracing::warn!(path = %parts.uri.path(), "a form without a valid CSRF token was refused");

@@ -74,6 +74,37 @@ impl Visitor {
         self.send(req, Body::from(body)).await
     }
 
+    /// A form with a file, as a browser sends it (`multipart/form-data`): the CSRF token
+    /// first, then the fields, then the file.
+    pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> Reply {
+        let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+        self.post_file_with(path, &csrf, fields, file).await
+    }
+
+    /// A form with a file and the CSRF token given (a forged form sends another).
+    pub async fn post_file_with(&mut self, path: &str, csrf: &str, fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> Reply {
+        let boundary = "----opcina-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in [("csrf", csrf)].iter().chain(fields) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        let (name, filename, media_type, content) = file;
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {media_type}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::HOST, "opcina.test")
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        self.send(req, Body::from(body)).await
+    }
+
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
         self.get("/sign-in").await;
         self.post("/sign-in", &[("username", username), ("password", password)]).await
