@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use opcina_core::registry::{Actor, Role};
-use opcina_search::documents::{DocumentIndex, DocumentText};
+use opcina_search::documents::{DocumentIndex, DocumentText, Scope};
 use opcina_store::Store;
 use opcina_store::docflow::{DocDone, DocOp, Intake, Party, Upload};
 use opcina_store::rows::AttachmentRow;
@@ -346,7 +346,8 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
         found += usize::from(!big.search(&query, None, 20)?.is_empty());
         all.push(t.elapsed());
         let t = Instant::now();
-        big.search(&query, Some(UNITS[q % UNITS.len()]), 20)?;
+        let scope = Scope { unit: UNITS[q % UNITS.len()].to_string(), ..Scope::default() };
+        big.search(&query, Some(&scope), 20)?;
         unit.push(t.elapsed());
     }
     emit(&json!({

@@ -15,7 +15,7 @@ use opcina_store::rows::{AttachmentRow, CaseRow};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
@@ -85,6 +85,17 @@ pub struct DocumentHit {
     pub name: String,
     pub case_subject: String,
     pub score: f32,
+}
+
+/// What one unit's officials find: the files of the cases of the unit's kinds, without those
+/// handed over to another unit, and with those handed over to it from another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub unit: String,
+    /// Cases of other units' kinds the unit holds.
+    pub plus: Vec<i64>,
+    /// Cases of the unit's kinds another unit holds.
+    pub minus: Vec<i64>,
 }
 
 /// The index of the files of cases.
@@ -188,8 +199,8 @@ impl DocumentIndex {
     }
 
     /// Files matching every word of `text` (in their text, name, or the case's subject), best
-    /// first; with `unit`, only the files of that unit's cases.
-    pub fn search(&self, text: &str, unit: Option<&str>, limit: usize) -> Result<Vec<DocumentHit>> {
+    /// first; with a scope, only the files of the cases that unit holds.
+    pub fn search(&self, text: &str, scope: Option<&Scope>, limit: usize) -> Result<Vec<DocumentHit>> {
         let f = self.fields;
         let mut parser = QueryParser::for_index(&self.index, vec![f.text, f.name, f.subject]);
         parser.set_conjunction_by_default();
@@ -201,12 +212,22 @@ impl DocumentIndex {
             return Ok(Vec::new());
         }
         let (words_query, _) = parser.parse_query_lenient(&words);
-        let query: Box<dyn Query> = match unit {
+        let cases =
+            |ids: &[i64]| -> Box<dyn Query> { Box::new(TermSetQuery::new(ids.iter().map(|id| Term::from_field_i64(f.case_id, *id)))) };
+        let query: Box<dyn Query> = match scope {
             None => words_query,
-            Some(u) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, words_query),
-                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.unit, u), IndexRecordOption::Basic))),
-            ])),
+            Some(scope) => {
+                let unit: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.unit, &scope.unit), IndexRecordOption::Basic));
+                let mut own = vec![(Occur::Must, unit)];
+                if !scope.minus.is_empty() {
+                    own.push((Occur::MustNot, cases(&scope.minus)));
+                }
+                let mut visible: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(BooleanQuery::new(own)))];
+                if !scope.plus.is_empty() {
+                    visible.push((Occur::Should, cases(&scope.plus)));
+                }
+                Box::new(BooleanQuery::new(vec![(Occur::Must, words_query), (Occur::Must, Box::new(BooleanQuery::new(visible)))]))
+            }
         };
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;

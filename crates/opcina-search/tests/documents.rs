@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use opcina_search::documents::{DocumentIndex, catch_up, extract_text};
+use opcina_search::documents::{DocumentIndex, Scope, catch_up, extract_text};
 use opcina_store::docflow::Upload;
 use opcina_testkit::docflow::{self, intake, open};
 use opcina_testkit::{Kakanj, backend_test, date};
@@ -57,7 +57,10 @@ backend_test! {
         let index = Arc::new(DocumentIndex::open(&dir, 15_000_000).unwrap());
         assert_eq!(catch_up(&index, s).await.unwrap(), 2);
         assert_eq!(index.len(), 2);
-        let found = |q: &str, unit: Option<&str>| index.search(q, unit, 10).unwrap().into_iter().map(|h| h.case_id).collect::<Vec<_>>();
+        let found = |q: &str, unit: Option<&str>| {
+            let scope = unit.map(|u| Scope { unit: u.into(), ..Scope::default() });
+            index.search(q, scope.as_ref(), 10).unwrap().into_iter().map(|h| h.case_id).collect::<Vec<_>>()
+        };
         assert_eq!(found("causevic", None), vec![a.id], "the PDF's text, without diacritics");
         assert_eq!(found("ШЕХИДСКА", None), vec![b.id], "in Cyrillic");
         assert_eq!(found("urbanisticku saglasnost", None), vec![b.id]);
@@ -65,6 +68,14 @@ backend_test! {
         assert_eq!(found("sehidska", Some("01/1")), Vec::<i64>::new(), "another unit's case");
         assert_eq!(found("sehidska", Some("04")), vec![b.id]);
         assert_eq!(found("zahtjev.txt", None), vec![b.id], "by the file's name");
+        // Handed over: the case goes with its new unit, and leaves the old one.
+        let handed = |unit: &str, plus: Vec<i64>, minus: Vec<i64>| {
+            let scope = Scope { unit: unit.into(), plus, minus };
+            index.search("sehidska", Some(&scope), 10).unwrap().into_iter().map(|h| h.case_id).collect::<Vec<_>>()
+        };
+        assert_eq!(handed("01/1", vec![b.id], vec![]), vec![b.id]);
+        assert_eq!(handed("04", vec![], vec![b.id]), Vec::<i64>::new());
+        assert_eq!(handed("04", vec![], vec![a.id]), vec![b.id], "another case left out changes nothing");
         let hit = &index.search("sehidska", None, 1).unwrap()[0];
         assert_eq!((hit.case_number.as_str(), hit.name.as_str()), (b.number.as_str(), "zahtjev.txt"));
 

@@ -263,6 +263,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>>;
     /// Files after an id (the document index follows them).
     async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>>;
+    /// The cases handed over across units, for what a unit sees: (held by `unit` though
+    /// their kind belongs to another, of `unit`'s kinds but held by another).
+    async fn handed_across(&self, unit: &str) -> Result<(Vec<i64>, Vec<i64>)>;
     /// The archive book of a year in the order of its numbers, after a serial.
     async fn archive_book(&self, year: i64, after_serial: i64, limit: i64) -> Result<Vec<ArchiveEntryRow>>;
     async fn archive_entry_of(&self, case_id: i64) -> Result<Option<ArchiveEntryRow>>;

@@ -259,6 +259,12 @@ backend_test! {
         assert_eq!(api.get(&search("hodzic"), &api.clerk).await.1["items"].as_array().unwrap().len(), 1, "the registry office sees all");
         assert_eq!(api.get(&search("hodzic"), &api.selma).await.1["items"], json!([]), "another unit's official finds nothing");
         assert_eq!(api.get(&search("hodzic"), &api.auditor).await.0, StatusCode::FORBIDDEN);
+        // Handed over to spatial planning: its officials find the file, general administration
+        // no longer does.
+        let (status, _) = api.post(&format!("/api/v1/cases/{id}/steps"), &api.clerk, json!({ "action": "hand_over", "unit": "04" })).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(api.get(&search("hodzic"), &api.selma).await.1["items"][0]["case_id"], id);
+        assert_eq!(api.get(&search("hodzic"), &api.amra).await.1["items"], json!([]));
     }
 }
 

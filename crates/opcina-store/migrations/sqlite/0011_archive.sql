@@ -64,3 +64,8 @@ CREATE TABLE legal_holds (
     at INTEGER NOT NULL
 );
 CREATE INDEX legal_holds_case ON legal_holds (case_id, id);
+
+-- Cases held by a unit other than the one their kind belongs to (handed over elsewhere):
+-- the few exceptions the search of a unit's files adds or leaves out.
+CREATE INDEX cases_held_elsewhere ON cases (holder_unit, id) WHERE holder_unit <> unit_code;
+CREATE INDEX cases_given_away ON cases (unit_code, id) WHERE holder_unit <> unit_code;

@@ -1834,6 +1834,14 @@ impl crate::backend::Backend for DbBackend {
         sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
     }
 
+    async fn handed_across(&self, unit: &str) -> Result<(Vec<i64>, Vec<i64>)> {
+        let mut c = self.read.acquire().await?;
+        let ids = |rows: Vec<DbRow>| rows.iter().map(|r| r.try_get::<i64, _>("id").map_err(StoreError::from)).collect::<Result<Vec<i64>>>();
+        let held = sqlx::query("SELECT id FROM cases WHERE holder_unit = $1 AND holder_unit <> unit_code ORDER BY id").bind(unit).fetch_all(&mut *c).await?;
+        let given = sqlx::query("SELECT id FROM cases WHERE unit_code = $1 AND holder_unit <> unit_code ORDER BY id").bind(unit).fetch_all(&mut *c).await?;
+        Ok((ids(held)?, ids(given)?))
+    }
+
     async fn archive_book(&self, year: i64, after_serial: i64, limit: i64) -> Result<Vec<ArchiveEntryRow>> {
         fetch_archive_book(&mut *self.read.acquire().await?, year, after_serial, limit).await
     }

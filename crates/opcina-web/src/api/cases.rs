@@ -641,7 +641,8 @@ pub async fn visible_unit(state: &AppState, caller: &Caller) -> ApiResult<Option
 }
 
 /// Full-text search over the files of cases (their text, their names, the cases' subjects):
-/// an official finds the files of their unit's cases, the registry office all.
+/// an official finds the files of the cases their unit holds (a case handed over to another
+/// unit goes with it), the registry office all.
 #[utoipa::path(get, path = "/api/v1/documents/search", tag = "cases", params(DocumentQuery), security(("bearer" = [])),
     responses((status = 200, body = DocumentHits), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn search_documents(
@@ -650,11 +651,17 @@ pub async fn search_documents(
     Query(q): Query<DocumentQuery>,
 ) -> ApiResult<Json<DocumentHits>> {
     caller.require(&STAFF, "search the files of cases")?;
-    let unit = visible_unit(&state, &caller).await?;
+    let scope = match visible_unit(&state, &caller).await? {
+        Some(unit) => {
+            let (plus, minus) = state.store.backend().handed_across(&unit).await?;
+            Some(opcina_search::documents::Scope { unit, plus, minus })
+        }
+        None => None,
+    };
     let index = state.documents.clone().ok_or_else(|| {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "docflow.documents.unavailable", "this node keeps no index of the files of cases")
     })?;
     let limit = usize::try_from(limit(q.limit)).unwrap_or(50);
-    let items = tokio::task::spawn_blocking(move || index.search(&q.q, unit.as_deref(), limit)).await.map_err(ApiError::internal)??;
+    let items = tokio::task::spawn_blocking(move || index.search(&q.q, scope.as_ref(), limit)).await.map_err(ApiError::internal)??;
     Ok(Json(DocumentHits { items }))
 }
