@@ -201,6 +201,11 @@ impl Browser {
         self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
     }
 
+    /// Chooses a file (by its path on this machine) in a file input.
+    pub fn choose_file(&self, e: &Element, path: &std::path::Path) {
+        self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": path.display().to_string() })));
+    }
+
     pub fn text(&self, e: &Element) -> String {
         self.call("GET", &format!("/element/{}/text", e.0), None).as_str().unwrap_or_default().to_string()
     }

@@ -85,6 +85,17 @@ fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut V
     wait_for_text(browser, "Sljedeći koraci");
     take_step(browser, "hand_over", &[("hand-over-f-to", "01/1|amra")], &[], "Upisano: Predat");
     audit(browser, "case file (registry office)", violations);
+    // The counter adds the scan of the submission from the case's page.
+    let scan = std::env::temp_dir().join(format!("opcina-browser-{}-zahtjev.txt", std::process::id()));
+    std::fs::write(&scan, "Zahtjev za uvjerenje o kućnoj listi, skenirano na šalteru").unwrap();
+    browser.click(&browser.find("#step-upload summary"));
+    browser.choose_file(&browser.find("#upload-file"), &scan);
+    browser.click(&browser.find("#step-upload button[type=submit]"));
+    wait_for_text(browser, "Upisano: Dodana datoteka");
+    let name = scan.file_name().unwrap().to_string_lossy().to_string();
+    assert!(browser.page_text().contains(&name), "{}", browser.page_text());
+    let _ = std::fs::remove_file(&scan);
+    audit(browser, "case file with a file", violations);
 
     // The official finds it among her cases and decides it.
     switch_user(browser, "amra");
@@ -107,6 +118,9 @@ fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut V
     wait_for_text(browser, "Šalter: pretraga osoba");
     browser.goto(&case);
     take_step(browser, "dispatch", &[("dispatch-f-method", "post")], &[], "Upisano: Otpremljen");
+    browser.click(&browser.find("nav.main a[href='/archive']"));
+    wait_for_text(browser, "Prijedlozi za izlučivanje");
+    audit(browser, "archive book", violations);
 
     // The party tracks it with what the receipt says.
     browser.click(&browser.find("nav.main a[href='/track']"));
