@@ -102,9 +102,23 @@ pub struct KeptFile {
 #[derive(Debug, Clone)]
 pub enum DocOp {
     Open(Box<Intake>),
-    File { case_id: i64, filing: Box<Filing> },
-    Step { case_id: i64, action: Box<CaseAction> },
-    Attach { case_id: i64, file: Box<KeptFile> },
+    File {
+        case_id: i64,
+        filing: Box<Filing>,
+    },
+    Step {
+        case_id: i64,
+        action: Box<CaseAction>,
+    },
+    Attach {
+        case_id: i64,
+        file: Box<KeptFile>,
+    },
+    /// The party lost its receipt: a new access code replaces the old one (which stops
+    /// working), given at the counter to the party in person.
+    Reissue {
+        case_id: i64,
+    },
 }
 
 /// What came of it.
@@ -129,14 +143,21 @@ pub enum DocDone {
         case: Box<CaseRow>,
         attachment: AttachmentRow,
     },
+    /// A new access code, shown this once.
+    Reissued {
+        case: Box<CaseRow>,
+        access_code: String,
+    },
 }
 
 impl DocDone {
     pub fn case(&self) -> &CaseRow {
         match self {
-            DocDone::Opened { case, .. } | DocDone::Filed { case, .. } | DocDone::Stepped { case, .. } | DocDone::Attached { case, .. } => {
-                case
-            }
+            DocDone::Opened { case, .. }
+            | DocDone::Filed { case, .. }
+            | DocDone::Stepped { case, .. }
+            | DocDone::Attached { case, .. }
+            | DocDone::Reissued { case, .. } => case,
         }
     }
 }
@@ -355,7 +376,36 @@ pub(crate) async fn write(
         DocOp::File { case_id, filing } => file(txn, actor, &pattern, *case_id, filing, today, now).await,
         DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
         DocOp::Attach { case_id, file } => attach(txn, actor, *case_id, file, now).await,
+        DocOp::Reissue { case_id } => reissue(txn, actor, *case_id, now).await,
     }
+}
+
+/// A new access code for a case whose receipt was lost: the old code stops working, the
+/// event names who gave it (the clerk who saw the party's identity document).
+async fn reissue(txn: &mut Txn, actor: &Actor, case_id: i64, now: Timestamp) -> Result<std::result::Result<DocDone, Refusal>> {
+    if let Err(r) = may_register(actor) {
+        return Ok(Err(r));
+    }
+    let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    let access_code = readable_code(3)?;
+    case.access_hash = access_hash(&access_code);
+    case.updated_at = now.0;
+    txn.update(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.access_reissued").await?;
+    let event = CaseEventRow {
+        id: 0,
+        case_id,
+        kind: "access_reissued".into(),
+        from_state: case.state.clone(),
+        to_state: case.state.clone(),
+        unit_code: None,
+        official: None,
+        record_id: None,
+        detail: "{}".into(),
+        at: 0,
+        by_user: String::new(),
+    };
+    append_event(txn, actor, event, now).await?;
+    Ok(Ok(DocDone::Reissued { case: Box::new(case), access_code }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -900,7 +950,14 @@ impl Store {
     /// nothing says which one did not.
     pub async fn track(&self, number: &str, code: &str) -> Result<Option<(CaseRow, Vec<CaseEventRow>)>> {
         let hash = access_hash(code);
-        let found = self.backend().cases_numbered(number.trim()).await?.into_iter().find(|c| c.access_hash == hash);
+        // As typed, then as printed (the books' letters are capitals; spaces are not part of
+        // a number): "up-i-01/1-25-3 /26" finds UP-I-01/1-25-3/26.
+        let typed: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut numbered = self.backend().cases_numbered(&typed).await?;
+        if numbered.is_empty() && typed.to_uppercase() != typed {
+            numbered = self.backend().cases_numbered(&typed.to_uppercase()).await?;
+        }
+        let found = numbered.into_iter().find(|c| c.access_hash == hash);
         match found {
             Some(case) => {
                 let events = self.backend().case_events(case.id).await?;

@@ -271,6 +271,19 @@ backend_test! {
         assert!(s.track(&other.number, &code).await.unwrap().is_none());
         assert!(s.track(&case.number, "").await.unwrap().is_none());
         assert!(s.track("UP-I-01/1-25-999/26", &code).await.unwrap().is_none());
+        // However the citizen types the number: in small letters, with a space.
+        let typed = case.number.to_lowercase().replacen('/', " /", 1);
+        assert!(s.track(&typed, &code).await.unwrap().is_some(), "{typed}");
+
+        // A lost receipt: a new code, given at the counter; the old one stops working.
+        let reissue = |actor: opcina_core::registry::Actor| async move { s.docflow(&actor, DocOp::Reissue { case_id: case.id }).await.unwrap() };
+        assert_eq!(refusal_code(reissue(k.auditor.clone()).await), "docflow.permission");
+        let Ok(DocDone::Reissued { access_code: new_code, .. }) = reissue(k.clerk.clone()).await else { panic!("not reissued") };
+        assert_ne!(new_code, code);
+        assert!(s.track(&case.number, &code).await.unwrap().is_none(), "the lost code");
+        let (_, events) = s.track(&case.number, &new_code).await.unwrap().expect("the new code");
+        assert_eq!(events.last().unwrap().kind, "access_reissued");
+        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
     }
 }
 

@@ -875,3 +875,7 @@ err-docflow-attachment-empty = The file is empty.
 err-docflow-attachment-too-large = The file is larger than 50 MB.
 err-docflow-attachment-record = The file belongs to a record of the same case.
 err-docflow-attachment-replaces = A new version replaces a file of the same case.
+case-reissue = Lost receipt
+case-reissue-help = A party who lost the receipt gets a new access code after showing an identity document; the old code stops working.
+case-do-reissue = Give a new access code
+case-step-access-reissued = New access code given

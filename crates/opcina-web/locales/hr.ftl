@@ -883,3 +883,7 @@ err-docflow-attachment-empty = Datoteka je prazna.
 err-docflow-attachment-too-large = Datoteka je veća od 50 MB.
 err-docflow-attachment-record = Datoteka pripada aktu istog predmeta.
 err-docflow-attachment-replaces = Nova verzija zamjenjuje datoteku istog predmeta.
+case-reissue = Izgubljena potvrda o primitku
+case-reissue-help = Stranka koja je izgubila potvrdu dobiva novu pristupnu šifru nakon što pokaže osobnu ispravu; stara šifra više ne vrijedi.
+case-do-reissue = Izdaj novu pristupnu šifru
+case-step-access-reissued = Izdana nova pristupna šifra

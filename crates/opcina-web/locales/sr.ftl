@@ -883,3 +883,7 @@ err-docflow-attachment-empty = Datoteka je prazna.
 err-docflow-attachment-too-large = Datoteka je veća od 50 MB.
 err-docflow-attachment-record = Datoteka pripada aktu istog predmeta.
 err-docflow-attachment-replaces = Nova verzija zamjenjuje datoteku istog predmeta.
+case-reissue = Izgubljena potvrda o prijemu
+case-reissue-help = Stranka koja je izgubila potvrdu dobija novu pristupnu šifru nakon što pokaže ličnu ispravu; stara šifra više ne važi.
+case-do-reissue = Izdaj novu pristupnu šifru
+case-step-access-reissued = Izdata nova pristupna šifra

@@ -111,6 +111,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/attachments/{id}", get(api::cases::download))
         .route("/api/v1/documents/search", get(api::cases::search_documents))
         .route("/api/v1/cases/track/decision", get(api::cases::track_decision))
+        .route("/api/v1/cases/{id}/access-code", post(api::cases::reissue))
         .route("/api/v1/cases/{id}/holds", get(api::archive::holds).post(api::archive::hold))
         .route("/api/v1/cases/{id}/export", get(api::archive::export))
         .route("/api/v1/archive/entries", post(api::archive::archive))

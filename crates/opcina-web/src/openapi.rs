@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         api::cases::download,
         api::cases::track_decision,
         api::cases::search_documents,
+        api::cases::reissue,
         api::archive::archive,
         api::archive::book,
         api::archive::hold,

@@ -127,6 +127,15 @@ backend_test! {
         assert_eq!(book["items"].as_array().unwrap().iter().map(|r| r["sub"].as_i64().unwrap()).collect::<Vec<_>>(), [0, 1]);
         let (status, config) = api.get("/api/v1/protocol/config", &api.clerk).await;
         assert_eq!((status, config["pattern"].as_str()), (StatusCode::OK, Some("{up}{unit}-{class}-{serial}{-sub}/{yy}")));
+        // A lost receipt: a new code at the counter; the old one no longer tracks the case.
+        assert_eq!(api.post(&format!("/api/v1/cases/{id}/access-code"), &api.auditor, json!({})).await.0, StatusCode::FORBIDDEN);
+        let (status, again) = api.post(&format!("/api/v1/cases/{id}/access-code"), &api.clerk, json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{again}");
+        let new_code = again["access_code"].as_str().unwrap();
+        assert_ne!(new_code, code);
+        assert_eq!(api.call("GET", &track, None, None).await.0, StatusCode::NOT_FOUND);
+        let (status, seen) = api.call("GET", &format!("/api/v1/cases/track?{}", query(&[("number", &number.to_lowercase()), ("code", new_code)])), None, None).await;
+        assert_eq!((status, seen["number"].as_str()), (StatusCode::OK, Some(number.as_str())), "{seen}");
     }
 }
 
@@ -218,6 +227,12 @@ backend_test! {
         let (status, _, body) = upload(format!("/api/v1/cases/{id}/attachments?name="), api.clerk.clone(), "text/plain", b"x").await;
         let body: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("docflow.attachment.name"), Some("name")));
+        // Over the limit: our JSON error naming the field, not the framework's text.
+        let big = vec![b'x'; opcina_store::docflow::MAX_FILE_BYTES + 2];
+        let path = format!("/api/v1/cases/{id}/attachments?{}", query(&[("name", "prevelik.bin")]));
+        let (status, _, body) = support::http::raw(&api.router, "POST", &path, Some(&api.clerk), Some(("application/octet-stream", big))).await;
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("docflow.attachment.too_large"), Some("file")));
         let (_, list) = api.get(&format!("/api/v1/cases/{id}/attachments"), &api.amra).await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
 

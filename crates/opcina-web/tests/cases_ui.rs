@@ -243,8 +243,25 @@ backend_test! {
         let s = site(&db).await;
         let store = &s.k.store;
         let mut clerk = signed_in(&s, "salter").await;
-        let (path, _) = register(&mut clerk, "pomoc", "Amila Softić").await;
+        let (path, receipt) = register(&mut clerk, "pomoc", "Amila Softić").await;
         let id: i64 = path.trim_start_matches("/cases/").parse().unwrap();
+
+        // The party lost the receipt: a new code, printed again; the old one stops working.
+        let code_of = |body: &str| {
+            let at = body.find("id=\"access-code\">").unwrap() + "id=\"access-code\">".len();
+            body[at..at + 14].to_string()
+        };
+        let old_code = code_of(&receipt.body);
+        let page = clerk.get(&path).await;
+        assert!(page.body.contains("Izdaj novu pristupnu šifru"), "{}", page.body);
+        let r = clerk.post(&format!("{path}/receipt"), &[]).await;
+        assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, format!("{path}/receipt").as_str()));
+        let again = clerk.get(&format!("{path}/receipt")).await;
+        let new_code = code_of(&again.body);
+        assert_ne!(new_code, old_code);
+        let number = s.k.store.backend().case(id).await.unwrap().unwrap().number;
+        assert!(s.k.store.track(&number, &old_code).await.unwrap().is_none());
+        assert!(s.k.store.track(&number, &new_code).await.unwrap().is_some());
 
         // The scan, from the form on the case's page.
         let scan = b"%PDF-1.7 skenirani zahtjev";

@@ -142,6 +142,29 @@ pub async fn open(State(state): State<AppState>, caller: Caller, Body(intake): B
     }
 }
 
+/// A new access code, shown this once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reissued {
+    pub case: CaseRow,
+    pub access_code: String,
+    /// Where the party follows the case with the new code.
+    pub tracking: String,
+}
+
+/// A new access code for a party who lost the receipt (given at the counter after seeing
+/// an identity document): the old code stops working.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/access-code", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
+    responses((status = 201, body = Reissued), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn reissue(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    match state.store.docflow(&caller.actor, DocOp::Reissue { case_id: id }).await?? {
+        DocDone::Reissued { case, access_code } => {
+            let tracking = tracking_link(&case.number, &access_code);
+            Ok((StatusCode::CREATED, Json(Reissued { case: *case, access_code, tracking })).into_response())
+        }
+        other => Err(ApiError::internal(format!("unexpected answer to a reissue: {other:?}"))),
+    }
+}
+
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -483,7 +506,7 @@ pub async fn find_tracking(state: &AppState, number: &str, code: &str) -> ApiRes
             let config = state.store.backend().docflow_config().await?;
             let mut t = tracking(&case, &events, &config, state.store.today());
             if published_decision(state, &case, &events).await?.is_some() {
-                let query = serde_urlencoded::to_string([("number", number.trim()), ("code", code.trim())]).unwrap_or_default();
+                let query = serde_urlencoded::to_string([("number", case.number.as_str()), ("code", code.trim())]).unwrap_or_default();
                 t.decision = Some(format!("/api/v1/cases/track/decision?{query}"));
             }
             Ok(Some(t))
@@ -519,8 +542,17 @@ pub async fn attach(
     Path(id): Path<i64>,
     Query(upload): Query<Upload>,
     headers: HeaderMap,
-    content: Bytes,
+    content: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Response> {
+    let content = content.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "docflow.attachment.too_large",
+            format!("a file is at most {} MB", opcina_store::docflow::MAX_FILE_BYTES / (1024 * 1024)),
+        )
+        .field("file"),
+        status => ApiError::new(status, "request.body", rejection.body_text()),
+    })?;
     let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let (_, attachment) = state.store.attach(&caller.actor, id, upload, media_type, content).await??;
     let mut response = (StatusCode::CREATED, Json(attachment.clone())).into_response();

@@ -391,16 +391,44 @@ pub async fn intake(State(state): State<AppState>, Extension(ui): Extension<Ui>,
     match state.store.docflow(&caller.actor, DocOp::Open(Box::new(intake))).await {
         Ok(Ok(DocDone::Opened { case, access_code, .. })) => {
             tracing::info!(case = case.id, number = %case.number, "a submission was registered at the counter");
-            let mut response = Redirect::to(&format!("/cases/{}/receipt", case.id)).into_response();
-            let secure = state.public_url.starts_with("https://");
-            let value = format!("{}.{access_code}", case.id);
-            response.headers_mut().append(header::SET_COOKIE, set_cookie(RECEIPT_COOKIE, &value, Some(8 * 3600), "Strict", true, secure));
-            response
+            to_receipt(&state, case.id, &access_code)
         }
         Ok(Ok(other)) => internal_error(&ui, &format!("unexpected answer to an intake: {other:?}")),
         Ok(Err(refusal)) => {
             let errors = refusal_errors(&ui, &refusal, INTAKE, &[]);
             intake_page(&state, &ui, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// To the receipt of a case, with its access code for this browser only (an HttpOnly,
+/// same-site cookie: never in a URL, never stored).
+fn to_receipt(state: &AppState, id: i64, access_code: &str) -> Response {
+    let mut response = Redirect::to(&format!("/cases/{id}/receipt")).into_response();
+    let secure = state.public_url.starts_with("https://");
+    let value = format!("{id}.{access_code}");
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(RECEIPT_COOKIE, &value, Some(8 * 3600), "Strict", true, secure));
+    response
+}
+
+/// `POST /cases/{id}/receipt`: the party lost its receipt: a new access code (the old one
+/// stops working) and the receipt to print again.
+pub async fn reissue(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(id): Path<i64>) -> Response {
+    let caller = match ui.require(&STAFF) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    match state.store.docflow(&caller.actor, DocOp::Reissue { case_id: id }).await {
+        Ok(Ok(DocDone::Reissued { case, access_code })) => {
+            tracing::info!(case = case.id, number = %case.number, "a new access code was given at the counter");
+            to_receipt(&state, case.id, &access_code)
+        }
+        Ok(Ok(other)) => internal_error(&ui, &format!("unexpected answer to a reissue: {other:?}")),
+        Ok(Err(refusal)) => {
+            let mut errors = Errors::new();
+            errors.insert("general".into(), refusal.errors.iter().map(|e| ui.error_text(e.code, &e.message)).collect::<Vec<_>>().join(" "));
+            case_page(&state, &ui, &caller, id, None, Some(Failed { action: "reissue", values: Values::new(), errors })).await
         }
         Err(e) => internal_error(&ui, &e),
     }

@@ -94,7 +94,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/cases/find", get(cases::find))
         .route("/cases/new", get(cases::intake_form).post(cases::intake))
         .route("/cases/{id}", get(cases::file))
-        .route("/cases/{id}/receipt", get(cases::receipt))
+        .route("/cases/{id}/receipt", get(cases::receipt).post(cases::reissue))
         .route("/cases/{id}/receipt.pdf", get(cases::receipt_pdf))
         .route("/cases/{id}/step", post(cases::step))
         .route("/cases/{id}/records", post(cases::file_record))
