@@ -25,6 +25,8 @@ use crate::tokenizer::{BHS, BhsTokenizer};
 
 /// Bumped when the schema changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: u32 = 2;
+/// Threads one search uses at most (one per core, up to this).
+const SEARCH_THREADS: usize = 4;
 /// Text taken from one file at most (a file of thousands of pages is found by its start).
 const MAX_TEXT_CHARS: usize = 200_000;
 
@@ -131,7 +133,13 @@ impl DocumentIndex {
         Self::finish(Index::create_in_ram(schema), fields, writer_bytes)
     }
 
-    fn finish(index: Index, fields: Fields, writer_bytes: usize) -> Result<DocumentIndex> {
+    fn finish(mut index: Index, fields: Fields, writer_bytes: usize) -> Result<DocumentIndex> {
+        // A query's segments are searched side by side: the long conjunctions of common words
+        // are the slowest queries, and they are spread over the segments.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         index.tokenizers().register(BHS, TextAnalyzer::from(BhsTokenizer::default()));
         let writer = index.writer_with_num_threads(1, writer_bytes.max(15_000_000))?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

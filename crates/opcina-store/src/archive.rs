@@ -85,6 +85,8 @@ pub struct Destruction {
     pub held: Vec<ArchiveEntryRow>,
     /// Files whose content was removed from the file store (no other case holds it).
     pub files_removed: usize,
+    /// Content (SHA-256) that should have been removed but could not be (logged).
+    pub files_left: Vec<String>,
 }
 
 /// Everything the node has of a case, for its file's export.
@@ -374,14 +376,32 @@ impl Store {
         // Uploads that raced with this see the count move and put their content back.
         self.deletions().fetch_add(1, Ordering::SeqCst);
         ex.commit().await?;
-        let files_removed = gone.len();
-        if !gone.is_empty() {
-            let files = self.files().ok_or_else(|| StoreError::Files("the node has no place for files configured".into()))?;
-            for sha in &gone {
-                files.delete(sha).await?;
+        // The disposal is recorded; content that cannot be removed now is named in the log
+        // for the operator (it is no longer handed out: its cases are destroyed).
+        let mut files_removed = 0;
+        let mut files_left = Vec::new();
+        match self.files() {
+            Some(files) => {
+                for sha in gone {
+                    match files.delete(&sha).await {
+                        Ok(()) => files_removed += 1,
+                        Err(error) => {
+                            tracing::error!(%error, sha256 = %sha, disposal = id, "a destroyed file could not be removed from the file store");
+                            files_left.push(sha);
+                        }
+                    }
+                }
+            }
+            None => {
+                tracing::error!(
+                    disposal = id,
+                    files = gone.len(),
+                    "the node has no file store configured: destroyed files were not removed"
+                );
+                files_left = gone;
             }
         }
-        Ok(Ok(Destruction { disposal, destroyed, held, files_removed }))
+        Ok(Ok(Destruction { disposal, destroyed, held, files_removed, files_left }))
     }
 
     /// Everything the node has of a case, for its file's export.

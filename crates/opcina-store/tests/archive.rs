@@ -172,3 +172,32 @@ backend_test! {
         s.set_today(None);
     }
 }
+
+backend_test! {
+    /// Two processes on one database take cases into the archive book at once: the year's
+    /// numbers come out gap-free and unique.
+    async fn archive_numbers_are_gap_free_under_concurrent_archiving(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let o = docflow::set_up(&k).await;
+        let mut ids = Vec::new();
+        for i in 0..24 {
+            ids.push(closed(&k, &o, &format!("Stranka {i}")).await.id);
+        }
+        let other = db.open().await;
+        let mut tasks = Vec::new();
+        for (i, pair) in ids.chunks(2).enumerate() {
+            let store = if i % 2 == 0 { k.store.clone() } else { other.clone() };
+            let (clerk, pair) = (k.clerk.clone(), pair.to_vec());
+            tasks.push(tokio::spawn(async move { store.archive_cases(&clerk, &pair).await.unwrap().unwrap() }));
+        }
+        let mut serials = Vec::new();
+        for t in tasks {
+            serials.extend(t.await.unwrap().into_iter().map(|e| e.serial));
+        }
+        serials.sort_unstable();
+        assert_eq!(serials, (1..=24).collect::<Vec<i64>>());
+        let year = i64::from(k.store.today().year());
+        assert_eq!(k.store.backend().archive_book(year, 0, 100).await.unwrap().len(), 24);
+        assert!(verify(k.store.backend(), &|_| {}).await.unwrap().ok());
+    }
+}

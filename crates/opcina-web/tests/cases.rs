@@ -378,7 +378,7 @@ backend_test! {
         assert_eq!((status, body["disposal"]["state"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
         let (status, done) = api.post(&format!("/api/v1/archive/disposals/{id}/destruction"), &api.clerk, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{done}");
-        assert_eq!((done["destroyed"][0]["case_id"].as_i64(), done["files_removed"].as_i64()), (Some(goes), Some(1)));
+        assert_eq!((done["destroyed"][0]["case_id"].as_i64(), done["files_removed"].as_i64(), &done["files_left"]), (Some(goes), Some(1), &json!([])));
 
         // Destroyed: the file is gone (410, saying so), not found by search, and the export
         // carries the metadata only.

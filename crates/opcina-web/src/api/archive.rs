@@ -214,6 +214,8 @@ pub struct Destroyed {
     pub held: Vec<ArchiveEntryRow>,
     /// Files whose content was removed from the file store.
     pub files_removed: usize,
+    /// Content that could not be removed now (SHA-256; the operator's log names the cause).
+    pub files_left: Vec<String>,
 }
 
 /// Carry out an approved disposal: the cases listed and not on hold are destroyed (their
@@ -223,7 +225,13 @@ pub struct Destroyed {
 pub async fn destroy(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<Destroyed>> {
     let done = state.store.carry_out_disposal(&caller.actor, id).await??;
     forget_destroyed(&state, &done).await?;
-    Ok(Json(Destroyed { disposal: done.disposal, destroyed: done.destroyed, held: done.held, files_removed: done.files_removed }))
+    Ok(Json(Destroyed {
+        disposal: done.disposal,
+        destroyed: done.destroyed,
+        held: done.held,
+        files_removed: done.files_removed,
+        files_left: done.files_left,
+    }))
 }
 
 /// After a disposal: the destroyed cases' files leave the search index, and the operator's

@@ -471,6 +471,7 @@ pub fn tracking(case: &CaseRow, events: &[CaseEventRow], config: &DocflowConfig,
         "deliver",
         "close",
         "appealed",
+        "archive",
     ];
     let steps = events
         .iter()
