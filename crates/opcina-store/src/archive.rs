@@ -111,7 +111,6 @@ impl Store {
         if case_ids.is_empty() {
             return refused("archive.cases.empty", "cases", "name at least one closed case");
         }
-        let unique: BTreeSet<i64> = case_ids.iter().copied().collect();
         let mut ex = self.exclusive().await?;
         let now = Timestamp::now();
         let today = self.today();
@@ -130,8 +129,9 @@ impl Store {
                     field,
                     format!("{} is {}: only a case closed a/a goes to the archive", c.number, c.state),
                 )),
+                // A case named twice is entered once.
                 Some(c) => {
-                    if unique.contains(&c.id) && !cases.iter().any(|k: &CaseRow| k.id == c.id) {
+                    if !cases.iter().any(|k: &CaseRow| k.id == c.id) {
                         cases.push(c);
                     }
                 }
