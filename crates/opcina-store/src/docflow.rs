@@ -98,10 +98,23 @@ pub struct KeptFile {
     pub sha256: String,
 }
 
+/// What a citizen whose account was verified at the counter submits on the portal; the
+/// party is the citizen, by the name and JMBG the counter verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct OnlineSubmission {
+    pub case_type: String,
+    pub subject: String,
+    /// Where the decision is delivered.
+    pub address: String,
+}
+
 /// What the writer does for the document flow.
 #[derive(Debug, Clone)]
 pub enum DocOp {
     Open(Box<Intake>),
+    /// A submission from the portal (built only by [`Store::submit_online`], for a verified
+    /// citizen): registered like one at the counter, on the channel `portal`.
+    Submit(Box<Intake>),
     File {
         case_id: i64,
         filing: Box<Filing>,
@@ -372,7 +385,13 @@ pub(crate) async fn write(
         Err(r) => return Ok(Err(r)),
     };
     match op {
-        DocOp::Open(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
+        DocOp::Open(intake) => {
+            if let Err(r) = may_register(actor) {
+                return Ok(Err(r));
+            }
+            open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await
+        }
+        DocOp::Submit(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
         DocOp::File { case_id, filing } => file(txn, actor, &pattern, *case_id, filing, today, now).await,
         DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
         DocOp::Attach { case_id, file } => attach(txn, actor, *case_id, file, now).await,
@@ -419,9 +438,6 @@ async fn open(
     today: NaiveDate,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    if let Err(r) = may_register(actor) {
-        return Ok(Err(r));
-    }
     let case_type = match check_intake(intake, config, mode, today) {
         Ok(t) => t,
         Err(r) => return Ok(Err(r)),
@@ -936,6 +952,49 @@ impl Store {
                 Ok(Ok((*case, attachment)))
             }
             Ok(other) => Err(StoreError::corrupt("attachments", 0, format!("unexpected answer {other:?}"))),
+            Err(r) => Ok(Err(r)),
+        }
+    }
+
+    /// A request a citizen sends from the portal: only from an account verified at the
+    /// counter (the party is who the counter saw), and not an appeal (which names the decided
+    /// case and is lodged at the counter or by post). Returns the case and its access code.
+    pub async fn submit_online(
+        &self,
+        citizen: &crate::citizens::Citizen,
+        submission: &OnlineSubmission,
+    ) -> Result<std::result::Result<(CaseRow, String), Refusal>> {
+        let Some(verified) = &citizen.verification else {
+            return Ok(Err(Refusal::one(FieldError::general(
+                "docflow.portal.unverified",
+                "requests are submitted online from an account verified at a counter",
+            ))));
+        };
+        let config = self.backend().docflow_config().await?;
+        if config.case_type(&submission.case_type).is_some_and(|t| t.book == Book::UpII.as_str()) {
+            return Ok(Err(Refusal::one(FieldError::new(
+                "docflow.portal.kind",
+                "case_type",
+                "an appeal is lodged at the counter or by post, naming the decided case",
+            ))));
+        }
+        let intake = Intake {
+            case_type: submission.case_type.clone(),
+            channel: "portal".into(),
+            party: Party {
+                name: citizen.account.full_name.clone(),
+                jmbg: Some(verified.jmbg.clone()),
+                address: submission.address.clone(),
+                contact: Some(citizen.account.email.clone()),
+            },
+            subject: submission.subject.clone(),
+            received_on: self.today(),
+            appeal_of: None,
+        };
+        let portal = Actor::system("portal");
+        match self.docflow(&portal, DocOp::Submit(Box::new(intake))).await? {
+            Ok(DocDone::Opened { case, access_code, .. }) => Ok(Ok((*case, access_code))),
+            Ok(other) => Err(StoreError::corrupt("cases", 0, format!("unexpected answer {other:?}"))),
             Err(r) => Ok(Err(r)),
         }
     }

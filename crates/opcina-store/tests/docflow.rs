@@ -355,3 +355,34 @@ backend_test! {
         assert!(!verify(s.backend(), &|_| {}).await.unwrap().ok());
     }
 }
+
+backend_test! {
+    /// A citizen submits a request from the portal: only once the account was verified at a
+    /// counter; the case is registered like one at the counter, on the portal's channel, with
+    /// the verified citizen as the party; appeals are not taken online.
+    async fn a_verified_citizen_submits_a_request_online(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        docflow::set_up(&k).await;
+        let s = &k.store;
+        let account = s.open_account("amila@example.test", "Amila Softić", "lozinka-građanke-1").await.unwrap().unwrap();
+        let submission = opcina_store::docflow::OnlineSubmission {
+            case_type: "pomoc".into(),
+            subject: "Zahtjev za jednokratnu pomoć".into(),
+            address: "Alije Izetbegovića 12, 72240 Kakanj".into(),
+        };
+        let unverified = opcina_store::citizens::Citizen { account: account.clone(), verification: None };
+        assert_eq!(s.submit_online(&unverified, &submission).await.unwrap().unwrap_err().errors[0].code, "docflow.portal.unverified");
+        let amila = opcina_testkit::commands::born(s, &k.registrar, "Amila", "Softić", opcina_core::registry::Sex::Female, date(1990, 2, 2)).await;
+        s.verify_account(&k.clerk, account.id, amila.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
+        let citizen = s.account_by_code(&account.code).await.unwrap().unwrap();
+        let (case, code) = s.submit_online(&citizen, &submission).await.unwrap().unwrap();
+        assert_eq!((case.party_jmbg.as_deref(), case.party_name.as_str(), case.party_contact.as_deref()), (Some(amila.as_str()), "Amila Softić", Some("amila@example.test")));
+        let records = s.backend().case_records(case.id).await.unwrap();
+        assert_eq!((records[0].channel.as_str(), records[0].registered_by.as_str()), ("portal", "portal"));
+        assert!(s.track(&case.number, &code).await.unwrap().is_some());
+        let appeal = opcina_store::docflow::OnlineSubmission { case_type: "zalba".into(), ..submission.clone() };
+        assert_eq!(s.submit_online(&citizen, &appeal).await.unwrap().unwrap_err().errors[0].code, "docflow.portal.kind");
+        let blank = opcina_store::docflow::OnlineSubmission { address: " ".into(), ..submission };
+        assert_eq!(s.submit_online(&citizen, &blank).await.unwrap().unwrap_err().errors[0].field.as_deref(), Some("party.address"));
+    }
+}
