@@ -101,6 +101,7 @@ pub struct KeptFile {
 /// What a citizen whose account was verified at the counter submits on the portal; the
 /// party is the citizen, by the name and JMBG the counter verified.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct OnlineSubmission {
     pub case_type: String,
     pub subject: String,

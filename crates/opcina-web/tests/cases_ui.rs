@@ -345,3 +345,44 @@ backend_test! {
         store.set_today(None);
     }
 }
+
+backend_test! {
+    /// A citizen submits a request from the portal once the account was verified at a
+    /// counter; the page gives the number and access code, and the case is in the books.
+    async fn a_verified_citizen_submits_a_request_on_the_portal(db: TestDb) {
+        let s = site(&db).await;
+        let store = &s.k.store;
+        let amila = opcina_testkit::commands::born(store, &s.k.registrar, "Amila", "Softić", opcina_core::registry::Sex::Female, opcina_testkit::date(1990, 2, 2)).await;
+        let account = store.open_account("amila@example.test", "Amila Softić", "lozinka-građanke-1").await.unwrap().unwrap();
+        let mut citizen = Visitor::new(&s.router);
+        citizen.get("/account/sign-in").await;
+        let r = citizen.post("/account/sign-in", &[("email", "amila@example.test"), ("password", "lozinka-građanke-1")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Not yet verified: the page says where to go first, and a sent form is refused.
+        let page = citizen.get("/account/submit").await;
+        assert!(page.body.contains("Zahtjev online može podnijeti samo račun potvrđen na šalteru."), "{}", page.body);
+        let fields = [("case_type", "pomoc"), ("subject", "Jednokratna pomoć zbog bolesti"), ("address", "Alije Izetbegovića 12, Kakanj")];
+        assert_eq!(citizen.post("/account/submit", &fields).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        store.verify_account(&s.k.clerk, account.id, amila.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
+        assert!(citizen.get("/account").await.body.contains("href=\"/account/submit\""));
+        let form = citizen.get("/account/submit").await;
+        assert!(form.body.contains("value=\"pomoc\"") && !form.body.contains("value=\"zalba\""), "appeals are not offered: {}", form.body);
+        // A missing address is named, and what was typed stays.
+        let r = citizen.post("/account/submit", &[("case_type", "pomoc"), ("subject", "Jednokratna pomoć zbog bolesti"), ("address", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"address-error\"") && r.body.contains("Jednokratna pomoć zbog bolesti"), "{}", r.body);
+        let r = citizen.post("/account/submit", &fields).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body.contains("Zahtjev je zaveden."), "{}", r.body);
+        let at = r.body.find("id=\"access-code\">").unwrap() + "id=\"access-code\">".len();
+        let code = r.body[at..at + 14].to_string();
+        let at = r.body.find("id=\"case-number\">").unwrap() + "id=\"case-number\">".len();
+        let number = r.body[at..at + r.body[at..].find('<').unwrap()].to_string();
+        let (case, _) = store.track(&number, &code).await.unwrap().expect("registered and trackable");
+        assert_eq!((case.party_jmbg.as_deref(), case.case_type.as_str()), (Some(amila.as_str()), "pomoc"));
+        assert_eq!(store.backend().case_records(case.id).await.unwrap()[0].channel, "portal");
+        // The registry office sees it among the new cases.
+        let mut clerk = signed_in(&s, "salter").await;
+        assert!(clerk.get("/cases?view=pending").await.body.contains(&number));
+    }
+}

@@ -348,3 +348,69 @@ pub async fn counter_verify(
         Err(e) => internal_error(&ui, &e),
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Requests submitted online
+
+#[derive(Template)]
+#[template(path = "account_submit.html")]
+struct SubmitPage<'a> {
+    ui: &'a Ui,
+    verified: bool,
+    /// The kinds of case a citizen may submit: (code, title).
+    kinds: Vec<(String, String)>,
+    f: opcina_store::docflow::OnlineSubmission,
+    errors: FieldErrors,
+    /// Once registered: the number, the access code and the tracking address.
+    done: Option<(String, String, String)>,
+}
+
+async fn submit_page(
+    state: &AppState,
+    ui: &Ui,
+    citizen: &Citizen,
+    f: opcina_store::docflow::OnlineSubmission,
+    errors: FieldErrors,
+    done: Option<(String, String, String)>,
+    status: StatusCode,
+) -> Response {
+    let config = match state.store.backend().docflow_config().await {
+        Ok(c) => c,
+        Err(e) => return internal_error(ui, &e),
+    };
+    let kinds = config.case_types.iter().filter(|t| t.book != "up_ii").map(|t| (t.code.clone(), t.title.clone())).collect();
+    render_with(status, &SubmitPage { ui, verified: citizen.verification.is_some(), kinds, f, errors, done })
+}
+
+/// `GET /account/submit`: the form of a request to the municipality (for a verified account).
+pub async fn submit_form(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
+    let Some(citizen) = ui.citizen.clone() else { return Redirect::to("/account/sign-in").into_response() };
+    submit_page(&state, &ui, &citizen, Default::default(), FieldErrors::default(), None, StatusCode::OK).await
+}
+
+/// `POST /account/submit`: registers the request in the books; the page shows its number
+/// and access code (this once) and where to follow it.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Form(f): Form<opcina_store::docflow::OnlineSubmission>,
+) -> Response {
+    let Some(citizen) = ui.citizen.clone() else { return Redirect::to("/account/sign-in").into_response() };
+    match state.store.submit_online(&citizen, &f).await {
+        Ok(Ok((case, code))) => {
+            tracing::info!(case = case.id, number = %case.number, "a request was submitted on the portal");
+            let link = crate::api::cases::tracking_link(&case.number, &code);
+            let done = Some((case.number, code, link));
+            submit_page(&state, &ui, &citizen, Default::default(), FieldErrors::default(), done, StatusCode::CREATED).await
+        }
+        Ok(Err(refusal)) => {
+            let mut errors = errors_of(&ui, &refusal);
+            // The party's address is the form's address.
+            if let Some(e) = errors.remove("party.address") {
+                errors.insert("address".into(), e);
+            }
+            submit_page(&state, &ui, &citizen, f, FieldErrors::from(errors), None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => internal_error(&ui, &e),
+    }
+}

@@ -77,6 +77,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/account/register", get(account::register_form).post(account::register))
         .route("/account/sign-in", get(account::sign_in_form).post(account::sign_in))
         .route("/account/sign-out", post(account::sign_out))
+        .route("/account/submit", get(account::submit_form).post(account::submit))
         .route("/counter/accounts", get(account::counter_find))
         .route("/counter/accounts/{id}/verify", post(account::counter_verify))
         .route("/admin/users", get(admin::users).post(admin::add))
