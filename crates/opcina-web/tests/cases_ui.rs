@@ -279,6 +279,10 @@ backend_test! {
         assert!(r.body.contains("Odaberite datoteku."), "{}", r.body);
         let forged = clerk.post_file_with(&format!("{path}/files"), "x".repeat(43).as_str(), &[], ("file", "a.txt", "text/plain", b"a")).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // A large multipart body anywhere else is refused before it is read whole.
+        let big = vec![b'x'; 512 * 1024];
+        let elsewhere = clerk.post_file("/cases/new", &[], ("file", "a.txt", "text/plain", &big)).await;
+        assert_eq!(elsewhere.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(store.backend().case_attachments(id).await.unwrap().len(), 1);
         let zip = clerk.get(&format!("{path}/export.zip")).await;
         assert_eq!((zip.status, zip.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap()), (StatusCode::OK, "application/zip"));

@@ -433,7 +433,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         // largest file a case takes; every other form is url-encoded and small.
         let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let multipart = content_type.to_ascii_lowercase().starts_with("multipart/form-data");
-        let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
+        // Only staff uploading to a case may send that much; any other form stays small, so
+        // nobody can make the node hold large bodies before their token is checked.
+        let path = parts.uri.path();
+        let upload = multipart && ui.staff.is_some() && path.starts_with("/cases/") && path.ends_with("/files");
+        let limit = if upload { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
         let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => return error_page(&ui, StatusCode::PAYLOAD_TOO_LARGE, "error-form-title", &ui.t("error-form-too-large")),
