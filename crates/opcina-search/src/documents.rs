@@ -301,7 +301,7 @@ pub async fn catch_up(index: &std::sync::Arc<DocumentIndex>, store: &Store) -> R
             if !cases.contains_key(&attachment.case_id) {
                 if let Some(case) = store.backend().case(attachment.case_id).await? {
                     let entry = store.backend().archive_entry_of(case.id).await?;
-                    if entry.is_some_and(|e| e.state == "destroyed") {
+                    if entry.is_some_and(|e| e.destroyed()) {
                         destroyed.insert(case.id);
                     }
                     cases.insert(case.id, case);

@@ -17,6 +17,7 @@ use opcina_core::registry::{Actor, Role, Timestamp};
 use opcina_core::{FieldError, Refusal};
 use serde_json::json;
 
+use crate::docflow::date;
 use crate::error::{Result, StoreError};
 use crate::rows::{
     ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseRow, DisposalItemRow, DisposalRow, HoldRow, RecordRow, Row, date_text,
@@ -45,10 +46,6 @@ fn may_hold(actor: &Actor) -> std::result::Result<(), Refusal> {
         Role::CounterClerk | Role::Registrar | Role::Admin => Ok(()),
         _ => Err(Refusal::one(FieldError::general("archive.permission", "only the registry office or the administrator places holds"))),
     }
-}
-
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn entry_state(e: &ArchiveEntryRow) -> Result<EntryState> {

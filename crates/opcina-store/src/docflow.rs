@@ -186,7 +186,7 @@ pub fn access_hash(code: &str) -> Vec<u8> {
     Sha256::digest(normalise_code(code).as_bytes()).to_vec()
 }
 
-fn date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 

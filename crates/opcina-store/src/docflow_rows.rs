@@ -361,6 +361,21 @@ pub struct ArchiveEntryRow {
 }
 
 impl ArchiveEntryRow {
+    /// Destroyed after an approved disposal: the entry stays, the files are gone.
+    pub fn destroyed(&self) -> bool {
+        self.state == "destroyed"
+    }
+
+    /// What became of the entry in disposal `disposal_id` that listed it: `listed` (awaiting
+    /// the archive or the destruction), `destroyed`, or `kept` (refused, or held).
+    pub fn outcome_in(&self, disposal_id: i64) -> &'static str {
+        match (self.state.as_str(), self.disposal_id == Some(disposal_id)) {
+            ("destroyed", true) => "destroyed",
+            ("proposed", true) => "listed",
+            _ => "kept",
+        }
+    }
+
     pub fn hash(&self) -> Hash {
         RowHasher::new("archive_entries")
             .int(self.id)

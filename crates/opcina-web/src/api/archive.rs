@@ -141,17 +141,7 @@ pub struct Disposal {
 
 async fn disposal_of(state: &AppState, row: DisposalRow) -> ApiResult<Disposal> {
     let entries = state.store.backend().disposal_entries(row.id).await?;
-    let items = entries
-        .into_iter()
-        .map(|entry| {
-            let outcome = match (entry.state.as_str(), entry.disposal_id == Some(row.id)) {
-                ("destroyed", true) => "destroyed",
-                ("proposed", true) => "listed",
-                _ => "kept",
-            };
-            DisposalItem { outcome: outcome.into(), entry }
-        })
-        .collect();
+    let items = entries.into_iter().map(|entry| DisposalItem { outcome: entry.outcome_in(row.id).into(), entry }).collect();
     Ok(Disposal { disposal: row, items })
 }
 
@@ -255,7 +245,7 @@ pub async fn forget_destroyed(state: &AppState, done: &Destruction) -> ApiResult
 /// disposal.
 pub async fn ensure_kept(state: &AppState, case_id: i64) -> ApiResult<()> {
     match state.store.backend().archive_entry_of(case_id).await? {
-        Some(e) if e.state == "destroyed" => Err(ApiError::new(
+        Some(e) if e.destroyed() => Err(ApiError::new(
             StatusCode::GONE,
             "archive.destroyed",
             format!("the files of {} were destroyed after disposal {}", e.number, e.disposal_id.unwrap_or_default()),
@@ -299,7 +289,7 @@ fn export_path(a: &AttachmentRow) -> String {
 /// compressed: scans and PDFs are compressed already, and the originals' bytes stay as they
 /// were kept (each can be checked against its SHA-256 in the metadata).
 pub async fn case_zip(state: &AppState, file: &CaseFile, exported_by: &str) -> ApiResult<Vec<u8>> {
-    let destroyed = file.entry.as_ref().is_some_and(|e| e.state == "destroyed");
+    let destroyed = file.entry.as_ref().is_some_and(ArchiveEntryRow::destroyed);
     let mut originals = Vec::new();
     let mut files = Vec::new();
     for a in &file.attachments {

@@ -108,7 +108,7 @@ pub(super) async fn case_archive(
     let held = on_hold(&holds);
     Ok(CaseArchive {
         files,
-        destroyed: entry.as_ref().is_some_and(|e| e.state == "destroyed"),
+        destroyed: entry.as_ref().is_some_and(ArchiveEntryRow::destroyed),
         may_upload: state_now.is_some_and(|s| s != CaseState::Joined && s != CaseState::Archived)
             && role.is_some_and(|r| STAFF.contains(&r)),
         upload_open: failed.is_some_and(|f| f.action == "upload"),
@@ -117,7 +117,7 @@ pub(super) async fn case_archive(
         may_archive: state_now == Some(CaseState::Closed) && role.is_some_and(|r| KEEPERS.contains(&r)),
         on_hold: held,
         hold_reason: holds.last().filter(|h| h.placed).map(|h| h.reason.clone()).unwrap_or_default(),
-        may_hold: role.is_some_and(|r| KEEPERS.contains(&r)) && entry.as_ref().is_none_or(|e| e.state != "destroyed"),
+        may_hold: role.is_some_and(|r| KEEPERS.contains(&r)) && entry.as_ref().is_none_or(|e| !e.destroyed()),
         hold_open: failed.is_some_and(|f| f.action == "hold"),
     })
 }
@@ -134,7 +134,7 @@ fn api_page(ui: &Ui, e: &ApiError) -> Response {
 }
 
 /// Every message of a refusal, in the visitor's language.
-fn refusal_text(ui: &Ui, refusal: &opcina_core::Refusal) -> String {
+pub(super) fn refusal_text(ui: &Ui, refusal: &opcina_core::Refusal) -> String {
     refusal.errors.iter().map(|e| ui.error_text(e.code, &e.message)).collect::<Vec<_>>().join(" ")
 }
 
@@ -433,14 +433,7 @@ async fn disposal_page(state: &AppState, ui: &Ui, id: i64, done: &str, error: Op
     ];
     let items = entries
         .into_iter()
-        .map(|e| {
-            let outcome = match (e.state.as_str(), e.disposal_id == Some(id)) {
-                ("destroyed", true) => "destroyed",
-                ("proposed", true) => "listed",
-                _ => "kept",
-            };
-            ItemLine { outcome: ui.t(&format!("archive-outcome-{outcome}")), line: book_line(ui, e) }
-        })
+        .map(|e| ItemLine { outcome: ui.t(&format!("archive-outcome-{}", e.outcome_in(id))), line: book_line(ui, e) })
         .collect();
     let (reference, error) = error.unzip();
     let page = DisposalPage {

@@ -427,7 +427,7 @@ pub async fn reissue(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(Ok(other)) => internal_error(&ui, &format!("unexpected answer to a reissue: {other:?}")),
         Ok(Err(refusal)) => {
             let mut errors = Errors::new();
-            errors.insert("general".into(), refusal.errors.iter().map(|e| ui.error_text(e.code, &e.message)).collect::<Vec<_>>().join(" "));
+            errors.insert("general".into(), super::archive::refusal_text(&ui, &refusal));
             case_page(&state, &ui, &caller, id, None, Some(Failed { action: "reissue", values: Values::new(), errors })).await
         }
         Err(e) => internal_error(&ui, &e),
