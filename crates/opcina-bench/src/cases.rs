@@ -156,7 +156,7 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
             q.unit = Some(unit.into());
         }
         let t = Instant::now();
-        let page = c.store.backend().cases_page(&q).await?;
+        let page = c.store.raw().cases_page(&q).await?;
         first.push(t.elapsed());
         // Ten pages on through the cursor.
         let mut last = page.last().map(|l| (l.due_on.clone(), l.id));
@@ -164,12 +164,12 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
             let Some(after) = last.take() else { break };
             q.after = Some(after);
             let t = Instant::now();
-            let page = c.store.backend().cases_page(&q).await?;
+            let page = c.store.raw().cases_page(&q).await?;
             deep.push(t.elapsed());
             last = page.last().map(|l| (l.due_on.clone(), l.id));
         }
     }
-    let total = c.store.backend().rows_page("cases", 0, 1).await?.len();
+    let total = c.store.raw().rows_page("cases", 0, 1).await?.len();
     emit(&json!({
         "scenario": "cases.list", "backend": c.backend, "size": c.size, "cases": c.cases, "has_cases": total > 0,
         "fill_seconds": fill_s, "page": 50,

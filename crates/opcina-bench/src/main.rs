@@ -30,8 +30,8 @@ use clap::Parser;
 use opcina_core::registry::import::ImportLine;
 use opcina_core::registry::{Actor, Role};
 use opcina_search::PersonIndex;
+use opcina_store::Store;
 use opcina_store::import::ImportOptions;
-use opcina_store::{Store, today};
 use serde_json::json;
 
 use measure::{Latencies, emit, peak_rss_mb};
@@ -116,7 +116,7 @@ async fn open(args: &Args, dir: &Path, size: usize) -> anyhow::Result<Store> {
 async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     let backend = if args.postgres.is_some() { "postgres" } else { "sqlite" };
     let store = open(args, dir, size).await?;
-    let day = today();
+    let day = store.today();
 
     // The book file, and a sample of the people in it for the queries.
     let file = dir.join("books.jsonl");
@@ -137,7 +137,7 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     let index_dir = dir.join("index");
     let index = Arc::new(PersonIndex::open(&index_dir, 400_000_000, 2)?);
     let started = Instant::now();
-    let indexed = opcina_search::indexer::rebuild(&index, store.backend(), &|_| {}).await?;
+    let indexed = opcina_search::indexer::rebuild(&index, store.raw(), &|_| {}).await?;
     let index_s = started.elapsed().as_secs_f64();
     emit(&json!({
         "scenario": "import", "backend": backend, "size": size, "ops": report.entries,

@@ -9,7 +9,7 @@ use opcina_core::registry::commands::{Command, NewChild, ParentInput, RegisterBi
 use opcina_core::registry::{Place, Sex};
 use opcina_core::{CheckMode, Jmbg};
 use opcina_search::{PersonHit, PersonIndex, PersonQuery};
-use opcina_store::today;
+use opcina_store::calendar_today as today;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use opcina_core::registry::{ViewTime, person_view};
 use opcina_core::{CheckMode, Jmbg};
-use opcina_store::{Backend, Store, today};
+use opcina_store::{Backend, Store, calendar_today};
 
 use crate::doc::PersonHit;
 use crate::error::{Result, SearchError};
@@ -29,7 +29,9 @@ const READ_BATCH: usize = 1_000;
 /// The current views of these people, as index documents.
 pub async fn load_hits(backend: &dyn Backend, jmbgs: &[String]) -> Result<Vec<PersonHit>> {
     let parsed: Vec<Jmbg> = jmbgs.iter().filter_map(|j| Jmbg::parse(j, CheckMode::Lenient).ok()).collect();
-    let time = ViewTime::current(today());
+    // The current view as of the calendar (an index of names is not a legal act: it follows
+    // the wall clock even when a test sets the store's day).
+    let time = ViewTime::current(calendar_today());
     let mut hits = Vec::with_capacity(parsed.len());
     for chunk in parsed.chunks(READ_BATCH) {
         for (jmbg, records) in backend.person_records_many(chunk).await? {
@@ -77,7 +79,7 @@ pub fn spawn(index: Arc<PersonIndex>, store: Store) -> tokio::task::JoinHandle<(
         // once while it writes.
         let mut committing: Option<tokio::task::JoinHandle<()>> = None;
         loop {
-            if let Err(error) = catch_up(&index, store.backend()).await {
+            if let Err(error) = catch_up(&index, store.raw()).await {
                 tracing::error!(%error, "the person index could not catch up with the journal; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }

@@ -90,7 +90,7 @@ backend_test! {
         index.remove_cases(&[b.id]).unwrap();
         assert!(index.search("sehidska", None, 10).unwrap().is_empty());
         assert_eq!(index.len(), 1);
-        s.backend()
+        s.raw()
             .execute_raw(&format!(
                 "INSERT INTO archive_entries (id, year, serial, case_id, number, class, content, closed_on, retention_years, keep_until, files, state, disposal_id, archived_by, archived_at, updated_at) VALUES (900001, 2026, 1, {}, 'x', 35, 'x', '2026-01-01', NULL, NULL, 1, 'destroyed', NULL, 'test', 0, 0)",
                 b.id

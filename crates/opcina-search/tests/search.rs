@@ -176,12 +176,12 @@ mod registers {
 
             // A fresh index is rebuilt from the database.
             let fresh = Arc::new(PersonIndex::in_memory(20_000_000, 1).unwrap());
-            let n = rebuild(&fresh, k.store.backend(), &|_| {}).await.unwrap();
+            let n = rebuild(&fresh, k.store.raw(), &|_| {}).await.unwrap();
             assert_eq!(n, 2);
-            assert_eq!(fresh.watermark(), k.store.backend().journal_head().await.unwrap().seq);
+            assert_eq!(fresh.watermark(), k.store.raw().journal_head().await.unwrap().seq);
             assert_eq!(fresh.search(&PersonQuery::new("emir begic", 10)).unwrap()[0].jmbg, him);
             // Catching up with nothing new changes nothing.
-            assert_eq!(catch_up(&fresh, k.store.backend()).await.unwrap(), 0);
+            assert_eq!(catch_up(&fresh, k.store.raw()).await.unwrap(), 0);
         }
     }
 }

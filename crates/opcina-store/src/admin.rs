@@ -65,6 +65,21 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 }
 
 impl Store {
+    /// Every user of the node (staff), active or not.
+    pub async fn users(&self) -> Result<Vec<UserRow>> {
+        self.inner.backend.users().await
+    }
+
+    /// A user by username.
+    pub async fn user(&self, username: &str) -> Result<Option<UserRow>> {
+        self.inner.backend.user(username).await
+    }
+
+    /// The active user holding a live API token with this hash ([`token_hash`]).
+    pub async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>> {
+        self.inner.backend.user_by_token(token_hash).await
+    }
+
     /// Sets up the node: its municipality and its offices. Refused when already done.
     pub async fn init_node(&self, actor: &Actor, node: &NodeSpec, offices: &[OfficeSpec]) -> Result<NodeRow> {
         check_code("code", &node.code)?;
@@ -76,7 +91,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Err(invalid("admin.node.exists", "code", "the node is already initialised"));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut row = NodeRow {
             id: 0,
             code: node.code.clone(),
@@ -104,7 +119,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Err(invalid("admin.office.exists", "code", format!("the office {} already exists", office.code)));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut row = office_row(office, now);
         row.id = ex.txn.append(Row::Office(row.clone()), now, actor, "admin.office.added").await?;
         ex.commit().await?;
@@ -144,7 +159,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Err(invalid("admin.username.taken", "username", format!("the username {username} is taken")));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut row = UserRow {
             id: 0,
             username: username.to_string(),
@@ -206,7 +221,7 @@ impl Store {
             }
             (false, None) => {}
         }
-        let now = Timestamp::now();
+        let now = self.now();
         ex.txn.update(Row::User(user.clone()), now, actor, "admin.user.changed").await?;
         ex.commit().await?;
         if !user.active {
@@ -226,7 +241,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Err(invalid("admin.user.unknown", "username", format!("no user {username}")));
         };
-        let now = Timestamp::now();
+        let now = self.now();
         let row = TokenRow {
             id: 0,
             user_id: user.id,

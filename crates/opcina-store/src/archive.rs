@@ -13,10 +13,11 @@ use std::sync::atomic::Ordering;
 use chrono::{Datelike, NaiveDate};
 use opcina_core::docflow::archive::{DisposalState, DisposalStep, EntryState, Retention, may_dispose};
 use opcina_core::docflow::case::CaseState;
-use opcina_core::registry::{Actor, Role, Timestamp};
+use opcina_core::registry::{Actor, Role};
 use opcina_core::{FieldError, Refusal};
 use serde_json::json;
 
+use crate::backend::WriteTx;
 use crate::docflow::date;
 use crate::error::{Result, StoreError};
 use crate::rows::{
@@ -86,7 +87,16 @@ pub struct Destruction {
     pub files_left: Vec<String>,
 }
 
-/// Everything the node has of a case, for its file's export.
+/// A page of the archive book.
+#[derive(Debug, Clone)]
+pub struct ArchivePage {
+    pub items: Vec<ArchiveEntryRow>,
+    /// The serial to continue after; `None` on the last page.
+    pub next: Option<i64>,
+}
+
+/// Everything the node has of a case: its rows, records, steps, files, archive entry and
+/// legal holds.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
     pub case: CaseRow,
@@ -95,6 +105,20 @@ pub struct CaseFile {
     pub attachments: Vec<AttachmentRow>,
     pub entry: Option<ArchiveEntryRow>,
     pub holds: Vec<HoldRow>,
+}
+
+/// The archive book (arhivska knjiga): one per body, numbered per year.
+struct ArchiveBook;
+
+#[async_trait::async_trait]
+impl Sequence for ArchiveBook {
+    fn key(&self) -> String {
+        "archive".into()
+    }
+
+    async fn last(&self, tx: &mut dyn WriteTx, _scope: &str, year: i64) -> Result<i64> {
+        tx.last_archive_serial(year).await
+    }
 }
 
 impl Store {
@@ -109,9 +133,9 @@ impl Store {
             return refused("archive.cases.empty", "cases", "name at least one closed case");
         }
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let today = self.today();
-        let config = ex.txn.docflow_config().await?;
+        let config = crate::docflow::config(&mut ex.txn).await?;
         let mut errors = Vec::new();
         let mut cases = Vec::new();
         for (i, id) in case_ids.iter().enumerate() {
@@ -147,7 +171,7 @@ impl Store {
             let mut entry = ArchiveEntryRow {
                 id: 0,
                 year,
-                serial: ex.txn.next_serial(Sequence::Archive, "", year).await?,
+                serial: ex.txn.next_serial(&ArchiveBook, "", year).await?,
                 case_id: case.id,
                 number: case.number.clone(),
                 class: case.class,
@@ -196,7 +220,7 @@ impl Store {
             return refused("docflow.field.required", "reason", "reason is required");
         }
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let Some(case) = ex.txn.reader().await?.case(case_id).await? else {
             ex.rollback().await?;
             return refused("docflow.case.not_found", "case_id", format!("there is no case {case_id}"));
@@ -221,7 +245,7 @@ impl Store {
             return Ok(Err(r));
         }
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let as_of = date_text(self.today());
         let entries = ex.txn.reader().await?.disposable_entries(&as_of).await?;
         if entries.is_empty() {
@@ -268,7 +292,7 @@ impl Store {
             return refused("archive.answer.future", "on", "the archive's act cannot be dated in the future");
         }
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let Some(mut disposal) = ex.txn.reader().await?.disposal(id).await? else {
             ex.rollback().await?;
             return refused("archive.disposal.not_found", "id", format!("there is no disposal proposal {id}"));
@@ -316,7 +340,7 @@ impl Store {
             return Ok(Err(r));
         }
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
+        let now = self.now();
         let Some(mut disposal) = ex.txn.reader().await?.disposal(id).await? else {
             ex.rollback().await?;
             return refused("archive.disposal.not_found", "id", format!("there is no disposal proposal {id}"));
@@ -401,8 +425,8 @@ impl Store {
         Ok(Ok(Destruction { disposal, destroyed, held, files_removed, files_left }))
     }
 
-    /// Everything the node has of a case, for its file's export.
-    pub async fn case_file(&self, case_id: i64) -> Result<Option<CaseFile>> {
+    /// Everything the node has of a case (no read logged: the use cases that show it log).
+    pub(crate) async fn case_everything(&self, case_id: i64) -> Result<Option<CaseFile>> {
         let backend = self.backend();
         let Some(case) = backend.case(case_id).await? else { return Ok(None) };
         Ok(Some(CaseFile {
@@ -413,5 +437,37 @@ impl Store {
             holds: backend.case_holds(case_id).await?,
             case,
         }))
+    }
+
+    /// A page of the archive book of a year, in the order of its numbers, after a serial.
+    pub async fn archive_book(&self, year: i64, after: i64, limit: i64) -> Result<ArchivePage> {
+        let page = usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut items = self.inner.backend.archive_book(year, after, limit.saturating_add(1)).await?;
+        let more = items.len() > page;
+        items.truncate(page);
+        let next = if more { items.last().map(|e| e.serial) } else { None };
+        Ok(ArchivePage { items, next })
+    }
+
+    /// A case's legal holds, placed and released, in order (a refusal when there is no such
+    /// case).
+    pub async fn case_holds(&self, case_id: i64) -> Result<std::result::Result<Vec<HoldRow>, Refusal>> {
+        if self.inner.backend.case(case_id).await?.is_none() {
+            return Ok(Err(Refusal::one(FieldError::new("docflow.case.not_found", "id", format!("there is no case {case_id}")))));
+        }
+        Ok(Ok(self.inner.backend.case_holds(case_id).await?))
+    }
+
+    /// Disposal proposals, the latest first.
+    pub async fn disposals(&self, limit: i64) -> Result<Vec<DisposalRow>> {
+        self.inner.backend.disposals(limit).await
+    }
+
+    /// A disposal proposal with the entries it listed (what became of each is
+    /// [`ArchiveEntryRow::outcome_in`]).
+    pub async fn disposal(&self, id: i64) -> Result<Option<(DisposalRow, Vec<ArchiveEntryRow>)>> {
+        let Some(row) = self.inner.backend.disposal(id).await? else { return Ok(None) };
+        let entries = self.inner.backend.disposal_entries(id).await?;
+        Ok(Some((row, entries)))
     }
 }

@@ -106,6 +106,8 @@ pub trait WriteTx: Send {
     async fn docflow_config(&mut self) -> Result<DocflowConfig>;
     async fn case(&mut self, id: i64) -> Result<Option<CaseRow>>;
     async fn cases_numbered(&mut self, number: &str) -> Result<Vec<CaseRow>>;
+    /// The last row of the federation's message log, as this transaction sees it.
+    async fn last_message(&mut self) -> Result<Option<MessageRow>>;
     async fn record(&mut self, id: i64) -> Result<Option<RecordRow>>;
     async fn attachment(&mut self, id: i64) -> Result<Option<AttachmentRow>>;
     /// The latest version of a chain of attachments (0 when none).

@@ -2,13 +2,13 @@
 //! seen the identity document links the account to a JMBG), signed in to with a password.
 //! A verified citizen reads who has accessed their records.
 
-use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::registry::Actor;
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
 use crate::backend::{AccountKey, SessionKind};
 use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
-use crate::rows::{AccountPasswordRow, AccountRow, Row, VerificationRow};
+use crate::rows::{AccessRow, AccountPasswordRow, AccountRow, ExtractRow, OfficeRow, Row, VerificationRow};
 use crate::sessions::{DUMMY_PHC, blocking, check_new_password, hash_password, password_matches};
 use crate::store::Store;
 
@@ -18,6 +18,21 @@ pub struct Citizen {
     pub account: AccountRow,
     pub verification: Option<VerificationRow>,
 }
+
+/// What a verified citizen sees of their own records: who read them and which documents
+/// were issued or refused about them.
+#[derive(Debug, Clone)]
+pub struct OwnRecords {
+    /// Reads of the citizen's records, newest first.
+    pub reads: Vec<AccessRow>,
+    /// Documents about the citizen, newest first.
+    pub documents: Vec<ExtractRow>,
+    /// The node's offices, to name where a read was made.
+    pub offices: Vec<OfficeRow>,
+}
+
+/// How many documents the citizen's page lists.
+const OWN_DOCUMENTS: i64 = 50;
 
 fn refuse(code: &'static str, field: &str, message: &str) -> Refusal {
     Refusal::one(FieldError::new(code, field, message))
@@ -61,7 +76,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Ok(Err(refuse("citizen.email_taken", "email", "an account with this address exists; sign in")));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut account = AccountRow { id: 0, email, full_name: full_name.trim().to_string(), code: readable_code(2)?, created_at: now.0 };
         account.id = ex.txn.append(Row::Account(account.clone()), now, &portal, "citizen.account.opened").await?;
         let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
@@ -87,6 +102,33 @@ impl Store {
     /// Opens a citizen's session; returns the token for the cookie.
     pub async fn open_citizen_session(&self, account: &AccountRow) -> Result<String> {
         self.start_session(SessionKind::Citizen, account.id).await
+    }
+
+    /// A verified citizen's view of who read their records (a page of `limit` before the id
+    /// `before`) and of the documents about them; the citizen's own reading is logged too.
+    /// `None` for an account not verified (it has no records to show).
+    pub async fn own_records(&self, citizen: &Citizen, before: Option<i64>, limit: i64) -> Result<Option<OwnRecords>> {
+        let Some(v) = &citizen.verification else { return Ok(None) };
+        let who = Actor::system(&format!("citizen:{}", citizen.account.id));
+        let read = AccessRow {
+            id: 0,
+            at: 0,
+            username: who.username.clone(),
+            role: "citizen".into(),
+            office_code: None,
+            subject_jmbg: v.jmbg.clone(),
+            entry_id: None,
+            action: "access_log.own".into(),
+            purpose: "uvid građanina u evidenciju pristupa vlastitim podacima".into(),
+            case_number: None,
+        };
+        self.record_access(&who, vec![read]).await?;
+        let backend = &self.inner.backend;
+        Ok(Some(OwnRecords {
+            reads: backend.access_log(&v.jmbg, before, limit).await?,
+            documents: backend.extracts_of(&v.jmbg, None, OWN_DOCUMENTS).await?,
+            offices: backend.offices().await?,
+        }))
     }
 
     /// The citizen of a live session.
@@ -140,7 +182,7 @@ impl Store {
         if self.backend().account(AccountKey::Id(account_id)).await?.is_none() {
             return Ok(Err(refuse("citizen.account_unknown", "code", "no such account")));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut row = VerificationRow {
             id: 0,
             account_id,

@@ -7,6 +7,9 @@
 //! unique even when many counters register at once — and a refused or failed registration
 //! takes no number.
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use opcina_core::docflow::case::{CaseAction, CaseState};
 use opcina_core::docflow::deadline::{Calendar, Term};
@@ -16,14 +19,16 @@ use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
 use crate::rows::{
     AttachmentRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, NodeRow, PatternRow, RecordRow, Row, StaffRow, UnitRow,
     date_text,
 };
-use crate::store::{Store, today};
+use crate::store::Store;
 use crate::txn::{Sequence, Txn};
+use crate::writer::{WriteCx, WriteJob};
 
 /// How a record came in (or goes out).
 pub const CHANNELS: [&str; 5] = ["counter", "portal", "post", "email", "internal"];
@@ -311,8 +316,8 @@ fn term_of(t: &CaseTypeRow) -> Term {
 }
 
 /// The due date of a case with the days it has waited so far.
-fn due_on(case: &CaseRow, paused_days: i64) -> String {
-    let start = date(&case.opened_on).unwrap_or_else(today);
+fn due_on(case: &CaseRow, paused_days: i64, today: NaiveDate) -> String {
+    let start = date(&case.opened_on).unwrap_or(today);
     date_text(calendar().due(start, u32::try_from(case.term_days).unwrap_or(0), paused_days))
 }
 
@@ -321,7 +326,7 @@ fn due_on(case: &CaseRow, paused_days: i64) -> String {
 async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut record: RecordRow, now: Timestamp) -> Result<RecordRow> {
     let book = Book::parse(&record.book).ok_or_else(|| StoreError::corrupt("protocol_records", 0, format!("book {:?}", record.book)))?;
     if record.sub == 0 {
-        record.serial = txn.next_serial(Sequence::Protocol(book.as_str()), &record.unit_code, record.year).await?;
+        record.serial = txn.next_serial(&ProtocolBook(book), &record.unit_code, record.year).await?;
     }
     let number = RegistryNumber {
         book,
@@ -370,9 +375,43 @@ async fn append_event(txn: &mut Txn, actor: &Actor, mut event: CaseEventRow, now
     Ok(event)
 }
 
+/// A protocol book (djelovodnik or upisnik) of a unit: serials per unit and year.
+struct ProtocolBook(Book);
+
+#[async_trait]
+impl Sequence for ProtocolBook {
+    fn key(&self) -> String {
+        format!("protocol:{}", self.0.as_str())
+    }
+
+    async fn last(&self, tx: &mut dyn WriteTx, unit: &str, year: i64) -> Result<i64> {
+        tx.last_protocol_serial(self.0.as_str(), unit, year).await
+    }
+}
+
+/// The document flow's configuration, read once per write transaction.
+pub(crate) async fn config(txn: &mut Txn) -> Result<Arc<DocflowConfig>> {
+    if let Some(config) = txn.memo::<Arc<DocflowConfig>>() {
+        return Ok(Arc::clone(config));
+    }
+    let config = Arc::new(txn.reader().await?.docflow_config().await?);
+    txn.set_memo(Arc::clone(&config));
+    Ok(config)
+}
+
+#[async_trait]
+impl WriteJob for DocOp {
+    type Output = std::result::Result<DocDone, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        let node = cx.node()?;
+        write(cx.txn, node, cx.actor, self, cx.today, cx.now).await
+    }
+}
+
 /// Carries out one document-flow operation inside the writer's transaction. A refusal
 /// appends nothing.
-pub(crate) async fn write(
+async fn write(
     txn: &mut Txn,
     node: &NodeRow,
     actor: &Actor,
@@ -380,7 +419,7 @@ pub(crate) async fn write(
     today: NaiveDate,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    let config = txn.docflow_config().await?;
+    let config = config(txn).await?;
     let pattern = match pattern(&config) {
         Ok(p) => p,
         Err(r) => return Ok(Err(r)),
@@ -516,7 +555,7 @@ async fn open(
         updated_at: now.0,
         ..CaseRow::default()
     };
-    case.due_on = due_on(&case, 0);
+    case.due_on = due_on(&case, 0, today);
     case.id = txn.append(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.opened").await?;
     if case.id != case_id {
         return Err(StoreError::corrupt("cases", case.id, format!("expected id {case_id}")));
@@ -741,7 +780,7 @@ async fn step(
             case.paused_days += (today - since).num_days().max(0);
             case.paused_since = None;
             case.missing = None;
-            case.due_on = due_on(&case, case.paused_days);
+            case.due_on = due_on(&case, case.paused_days, today);
         }
         CaseAction::Join { into } => {
             let targets = txn.reader().await?.cases_numbered(into.trim()).await?;
@@ -828,13 +867,19 @@ pub struct CaseTypeSpec {
 }
 
 impl Store {
+    /// Carries out a document-flow operation (registration, filing, a step of a case)
+    /// through the writer; returns once it is durably committed.
+    pub async fn docflow(&self, actor: &Actor, op: DocOp) -> Result<std::result::Result<DocDone, Refusal>> {
+        self.submit(actor, op).await
+    }
+
     /// Adds what the setup names and the node lacks (units, classes, kinds of case by code;
     /// a new pattern; a user's new unit). What exists is left as it is: registered numbers
     /// and cases refer to it.
     pub async fn docflow_setup(&self, actor: &Actor, setup: &DocflowSetup) -> Result<std::result::Result<(), Refusal>> {
         let mut ex = self.exclusive().await?;
-        let now = Timestamp::now();
-        let mut config = ex.txn.docflow_config().await?.as_ref().clone();
+        let now = self.now();
+        let mut config = config(&mut ex.txn).await?.as_ref().clone();
         let mut errors = Vec::new();
         if let Some(p) = &setup.pattern {
             match Pattern::parse(p) {

@@ -1,14 +1,66 @@
 //! Carrying out a registration command inside a journaled transaction: load the facts the
 //! command needs, let the domain plan it, write the planned records with their journal items.
+//! Registrations and the records of who read a person's data reach the node's writer as
+//! jobs of the registry ([`Store::execute`], [`Store::record_access`]).
 
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContext};
 use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{FieldError, Refusal};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{AnnotationRow, EntryRow, NodeRow, OutboxRow, Row};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OutboxRow, Row};
+use crate::store::Store;
 use crate::txn::Txn;
+use crate::writer::{WriteCx, WriteJob};
+
+/// A registration command for the writer.
+struct Registration(Command);
+
+#[async_trait]
+impl WriteJob for Registration {
+    type Output = std::result::Result<Applied, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        let node = cx.node()?;
+        execute(cx.txn, node, cx.actor, &self.0, cx.today, cx.now).await
+    }
+}
+
+/// Reads of people's records for the access log.
+struct Reads(Vec<AccessRow>);
+
+#[async_trait]
+impl WriteJob for Reads {
+    type Output = ();
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<()> {
+        append_reads(cx.txn, cx.actor, &self.0, cx.now).await
+    }
+}
+
+/// Appends reads of people's records to the access log, at `now`.
+pub(crate) async fn append_reads(txn: &mut Txn, actor: &Actor, reads: &[AccessRow], now: Timestamp) -> Result<()> {
+    for read in reads {
+        let row = AccessRow { at: now.0, ..read.clone() };
+        txn.append(Row::Access(row), now, actor, "access.read").await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Carries out a registration command; returns once it is durably committed.
+    pub async fn execute(&self, actor: &Actor, command: Command) -> Result<std::result::Result<Applied, Refusal>> {
+        self.submit(actor, Registration(command)).await
+    }
+
+    /// Records reads of people's records; returns once they are durably committed, so that
+    /// no record is shown before its reading is logged.
+    pub async fn record_access(&self, actor: &Actor, rows: Vec<AccessRow>) -> Result<()> {
+        self.submit(actor, Reads(rows)).await
+    }
+}
 
 /// Loads what a command needs, seeing everything written earlier in the transaction.
 pub async fn load_facts(txn: &mut Txn, needs: &Needs) -> Result<Facts> {

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use ed25519_dalek::SigningKey;
 use opcina_core::extract::content::{self, ContentSpec, ExtractContent, ExtractNumber, Fee, Holder, Issue, records_at};
@@ -17,10 +18,12 @@ use opcina_core::names::{Script, fold};
 use opcina_core::registry::{Actor, PersonRecords, ViewTime, person_view};
 use opcina_core::{FieldError, Jmbg, Refusal};
 
+use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
-use crate::store::{Store, today};
-use crate::txn::Txn;
+use crate::store::Store;
+use crate::txn::{Sequence, Txn};
+use crate::writer::{WriteCx, WriteJob};
 
 /// The node's seal: its signing key and the key's fingerprint.
 #[derive(Clone)]
@@ -157,7 +160,7 @@ impl Store {
             return Ok(existing);
         }
         let mut ex = self.exclusive().await?;
-        let now = opcina_core::registry::Timestamp::now();
+        let now = self.now();
         let mut row = NodeKeyRow { id: 0, key_id: id, public_key: key.as_bytes().to_vec(), created_at: now.0 };
         row.id = ex.txn.append(Row::NodeKey(row.clone()), now, actor, "admin.key.registered").await?;
         ex.commit().await?;
@@ -178,7 +181,7 @@ impl Store {
             return Err(StoreError::Invalid(FieldError::new("admin.fee.negative", "amount", "a fee cannot be negative")));
         }
         let mut ex = self.exclusive().await?;
-        let now = opcina_core::registry::Timestamp::now();
+        let now = self.now();
         let mut row = FeeRuleRow {
             id: 0,
             kind: kind.map(|k| k.as_str().to_string()),
@@ -258,24 +261,16 @@ impl Store {
             .into_iter()
             .find(|u| u.username == actor.username)
             .map_or_else(|| actor.username.clone(), |u| u.full_name);
-        let on = today();
-        let Some(subject) = person_view(&request.jmbg, &records, ViewTime::current(on)) else {
-            return Ok(Err(refusal(
-                "extract.person_unknown",
-                "jmbg",
-                format!("the registers of this node hold no entry of {}", request.jmbg),
-            )));
-        };
-        let entry = match content::select_entry(request.kind, &request.jmbg, &records, request.entry_id) {
-            Ok(e) => e,
-            Err(r) => return Ok(Err(r)),
-        };
-        let requester_view = match &request.requester.jmbg {
-            Some(j) if j != &request.jmbg => {
-                let r = records_at(&backend.person_records(j).await?, position);
-                person_view(j, &r, ViewTime::current(on))
+        let judged = match self.entitlement(&request, &records, position).await? {
+            Ok(j) => j,
+            Err(Withheld::NotHeld) => {
+                return Ok(Err(refusal(
+                    "extract.person_unknown",
+                    "jmbg",
+                    format!("the registers of this node hold no entry of {}", request.jmbg),
+                )));
             }
-            _ => None,
+            Err(Withheld::NoEntry(r)) => return Ok(Err(r)),
         };
         let common = Common {
             municipality: node.municipality.clone(),
@@ -287,8 +282,8 @@ impl Store {
             position,
             request,
         };
-        let spouses = content::entry_spouses(&entry);
-        let draft = match eligibility::check(&common.request, &subject, requester_view.as_ref(), &spouses) {
+        let Judged { subject, entry, eligibility } = judged;
+        let draft = match eligibility {
             Eligibility::Incomplete(r) => return Ok(Err(r)),
             Eligibility::Denied(denial) => Draft::Refuse(Box::new(RefuseDraft { common, denial })),
             Eligibility::Entitled(established) => {
@@ -299,8 +294,68 @@ impl Store {
                 Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone(), remote }))
             }
         };
-        self.write_extract(actor, draft).await
+        self.submit(actor, draft).await
     }
+
+    /// A registered document (`issued`) or refusal (`refused`) by its number.
+    pub async fn registered_extract(&self, outcome: &str, number: &ExtractNumber) -> Result<Option<ExtractRow>> {
+        self.inner.backend.extract_by_number(outcome, &number.office, i64::from(number.year), number.serial).await
+    }
+
+    /// The member and municipality whose register an issued document was drawn from, when it
+    /// was drawn from another member's records.
+    pub async fn drawn_from(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
+        self.inner.backend.remote_records(extract_id).await
+    }
+
+    /// The fee schedule's rules.
+    pub async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>> {
+        self.inner.backend.fee_rules().await
+    }
+
+    /// Judges a request on the subject's records as they stood at `position`: the subject's
+    /// view and the entry the document is drawn from, and whether the requester is entitled
+    /// (the requester's own records read at the same position). The one rule for a document
+    /// issued here and for records another member asks for to issue one there.
+    pub(crate) async fn entitlement(
+        &self,
+        request: &ExtractRequest,
+        records: &PersonRecords,
+        position: i64,
+    ) -> Result<std::result::Result<Judged, Withheld>> {
+        let on = self.today();
+        let Some(subject) = person_view(&request.jmbg, records, ViewTime::current(on)) else { return Ok(Err(Withheld::NotHeld)) };
+        let entry = match content::select_entry(request.kind, &request.jmbg, records, request.entry_id) {
+            Ok(e) => e,
+            Err(r) => return Ok(Err(Withheld::NoEntry(r))),
+        };
+        let requester_view = match &request.requester.jmbg {
+            Some(j) if j != &request.jmbg => {
+                let r = records_at(&self.inner.backend.person_records(j).await?, position);
+                person_view(j, &r, ViewTime::current(on))
+            }
+            _ => None,
+        };
+        let eligibility = eligibility::check(request, &subject, requester_view.as_ref(), &content::entry_spouses(&entry));
+        Ok(Ok(Judged { subject, entry, eligibility }))
+    }
+}
+
+/// A request judged on the registers: the subject as they stand, the entry the document
+/// is drawn from, and whether the requester is entitled.
+pub(crate) struct Judged {
+    pub subject: opcina_core::registry::PersonView,
+    pub entry: opcina_core::registry::EntryRecord,
+    pub eligibility: Eligibility,
+}
+
+/// Why the registers give no document to a request, before the requester is judged.
+#[derive(Debug, Clone)]
+pub enum Withheld {
+    /// The node holds no entry of the person.
+    NotHeld,
+    /// No entry of the register the document is drawn from (or not the one named).
+    NoEntry(Refusal),
 }
 
 /// The office a request is handled at, when the actor may handle it and the request is
@@ -317,21 +372,44 @@ fn number(txn_serial: i64, office: &str, on: NaiveDate) -> ExtractNumber {
     ExtractNumber { office: office.to_string(), year: on.year(), serial: txn_serial }
 }
 
+/// The book of issued documents (`issued`) or of refusals (`refused`) of an office.
+struct ExtractBook(&'static str);
+
+#[async_trait]
+impl Sequence for ExtractBook {
+    fn key(&self) -> String {
+        format!("extracts:{}", self.0)
+    }
+
+    async fn last(&self, tx: &mut dyn WriteTx, office: &str, year: i64) -> Result<i64> {
+        tx.last_extract_serial(self.0, office, year).await
+    }
+}
+
+#[async_trait]
+impl WriteJob for Draft {
+    type Output = std::result::Result<Outcome, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        write_draft(cx.txn, cx.actor, self, cx.today, cx.now).await
+    }
+}
+
 /// Writes a draft inside the writer's transaction: numbers it, builds and seals the content,
 /// registers it with the read of the person's records.
-pub(crate) async fn write_draft(
+async fn write_draft(
     txn: &mut Txn,
     actor: &Actor,
     draft: &Draft,
+    on: NaiveDate,
     now: opcina_core::registry::Timestamp,
 ) -> Result<std::result::Result<Outcome, Refusal>> {
-    let on = today();
     let (common, outcome) = match draft {
         Draft::Issue(d) => (&d.common, "issued"),
         Draft::Refuse(d) => (&d.common, "refused"),
     };
     let r = &common.request;
-    let serial = txn.next_extract_serial(outcome, &common.office_code, i64::from(on.year())).await?;
+    let serial = txn.next_serial(&ExtractBook(outcome), &common.office_code, i64::from(on.year())).await?;
     let number = number(serial, &common.office_code, on);
     let mut row = ExtractRow {
         id: 0,
@@ -516,6 +594,16 @@ fn required<T>(number: &str, what: &str, v: Option<T>) -> std::result::Result<T,
 }
 
 impl Store {
+    /// An issued document to print again, rebuilt from the register (the same content and
+    /// seal as when it was issued); the read of the person's records is logged
+    /// (`extract.printed`) before it is returned.
+    pub async fn print_extract(&self, actor: &Actor, number: &ExtractNumber) -> std::result::Result<Reproduced, ReproduceError> {
+        let reproduced = self.reproduce_extract(number).await?;
+        let why = crate::reads::ReadReason::new("ispis izdanog dokumenta", Some(&number.id()));
+        self.log_reads(actor, &[&reproduced.row.subject_jmbg], reproduced.row.entry_id, "extract.printed", &why).await?;
+        Ok(reproduced)
+    }
+
     /// Rebuilds an issued document from the register and checks its content hash.
     pub async fn reproduce_extract(&self, number: &ExtractNumber) -> std::result::Result<Reproduced, ReproduceError> {
         let id = number.id();
@@ -691,7 +779,7 @@ impl Store {
             )));
         }
         let mut ex = self.exclusive().await?;
-        let now = opcina_core::registry::Timestamp::now();
+        let now = self.now();
         let rev = crate::rows::RevocationRow {
             id: 0,
             extract_id: row.id,

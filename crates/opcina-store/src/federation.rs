@@ -2,14 +2,23 @@
 //! another member, written before an answer is sent or a result is used, with the reads of
 //! a person's records it carried in the same transaction) and its verification.
 
-use opcina_core::Jmbg;
+use async_trait::async_trait;
+use opcina_core::extract::ExtractRequest;
+use opcina_core::extract::content::records_at;
+use opcina_core::extract::eligibility::{Denial, Eligibility};
+use opcina_core::extract::request::Relation;
+use opcina_core::registry::PersonRecords;
 use opcina_core::registry::annotation::Annotation;
 use opcina_core::registry::commands::{AddAnnotation, Command};
 use opcina_core::registry::{Actor, Register, Role, Timestamp};
+use opcina_core::{Jmbg, Refusal};
 
+use crate::backend::NoticeCounts;
 use crate::error::{Result, StoreError};
-use crate::rows::{DeliveryRow, InboxRow, MessageRow, Row};
-use crate::store::{Store, today};
+use crate::extracts::Withheld;
+use crate::rows::{AccessRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, Row};
+use crate::store::Store;
+use crate::writer::{WriteCx, WriteJob};
 
 /// The hash before the first row of the chain.
 pub const CHAIN_START: [u8; 32] = [0; 32];
@@ -19,6 +28,55 @@ pub(crate) fn chained(row: &MessageRow, id: i64, now: Timestamp, prev_hash: Vec<
     let mut row = MessageRow { id, at: now.0, prev_hash, ..row.clone() };
     row.hash = row.chain_hash().to_vec();
     row
+}
+
+/// The last hash of the message log, kept for the rest of a write transaction.
+struct ChainHead(Vec<u8>);
+
+/// An exchange for the message log, with the reads of personal records it carried.
+struct Exchange {
+    row: MessageRow,
+    reads: Vec<AccessRow>,
+}
+
+#[async_trait]
+impl WriteJob for Exchange {
+    type Output = MessageRow;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<MessageRow> {
+        // The last hash is read once per transaction (the writer is held): later exchanges
+        // of the same batch chain after the ones before them.
+        let prev = match cx.txn.memo::<ChainHead>() {
+            Some(head) => head.0.clone(),
+            None => cx.txn.reader().await?.last_message().await?.map_or_else(|| CHAIN_START.to_vec(), |m| m.hash),
+        };
+        let row = chained(&self.row, cx.txn.next_id(), cx.now, prev);
+        cx.txn.set_memo(ChainHead(row.hash.clone()));
+        let action = if row.direction == "in" { "federation.message.answered" } else { "federation.message.sent" };
+        cx.txn.append(Row::Message(Box::new(row.clone())), cx.now, cx.actor, action).await?;
+        crate::exec::append_reads(cx.txn, cx.actor, &self.reads, cx.now).await?;
+        Ok(row)
+    }
+}
+
+/// The records of a person another member asked for to issue a document there.
+#[derive(Debug, Clone)]
+pub struct HeldEntry {
+    /// This node's journal position the records were read at.
+    pub position: i64,
+    pub records: PersonRecords,
+    /// The entry the document is drawn from.
+    pub entry_id: i64,
+}
+
+/// Why this node does not release the records a member asked for.
+#[derive(Debug, Clone)]
+pub enum NotReleased {
+    Withheld(Withheld),
+    /// The request is incomplete for the requester's relation.
+    Incomplete(Refusal),
+    /// The requester is not entitled to the document.
+    Denied(Denial),
 }
 
 /// A notice as received from another member.
@@ -32,6 +90,62 @@ pub struct IncomingNotice {
 }
 
 impl Store {
+    /// The records another member asks for to issue a document there, judged by the rule
+    /// this node issues its own documents by ([`Store::entitlement`]): released only to a
+    /// requester entitled to the document, and only what the document and the requester's
+    /// own check need (the birth entries naming the person as a parent go out only when the
+    /// relation is established through them). The caller logs the read with the exchange.
+    pub async fn entry_for_extract(&self, request: &ExtractRequest) -> Result<std::result::Result<HeldEntry, NotReleased>> {
+        let position = self.inner.backend.journal_head().await?.seq;
+        let mut records = records_at(&self.inner.backend.person_records(&request.jmbg).await?, position);
+        let judged = match self.entitlement(request, &records, position).await? {
+            Ok(j) => j,
+            Err(withheld) => return Ok(Err(NotReleased::Withheld(withheld))),
+        };
+        match judged.eligibility {
+            Eligibility::Entitled(_) => {}
+            Eligibility::Incomplete(r) => return Ok(Err(NotReleased::Incomplete(r))),
+            Eligibility::Denied(d) => return Ok(Err(NotReleased::Denied(d))),
+        }
+        if !matches!(request.relation, Relation::Child | Relation::Grandchild) {
+            records.children.clear();
+        }
+        Ok(Ok(HeldEntry { position, records, entry_id: judged.entry.id }))
+    }
+
+    /// The registers this node holds entries of a person in (`MKR`, `MKV`, …), in order.
+    pub async fn registers_of(&self, jmbg: &Jmbg) -> Result<Vec<String>> {
+        let records = self.inner.backend.person_records(jmbg).await?;
+        let mut registers: Vec<String> =
+            records.entries.iter().filter(|e| e.content.concerns(jmbg)).map(|e| e.content.register().code().to_string()).collect();
+        registers.sort();
+        registers.dedup();
+        Ok(registers)
+    }
+
+    /// How many notices wait to be delivered (and since when), and how many received ones
+    /// wait for this node's registrar.
+    pub async fn notice_counts(&self) -> Result<NoticeCounts> {
+        self.inner.backend.notice_counts().await
+    }
+
+    /// Notices received that wait for this node's registrar, oldest first.
+    pub async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>> {
+        self.inner.backend.queued_notices(limit).await
+    }
+
+    /// Notices not yet delivered to the other members, oldest first.
+    pub async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>> {
+        self.inner.backend.pending_notices(limit).await
+    }
+
+    /// Logs an exchange with another member in the federation's message log, with the reads
+    /// of personal records it carried, through the writer (group commit); returns the row as
+    /// chained, once durably committed.
+    pub async fn log_exchange(&self, actor: &Actor, exchange: MessageRow, reads: Vec<AccessRow>) -> Result<MessageRow> {
+        self.submit(actor, Exchange { row: exchange, reads }).await
+    }
+
     /// Applies a notice to the person's birth entry (as the member's registrar, at the office
     /// keeping the entry), or queues it for this node's registrar when it cannot be applied
     /// (no birth entry here, or the annotation is refused) — once: a notice received again
@@ -43,7 +157,7 @@ impl Store {
             ex.rollback().await?;
             return Ok(seen);
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let records = ex.txn.reader().await?.person_records(&notice.subject).await?;
         let birth = records
             .entries
@@ -71,7 +185,7 @@ impl Store {
                     Actor { username: format!("federation:{}", notice.member), role: Role::Registrar, office: Some(entry.office.clone()) };
                 let node = ex.txn.reader().await?.node().await?.ok_or(StoreError::NotInitialised)?;
                 let command = Command::AddAnnotation(AddAnnotation { entry_id: entry.id, annotation: notice.annotation.clone() });
-                match crate::exec::execute(&mut ex.txn, &node, &actor, &command, today(), now).await? {
+                match crate::exec::execute(&mut ex.txn, &node, &actor, &command, self.today(), now).await? {
                     Ok(applied) => {
                         row.status = "applied".into();
                         row.annotation_id = applied.annotations.first().map(|a| a.id);
@@ -94,8 +208,8 @@ impl Store {
             ex.rollback().await?;
             return Ok(None);
         };
-        let now = Timestamp::now();
-        let by = format!("handled by {} on {}: {}", actor.username, today(), note.trim());
+        let now = self.now();
+        let by = format!("handled by {} on {}: {}", actor.username, self.today(), note.trim());
         row.status = "handled".into();
         row.reason = Some(match row.reason.take() {
             Some(why) => format!("{why}; {by}"),
@@ -113,7 +227,7 @@ impl Store {
             ex.rollback().await?;
             return Ok(done);
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut row = DeliveryRow {
             id: 0,
             outbox_id,

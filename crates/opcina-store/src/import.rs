@@ -327,7 +327,7 @@ impl Store {
         // the lines into rows ahead of the writing.
         let started = std::time::Instant::now();
         let abort_after: Option<usize> = std::env::var(ABORT_AFTER_VAR).ok().and_then(|v| v.parse().ok());
-        let now = Timestamp::now();
+        let now = self.now();
         let username = actor.username.clone();
         let (mut chunks, producer) = produce(path.to_path_buf(), bad, mode, options.today, move |c| rows_of(c, &username, now));
         let mut ex = self.exclusive().await?;

@@ -2,9 +2,12 @@
 //!
 //! One [`Backend`] per database (SQLite embedded by default, PostgreSQL when the node
 //! grows), chosen once from the database URL; above them, written once: the journaled
-//! transaction ([`txn`]), the node's single writer with group commit ([`Store`]), the
-//! execution of registration commands ([`exec`]), administration ([`admin`]) and
-//! verification of the journal against the tables ([`verify`]).
+//! transaction ([`txn`]), the node's single writer with group commit ([`writer`]) that
+//! every context's writes go through, the node's clock ([`clock`]), and verification of the
+//! journal against the tables ([`verify`]). The contexts' use cases are methods of
+//! [`Store`] in their own modules: the registry ([`exec`], [`import`]), extracts
+//! ([`extracts`], [`orders`]), the document flow ([`docflow`], [`archive`], [`files`]), the
+//! federation ([`federation`]), staff and citizens ([`admin`], [`sessions`], [`citizens`]).
 
 #![forbid(unsafe_code)]
 
@@ -13,7 +16,9 @@ pub mod archive;
 pub mod backend;
 pub mod bulk;
 pub mod citizens;
+pub mod clock;
 pub mod docflow;
+pub mod docflow_reads;
 mod docflow_rows;
 pub mod error;
 pub mod exec;
@@ -27,13 +32,17 @@ pub mod migrate;
 pub mod orders;
 pub mod postgres;
 pub mod presets;
+pub mod reads;
 pub mod rows;
 pub mod sessions;
 pub mod sqlite;
 pub mod store;
 pub mod txn;
 pub mod verify;
+pub mod writer;
 
 pub use backend::{Backend, WriteTx};
+pub use clock::calendar_today;
 pub use error::{Result, StoreError};
-pub use store::{Exclusive, Store, connect, today};
+pub use store::{Exclusive, Store, connect};
+pub use writer::{WriteCx, WriteJob};

@@ -7,7 +7,7 @@
 
 use opcina_core::extract::eligibility::check_form;
 use opcina_core::extract::{ExtractKind, ExtractRequest, Language, Relation, Requester};
-use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::registry::Actor;
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
 use crate::admin::getrandom_fill;
@@ -235,7 +235,7 @@ impl Store {
             Err(refusal) => return Ok(Err(refusal)),
         };
         let portal = Actor::system("portal");
-        let now = Timestamp::now();
+        let now = self.now();
         row.code = readable_code(3)?;
         row.created_at = now.0;
         let mut ex = self.exclusive().await?;
@@ -309,7 +309,7 @@ impl Store {
                 format!("an order that is {} cannot become {status}", order.status()),
             ))));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let mut event =
             OrderEventRow { id: 0, order_id, status: status.to_string(), extract_number, note, by_user: actor.username.clone(), at: now.0 };
         event.id = ex.txn.append(Row::OrderEvent(event.clone()), now, actor, &format!("order.{status}")).await?;

@@ -8,7 +8,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use opcina_core::FieldError;
-use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::registry::Actor;
 
 use crate::admin::{getrandom_fill, token_hash};
 use crate::backend::SessionKind;
@@ -91,7 +91,7 @@ impl Store {
             let _ = ex.rollback().await;
             return Err(StoreError::Invalid(FieldError::new("admin.user.unknown", "username", format!("no user {username}"))));
         };
-        let now = Timestamp::now();
+        let now = self.now();
         let row = PasswordRow { id: 0, user_id: user.id, phc, set_by: actor.username.clone(), set_at: now.0 };
         ex.txn.append(Row::Password(row), now, actor, "admin.password.set").await?;
         ex.commit().await?;
@@ -141,7 +141,7 @@ impl Store {
         let mut bytes = [0u8; 32];
         getrandom_fill(&mut bytes)?;
         let token = hex::encode(bytes);
-        let now = Timestamp::now().0;
+        let now = self.now().0;
         let row = SessionRow {
             token_hash: token_hash(&token),
             user_id: subject,
@@ -158,7 +158,7 @@ impl Store {
     pub(crate) async fn live_session(&self, kind: SessionKind, token: &str) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
         let Some(session) = self.backend().session(kind, &hash).await? else { return Ok(None) };
-        let now = Timestamp::now().0;
+        let now = self.now().0;
         if session.ended_at.is_some() || now >= session.expires_at || now - session.seen_at >= SESSION_IDLE {
             return Ok(None);
         }
@@ -169,7 +169,7 @@ impl Store {
     }
 
     pub(crate) async fn stop_session(&self, kind: SessionKind, token: &str) -> Result<()> {
-        self.backend().end_sessions(kind, Some(&token_hash(token)), None, Timestamp::now().0).await?;
+        self.backend().end_sessions(kind, Some(&token_hash(token)), None, self.now().0).await?;
         Ok(())
     }
 }

@@ -3,15 +3,17 @@
 //! Rows are buffered and written with multi-row inserts before any read inside the
 //! transaction and at commit, so a batch of small commands costs a few statements.
 
+use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+
+use async_trait::async_trait;
 
 use opcina_core::journal::{JournalHead, JournalItem};
 use opcina_core::registry::{Actor, Timestamp};
 
 use crate::backend::{Backend, Batch, WriteTx};
 use crate::error::{Result, StoreError};
-use crate::rows::{DocflowConfig, Row};
+use crate::rows::Row;
 
 /// Rows buffered before they are written anyway (bounds memory in bulk loads).
 const FLUSH_ROWS: usize = 20_000;
@@ -24,28 +26,18 @@ pub struct Txn {
     offices: Option<HashSet<String>>,
     /// Last entry number per book (register, office, year), once read in this transaction.
     numbers: HashMap<(String, String, i64), i64>,
-    docflow: Option<Arc<DocflowConfig>>,
+    /// What contexts keep for the rest of the transaction, by type ([`Txn::memo`]).
+    memos: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
-/// A numbered sequence.
-#[derive(Debug, Clone, Copy)]
-pub enum Sequence<'a> {
-    /// Issued documents (`issued`) or refusals (`refused`) of an office.
-    Extracts(&'a str),
-    /// A protocol book of a unit.
-    Protocol(&'a str),
-    /// The archive book (one per body; the scope is empty).
-    Archive,
-}
-
-impl Sequence<'_> {
-    fn key(self) -> String {
-        match self {
-            Sequence::Extracts(outcome) => format!("extracts:{outcome}"),
-            Sequence::Protocol(book) => format!("protocol:{book}"),
-            Sequence::Archive => "archive".into(),
-        }
-    }
+/// A numbered sequence of a context (a book of issued documents, a protocol book, the
+/// archive book): gap-free serials per scope and year, taken by the writer.
+#[async_trait]
+pub trait Sequence: Send + Sync {
+    /// Names the sequence among all others (e.g. `protocol:UP-I`).
+    fn key(&self) -> String;
+    /// The last serial used in a scope and year (0 when none), as the transaction sees it.
+    async fn last(&self, tx: &mut dyn WriteTx, scope: &str, year: i64) -> Result<i64>;
 }
 
 impl Txn {
@@ -53,7 +45,7 @@ impl Txn {
     pub async fn begin(backend: &dyn Backend) -> Result<Txn> {
         let mut tx = backend.begin().await?;
         let head = tx.lock_head().await?;
-        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new(), docflow: None })
+        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new(), memos: HashMap::new() })
     }
 
     pub fn head(&self) -> JournalHead {
@@ -137,42 +129,34 @@ impl Txn {
         Ok(last + 1)
     }
 
-    /// The serial the next issued document (or refusal) of an office and year will take.
-    pub async fn next_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
-        self.next_serial(Sequence::Extracts(outcome), office, year).await
-    }
-
     /// Takes the next serial of a sequence in a scope (an office, a unit) and year: the last
     /// one is read once per transaction (the writer holds the journal head, so no one else
     /// takes numbers meanwhile) and counted here after that — gap-free, since a transaction
     /// that rolls back takes its numbers back with it.
-    pub async fn next_serial(&mut self, sequence: Sequence<'_>, scope: &str, year: i64) -> Result<i64> {
+    pub async fn next_serial(&mut self, sequence: &dyn Sequence, scope: &str, year: i64) -> Result<i64> {
         let key = (sequence.key(), scope.to_string(), year);
         let last = match self.numbers.get(&key) {
             Some(n) => *n,
-            None => match sequence {
-                Sequence::Extracts(outcome) => self.reader().await?.last_extract_serial(outcome, scope, year).await?,
-                Sequence::Protocol(book) => self.reader().await?.last_protocol_serial(book, scope, year).await?,
-                Sequence::Archive => self.reader().await?.last_archive_serial(year).await?,
-            },
+            None => sequence.last(self.reader().await?, scope, year).await?,
         };
         self.numbers.insert(key, last + 1);
         Ok(last + 1)
     }
 
-    /// The document flow's configuration (read once per transaction, again after it changes).
-    pub async fn docflow_config(&mut self) -> Result<Arc<DocflowConfig>> {
-        if let Some(config) = &self.docflow {
-            return Ok(Arc::clone(config));
-        }
-        let config = Arc::new(self.reader().await?.docflow_config().await?);
-        self.docflow = Some(Arc::clone(&config));
-        Ok(config)
+    /// What a context keeps for the rest of the transaction (its configuration read once,
+    /// the last hash of a chain), by type.
+    pub fn memo<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.memos.get(&TypeId::of::<T>()).and_then(|m| m.downcast_ref::<T>())
     }
 
-    /// Forgets the configuration read (after a change to it in this transaction).
-    pub fn docflow_changed(&mut self) {
-        self.docflow = None;
+    /// Keeps `value` for the rest of the transaction (replacing one of its type).
+    pub fn set_memo<T: Any + Send + Sync>(&mut self, value: T) {
+        self.memos.insert(TypeId::of::<T>(), Box::new(value));
+    }
+
+    /// Forgets what was kept of a type (after a change to what it was read from).
+    pub fn forget_memo<T: Any + Send + Sync>(&mut self) {
+        self.memos.remove(&TypeId::of::<T>());
     }
 
     /// Writes what is buffered, moves the journal head and commits.

@@ -20,7 +20,7 @@ async fn serials(store: &opcina_store::Store) -> BTreeMap<(String, String, i64),
     let mut books: BTreeMap<(String, String, i64), Vec<i64>> = BTreeMap::new();
     let mut after = 0;
     loop {
-        let page = store.backend().rows_page("protocol_records", after, 1000).await.unwrap();
+        let page = store.raw().rows_page("protocol_records", after, 1000).await.unwrap();
         let Some(last) = page.last() else { break };
         after = last.id();
         for row in page {
@@ -74,7 +74,7 @@ backend_test! {
         let year = i64::from(today.year());
         assert_eq!(books[&("up_i".to_string(), "01/1".to_string(), year)], (1..=160).collect::<Vec<_>>());
         assert_eq!(books[&("djelovodnik".to_string(), "05".to_string(), year)], (1..=40).collect::<Vec<_>>());
-        assert!(verify(k.store.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(k.store.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -114,9 +114,9 @@ backend_test! {
         assert_eq!(refusal_code(wrong), "docflow.record.corrects");
         let decided = step(s, &o.amra, a.id, CaseAction::Decide { outcome: Outcome::Granted, summary: "Rješenje o pomoći".into() }).await;
         assert_eq!(decided.last_sub, 3);
-        let records = s.backend().case_records(a.id).await.unwrap();
+        let records = s.raw().case_records(a.id).await.unwrap();
         assert_eq!(records.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(), ["UP-I-01/1-12-1/26", "UP-I-01/1-12-1-1/26", "UP-I-01/1-12-1-2/26", "UP-I-01/1-12-1-3/26"]);
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -145,15 +145,15 @@ backend_test! {
             (case.decided_on.as_deref(), case.dispatched_on.as_deref(), case.delivered_on.as_deref(), case.closed_on.as_deref()),
             (Some("2026-03-03"), Some("2026-03-03"), Some("2026-03-06"), Some("2026-03-09"))
         );
-        let events = s.backend().case_events(case.id).await.unwrap();
+        let events = s.raw().case_events(case.id).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["registered", "hand_over", "hand_over", "decide", "dispatch", "deliver", "close"]);
         let hand_overs: Vec<_> = events.iter().filter(|e| e.kind == "hand_over").map(|e| (e.official.clone(), e.by_user.clone())).collect();
         assert_eq!(hand_overs, [(Some("amra".into()), "salter".into()), (Some("haris".into()), "amra".into())]);
         // The on-time rate counts it: decided the day after it came in.
-        let rate = s.backend().on_time("2026-01-01", "2026-12-31").await.unwrap();
+        let rate = s.raw().on_time("2026-01-01", "2026-12-31").await.unwrap();
         assert_eq!((rate[0].case_type.as_str(), rate[0].decided, rate[0].on_time), ("pomoc", 1, 1));
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -163,7 +163,7 @@ backend_test! {
         let o = docflow::set_up(&k).await;
         let s = &k.store;
         let (case, _) = open(s, &k.clerk, intake("uvjerenje", "Amela Hodžić", s.today())).await;
-        let before = s.backend().journal_head().await.unwrap();
+        let before = s.raw().journal_head().await.unwrap();
         let attempt = |actor: &Actor, action: CaseAction| {
             let actor = actor.clone();
             async move { s.docflow(&actor, DocOp::Step { case_id: case.id, action: Box::new(action) }).await.unwrap() }
@@ -171,7 +171,7 @@ backend_test! {
         let decide = CaseAction::Decide { outcome: Outcome::Granted, summary: "x".into() };
         assert_eq!(refusal_code(attempt(&o.amra, decide.clone()).await), "docflow.case.transition");
         step(s, &k.clerk, case.id, CaseAction::HandOver { unit: "01/1".into(), official: None, note: None }).await;
-        let after_hand_over = s.backend().journal_head().await.unwrap();
+        let after_hand_over = s.raw().journal_head().await.unwrap();
         assert_eq!(refusal_code(attempt(&o.selma, decide.clone()).await), "docflow.permission", "another unit's official");
         assert_eq!(refusal_code(attempt(&k.clerk, decide.clone()).await), "docflow.permission", "the registry office does not decide");
         assert_eq!(refusal_code(attempt(&k.auditor, decide.clone()).await), "docflow.permission");
@@ -179,7 +179,7 @@ backend_test! {
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::HandOver { unit: "99".into(), official: None, note: None }).await), "docflow.unit.unknown");
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::Close { note: None }).await), "docflow.case.transition", "a procedure closes after delivery");
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::ReturnForCompletion { missing: vec![], until: None }).await), "docflow.field.required");
-        assert_eq!(s.backend().journal_head().await.unwrap(), after_hand_over, "refusals wrote nothing");
+        assert_eq!(s.raw().journal_head().await.unwrap(), after_hand_over, "refusals wrote nothing");
         assert!(after_hand_over.seq > before.seq);
         // A bad intake names every field.
         let mut bad = intake("nepostojeci", " ", s.today() + Duration::days(1));
@@ -215,7 +215,7 @@ backend_test! {
         assert_eq!(resumed.due_on, "2026-04-20");
         // On 2 April the other case is overdue, this one is not.
         let overdue = CaseQuery { states: vec!["in_work".into(), "waiting".into()], due_by: Some("2026-04-01".into()), limit: 50, ..CaseQuery::default() };
-        let late: Vec<i64> = s.backend().cases_page(&overdue).await.unwrap().iter().map(|c| c.id).collect();
+        let late: Vec<i64> = s.raw().cases_page(&overdue).await.unwrap().iter().map(|c| c.id).collect();
         assert_eq!(late, [runs.id]);
     }
 }
@@ -237,7 +237,7 @@ backend_test! {
         let yy = today.format("%y");
         assert_eq!(second.number, format!("UP-II-01/1-25-1/{yy}"));
         assert_eq!(second.appeal_of, Some(first.id));
-        let events = s.backend().case_events(first.id).await.unwrap();
+        let events = s.raw().case_events(first.id).await.unwrap();
         assert_eq!(events.last().map(|e| e.kind.as_str()), Some("appealed"));
 
         let (main, _) = open(s, &k.clerk, intake("komunalni", "MZ Doboj", today)).await;
@@ -250,8 +250,8 @@ backend_test! {
         assert_eq!(refusal_code(nowhere), "docflow.join.target");
         let joined = step(s, &o.selma, dup.id, CaseAction::Join { into: main.number.clone() }).await;
         assert_eq!((joined.state.as_str(), joined.joined_to), ("joined", Some(main.id)));
-        assert_eq!(s.backend().case_events(main.id).await.unwrap().last().map(|e| e.kind.clone()), Some("joined_from".into()));
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert_eq!(s.raw().case_events(main.id).await.unwrap().last().map(|e| e.kind.clone()), Some("joined_from".into()));
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -283,7 +283,7 @@ backend_test! {
         assert!(s.track(&case.number, &code).await.unwrap().is_none(), "the lost code");
         let (_, events) = s.track(&case.number, &new_code).await.unwrap().expect("the new code");
         assert_eq!(events.last().unwrap().kind, "access_reissued");
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -305,7 +305,7 @@ backend_test! {
         let mut query = CaseQuery { states: vec!["in_work".into(), "waiting".into()], unit: Some("01/1".into()), limit: 10, ..CaseQuery::default() };
         let mut seen = Vec::new();
         loop {
-            let page = s.backend().cases_page(&query).await.unwrap();
+            let page = s.raw().cases_page(&query).await.unwrap();
             assert!(page.len() <= 10);
             let Some(last) = page.last() else { break };
             query.after = Some((last.due_on.clone(), last.id));
@@ -316,7 +316,7 @@ backend_test! {
         assert_eq!(seen, sorted, "in due order");
         assert_eq!(seen.len(), 25, "every case once");
         let mine = CaseQuery { states: vec!["in_work".into()], official: Some("haris".into()), limit: 100, ..CaseQuery::default() };
-        assert_eq!(s.backend().cases_page(&mine).await.unwrap().len(), 9);
+        assert_eq!(s.raw().cases_page(&mine).await.unwrap().len(), 9);
     }
 }
 
@@ -336,11 +336,11 @@ backend_test! {
         let (_, second) = s.attach(&o.amra, case.id, again, "text/plain", Bytes::from_static(b"Zahtjev za uvjerenje, potpisan")).await.unwrap().unwrap();
         assert_eq!((second.version, second.first_id), (2, first.id));
         assert_eq!(s.attachment_content(&first).await.unwrap(), Bytes::from_static(b"Zahtjev za uvjerenje"));
-        let files = s.backend().case_attachments(case.id).await.unwrap();
+        let files = s.raw().case_attachments(case.id).await.unwrap();
         assert_eq!(files, vec![first.clone(), second.clone()]);
         // Refused: a version of another case's file, a nameless or empty file, a record of another case.
         let cross = Upload { replaces: Some(first.id), ..upload("x.txt") };
-        let head = s.backend().journal_head().await.unwrap();
+        let head = s.raw().journal_head().await.unwrap();
         let code = |r: Result<(opcina_store::rows::CaseRow, opcina_store::rows::AttachmentRow), opcina_core::Refusal>| r.unwrap_err().errors[0].code;
         assert_eq!(code(s.attach(&k.clerk, other.id, cross, "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.replaces");
         assert_eq!(code(s.attach(&k.clerk, case.id, upload("../etc/passwd"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.name");
@@ -348,11 +348,11 @@ backend_test! {
         let wrong_record = Upload { record: Some(other.record_id), ..upload("akt.txt") };
         assert_eq!(code(s.attach(&k.clerk, case.id, wrong_record, "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.record");
         assert_eq!(code(s.attach(&k.auditor, case.id, upload("a.txt"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.permission");
-        assert_eq!(s.backend().journal_head().await.unwrap(), head, "refusals write nothing");
+        assert_eq!(s.raw().journal_head().await.unwrap(), head, "refusals write nothing");
         // Journaled, append-only: the chain verifies, and a changed row is caught.
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
-        s.backend().execute_raw(&format!("UPDATE attachments SET name = 'drugo.txt' WHERE id = {}", first.id)).await.unwrap();
-        assert!(!verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
+        s.raw().execute_raw(&format!("UPDATE attachments SET name = 'drugo.txt' WHERE id = {}", first.id)).await.unwrap();
+        assert!(!verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -377,7 +377,7 @@ backend_test! {
         let citizen = s.account_by_code(&account.code).await.unwrap().unwrap();
         let (case, code) = s.submit_online(&citizen, &submission).await.unwrap().unwrap();
         assert_eq!((case.party_jmbg.as_deref(), case.party_name.as_str(), case.party_contact.as_deref()), (Some(amila.as_str()), "Amila Softić", Some("amila@example.test")));
-        let records = s.backend().case_records(case.id).await.unwrap();
+        let records = s.raw().case_records(case.id).await.unwrap();
         assert_eq!((records[0].channel.as_str(), records[0].registered_by.as_str()), ("portal", "portal"));
         assert!(s.track(&case.number, &code).await.unwrap().is_some());
         let appeal = opcina_store::docflow::OnlineSubmission { case_type: "zalba".into(), ..submission.clone() };

@@ -30,7 +30,7 @@ backend_test! {
         let son = son.entry.unwrap().content.subject().clone();
         let first = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &son, &son, Relation::Myself), &sealer).await);
         let second = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &son, &mother, Relation::Parent), &sealer).await);
-        let year = opcina_store::today().format("%Y").to_string().parse::<i32>().unwrap();
+        let year = opcina_store::calendar_today().format("%Y").to_string().parse::<i32>().unwrap();
         assert_eq!(first.content.issue.number, ExtractNumber { office: "KAK".into(), year, serial: 1 });
         assert_eq!(second.content.issue.number.serial, 2);
         assert_eq!(first.content.entry.content.register(), Register::Births);
@@ -41,10 +41,10 @@ backend_test! {
         assert_eq!(again.content, first.content);
         assert_eq!(again.seal, first.seal);
         // Reading the person's records to issue is logged.
-        let log = s.backend().access_log(son.as_str(), None, 10).await.unwrap();
+        let log = s.raw().access_log(son.as_str(), None, 10).await.unwrap();
         let case = first.content.issue.number.id();
         assert!(log.iter().any(|a| a.action == "extract.issued" && a.case_number.as_deref() == Some(case.as_str())), "{log:?}");
-        assert!(verify(s.backend(), &|_| {}).await.unwrap().ok());
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
 
@@ -71,7 +71,7 @@ backend_test! {
         // Refusals are numbered apart from issued documents.
         let mine = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &person, Relation::Myself), &sealer).await);
         assert_eq!(mine.content.issue.number.serial, 1);
-        let log = s.backend().access_log(person.as_str(), None, 10).await.unwrap();
+        let log = s.raw().access_log(person.as_str(), None, 10).await.unwrap();
         assert!(log.iter().any(|a| a.action == "extract.refused" && a.case_number.as_deref() == Some("UP-I-KAK-1/".to_string() + &facts.number.year.to_string()).as_deref()));
     }
 }

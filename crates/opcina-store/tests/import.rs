@@ -6,8 +6,8 @@ use std::io::Write;
 use opcina_core::registry::import::ImportLine;
 use opcina_core::registry::person::{ViewTime, person_view};
 use opcina_core::registry::{Actor, Role};
+use opcina_store::calendar_today as today;
 use opcina_store::import::ImportOptions;
-use opcina_store::today;
 use opcina_store::verify::verify;
 use opcina_synthetic::Historical;
 use opcina_testkit::{Kakanj, backend_test};
@@ -41,7 +41,7 @@ backend_test! {
         assert!(report.errors.is_empty(), "{:?}", report.errors);
         assert_eq!((report.lines, report.entries), (300, 300));
         assert!(report.annotations > 50);
-        let check = verify(k.store.backend(), &|_| {}).await.unwrap();
+        let check = verify(k.store.raw(), &|_| {}).await.unwrap();
         assert!(check.ok(), "{:?}", check.problems);
         // The same file again: every number is taken.
         let again = k.store.import(&operator(), &file, &options(None), &()).await.unwrap();
@@ -61,7 +61,7 @@ backend_test! {
         all[11] = all[11].replacen("\"birth_date\":\"", "\"birth_date\":\"2", 1);
         all.push(valid); // the same entry number twice
         let file = write_lines(&db.scratch(), "bad.jsonl", &all);
-        let head = k.store.backend().journal_head().await.unwrap();
+        let head = k.store.raw().journal_head().await.unwrap();
         let report = k.store.import(&operator(), &file, &options(None), &()).await.unwrap();
         let found: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.error.code)).collect();
         assert!(found.contains(&(4, "import.office.unknown")), "{found:?}");
@@ -70,7 +70,7 @@ backend_test! {
         assert!(found.contains(&(51, "import.number.duplicate")), "{found:?}");
         assert!(report.errors.iter().all(|e| e.line != 12 || e.error.field.as_deref().is_some_and(|f| f.contains("birth_date"))), "{:?}", report.errors);
         assert_eq!(report.entries, 0);
-        assert_eq!(k.store.backend().journal_head().await.unwrap(), head, "nothing written");
+        assert_eq!(k.store.raw().journal_head().await.unwrap(), head, "nothing written");
     }
 }
 
@@ -90,7 +90,7 @@ backend_test! {
 backend_test! {
     async fn a_generated_population_loads_and_verifies(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
-        let head = k.store.backend().journal_head().await.unwrap();
+        let head = k.store.raw().journal_head().await.unwrap();
         let node = k.store.node().await.unwrap();
         let population = opcina_synthetic::generate(&opcina_synthetic::Options {
             persons: 400,
@@ -101,14 +101,14 @@ backend_test! {
             region: 19,
         });
         k.store.load_records("seed", &population.records, &|_| {}).await.unwrap();
-        let check = verify(k.store.backend(), &|_| {}).await.unwrap();
+        let check = verify(k.store.raw(), &|_| {}).await.unwrap();
         assert!(check.ok(), "{:?}", check.problems);
         // Stored records give the same person views as the generator's.
         let first_birth = population.records.iter().find_map(|r| match r {
             opcina_core::registry::memory::Record::Entry(e) => Some(e.content.subject().clone()),
             _ => None,
         }).unwrap();
-        let records = k.store.backend().person_records(&first_birth).await.unwrap();
+        let records = k.store.raw().person_records(&first_birth).await.unwrap();
         assert!(person_view(&first_birth, &records, ViewTime::current(today())).is_some());
         // Loading the same records again is refused: their ids are taken.
         assert_eq!(k.store.load_records("seed", &population.records, &|_| {}).await.unwrap_err().code(), "store.concurrent");

@@ -92,7 +92,7 @@ async fn populated(db: &TestDb) -> Kakanj {
         member: "ZEN".into(),
         municipality: "Zenica".into(),
         position: 42,
-        records: s.backend().person_records(&him).await.unwrap(),
+        records: s.raw().person_records(&him).await.unwrap(),
     };
     let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
     let remote = s.request_remote_extract(&k.clerk, mine, source, &sealer, &extracts::place()).await.unwrap().unwrap();
@@ -110,7 +110,7 @@ async fn populated(db: &TestDb) -> Kakanj {
         });
     }
     assert_eq!(ok(s, &k.registrar, death).await.notices.len(), 1);
-    let pending = s.backend().pending_notices(10).await.unwrap();
+    let pending = s.raw().pending_notices(10).await.unwrap();
     s.record_delivery(pending[0].id, "SCE", "applied", "{}").await.unwrap();
     let name_change = opcina_core::registry::annotation::Annotation {
         content: opcina_core::registry::annotation::AnnotationContent::NameChange { given_name: None, surname: Some("Begović".into()) },
@@ -182,22 +182,22 @@ async fn populated(db: &TestDb) -> Kakanj {
 }
 
 async fn problems(store: &Store) -> Vec<Problem> {
-    verify(store.backend(), &|_| {}).await.unwrap().problems
+    verify(store.raw(), &|_| {}).await.unwrap().problems
 }
 
 backend_test! {
     async fn the_journal_of_a_working_node_verifies(db: TestDb) {
         let k = populated(&db).await;
-        let report = verify(k.store.backend(), &|_| {}).await.unwrap();
+        let report = verify(k.store.raw(), &|_| {}).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
-        assert_eq!(report.items, k.store.backend().journal_head().await.unwrap().seq);
+        assert_eq!(report.items, k.store.raw().journal_head().await.unwrap().seq);
         // Every row is written by exactly one item here, but the rows rewritten at each
         // step: a case, an entry of the archive book, a disposal proposal.
-        let items = k.store.backend().journal_page(0, 10_000).await.unwrap();
+        let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
         for table in ["cases", "archive_entries", "disposals"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
-            let rows = k.store.backend().rows_page(table, 0, 100).await.unwrap().len() as i64;
+            let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
         }
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
@@ -209,7 +209,7 @@ backend_test! {
     async fn a_changed_entry_is_named(db: TestDb) {
         let k = populated(&db).await;
         let id: i64 = first_id(&db, "entries").await;
-        k.store.backend().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Emir', 'Amir') WHERE id = {id}")).await.unwrap();
+        k.store.raw().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Emir', 'Amir') WHERE id = {id}")).await.unwrap();
         let found = problems(&k.store).await;
         assert!(matches!(found.as_slice(), [Problem::RowChanged { table, id: i, .. }] if table == "entries" && *i == id), "{found:?}");
         assert!(found[0].to_string().contains(&format!("entries row {id}")));
@@ -220,9 +220,9 @@ backend_test! {
     async fn a_deleted_annotation_and_an_inserted_read_are_named(db: TestDb) {
         let k = populated(&db).await;
         let annotation = first_id(&db, "annotations").await;
-        k.store.backend().execute_raw(&format!("DELETE FROM annotations WHERE id = {annotation}")).await.unwrap();
+        k.store.raw().execute_raw(&format!("DELETE FROM annotations WHERE id = {annotation}")).await.unwrap();
         k.store
-            .backend()
+            .raw()
             .execute_raw("INSERT INTO access_log (id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number) VALUES (999999, 0, 'x', 'admin', NULL, '0101990190004', NULL, 'person.view', 'x', NULL)")
             .await
             .unwrap();
@@ -236,10 +236,10 @@ backend_test! {
 backend_test! {
     async fn an_altered_or_cut_journal_is_detected(db: TestDb) {
         let k = populated(&db).await;
-        k.store.backend().execute_raw("UPDATE journal SET actor = 'someone else' WHERE seq = 3").await.unwrap();
+        k.store.raw().execute_raw("UPDATE journal SET actor = 'someone else' WHERE seq = 3").await.unwrap();
         let found = problems(&k.store).await;
         assert!(found.contains(&Problem::ChainBroken { seq: 3 }), "{found:?}");
-        k.store.backend().execute_raw("DELETE FROM journal WHERE seq = 4").await.unwrap();
+        k.store.raw().execute_raw("DELETE FROM journal WHERE seq = 4").await.unwrap();
         let found = problems(&k.store).await;
         assert!(found.contains(&Problem::ItemsMissing { from: 4, to: 4 }), "{found:?}");
     }
@@ -248,7 +248,7 @@ backend_test! {
 backend_test! {
     async fn a_changed_user_is_named(db: TestDb) {
         let k = populated(&db).await;
-        k.store.backend().execute_raw("UPDATE users SET role = 'admin' WHERE username = 'salter'").await.unwrap();
+        k.store.raw().execute_raw("UPDATE users SET role = 'admin' WHERE username = 'salter'").await.unwrap();
         let found = problems(&k.store).await;
         assert!(matches!(found.as_slice(), [Problem::RowChanged { table, .. }] if table == "users"), "{found:?}");
     }

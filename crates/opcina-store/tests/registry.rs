@@ -4,14 +4,14 @@
 use opcina_core::registry::annotation::AnnotationContent;
 use opcina_core::registry::person::{MaritalStatus, ViewTime, person_view};
 use opcina_core::registry::{Register, Sex};
-use opcina_store::today;
+use opcina_store::calendar_today as today;
 use opcina_testkit::commands::*;
 use opcina_testkit::{Kakanj, backend_test, date};
 
 backend_test! {
     async fn birth_is_written_with_a_new_jmbg_and_the_next_entry_number(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
-        let head_before = k.store.backend().journal_head().await.unwrap().seq;
+        let head_before = k.store.raw().journal_head().await.unwrap().seq;
         let a = ok(&k.store, &k.registrar, birth("Tarik", "Hodžić", Sex::Male, date(2024, 5, 20))).await;
         let b = ok(&k.store, &k.registrar, birth("Lejla", "Hodžić", Sex::Female, date(2024, 5, 20))).await;
         let (ea, eb) = (a.entry.unwrap(), b.entry.unwrap());
@@ -20,8 +20,8 @@ backend_test! {
         assert_eq!(ea.recorded_by, "maticar");
         // Each row's id is its journal position.
         assert_eq!(ea.id, head_before + 1);
-        assert_eq!(k.store.backend().journal_head().await.unwrap().seq, head_before + 2);
-        let (stored, annotations) = k.store.backend().entry(ea.id).await.unwrap().unwrap();
+        assert_eq!(k.store.raw().journal_head().await.unwrap().seq, head_before + 2);
+        let (stored, annotations) = k.store.raw().entry(ea.id).await.unwrap().unwrap();
         assert_eq!(stored, ea);
         assert!(annotations.is_empty());
     }
@@ -30,7 +30,7 @@ backend_test! {
 backend_test! {
     async fn a_refused_command_writes_nothing(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
-        let head = k.store.backend().journal_head().await.unwrap();
+        let head = k.store.raw().journal_head().await.unwrap();
         let future = today() + chrono::Duration::days(3);
         let mut cmd = birth("Ena", "Kurtić", Sex::Female, future);
         if let opcina_core::registry::Command::RegisterBirth(b) = &mut cmd {
@@ -39,7 +39,7 @@ backend_test! {
         let refusal = k.store.execute(&k.registrar, cmd).await.unwrap().unwrap_err();
         assert_eq!(refusal.primary().map(|e| e.code), Some("registry.birth.date_in_future"));
         assert_eq!(refusal.primary().and_then(|e| e.field.as_deref()), Some("child.birth_date"));
-        assert_eq!(k.store.backend().journal_head().await.unwrap(), head);
+        assert_eq!(k.store.raw().journal_head().await.unwrap(), head);
     }
 }
 
@@ -61,18 +61,18 @@ backend_test! {
         let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1952, 3, 3)).await;
         let mkv = ok(s, r, marriage(&him, "Begić", &her, "Begić", date(1975, 5, 10))).await;
         assert_eq!(mkv.annotations.len(), 2);
-        let her_view = person_view(&her, &s.backend().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        let her_view = person_view(&her, &s.raw().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
         assert_eq!(her_view.marital_status, MaritalStatus::Married);
         assert_eq!(her_view.surname, "Begić");
 
         let death = ok(s, r, death(&him, date(2024, 5, 1))).await;
         let mkv_id = mkv.entry.unwrap().id;
         assert!(death.annotations.iter().any(|a| a.entry_id == mkv_id));
-        let (_, on_mkv) = s.backend().entry(mkv_id).await.unwrap().unwrap();
+        let (_, on_mkv) = s.raw().entry(mkv_id).await.unwrap().unwrap();
         assert!(on_mkv.iter().any(|a| matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. })));
-        let her_view = person_view(&her, &s.backend().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        let her_view = person_view(&her, &s.raw().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
         assert_eq!(her_view.marital_status, MaritalStatus::Widowed);
-        let his = person_view(&him, &s.backend().person_records(&him).await.unwrap(), ViewTime::current(today())).unwrap();
+        let his = person_view(&him, &s.raw().person_records(&him).await.unwrap(), ViewTime::current(today())).unwrap();
         assert!(!his.alive);
         assert_eq!(his.entries.iter().map(|e| e.entry.content.register()).collect::<Vec<_>>(), vec![Register::Births, Register::Marriages, Register::Deaths]);
     }
@@ -118,7 +118,7 @@ backend_test! {
             numbers.sort();
             assert_eq!(numbers, (1..=numbers.len() as i64).collect::<Vec<_>>(), "gap-free numbers in {office}");
         }
-        let report = opcina_store::verify::verify(k.store.backend(), &|_| {}).await.unwrap();
+        let report = opcina_store::verify::verify(k.store.raw(), &|_| {}).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
     }
 }
@@ -129,7 +129,7 @@ backend_test! {
         use opcina_store::admin::{UserSpec, token_hash};
         let k = Kakanj::set_up(&db).await;
         let system = opcina_core::registry::Actor::system("test");
-        let offices = k.store.backend().offices().await.unwrap();
+        let offices = k.store.raw().offices().await.unwrap();
         assert_eq!(offices.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), vec!["KAK", "KSU", "BRN", "BIL"]);
         let (node, offices) = opcina_store::presets::kakanj();
         assert_eq!(k.store.init_node(&system, &node, &offices).await.unwrap_err().code(), "admin.node.exists");
@@ -140,8 +140,8 @@ backend_test! {
         assert_eq!(k.store.add_user(&system, &spec("maticar", Role::Registrar, Some("KAK"))).await.unwrap_err().code(), "admin.username.taken");
         assert_eq!(k.store.add_user(&system, &spec("Bad Name", Role::Admin, None)).await.unwrap_err().code(), "admin.username.invalid");
         let token = k.store.create_token(&system, "salter", "test").await.unwrap();
-        let user = k.store.backend().user_by_token(&token_hash(&token)).await.unwrap().unwrap();
+        let user = k.store.raw().user_by_token(&token_hash(&token)).await.unwrap().unwrap();
         assert_eq!((user.username.as_str(), user.office_code.as_deref()), ("salter", Some("KAK")));
-        assert!(k.store.backend().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
+        assert!(k.store.raw().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
     }
 }

@@ -40,6 +40,19 @@ impl TokenCache {
     }
 }
 
+/// Roles that read people's records.
+pub const READERS: [Role; 2] = [Role::Registrar, Role::CounterClerk];
+/// Staff who work with the books and cases.
+pub const STAFF: [Role; 3] = [Role::CounterClerk, Role::Registrar, Role::Official];
+/// Who reads the books and the on-time rate: staff, and auditors preparing a review.
+pub const REVIEWERS: [Role; 4] = [Role::CounterClerk, Role::Registrar, Role::Official, Role::Auditor];
+/// Who reads the archive book, legal holds and disposal proposals.
+pub const ARCHIVE_READERS: [Role; 5] = [Role::CounterClerk, Role::Registrar, Role::Official, Role::Auditor, Role::Admin];
+/// Who keeps the archive: takes cases in, places holds, proposes disposals.
+pub const KEEPERS: [Role; 2] = [Role::CounterClerk, Role::Registrar];
+/// Who registers entries and annotations.
+pub const REGISTRARS: [Role; 1] = [Role::Registrar];
+
 /// The authenticated user making a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -74,7 +87,7 @@ impl FromRequestParts<AppState> for Caller {
         let user = match state.tokens.get(&hash) {
             Some(u) => u,
             None => {
-                let Some(user) = state.store.backend().user_by_token(&hash).await? else {
+                let Some(user) = state.store.user_by_token(&hash).await? else {
                     return Err(unauthorized(
                         "auth.token.invalid",
                         "the API token is not valid (unknown, revoked, or its user is inactive)",

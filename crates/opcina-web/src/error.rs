@@ -59,6 +59,11 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, code, message)
     }
 
+    /// An address the API does not have.
+    pub fn unknown_address() -> Self {
+        ApiError::not_found("request.not_found", "no such resource")
+    }
+
     pub fn forbidden(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden", message)
     }
@@ -85,7 +90,8 @@ fn refusal_status(code: &str) -> StatusCode {
     match code {
         c if c.starts_with("auth.") => StatusCode::FORBIDDEN,
         "docflow.permission" | "archive.permission" => StatusCode::FORBIDDEN,
-        "docflow.case.not_found" | "archive.disposal.not_found" => StatusCode::NOT_FOUND,
+        "docflow.case.not_found" | "docflow.attachment.not_found" | "archive.disposal.not_found" => StatusCode::NOT_FOUND,
+        "archive.destroyed" => StatusCode::GONE,
         "registry.entry.not_found" | "extract.person_unknown" | "extract.entry_not_found" => StatusCode::NOT_FOUND,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

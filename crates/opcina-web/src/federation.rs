@@ -14,10 +14,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use opcina_core::extract::content::{records_at, select_entry};
-use opcina_core::extract::eligibility::{self, Eligibility};
-use opcina_core::extract::{ExtractRequest, Relation};
-use opcina_core::registry::{Actor, ViewTime, person_view};
+use opcina_core::extract::{ExtractRequest, Relation, eligibility};
+use opcina_core::registry::Actor;
 use opcina_core::{CheckMode, Jmbg};
 use opcina_federation::client::{Call, CallError, Client, signature_text, unix_now};
 use opcina_federation::directory::{Directory, SignedDirectory, key_id};
@@ -26,9 +24,10 @@ use opcina_federation::messages::{
     Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery, NOTICE_BASIS, NoticeMessage, Receipt,
 };
 use opcina_federation::profile::{NonceCache, check_request, sign_response};
-use opcina_store::federation::IncomingNotice;
+use opcina_store::extracts::Withheld;
+use opcina_store::federation::{IncomingNotice, NotReleased};
 use opcina_store::rows::{AccessRow, MessageRow};
-use opcina_store::today;
+use serde::Serialize;
 
 use crate::AppState;
 
@@ -366,11 +365,7 @@ async fn locate(state: &AppState, member: &str, member_name: &str, body: &[u8]) 
         authorise(member, &query.context)?;
     }
     let jmbg = parse_jmbg(&query.jmbg)?;
-    let records = state.store.backend().person_records(&jmbg).await.map_err(internal)?;
-    let mut registers: Vec<String> =
-        records.entries.iter().filter(|e| e.content.concerns(&jmbg)).map(|e| e.content.register().code().to_string()).collect();
-    registers.sort();
-    registers.dedup();
+    let registers = state.store.registers_of(&jmbg).await.map_err(internal)?;
     let holds = !registers.is_empty();
     let node = state.store.node().await.map_err(internal)?;
     let answer = LocateAnswer { member: node.code, holds, registers };
@@ -398,41 +393,22 @@ async fn entry_for_extract(
     if let Err(r) = eligibility::check_form(request) {
         return Err((StatusCode::UNPROCESSABLE_ENTITY, failure_of(&r)));
     }
-    let backend = state.store.backend();
-    let position = backend.journal_head().await.map_err(internal)?.seq;
-    let records = records_at(&backend.person_records(&request.jmbg).await.map_err(internal)?, position);
-    let on = today();
-    let not_held = || {
-        (
-            StatusCode::NOT_FOUND,
-            Failure::new("federation.not_held", format!("{} holds no entry of this person", federation.settings.member)),
-        )
-    };
-    let subject = person_view(&request.jmbg, &records, ViewTime::current(on)).ok_or_else(not_held)?;
-    let entry =
-        select_entry(request.kind, &request.jmbg, &records, request.entry_id).map_err(|r| (StatusCode::NOT_FOUND, failure_of(&r)))?;
-    let requester = match &request.requester.jmbg {
-        Some(j) if j != &request.jmbg => {
-            let r = records_at(&backend.person_records(j).await.map_err(internal)?, position);
-            person_view(j, &r, ViewTime::current(on))
-        }
-        _ => None,
-    };
     // The holder releases records only to a requester entitled to the document.
-    match eligibility::check(request, &subject, requester.as_ref(), &opcina_core::extract::content::entry_spouses(&entry)) {
-        Eligibility::Entitled(_) => {}
-        Eligibility::Incomplete(r) => return Err((StatusCode::UNPROCESSABLE_ENTITY, failure_of(&r))),
-        Eligibility::Denied(d) => return Err((StatusCode::FORBIDDEN, Failure::new(&d.code, d.reason))),
-    }
+    let held = match state.store.entry_for_extract(request).await.map_err(internal)? {
+        Ok(held) => held,
+        Err(NotReleased::Withheld(Withheld::NotHeld)) => {
+            return Err((
+                StatusCode::NOT_FOUND,
+                Failure::new("federation.not_held", format!("{} holds no entry of this person", federation.settings.member)),
+            ));
+        }
+        Err(NotReleased::Withheld(Withheld::NoEntry(r))) => return Err((StatusCode::NOT_FOUND, failure_of(&r))),
+        Err(NotReleased::Incomplete(r)) => return Err((StatusCode::UNPROCESSABLE_ENTITY, failure_of(&r))),
+        Err(NotReleased::Denied(d)) => return Err((StatusCode::FORBIDDEN, Failure::new(&d.code, d.reason))),
+    };
     let node = state.store.node().await.map_err(internal)?;
-    // Only what the document and the requester's own check need: the birth entries naming the
-    // person as a parent go out only when the relation is established through them.
-    let mut records = records;
-    if !matches!(request.relation, Relation::Child | Relation::Grandchild) {
-        records.children.clear();
-    }
-    let answer = EntryAnswer { member: node.code, municipality: node.municipality, position, records };
-    let reads = vec![read_row(member, member_name, &query.context, &request.jmbg, Some(entry.id), "federation.entry-for-extract")];
+    let answer = EntryAnswer { member: node.code, municipality: node.municipality, position: held.position, records: held.records };
+    let reads = vec![read_row(member, member_name, &query.context, &request.jmbg, Some(held.entry_id), "federation.entry-for-extract")];
     Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: query.context.case_number.clone(), reads })
 }
 
@@ -581,7 +557,7 @@ impl Federation {
         backoff: &mut std::collections::HashMap<i64, (u32, tokio::time::Instant)>,
     ) -> Result<(), opcina_store::StoreError> {
         let now = tokio::time::Instant::now();
-        for row in state.store.backend().pending_notices(100).await? {
+        for row in state.store.pending_notices(100).await? {
             if backoff.get(&row.id).is_some_and(|(_, next)| *next > now) {
                 continue;
             }
@@ -644,4 +620,35 @@ impl Federation {
 
 fn no_directory() -> CallError {
     CallError::Unreachable("this node holds no valid directory of the federation".into())
+}
+
+/// What an operator watches of the federation.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FederationHealth {
+    pub member: String,
+    /// The directory in force (none: the federation's services are unavailable).
+    pub directory_serial: Option<u64>,
+    /// Seconds since the epoch.
+    pub directory_valid_until: Option<i64>,
+    /// Annotation notices not yet delivered, and how long the oldest has waited (seconds).
+    pub outbox_pending: i64,
+    pub outbox_oldest_seconds: Option<i64>,
+    /// Notices received that wait for this node's registrar.
+    pub notices_queued: i64,
+}
+
+/// The federation's figures for `/healthz` and `/status`.
+pub async fn federation_health(state: &AppState) -> Result<Option<FederationHealth>, opcina_store::StoreError> {
+    let Some(f) = &state.federation else { return Ok(None) };
+    let directory = f.directory();
+    let counts = state.store.notice_counts().await?;
+    let now = opcina_core::registry::Timestamp::now().0;
+    Ok(Some(FederationHealth {
+        member: f.settings.member.clone(),
+        directory_serial: directory.as_ref().map(|d| d.serial),
+        directory_valid_until: directory.as_ref().map(|d| d.valid_until),
+        outbox_oldest_seconds: counts.oldest_pending_at.map(|at| (now - at) / 1_000_000),
+        outbox_pending: counts.pending,
+        notices_queued: counts.queued,
+    }))
 }

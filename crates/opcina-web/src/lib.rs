@@ -10,15 +10,15 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod archive;
 pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod federation;
 pub mod i18n;
 pub mod openapi;
-pub mod status;
+pub mod present;
 pub mod ui;
-pub mod verify;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -155,13 +155,13 @@ backend_test! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Matična knjiga rođenih") && r.body.contains("MKR 1/"), "{}", r.body);
         assert!(r.body.contains("provjera podataka na zahtjev stranke"), "the read is listed with its purpose: {}", r.body);
-        let log = s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        let log = s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!((log[0].username.as_str(), log[0].action.as_str(), log[0].case_number.as_deref()), ("salter", "person.view", Some("UP-1/26")));
         // Without a purpose nothing is shown or logged.
         let r = v.get(&format!("/counter/persons/{jmbg}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert_eq!(s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
+        assert_eq!(s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
         // As recorded by a day before the entry was made, the node knew nothing of her.
         let r = v.get(&format!("{href}&recorded=2000-01-01")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
@@ -214,7 +214,7 @@ backend_test! {
         assert_eq!(v.sign_in("salter", "nova-lozinka-22").await.status, StatusCode::SEE_OTHER);
         let short = s.k.store.set_password(&s.k.admin, "salter", "kratka").await.unwrap_err();
         assert_eq!(short.code(), "auth.password.too_short");
-        let report = opcina_store::verify::verify(s.k.store.backend(), &|_| {}).await.unwrap();
+        let report = opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap();
         assert!(report.ok() && report.rows > 3, "password rows are journaled: {:?}", report.problems);
     }
 }
@@ -257,7 +257,7 @@ backend_test! {
         let verify = page.body.split("href=\"https://kakanj.opcina.test").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
         let public = Visitor::new(&s.router).get(&verify).await;
         assert!(public.body.contains("Dokument je autentičan") && public.body.contains("Ljubica Đurić"), "{}", public.body);
-        let log = s.k.store.backend().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        let log = s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap();
         assert_eq!(log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["extract.printed", "extract.issued", "person.view"]);
         // Someone with no relation: a registered refusal with its decision.
         let r = v.post(&action, &form("other", "Neko Treći", "radoznalost")).await;
@@ -506,7 +506,7 @@ backend_test! {
         let mut clerk = Visitor::new(&s.router);
         clerk.sign_in("salter", PASSWORD).await;
         assert_eq!(clerk.get("/admin/users").await.status, StatusCode::FORBIDDEN);
-        let report = opcina_store::verify::verify(s.k.store.backend(), &|_| {}).await.unwrap();
+        let report = opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap();
         assert!(report.ok(), "user changes are journaled: {:?}", report.problems);
     }
 }

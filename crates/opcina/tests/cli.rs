@@ -7,7 +7,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use opcina_core::registry::import::ImportLine;
-use opcina_store::today;
+use opcina_store::calendar_today as today;
 use opcina_testkit::{TestDb, backend_test};
 use serde_json::Value;
 
@@ -111,8 +111,8 @@ backend_test! {
         assert!(out.contains("journal verified"), "{out}");
         let store = db.open().await;
         let id: i64 = 20;
-        store.backend().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Kakanj', 'Kakanj ') WHERE id = (SELECT MIN(id) FROM entries WHERE id >= {id})")).await.unwrap();
-        store.backend().execute_raw("DELETE FROM annotations WHERE id = (SELECT MAX(id) FROM annotations)").await.unwrap();
+        store.raw().execute_raw(&format!("UPDATE entries SET data = replace(data, 'Kakanj', 'Kakanj ') WHERE id = (SELECT MIN(id) FROM entries WHERE id >= {id})")).await.unwrap();
+        store.raw().execute_raw("DELETE FROM annotations WHERE id = (SELECT MAX(id) FROM annotations)").await.unwrap();
         store.close().await;
         let out = opcina(&["journal", "verify", "--database", &db.url]);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -153,7 +153,7 @@ backend_test! {
             .unwrap();
         assert!(!out.status.success(), "the process was aborted");
         let store = db.open().await;
-        assert!(store.backend().person_jmbgs_after("", 1).await.unwrap().is_empty(), "no entry was written");
+        assert!(store.raw().person_jmbgs_after("", 1).await.unwrap().is_empty(), "no entry was written");
         store.close().await;
         assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
         let out = ok(&["import", "--database", &db.url, &file.display().to_string()]);

@@ -1,12 +1,15 @@
 //! Document flow (office operations, FBiH — shared/DOMAIN.md §5): registry numbers of the
 //! protocol books, the legal deadlines of cases, the steps of a case's life cycle and the
-//! archive's rules of retention and disposal.
+//! archive's rules of retention and disposal, the work lists and the public tracking of a
+//! case.
 
 pub mod archive;
 pub mod case;
 pub mod deadline;
 pub mod number;
 pub mod receipt;
+pub mod tracking;
+pub mod worklist;
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -1426,6 +1426,11 @@ impl WriteTx for Tx {
         fetch_cases_numbered(&mut self.tx, number).await
     }
 
+    async fn last_message(&mut self) -> Result<Option<MessageRow>> {
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM federation_messages ORDER BY id DESC LIMIT 1");
+        sqlx::query(AssertSqlSafe(sql)).fetch_optional(&mut *self.tx).await?.as_ref().map(message_from).transpose()
+    }
+
     async fn record(&mut self, id: i64) -> Result<Option<RecordRow>> {
         let sql = format!("SELECT {RECORD_COLUMNS} FROM protocol_records WHERE id = $1");
         sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.tx).await?.as_ref().map(record_from).transpose()

@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use opcina_core::registry::person::EntryWithAnnotations;
 
-use super::{Purpose, READERS, log_reads};
+use opcina_store::reads::ReadReason;
+
+use super::{Purpose, READERS};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -20,13 +22,7 @@ pub async fn read(
     Params(p): Params<Purpose>,
 ) -> ApiResult<Json<EntryWithAnnotations>> {
     caller.require(&READERS, "read entries")?;
-    let purpose = p.required()?;
-    let Some((entry, annotations)) = state.store.backend().entry(id).await? else {
-        return Err(ApiError::not_found("registry.entry.not_found", format!("no entry {id} on this node")).field("id"));
-    };
-    let subject = entry.content.subject().to_string();
-    let partner = entry.content.partner().map(|j| j.to_string());
-    let subjects: Vec<&str> = std::iter::once(subject.as_str()).chain(partner.as_deref()).collect();
-    log_reads(&state, &caller, &subjects, Some(id), "entry.read", &purpose, p.case_number.as_deref()).await?;
-    Ok(Json(EntryWithAnnotations { entry, annotations }))
+    let why = ReadReason::new(p.required()?, p.case_number.as_deref());
+    let entry = state.store.read_entry(&caller.actor, id, &why).await?;
+    entry.map(Json).ok_or_else(|| ApiError::not_found("registry.entry.not_found", format!("no entry {id} on this node")).field("id"))
 }

@@ -11,11 +11,12 @@ use opcina_store::extracts::{IssuePlace, Outcome, ReproduceError};
 use opcina_store::rows::ExtractRow;
 use serde::Serialize;
 
-use super::{READERS, log_reads, path_jmbg};
+use super::{READERS, path_jmbg};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Body;
+use crate::present::pdf_response;
 
 /// What became of a request for a document.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -42,12 +43,6 @@ pub struct ExtractAnswer {
     pub refusal_code: Option<String>,
     /// Where to fetch the PDF.
     pub pdf: String,
-}
-
-/// A PDF shown in the browser (`inline`), named for saving.
-pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    let disposition = format!("inline; filename=\"{name}.pdf\"");
-    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 fn sealer(state: &AppState) -> ApiResult<&opcina_store::extracts::Sealer> {
@@ -118,20 +113,10 @@ pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(number): Pa
     caller.require(&READERS, "read issued documents")?;
     let n = parse_number(&number)?;
     let sealer = sealer(&state)?.clone();
-    let reproduced = state.store.reproduce_extract(&n).await.map_err(|e| match e {
+    let reproduced = state.store.print_extract(&caller.actor, &n).await.map_err(|e| match e {
         ReproduceError::NotFound(_) | ReproduceError::Refusal(_) => ApiError::not_found("extract.not_found", e.to_string()),
         other => ApiError::internal(other),
     })?;
-    log_reads(
-        &state,
-        &caller,
-        &[&reproduced.row.subject_jmbg],
-        reproduced.row.entry_id,
-        "extract.reprint",
-        "ponovni ispis izdanog dokumenta",
-        Some(&n.id()),
-    )
-    .await?;
     let pdf = tokio::task::spawn_blocking(move || opcina_pdf::issue_pdf(&reproduced.content, &reproduced.seal, sealer.key()))
         .await
         .map_err(ApiError::internal)?
@@ -204,6 +189,6 @@ impl From<ExtractRow> for ExtractListItem {
 pub async fn of_person(State(state): State<AppState>, caller: Caller, Path(jmbg): Path<String>) -> ApiResult<Json<ExtractList>> {
     caller.require(&READERS, "list issued documents")?;
     let jmbg = path_jmbg(&jmbg)?;
-    let rows = state.store.backend().extracts_of(jmbg.as_str(), None, 100).await?;
+    let rows = state.store.extracts_of(&jmbg, 100).await?;
     Ok(Json(ExtractList { items: rows.into_iter().map(ExtractListItem::from).collect() }))
 }

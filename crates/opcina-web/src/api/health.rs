@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use crate::AppState;
+use crate::federation::{FederationHealth, federation_health};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -23,44 +24,13 @@ pub struct Health {
     pub federation: Option<FederationHealth>,
 }
 
-/// What an operator watches of the federation.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct FederationHealth {
-    pub member: String,
-    /// The directory in force (none: the federation's services are unavailable).
-    pub directory_serial: Option<u64>,
-    /// Seconds since the epoch.
-    pub directory_valid_until: Option<i64>,
-    /// Annotation notices not yet delivered, and how long the oldest has waited (seconds).
-    pub outbox_pending: i64,
-    pub outbox_oldest_seconds: Option<i64>,
-    /// Notices received that wait for this node's registrar.
-    pub notices_queued: i64,
-}
-
-/// The federation's figures for `/healthz` and `/status`.
-pub async fn federation_health(state: &AppState) -> Result<Option<FederationHealth>, opcina_store::StoreError> {
-    let Some(f) = &state.federation else { return Ok(None) };
-    let directory = f.directory();
-    let counts = state.store.backend().notice_counts().await?;
-    let now = opcina_core::registry::Timestamp::now().0;
-    Ok(Some(FederationHealth {
-        member: f.settings.member.clone(),
-        directory_serial: directory.as_ref().map(|d| d.serial),
-        directory_valid_until: directory.as_ref().map(|d| d.valid_until),
-        outbox_oldest_seconds: counts.oldest_pending_at.map(|at| (now - at) / 1_000_000),
-        outbox_pending: counts.pending,
-        notices_queued: counts.queued,
-    }))
-}
-
 /// Health of the node.
 #[utoipa::path(get, path = "/healthz", tag = "node", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let journal = state.store.backend().journal_head().await;
+    let journal = state.store.journal_head().await;
     let health = Health {
         status: if journal.is_ok() { "ok" } else { "degraded" },
-        backend: state.store.backend().kind(),
+        backend: state.store.backend_kind(),
         journal: journal.as_ref().map_or(-1, |h| h.seq),
         index: state.index.watermark(),
         people_indexed: state.index.len(),

@@ -10,20 +10,18 @@ pub mod persons;
 pub mod registrations;
 
 use axum::http::StatusCode;
-use opcina_core::registry::Role;
 use opcina_core::{CheckMode, Jmbg};
-use opcina_store::rows::AccessRow;
+use opcina_store::reads::ReadReason;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 
-/// Roles that read people's records.
-pub const READERS: [Role; 2] = [Role::Registrar, Role::CounterClerk];
+pub use crate::auth::READERS;
 
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("request.not_found", "no such resource")
+    ApiError::unknown_address()
 }
 
 /// Why a person's record is read: required with every read, and logged with it.
@@ -66,22 +64,7 @@ pub async fn log_reads(
     purpose: &str,
     case_number: Option<&str>,
 ) -> ApiResult<()> {
-    let rows = subjects
-        .iter()
-        .map(|s| AccessRow {
-            id: 0,
-            at: 0,
-            username: caller.actor.username.clone(),
-            role: caller.actor.role.as_str().to_string(),
-            office_code: caller.actor.office.clone(),
-            subject_jmbg: s.to_string(),
-            entry_id,
-            action: action.to_string(),
-            purpose: purpose.to_string(),
-            case_number: case_number.map(str::to_string),
-        })
-        .collect();
-    state.store.record_access(&caller.actor, rows).await?;
+    state.store.log_reads(&caller.actor, subjects, entry_id, action, &ReadReason::new(purpose, case_number)).await?;
     Ok(())
 }
 

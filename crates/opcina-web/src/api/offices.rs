@@ -18,5 +18,5 @@ pub struct OfficeList {
 #[utoipa::path(get, path = "/api/v1/offices", tag = "node", security(("bearer" = [])),
     responses((status = 200, body = OfficeList), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<OfficeList>> {
-    Ok(Json(OfficeList { items: state.store.backend().offices().await? }))
+    Ok(Json(OfficeList { items: state.store.offices().await? }))
 }

@@ -3,13 +3,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use opcina_core::registry::{PersonView, Role, Sex, Timestamp, ViewTime, person_view};
+use opcina_core::registry::{PersonView, Role, Sex, Timestamp, ViewTime};
 use opcina_search::{PersonHit, PersonQuery};
+use opcina_store::reads::ReadReason;
 use opcina_store::rows::AccessRow;
-use opcina_store::today;
 use serde::{Deserialize, Serialize};
 
-use super::{Purpose, READERS, log_reads, path_jmbg};
+use super::{Purpose, READERS, path_jmbg};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -97,16 +97,15 @@ pub async fn view(
     let stated = Purpose { purpose: p.purpose, case_number: p.case_number };
     let purpose = stated.required()?;
     let jmbg = path_jmbg(&jmbg)?;
-    let records = state.store.backend().person_records(&jmbg).await?;
-    let time = ViewTime { as_of: p.as_of.unwrap_or_else(today), recorded_at: p.recorded_at.map(Timestamp::from_datetime) };
-    let Some(view) = person_view(&jmbg, &records, time) else {
+    let time = ViewTime { as_of: p.as_of.unwrap_or_else(|| state.store.today()), recorded_at: p.recorded_at.map(Timestamp::from_datetime) };
+    let why = ReadReason::new(purpose, stated.case_number.as_deref());
+    let Some(view) = state.store.read_person(&caller.actor, &jmbg, time, &why).await? else {
         return Err(ApiError::not_found(
             "registry.person.not_found",
             "this node holds no entry for this JMBG (as recorded at that moment)",
         )
         .field("jmbg"));
     };
-    log_reads(&state, &caller, &[jmbg.as_str()], None, "person.view", &purpose, stated.case_number.as_deref()).await?;
     Ok(Json(view))
 }
 
@@ -141,9 +140,8 @@ pub async fn access_log(
     caller.require(&[Role::Registrar, Role::CounterClerk, Role::Auditor], "read access logs")?;
     let jmbg = path_jmbg(&jmbg)?;
     let limit = p.limit.unwrap_or(50).clamp(1, 500);
-    let items = state.store.backend().access_log(jmbg.as_str(), p.before, limit).await?;
+    let why = ReadReason::new(p.purpose.unwrap_or_else(|| "pregled evidencije pristupa".into()), None);
+    let items = state.store.read_access_log(&caller.actor, &jmbg, p.before, limit, &why).await?;
     let next = (items.len() as i64 == limit).then(|| items.last().map(|r| r.id)).flatten();
-    let purpose = p.purpose.unwrap_or_else(|| "pregled evidencije pristupa".into());
-    log_reads(&state, &caller, &[jmbg.as_str()], None, "access_log.read", &purpose, None).await?;
     Ok(Json(AccessLog { items, next }))
 }

@@ -10,15 +10,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use opcina_core::Refusal;
-use opcina_core::registry::Actor;
 use opcina_store::citizens::Citizen;
-use opcina_store::rows::AccessRow;
 use serde::Deserialize;
 
 use super::session::LOCKOUT;
 use super::{CITIZEN_COOKIE, Ui, cookie, error_page, internal_error, render, render_with, set_cookie};
 use crate::AppState;
-use crate::api::READERS;
+use crate::auth::READERS;
 
 /// Reads of the access log shown a page.
 const PAGE: i64 = 50;
@@ -188,42 +186,19 @@ fn office_label(offices: &[opcina_store::rows::OfficeRow], code: &Option<String>
 /// their records (the viewing itself is logged too).
 pub async fn account(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(q): Query<PageQuery>) -> Response {
     let Some(citizen) = ui.citizen.clone() else { return Redirect::to("/account/sign-in").into_response() };
-    let Citizen { account, verification } = citizen;
     let mut page = AccountPage {
         ui: &ui,
-        name: account.full_name.clone(),
-        email: account.email.clone(),
-        code: account.code.clone(),
-        verified: verification.is_some(),
+        name: citizen.account.full_name.clone(),
+        email: citizen.account.email.clone(),
+        code: citizen.account.code.clone(),
+        verified: citizen.verification.is_some(),
         reads: Vec::new(),
         documents: Vec::new(),
         next: None,
     };
-    let Some(v) = verification else { return render(&page) };
-    let who = format!("citizen:{}", account.id);
-    let row = AccessRow {
-        id: 0,
-        at: 0,
-        username: who.clone(),
-        role: "citizen".into(),
-        office_code: None,
-        subject_jmbg: v.jmbg.clone(),
-        entry_id: None,
-        action: "access_log.own".into(),
-        purpose: "uvid građanina u evidenciju pristupa vlastitim podacima".into(),
-        case_number: None,
-    };
-    let backend = state.store.backend();
-    let read = async {
-        state.store.record_access(&Actor::system(&who), vec![row]).await?;
-        Ok::<_, opcina_store::StoreError>((
-            backend.access_log(&v.jmbg, q.before, PAGE).await?,
-            backend.extracts_of(&v.jmbg, None, 50).await?,
-            backend.offices().await?,
-        ))
-    };
-    let (reads, documents, offices) = match read.await {
-        Ok(found) => found,
+    let (reads, documents, offices) = match state.store.own_records(&citizen, q.before, PAGE).await {
+        Ok(Some(own)) => (own.reads, own.documents, own.offices),
+        Ok(None) => return render(&page),
         Err(e) => return internal_error(&ui, &e),
     };
     page.next = (reads.len() as i64 == PAGE).then(|| reads.last().map(|r| format!("/account?before={}", r.id))).flatten();
@@ -374,7 +349,7 @@ async fn submit_page(
     done: Option<(String, String, String)>,
     status: StatusCode,
 ) -> Response {
-    let config = match state.store.backend().docflow_config().await {
+    let config = match state.store.docflow_config().await {
         Ok(c) => c,
         Err(e) => return internal_error(ui, &e),
     };
@@ -399,7 +374,7 @@ pub async fn submit(
     match state.store.submit_online(&citizen, &f).await {
         Ok(Ok((case, code))) => {
             tracing::info!(case = case.id, number = %case.number, "a request was submitted on the portal");
-            let link = crate::api::cases::tracking_link(&case.number, &code);
+            let link = crate::present::tracking_link(&case.number, &code);
             let done = Some((case.number, code, link));
             submit_page(&state, &ui, &citizen, Default::default(), FieldErrors::default(), done, StatusCode::CREATED).await
         }

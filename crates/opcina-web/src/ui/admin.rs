@@ -14,7 +14,7 @@ use opcina_store::admin::{UserChange, UserSpec};
 use opcina_store::rows::{OfficeRow, UserRow};
 use serde::Deserialize;
 
-use super::extracts::Choice;
+use super::forms::Choice;
 use super::{Ui, error_page, internal_error, render_with};
 use crate::AppState;
 
@@ -110,7 +110,7 @@ fn refusal(ui: &Ui, error: &StoreError) -> Option<BTreeMap<String, String>> {
 }
 
 async fn users_page(state: &AppState, ui: &Ui, f: UserFields, errors: BTreeMap<String, String>, notice: Option<String>) -> Response {
-    let (users, offices) = match (state.store.backend().users().await, state.store.backend().offices().await) {
+    let (users, offices) = match (state.store.users().await, state.store.offices().await) {
         (Ok(u), Ok(o)) => (u, o),
         (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
     };
@@ -171,7 +171,7 @@ pub async fn add(State(state): State<AppState>, Extension(ui): Extension<Ui>, Fo
 }
 
 async fn user_page(state: &AppState, ui: &Ui, username: &str, errors: BTreeMap<String, String>, notice: Option<String>) -> Response {
-    let (user, offices) = match (state.store.backend().user(username).await, state.store.backend().offices().await) {
+    let (user, offices) = match (state.store.user(username).await, state.store.offices().await) {
         (Ok(Some(u)), Ok(o)) => (u, o),
         (Ok(None), _) => return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-admin-user-unknown")),
         (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),

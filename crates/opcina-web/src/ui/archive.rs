@@ -9,134 +9,18 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use opcina_core::docflow::case::CaseState;
-use opcina_core::registry::Role;
-use opcina_store::archive::{DisposalAnswer, on_hold};
+use opcina_store::archive::DisposalAnswer;
 use opcina_store::docflow::Upload;
-use opcina_store::rows::{ArchiveEntryRow, CaseRow, RecordRow};
+use opcina_store::rows::ArchiveEntryRow;
 use serde::Deserialize;
 
 use super::cases::{Failed, case_page};
-use super::{Ui, error_page, internal_error};
+use super::{Ui, api_page, date_label, error_page, internal_error, refusal_text};
 use crate::AppState;
-use crate::api::cases::STAFF;
+use crate::archive::{disposal_carried_out, export_response};
+use crate::auth::{KEEPERS, REVIEWERS, STAFF};
 use crate::error::ApiError;
-
-/// Who keeps the archive from the pages: the registry office.
-const KEEPERS: [Role; 2] = [Role::CounterClerk, Role::Registrar];
-
-/// A file in the case's list.
-pub struct FileLine {
-    pub id: i64,
-    pub name: String,
-    pub version: i64,
-    pub record: String,
-    pub size: String,
-    pub added: String,
-}
-
-/// What the case page shows of its files and its place in the archive.
-#[derive(Default)]
-pub struct CaseArchive {
-    pub files: Vec<FileLine>,
-    /// The files were destroyed after a disposal.
-    pub destroyed: bool,
-    pub may_upload: bool,
-    pub upload_open: bool,
-    /// The records of the case a file may belong to: (id, number).
-    pub records: Vec<(String, String)>,
-    /// The entry in the archive book, as (label, value) lines.
-    pub entry: Vec<(String, String)>,
-    pub may_archive: bool,
-    pub on_hold: bool,
-    pub hold_reason: String,
-    pub may_hold: bool,
-    pub hold_open: bool,
-}
-
-fn size_label(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
-fn entry_lines(ui: &Ui, e: &ArchiveEntryRow) -> Vec<(String, String)> {
-    let keep = match (&e.retention_years, &e.keep_until) {
-        (Some(years), Some(until)) => format!(
-            "{}, {}",
-            ui.tn("archive-years", usize::try_from(*years).unwrap_or(0)),
-            ui.ta("archive-until", "date", &super::cases::date_label(ui, until))
-        ),
-        _ => ui.t("archive-permanent"),
-    };
-    vec![
-        (ui.t("archive-entry"), format!("{}/{}", e.serial, e.year)),
-        (ui.t("archive-retention"), keep),
-        (ui.t("archive-entry-state"), ui.t(&format!("archive-state-{}", e.state))),
-    ]
-}
-
-/// The files and archive section of a case's page.
-pub(super) async fn case_archive(
-    state: &AppState,
-    ui: &Ui,
-    case: &CaseRow,
-    records: &[RecordRow],
-    failed: Option<&Failed>,
-) -> Result<CaseArchive, opcina_store::StoreError> {
-    let backend = state.store.backend();
-    let role = ui.staff.as_ref().map(|s| s.caller.actor.role);
-    let entry = backend.archive_entry_of(case.id).await?;
-    let holds = backend.case_holds(case.id).await?;
-    let numbers: std::collections::BTreeMap<i64, &str> = records.iter().map(|r| (r.id, r.number.as_str())).collect();
-    let files = backend
-        .case_attachments(case.id)
-        .await?
-        .into_iter()
-        .map(|a| FileLine {
-            id: a.id,
-            record: a.record_id.and_then(|r| numbers.get(&r).map(|n| n.to_string())).unwrap_or_default(),
-            name: a.name,
-            version: a.version,
-            size: size_label(a.size),
-            added: ui.locale.date_time(a.uploaded_at),
-        })
-        .collect();
-    let state_now = CaseState::parse(&case.state);
-    let held = on_hold(&holds);
-    Ok(CaseArchive {
-        files,
-        destroyed: entry.as_ref().is_some_and(ArchiveEntryRow::destroyed),
-        may_upload: state_now.is_some_and(|s| s != CaseState::Joined && s != CaseState::Archived)
-            && role.is_some_and(|r| STAFF.contains(&r)),
-        upload_open: failed.is_some_and(|f| f.action == "upload"),
-        records: records.iter().map(|r| (r.id.to_string(), r.number.clone())).collect(),
-        entry: entry.as_ref().map(|e| entry_lines(ui, e)).unwrap_or_default(),
-        may_archive: state_now == Some(CaseState::Closed) && role.is_some_and(|r| KEEPERS.contains(&r)),
-        on_hold: held,
-        hold_reason: holds.last().filter(|h| h.placed).map(|h| h.reason.clone()).unwrap_or_default(),
-        may_hold: role.is_some_and(|r| KEEPERS.contains(&r)) && entry.as_ref().is_none_or(|e| !e.destroyed()),
-        hold_open: failed.is_some_and(|f| f.action == "hold"),
-    })
-}
-
-/// An API answer as a page: refusals of access, missing things and destroyed files say so;
-/// anything else is the node's failure.
-fn api_page(ui: &Ui, e: &ApiError) -> Response {
-    let text = ui.error_text(&e.code, &e.message);
-    match e.status {
-        StatusCode::FORBIDDEN => error_page(ui, e.status, "error-403-title", &text),
-        StatusCode::NOT_FOUND | StatusCode::GONE => error_page(ui, e.status, "error-404-title", &text),
-        _ => internal_error(ui, e),
-    }
-}
-
-/// Every message of a refusal, in the visitor's language.
-pub(super) fn refusal_text(ui: &Ui, refusal: &opcina_core::Refusal) -> String {
-    refusal.errors.iter().map(|e| ui.error_text(e.code, &e.message)).collect::<Vec<_>>().join(" ")
-}
+use crate::present::file_response;
 
 /// A refusal shown on the case's page, with the form that was sent open again.
 async fn refused(state: &AppState, ui: &Ui, id: i64, action: &'static str, message: String) -> Response {
@@ -192,12 +76,11 @@ pub async fn download(State(state): State<AppState>, Extension(ui): Extension<Ui
         Ok(c) => c,
         Err(page) => return page,
     };
-    match state.store.backend().attachment(file).await {
-        Ok(Some(a)) if a.case_id == id => {}
-        Ok(_) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("error-404")),
-        Err(e) => return internal_error(&ui, &e),
+    match state.store.read_attachment(&caller.actor, file, Some(id)).await {
+        Ok(Ok((attachment, content))) => file_response(&attachment, content),
+        Ok(Err(refusal)) => api_page(&ui, &ApiError::from(refusal)),
+        Err(e) => internal_error(&ui, &e),
     }
-    crate::api::cases::file_download(&state, &caller, file).await.unwrap_or_else(|e| api_page(&ui, &e))
 }
 
 /// `GET /cases/{id}/export.zip`: the case file as a ZIP of its originals and metadata.
@@ -206,7 +89,7 @@ pub async fn export(State(state): State<AppState>, Extension(ui): Extension<Ui>,
         Ok(c) => c,
         Err(page) => return page,
     };
-    crate::api::archive::export_zip(&state, &caller, id).await.unwrap_or_else(|e| api_page(&ui, &e))
+    export_response(&state, &caller.actor, id).await.unwrap_or_else(|e| api_page(&ui, &e))
 }
 
 /// `POST /cases/{id}/archive`: takes the closed case into this year's archive book.
@@ -304,9 +187,9 @@ fn book_line(ui: &Ui, e: ArchiveEntryRow) -> BookLine {
     BookLine {
         serial: e.serial,
         case_id: e.case_id,
-        closed_on: super::cases::date_label(ui, &e.closed_on),
+        closed_on: date_label(ui, &e.closed_on),
         keep: match &e.keep_until {
-            Some(until) => ui.ta("archive-until", "date", &super::cases::date_label(ui, until)),
+            Some(until) => ui.ta("archive-until", "date", &date_label(ui, until)),
             None => ui.t("archive-permanent"),
         },
         state: ui.t(&format!("archive-state-{}", e.state)),
@@ -320,14 +203,14 @@ async fn archive_page(state: &AppState, ui: &Ui, p: &BookParams, error: Option<S
     let this_year = i64::from(state.store.today().year());
     let year = p.year.unwrap_or(this_year);
     let loaded = async {
-        let page = crate::api::archive::book_page(state, year, p.after.unwrap_or(0), 100).await?;
-        let disposals = state.store.backend().disposals(50).await?;
-        Ok::<_, ApiError>((page, disposals))
+        let page = state.store.archive_book(year, p.after.unwrap_or(0), 100).await?;
+        let disposals = state.store.disposals(50).await?;
+        Ok::<_, opcina_store::StoreError>((page, disposals))
     }
     .await;
     let (page, disposals) = match loaded {
         Ok(l) => l,
-        Err(e) => return api_page(ui, &e),
+        Err(e) => return internal_error(ui, &e),
     };
     let role = ui.staff.as_ref().map(|s| s.caller.actor.role);
     let done = match p.done.as_str() {
@@ -344,10 +227,10 @@ async fn archive_page(state: &AppState, ui: &Ui, p: &BookParams, error: Option<S
             .into_iter()
             .map(|d| DisposalLine {
                 id: d.id,
-                as_of: super::cases::date_label(ui, &d.as_of),
+                as_of: date_label(ui, &d.as_of),
                 state: ui.t(&format!("archive-disposal-{}", d.state)),
                 answer: match (&d.answer_ref, &d.answered_on) {
-                    (Some(r), Some(on)) => format!("{r}, {}", super::cases::date_label(ui, on)),
+                    (Some(r), Some(on)) => format!("{r}, {}", date_label(ui, on)),
                     _ => String::new(),
                 },
             })
@@ -362,7 +245,7 @@ async fn archive_page(state: &AppState, ui: &Ui, p: &BookParams, error: Option<S
 
 /// `GET /archive`: the year's archive book and the disposal proposals.
 pub async fn book(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(p): Query<BookParams>) -> Response {
-    if let Err(page) = ui.require(&[Role::CounterClerk, Role::Registrar, Role::Official, Role::Auditor]) {
+    if let Err(page) = ui.require(&REVIEWERS) {
         return page;
     }
     archive_page(&state, &ui, &p, None).await
@@ -412,19 +295,15 @@ pub struct DisposalParams {
 }
 
 async fn disposal_page(state: &AppState, ui: &Ui, id: i64, done: &str, error: Option<(String, String)>) -> Response {
-    let row = match state.store.backend().disposal(id).await {
+    let (row, entries) = match state.store.disposal(id).await {
         Ok(Some(d)) => d,
         Ok(None) => return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("error-404")),
         Err(e) => return internal_error(ui, &e),
     };
-    let entries = match state.store.backend().disposal_entries(id).await {
-        Ok(e) => e,
-        Err(e) => return internal_error(ui, &e),
-    };
     let keeper = ui.staff.as_ref().is_some_and(|s| KEEPERS.contains(&s.caller.actor.role));
-    let day = |d: &Option<String>| d.as_deref().map(|d| super::cases::date_label(ui, d)).unwrap_or_default();
+    let day = |d: &Option<String>| d.as_deref().map(|d| date_label(ui, d)).unwrap_or_default();
     let facts = vec![
-        (ui.t("archive-disposal-as-of"), super::cases::date_label(ui, &row.as_of)),
+        (ui.t("archive-disposal-as-of"), date_label(ui, &row.as_of)),
         (ui.t("archive-disposal-state"), ui.t(&format!("archive-disposal-{}", row.state))),
         (ui.t("archive-disposal-proposed-by"), format!("{}, {}", row.proposed_by, ui.locale.date_time(row.proposed_at))),
         (ui.t("archive-answer-reference"), row.answer_ref.clone().unwrap_or_default()),
@@ -459,7 +338,7 @@ pub async fn disposal(
     Path(id): Path<i64>,
     Query(p): Query<DisposalParams>,
 ) -> Response {
-    if let Err(page) = ui.require(&[Role::CounterClerk, Role::Registrar, Role::Official, Role::Auditor]) {
+    if let Err(page) = ui.require(&REVIEWERS) {
         return page;
     }
     disposal_page(&state, &ui, id, &p.done, None).await
@@ -507,15 +386,12 @@ pub async fn destroy(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(c) => c,
         Err(page) => return page,
     };
-    match state.store.carry_out_disposal(&caller.actor, id).await {
-        Ok(Ok(done)) => match crate::api::archive::forget_destroyed(&state, &done).await {
-            Ok(()) => Redirect::to(&format!("/archive/disposals/{id}?done=destroyed")).into_response(),
-            Err(e) => api_page(&ui, &e),
-        },
+    match disposal_carried_out(&state, &caller.actor, id).await {
+        Ok(Ok(_)) => Redirect::to(&format!("/archive/disposals/{id}?done=destroyed")).into_response(),
         Ok(Err(r)) => {
             let message = refusal_text(&ui, &r);
             disposal_page(&state, &ui, id, "", Some((String::new(), message))).await
         }
-        Err(e) => internal_error(&ui, &e),
+        Err(e) => api_page(&ui, &e),
     }
 }

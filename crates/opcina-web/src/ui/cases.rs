@@ -17,19 +17,21 @@ use chrono::NaiveDate;
 use opcina_core::Refusal;
 use opcina_core::docflow::case::{CaseAction, CaseState, Dispatch, Outcome};
 use opcina_core::docflow::receipt::ReceiptFacts;
+use opcina_core::docflow::tracking::Tracking;
+use opcina_core::docflow::worklist::{DUE_SOON_DAYS, View};
 use opcina_core::registry::{Role, Timestamp};
 use opcina_store::docflow::{CHANNELS, DIRECTIONS, DocDone, DocOp, Filing, Intake, access_hash, may_step};
+use opcina_store::docflow_reads::ReceiptSource;
 use opcina_store::rows::{CaseRow, DocflowConfig};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::extracts::Choice;
+use super::forms::Choice;
 use super::forms::{self, Errors, Input, Options, Preset, Section, SectionView, Values, field, preset};
-use super::{Ui, cookie, error_page, internal_error, render, render_with, set_cookie};
+use super::{Ui, cookie, date_label, error_page, internal_error, parse_day, refusal_text, render, render_with, set_cookie};
 use crate::AppState;
-use crate::api::cases::{STAFF, Tracking, View, case_file, case_query, find_tracking, next_cursor, tracking_link};
-use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::auth::{Caller, STAFF};
+use crate::present::{case_query, next_cursor, pdf_response, tracking_link, with_decision_link};
 
 /// Where the registry office finds the access code of the submission it just registered
 /// (`{case id}.{code}`): shown on the receipt, printed on its PDF, never stored.
@@ -44,10 +46,6 @@ pub struct Deadline {
     pub class: &'static str,
 }
 
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 fn deadline(ui: &Ui, case: &CaseRow, today: NaiveDate) -> Deadline {
     let pending = CaseState::parse(&case.state).is_some_and(CaseState::pending);
     let Some(due) = parse_day(&case.due_on).filter(|_| pending) else { return Deadline { text: String::new(), class: "" } };
@@ -58,10 +56,9 @@ fn deadline(ui: &Ui, case: &CaseRow, today: NaiveDate) -> Deadline {
     let left = (due - today).num_days();
     match left {
         n if n < 0 => Deadline { text: ui.tn("case-days-over", usize::try_from(-n).unwrap_or(0)), class: "bad" },
-        n => Deadline {
-            text: ui.tn("case-days-left", usize::try_from(n).unwrap_or(0)),
-            class: if n <= crate::api::cases::DUE_SOON_DAYS { "warn" } else { "" },
-        },
+        n => {
+            Deadline { text: ui.tn("case-days-left", usize::try_from(n).unwrap_or(0)), class: if n <= DUE_SOON_DAYS { "warn" } else { "" } }
+        }
     }
 }
 
@@ -73,13 +70,9 @@ fn step_label(ui: &Ui, kind: &str) -> String {
     ui.t(&format!("case-step-{}", kind.replace('_', "-")))
 }
 
-pub(super) fn date_label(ui: &Ui, s: &str) -> String {
-    parse_day(s).map_or_else(|| s.to_string(), |d| ui.locale.date(d))
-}
-
 /// Staff's full names by username (for who holds a case and who took a step).
 async fn names(state: &AppState) -> Result<BTreeMap<String, String>, opcina_store::StoreError> {
-    Ok(state.store.backend().users().await?.into_iter().map(|u| (u.username, u.full_name)).collect())
+    Ok(state.store.users().await?.into_iter().map(|u| (u.username, u.full_name)).collect())
 }
 
 fn holder(case: &CaseRow, config: &DocflowConfig, names: &BTreeMap<String, String>) -> String {
@@ -194,10 +187,9 @@ async fn render_list(
         Ok(q) => q,
         Err(_) => return error_page(ui, StatusCode::BAD_REQUEST, "error-form-title", &ui.t("err-request-cursor")),
     };
-    let backend = state.store.backend();
     let loaded = async {
-        let config = backend.docflow_config().await?;
-        let cases = backend.cases_page(&query).await?;
+        let config = state.store.docflow_config().await?;
+        let cases = state.store.work_list(&query).await?;
         let names = names(state).await?;
         Ok::<_, opcina_store::StoreError>((config, cases, names))
     }
@@ -264,9 +256,9 @@ pub async fn find(State(state): State<AppState>, Extension(ui): Extension<Ui>, Q
         Err(page) => return page,
     };
     let number = p.number.trim();
-    match state.store.backend().cases_numbered(number).await {
-        Ok(found) if !number.is_empty() && !found.is_empty() => Redirect::to(&format!("/cases/{}", found[0].id)).into_response(),
-        Ok(_) => {
+    match state.store.case_numbered(number).await {
+        Ok(Some(id)) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(None) => {
             let mine = caller.actor.role == Role::Official;
             let message = ui.ta("cases-find-none", "number", number);
             render_list(&state, &ui, &caller, View::Pending, "", mine, "", Some(message), number.to_string()).await
@@ -325,7 +317,7 @@ fn kinds(config: &DocflowConfig, ui: &Ui) -> Options {
 }
 
 async fn intake_page(state: &AppState, ui: &Ui, values: &Values, errors: &Errors, status: StatusCode) -> Response {
-    let config = match state.store.backend().docflow_config().await {
+    let config = match state.store.docflow_config().await {
         Ok(c) => c,
         Err(e) => return internal_error(ui, &e),
     };
@@ -342,7 +334,7 @@ pub async fn intake_form(State(state): State<AppState>, Extension(ui): Extension
     if let Err(page) = ui.require(&STAFF) {
         return page;
     }
-    let mut values = forms::presets(&ui, INTAKE);
+    let mut values = forms::presets(&ui, INTAKE, state.store.today());
     values.insert("channel".into(), "counter".into());
     values.insert("received_on".into(), state.store.today().to_string());
     intake_page(&state, &ui, &values, &Errors::new(), StatusCode::OK).await
@@ -371,9 +363,9 @@ pub async fn intake(State(state): State<AppState>, Extension(ui): Extension<Ui>,
     let mut json = forms::to_json(INTAKE, &values);
     // The clerk types the number of the decision appealed against; the command names its case.
     if let Some(number) = values.get("appeal_of").map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        match state.store.backend().cases_numbered(number).await {
-            Ok(found) => match found.first() {
-                Some(c) => json["appeal_of"] = Value::from(c.id),
+        match state.store.case_numbered(number).await {
+            Ok(found) => match found {
+                Some(id) => json["appeal_of"] = Value::from(id),
                 None => {
                     errors.insert("appeal_of".into(), ui.ta("cases-find-none", "number", number));
                 }
@@ -427,7 +419,7 @@ pub async fn reissue(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(Ok(other)) => internal_error(&ui, &format!("unexpected answer to a reissue: {other:?}")),
         Ok(Err(refusal)) => {
             let mut errors = Errors::new();
-            errors.insert("general".into(), super::archive::refusal_text(&ui, &refusal));
+            errors.insert("general".into(), refusal_text(&ui, &refusal));
             case_page(&state, &ui, &caller, id, None, Some(Failed { action: "reissue", values: Values::new(), errors })).await
         }
         Err(e) => internal_error(&ui, &e),
@@ -452,8 +444,8 @@ struct ReceiptPage<'a> {
     tracking_url: String,
 }
 
-async fn case_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<CaseRow, Response> {
-    match state.store.backend().case(id).await {
+async fn receipt_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<ReceiptSource, Response> {
+    match state.store.receipt_source(id).await {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found"))),
         Err(e) => Err(internal_error(ui, &e)),
@@ -462,21 +454,19 @@ async fn case_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<CaseRow, Res
 
 /// What a case's receipt states, and when its submission was registered (its first record,
 /// in microseconds: the receipt's moment, so a reprint is the same document).
-async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str) -> Result<(ReceiptFacts, i64), opcina_store::StoreError> {
-    let backend = state.store.backend();
-    let config = backend.docflow_config().await?;
-    let municipality = backend.node().await?.map(|n| n.municipality).unwrap_or_default();
-    let registered_at = backend.case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
+fn receipt_facts(state: &AppState, source: &ReceiptSource, code: &str, clerk: &str) -> (ReceiptFacts, i64) {
+    let case = &source.case;
+    let registered_at = source.registered_at;
     let base = state.public_url.trim_end_matches('/');
     let facts = ReceiptFacts {
-        municipality: format!("Općina {municipality}"),
-        unit: config.unit(&case.unit_code).map_or_else(|| case.unit_code.clone(), |u| u.name.clone()),
+        municipality: format!("Općina {}", source.municipality),
+        unit: source.unit.clone(),
         number: case.number.clone(),
         received_on: parse_day(&case.opened_on).unwrap_or_else(|| state.store.today()),
         registered_at: crate::i18n::Locale::Bs.date_time(registered_at),
         party: case.party_name.clone(),
         subject: case.subject.clone(),
-        kind: kind_title(&config, &case.case_type),
+        kind: source.kind.clone(),
         term_days: case.term_days,
         due_on: parse_day(&case.due_on).unwrap_or_else(|| state.store.today()),
         access_code: code.to_string(),
@@ -484,7 +474,7 @@ async fn receipt_facts(state: &AppState, case: &CaseRow, code: &str, clerk: &str
         tracking_page: format!("{base}/track"),
         clerk: clerk.to_string(),
     };
-    Ok((facts, registered_at))
+    (facts, registered_at)
 }
 
 /// `GET /cases/{id}/receipt`: the receipt of a submission just registered, with its access
@@ -494,15 +484,13 @@ pub async fn receipt(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(c) => c,
         Err(page) => return page,
     };
-    let case = match case_or_page(&state, &ui, id).await {
+    let source = match receipt_or_page(&state, &ui, id).await {
         Ok(c) => c,
         Err(page) => return page,
     };
+    let case = &source.case;
     let code = receipt_code(&headers, &case);
-    let (facts, registered) = match receipt_facts(&state, &case, code.as_deref().unwrap_or(""), &caller.full_name).await {
-        Ok(f) => f,
-        Err(e) => return internal_error(&ui, &e),
-    };
+    let (facts, registered) = receipt_facts(&state, &source, code.as_deref().unwrap_or(""), &caller.full_name);
     let qr = match code.as_ref().map(|_| opcina_pdf::qr_svg(&facts.tracking_url)).transpose() {
         Ok(q) => q.unwrap_or_default(),
         Err(e) => return internal_error(&ui, &e),
@@ -528,20 +516,18 @@ pub async fn receipt_pdf(State(state): State<AppState>, Extension(ui): Extension
         Ok(c) => c,
         Err(page) => return page,
     };
-    let case = match case_or_page(&state, &ui, id).await {
+    let source = match receipt_or_page(&state, &ui, id).await {
         Ok(c) => c,
         Err(page) => return page,
     };
+    let case = &source.case;
     let Some(code) = receipt_code(&headers, &case) else {
         return error_page(&ui, StatusCode::GONE, "case-receipt-title", &ui.t("case-receipt-code-gone"));
     };
-    let (facts, registered) = match receipt_facts(&state, &case, &code, &caller.full_name).await {
-        Ok(f) => f,
-        Err(e) => return internal_error(&ui, &e),
-    };
+    let (facts, registered) = receipt_facts(&state, &source, &code, &caller.full_name);
     let created = Timestamp(registered);
     match tokio::task::spawn_blocking(move || opcina_pdf::receipt_pdf(&facts, created)).await {
-        Ok(Ok(pdf)) => crate::api::extracts::pdf_response(pdf.pdf, &format!("potvrda-{}", case.number.replace(['/', ' '], "-"))),
+        Ok(Ok(pdf)) => pdf_response(pdf.pdf, &format!("potvrda-{}", case.number.replace(['/', ' '], "-"))),
         Ok(Err(e)) => internal_error(&ui, &e),
         Err(e) => internal_error(&ui, &e),
     }
@@ -662,7 +648,7 @@ struct CasePage<'a> {
     events: Vec<EventLine>,
     steps: Vec<StepView>,
     filing: Option<StepView>,
-    more: super::archive::CaseArchive,
+    more: super::case_files::CaseArchive,
     done: Option<String>,
     error: Option<String>,
 }
@@ -734,16 +720,16 @@ fn hand_over_options(config: &DocflowConfig, names: &BTreeMap<String, String>) -
 }
 
 pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Option<&str>, failed: Option<Failed>) -> Response {
-    let file = match case_file(state, caller, id).await {
-        Ok(f) => f,
-        Err(e) if e.status == StatusCode::NOT_FOUND => {
-            return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found"));
-        }
-        Err(e) => return api_failure(ui, &e),
+    if let Err(page) = ui.require(&STAFF) {
+        return page;
+    }
+    let file = match state.store.case_file(&caller.actor, id).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found")),
+        Err(e) => return internal_error(ui, &e),
     };
-    let backend = state.store.backend();
     let loaded = async {
-        let config = backend.docflow_config().await?;
+        let config = state.store.docflow_config().await?;
         let names = names(state).await?;
         Ok::<_, opcina_store::StoreError>((config, names))
     }
@@ -794,7 +780,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
     let mut links = Vec::new();
     for (label, other) in [("case-appeal-of", case.appeal_of), ("case-joined-to", case.joined_to)] {
         if let Some(other) = other {
-            let number = backend.case(other).await.ok().flatten().map_or_else(|| other.to_string(), |c| c.number);
+            let number = state.store.case(other).await.ok().flatten().map_or_else(|| other.to_string(), |c| c.number);
             links.push((ui.t(label), number, format!("/cases/{other}")));
         }
     }
@@ -828,7 +814,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
         let (values, errors) = match &failed {
             Some(f) if f.action == "file" => (f.values.clone(), f.errors.clone()),
             _ => {
-                let mut v = forms::presets(ui, FILING);
+                let mut v = forms::presets(ui, FILING, today);
                 v.insert("direction".into(), "in".into());
                 v.insert("channel".into(), "counter".into());
                 v.insert("received_on".into(), today.to_string());
@@ -839,10 +825,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
         step_view(ui, "file", "case-do-file", FILING, &values, &errors, &given, failed_action)
     });
     let error = failed.as_ref().and_then(|f| f.errors.get("general").cloned());
-    let more = match super::archive::case_archive(state, ui, case, &file.records, failed.as_ref()).await {
-        Ok(m) => m,
-        Err(e) => return internal_error(ui, &e),
-    };
+    let more = super::case_files::case_archive(ui, &file, failed.as_ref().map(|f| f.action));
     let page = CasePage {
         ui,
         id,
@@ -886,7 +869,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
 
 /// What a step's form starts with: today for dates, the party for a dispatch.
 fn step_presets(ui: &Ui, spec: &StepSpec, case: &CaseRow, today: NaiveDate) -> Values {
-    let mut v = forms::presets(ui, spec.sections);
+    let mut v = forms::presets(ui, spec.sections, today);
     if v.contains_key("on") {
         v.insert("on".into(), today.to_string());
     }
@@ -917,14 +900,6 @@ fn step_view(
         f.id = format!("{}-{}", action.replace('_', "-"), f.id);
     }
     StepView { action, title: ui.t(title), s, open: failed == Some(action) }
-}
-
-fn api_failure(ui: &Ui, e: &ApiError) -> Response {
-    if e.status == StatusCode::FORBIDDEN {
-        error_page(ui, StatusCode::FORBIDDEN, "error-403-title", &ui.error_text(&e.code, &e.message))
-    } else {
-        internal_error(ui, e)
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1094,8 +1069,8 @@ pub async fn track(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
     if page.number.is_empty() && page.code.is_empty() {
         return render(&page);
     }
-    let found = match find_tracking(&state, &page.number, &page.code).await {
-        Ok(f) => f,
+    let found = match state.store.track_case(&page.number, &page.code).await {
+        Ok(f) => f.map(|t| with_decision_link(t, &page.code)),
         Err(e) => return internal_error(&ui, &e),
     };
     let Some(t) = found else {

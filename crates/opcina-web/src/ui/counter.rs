@@ -10,16 +10,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use opcina_core::extract::document::{entry_text, marital_status_text};
-use opcina_core::registry::{PersonView, Sex, Timestamp, ViewTime, person_view};
+use opcina_core::registry::{PersonView, Sex, Timestamp, ViewTime};
 use opcina_core::{CheckMode, Jmbg};
 use opcina_search::PersonQuery;
-use opcina_store::today;
+use opcina_store::reads::{PersonFile, ReadReason};
 use serde::Deserialize;
 
-use super::extracts::{IssueFields, IssueForm};
+use super::issue::{IssueFields, IssueForm};
 use super::{Ui, error_page, internal_error, render, render_with};
 use crate::AppState;
-use crate::api::{READERS, log_reads};
+use crate::auth::READERS;
 
 /// The purposes a clerk picks from, with the text the access log keeps (in Bosnian, the
 /// language of the records, whatever the interface language).
@@ -286,32 +286,22 @@ pub async fn person(
         None
     });
     let time = ViewTime {
-        as_of: as_of.unwrap_or_else(today),
+        as_of: as_of.unwrap_or_else(|| state.store.today()),
         recorded_at: recorded
             .and_then(|d| d.succ_opt())
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| Timestamp::from_datetime(t.and_utc())),
     };
-    let records = match state.store.backend().person_records(&jmbg).await {
-        Ok(r) => r,
-        Err(error) => return internal_error(&ui, &error),
-    };
-    let Some(view) = person_view(&jmbg, &records, time) else {
-        return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.ta("person-not-found", "jmbg", jmbg.as_str()));
-    };
     let case = p.case.trim();
-    if let Err(error) = log_reads(&state, &caller, &[jmbg.as_str()], None, "person.view", purpose, (!case.is_empty()).then_some(case)).await
-    {
-        return internal_error(&ui, &error);
-    }
-    let access = match state.store.backend().access_log(jmbg.as_str(), None, 20).await {
-        Ok(rows) => rows,
+    let why = ReadReason::new(purpose, Some(case));
+    let PersonFile { view, access, documents } = match state.store.person_file(&caller.actor, &jmbg, time, &why).await {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.ta("person-not-found", "jmbg", jmbg.as_str()));
+        }
         Err(error) => return internal_error(&ui, &error),
     };
-    let documents = match state.store.backend().extracts_of(jmbg.as_str(), None, 20).await {
-        Ok(rows) => rows.iter().map(|r| document_line(&ui, r)).collect(),
-        Err(error) => return internal_error(&ui, &error),
-    };
+    let documents: Vec<DocumentLine> = documents.iter().map(|r| document_line(&ui, r)).collect();
     let name = format!("{} {}", view.given_name, view.surname);
     let form = IssueForm::new(
         &ui,

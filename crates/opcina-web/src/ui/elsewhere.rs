@@ -9,23 +9,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use opcina_core::extract::{ExtractRequest, Relation};
 use opcina_core::{CheckMode, Jmbg};
-use opcina_federation::messages::{Context, EntryQuery};
-use opcina_store::extracts::RemoteSource;
 use serde::Deserialize;
 
-use super::extracts::{IssueFields, IssueForm, issue_document};
+use super::forms::Choice;
+use super::issue::{IssueFields, IssueForm, context, issue_document, issue_path, office_name};
 use super::{Ui, error_page, render};
 use crate::AppState;
-use crate::api::READERS;
-use crate::auth::Caller;
-use crate::i18n::Arg;
-
-/// Where the form to issue a document from `member`'s records posts.
-pub fn issue_path(member: &str, jmbg: &str) -> String {
-    format!("/counter/elsewhere/{member}/{jmbg}")
-}
+use crate::auth::READERS;
 
 /// The search's fields (also what the issue form is prefilled with).
 #[derive(Debug, Default, Deserialize)]
@@ -57,31 +48,10 @@ struct ElsewherePage<'a> {
     jmbg: String,
     purpose: String,
     case: String,
-    relations: Vec<super::extracts::Choice>,
+    relations: Vec<Choice>,
     error: Option<String>,
     searched: bool,
     holders: Vec<Holder>,
-}
-
-fn context(state_member: &str, caller: &Caller, office_name: String, purpose: &str, relation: &str, case: &str) -> Context {
-    Context {
-        member: state_member.to_string(),
-        office: caller.actor.office.clone().unwrap_or_default(),
-        office_name,
-        username: caller.actor.username.clone(),
-        official: caller.full_name.clone(),
-        purpose: purpose.trim().to_string(),
-        legal_basis: relation.to_string(),
-        case_number: Some(case.trim().to_string()).filter(|c| !c.is_empty()),
-    }
-}
-
-async fn office_name(state: &AppState, caller: &Caller) -> String {
-    let code = caller.actor.office.clone().unwrap_or_default();
-    match state.store.backend().offices().await {
-        Ok(offices) => offices.into_iter().find(|o| o.code == code).map_or(code, |o| o.name),
-        Err(_) => code,
-    }
 }
 
 /// `GET /counter/elsewhere`: the search by JMBG across the federation, and its answers.
@@ -189,37 +159,4 @@ pub async fn issue(
     Form(f): Form<IssueFields>,
 ) -> Response {
     issue_document(&state, &ui, &jmbg, f, Some(&member)).await
-}
-
-/// A message for the clerk, in the interface's language.
-pub type Message = Box<dyn FnOnce(&Ui) -> String + Send>;
-
-/// Asks `member` for the records the document is to be drawn from.
-pub(crate) async fn fetch_records(
-    state: &AppState,
-    caller: &Caller,
-    member: &str,
-    request: &ExtractRequest,
-    case: &str,
-) -> Result<RemoteSource, Message> {
-    let Some(federation) = state.federation.clone() else {
-        return Err(Box::new(|ui: &Ui| ui.t("elsewhere-off")));
-    };
-    let relation: &str = Relation::as_str(request.relation);
-    let ctx = context(&federation.settings.member, caller, office_name(state, caller).await, &request.purpose, relation, case);
-    let query = EntryQuery { context: ctx, request: request.clone() };
-    match federation.entry_for_extract(state, &caller.actor, member, &query).await {
-        Ok(a) => Ok(RemoteSource { member: a.member, municipality: a.municipality, position: a.position, records: a.records }),
-        Err(e) => {
-            let member = member.to_string();
-            Err(Box::new(move |ui: &Ui| {
-                let reason = match &e {
-                    // The holder's own refusal (not entitled, no entry): its code is the domain's.
-                    opcina_federation::client::CallError::Refused { code, message, .. } => ui.error_text(code, message),
-                    other => ui.error_text(other.code(), &other.to_string()),
-                };
-                ui.locale.t_args("elsewhere-failed-member", &[("member", Arg::Text(&member)), ("reason", Arg::Text(&reason))])
-            }))
-        }
-    }
 }

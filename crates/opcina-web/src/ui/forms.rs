@@ -9,7 +9,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::Ui;
-use super::extracts::Choice;
 
 /// How a field is typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +68,12 @@ pub type Values = BTreeMap<String, String>;
 pub type Errors = BTreeMap<String, String>;
 
 /// The values a new form starts with.
-pub fn presets(ui: &Ui, sections: &[Section]) -> Values {
+pub fn presets(ui: &Ui, sections: &[Section], today: chrono::NaiveDate) -> Values {
     let mut v = Values::new();
     for f in sections.iter().flat_map(|s| s.fields) {
         let value = match f.preset {
             Preset::None => continue,
-            Preset::Today => opcina_store::today().to_string(),
+            Preset::Today => today.to_string(),
             Preset::Country => opcina_core::registry::types::default_country(),
             Preset::Script => ui.locale.script().as_str().to_string(),
         };
@@ -334,4 +333,11 @@ mod tests {
         assert_eq!(owner(SECTIONS, "child.birth_place"), "child.birth_place.settlement");
         assert_eq!(owner(SECTIONS, "nothing"), "general");
     }
+}
+
+/// A choice in a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }

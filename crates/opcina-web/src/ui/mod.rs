@@ -12,17 +12,21 @@
 pub mod account;
 pub mod admin;
 pub mod archive;
+pub mod case_files;
 pub mod cases;
 pub mod counter;
 pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
+pub mod issue;
 pub mod notices;
 pub mod orders;
 pub mod portal;
 pub mod register;
 pub mod session;
+pub mod status;
 pub mod today;
+pub mod verify;
 
 use askama::Template;
 use axum::Extension;
@@ -38,6 +42,7 @@ use subtle::ConstantTimeEq;
 
 use crate::AppState;
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::i18n::{Arg, Locale};
 
 pub const SESSION_COOKIE: &str = "opcina_session";
@@ -60,7 +65,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/me/password", get(session::password_form).post(session::change_password))
         .route("/counter", get(counter::search))
         .route("/counter/persons/{jmbg}", get(counter::person))
-        .route("/counter/persons/{jmbg}/extracts", post(extracts::issue))
+        .route("/counter/persons/{jmbg}/extracts", post(issue::issue))
         .route("/counter/today", get(today::today))
         .route("/counter/elsewhere", get(elsewhere::search))
         .route("/counter/notices", get(notices::list))
@@ -110,10 +115,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/archive/disposals/{id}/answer", post(archive::answer))
         .route("/archive/disposals/{id}/destruction", post(archive::destroy))
         .route("/track", get(cases::track))
-        .route("/verify", get(crate::verify::form))
-        .route("/verify/{number}", get(crate::verify::verify))
+        .route("/verify", get(verify::form))
+        .route("/verify/{number}", get(verify::verify))
         .route("/static/site.css", get(stylesheet))
-        .route("/status", get(crate::status::page))
+        .route("/status", get(status::page))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state, context))
 }
@@ -241,12 +246,12 @@ impl Ui {
 
     /// Whether the signed-in user reads people's records (the counter's roles).
     pub fn is_reader(&self) -> bool {
-        self.staff.as_ref().is_some_and(|s| crate::api::READERS.contains(&s.caller.actor.role))
+        self.staff.as_ref().is_some_and(|s| crate::auth::READERS.contains(&s.caller.actor.role))
     }
 
     /// Whether the signed-in user works with the protocol books and cases.
     pub fn is_case_staff(&self) -> bool {
-        self.staff.as_ref().is_some_and(|s| crate::api::cases::STAFF.contains(&s.caller.actor.role))
+        self.staff.as_ref().is_some_and(|s| crate::auth::STAFF.contains(&s.caller.actor.role))
     }
 
     /// "Ana Anić (matičar, Kakanj)" for the header.
@@ -404,12 +409,12 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         query: query.into_iter().filter(|(k, _)| k != "lang").collect(),
     };
     let loaded = async {
-        let node = state.store.backend().node().await?;
+        let node = state.store.node_if_set_up().await?;
         ui.municipality = node.map(|n| n.municipality).unwrap_or_default();
         if let Some(token) = &session {
             if let Some(user) = state.store.session_user(token).await? {
                 let office_name = match &user.office_code {
-                    Some(code) => state.store.backend().offices().await?.into_iter().find(|o| &o.code == code).map(|o| o.name),
+                    Some(code) => state.store.offices().await?.into_iter().find(|o| &o.code == code).map(|o| o.name),
                     None => None,
                 };
                 if let Some(role) = user.role() {
@@ -496,7 +501,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
 /// An unknown address: a page in the visitor's language, or the JSON error under `/api/`.
 async fn not_found(Extension(ui): Extension<Ui>, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
-        return crate::api::not_found().await.into_response();
+        return ApiError::unknown_address().into_response();
     }
     error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("error-404"))
 }
@@ -506,4 +511,30 @@ async fn stylesheet() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/site.css"),
     )
+}
+
+/// An API answer as a page: refusals of access, missing things and destroyed files say so;
+/// anything else is the node's failure.
+pub(crate) fn api_page(ui: &Ui, e: &ApiError) -> Response {
+    let text = ui.error_text(&e.code, &e.message);
+    match e.status {
+        StatusCode::FORBIDDEN => error_page(ui, e.status, "error-403-title", &text),
+        StatusCode::NOT_FOUND | StatusCode::GONE => error_page(ui, e.status, "error-404-title", &text),
+        _ => internal_error(ui, e),
+    }
+}
+
+/// Every message of a refusal, in the visitor's language.
+pub(crate) fn refusal_text(ui: &Ui, refusal: &opcina_core::Refusal) -> String {
+    refusal.errors.iter().map(|e| ui.error_text(e.code, &e.message)).collect::<Vec<_>>().join(" ")
+}
+
+/// A day as `YYYY-MM-DD`, as the store keeps it.
+pub(crate) fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A stored day (`YYYY-MM-DD`) in the visitor's way of writing dates.
+pub(crate) fn date_label(ui: &Ui, s: &str) -> String {
+    parse_day(s).map_or_else(|| s.to_string(), |d| ui.locale.date(d))
 }

@@ -37,7 +37,7 @@ pub async fn list(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
     if let Err(page) = ui.require(&REGISTRARS) {
         return page;
     }
-    let rows = match state.store.backend().queued_notices(500).await {
+    let rows = match state.store.queued_notices(500).await {
         Ok(rows) => rows,
         Err(error) => return internal_error(&ui, &error),
     };

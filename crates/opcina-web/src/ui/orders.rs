@@ -20,10 +20,10 @@ use opcina_store::orders::{Order, OrderSpec, RequestFields, next_statuses};
 use opcina_store::rows::OfficeRow;
 use serde::Deserialize;
 
-use super::extracts::Choice;
+use super::forms::Choice;
 use super::{Ui, error_page, internal_error, render, render_with};
 use crate::AppState;
-use crate::api::READERS;
+use crate::auth::READERS;
 
 /// A service of the catalogue.
 pub struct Service {
@@ -43,7 +43,7 @@ struct Services<'a> {
 
 /// `GET /services`: what a citizen can get here, for how much, how to ask.
 pub async fn services(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
-    let (rules, offices) = match (state.store.backend().fee_rules().await, state.store.backend().offices().await) {
+    let (rules, offices) = match (state.store.fee_rules().await, state.store.offices().await) {
         (Ok(r), Ok(o)) => (r, o),
         (Err(e), _) | (_, Err(e)) => return internal_error(&ui, &e),
     };
@@ -118,7 +118,7 @@ fn choices(items: Vec<(String, String)>, selected: &str, blank: Option<String>) 
 }
 
 async fn order_page<'a>(state: &AppState, ui: &'a Ui, f: OrderFields, errors: BTreeMap<String, String>) -> Result<OrderPage<'a>, Response> {
-    let offices = state.store.backend().offices().await.map_err(|e| internal_error(ui, &e))?;
+    let offices = state.store.offices().await.map_err(|e| internal_error(ui, &e))?;
     let language = if f.language.is_empty() { ui.locale.register_language().as_str().to_string() } else { f.language.clone() };
     let script = if f.script.is_empty() { ui.locale.script().as_str().to_string() } else { f.script.clone() };
     let choose = Some(ui.t("form-choose"));
@@ -255,14 +255,7 @@ fn status_label(ui: &Ui, status: &str) -> String {
 }
 
 async fn office_name(state: &AppState, code: &str) -> String {
-    state
-        .store
-        .backend()
-        .offices()
-        .await
-        .ok()
-        .and_then(|o| o.into_iter().find(|o| o.code == code))
-        .map_or_else(|| code.to_string(), |o| o.name)
+    state.store.offices().await.ok().and_then(|o| o.into_iter().find(|o| o.code == code)).map_or_else(|| code.to_string(), |o| o.name)
 }
 
 /// `GET /order/track?code=…`: the form's answer.

@@ -19,7 +19,7 @@ struct Home<'a> {
 /// `GET /`: the municipality's registry offices, their addresses and hours, and what a
 /// citizen can do here.
 pub async fn home(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
-    match state.store.backend().offices().await {
+    match state.store.offices().await {
         Ok(offices) => render(&Home { ui: &ui, offices }),
         Err(error) => internal_error(&ui, &error),
     }

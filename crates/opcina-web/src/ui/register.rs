@@ -413,12 +413,17 @@ fn kind(key: &str) -> Option<&'static Kind> {
 
 /// `GET /counter/register/{kind}`: the empty form (fields may be prefilled from the query,
 /// e.g. the marriage entry of a divorce).
-pub async fn form(Extension(ui): Extension<Ui>, Path(key): Path<String>, Query(q): Query<Values>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(key): Path<String>,
+    Query(q): Query<Values>,
+) -> Response {
     if let Err(page) = ui.require(&REGISTRARS) {
         return page;
     }
     let Some(k) = kind(&key) else { return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("error-404")) };
-    let mut values = forms::presets(&ui, k.sections);
+    let mut values = forms::presets(&ui, k.sections, state.store.today());
     values.extend(q.into_iter().filter(|(name, _)| k.sections.iter().flat_map(|s| s.fields).any(|f| f.name == name)));
     render(&form_page(&ui, k.title, None, format!("/counter/register/{key}"), k.sections, &values, &Errors::new(), Vec::new()))
 }
@@ -548,8 +553,8 @@ pub async fn annotation_form(
     if let Err(page) = ui.require(&REGISTRARS) {
         return page;
     }
-    let reference = match state.store.backend().entry(id).await {
-        Ok(Some((entry, _))) => entry.reference(),
+    let reference = match state.store.entry_reference(id).await {
+        Ok(Some(reference)) => reference,
         Ok(None) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-registry-entry-not-found")),
         Err(error) => return internal_error(&ui, &error),
     };
@@ -570,7 +575,7 @@ pub async fn annotation_form(
         Some(ui.ta("annotation-on", "entry", &reference)),
         format!("/counter/entries/{id}/annotate"),
         &all,
-        &forms::presets(&ui, &all),
+        &forms::presets(&ui, &all, state.store.today()),
         &Errors::new(),
         vec![("kind".into(), (*kind).into())],
     );

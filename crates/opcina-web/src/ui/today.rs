@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Ui, internal_error, render};
 use crate::AppState;
-use crate::api::READERS;
+use crate::auth::READERS;
 
 /// Most entries and annotations listed for a day (an office registers tens a day; a day of
 /// imported books would list thousands, which nobody reads on one page).
@@ -93,23 +93,15 @@ pub async fn today(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
         Err(page) => return page,
     };
     let Some(office) = caller.actor.office.clone() else { return internal_error(&ui, &"a reader without an office") };
-    let day = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").unwrap_or_else(|_| opcina_store::today());
+    let day = NaiveDate::parse_from_str(q.date.trim(), "%Y-%m-%d").unwrap_or_else(|_| state.store.today());
     let bounds =
         |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| Local.from_local_datetime(&t).earliest()).map_or(0, |t| t.timestamp_micros());
     let (from, to) = (bounds(day), bounds(day.succ_opt().unwrap_or(day)));
-    let backend = state.store.backend();
-    let read = async {
-        Ok::<_, opcina_store::StoreError>((
-            backend.count_entries_recorded(&office, from, to, COUNT_CAP + 1).await?,
-            backend.entries_recorded(&office, from, to, LIMIT).await?,
-            backend.annotations_recorded(&office, from, to, LIMIT).await?,
-            backend.extracts_at(&office, from, to, DOCUMENTS).await?,
-        ))
-    };
-    let (entry_count, entries, annotations, extracts) = match read.await {
-        Ok(found) => found,
-        Err(error) => return internal_error(&ui, &error),
-    };
+    let (entry_count, entries, annotations, extracts) =
+        match state.store.office_day(&office, from, to, COUNT_CAP + 1, LIMIT, DOCUMENTS).await {
+            Ok(day) => (day.entry_count, day.entries, day.annotations, day.extracts),
+            Err(error) => return internal_error(&ui, &error),
+        };
     let truncated = entries.len() as i64 == LIMIT || annotations.len() as i64 == LIMIT || extracts.len() as i64 == DOCUMENTS;
     let issued: Vec<_> = extracts.iter().filter(|e| e.outcome == "issued").collect();
     let fees: i64 = issued.iter().filter_map(|e| e.fee).sum();

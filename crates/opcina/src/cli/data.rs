@@ -9,8 +9,8 @@ use clap::Args;
 use opcina_core::CheckMode;
 use opcina_core::registry::{Actor, Role};
 use opcina_search::PersonIndex;
+use opcina_store::Store;
 use opcina_store::import::{ImportOptions, Progress};
-use opcina_store::{Store, today};
 
 use super::admin::ensure_node;
 use super::{index_dir, open_store, progress};
@@ -45,13 +45,13 @@ pub struct SeedArgs {
 /// Generates a population and loads it; returns what was generated.
 pub async fn seed_store(store: &Store, persons: usize, seed: u64) -> anyhow::Result<opcina_synthetic::Population> {
     let node = store.node().await?;
-    let head = store.backend().journal_head().await?;
+    let head = store.raw().journal_head().await?;
     let bar = progress(None, "generating");
     let options = opcina_synthetic::Options {
         persons,
         seed,
         first_id: head.seq + 1,
-        today: today(),
+        today: store.today(),
         municipality: node.municipality.clone(),
         region: node.region_u8(),
     };
@@ -119,7 +119,7 @@ impl Progress for Bars {
 pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(&a.database).await?;
     let actor = Actor { username: a.user.clone(), role: Role::Admin, office: None };
-    let options = ImportOptions { rejects: a.rejects.clone(), mode: a.lenient.then_some(CheckMode::Lenient), today: today() };
+    let options = ImportOptions { rejects: a.rejects.clone(), mode: a.lenient.then_some(CheckMode::Lenient), today: store.today() };
     let bars = Bars { checked: progress(None, "checking"), written: progress(None, "importing") };
     let started = Instant::now();
     let report = store.import(&actor, &a.file, &options, &bars).await?;
@@ -153,7 +153,7 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
 pub async fn verify(database: &Database) -> anyhow::Result<ExitCode> {
     let store = open_store(database).await?;
     let bar = progress(None, "verifying");
-    let report = opcina_store::verify::verify(store.backend(), &|n| bar.set_position(n as u64)).await?;
+    let report = opcina_store::verify::verify(store.raw(), &|n| bar.set_position(n as u64)).await?;
     bar.finish_and_clear();
     for p in &report.problems {
         println!("{p}");
@@ -180,7 +180,7 @@ pub async fn rebuild_index(database: &Database, index: &IndexDir) -> anyhow::Res
 pub async fn rebuild(store: &Store, dir: &std::path::Path) -> anyhow::Result<u64> {
     let index = Arc::new(PersonIndex::open(dir, 400_000_000, 2)?);
     let bar = progress(None, "indexing");
-    let n = opcina_search::indexer::rebuild(&index, store.backend(), &|n| bar.set_position(n)).await?;
+    let n = opcina_search::indexer::rebuild(&index, store.raw(), &|n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     Ok(n)
 }

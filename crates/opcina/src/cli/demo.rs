@@ -94,7 +94,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(a.addr)
         .await
         .with_context(|| format!("cannot listen on {} (is another demo running? use --addr)", a.addr))?;
-    let people = store.backend().journal_head().await?.seq;
+    let people = store.raw().journal_head().await?.seq;
     let index_dir = a.dir.join("index");
     store.set_files(opcina_store::files::Files::local(&a.dir.join("files"))?);
     let announce = Box::new(move |addr: SocketAddr| {

@@ -76,7 +76,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let mut shown = 0;
         for (jmbg, name) in born {
             let clash = match stores.first() {
-                Some(kakanj) => !kakanj.backend().person_records(&jmbg).await?.is_empty(),
+                Some(kakanj) => !kakanj.raw().person_records(&jmbg).await?.is_empty(),
                 None => false,
             };
             if !clash && shown < 3 {
@@ -180,7 +180,7 @@ async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
 
 /// Some people whose birth entries this node keeps (to try at Kakanj's counter).
 async fn born_here(store: &Store, n: usize) -> anyhow::Result<Vec<(Jmbg, String)>> {
-    let page = store.backend().rows_page("entries", 0, 50).await?;
+    let page = store.raw().rows_page("entries", 0, 50).await?;
     let mut found = Vec::new();
     for row in page {
         if let opcina_store::rows::Row::Entry(e) = row {

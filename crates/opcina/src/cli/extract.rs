@@ -165,7 +165,7 @@ pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
 
 /// The user acting, as the store records them.
 async fn actor(store: &Store, official: &Official) -> anyhow::Result<Actor> {
-    let Some(user) = store.backend().users().await?.into_iter().find(|u| u.username == official.username && u.active) else {
+    let Some(user) = store.raw().users().await?.into_iter().find(|u| u.username == official.username && u.active) else {
         bail!("no active user {:?} on this node (see `opcina user list`)", official.username);
     };
     let role = Role::parse(&user.role).with_context(|| format!("user {} has an unknown role", user.username))?;
@@ -224,8 +224,8 @@ async fn issue(a: IssueArgs) -> anyhow::Result<ExitCode> {
     let requester_name = match a.requester_name {
         Some(n) => n,
         None if relation == Relation::Myself => {
-            let records = store.backend().person_records(&jmbg).await?;
-            person_view(&jmbg, &records, ViewTime::current(opcina_store::today()))
+            let records = store.raw().person_records(&jmbg).await?;
+            person_view(&jmbg, &records, ViewTime::current(store.today()))
                 .map(|v| format!("{} {}", v.given_name, v.surname))
                 .unwrap_or_default()
         }
@@ -281,7 +281,7 @@ async fn verify(file: &Path, public_key: Option<&str>, database: Option<&str>) -
         keys.push(read_public_key(k)?);
     }
     if let Some(store) = &store {
-        for k in store.backend().node_keys().await? {
+        for k in store.raw().node_keys().await? {
             if let Some(v) = <[u8; 32]>::try_from(k.public_key.as_slice()).ok().and_then(|b| VerifyingKey::from_bytes(&b).ok()) {
                 keys.push(v);
             }

@@ -207,10 +207,10 @@ pub async fn serve(
     let index = Arc::new(
         PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
     );
-    let behind = store.backend().journal_head().await?.seq - index.watermark();
+    let behind = store.raw().journal_head().await?.seq - index.watermark();
     if behind > 0 {
         tracing::info!(journal_items = behind, "the person index is behind the journal; catching up before serving");
-        let updated = opcina_search::indexer::catch_up(&index, store.backend()).await.context("the person index could not catch up")?;
+        let updated = opcina_search::indexer::catch_up(&index, store.raw()).await.context("the person index could not catch up")?;
         opcina_search::indexer::commit(&index).await.context("the person index could not commit")?;
         tracing::info!(people = updated, "the person index has caught up");
     }

@@ -14,8 +14,8 @@ use opcina_core::extract::seal::decode_seal;
 use opcina_store::extracts::Status;
 use serde::Deserialize;
 
+use super::{Ui, error_page, render, render_with};
 use crate::AppState;
-use crate::ui::{Ui, error_page, render, render_with};
 
 #[derive(Debug, Deserialize)]
 pub struct VerifyParams {

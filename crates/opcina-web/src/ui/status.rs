@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::response::Response;
 use opcina_store::rows::OfficeRow;
 
+use super::{Ui, internal_error, render};
 use crate::AppState;
-use crate::ui::{Ui, internal_error, render};
 
 #[derive(Template)]
 #[template(path = "status.html")]
@@ -19,18 +19,17 @@ struct Status<'a> {
     journal: String,
     people: String,
     index: String,
-    federation: Option<crate::api::health::FederationHealth>,
+    federation: Option<crate::federation::FederationHealth>,
     valid_until: String,
 }
 
 pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
-    let read =
-        async { Ok::<_, opcina_store::StoreError>((state.store.backend().offices().await?, state.store.backend().journal_head().await?)) };
+    let read = async { Ok::<_, opcina_store::StoreError>((state.store.offices().await?, state.store.journal_head().await?)) };
     let (offices, head) = match read.await {
         Ok(found) => found,
         Err(error) => return internal_error(&ui, &error),
     };
-    let federation = match crate::api::health::federation_health(&state).await {
+    let federation = match crate::federation::federation_health(&state).await {
         Ok(f) => f,
         Err(error) => return internal_error(&ui, &error),
     };
@@ -41,7 +40,7 @@ pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
     let page = Status {
         ui: &ui,
         offices,
-        backend: state.store.backend().kind(),
+        backend: state.store.backend_kind(),
         journal: ui.locale.number(head.seq),
         people: ui.locale.number(i64::try_from(state.index.len()).unwrap_or(i64::MAX)),
         index: ui.locale.number(state.index.watermark()),

@@ -1,0 +1,89 @@
+//! What the JSON API and the pages present alike: downloads (PDFs, kept files), the public
+//! tracking links, and the cursors of the work lists. Both presentations import from here,
+//! never from each other.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use opcina_core::docflow::tracking::Tracking;
+use opcina_core::docflow::worklist::View;
+use opcina_store::rows::{AttachmentRow, CaseQuery, CaseRow};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A PDF shown in the browser (`inline`), named for saving.
+pub fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+    let disposition = format!("inline; filename=\"{name}.pdf\"");
+    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The bytes of a kept file, as a download named as it was sent.
+pub fn file_response(attachment: &AttachmentRow, content: axum::body::Bytes) -> Response {
+    let name: String = attachment.name.chars().map(|c| if c == '"' || c.is_control() { '_' } else { c }).collect();
+    let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    let encoded: String =
+        serde_urlencoded::to_string([("", name.as_str())]).unwrap_or_default().trim_start_matches('=').replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let etag = format!("\"{}\"", attachment.sha256);
+    (
+        [
+            (header::CONTENT_TYPE, attachment.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, etag),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+/// The public tracking link of a case.
+pub fn tracking_link(number: &str, code: &str) -> String {
+    format!("/track?{}", serde_urlencoded::to_string([("number", number), ("code", code)]).unwrap_or_default())
+}
+
+/// The tracking of a case with the link to its decision, when one was published.
+pub fn with_decision_link(mut tracking: Tracking, code: &str) -> Tracking {
+    if tracking.decision_published {
+        let query = serde_urlencoded::to_string([("number", tracking.number.as_str()), ("code", code.trim())]).unwrap_or_default();
+        tracking.decision = Some(format!("/api/v1/cases/track/decision?{query}"));
+    }
+    tracking
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::bad_request("request.cursor", "after", "not a cursor this list gave out")
+}
+
+/// The store's query for a work list, as of `today`, from the page's cursor.
+pub fn case_query(
+    view: View,
+    unit: Option<String>,
+    official: Option<String>,
+    after: Option<&str>,
+    limit: i64,
+    today: NaiveDate,
+) -> ApiResult<CaseQuery> {
+    let (states, due_by) = view.query(today);
+    let after = match after {
+        None => None,
+        Some(a) => {
+            let (due, id) = a.split_once('~').ok_or_else(bad_cursor)?;
+            NaiveDate::parse_from_str(due, "%Y-%m-%d").map_err(|_| bad_cursor())?;
+            Some((due.to_string(), id.parse().map_err(|_| bad_cursor())?))
+        }
+    };
+    Ok(CaseQuery {
+        states: states.iter().map(|s| s.as_str().to_string()).collect(),
+        unit: unit.filter(|u| !u.is_empty()),
+        official: official.filter(|o| !o.is_empty()),
+        due_by: due_by.map(|d| d.format("%Y-%m-%d").to_string()),
+        after,
+        limit,
+    })
+}
+
+/// The cursor after a page of a work list (absent when the page was not full).
+pub fn next_cursor(items: &[CaseRow], limit: i64) -> Option<String> {
+    (items.len() as i64 == limit).then(|| items.last().map(|c| format!("{}~{}", c.due_on, c.id))).flatten()
+}
