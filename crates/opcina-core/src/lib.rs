@@ -7,10 +7,12 @@
 //! - [`extract`]: extracts and certificates: eligibility, canonical content, seal, layout;
 //! - [`docflow`]: document flow: registry numbers of the protocol books, legal deadlines;
 //! - [`journal`]: the hash chain every change to authoritative data is appended to;
-//! - [`error`]: refusals with stable codes that name the field at fault.
+//! - [`error`]: refusals with stable codes that name the field at fault;
+//! - [`codes`]: every error code in one table, with the kind of problem it names.
 
 #![forbid(unsafe_code)]
 
+pub mod codes;
 pub mod docflow;
 pub mod error;
 pub mod extract;

@@ -333,6 +333,21 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_has_its_message_in_every_language() {
+        // With the test above (every language has every Bosnian message), this holds for all
+        // five locales: Serbian Cyrillic is the Serbian file transliterated.
+        for (lang, source) in SOURCES {
+            let ids = message_ids(source);
+            let missing: Vec<String> = opcina_core::codes::CODES
+                .iter()
+                .map(|c| opcina_core::codes::message_key(c.code))
+                .filter(|key| !ids.contains(key))
+                .collect();
+            assert!(missing.is_empty(), "{lang} has no message for {missing:?}");
+        }
+    }
+
+    #[test]
     fn every_file_parses_and_every_message_is_text_in_every_locale() {
         for (lang, source) in SOURCES {
             let resource = FluentResource::try_new(source.to_string()).map_err(|(_, e)| format!("{lang}: {e:?}")).unwrap();

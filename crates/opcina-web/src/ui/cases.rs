@@ -489,7 +489,7 @@ pub async fn receipt(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Err(page) => return page,
     };
     let case = &source.case;
-    let code = receipt_code(&headers, &case);
+    let code = receipt_code(&headers, case);
     let (facts, registered) = receipt_facts(&state, &source, code.as_deref().unwrap_or(""), &caller.full_name);
     let qr = match code.as_ref().map(|_| opcina_pdf::qr_svg(&facts.tracking_url)).transpose() {
         Ok(q) => q.unwrap_or_default(),
@@ -521,7 +521,7 @@ pub async fn receipt_pdf(State(state): State<AppState>, Extension(ui): Extension
         Err(page) => return page,
     };
     let case = &source.case;
-    let Some(code) = receipt_code(&headers, &case) else {
+    let Some(code) = receipt_code(&headers, case) else {
         return error_page(&ui, StatusCode::GONE, "case-receipt-title", &ui.t("case-receipt-code-gone"));
     };
     let (facts, registered) = receipt_facts(&state, &source, &code, &caller.full_name);

@@ -277,6 +277,13 @@ pub fn view_with(ui: &Ui, sections: &[Section], values: &Values, errors: &Errors
         .collect()
 }
 
+/// A choice in a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -333,11 +340,4 @@ mod tests {
         assert_eq!(owner(SECTIONS, "child.birth_place"), "child.birth_place.settlement");
         assert_eq!(owner(SECTIONS, "nothing"), "general");
     }
-}
-
-/// A choice in a select.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }

@@ -197,7 +197,7 @@ impl Ui {
     /// (`err-` and the code with `.` and `_` as `-`), or the domain's English text when the
     /// code has none yet.
     pub fn error_text(&self, code: &str, english: &str) -> String {
-        let id = format!("err-{}", code.replace(['.', '_'], "-"));
+        let id = opcina_core::codes::message_key(code);
         if self.locale.has(&id) { self.t(&id) } else { english.to_string() }
     }
 
