@@ -11,6 +11,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use sfv::{BareItem, Dictionary, Item, ListEntry, Parser};
 
 /// Why a message could not be signed or its signature could not be verified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -308,178 +309,58 @@ pub fn verify_for(
     Ok(params)
 }
 
-/// A small reader of the Structured Field dictionaries these two fields are (RFC 8941):
-/// members `label=(…);params` and `label=:base64:`.
-struct Reader<'a> {
-    s: &'a [u8],
-    i: usize,
+/// A Structured Field dictionary (RFC 9651), as both signature fields are.
+fn dictionary(field: &str) -> Result<Dictionary, SigError> {
+    Parser::new(field).parse::<Dictionary>().map_err(|e| SigError::Malformed(e.to_string()))
 }
 
-impl<'a> Reader<'a> {
-    fn new(s: &'a str) -> Self {
-        Reader { s: s.as_bytes(), i: 0 }
+/// A signature parameter: `created`, `expires` (integers), `keyid`, `nonce`, `alg`, `tag`
+/// (strings).
+fn param_value(value: &BareItem) -> Result<ParamValue, SigError> {
+    match value {
+        BareItem::Integer(i) => Ok(ParamValue::Integer(i64::from(*i))),
+        BareItem::String(s) => Ok(ParamValue::String(s.as_str().to_string())),
+        _ => Err(SigError::Malformed("a signature parameter is an integer or a string".into())),
     }
+}
 
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
+/// A component identifier's parameter: a flag (`req`) or a string (`key="…"`).
+fn component_param(value: &BareItem) -> Result<ComponentParam, SigError> {
+    match value {
+        BareItem::Boolean(true) => Ok(ComponentParam::Flag),
+        BareItem::String(s) => Ok(ComponentParam::String(s.as_str().to_string())),
+        _ => Err(SigError::Malformed("a component's parameter is a flag or a string".into())),
     }
+}
 
-    fn skip_spaces(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t')) {
-            self.i += 1;
-        }
-    }
-
-    fn expect(&mut self, c: u8) -> Result<(), SigError> {
-        if self.peek() == Some(c) {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(SigError::Malformed(format!("expected '{}' at {}", char::from(c), self.i)))
-        }
-    }
-
-    fn key(&mut self) -> Result<String, SigError> {
-        let start = self.i;
-        while let Some(c) = self.peek() {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.' | b'*') {
-                self.i += 1;
-            } else {
-                break;
-            }
-        }
-        if start == self.i || !self.s[start].is_ascii_lowercase() && self.s[start] != b'*' {
-            return Err(SigError::Malformed(format!("expected a key at {start}")));
-        }
-        Ok(String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
-    }
-
-    fn string(&mut self) -> Result<String, SigError> {
-        self.expect(b'"')?;
-        let mut out = Vec::new();
-        loop {
-            match self.peek() {
-                Some(b'\\') => {
-                    self.i += 1;
-                    match self.peek() {
-                        Some(c @ (b'"' | b'\\')) => {
-                            out.push(c);
-                            self.i += 1;
-                        }
-                        _ => return Err(SigError::Malformed("bad escape in a string".into())),
-                    }
-                }
-                Some(b'"') => {
-                    self.i += 1;
-                    return String::from_utf8(out).map_err(|_| SigError::Malformed("a string is not UTF-8".into()));
-                }
-                Some(c) if (0x20..0x7f).contains(&c) => {
-                    out.push(c);
-                    self.i += 1;
-                }
-                _ => return Err(SigError::Malformed("unterminated string".into())),
-            }
-        }
-    }
-
-    fn integer(&mut self) -> Result<i64, SigError> {
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.i += 1;
-        }
-        std::str::from_utf8(&self.s[start..self.i])
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| SigError::Malformed(format!("expected an integer at {start}")))
-    }
-
-    fn params(&mut self) -> Result<Vec<(String, ParamValue)>, SigError> {
-        let mut out = Vec::new();
-        while self.peek() == Some(b';') {
-            self.i += 1;
-            self.skip_spaces();
-            let name = self.key()?;
-            self.expect(b'=')?;
-            let value = if self.peek() == Some(b'"') { ParamValue::String(self.string()?) } else { ParamValue::Integer(self.integer()?) };
-            out.push((name, value));
-        }
-        Ok(out)
-    }
-
-    fn inner_list(&mut self) -> Result<SignatureParams, SigError> {
-        self.expect(b'(')?;
-        let mut components = Vec::new();
-        loop {
-            self.skip_spaces();
-            if self.peek() == Some(b')') {
-                self.i += 1;
-                break;
-            }
-            let name = self.string()?;
-            let mut params = Vec::new();
-            while self.peek() == Some(b';') {
-                self.i += 1;
-                let key = self.key()?;
-                if self.peek() == Some(b'=') {
-                    self.i += 1;
-                    params.push((key, ComponentParam::String(self.string()?)));
-                } else {
-                    params.push((key, ComponentParam::Flag));
-                }
-            }
-            components.push(ComponentId { name, params });
-            if !matches!(self.peek(), Some(b' ' | b')')) {
-                return Err(SigError::Malformed("items of an inner list are separated by spaces".into()));
-            }
-        }
-        Ok(SignatureParams { components, params: self.params()? })
-    }
-
-    fn bytes(&mut self) -> Result<Vec<u8>, SigError> {
-        self.expect(b':')?;
-        let start = self.i;
-        while self.peek().is_some_and(|c| c != b':') {
-            self.i += 1;
-        }
-        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| SigError::Malformed("bad byte sequence".into()))?;
-        self.expect(b':')?;
-        STANDARD.decode(text).map_err(|_| SigError::Malformed("a byte sequence is not base64".into()))
-    }
-
-    /// Reads `key=<item>` members separated by commas.
-    fn dictionary<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T, SigError>) -> Result<Vec<(String, T)>, SigError> {
-        let mut out = Vec::new();
-        loop {
-            self.skip_spaces();
-            if self.peek().is_none() {
-                return Ok(out);
-            }
-            let key = self.key()?;
-            self.expect(b'=')?;
-            out.push((key, item(self)?));
-            self.skip_spaces();
-            match self.peek() {
-                None => return Ok(out),
-                Some(b',') => self.i += 1,
-                Some(_) => return Err(SigError::Malformed(format!("expected ',' at {}", self.i))),
-            }
-        }
-    }
+fn component(item: &Item) -> Result<ComponentId, SigError> {
+    let name = item.bare_item.as_string().ok_or_else(|| SigError::Malformed("a covered component is named by a string".into()))?;
+    let params = item.params.iter().map(|(k, v)| Ok((k.as_str().to_string(), component_param(v)?))).collect::<Result<_, SigError>>()?;
+    Ok(ComponentId { name: name.as_str().to_string(), params })
 }
 
 /// The members of a `Signature-Input` field.
 pub fn parse_signature_input(field: &str) -> Result<Vec<(String, SignatureParams)>, SigError> {
-    Reader::new(field).dictionary(Reader::inner_list)
+    dictionary(field)?
+        .into_iter()
+        .map(|(label, member)| {
+            let ListEntry::InnerList(list) = member else {
+                return Err(SigError::Malformed(format!("the member {} of Signature-Input is not an inner list", label.as_str())));
+            };
+            let components = list.items.iter().map(component).collect::<Result<_, _>>()?;
+            let params = list.params.iter().map(|(k, v)| Ok((k.as_str().to_string(), param_value(v)?))).collect::<Result<_, SigError>>()?;
+            Ok((label.as_str().to_string(), SignatureParams { components, params }))
+        })
+        .collect()
 }
 
 /// The members of a `Signature` field.
 pub fn parse_signature(field: &str) -> Result<Vec<(String, Vec<u8>)>, SigError> {
-    Reader::new(field).dictionary(|r| {
-        let bytes = r.bytes()?;
-        r.params()?;
-        Ok(bytes)
-    })
+    dictionary(field)?
+        .into_iter()
+        .map(|(label, member)| match member {
+            ListEntry::Item(Item { bare_item: BareItem::ByteSequence(bytes), .. }) => Ok((label.as_str().to_string(), bytes)),
+            _ => Err(SigError::Malformed(format!("the member {} of Signature is not a byte sequence", label.as_str()))),
+        })
+        .collect()
 }

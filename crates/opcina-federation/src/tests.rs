@@ -6,7 +6,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::digest::{content_digest, digest_matches};
-use crate::httpsig::{HttpMessage, SigError, SignatureParams, parse_signature_input, sign, signature_base, verify};
+use crate::httpsig::{HttpMessage, SigError, SignatureParams, parse_signature, parse_signature_input, sign, signature_base, verify};
 
 /// RFC 9421 Appendix B.1.4, `test-key-ed25519`: the PKCS#8 private key and the public key.
 const TEST_KEY_PKCS8: &str = "MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF";
@@ -130,6 +130,13 @@ fn signature_fields_are_read_as_structured_field_dictionaries() {
     assert!(bound[0].1.components.contains(&crate::httpsig::ComponentId::request_member("signature", "opcina")));
     for bad in ["sig1=(\"@method\"", "Sig1=()", "sig1=(@method)", "sig1=();created=x", "sig1=()x"] {
         assert!(parse_signature_input(bad).is_err(), "{bad}");
+    } // A member that is not what the field holds is refused, not skipped.
+    for bad in ["sig1=tok", "sig1=(\"@method\";req=1)", "sig1=();created=?1", "sig1=(), sig2=:AAAA:"] {
+        assert!(parse_signature_input(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_signature("sig1=:AAEC:").unwrap(), vec![("sig1".to_string(), vec![0, 1, 2])]);
+    for bad in ["sig1=\"AAEC\"", "sig1=(:AAEC:)", "sig1=:AAEC", "SIG=:AAEC:"] {
+        assert!(parse_signature(bad).is_err(), "{bad}");
     }
 }
 

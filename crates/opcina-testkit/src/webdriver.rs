@@ -2,6 +2,13 @@
 //! `chromium`, spoken to over plain HTTP on loopback (W3C WebDriver, the few commands the
 //! tests need), and axe-core run in the page for accessibility.
 //!
+//! Why not `fantoccini` or `thirtyfour`: measured on 2026-12-01, `fantoccini` 0.22 without
+//! default features adds 21 crates to the build, 13 of them second versions of crates the
+//! project already compiles (`http` 0.2 beside 1, `thiserror` 1 beside 2, ICU 1.5 beside 2
+//! through the `webdriver` crate's segmenter, `cookie`, `yoke`, `zerovec`, `synstructure` …),
+//! against the rule of one version of each dependency. The tests need a dozen commands; this
+//! client is those, over the standard library.
+//!
 //! When the browser is not installed the tests say so in one line and pass, unless
 //! `OPCINA_TEST_REQUIRE_BROWSER=1` (as in `.ci/run`), which makes a missing browser or a
 //! missing axe-core a failure.
