@@ -23,6 +23,10 @@ const MIGRATIONS: &[Migration] = &[
 ];
 
 include!("sql/common.rs");
+include!("sql/registry.rs");
+include!("sql/extracts.rs");
+include!("sql/accounts.rs");
+include!("sql/federation.rs");
 include!("sql/docflow.rs");
 include!("sql/archive.rs");
 

@@ -1,6 +1,7 @@
 // The archive's reads, shared by both backends like `common.rs` (included after it).
 
-const DISPOSAL_COLUMNS: &str = "id, as_of, state, proposed_by, proposed_at, answer_ref, answered_on, answered_by, done_by, done_at, updated_at";
+const DISPOSAL_COLUMNS: &str =
+    "id, as_of, state, proposed_by, proposed_at, answer_ref, answered_on, answered_by, done_by, done_at, updated_at";
 const ARCHIVE_ENTRY_COLUMNS: &str = "id, year, serial, case_id, number, class, content, closed_on, retention_years, keep_until, files, state, disposal_id, archived_by, archived_at, updated_at";
 const DISPOSAL_ITEM_COLUMNS: &str = "id, disposal_id, entry_id, case_id";
 const HOLD_COLUMNS: &str = "id, case_id, placed, reason, by_user, at";
@@ -74,7 +75,15 @@ async fn fetch_archive_entry_of(c: &mut Conn, case_id: i64) -> Result<Option<Arc
 
 async fn fetch_archive_book(c: &mut Conn, year: i64, after_serial: i64, limit: i64) -> Result<Vec<ArchiveEntryRow>> {
     let sql = format!("SELECT {ARCHIVE_ENTRY_COLUMNS} FROM archive_entries WHERE year = $1 AND serial > $2 ORDER BY serial LIMIT $3");
-    sqlx::query(AssertSqlSafe(sql)).bind(year).bind(after_serial).bind(limit).fetch_all(&mut *c).await?.iter().map(archive_entry_from).collect()
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(year)
+        .bind(after_serial)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(archive_entry_from)
+        .collect()
 }
 
 /// Whether a case's latest hold row places a hold.

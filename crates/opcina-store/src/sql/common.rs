@@ -1,7 +1,11 @@
-// The SQL of the store, written once and compiled once per backend: `sqlite.rs` and
+// The kernel's SQL, written once and compiled once per backend: `sqlite.rs` and
 // `postgres.rs` each `include!` this file after defining `type Db` (the sqlx database) and
-// `MIGRATIONS`. Both schemas use the same tables, columns and column order, and sqlx binds
-// `$N` parameters on both, so the statements are shared; only connection set-up differs.
+// `MIGRATIONS`, then each context's file (`registry.rs`, `extracts.rs`, `accounts.rs`,
+// `federation.rs`, `docflow.rs`, `archive.rs`: their columns, row mapping and queries). The
+// included files are formatted with `rustfmt --edition 2024 src/sql/*.rs` (`cargo fmt` does
+// not see them), which CI checks. Both schemas use the same tables, columns and column
+// order, and sqlx binds `$N` parameters on both, so the statements are shared; only
+// connection set-up differs.
 //
 // This file is not a module of its own (it has no `mod` declaration): it is included.
 
@@ -16,7 +20,12 @@ use sqlx::{AssertSqlSafe, Connection as _, QueryBuilder, Row as _};
 use crate::backend::{AccountKey, Batch, NoticeCounts, SessionKind, StoredItem, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::migrate::Migration;
-use crate::rows::{ArchiveEntryRow, DisposalItemRow, DisposalRow, HoldRow, AttachmentRow, CaseQuery, DocflowConfig, OnTimeRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, PatternRow, RecordRow, StaffRow, UnitRow, AccountPasswordRow, AccountRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow, VerificationRow, AccessRow, AnnotationRow, EntryRow, ExtractRow, FeeRuleRow, NodeKeyRow, NodeRow, OfficeRow, OrderEventRow, OrderRow, PasswordRow, RevocationRow, Row, SessionRow, TokenRow, UserRow};
+use crate::rows::{
+    AccessRow, AccountPasswordRow, AccountRow, AnnotationRow, ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseQuery, CaseRow,
+    CaseTypeRow, ClassRow, DeliveryRow, DisposalItemRow, DisposalRow, DocflowConfig, EntryRow, ExtractRow, FeeRuleRow, HoldRow, InboxRow,
+    MessageRow, NodeKeyRow, NodeRow, OfficeRow, OnTimeRow, OrderEventRow, OrderRow, OutboxRow, PasswordRow, PatternRow, RecordRow,
+    RemoteRecordsRow, RevocationRow, Row, SessionRow, StaffRow, TokenRow, UnitRow, UserRow, VerificationRow,
+};
 
 type DbRow = <Db as sqlx::Database>::Row;
 type Conn = <Db as sqlx::Database>::Connection;
@@ -25,34 +34,6 @@ const NODE_COLUMNS: &str = "id, code, municipality, region, jmbg_mode, canton, e
 const OFFICE_COLUMNS: &str = "id, code, name, settlement, address, hours, created_at";
 const USER_COLUMNS: &str = "id, username, full_name, role, office_code, active, created_at";
 const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, revoked_at";
-const ENTRY_COLUMNS: &str = "id, register, office_code, year, number, subject_jmbg, partner_jmbg, mother_jmbg, father_jmbg, event_date, registered_on, late, script, recorded_at, recorded_by, data";
-const ANNOTATION_COLUMNS: &str = "id, entry_id, kind, data, act, act_issuer, act_number, act_date, effective_date, note, recorded_at, office_code, recorded_by, cause_entry_id";
-const ACCESS_COLUMNS: &str = "id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number";
-const EXTRACT_COLUMNS: &str = "id, outcome, office_code, year, serial, kind, subject_jmbg, entry_id, language, script, requester_name, requester_jmbg, requester_document, evidence, relation, established, purpose, fee, fee_exemption, refusal_code, refusal_reason, official_username, official_name, municipality, office_name, place, at, on_date, journal_position, verify_base, content_hash, seal, key_id";
-const REVOCATION_COLUMNS: &str = "id, extract_id, reason, revoked_by, revoked_at";
-const NODE_KEY_COLUMNS: &str = "id, key_id, public_key, created_at";
-const FEE_RULE_COLUMNS: &str = "id, kind, purpose, amount, note, set_at";
-const PASSWORD_COLUMNS: &str = "id, user_id, phc, set_by, set_at";
-const SESSION_COLUMNS: &str = "token_hash, user_id, created_at, seen_at, expires_at, ended_at";
-const ORDER_COLUMNS: &str = "id, code, kind, subject_jmbg, subject_name, language, script, requester_name, requester_jmbg, requester_document, relation, evidence, purpose, delivery, office_code, address, contact, created_at";
-const ORDER_EVENT_COLUMNS: &str = "id, order_id, status, extract_number, note, by_user, at";
-const ACCOUNT_COLUMNS: &str = "id, email, full_name, code, created_at";
-const ACCOUNT_PASSWORD_COLUMNS: &str = "id, account_id, phc, set_at";
-const VERIFICATION_COLUMNS: &str = "id, account_id, jmbg, document, verified_by, office_code, at";
-const MESSAGE_COLUMNS: &str = "id, at, direction, peer, service, nonce, case_number, status, outcome, request_signature, request_digest, response_signature, response_digest, prev_hash, hash";
-const OUTBOX_COLUMNS: &str = "id, subject_jmbg, annotation, cause_entry_id, created_at";
-const DELIVERY_COLUMNS: &str = "id, outbox_id, member, status, receipt, at";
-const INBOX_COLUMNS: &str = "id, notice_id, member, subject_jmbg, annotation, status, annotation_id, reason, received_at";
-const REMOTE_RECORDS_COLUMNS: &str = "id, extract_id, member, municipality, entry_id, position, records, received_at";
-const UNIT_COLUMNS: &str = "id, code, name, created_at";
-const STAFF_COLUMNS: &str = "id, username, unit_code, since";
-const CLASS_COLUMNS: &str = "id, mark, title, retention_years, created_at";
-const CASE_TYPE_COLUMNS: &str = "id, code, title, book, class, term_kind, term_days, unit_code, created_at";
-const PATTERN_COLUMNS: &str = "id, pattern, set_by, set_at";
-const RECORD_COLUMNS: &str = "id, book, unit_code, class, year, serial, sub, number, case_id, direction, channel, office_code, correspondent, subject, received_on, corrects_id, registered_by, registered_at";
-const CASE_COLUMNS: &str = "id, record_id, number, book, unit_code, class, year, serial, case_type, party_name, party_jmbg, party_address, party_contact, subject, access_hash, term_kind, term_days, opened_on, appeal_of, state, holder_unit, holder_official, held_since, due_on, paused_since, paused_days, missing, outcome, decided_on, dispatch, dispatched_on, delivered_on, closed_on, joined_to, last_sub, updated_at";
-const CASE_EVENT_COLUMNS: &str = "id, case_id, kind, from_state, to_state, unit_code, official, record_id, detail, at, by_user";
-const ATTACHMENT_COLUMNS: &str = "id, case_id, record_id, first_id, version, name, media_type, size, sha256, uploaded_by, uploaded_at";
 const JOURNAL_COLUMNS: &str = "seq, at, actor, office_code, action, table_name, row_id, row_hash, hash";
 
 /// Bind parameters per statement stay well under SQLite's 32,766 (and PostgreSQL's 65,535).
@@ -103,409 +84,6 @@ fn token_from(r: &DbRow) -> Result<TokenRow> {
         label: r.try_get("label")?,
         created_at: r.try_get("created_at")?,
         revoked_at: r.try_get("revoked_at")?,
-    })
-}
-
-fn entry_from(r: &DbRow) -> Result<EntryRow> {
-    Ok(EntryRow {
-        id: r.try_get("id")?,
-        register: r.try_get("register")?,
-        office_code: r.try_get("office_code")?,
-        year: r.try_get("year")?,
-        number: r.try_get("number")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        partner_jmbg: r.try_get("partner_jmbg")?,
-        mother_jmbg: r.try_get("mother_jmbg")?,
-        father_jmbg: r.try_get("father_jmbg")?,
-        event_date: r.try_get("event_date")?,
-        registered_on: r.try_get("registered_on")?,
-        late: r.try_get("late")?,
-        script: r.try_get("script")?,
-        recorded_at: r.try_get("recorded_at")?,
-        recorded_by: r.try_get("recorded_by")?,
-        data: r.try_get("data")?,
-    })
-}
-
-fn annotation_from(r: &DbRow) -> Result<AnnotationRow> {
-    Ok(AnnotationRow {
-        id: r.try_get("id")?,
-        entry_id: r.try_get("entry_id")?,
-        kind: r.try_get("kind")?,
-        data: r.try_get("data")?,
-        act: r.try_get("act")?,
-        act_issuer: r.try_get("act_issuer")?,
-        act_number: r.try_get("act_number")?,
-        act_date: r.try_get("act_date")?,
-        effective_date: r.try_get("effective_date")?,
-        note: r.try_get("note")?,
-        recorded_at: r.try_get("recorded_at")?,
-        office_code: r.try_get("office_code")?,
-        recorded_by: r.try_get("recorded_by")?,
-        cause_entry_id: r.try_get("cause_entry_id")?,
-    })
-}
-
-fn access_from(r: &DbRow) -> Result<AccessRow> {
-    Ok(AccessRow {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        username: r.try_get("username")?,
-        role: r.try_get("role")?,
-        office_code: r.try_get("office_code")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        entry_id: r.try_get("entry_id")?,
-        action: r.try_get("action")?,
-        purpose: r.try_get("purpose")?,
-        case_number: r.try_get("case_number")?,
-    })
-}
-
-fn extract_from(r: &DbRow) -> Result<ExtractRow> {
-    Ok(ExtractRow {
-        id: r.try_get("id")?,
-        outcome: r.try_get("outcome")?,
-        office_code: r.try_get("office_code")?,
-        year: r.try_get("year")?,
-        serial: r.try_get("serial")?,
-        kind: r.try_get("kind")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        entry_id: r.try_get("entry_id")?,
-        language: r.try_get("language")?,
-        script: r.try_get("script")?,
-        requester_name: r.try_get("requester_name")?,
-        requester_jmbg: r.try_get("requester_jmbg")?,
-        requester_document: r.try_get("requester_document")?,
-        evidence: r.try_get("evidence")?,
-        relation: r.try_get("relation")?,
-        established: r.try_get("established")?,
-        purpose: r.try_get("purpose")?,
-        fee: r.try_get("fee")?,
-        fee_exemption: r.try_get("fee_exemption")?,
-        refusal_code: r.try_get("refusal_code")?,
-        refusal_reason: r.try_get("refusal_reason")?,
-        official_username: r.try_get("official_username")?,
-        official_name: r.try_get("official_name")?,
-        municipality: r.try_get("municipality")?,
-        office_name: r.try_get("office_name")?,
-        place: r.try_get("place")?,
-        at: r.try_get("at")?,
-        on_date: r.try_get("on_date")?,
-        journal_position: r.try_get("journal_position")?,
-        verify_base: r.try_get("verify_base")?,
-        content_hash: r.try_get("content_hash")?,
-        seal: r.try_get("seal")?,
-        key_id: r.try_get("key_id")?,
-    })
-}
-
-fn revocation_from(r: &DbRow) -> Result<RevocationRow> {
-    Ok(RevocationRow {
-        id: r.try_get("id")?,
-        extract_id: r.try_get("extract_id")?,
-        reason: r.try_get("reason")?,
-        revoked_by: r.try_get("revoked_by")?,
-        revoked_at: r.try_get("revoked_at")?,
-    })
-}
-
-fn node_key_from(r: &DbRow) -> Result<NodeKeyRow> {
-    Ok(NodeKeyRow { id: r.try_get("id")?, key_id: r.try_get("key_id")?, public_key: r.try_get("public_key")?, created_at: r.try_get("created_at")? })
-}
-
-fn fee_rule_from(r: &DbRow) -> Result<FeeRuleRow> {
-    Ok(FeeRuleRow {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        purpose: r.try_get("purpose")?,
-        amount: r.try_get("amount")?,
-        note: r.try_get("note")?,
-        set_at: r.try_get("set_at")?,
-    })
-}
-
-fn password_from(r: &DbRow) -> Result<PasswordRow> {
-    Ok(PasswordRow { id: r.try_get("id")?, user_id: r.try_get("user_id")?, phc: r.try_get("phc")?, set_by: r.try_get("set_by")?, set_at: r.try_get("set_at")? })
-}
-
-fn order_from(r: &DbRow) -> Result<OrderRow> {
-    Ok(OrderRow {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        kind: r.try_get("kind")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        subject_name: r.try_get("subject_name")?,
-        language: r.try_get("language")?,
-        script: r.try_get("script")?,
-        requester_name: r.try_get("requester_name")?,
-        requester_jmbg: r.try_get("requester_jmbg")?,
-        requester_document: r.try_get("requester_document")?,
-        relation: r.try_get("relation")?,
-        evidence: r.try_get("evidence")?,
-        purpose: r.try_get("purpose")?,
-        delivery: r.try_get("delivery")?,
-        office_code: r.try_get("office_code")?,
-        address: r.try_get("address")?,
-        contact: r.try_get("contact")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn order_event_from(r: &DbRow) -> Result<OrderEventRow> {
-    Ok(OrderEventRow {
-        id: r.try_get("id")?,
-        order_id: r.try_get("order_id")?,
-        status: r.try_get("status")?,
-        extract_number: r.try_get("extract_number")?,
-        note: r.try_get("note")?,
-        by_user: r.try_get("by_user")?,
-        at: r.try_get("at")?,
-    })
-}
-
-fn account_from(r: &DbRow) -> Result<AccountRow> {
-    Ok(AccountRow { id: r.try_get("id")?, email: r.try_get("email")?, full_name: r.try_get("full_name")?, code: r.try_get("code")?, created_at: r.try_get("created_at")? })
-}
-
-fn account_password_from(r: &DbRow) -> Result<AccountPasswordRow> {
-    Ok(AccountPasswordRow { id: r.try_get("id")?, account_id: r.try_get("account_id")?, phc: r.try_get("phc")?, set_at: r.try_get("set_at")? })
-}
-
-fn verification_from(r: &DbRow) -> Result<VerificationRow> {
-    Ok(VerificationRow {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        jmbg: r.try_get("jmbg")?,
-        document: r.try_get("document")?,
-        verified_by: r.try_get("verified_by")?,
-        office_code: r.try_get("office_code")?,
-        at: r.try_get("at")?,
-    })
-}
-
-fn message_from(r: &DbRow) -> Result<MessageRow> {
-    Ok(MessageRow {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        direction: r.try_get("direction")?,
-        peer: r.try_get("peer")?,
-        service: r.try_get("service")?,
-        nonce: r.try_get("nonce")?,
-        case_number: r.try_get("case_number")?,
-        status: r.try_get("status")?,
-        outcome: r.try_get("outcome")?,
-        request_signature: r.try_get("request_signature")?,
-        request_digest: r.try_get("request_digest")?,
-        response_signature: r.try_get("response_signature")?,
-        response_digest: r.try_get("response_digest")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    })
-}
-
-fn remote_records_from(r: &DbRow) -> Result<RemoteRecordsRow> {
-    Ok(RemoteRecordsRow {
-        id: r.try_get("id")?,
-        extract_id: r.try_get("extract_id")?,
-        member: r.try_get("member")?,
-        municipality: r.try_get("municipality")?,
-        entry_id: r.try_get("entry_id")?,
-        position: r.try_get("position")?,
-        records: r.try_get("records")?,
-        received_at: r.try_get("received_at")?,
-    })
-}
-
-fn outbox_from(r: &DbRow) -> Result<OutboxRow> {
-    Ok(OutboxRow {
-        id: r.try_get("id")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        annotation: r.try_get("annotation")?,
-        cause_entry_id: r.try_get("cause_entry_id")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn delivery_from(r: &DbRow) -> Result<DeliveryRow> {
-    Ok(DeliveryRow {
-        id: r.try_get("id")?,
-        outbox_id: r.try_get("outbox_id")?,
-        member: r.try_get("member")?,
-        status: r.try_get("status")?,
-        receipt: r.try_get("receipt")?,
-        at: r.try_get("at")?,
-    })
-}
-
-fn inbox_from(r: &DbRow) -> Result<InboxRow> {
-    Ok(InboxRow {
-        id: r.try_get("id")?,
-        notice_id: r.try_get("notice_id")?,
-        member: r.try_get("member")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        annotation: r.try_get("annotation")?,
-        status: r.try_get("status")?,
-        annotation_id: r.try_get("annotation_id")?,
-        reason: r.try_get("reason")?,
-        received_at: r.try_get("received_at")?,
-    })
-}
-
-fn unit_from(r: &DbRow) -> Result<UnitRow> {
-    Ok(UnitRow {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn staff_from(r: &DbRow) -> Result<StaffRow> {
-    Ok(StaffRow {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        unit_code: r.try_get("unit_code")?,
-        since: r.try_get("since")?,
-    })
-}
-
-fn class_from(r: &DbRow) -> Result<ClassRow> {
-    Ok(ClassRow {
-        id: r.try_get("id")?,
-        mark: r.try_get("mark")?,
-        title: r.try_get("title")?,
-        retention_years: r.try_get("retention_years")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn case_type_from(r: &DbRow) -> Result<CaseTypeRow> {
-    Ok(CaseTypeRow {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        title: r.try_get("title")?,
-        book: r.try_get("book")?,
-        class: r.try_get("class")?,
-        term_kind: r.try_get("term_kind")?,
-        term_days: r.try_get("term_days")?,
-        unit_code: r.try_get("unit_code")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn pattern_from(r: &DbRow) -> Result<PatternRow> {
-    Ok(PatternRow {
-        id: r.try_get("id")?,
-        pattern: r.try_get("pattern")?,
-        set_by: r.try_get("set_by")?,
-        set_at: r.try_get("set_at")?,
-    })
-}
-
-fn record_from(r: &DbRow) -> Result<RecordRow> {
-    Ok(RecordRow {
-        id: r.try_get("id")?,
-        book: r.try_get("book")?,
-        unit_code: r.try_get("unit_code")?,
-        class: r.try_get("class")?,
-        year: r.try_get("year")?,
-        serial: r.try_get("serial")?,
-        sub: r.try_get("sub")?,
-        number: r.try_get("number")?,
-        case_id: r.try_get("case_id")?,
-        direction: r.try_get("direction")?,
-        channel: r.try_get("channel")?,
-        office_code: r.try_get("office_code")?,
-        correspondent: r.try_get("correspondent")?,
-        subject: r.try_get("subject")?,
-        received_on: r.try_get("received_on")?,
-        corrects_id: r.try_get("corrects_id")?,
-        registered_by: r.try_get("registered_by")?,
-        registered_at: r.try_get("registered_at")?,
-    })
-}
-
-fn case_from(r: &DbRow) -> Result<CaseRow> {
-    Ok(CaseRow {
-        id: r.try_get("id")?,
-        record_id: r.try_get("record_id")?,
-        number: r.try_get("number")?,
-        book: r.try_get("book")?,
-        unit_code: r.try_get("unit_code")?,
-        class: r.try_get("class")?,
-        year: r.try_get("year")?,
-        serial: r.try_get("serial")?,
-        case_type: r.try_get("case_type")?,
-        party_name: r.try_get("party_name")?,
-        party_jmbg: r.try_get("party_jmbg")?,
-        party_address: r.try_get("party_address")?,
-        party_contact: r.try_get("party_contact")?,
-        subject: r.try_get("subject")?,
-        access_hash: r.try_get("access_hash")?,
-        term_kind: r.try_get("term_kind")?,
-        term_days: r.try_get("term_days")?,
-        opened_on: r.try_get("opened_on")?,
-        appeal_of: r.try_get("appeal_of")?,
-        state: r.try_get("state")?,
-        holder_unit: r.try_get("holder_unit")?,
-        holder_official: r.try_get("holder_official")?,
-        held_since: r.try_get("held_since")?,
-        due_on: r.try_get("due_on")?,
-        paused_since: r.try_get("paused_since")?,
-        paused_days: r.try_get("paused_days")?,
-        missing: r.try_get("missing")?,
-        outcome: r.try_get("outcome")?,
-        decided_on: r.try_get("decided_on")?,
-        dispatch: r.try_get("dispatch")?,
-        dispatched_on: r.try_get("dispatched_on")?,
-        delivered_on: r.try_get("delivered_on")?,
-        closed_on: r.try_get("closed_on")?,
-        joined_to: r.try_get("joined_to")?,
-        last_sub: r.try_get("last_sub")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
-
-fn attachment_from(r: &DbRow) -> Result<AttachmentRow> {
-    Ok(AttachmentRow {
-        id: r.try_get("id")?,
-        case_id: r.try_get("case_id")?,
-        record_id: r.try_get("record_id")?,
-        first_id: r.try_get("first_id")?,
-        version: r.try_get("version")?,
-        name: r.try_get("name")?,
-        media_type: r.try_get("media_type")?,
-        size: r.try_get("size")?,
-        sha256: r.try_get("sha256")?,
-        uploaded_by: r.try_get("uploaded_by")?,
-        uploaded_at: r.try_get("uploaded_at")?,
-    })
-}
-
-fn case_event_from(r: &DbRow) -> Result<CaseEventRow> {
-    Ok(CaseEventRow {
-        id: r.try_get("id")?,
-        case_id: r.try_get("case_id")?,
-        kind: r.try_get("kind")?,
-        from_state: r.try_get("from_state")?,
-        to_state: r.try_get("to_state")?,
-        unit_code: r.try_get("unit_code")?,
-        official: r.try_get("official")?,
-        record_id: r.try_get("record_id")?,
-        detail: r.try_get("detail")?,
-        at: r.try_get("at")?,
-        by_user: r.try_get("by_user")?,
-    })
-}
-
-fn session_from(r: &DbRow) -> Result<SessionRow> {
-    Ok(SessionRow {
-        token_hash: r.try_get("token_hash")?,
-        user_id: r.try_get("user_id")?,
-        created_at: r.try_get("created_at")?,
-        seen_at: r.try_get("seen_at")?,
-        expires_at: r.try_get("expires_at")?,
-        ended_at: r.try_get("ended_at")?,
     })
 }
 
@@ -631,16 +209,40 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
     }
     // Parents before children, for the foreign keys.
     insert_rows!(c, "node", NODE_COLUMNS, 8, nodes, |b, r| {
-        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.municipality.as_str()).push_bind(r.region).push_bind(r.jmbg_mode.as_str()).push_bind(r.canton.as_str()).push_bind(r.entity.as_str()).push_bind(r.created_at);
+        b.push_bind(r.id)
+            .push_bind(r.code.as_str())
+            .push_bind(r.municipality.as_str())
+            .push_bind(r.region)
+            .push_bind(r.jmbg_mode.as_str())
+            .push_bind(r.canton.as_str())
+            .push_bind(r.entity.as_str())
+            .push_bind(r.created_at);
     });
     insert_rows!(c, "offices", OFFICE_COLUMNS, 7, offices, |b, r| {
-        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.name.as_str()).push_bind(r.settlement.as_str()).push_bind(r.address.as_str()).push_bind(r.hours.as_str()).push_bind(r.created_at);
+        b.push_bind(r.id)
+            .push_bind(r.code.as_str())
+            .push_bind(r.name.as_str())
+            .push_bind(r.settlement.as_str())
+            .push_bind(r.address.as_str())
+            .push_bind(r.hours.as_str())
+            .push_bind(r.created_at);
     });
     insert_rows!(c, "users", USER_COLUMNS, 7, users, |b, r| {
-        b.push_bind(r.id).push_bind(r.username.as_str()).push_bind(r.full_name.as_str()).push_bind(r.role.as_str()).push_bind(r.office_code.as_deref()).push_bind(r.active).push_bind(r.created_at);
+        b.push_bind(r.id)
+            .push_bind(r.username.as_str())
+            .push_bind(r.full_name.as_str())
+            .push_bind(r.role.as_str())
+            .push_bind(r.office_code.as_deref())
+            .push_bind(r.active)
+            .push_bind(r.created_at);
     });
     insert_rows!(c, "api_tokens", TOKEN_COLUMNS, 6, tokens, |b, r| {
-        b.push_bind(r.id).push_bind(r.user_id).push_bind(r.token_hash.as_slice()).push_bind(r.label.as_str()).push_bind(r.created_at).push_bind(r.revoked_at);
+        b.push_bind(r.id)
+            .push_bind(r.user_id)
+            .push_bind(r.token_hash.as_slice())
+            .push_bind(r.label.as_str())
+            .push_bind(r.created_at)
+            .push_bind(r.revoked_at);
     });
     insert_rows!(c, "entries", ENTRY_COLUMNS, 16, entries, |b, r| {
         b.push_bind(r.id)
@@ -730,7 +332,12 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
         b.push_bind(r.id).push_bind(r.key_id.as_str()).push_bind(r.public_key.as_slice()).push_bind(r.created_at);
     });
     insert_rows!(c, "fee_rules", FEE_RULE_COLUMNS, 6, fees, |b, r| {
-        b.push_bind(r.id).push_bind(r.kind.as_deref()).push_bind(r.purpose.as_deref()).push_bind(r.amount).push_bind(r.note.as_str()).push_bind(r.set_at);
+        b.push_bind(r.id)
+            .push_bind(r.kind.as_deref())
+            .push_bind(r.purpose.as_deref())
+            .push_bind(r.amount)
+            .push_bind(r.note.as_str())
+            .push_bind(r.set_at);
     });
     insert_rows!(c, "user_passwords", PASSWORD_COLUMNS, 5, passwords, |b, r| {
         b.push_bind(r.id).push_bind(r.user_id).push_bind(r.phc.as_str()).push_bind(r.set_by.as_str()).push_bind(r.set_at);
@@ -807,10 +414,19 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
             .push_bind(r.received_at);
     });
     insert_rows!(c, "federation_outbox", OUTBOX_COLUMNS, 5, outbox, |b, r| {
-        b.push_bind(r.id).push_bind(r.subject_jmbg.as_str()).push_bind(r.annotation.as_str()).push_bind(r.cause_entry_id).push_bind(r.created_at);
+        b.push_bind(r.id)
+            .push_bind(r.subject_jmbg.as_str())
+            .push_bind(r.annotation.as_str())
+            .push_bind(r.cause_entry_id)
+            .push_bind(r.created_at);
     });
     insert_rows!(c, "federation_deliveries", DELIVERY_COLUMNS, 6, deliveries, |b, r| {
-        b.push_bind(r.id).push_bind(r.outbox_id).push_bind(r.member.as_str()).push_bind(r.status.as_str()).push_bind(r.receipt.as_str()).push_bind(r.at);
+        b.push_bind(r.id)
+            .push_bind(r.outbox_id)
+            .push_bind(r.member.as_str())
+            .push_bind(r.status.as_str())
+            .push_bind(r.receipt.as_str())
+            .push_bind(r.at);
     });
     insert_rows!(c, "federation_inbox", INBOX_COLUMNS, 9, inbox, |b, r| {
         b.push_bind(r.id)
@@ -833,34 +449,144 @@ async fn write_batch(c: &mut Conn, batch: &Batch) -> Result<()> {
         b.push_bind(r.id).push_bind(r.mark).push_bind(r.title.as_str()).push_bind(r.retention_years).push_bind(r.created_at);
     });
     insert_rows!(c, "case_types", CASE_TYPE_COLUMNS, 9, case_types, |b, r| {
-        b.push_bind(r.id).push_bind(r.code.as_str()).push_bind(r.title.as_str()).push_bind(r.book.as_str()).push_bind(r.class).push_bind(r.term_kind.as_str()).push_bind(r.term_days).push_bind(r.unit_code.as_str()).push_bind(r.created_at);
+        b.push_bind(r.id)
+            .push_bind(r.code.as_str())
+            .push_bind(r.title.as_str())
+            .push_bind(r.book.as_str())
+            .push_bind(r.class)
+            .push_bind(r.term_kind.as_str())
+            .push_bind(r.term_days)
+            .push_bind(r.unit_code.as_str())
+            .push_bind(r.created_at);
     });
     insert_rows!(c, "protocol_settings", PATTERN_COLUMNS, 4, protocol_settings, |b, r| {
         b.push_bind(r.id).push_bind(r.pattern.as_str()).push_bind(r.set_by.as_str()).push_bind(r.set_at);
     });
     insert_rows!(c, "protocol_records", RECORD_COLUMNS, 18, protocol_records, |b, r| {
-        b.push_bind(r.id).push_bind(r.book.as_str()).push_bind(r.unit_code.as_str()).push_bind(r.class).push_bind(r.year).push_bind(r.serial).push_bind(r.sub).push_bind(r.number.as_str()).push_bind(r.case_id).push_bind(r.direction.as_str()).push_bind(r.channel.as_str()).push_bind(r.office_code.as_str()).push_bind(r.correspondent.as_str()).push_bind(r.subject.as_str()).push_bind(r.received_on.as_str()).push_bind(r.corrects_id).push_bind(r.registered_by.as_str()).push_bind(r.registered_at);
+        b.push_bind(r.id)
+            .push_bind(r.book.as_str())
+            .push_bind(r.unit_code.as_str())
+            .push_bind(r.class)
+            .push_bind(r.year)
+            .push_bind(r.serial)
+            .push_bind(r.sub)
+            .push_bind(r.number.as_str())
+            .push_bind(r.case_id)
+            .push_bind(r.direction.as_str())
+            .push_bind(r.channel.as_str())
+            .push_bind(r.office_code.as_str())
+            .push_bind(r.correspondent.as_str())
+            .push_bind(r.subject.as_str())
+            .push_bind(r.received_on.as_str())
+            .push_bind(r.corrects_id)
+            .push_bind(r.registered_by.as_str())
+            .push_bind(r.registered_at);
     });
     insert_rows!(c, "cases", CASE_COLUMNS, 36, cases, |b, r| {
-        b.push_bind(r.id).push_bind(r.record_id).push_bind(r.number.as_str()).push_bind(r.book.as_str()).push_bind(r.unit_code.as_str()).push_bind(r.class).push_bind(r.year).push_bind(r.serial).push_bind(r.case_type.as_str()).push_bind(r.party_name.as_str()).push_bind(r.party_jmbg.as_deref()).push_bind(r.party_address.as_str()).push_bind(r.party_contact.as_deref()).push_bind(r.subject.as_str()).push_bind(r.access_hash.as_slice()).push_bind(r.term_kind.as_str()).push_bind(r.term_days).push_bind(r.opened_on.as_str()).push_bind(r.appeal_of).push_bind(r.state.as_str()).push_bind(r.holder_unit.as_deref()).push_bind(r.holder_official.as_deref()).push_bind(r.held_since).push_bind(r.due_on.as_str()).push_bind(r.paused_since.as_deref()).push_bind(r.paused_days).push_bind(r.missing.as_deref()).push_bind(r.outcome.as_deref()).push_bind(r.decided_on.as_deref()).push_bind(r.dispatch.as_deref()).push_bind(r.dispatched_on.as_deref()).push_bind(r.delivered_on.as_deref()).push_bind(r.closed_on.as_deref()).push_bind(r.joined_to).push_bind(r.last_sub).push_bind(r.updated_at);
+        b.push_bind(r.id)
+            .push_bind(r.record_id)
+            .push_bind(r.number.as_str())
+            .push_bind(r.book.as_str())
+            .push_bind(r.unit_code.as_str())
+            .push_bind(r.class)
+            .push_bind(r.year)
+            .push_bind(r.serial)
+            .push_bind(r.case_type.as_str())
+            .push_bind(r.party_name.as_str())
+            .push_bind(r.party_jmbg.as_deref())
+            .push_bind(r.party_address.as_str())
+            .push_bind(r.party_contact.as_deref())
+            .push_bind(r.subject.as_str())
+            .push_bind(r.access_hash.as_slice())
+            .push_bind(r.term_kind.as_str())
+            .push_bind(r.term_days)
+            .push_bind(r.opened_on.as_str())
+            .push_bind(r.appeal_of)
+            .push_bind(r.state.as_str())
+            .push_bind(r.holder_unit.as_deref())
+            .push_bind(r.holder_official.as_deref())
+            .push_bind(r.held_since)
+            .push_bind(r.due_on.as_str())
+            .push_bind(r.paused_since.as_deref())
+            .push_bind(r.paused_days)
+            .push_bind(r.missing.as_deref())
+            .push_bind(r.outcome.as_deref())
+            .push_bind(r.decided_on.as_deref())
+            .push_bind(r.dispatch.as_deref())
+            .push_bind(r.dispatched_on.as_deref())
+            .push_bind(r.delivered_on.as_deref())
+            .push_bind(r.closed_on.as_deref())
+            .push_bind(r.joined_to)
+            .push_bind(r.last_sub)
+            .push_bind(r.updated_at);
     });
     insert_rows!(c, "case_events", CASE_EVENT_COLUMNS, 11, case_events, |b, r| {
-        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.kind.as_str()).push_bind(r.from_state.as_str()).push_bind(r.to_state.as_str()).push_bind(r.unit_code.as_deref()).push_bind(r.official.as_deref()).push_bind(r.record_id).push_bind(r.detail.as_str()).push_bind(r.at).push_bind(r.by_user.as_str());
+        b.push_bind(r.id)
+            .push_bind(r.case_id)
+            .push_bind(r.kind.as_str())
+            .push_bind(r.from_state.as_str())
+            .push_bind(r.to_state.as_str())
+            .push_bind(r.unit_code.as_deref())
+            .push_bind(r.official.as_deref())
+            .push_bind(r.record_id)
+            .push_bind(r.detail.as_str())
+            .push_bind(r.at)
+            .push_bind(r.by_user.as_str());
     });
     insert_rows!(c, "attachments", ATTACHMENT_COLUMNS, 11, attachments, |b, r| {
-        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.record_id).push_bind(r.first_id).push_bind(r.version).push_bind(r.name.as_str()).push_bind(r.media_type.as_str()).push_bind(r.size).push_bind(r.sha256.as_str()).push_bind(r.uploaded_by.as_str()).push_bind(r.uploaded_at);
+        b.push_bind(r.id)
+            .push_bind(r.case_id)
+            .push_bind(r.record_id)
+            .push_bind(r.first_id)
+            .push_bind(r.version)
+            .push_bind(r.name.as_str())
+            .push_bind(r.media_type.as_str())
+            .push_bind(r.size)
+            .push_bind(r.sha256.as_str())
+            .push_bind(r.uploaded_by.as_str())
+            .push_bind(r.uploaded_at);
     });
     insert_rows!(c, "disposals", DISPOSAL_COLUMNS, 11, disposals, |b, r| {
-        b.push_bind(r.id).push_bind(r.as_of.as_str()).push_bind(r.state.as_str()).push_bind(r.proposed_by.as_str()).push_bind(r.proposed_at).push_bind(r.answer_ref.as_deref()).push_bind(r.answered_on.as_deref()).push_bind(r.answered_by.as_deref()).push_bind(r.done_by.as_deref()).push_bind(r.done_at).push_bind(r.updated_at);
+        b.push_bind(r.id)
+            .push_bind(r.as_of.as_str())
+            .push_bind(r.state.as_str())
+            .push_bind(r.proposed_by.as_str())
+            .push_bind(r.proposed_at)
+            .push_bind(r.answer_ref.as_deref())
+            .push_bind(r.answered_on.as_deref())
+            .push_bind(r.answered_by.as_deref())
+            .push_bind(r.done_by.as_deref())
+            .push_bind(r.done_at)
+            .push_bind(r.updated_at);
     });
     insert_rows!(c, "archive_entries", ARCHIVE_ENTRY_COLUMNS, 16, archive_entries, |b, r| {
-        b.push_bind(r.id).push_bind(r.year).push_bind(r.serial).push_bind(r.case_id).push_bind(r.number.as_str()).push_bind(r.class).push_bind(r.content.as_str()).push_bind(r.closed_on.as_str()).push_bind(r.retention_years).push_bind(r.keep_until.as_deref()).push_bind(r.files).push_bind(r.state.as_str()).push_bind(r.disposal_id).push_bind(r.archived_by.as_str()).push_bind(r.archived_at).push_bind(r.updated_at);
+        b.push_bind(r.id)
+            .push_bind(r.year)
+            .push_bind(r.serial)
+            .push_bind(r.case_id)
+            .push_bind(r.number.as_str())
+            .push_bind(r.class)
+            .push_bind(r.content.as_str())
+            .push_bind(r.closed_on.as_str())
+            .push_bind(r.retention_years)
+            .push_bind(r.keep_until.as_deref())
+            .push_bind(r.files)
+            .push_bind(r.state.as_str())
+            .push_bind(r.disposal_id)
+            .push_bind(r.archived_by.as_str())
+            .push_bind(r.archived_at)
+            .push_bind(r.updated_at);
     });
     insert_rows!(c, "disposal_items", DISPOSAL_ITEM_COLUMNS, 4, disposal_items, |b, r| {
         b.push_bind(r.id).push_bind(r.disposal_id).push_bind(r.entry_id).push_bind(r.case_id);
     });
     insert_rows!(c, "legal_holds", HOLD_COLUMNS, 6, legal_holds, |b, r| {
-        b.push_bind(r.id).push_bind(r.case_id).push_bind(r.placed).push_bind(r.reason.as_str()).push_bind(r.by_user.as_str()).push_bind(r.at);
+        b.push_bind(r.id)
+            .push_bind(r.case_id)
+            .push_bind(r.placed)
+            .push_bind(r.reason.as_str())
+            .push_bind(r.by_user.as_str())
+            .push_bind(r.at);
     });
     let items: Vec<StoredItem> = batch.journal.iter().map(StoredItem::from_item).collect();
     insert_rows!(c, "journal", JOURNAL_COLUMNS, 9, items, |b, r| {
@@ -1000,112 +726,12 @@ async fn read_head(c: &mut Conn) -> Result<JournalHead> {
 }
 
 async fn store_head(c: &mut Conn, head: JournalHead) -> Result<()> {
-    sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1").bind(head.seq).bind(head.hash.as_slice()).execute(&mut *c).await?;
-    Ok(())
-}
-
-async fn fetch_entries_where(c: &mut Conn, condition: &'static str, jmbg: &str) -> Result<Vec<EntryRecord>> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE {condition} ORDER BY id");
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(jmbg).fetch_all(&mut *c).await?;
-    rows.iter().map(|r| entry_from(r)?.to_record()).collect()
-}
-
-async fn fetch_annotations_of(c: &mut Conn, entry_ids: &[i64]) -> Result<Vec<AnnotationRecord>> {
-    let mut out = Vec::new();
-    for chunk in entry_ids.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
-        qb.push(ANNOTATION_COLUMNS).push(" FROM annotations WHERE entry_id IN (");
-        let mut sep = qb.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        qb.push(") ORDER BY id");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(annotation_from(&r)?.to_record()?);
-        }
-    }
-    out.sort_by_key(|a| a.id);
-    Ok(out)
-}
-
-async fn fetch_person_records(c: &mut Conn, jmbg: &Jmbg) -> Result<PersonRecords> {
-    let entries = fetch_entries_where(c, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
-    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let annotations = fetch_annotations_of(c, &ids).await?;
-    let children = fetch_entries_where(c, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
-    Ok(PersonRecords { entries, annotations, children })
-}
-
-async fn fetch_person_records_many(c: &mut Conn, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
-    let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
-    let mut entry_owners: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in jmbgs.chunks(500) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
-        qb.push(ENTRY_COLUMNS).push(" FROM entries WHERE subject_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(") OR partner_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(") ORDER BY id");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            let row = entry_from(&r)?;
-            let record = row.to_record()?;
-            for owner in [Some(row.subject_jmbg.clone()), row.partner_jmbg.clone()].into_iter().flatten() {
-                entry_owners.entry(row.id).or_default().push(owner.clone());
-                by_person.entry(owner).or_default().entries.push(record.clone());
-            }
-        }
-    }
-    let ids: Vec<i64> = entry_owners.keys().copied().collect();
-    for a in fetch_annotations_of(c, &ids).await? {
-        for owner in entry_owners.get(&a.entry_id).into_iter().flatten() {
-            by_person.entry(owner.clone()).or_default().annotations.push(a.clone());
-        }
-    }
-    Ok(jmbgs.iter().map(|j| (j.clone(), by_person.remove(j.as_str()).unwrap_or_default())).collect())
-}
-
-async fn fetch_entry(c: &mut Conn, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1");
-    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? else {
-        return Ok(None);
-    };
-    let entry = entry_from(&r)?.to_record()?;
-    let annotations = fetch_annotations_of(c, &[id]).await?;
-    Ok(Some((entry, annotations)))
-}
-
-async fn fetch_used_serials(c: &mut Conn, prefix: &str) -> Result<Vec<u16>> {
-    // Every JMBG the node knows with this date and region ('0' < digits < ':' bound the
-    // range), in one statement of four index range scans.
-    let upper = format!("{prefix}:");
-    let sql = "SELECT subject_jmbg AS j FROM entries WHERE subject_jmbg >= $1 AND subject_jmbg < $2 \
-               UNION ALL SELECT partner_jmbg FROM entries WHERE partner_jmbg >= $1 AND partner_jmbg < $2 \
-               UNION ALL SELECT mother_jmbg FROM entries WHERE mother_jmbg >= $1 AND mother_jmbg < $2 \
-               UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2";
-    let mut used = BTreeSet::new();
-    for r in sqlx::query(sql).bind(prefix).bind(upper.as_str()).fetch_all(&mut *c).await? {
-        let j: String = r.try_get("j")?;
-        if let Some(serial) = j.get(9..12).and_then(|s| s.parse::<u16>().ok()) {
-            used.insert(serial);
-        }
-    }
-    Ok(used.into_iter().collect())
-}
-
-async fn fetch_last_entry_number(c: &mut Conn, register: &str, office: &str, year: i64) -> Result<i64> {
-    let r = sqlx::query("SELECT COALESCE(MAX(number), 0) AS n FROM entries WHERE register = $1 AND office_code = $2 AND year = $3")
-        .bind(register)
-        .bind(office)
-        .bind(year)
-        .fetch_one(&mut *c)
+    sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(head.seq)
+        .bind(head.hash.as_slice())
+        .execute(&mut *c)
         .await?;
-    Ok(r.try_get("n")?)
+    Ok(())
 }
 
 async fn fetch_node(c: &mut Conn) -> Result<Option<NodeRow>> {
@@ -1138,129 +764,6 @@ async fn fetch_user_by_token(c: &mut Conn, token_hash: &[u8]) -> Result<Option<U
                FROM api_tokens t JOIN users u ON u.id = t.user_id \
                WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2";
     sqlx::query(sql).bind(token_hash).bind(true).fetch_optional(&mut *c).await?.map(|r| user_from(&r)).transpose()
-}
-
-async fn fetch_access_log(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
-    let sql = format!("SELECT {ACCESS_COLUMNS} FROM access_log WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(jmbg)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(access_from)
-        .collect()
-}
-
-async fn fetch_persons_touched(c: &mut Conn, after: i64, upto: i64) -> Result<Vec<String>> {
-    let mut out = BTreeSet::new();
-    let rows = sqlx::query("SELECT subject_jmbg, partner_jmbg FROM entries WHERE id > $1 AND id <= $2").bind(after).bind(upto).fetch_all(&mut *c).await?;
-    let rows2 = sqlx::query(
-        "SELECT e.subject_jmbg, e.partner_jmbg FROM annotations a JOIN entries e ON e.id = a.entry_id WHERE a.id > $1 AND a.id <= $2",
-    )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *c)
-    .await?;
-    for r in rows.iter().chain(rows2.iter()) {
-        out.insert(r.try_get::<String, _>("subject_jmbg")?);
-        if let Some(p) = r.try_get::<Option<String>, _>("partner_jmbg")? {
-            out.insert(p);
-        }
-    }
-    Ok(out.into_iter().collect())
-}
-
-async fn fetch_person_jmbgs_after(c: &mut Conn, after: &str, limit: i64) -> Result<Vec<String>> {
-    let mut out = BTreeSet::new();
-    for column in ["subject_jmbg", "partner_jmbg"] {
-        let sql = format!("SELECT DISTINCT {column} AS j FROM entries WHERE {column} > $1 ORDER BY {column} LIMIT $2");
-        for r in sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await? {
-            out.insert(r.try_get::<String, _>("j")?);
-        }
-    }
-    // Both lists are sorted; only the first `limit` of their union are complete.
-    Ok(out.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect())
-}
-
-async fn fetch_taken_entry_numbers(c: &mut Conn, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>> {
-    let mut out = Vec::new();
-    for chunk in numbers.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT number FROM entries WHERE register = ");
-        qb.push_bind(register).push(" AND office_code = ").push_bind(office).push(" AND year = ").push_bind(year).push(" AND number IN (");
-        let mut sep = qb.separated(", ");
-        for n in chunk {
-            sep.push_bind(*n);
-        }
-        qb.push(")");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(r.try_get::<i64, _>("number")?);
-        }
-    }
-    Ok(out)
-}
-
-async fn fetch_registered_subjects(c: &mut Conn, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for chunk in jmbgs.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT subject_jmbg FROM entries WHERE register = ");
-        qb.push_bind(register).push(" AND subject_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(")");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(r.try_get::<String, _>("subject_jmbg")?);
-        }
-    }
-    Ok(out)
-}
-
-async fn fetch_last_extract_serial(c: &mut Conn, outcome: &str, office: &str, year: i64) -> Result<i64> {
-    let r = sqlx::query("SELECT COALESCE(MAX(serial), 0) AS n FROM extracts WHERE outcome = $1 AND office_code = $2 AND year = $3")
-        .bind(outcome)
-        .bind(office)
-        .bind(year)
-        .fetch_one(&mut *c)
-        .await?;
-    Ok(r.try_get("n")?)
-}
-
-async fn fetch_extract_by_number(c: &mut Conn, outcome: &str, office: &str, year: i64, serial: i64) -> Result<Option<ExtractRow>> {
-    let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE outcome = $1 AND office_code = $2 AND year = $3 AND serial = $4");
-    sqlx::query(AssertSqlSafe(sql)).bind(outcome).bind(office).bind(year).bind(serial).fetch_optional(&mut *c).await?.as_ref().map(extract_from).transpose()
-}
-
-async fn fetch_extracts_of(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<ExtractRow>> {
-    let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
-    sqlx::query(AssertSqlSafe(sql)).bind(jmbg).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&mut *c).await?.iter().map(extract_from).collect()
-}
-
-async fn fetch_revocation(c: &mut Conn, extract_id: i64) -> Result<Option<RevocationRow>> {
-    let sql = format!("SELECT {REVOCATION_COLUMNS} FROM extract_revocations WHERE extract_id = $1");
-    sqlx::query(AssertSqlSafe(sql)).bind(extract_id).fetch_optional(&mut *c).await?.as_ref().map(revocation_from).transpose()
-}
-
-async fn fetch_node_keys(c: &mut Conn) -> Result<Vec<NodeKeyRow>> {
-    let sql = format!("SELECT {NODE_KEY_COLUMNS} FROM node_keys ORDER BY id");
-    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(node_key_from).collect()
-}
-
-async fn fetch_fee_rules(c: &mut Conn) -> Result<Vec<FeeRuleRow>> {
-    let sql = format!("SELECT {FEE_RULE_COLUMNS} FROM fee_rules ORDER BY id");
-    sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *c).await?.iter().map(fee_rule_from).collect()
-}
-
-async fn fetch_password(c: &mut Conn, user_id: i64) -> Result<Option<PasswordRow>> {
-    let sql = format!("SELECT {PASSWORD_COLUMNS} FROM user_passwords WHERE user_id = $1 ORDER BY id DESC LIMIT 1");
-    sqlx::query(AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut *c).await?.as_ref().map(password_from).transpose()
-}
-
-async fn fetch_session(c: &mut Conn, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM {} WHERE token_hash = $1", kind.table());
-    sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&mut *c).await?.as_ref().map(session_from).transpose()
 }
 
 async fn fetch_one_where<T>(c: &mut Conn, sql: String, value: &str, convert: fn(&DbRow) -> Result<T>) -> Result<Option<T>> {
@@ -1441,7 +944,8 @@ impl WriteTx for Tx {
     }
 
     async fn last_attachment_version(&mut self, first_id: i64) -> Result<i64> {
-        let row = sqlx::query("SELECT MAX(version) AS n FROM attachments WHERE first_id = $1").bind(first_id).fetch_one(&mut *self.tx).await?;
+        let row =
+            sqlx::query("SELECT MAX(version) AS n FROM attachments WHERE first_id = $1").bind(first_id).fetch_one(&mut *self.tx).await?;
         Ok(row.try_get::<Option<i64>, _>("n")?.unwrap_or(0))
     }
 
@@ -1520,8 +1024,11 @@ impl crate::backend::Backend for DbBackend {
         use sqlx::Executor as _;
         let mut c = self.write.acquire().await?;
         // SQLite samples at most 1,000 rows per index (enough for the planner, fast at any size).
-        let statements: &[&'static str] =
-            if self.kind == "sqlite" { &["PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"] } else { &["ANALYZE"] };
+        let statements: &[&'static str] = if self.kind == "sqlite" {
+            &["PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"]
+        } else {
+            &["ANALYZE"]
+        };
         for s in statements {
             (&mut *c).execute(*s).await?;
         }
@@ -1613,42 +1120,74 @@ impl crate::backend::Backend for DbBackend {
     }
 
     async fn entries_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<EntryRecord>> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?;
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(office)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?;
         rows.iter().map(|r| entry_from(r)?.to_record()).collect()
     }
 
     async fn count_entries_recorded(&self, office: &str, from: i64, to: i64, cap: i64) -> Result<i64> {
         let sql = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 LIMIT $4) AS day";
-        let r = sqlx::query(sql)
-            .bind(office)
-            .bind(from)
-            .bind(to)
-            .bind(cap)
-            .fetch_one(&mut *self.read.acquire().await?)
-            .await?;
+        let r = sqlx::query(sql).bind(office).bind(from).bind(to).bind(cap).fetch_one(&mut *self.read.acquire().await?).await?;
         Ok(r.try_get("n")?)
     }
 
     async fn annotations_recorded(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>> {
-        let sql = format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?;
+        let sql = format!(
+            "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(office)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?;
         rows.iter().map(|r| annotation_from(r)?.to_record()).collect()
     }
 
     async fn extracts_at(&self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<ExtractRow>> {
-        let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE office_code = $1 AND at >= $2 AND at < $3 ORDER BY at, id LIMIT $4");
-        sqlx::query(AssertSqlSafe(sql)).bind(office).bind(from).bind(to).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(extract_from).collect()
+        let sql =
+            format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE office_code = $1 AND at >= $2 AND at < $3 ORDER BY at, id LIMIT $4");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(office)
+            .bind(from)
+            .bind(to)
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?
+            .iter()
+            .map(extract_from)
+            .collect()
     }
 
     async fn order_by_code(&self, code: &str) -> Result<Option<OrderRow>> {
         let sql = format!("SELECT {ORDER_COLUMNS} FROM extract_orders WHERE code = $1");
-        sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(order_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(code)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(order_from)
+            .transpose()
     }
 
     async fn order(&self, id: i64) -> Result<Option<OrderRow>> {
         let sql = format!("SELECT {ORDER_COLUMNS} FROM extract_orders WHERE id = $1");
-        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(order_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(order_from)
+            .transpose()
     }
 
     async fn orders_of_office(&self, office: &str, before: Option<i64>, limit: i64) -> Result<Vec<OrderRow>> {
@@ -1717,34 +1256,69 @@ impl crate::backend::Backend for DbBackend {
                 let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE id = $1");
                 sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.as_ref().map(account_from).transpose()
             }
-            AccountKey::Email(email) => fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE email = $1"), email, account_from).await,
-            AccountKey::Code(code) => fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE code = $1"), code, account_from).await,
+            AccountKey::Email(email) => {
+                fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE email = $1"), email, account_from)
+                    .await
+            }
+            AccountKey::Code(code) => {
+                fetch_one_where(&mut c, format!("SELECT {ACCOUNT_COLUMNS} FROM citizen_accounts WHERE code = $1"), code, account_from).await
+            }
         }
     }
 
     async fn account_password(&self, account_id: i64) -> Result<Option<AccountPasswordRow>> {
         let sql = format!("SELECT {ACCOUNT_PASSWORD_COLUMNS} FROM citizen_passwords WHERE account_id = $1 ORDER BY id DESC LIMIT 1");
-        sqlx::query(AssertSqlSafe(sql)).bind(account_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(account_password_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(account_id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(account_password_from)
+            .transpose()
     }
 
     async fn verification(&self, account_id: i64) -> Result<Option<VerificationRow>> {
         let sql = format!("SELECT {VERIFICATION_COLUMNS} FROM citizen_verifications WHERE account_id = $1 ORDER BY id DESC LIMIT 1");
-        sqlx::query(AssertSqlSafe(sql)).bind(account_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(verification_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(account_id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(verification_from)
+            .transpose()
     }
 
     async fn remote_records(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
         let sql = format!("SELECT {REMOTE_RECORDS_COLUMNS} FROM remote_records WHERE extract_id = $1");
-        sqlx::query(AssertSqlSafe(sql)).bind(extract_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(remote_records_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(extract_id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(remote_records_from)
+            .transpose()
     }
 
     async fn inbox(&self, notice_id: &str) -> Result<Option<InboxRow>> {
         let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE notice_id = $1");
-        sqlx::query(AssertSqlSafe(sql)).bind(notice_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(notice_id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(inbox_from)
+            .transpose()
     }
 
     async fn queued_notice(&self, id: i64) -> Result<Option<InboxRow>> {
         let sql = format!("SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE id = $1 AND status = 'queued'");
-        sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(inbox_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(inbox_from)
+            .transpose()
     }
 
     async fn notice_counts(&self) -> Result<NoticeCounts> {
@@ -1768,7 +1342,13 @@ impl crate::backend::Backend for DbBackend {
 
     async fn delivery(&self, outbox_id: i64) -> Result<Option<DeliveryRow>> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM federation_deliveries WHERE outbox_id = $1");
-        sqlx::query(AssertSqlSafe(sql)).bind(outbox_id).fetch_optional(&mut *self.read.acquire().await?).await?.as_ref().map(delivery_from).transpose()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(outbox_id)
+            .fetch_optional(&mut *self.read.acquire().await?)
+            .await?
+            .as_ref()
+            .map(delivery_from)
+            .transpose()
     }
 
     async fn last_message(&self) -> Result<Option<MessageRow>> {
@@ -1827,7 +1407,13 @@ impl crate::backend::Backend for DbBackend {
 
     async fn case_attachments(&self, case_id: i64) -> Result<Vec<AttachmentRow>> {
         let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE case_id = $1 ORDER BY id");
-        sqlx::query(AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(case_id)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?
+            .iter()
+            .map(attachment_from)
+            .collect()
     }
 
     async fn attachment(&self, id: i64) -> Result<Option<AttachmentRow>> {
@@ -1836,14 +1422,27 @@ impl crate::backend::Backend for DbBackend {
 
     async fn attachments_after(&self, after: i64, limit: i64) -> Result<Vec<AttachmentRow>> {
         let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id > $1 ORDER BY id LIMIT $2");
-        sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *self.read.acquire().await?).await?.iter().map(attachment_from).collect()
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *self.read.acquire().await?)
+            .await?
+            .iter()
+            .map(attachment_from)
+            .collect()
     }
 
     async fn handed_across(&self, unit: &str) -> Result<(Vec<i64>, Vec<i64>)> {
         let mut c = self.read.acquire().await?;
         let ids = |rows: Vec<DbRow>| rows.iter().map(|r| r.try_get::<i64, _>("id").map_err(StoreError::from)).collect::<Result<Vec<i64>>>();
-        let held = sqlx::query("SELECT id FROM cases WHERE holder_unit = $1 AND holder_unit <> unit_code ORDER BY id").bind(unit).fetch_all(&mut *c).await?;
-        let given = sqlx::query("SELECT id FROM cases WHERE unit_code = $1 AND holder_unit <> unit_code ORDER BY id").bind(unit).fetch_all(&mut *c).await?;
+        let held = sqlx::query("SELECT id FROM cases WHERE holder_unit = $1 AND holder_unit <> unit_code ORDER BY id")
+            .bind(unit)
+            .fetch_all(&mut *c)
+            .await?;
+        let given = sqlx::query("SELECT id FROM cases WHERE unit_code = $1 AND holder_unit <> unit_code ORDER BY id")
+            .bind(unit)
+            .fetch_all(&mut *c)
+            .await?;
         Ok((ids(held)?, ids(given)?))
     }
 
