@@ -2,7 +2,8 @@
 //! who asks (member, office, official), about whom, why and on what legal basis, under which
 //! case number — what the provider authorises on and writes into its own access log.
 
-use opcina_core::extract::ExtractRequest;
+use opcina_core::FieldError;
+use opcina_core::extract::{ExtractRequest, Relation};
 use opcina_core::registry::PersonRecords;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,36 @@ pub struct Context {
     /// The requesting office's case or request number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_number: Option<String>,
+}
+
+impl Context {
+    /// The provider's first check of a request: the context is the signer's own and names
+    /// its office, official and purpose. Refusals are the federation's (403 on the wire).
+    pub fn check(&self, signer: &str) -> Result<(), FieldError> {
+        if self.member != signer {
+            return Err(FieldError::general(
+                "federation.context_mismatch",
+                format!("the request is signed by {signer} but claims {}", self.member),
+            ));
+        }
+        if self.purpose.trim().is_empty() || self.official.trim().is_empty() || self.office.trim().is_empty() {
+            return Err(FieldError::general("federation.context_incomplete", "every request names its office, official and purpose"));
+        }
+        Ok(())
+    }
+
+    /// Whether the context is a legal basis for reading the registers: a relation under
+    /// Art. 64 other than "anyone else" (deny by default); returns the relation.
+    pub fn authorise(&self, signer: &str) -> Result<Relation, FieldError> {
+        self.check(signer)?;
+        match Relation::parse(&self.legal_basis) {
+            Some(Relation::Other) | None => Err(FieldError::general(
+                "federation.no_legal_basis",
+                format!("{:?} is not a legal basis for reading the registers", self.legal_basis),
+            )),
+            Some(relation) => Ok(relation),
+        }
+    }
 }
 
 /// *locate*: does the member hold entries of this person?

@@ -155,3 +155,29 @@ fn a_response_signs_its_status_and_a_query_is_covered_with_its_question_mark() {
     assert_eq!(HttpMessage::default().component("@query").unwrap(), "?");
     assert_eq!(HttpMessage::default().component("@target-uri"), Err(SigError::UnknownComponent("@target-uri".into())));
 }
+
+fn context(member: &str, legal_basis: &str) -> crate::messages::Context {
+    crate::messages::Context {
+        member: member.into(),
+        office: "ZE".into(),
+        office_name: "Matični ured Zenica".into(),
+        username: "maticar".into(),
+        official: "Amra Hodžić".into(),
+        purpose: "izdavanje izvoda".into(),
+        legal_basis: legal_basis.into(),
+        case_number: None,
+    }
+}
+
+#[test]
+fn a_request_reads_the_registers_only_on_a_legal_basis_of_its_own_signer() {
+    use opcina_core::extract::Relation;
+    assert_eq!(context("ZEN", "parent").authorise("ZEN"), Ok(Relation::Parent));
+    assert_eq!(context("ZEN", "parent").authorise("KAK").unwrap_err().code, "federation.context_mismatch");
+    assert_eq!(context("ZEN", "other").authorise("ZEN").unwrap_err().code, "federation.no_legal_basis");
+    assert_eq!(context("ZEN", "friend").authorise("ZEN").unwrap_err().code, "federation.no_legal_basis");
+    let mut anonymous = context("ZEN", "self");
+    anonymous.official = " ".into();
+    assert_eq!(anonymous.authorise("ZEN").unwrap_err().code, "federation.context_incomplete");
+    assert!(context("ZEN", "notice").check("ZEN").is_ok(), "a notice's context is checked without a relation");
+}

@@ -307,28 +307,14 @@ fn bad_body(e: serde_json::Error) -> Refusal {
 
 /// Deny by default: the request's context names its signer, an office, an official and a
 /// purpose.
+/// The provider's check of a request's context ([`Context::check`]), as the wire answers it.
 fn check_context(member: &str, context: &Context) -> Result<(), Refusal> {
-    let forbidden = |code: &str, message: String| Err((StatusCode::FORBIDDEN, Failure::new(code, message)));
-    if context.member != member {
-        return forbidden("federation.context_mismatch", format!("the request is signed by {member} but claims {}", context.member));
-    }
-    if context.purpose.trim().is_empty() || context.official.trim().is_empty() || context.office.trim().is_empty() {
-        return forbidden("federation.context_incomplete", "every request names its office, official and purpose".into());
-    }
-    Ok(())
+    context.check(member).map_err(|e| (StatusCode::FORBIDDEN, Failure::new(e.code, e.message)))
 }
 
-/// A legal basis for reading the registers: a relation under Art. 64 other than "anyone
-/// else".
+/// A legal basis for reading the registers ([`Context::authorise`]), as the wire answers it.
 fn authorise(member: &str, context: &Context) -> Result<Relation, Refusal> {
-    check_context(member, context)?;
-    match Relation::parse(&context.legal_basis) {
-        Some(Relation::Other) | None => Err((
-            StatusCode::FORBIDDEN,
-            Failure::new("federation.no_legal_basis", format!("{:?} is not a legal basis for reading the registers", context.legal_basis)),
-        )),
-        Some(relation) => Ok(relation),
-    }
+    context.authorise(member).map_err(|e| (StatusCode::FORBIDDEN, Failure::new(e.code, e.message)))
 }
 
 fn read_row(member: &str, member_name: &str, context: &Context, jmbg: &Jmbg, entry_id: Option<i64>, action: &str) -> AccessRow {
