@@ -39,7 +39,7 @@ async fn populated(db: &TestDb) -> Kakanj {
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
     s.set_password(&k.admin, "salter", "lozinka-za-šalter").await.unwrap();
     // An order from the portal, and its first step at the counter.
-    let request = opcina_store::orders::RequestFields {
+    let request = opcina_core::extract::form::RequestFields {
         kind: "birth".into(),
         subject_jmbg: him.to_string(),
         language: "bs".into(),

@@ -10,6 +10,7 @@ pub mod decision;
 pub mod document;
 pub mod eligibility;
 pub mod examples;
+pub mod form;
 pub mod kind;
 pub mod request;
 pub mod seal;

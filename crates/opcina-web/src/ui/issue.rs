@@ -10,12 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use opcina_core::extract::form::{RequestFields, parse_request};
 use opcina_core::extract::{ExtractKind, ExtractRequest, Language, Relation};
 use opcina_core::names::Script;
 use opcina_core::{CheckMode, FieldError, Jmbg};
 use opcina_federation::messages::{Context, EntryQuery};
 use opcina_store::extracts::{IssuePlace, Outcome, RemoteSource};
-use opcina_store::orders::{RequestFields, parse_request};
 use serde::Deserialize;
 
 use super::forms::Choice;

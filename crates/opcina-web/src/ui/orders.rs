@@ -13,10 +13,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use opcina_core::Refusal;
+use opcina_core::extract::form::RequestFields;
 use opcina_core::extract::{ExtractKind, Language, Relation};
 use opcina_core::names::Script;
 use opcina_store::extracts::{IssuePlace, Outcome};
-use opcina_store::orders::{Order, OrderSpec, RequestFields, next_statuses};
+use opcina_store::orders::{Order, OrderSpec, next_statuses};
 use opcina_store::rows::OfficeRow;
 use serde::Deserialize;
 
