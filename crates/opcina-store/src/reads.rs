@@ -53,7 +53,7 @@ pub struct OfficeDay {
 const PERSON_FILE_LINES: i64 = 20;
 
 /// The access-log rows of reads of `subjects` by `actor`.
-pub(crate) fn reads_of(actor: &Actor, subjects: &[&str], entry_id: Option<i64>, action: &str, why: &ReadReason) -> Vec<AccessRow> {
+fn reads_of(actor: &Actor, subjects: &[&str], entry_id: Option<i64>, action: &str, why: &ReadReason) -> Vec<AccessRow> {
     subjects
         .iter()
         .map(|s| AccessRow {

@@ -11,11 +11,8 @@ pub mod registrations;
 
 use axum::http::StatusCode;
 use opcina_core::{CheckMode, Jmbg};
-use opcina_store::reads::ReadReason;
 use serde::Deserialize;
 
-use crate::AppState;
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 
 pub use crate::auth::READERS;
@@ -52,20 +49,6 @@ impl Purpose {
 /// Parses a JMBG from a path (leniently: legacy numbers must stay readable).
 pub fn path_jmbg(s: &str) -> ApiResult<Jmbg> {
     Jmbg::parse(s, CheckMode::Lenient).map_err(|e| ApiError::from(e).field("jmbg").with_status(StatusCode::BAD_REQUEST))
-}
-
-/// Logs reads of people's records; the caller answers only once this has returned.
-pub async fn log_reads(
-    state: &AppState,
-    caller: &Caller,
-    subjects: &[&str],
-    entry_id: Option<i64>,
-    action: &str,
-    purpose: &str,
-    case_number: Option<&str>,
-) -> ApiResult<()> {
-    state.store.log_reads(&caller.actor, subjects, entry_id, action, &ReadReason::new(purpose, case_number)).await?;
-    Ok(())
 }
 
 impl ApiError {
