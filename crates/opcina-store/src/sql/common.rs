@@ -766,6 +766,29 @@ async fn fetch_user_by_token(c: &mut Conn, token_hash: &[u8]) -> Result<Option<U
     sqlx::query(sql).bind(token_hash).bind(true).fetch_optional(&mut *c).await?.map(|r| user_from(&r)).transpose()
 }
 
+/// Rows of a table about a person (`subject_jmbg`), newest first, before the id `before`
+/// (keyset pages of the access log and of the documents issued or refused).
+async fn fetch_about_person<T>(
+    c: &mut Conn,
+    columns: &str,
+    table: &str,
+    jmbg: &str,
+    before: Option<i64>,
+    limit: i64,
+    from: fn(&DbRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    let sql = format!("SELECT {columns} FROM {table} WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(jmbg)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(from)
+        .collect()
+}
+
 async fn fetch_one_where<T>(c: &mut Conn, sql: String, value: &str, convert: fn(&DbRow) -> Result<T>) -> Result<Option<T>> {
     sqlx::query(AssertSqlSafe(sql)).bind(value).fetch_optional(&mut *c).await?.as_ref().map(convert).transpose()
 }

@@ -136,16 +136,7 @@ async fn fetch_extract_by_number(c: &mut Conn, outcome: &str, office: &str, year
 }
 
 async fn fetch_extracts_of(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<ExtractRow>> {
-    let sql = format!("SELECT {EXTRACT_COLUMNS} FROM extracts WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(jmbg)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(extract_from)
-        .collect()
+    fetch_about_person(c, EXTRACT_COLUMNS, "extracts", jmbg, before, limit, extract_from).await
 }
 
 async fn fetch_revocation(c: &mut Conn, extract_id: i64) -> Result<Option<RevocationRow>> {

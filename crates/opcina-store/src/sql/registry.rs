@@ -165,16 +165,7 @@ async fn fetch_last_entry_number(c: &mut Conn, register: &str, office: &str, yea
 }
 
 async fn fetch_access_log(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
-    let sql = format!("SELECT {ACCESS_COLUMNS} FROM access_log WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(jmbg)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(access_from)
-        .collect()
+    fetch_about_person(c, ACCESS_COLUMNS, "access_log", jmbg, before, limit, access_from).await
 }
 
 async fn fetch_persons_touched(c: &mut Conn, after: i64, upto: i64) -> Result<Vec<String>> {
