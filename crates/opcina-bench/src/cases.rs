@@ -14,6 +14,7 @@ use opcina_store::rows::CaseQuery;
 use serde_json::json;
 
 use crate::measure::{Latencies, emit, peak_rss_mb};
+use opcina_store::sql::prelude::*;
 
 /// Officials per unit placed for the benchmark.
 const OFFICIALS_PER_UNIT: usize = 8;
@@ -156,7 +157,7 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
             q.unit = Some(unit.into());
         }
         let t = Instant::now();
-        let page = c.store.raw().cases_page(&q).await?;
+        let page = c.store.raw().reads().cases_page(&q).await?;
         first.push(t.elapsed());
         // Ten pages on through the cursor.
         let mut last = page.last().map(|l| (l.due_on.clone(), l.id));
@@ -164,7 +165,7 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
             let Some(after) = last.take() else { break };
             q.after = Some(after);
             let t = Instant::now();
-            let page = c.store.raw().cases_page(&q).await?;
+            let page = c.store.raw().reads().cases_page(&q).await?;
             deep.push(t.elapsed());
             last = page.last().map(|l| (l.due_on.clone(), l.id));
         }

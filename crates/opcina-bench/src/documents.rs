@@ -18,6 +18,7 @@ use opcina_store::rows::AttachmentRow;
 use serde_json::json;
 
 use crate::measure::{Latencies, emit, peak_rss_mb};
+use opcina_store::sql::prelude::*;
 
 /// Words of the letters and requests a municipality receives (folded or not, the index sees
 /// them the same).
@@ -188,7 +189,7 @@ fn letter(rng: &mut Rng, words: usize) -> String {
 async fn clerk(store: &Store) -> anyhow::Result<Actor> {
     let system = Actor::system("bench");
     let username = "bench.dokumenti";
-    if store.raw().user(username).await?.is_none() {
+    if store.raw().reads().user(username).await?.is_none() {
         let spec = opcina_store::admin::UserSpec {
             username: username.into(),
             full_name: String::new(),
@@ -197,7 +198,7 @@ async fn clerk(store: &Store) -> anyhow::Result<Actor> {
         };
         store.add_user(&system, &spec).await?;
     }
-    if store.raw().docflow_config().await?.pattern.is_none() {
+    if store.raw().reads().docflow_config().await?.pattern.is_none() {
         store.docflow_setup(&system, &opcina_store::presets::kakanj_docflow()).await?.map_err(|r| anyhow::anyhow!("setup refused: {r}"))?;
     }
     Ok(Actor { username: username.into(), role: Role::CounterClerk, office: Some("KAK".into()) })

@@ -22,6 +22,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::error::{Result, SearchError};
 use crate::tokenizer::{BHS, BhsTokenizer};
+use opcina_store::sql::prelude::*;
 
 /// Bumped when the schema changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: u32 = 2;
@@ -292,15 +293,15 @@ pub fn extract_text(media_type: &str, content: &[u8]) -> String {
 pub async fn catch_up(index: &std::sync::Arc<DocumentIndex>, store: &Store) -> Result<usize> {
     let mut indexed = 0;
     loop {
-        let batch = store.raw().attachments_after(index.after(), 200).await?;
+        let batch = store.raw().reads().attachments_after(index.after(), 200).await?;
         let Some(last) = batch.last().map(|a| a.id) else { return Ok(indexed) };
         let mut docs = Vec::with_capacity(batch.len());
         let mut cases: std::collections::HashMap<i64, CaseRow> = std::collections::HashMap::new();
         let mut destroyed = std::collections::HashSet::new();
         for attachment in batch {
             if !cases.contains_key(&attachment.case_id) {
-                if let Some(case) = store.raw().case(attachment.case_id).await? {
-                    let entry = store.raw().archive_entry_of(case.id).await?;
+                if let Some(case) = store.raw().reads().case(attachment.case_id).await? {
+                    let entry = store.raw().reads().archive_entry_of(case.id).await?;
                     if entry.is_some_and(|e| e.destroyed()) {
                         destroyed.insert(case.id);
                     }

@@ -15,6 +15,7 @@ use opcina_store::{Backend, Store, calendar_today};
 use crate::doc::PersonHit;
 use crate::error::{Result, SearchError};
 use crate::index::PersonIndex;
+use opcina_store::sql::prelude::*;
 
 /// How often a live index commits what is staged (staged people are searchable at once; a
 /// commit has a fixed cost and makes a segment to merge, so it takes many people at a time).
@@ -34,7 +35,7 @@ pub async fn load_hits(backend: &dyn Backend, jmbgs: &[String]) -> Result<Vec<Pe
     let time = ViewTime::current(calendar_today());
     let mut hits = Vec::with_capacity(parsed.len());
     for chunk in parsed.chunks(READ_BATCH) {
-        for (jmbg, records) in backend.person_records_many(chunk).await? {
+        for (jmbg, records) in backend.reads().person_records_many(chunk).await? {
             if let Some(view) = person_view(&jmbg, &records, time) {
                 hits.push(PersonHit::from_view(&view));
             }
@@ -51,7 +52,7 @@ pub async fn catch_up(index: &Arc<PersonIndex>, backend: &dyn Backend) -> Result
     let mut updated = 0;
     while from < head {
         let to = (from + CATCH_UP_STEP).min(head);
-        let touched = backend.persons_touched(from, to).await?;
+        let touched = backend.reads().persons_touched(from, to).await?;
         let hits = load_hits(backend, &touched).await?;
         updated += hits.len();
         index.stage(&hits, to)?;
@@ -115,7 +116,7 @@ pub async fn rebuild(index: &Arc<PersonIndex>, backend: &dyn Backend, progress: 
     let mut after = String::new();
     let mut indexed = 0u64;
     loop {
-        let jmbgs = backend.person_jmbgs_after(&after, 5_000).await?;
+        let jmbgs = backend.reads().person_jmbgs_after(&after, 5_000).await?;
         let Some(last) = jmbgs.last() else { break };
         after = last.clone();
         let hits = load_hits(backend, &jmbgs).await?;

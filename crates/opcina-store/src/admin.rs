@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 use crate::rows::{NodeRow, OfficeRow, Row, TokenRow, UserRow};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// What a node is when it is set up.
@@ -67,17 +68,17 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 impl Store {
     /// Every user of the node (staff), active or not.
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        self.inner.backend.users().await
+        self.inner.backend.reads().users().await
     }
 
     /// A user by username.
     pub async fn user(&self, username: &str) -> Result<Option<UserRow>> {
-        self.inner.backend.user(username).await
+        self.inner.backend.reads().user(username).await
     }
 
     /// The active user holding a live API token with this hash ([`token_hash`]).
     pub async fn user_by_token(&self, token_hash: &[u8]) -> Result<Option<UserRow>> {
-        self.inner.backend.user_by_token(token_hash).await
+        self.inner.backend.reads().user_by_token(token_hash).await
     }
 
     /// Sets up the node: its municipality and its offices. Refused when already done.
@@ -102,10 +103,10 @@ impl Store {
             entity: node.entity.clone(),
             created_at: now.0,
         };
-        row.id = ex.txn.append(Row::Node(row.clone()), now, actor, "admin.node.initialised").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.node.initialised").await?;
         for o in offices {
             check_code("offices.code", &o.code)?;
-            ex.txn.append(Row::Office(office_row(o, now)), now, actor, "admin.office.added").await?;
+            ex.txn.append(Row::new(office_row(o, now)), now, actor, "admin.office.added").await?;
         }
         ex.commit().await?;
         Ok(row)
@@ -121,7 +122,8 @@ impl Store {
         }
         let now = self.now();
         let mut row = office_row(office, now);
-        row.id = ex.txn.append(Row::Office(row.clone()), now, actor, "admin.office.added").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.office.added").await?;
+        ex.txn.forget_memo::<crate::exec::Offices>();
         ex.commit().await?;
         Ok(row)
     }
@@ -164,12 +166,12 @@ impl Store {
             id: 0,
             username: username.to_string(),
             full_name: if spec.full_name.trim().is_empty() { username.to_string() } else { spec.full_name.trim().to_string() },
-            role: spec.role.as_str().to_string(),
+            role: spec.role,
             office_code: spec.office.clone(),
             active: true,
             created_at: now.0,
         };
-        row.id = ex.txn.append(Row::User(row.clone()), now, actor, "admin.user.added").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.user.added").await?;
         ex.commit().await?;
         Ok(row)
     }
@@ -195,7 +197,7 @@ impl Store {
             user.full_name = name.to_string();
         }
         if let Some(role) = change.role {
-            user.role = role.as_str().to_string();
+            user.role = role;
         }
         if let Some(office) = &change.office {
             user.office_code = office.clone();
@@ -203,7 +205,7 @@ impl Store {
         if let Some(active) = change.active {
             user.active = active;
         }
-        let role = user.role().unwrap_or(Role::Auditor);
+        let role = user.role;
         match (role.needs_office(), &user.office_code) {
             (true, None) => {
                 let _ = ex.rollback().await;
@@ -222,10 +224,10 @@ impl Store {
             (false, None) => {}
         }
         let now = self.now();
-        ex.txn.update(Row::User(user.clone()), now, actor, "admin.user.changed").await?;
+        ex.txn.update(Row::new(user.clone()), now, actor, "admin.user.changed").await?;
         ex.commit().await?;
         if !user.active {
-            self.backend().end_sessions(crate::backend::SessionKind::Staff, None, Some(user.id), now.0).await?;
+            crate::sql::accounts::end_sessions(self.backend(), crate::backend::SessionKind::Staff, None, Some(user.id), now.0).await?;
         }
         Ok(user)
     }
@@ -250,7 +252,7 @@ impl Store {
             created_at: now.0,
             revoked_at: None,
         };
-        ex.txn.append(Row::Token(row), now, actor, "admin.token.created").await?;
+        ex.txn.append(Row::new(row), now, actor, "admin.token.created").await?;
         ex.commit().await?;
         Ok(token)
     }

@@ -19,10 +19,11 @@ use serde_json::json;
 
 use crate::backend::WriteTx;
 use crate::docflow::date;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::rows::{
     ArchiveEntryRow, AttachmentRow, CaseEventRow, CaseRow, DisposalItemRow, DisposalRow, HoldRow, RecordRow, Row, date_text,
 };
+use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::Sequence;
 
@@ -47,14 +48,6 @@ fn may_hold(actor: &Actor) -> std::result::Result<(), Refusal> {
         Role::CounterClerk | Role::Registrar | Role::Admin => Ok(()),
         _ => Err(Refusal::one(FieldError::general("archive.permission", "only the registry office or the administrator places holds"))),
     }
-}
-
-fn entry_state(e: &ArchiveEntryRow) -> Result<EntryState> {
-    EntryState::parse(&e.state).ok_or_else(|| StoreError::corrupt("archive_entries", e.id, format!("state {:?}", e.state)))
-}
-
-fn disposal_state(d: &DisposalRow) -> Result<DisposalState> {
-    DisposalState::parse(&d.state).ok_or_else(|| StoreError::corrupt("disposals", d.id, format!("state {:?}", d.state)))
 }
 
 /// Is the case on legal hold (its latest hold row places one)?
@@ -142,13 +135,13 @@ impl Store {
             let field = format!("cases[{i}]");
             match ex.txn.reader().await?.case(*id).await? {
                 None => errors.push(FieldError::new("docflow.case.not_found", field, format!("there is no case {id}"))),
-                Some(c) if c.state == CaseState::Archived.as_str() => {
+                Some(c) if c.state == CaseState::Archived => {
                     errors.push(FieldError::new("archive.case.archived", field, format!("{} is in the archive already", c.number)));
                 }
-                Some(c) if c.state != CaseState::Closed.as_str() || c.closed_on.is_none() => errors.push(FieldError::new(
+                Some(c) if c.state != CaseState::Closed || c.closed_on.is_none() => errors.push(FieldError::new(
                     "archive.case.open",
                     field,
-                    format!("{} is {}: only a case closed a/a goes to the archive", c.number, c.state),
+                    format!("{} is {}: only a case closed a/a goes to the archive", c.number, c.state.as_str()),
                 )),
                 // A case named twice is entered once.
                 Some(c) => {
@@ -167,7 +160,7 @@ impl Store {
         for mut case in cases {
             let closed_on = case.closed_on.as_deref().and_then(date).unwrap_or(today);
             let retention = Retention::from_years(config.class(case.class).and_then(|c| c.retention_years));
-            let files = i64::try_from(self.backend().case_attachments(case.id).await?.len()).unwrap_or(i64::MAX);
+            let files = i64::try_from(self.backend().reads().case_attachments(case.id).await?.len()).unwrap_or(i64::MAX);
             let mut entry = ArchiveEntryRow {
                 id: 0,
                 year,
@@ -180,19 +173,19 @@ impl Store {
                 retention_years: retention.years(),
                 keep_until: retention.keep_until(closed_on).map(date_text),
                 files,
-                state: EntryState::Kept.as_str().into(),
+                state: EntryState::Kept,
                 disposal_id: None,
                 archived_by: actor.username.clone(),
                 archived_at: now.0,
                 updated_at: now.0,
             };
-            entry.id = ex.txn.append(Row::ArchiveEntry(entry.clone()), now, actor, "archive.entry.added").await?;
+            entry.id = ex.txn.append(Row::new(entry.clone()), now, actor, "archive.entry.added").await?;
             let event = CaseEventRow {
                 id: 0,
                 case_id: case.id,
                 kind: "archive".into(),
-                from_state: case.state.clone(),
-                to_state: CaseState::Archived.as_str().into(),
+                from_state: case.state,
+                to_state: CaseState::Archived,
                 unit_code: None,
                 official: None,
                 record_id: None,
@@ -200,10 +193,10 @@ impl Store {
                 at: now.0,
                 by_user: actor.username.clone(),
             };
-            ex.txn.append(Row::CaseEvent(event), now, actor, "docflow.case.archive").await?;
-            case.state = CaseState::Archived.as_str().into();
+            ex.txn.append(Row::new(event), now, actor, "docflow.case.archive").await?;
+            case.state = CaseState::Archived;
             case.updated_at = now.0;
-            ex.txn.update(Row::Case(Box::new(case)), now, actor, "docflow.case.archive").await?;
+            ex.txn.update(Row::new(case), now, actor, "docflow.case.archive").await?;
             entries.push(entry);
         }
         ex.commit().await?;
@@ -233,7 +226,7 @@ impl Store {
         }
         let mut row = HoldRow { id: 0, case_id, placed, reason: reason.trim().to_string(), by_user: actor.username.clone(), at: now.0 };
         let action = if placed { "archive.hold.placed" } else { "archive.hold.released" };
-        row.id = ex.txn.append(Row::Hold(row.clone()), now, actor, action).await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, action).await?;
         ex.commit().await?;
         Ok(Ok(row))
     }
@@ -258,21 +251,21 @@ impl Store {
         let mut disposal = DisposalRow {
             id: 0,
             as_of,
-            state: DisposalState::Proposed.as_str().into(),
+            state: DisposalState::Proposed,
             proposed_by: actor.username.clone(),
             proposed_at: now.0,
             updated_at: now.0,
             ..DisposalRow::default()
         };
-        disposal.id = ex.txn.append(Row::Disposal(disposal.clone()), now, actor, "archive.disposal.proposed").await?;
+        disposal.id = ex.txn.append(Row::new(disposal.clone()), now, actor, "archive.disposal.proposed").await?;
         let mut listed = Vec::with_capacity(entries.len());
         for mut entry in entries {
             let item = DisposalItemRow { id: 0, disposal_id: disposal.id, entry_id: entry.id, case_id: entry.case_id };
-            ex.txn.append(Row::DisposalItem(item), now, actor, "archive.disposal.item").await?;
-            entry.state = EntryState::Proposed.as_str().into();
+            ex.txn.append(Row::new(item), now, actor, "archive.disposal.item").await?;
+            entry.state = EntryState::Proposed;
             entry.disposal_id = Some(disposal.id);
             entry.updated_at = now.0;
-            ex.txn.update(Row::ArchiveEntry(entry.clone()), now, actor, "archive.entry.proposed").await?;
+            ex.txn.update(Row::new(entry.clone()), now, actor, "archive.entry.proposed").await?;
             listed.push(entry);
         }
         ex.commit().await?;
@@ -298,7 +291,7 @@ impl Store {
             return refused("archive.disposal.not_found", "id", format!("there is no disposal proposal {id}"));
         };
         let step = if answer.approved { DisposalStep::Approve } else { DisposalStep::Refuse };
-        let next = match disposal_state(&disposal)?.after(step) {
+        let next = match disposal.state.after(step) {
             Ok(s) => s,
             Err(e) => {
                 ex.rollback().await?;
@@ -311,21 +304,21 @@ impl Store {
         }
         if !answer.approved {
             for mut entry in ex.txn.reader().await?.disposal_entries(id).await? {
-                if entry_state(&entry)? == EntryState::Proposed && entry.disposal_id == Some(id) {
-                    entry.state = EntryState::Kept.as_str().into();
+                if entry.state == EntryState::Proposed && entry.disposal_id == Some(id) {
+                    entry.state = EntryState::Kept;
                     entry.disposal_id = None;
                     entry.updated_at = now.0;
-                    ex.txn.update(Row::ArchiveEntry(entry), now, actor, "archive.entry.kept").await?;
+                    ex.txn.update(Row::new(entry), now, actor, "archive.entry.kept").await?;
                 }
             }
         }
-        disposal.state = next.as_str().into();
+        disposal.state = next;
         disposal.answer_ref = Some(answer.reference.trim().to_string());
         disposal.answered_on = Some(date_text(answer.on));
         disposal.answered_by = Some(actor.username.clone());
         disposal.updated_at = now.0;
         let action = if answer.approved { "archive.disposal.approved" } else { "archive.disposal.refused" };
-        ex.txn.update(Row::Disposal(disposal.clone()), now, actor, action).await?;
+        ex.txn.update(Row::new(disposal.clone()), now, actor, action).await?;
         ex.commit().await?;
         Ok(Ok(disposal))
     }
@@ -345,7 +338,7 @@ impl Store {
             ex.rollback().await?;
             return refused("archive.disposal.not_found", "id", format!("there is no disposal proposal {id}"));
         };
-        let next = match disposal_state(&disposal)?.after(DisposalStep::Destroy) {
+        let next = match disposal.state.after(DisposalStep::Destroy) {
             Ok(s) => s,
             Err(e) => {
                 ex.rollback().await?;
@@ -356,7 +349,7 @@ impl Store {
         let mut destroyed = Vec::new();
         let mut held = Vec::new();
         for mut entry in ex.txn.reader().await?.disposal_entries(id).await? {
-            if entry.disposal_id != Some(id) || entry_state(&entry)? != EntryState::Proposed {
+            if entry.disposal_id != Some(id) || entry.state != EntryState::Proposed {
                 continue;
             }
             let holds = ex.txn.reader().await?.case_holds(entry.case_id).await?;
@@ -364,14 +357,14 @@ impl Store {
             entry.updated_at = now.0;
             match may_dispose(EntryState::Proposed, keep_until, on_hold(&holds), today) {
                 Ok(()) => {
-                    entry.state = EntryState::Destroyed.as_str().into();
-                    ex.txn.update(Row::ArchiveEntry(entry.clone()), now, actor, "archive.entry.destroyed").await?;
+                    entry.state = EntryState::Destroyed;
+                    ex.txn.update(Row::new(entry.clone()), now, actor, "archive.entry.destroyed").await?;
                     destroyed.push(entry);
                 }
                 Err(_) => {
-                    entry.state = EntryState::Kept.as_str().into();
+                    entry.state = EntryState::Kept;
                     entry.disposal_id = None;
-                    ex.txn.update(Row::ArchiveEntry(entry.clone()), now, actor, "archive.entry.kept").await?;
+                    ex.txn.update(Row::new(entry.clone()), now, actor, "archive.entry.kept").await?;
                     held.push(entry);
                 }
             }
@@ -379,7 +372,7 @@ impl Store {
         // The content no case that is kept still holds.
         let mut unreferenced = BTreeSet::new();
         for entry in &destroyed {
-            for file in self.backend().case_attachments(entry.case_id).await? {
+            for file in self.backend().reads().case_attachments(entry.case_id).await? {
                 unreferenced.insert(file.sha256);
             }
         }
@@ -389,11 +382,11 @@ impl Store {
                 gone.push(sha);
             }
         }
-        disposal.state = next.as_str().into();
+        disposal.state = next;
         disposal.done_by = Some(actor.username.clone());
         disposal.done_at = Some(now.0);
         disposal.updated_at = now.0;
-        ex.txn.update(Row::Disposal(disposal.clone()), now, actor, "archive.disposal.done").await?;
+        ex.txn.update(Row::new(disposal.clone()), now, actor, "archive.disposal.done").await?;
         // Uploads that raced with this see the count move and put their content back.
         self.deletions().fetch_add(1, Ordering::SeqCst);
         ex.commit().await?;
@@ -428,13 +421,13 @@ impl Store {
     /// Everything the node has of a case (no read logged: the use cases that show it log).
     pub(crate) async fn case_everything(&self, case_id: i64) -> Result<Option<CaseFile>> {
         let backend = self.backend();
-        let Some(case) = backend.case(case_id).await? else { return Ok(None) };
+        let Some(case) = backend.reads().case(case_id).await? else { return Ok(None) };
         Ok(Some(CaseFile {
-            records: backend.case_records(case_id).await?,
-            events: backend.case_events(case_id).await?,
-            attachments: backend.case_attachments(case_id).await?,
-            entry: backend.archive_entry_of(case_id).await?,
-            holds: backend.case_holds(case_id).await?,
+            records: backend.reads().case_records(case_id).await?,
+            events: backend.reads().case_events(case_id).await?,
+            attachments: backend.reads().case_attachments(case_id).await?,
+            entry: backend.reads().archive_entry_of(case_id).await?,
+            holds: backend.reads().case_holds(case_id).await?,
             case,
         }))
     }
@@ -442,7 +435,7 @@ impl Store {
     /// A page of the archive book of a year, in the order of its numbers, after a serial.
     pub async fn archive_book(&self, year: i64, after: i64, limit: i64) -> Result<ArchivePage> {
         let page = usize::try_from(limit).unwrap_or(usize::MAX);
-        let mut items = self.inner.backend.archive_book(year, after, limit.saturating_add(1)).await?;
+        let mut items = self.inner.backend.reads().archive_book(year, after, limit.saturating_add(1)).await?;
         let more = items.len() > page;
         items.truncate(page);
         let next = if more { items.last().map(|e| e.serial) } else { None };
@@ -452,22 +445,22 @@ impl Store {
     /// A case's legal holds, placed and released, in order (a refusal when there is no such
     /// case).
     pub async fn case_holds(&self, case_id: i64) -> Result<std::result::Result<Vec<HoldRow>, Refusal>> {
-        if self.inner.backend.case(case_id).await?.is_none() {
+        if self.inner.backend.reads().case(case_id).await?.is_none() {
             return Ok(Err(Refusal::one(FieldError::new("docflow.case.not_found", "id", format!("there is no case {case_id}")))));
         }
-        Ok(Ok(self.inner.backend.case_holds(case_id).await?))
+        Ok(Ok(self.inner.backend.reads().case_holds(case_id).await?))
     }
 
     /// Disposal proposals, the latest first.
     pub async fn disposals(&self, limit: i64) -> Result<Vec<DisposalRow>> {
-        self.inner.backend.disposals(limit).await
+        self.inner.backend.reads().disposals(limit).await
     }
 
     /// A disposal proposal with the entries it listed (what became of each is
     /// [`ArchiveEntryRow::outcome_in`]).
     pub async fn disposal(&self, id: i64) -> Result<Option<(DisposalRow, Vec<ArchiveEntryRow>)>> {
-        let Some(row) = self.inner.backend.disposal(id).await? else { return Ok(None) };
-        let entries = self.inner.backend.disposal_entries(id).await?;
+        let Some(row) = self.inner.backend.reads().disposal(id).await? else { return Ok(None) };
+        let entries = self.inner.backend.reads().disposal_entries(id).await?;
         Ok(Some((row, entries)))
     }
 }

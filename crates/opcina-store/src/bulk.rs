@@ -24,10 +24,8 @@ impl Store {
         }
         for (i, record) in records.iter().enumerate() {
             let (row, at, office, action) = match record {
-                Record::Entry(e) => (Row::Entry(EntryRow::from_record(e)?), e.recorded_at, e.office.clone(), "seed.entry"),
-                Record::Annotation(a) => {
-                    (Row::Annotation(AnnotationRow::from_record(a)?), a.recorded_at, a.office.clone(), "seed.annotation")
-                }
+                Record::Entry(e) => (Row::new(EntryRow::from_record(e)?), e.recorded_at, e.office.clone(), "seed.entry"),
+                Record::Annotation(a) => (Row::new(AnnotationRow::from_record(a)?), a.recorded_at, a.office.clone(), "seed.annotation"),
             };
             let actor = Actor { username: operator.to_string(), role: opcina_core::registry::Role::Admin, office: Some(office) };
             ex.txn.append(row, at, &actor, action).await?;

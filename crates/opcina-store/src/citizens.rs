@@ -10,6 +10,7 @@ use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
 use crate::rows::{AccessRow, AccountPasswordRow, AccountRow, ExtractRow, OfficeRow, Row, VerificationRow};
 use crate::sessions::{DUMMY_PHC, blocking, check_new_password, hash_password, password_matches};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// A citizen signed in, with the JMBG their account was verified for (if it was).
@@ -72,15 +73,15 @@ impl Store {
         };
         let portal = Actor::system("portal");
         let mut ex = self.exclusive().await?;
-        if self.backend().account(AccountKey::Email(&email)).await?.is_some() {
+        if self.backend().reads().account(AccountKey::Email(&email)).await?.is_some() {
             let _ = ex.rollback().await;
             return Ok(Err(refuse("citizen.email_taken", "email", "an account with this address exists; sign in")));
         }
         let now = self.now();
         let mut account = AccountRow { id: 0, email, full_name: full_name.trim().to_string(), code: readable_code(2)?, created_at: now.0 };
-        account.id = ex.txn.append(Row::Account(account.clone()), now, &portal, "citizen.account.opened").await?;
+        account.id = ex.txn.append(Row::new(account.clone()), now, &portal, "citizen.account.opened").await?;
         let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
-        ex.txn.append(Row::AccountPassword(password), now, &portal, "citizen.password.set").await?;
+        ex.txn.append(Row::new(password), now, &portal, "citizen.password.set").await?;
         ex.commit().await?;
         Ok(Ok(account))
     }
@@ -88,9 +89,9 @@ impl Store {
     /// Checks a citizen's address and password (an unknown address costs a full check too).
     pub async fn check_citizen(&self, email: &str, password: &str) -> Result<Option<AccountRow>> {
         let email = email.trim().to_lowercase();
-        let account = self.backend().account(AccountKey::Email(&email)).await?;
+        let account = self.backend().reads().account(AccountKey::Email(&email)).await?;
         let stored = match &account {
-            Some(a) => self.backend().account_password(a.id).await?.map(|p| p.phc),
+            Some(a) => self.backend().reads().account_password(a.id).await?.map(|p| p.phc),
             None => None,
         };
         let phc = stored.clone().unwrap_or_else(|| DUMMY_PHC.to_string());
@@ -125,17 +126,17 @@ impl Store {
         self.record_access(&who, vec![read]).await?;
         let backend = &self.inner.backend;
         Ok(Some(OwnRecords {
-            reads: backend.access_log(&v.jmbg, before, limit).await?,
-            documents: backend.extracts_of(&v.jmbg, None, OWN_DOCUMENTS).await?,
-            offices: backend.offices().await?,
+            reads: backend.reads().access_log(&v.jmbg, before, limit).await?,
+            documents: backend.reads().extracts_of(&v.jmbg, None, OWN_DOCUMENTS).await?,
+            offices: backend.reads().offices().await?,
         }))
     }
 
     /// The citizen of a live session.
     pub async fn citizen_session(&self, token: &str) -> Result<Option<Citizen>> {
         let Some(session) = self.live_session(SessionKind::Citizen, token).await? else { return Ok(None) };
-        let Some(account) = self.backend().account(AccountKey::Id(session.user_id)).await? else { return Ok(None) };
-        let verification = self.backend().verification(account.id).await?;
+        let Some(account) = self.backend().reads().account(AccountKey::Id(session.user_id)).await? else { return Ok(None) };
+        let verification = self.backend().reads().verification(account.id).await?;
         Ok(Some(Citizen { account, verification }))
     }
 
@@ -149,8 +150,8 @@ impl Store {
         if code.len() != 9 {
             return Ok(None);
         }
-        let Some(account) = self.backend().account(AccountKey::Code(&code)).await? else { return Ok(None) };
-        let verification = self.backend().verification(account.id).await?;
+        let Some(account) = self.backend().reads().account(AccountKey::Code(&code)).await? else { return Ok(None) };
+        let verification = self.backend().reads().verification(account.id).await?;
         Ok(Some(Citizen { account, verification }))
     }
 
@@ -176,10 +177,10 @@ impl Store {
         if document.trim().is_empty() {
             return Ok(Err(refuse("citizen.document_required", "document", "give the identity document seen (kind and number)")));
         }
-        if self.backend().person_records(&jmbg).await?.is_empty() {
+        if self.backend().reads().person_records(&jmbg).await?.is_empty() {
             return Ok(Err(refuse("citizen.person_unknown", "jmbg", "this node holds no entry for this JMBG")));
         }
-        if self.backend().account(AccountKey::Id(account_id)).await?.is_none() {
+        if self.backend().reads().account(AccountKey::Id(account_id)).await?.is_none() {
             return Ok(Err(refuse("citizen.account_unknown", "code", "no such account")));
         }
         let now = self.now();
@@ -193,7 +194,7 @@ impl Store {
             at: now.0,
         };
         let mut ex = self.exclusive().await?;
-        row.id = ex.txn.append(Row::Verification(row.clone()), now, actor, "citizen.account.verified").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "citizen.account.verified").await?;
         ex.commit().await?;
         Ok(Ok(row))
     }

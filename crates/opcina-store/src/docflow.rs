@@ -26,6 +26,7 @@ use crate::rows::{
     AttachmentRow, CaseEventRow, CaseRow, CaseTypeRow, ClassRow, DocflowConfig, NodeRow, PatternRow, RecordRow, Row, StaffRow, UnitRow,
     date_text,
 };
+use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
 use crate::writer::{WriteCx, WriteJob};
@@ -235,7 +236,6 @@ fn may_register(actor: &Actor) -> std::result::Result<(), Refusal> {
 /// holds it, of the unit its kind belongs to); the registry office assigns new cases and
 /// sends and receives the post (dispatch, delivery receipts, closing what came back).
 pub fn may_step(actor: &Actor, config: &DocflowConfig, case: &CaseRow, action: &CaseAction) -> std::result::Result<(), Refusal> {
-    let state = CaseState::parse(&case.state);
     match actor.role {
         Role::Official => {
             let responsible = case.holder_unit.clone().or_else(|| config.case_type(&case.case_type).map(|t| t.unit_code.clone()));
@@ -245,10 +245,10 @@ pub fn may_step(actor: &Actor, config: &DocflowConfig, case: &CaseRow, action: &
                 _ => Err(denied("the case is held by another unit")),
             }
         }
-        Role::CounterClerk | Role::Registrar => match (action, state) {
-            (CaseAction::HandOver { .. }, Some(CaseState::Registered))
+        Role::CounterClerk | Role::Registrar => match (action, case.state) {
+            (CaseAction::HandOver { .. }, CaseState::Registered)
             | (CaseAction::Dispatch { .. } | CaseAction::Deliver { .. }, _)
-            | (CaseAction::Close { .. }, Some(CaseState::Delivered)) => Ok(()),
+            | (CaseAction::Close { .. }, CaseState::Delivered) => Ok(()),
             _ => Err(denied("the registry office assigns new cases and handles the post; the unit's officials do the rest")),
         },
         _ => Err(denied("only office staff work on cases")),
@@ -338,7 +338,7 @@ async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut reco
     };
     record.number = pattern.format(&number);
     record.registered_at = now.0;
-    record.id = txn.append(Row::Record(record.clone()), now, actor, "docflow.record.registered").await?;
+    record.id = txn.append(Row::new(record.clone()), now, actor, "docflow.record.registered").await?;
     Ok(record)
 }
 
@@ -371,7 +371,7 @@ async fn append_event(txn: &mut Txn, actor: &Actor, mut event: CaseEventRow, now
     event.at = now.0;
     event.by_user = actor.username.clone();
     let action = format!("docflow.case.{}", event.kind);
-    event.id = txn.append(Row::CaseEvent(event.clone()), now, actor, &action).await?;
+    event.id = txn.append(Row::new(event.clone()), now, actor, &action).await?;
     Ok(event)
 }
 
@@ -449,13 +449,13 @@ async fn reissue(txn: &mut Txn, actor: &Actor, case_id: i64, now: Timestamp) -> 
     let access_code = readable_code(3)?;
     case.access_hash = access_hash(&access_code);
     case.updated_at = now.0;
-    txn.update(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.access_reissued").await?;
+    txn.update(Row::new(case.clone()), now, actor, "docflow.case.access_reissued").await?;
     let event = CaseEventRow {
         id: 0,
         case_id,
         kind: "access_reissued".into(),
-        from_state: case.state.clone(),
-        to_state: case.state.clone(),
+        from_state: case.state,
+        to_state: case.state,
         unit_code: None,
         official: None,
         record_id: None,
@@ -488,7 +488,7 @@ async fn open(
             return Ok(Err(Refusal::one(FieldError::new("docflow.appeal.against", "appeal_of", format!("there is no case {first}")))));
         };
         let decided = matches!(
-            CaseState::parse(&case.state),
+            Some(case.state),
             Some(CaseState::Decided | CaseState::Dispatched | CaseState::Delivered | CaseState::Closed | CaseState::Archived)
         );
         if case.book != Book::UpI.as_str() || !decided {
@@ -546,7 +546,7 @@ async fn open(
         term_days: i64::from(term_of(&case_type).days()),
         opened_on: record.received_on.clone(),
         appeal_of: against.as_ref().map(|c| c.id),
-        state: CaseState::Registered.as_str().into(),
+        state: CaseState::Registered,
         holder_unit: None,
         holder_official: None,
         held_since: now.0,
@@ -556,7 +556,7 @@ async fn open(
         ..CaseRow::default()
     };
     case.due_on = due_on(&case, 0, today);
-    case.id = txn.append(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.opened").await?;
+    case.id = txn.append(Row::new(case.clone()), now, actor, "docflow.case.opened").await?;
     if case.id != case_id {
         return Err(StoreError::corrupt("cases", case.id, format!("expected id {case_id}")));
     }
@@ -564,8 +564,8 @@ async fn open(
         id: 0,
         case_id,
         kind: "registered".into(),
-        from_state: CaseState::Registered.as_str().into(),
-        to_state: CaseState::Registered.as_str().into(),
+        from_state: CaseState::Registered,
+        to_state: CaseState::Registered,
         unit_code: Some(case.unit_code.clone()),
         official: None,
         record_id: Some(record.id),
@@ -579,8 +579,8 @@ async fn open(
             id: 0,
             case_id: first.id,
             kind: "appealed".into(),
-            from_state: first.state.clone(),
-            to_state: first.state.clone(),
+            from_state: first.state,
+            to_state: first.state,
             unit_code: None,
             official: None,
             record_id: Some(record.id),
@@ -606,11 +606,11 @@ async fn file(
         return Ok(Err(r));
     }
     let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
-    if !CaseState::parse(&case.state).is_some_and(CaseState::open) {
+    if !case.state.open() {
         return Ok(Err(Refusal::one(FieldError::new(
             "docflow.case.closed",
             "case_id",
-            format!("{} is {}: nothing more is entered in it", case.number, case.state),
+            format!("{} is {}: nothing more is entered in it", case.number, case.state.as_str()),
         ))));
     }
     if let Some(corrected) = filing.corrects {
@@ -626,7 +626,7 @@ async fn file(
     let record = later_act(&mut case, actor, filing);
     let record = append_record(txn, actor, pattern, record, now).await?;
     case.updated_at = now.0;
-    txn.update(Row::Case(Box::new(case.clone())), now, actor, "docflow.case.filed").await?;
+    txn.update(Row::new(case.clone()), now, actor, "docflow.case.filed").await?;
     Ok(Ok(DocDone::Filed { case: Box::new(case), record }))
 }
 
@@ -661,11 +661,11 @@ async fn attach(
         return Ok(Err(r));
     }
     let Some(case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
-    if matches!(CaseState::parse(&case.state), Some(CaseState::Joined | CaseState::Archived)) {
+    if matches!(Some(case.state), Some(CaseState::Joined | CaseState::Archived)) {
         return Ok(Err(Refusal::one(FieldError::new(
             "docflow.case.closed",
             "case_id",
-            format!("{} is {}: its files are with the case it went to or in the archive", case.number, case.state),
+            format!("{} is {}: its files are with the case it went to or in the archive", case.number, case.state.as_str()),
         ))));
     }
     if let Some(record) = file.upload.record {
@@ -703,7 +703,7 @@ async fn attach(
         uploaded_by: actor.username.clone(),
         uploaded_at: now.0,
     };
-    row.id = txn.append(Row::Attachment(row.clone()), now, actor, "docflow.attachment.added").await?;
+    row.id = txn.append(Row::new(row.clone()), now, actor, "docflow.attachment.added").await?;
     if version == 1 && row.id != first_id {
         return Err(StoreError::corrupt("attachments", row.id, format!("expected id {first_id}")));
     }
@@ -725,7 +725,7 @@ async fn step(
         return Ok(Err(Refusal::one(e)));
     }
     let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
-    let from = CaseState::parse(&case.state).ok_or_else(|| StoreError::corrupt("cases", case.id, format!("state {:?}", case.state)))?;
+    let from = case.state;
     let to = match action.after(from, case.book != Book::Djelovodnik.as_str()) {
         Ok(s) => s,
         Err(e) => return Ok(Err(Refusal::one(e))),
@@ -737,8 +737,8 @@ async fn step(
         id: 0,
         case_id,
         kind: action.name().into(),
-        from_state: from.as_str().into(),
-        to_state: to.as_str().into(),
+        from_state: from,
+        to_state: to,
         unit_code: None,
         official: None,
         record_id: None,
@@ -784,8 +784,7 @@ async fn step(
         }
         CaseAction::Join { into } => {
             let targets = txn.reader().await?.cases_numbered(into.trim()).await?;
-            let Some(target) = targets.into_iter().find(|t| t.id != case.id && CaseState::parse(&t.state).is_some_and(CaseState::pending))
-            else {
+            let Some(target) = targets.into_iter().find(|t| t.id != case.id && t.state.pending()) else {
                 return Ok(Err(Refusal::one(FieldError::new(
                     "docflow.join.target",
                     "into",
@@ -796,8 +795,8 @@ async fn step(
             let joined = CaseEventRow {
                 kind: "joined_from".into(),
                 case_id: target.id,
-                from_state: target.state.clone(),
-                to_state: target.state.clone(),
+                from_state: target.state,
+                to_state: target.state,
                 detail: json!({ "case": case.number, "case_id": case.id }).to_string(),
                 ..event.clone()
             };
@@ -816,11 +815,11 @@ async fn step(
             let r = append_record(txn, actor, pattern, decision, now).await?;
             event.record_id = Some(r.id);
             record = Some(r);
-            case.outcome = Some(outcome.as_str().into());
+            case.outcome = Some(*outcome);
             case.decided_on = Some(today_text);
         }
         CaseAction::Dispatch { method, .. } => {
-            case.dispatch = Some(method.as_str().into());
+            case.dispatch = Some(*method);
             case.dispatched_on = Some(today_text);
         }
         CaseAction::Deliver { on } => {
@@ -836,9 +835,9 @@ async fn step(
         }
         CaseAction::Close { .. } => case.closed_on = Some(today_text),
     }
-    case.state = to.as_str().into();
+    case.state = to;
     case.updated_at = now.0;
-    txn.update(Row::Case(Box::new(case.clone())), now, actor, &format!("docflow.case.{}", action.name())).await?;
+    txn.update(Row::new(case.clone()), now, actor, &format!("docflow.case.{}", action.name())).await?;
     let event = append_event(txn, actor, event, now).await?;
     Ok(Ok(DocDone::Stepped { case: Box::new(case), event, record }))
 }
@@ -886,7 +885,7 @@ impl Store {
                 Err(e) => errors.push(e),
                 Ok(p) if config.pattern.as_ref().map(|r| r.pattern.as_str()) != Some(p.as_str()) => {
                     let row = PatternRow { id: 0, pattern: p.as_str().to_string(), set_by: actor.username.clone(), set_at: now.0 };
-                    ex.txn.append(Row::Pattern(row.clone()), now, actor, "docflow.pattern.set").await?;
+                    ex.txn.append(Row::new(row.clone()), now, actor, "docflow.pattern.set").await?;
                     config.pattern = Some(row);
                 }
                 Ok(_) => {}
@@ -897,7 +896,7 @@ impl Store {
                 errors.push(FieldError::new("docflow.unit.invalid", format!("units[{i}]"), "a unit has a code without spaces and a name"));
             } else if config.unit(code).is_none() {
                 let row = UnitRow { id: 0, code: code.clone(), name: name.trim().to_string(), created_at: now.0 };
-                ex.txn.append(Row::Unit(row.clone()), now, actor, "docflow.unit.added").await?;
+                ex.txn.append(Row::new(row.clone()), now, actor, "docflow.unit.added").await?;
                 config.units.push(row);
             }
         }
@@ -910,7 +909,7 @@ impl Store {
                 ));
             } else if config.class(*mark).is_none() {
                 let row = ClassRow { id: 0, mark: *mark, title: title.trim().to_string(), retention_years: *years, created_at: now.0 };
-                ex.txn.append(Row::Class(row.clone()), now, actor, "docflow.class.added").await?;
+                ex.txn.append(Row::new(row.clone()), now, actor, "docflow.class.added").await?;
                 config.classes.push(row);
             }
         }
@@ -943,7 +942,7 @@ impl Store {
                     unit_code: t.unit.clone(),
                     created_at: now.0,
                 };
-                ex.txn.append(Row::CaseType(row.clone()), now, actor, "docflow.case_type.added").await?;
+                ex.txn.append(Row::new(row.clone()), now, actor, "docflow.case_type.added").await?;
                 config.case_types.push(row);
             }
         }
@@ -954,7 +953,7 @@ impl Store {
                 errors.push(FieldError::new("docflow.staff.user", format!("staff[{i}]"), format!("there is no user {username:?}")));
             } else if config.unit_of(username) != Some(unit.as_str()) {
                 let row = StaffRow { id: 0, username: username.clone(), unit_code: unit.clone(), since: now.0 };
-                ex.txn.append(Row::Staff(row.clone()), now, actor, "docflow.staff.placed").await?;
+                ex.txn.append(Row::new(row.clone()), now, actor, "docflow.staff.placed").await?;
                 config.staff.retain(|s| &s.username != username);
                 config.staff.push(row);
             }
@@ -1016,7 +1015,7 @@ impl Store {
                 "requests are submitted online from an account verified at a counter",
             ))));
         };
-        let config = self.backend().docflow_config().await?;
+        let config = self.backend().reads().docflow_config().await?;
         if config.case_type(&submission.case_type).is_some_and(|t| t.book == Book::UpII.as_str()) {
             return Ok(Err(Refusal::one(FieldError::new(
                 "docflow.portal.kind",
@@ -1058,14 +1057,14 @@ impl Store {
         // As typed, then as printed (the books' letters are capitals; spaces are not part of
         // a number): "up-i-01/1-25-3 /26" finds UP-I-01/1-25-3/26.
         let typed: String = number.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut numbered = self.backend().cases_numbered(&typed).await?;
+        let mut numbered = self.backend().reads().cases_numbered(&typed).await?;
         if numbered.is_empty() && typed.to_uppercase() != typed {
-            numbered = self.backend().cases_numbered(&typed.to_uppercase()).await?;
+            numbered = self.backend().reads().cases_numbered(&typed.to_uppercase()).await?;
         }
         let found = numbered.into_iter().find(|c| c.access_hash == hash);
         match found {
             Some(case) => {
-                let events = self.backend().case_events(case.id).await?;
+                let events = self.backend().reads().case_events(case.id).await?;
                 Ok(Some((case, events)))
             }
             None => Ok(None),

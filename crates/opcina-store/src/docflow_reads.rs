@@ -2,7 +2,7 @@
 //! (its read logged when the party is named by JMBG), its files, the public tracking, the
 //! on-time rate, and which cases' files an official may search.
 
-use opcina_core::docflow::case::CaseState;
+use opcina_core::docflow::case::{CaseState, Dispatch};
 use opcina_core::docflow::tracking::{self, Tracking, TrackingFacts};
 use opcina_core::registry::{Actor, Role};
 use opcina_core::{FieldError, Refusal};
@@ -11,6 +11,7 @@ use crate::archive::CaseFile;
 use crate::error::Result;
 use crate::reads::ReadReason;
 use crate::rows::{AttachmentRow, CaseQuery, CaseRow, DocflowConfig, OnTimeRow, RecordRow, date_text};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// What the registry office needs to print a case's receipt.
@@ -51,18 +52,18 @@ fn work_on(case: &CaseRow) -> ReadReason {
 impl Store {
     /// The document flow's configuration: the pattern, units and staff, classes, kinds.
     pub async fn docflow_config(&self) -> Result<DocflowConfig> {
-        self.inner.backend.docflow_config().await
+        self.inner.backend.reads().docflow_config().await
     }
 
     /// A protocol book of a unit and year in the order of its numbers, after (serial, sub).
     pub async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>> {
-        self.inner.backend.protocol_page(book, unit, year, after, limit).await
+        self.inner.backend.reads().protocol_page(book, unit, year, after, limit).await
     }
 
     /// A page of a work list. A work list names the parties; their JMBG and contact are left
     /// out (they are read in the case's file, where the read is logged).
     pub async fn work_list(&self, query: &CaseQuery) -> Result<Vec<CaseRow>> {
-        let mut items = self.inner.backend.cases_page(query).await?;
+        let mut items = self.inner.backend.reads().cases_page(query).await?;
         for case in &mut items {
             case.party_jmbg = None;
             case.party_contact = None;
@@ -77,12 +78,12 @@ impl Store {
         if number.is_empty() {
             return Ok(None);
         }
-        Ok(self.inner.backend.cases_numbered(number).await?.first().map(|c| c.id))
+        Ok(self.inner.backend.reads().cases_numbered(number).await?.first().map(|c| c.id))
     }
 
     /// A case's row, without its file (to check it exists, or to print its receipt).
     pub async fn case(&self, id: i64) -> Result<Option<CaseRow>> {
-        self.inner.backend.case(id).await
+        self.inner.backend.reads().case(id).await
     }
 
     /// Everything the node has of a case, read by staff at work on it; the read is logged
@@ -109,10 +110,10 @@ impl Store {
     /// A case's files, every version, in the order they came (a refusal when there is no
     /// such case).
     pub async fn case_attachments(&self, id: i64) -> Result<std::result::Result<Vec<AttachmentRow>, Refusal>> {
-        if self.inner.backend.case(id).await?.is_none() {
+        if self.inner.backend.reads().case(id).await?.is_none() {
             return Ok(Err(case_not_found(id)));
         }
-        Ok(Ok(self.inner.backend.case_attachments(id).await?))
+        Ok(Ok(self.inner.backend.reads().case_attachments(id).await?))
     }
 
     /// A file of a case, with its content, for staff: refused once the case was destroyed
@@ -125,11 +126,11 @@ impl Store {
         in_case: Option<i64>,
     ) -> Result<std::result::Result<(AttachmentRow, bytes::Bytes), Refusal>> {
         let not_found = || Refusal::one(FieldError::new("docflow.attachment.not_found", "id", format!("there is no file {id}")));
-        let Some(attachment) = self.inner.backend.attachment(id).await? else { return Ok(Err(not_found())) };
+        let Some(attachment) = self.inner.backend.reads().attachment(id).await? else { return Ok(Err(not_found())) };
         if in_case.is_some_and(|c| c != attachment.case_id) {
             return Ok(Err(not_found()));
         }
-        let Some(case) = self.inner.backend.case(attachment.case_id).await? else {
+        let Some(case) = self.inner.backend.reads().case(attachment.case_id).await? else {
             return Err(crate::StoreError::corrupt("attachments", id, "a file without its case"));
         };
         if let Err(gone) = self.ensure_kept(case.id).await? {
@@ -145,7 +146,7 @@ impl Store {
     /// Refuses the files of a case destroyed after a disposal (`archive.destroyed`, naming
     /// the disposal).
     pub async fn ensure_kept(&self, case_id: i64) -> Result<std::result::Result<(), Refusal>> {
-        Ok(match self.inner.backend.archive_entry_of(case_id).await? {
+        Ok(match self.inner.backend.reads().archive_entry_of(case_id).await? {
             Some(e) if e.destroyed() => Err(Refusal::one(FieldError::general(
                 "archive.destroyed",
                 format!("the files of {} were destroyed after disposal {}", e.number, e.disposal_id.unwrap_or_default()),
@@ -157,10 +158,10 @@ impl Store {
     /// What the receipt of a case states (the access code is the caller's: it is never kept).
     pub async fn receipt_source(&self, id: i64) -> Result<Option<ReceiptSource>> {
         let backend = &self.inner.backend;
-        let Some(case) = backend.case(id).await? else { return Ok(None) };
-        let config = backend.docflow_config().await?;
-        let municipality = backend.node().await?.map(|n| n.municipality).unwrap_or_default();
-        let registered_at = backend.case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
+        let Some(case) = backend.reads().case(id).await? else { return Ok(None) };
+        let config = backend.reads().docflow_config().await?;
+        let municipality = backend.reads().node().await?.map(|n| n.municipality).unwrap_or_default();
+        let registered_at = backend.reads().case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
         Ok(Some(ReceiptSource {
             unit: config.unit(&case.unit_code).map_or_else(|| case.unit_code.clone(), |u| u.name.clone()),
             kind: config.case_type(&case.case_type).map_or_else(|| case.case_type.clone(), |t| t.title.clone()),
@@ -172,18 +173,18 @@ impl Store {
 
     /// Cases decided between two days (inclusive), per kind and unit, and how many on time.
     pub async fn on_time(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Vec<OnTimeRow>> {
-        self.inner.backend.on_time(&date_text(from), &date_text(to)).await
+        self.inner.backend.reads().on_time(&date_text(from), &date_text(to)).await
     }
 
     /// The public view of a case, found by its number and access code (both from the
     /// receipt); `None` for any wrong number or code, without saying which.
     pub async fn track_case(&self, number: &str, code: &str) -> Result<Option<Tracking>> {
         let Some((case, events)) = self.track(number, code).await? else { return Ok(None) };
-        let config = self.inner.backend.docflow_config().await?;
+        let config = self.inner.backend.reads().docflow_config().await?;
         let decision = self.published_decision(&case, &events).await?.is_some();
         let facts = TrackingFacts {
             number: &case.number,
-            state: CaseState::parse(&case.state).unwrap_or(CaseState::Registered),
+            state: case.state,
             unit: case.holder_unit.as_deref().unwrap_or(&case.unit_code),
             opened_on: &case.opened_on,
             term_days: case.term_days,
@@ -192,7 +193,7 @@ impl Store {
             missing: case.missing.as_deref(),
             decided_on: case.decided_on.as_deref(),
             dispatched_on: case.dispatched_on.as_deref(),
-            dispatch: case.dispatch.as_deref(),
+            dispatch: case.dispatch.map(Dispatch::as_str),
             delivered_on: case.delivered_on.as_deref(),
             closed_on: case.closed_on.as_deref(),
         };
@@ -216,15 +217,12 @@ impl Store {
     /// The file of a case's decision the party may download: decided, dispatched
     /// electronically, the latest version of the file of the decision's record.
     async fn published_decision(&self, case: &CaseRow, events: &[crate::rows::CaseEventRow]) -> Result<Option<AttachmentRow>> {
-        let sent = matches!(
-            CaseState::parse(&case.state),
-            Some(CaseState::Dispatched | CaseState::Delivered | CaseState::Closed | CaseState::Archived)
-        );
-        if !sent || case.dispatch.as_deref() != Some("electronic") {
+        let sent = matches!(case.state, CaseState::Dispatched | CaseState::Delivered | CaseState::Closed | CaseState::Archived);
+        if !sent || case.dispatch != Some(Dispatch::Electronic) {
             return Ok(None);
         }
         let Some(record) = events.iter().rev().find(|e| e.kind == "decide").and_then(|e| e.record_id) else { return Ok(None) };
-        let files = self.inner.backend.case_attachments(case.id).await?;
+        let files = self.inner.backend.reads().case_attachments(case.id).await?;
         Ok(files.into_iter().filter(|a| a.record_id == Some(record)).max_by_key(|a| (a.version, a.id)))
     }
 
@@ -235,11 +233,11 @@ impl Store {
         if actor.role != Role::Official {
             return Ok(Ok(None));
         }
-        let config = self.inner.backend.docflow_config().await?;
+        let config = self.inner.backend.reads().docflow_config().await?;
         let Some(unit) = config.unit_of(&actor.username) else {
             return Ok(Err(Refusal::one(FieldError::general("auth.forbidden", "you are not placed in a unit; ask the administrator"))));
         };
-        let (plus, minus) = self.inner.backend.handed_across(unit).await?;
+        let (plus, minus) = self.inner.backend.reads().handed_across(unit).await?;
         Ok(Ok(Some(FileScope { unit: unit.to_string(), plus, minus })))
     }
 }

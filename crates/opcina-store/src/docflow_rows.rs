@@ -2,7 +2,11 @@
 //! kinds of case, the registry-number pattern, the protocol books' records, the cases and
 //! the steps of their lives.
 
-use opcina_core::journal::{Hash, RowHasher};
+use opcina_core::docflow::archive::{DisposalState, EntryState};
+use opcina_core::docflow::case::{CaseState, Dispatch, Outcome};
+
+use crate::table::Table;
+use crate::{record, table_row};
 use serde::Serialize;
 
 /// An organisational unit of the body (služba, odsjek), by the code its numbers carry.
@@ -15,12 +19,6 @@ pub struct UnitRow {
     pub created_at: i64,
 }
 
-impl UnitRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("protocol_units").int(self.id).text(&self.code).text(&self.name).int(self.created_at).finish()
-    }
-}
-
 /// A user placed in a unit (their latest row counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StaffRow {
@@ -28,12 +26,6 @@ pub struct StaffRow {
     pub username: String,
     pub unit_code: String,
     pub since: i64,
-}
-
-impl StaffRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("unit_staff").int(self.id).text(&self.username).text(&self.unit_code).int(self.since).finish()
-    }
 }
 
 /// A mark of the classification plan.
@@ -46,18 +38,6 @@ pub struct ClassRow {
     /// Years a closed case of this class is kept; `None`: permanently.
     pub retention_years: Option<i64>,
     pub created_at: i64,
-}
-
-impl ClassRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("protocol_classes")
-            .int(self.id)
-            .int(self.mark)
-            .text(&self.title)
-            .opt_int(self.retention_years)
-            .int(self.created_at)
-            .finish()
-    }
 }
 
 /// A kind of case the body decides, with the book it goes in, its class, legal deadline
@@ -77,22 +57,6 @@ pub struct CaseTypeRow {
     pub created_at: i64,
 }
 
-impl CaseTypeRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("case_types")
-            .int(self.id)
-            .text(&self.code)
-            .text(&self.title)
-            .text(&self.book)
-            .int(self.class)
-            .text(&self.term_kind)
-            .int(self.term_days)
-            .text(&self.unit_code)
-            .int(self.created_at)
-            .finish()
-    }
-}
-
 /// The body's registry-number pattern (the latest row counts).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternRow {
@@ -100,12 +64,6 @@ pub struct PatternRow {
     pub pattern: String,
     pub set_by: String,
     pub set_at: i64,
-}
-
-impl PatternRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("protocol_settings").int(self.id).text(&self.pattern).text(&self.set_by).int(self.set_at).finish()
-    }
 }
 
 /// A record of a protocol book: registered once, never changed.
@@ -138,31 +96,6 @@ pub struct RecordRow {
     pub registered_at: i64,
 }
 
-impl RecordRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("protocol_records")
-            .int(self.id)
-            .text(&self.book)
-            .text(&self.unit_code)
-            .int(self.class)
-            .int(self.year)
-            .int(self.serial)
-            .int(self.sub)
-            .text(&self.number)
-            .opt_int(self.case_id)
-            .text(&self.direction)
-            .text(&self.channel)
-            .text(&self.office_code)
-            .text(&self.correspondent)
-            .text(&self.subject)
-            .text(&self.received_on)
-            .opt_int(self.corrects_id)
-            .text(&self.registered_by)
-            .int(self.registered_at)
-            .finish()
-    }
-}
-
 /// A case as it stands (rewritten, journaled, at each step).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 pub struct CaseRow {
@@ -188,7 +121,7 @@ pub struct CaseRow {
     pub opened_on: String,
     /// The UP-I case this appeal is against.
     pub appeal_of: Option<i64>,
-    pub state: String,
+    pub state: CaseState,
     pub holder_unit: Option<String>,
     pub holder_official: Option<String>,
     /// Since when the holder has the file (microseconds since the epoch).
@@ -198,9 +131,9 @@ pub struct CaseRow {
     pub paused_days: i64,
     /// What the party was asked to bring (JSON list), while it is missing.
     pub missing: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub decided_on: Option<String>,
-    pub dispatch: Option<String>,
+    pub dispatch: Option<Dispatch>,
     pub dispatched_on: Option<String>,
     pub delivered_on: Option<String>,
     pub closed_on: Option<String>,
@@ -210,49 +143,6 @@ pub struct CaseRow {
     pub updated_at: i64,
 }
 
-impl CaseRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("cases")
-            .int(self.id)
-            .int(self.record_id)
-            .text(&self.number)
-            .text(&self.book)
-            .text(&self.unit_code)
-            .int(self.class)
-            .int(self.year)
-            .int(self.serial)
-            .text(&self.case_type)
-            .text(&self.party_name)
-            .opt_text(self.party_jmbg.as_deref())
-            .text(&self.party_address)
-            .opt_text(self.party_contact.as_deref())
-            .text(&self.subject)
-            .bytes(&self.access_hash)
-            .text(&self.term_kind)
-            .int(self.term_days)
-            .text(&self.opened_on)
-            .opt_int(self.appeal_of)
-            .text(&self.state)
-            .opt_text(self.holder_unit.as_deref())
-            .opt_text(self.holder_official.as_deref())
-            .int(self.held_since)
-            .text(&self.due_on)
-            .opt_text(self.paused_since.as_deref())
-            .int(self.paused_days)
-            .opt_text(self.missing.as_deref())
-            .opt_text(self.outcome.as_deref())
-            .opt_text(self.decided_on.as_deref())
-            .opt_text(self.dispatch.as_deref())
-            .opt_text(self.dispatched_on.as_deref())
-            .opt_text(self.delivered_on.as_deref())
-            .opt_text(self.closed_on.as_deref())
-            .opt_int(self.joined_to)
-            .int(self.last_sub)
-            .int(self.updated_at)
-            .finish()
-    }
-}
-
 /// A step in a case's life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CaseEventRow {
@@ -260,8 +150,8 @@ pub struct CaseEventRow {
     pub case_id: i64,
     /// `registered`, or the step's name (`hand_over`, `decide`, …).
     pub kind: String,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: CaseState,
+    pub to_state: CaseState,
     pub unit_code: Option<String>,
     pub official: Option<String>,
     /// The act registered with the step (a decision's record).
@@ -270,24 +160,6 @@ pub struct CaseEventRow {
     pub detail: String,
     pub at: i64,
     pub by_user: String,
-}
-
-impl CaseEventRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("case_events")
-            .int(self.id)
-            .int(self.case_id)
-            .text(&self.kind)
-            .text(&self.from_state)
-            .text(&self.to_state)
-            .opt_text(self.unit_code.as_deref())
-            .opt_text(self.official.as_deref())
-            .opt_int(self.record_id)
-            .text(&self.detail)
-            .int(self.at)
-            .text(&self.by_user)
-            .finish()
-    }
 }
 
 /// A file of a case (a scan of the submission, a document, the decision): the content is
@@ -312,24 +184,6 @@ pub struct AttachmentRow {
     pub uploaded_at: i64,
 }
 
-impl AttachmentRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("attachments")
-            .int(self.id)
-            .int(self.case_id)
-            .opt_int(self.record_id)
-            .int(self.first_id)
-            .int(self.version)
-            .text(&self.name)
-            .text(&self.media_type)
-            .int(self.size)
-            .text(&self.sha256)
-            .text(&self.uploaded_by)
-            .int(self.uploaded_at)
-            .finish()
-    }
-}
-
 /// An entry of the archive book (arhivska knjiga): a closed case taken into the archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ArchiveEntryRow {
@@ -351,8 +205,7 @@ pub struct ArchiveEntryRow {
     pub keep_until: Option<String>,
     /// How many files (versions) the case has.
     pub files: i64,
-    /// `kept`, `proposed` or `destroyed`.
-    pub state: String,
+    pub state: EntryState,
     /// The disposal proposal that lists it (or destroyed it).
     pub disposal_id: Option<i64>,
     pub archived_by: String,
@@ -363,38 +216,17 @@ pub struct ArchiveEntryRow {
 impl ArchiveEntryRow {
     /// Destroyed after an approved disposal: the entry stays, the files are gone.
     pub fn destroyed(&self) -> bool {
-        self.state == "destroyed"
+        self.state == EntryState::Destroyed
     }
 
     /// What became of the entry in disposal `disposal_id` that listed it: `listed` (awaiting
     /// the archive or the destruction), `destroyed`, or `kept` (refused, or held).
     pub fn outcome_in(&self, disposal_id: i64) -> &'static str {
-        match (self.state.as_str(), self.disposal_id == Some(disposal_id)) {
-            ("destroyed", true) => "destroyed",
-            ("proposed", true) => "listed",
+        match (self.state, self.disposal_id == Some(disposal_id)) {
+            (EntryState::Destroyed, true) => "destroyed",
+            (EntryState::Proposed, true) => "listed",
             _ => "kept",
         }
-    }
-
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("archive_entries")
-            .int(self.id)
-            .int(self.year)
-            .int(self.serial)
-            .int(self.case_id)
-            .text(&self.number)
-            .int(self.class)
-            .text(&self.content)
-            .text(&self.closed_on)
-            .opt_int(self.retention_years)
-            .opt_text(self.keep_until.as_deref())
-            .int(self.files)
-            .text(&self.state)
-            .opt_int(self.disposal_id)
-            .text(&self.archived_by)
-            .int(self.archived_at)
-            .int(self.updated_at)
-            .finish()
     }
 }
 
@@ -404,8 +236,7 @@ pub struct DisposalRow {
     pub id: i64,
     /// Lists what may be destroyed as of this day.
     pub as_of: String,
-    /// `proposed`, `approved`, `refused` or `done`.
-    pub state: String,
+    pub state: DisposalState,
     pub proposed_by: String,
     pub proposed_at: i64,
     /// The competent archive's act (its number), once it answered.
@@ -417,24 +248,6 @@ pub struct DisposalRow {
     pub updated_at: i64,
 }
 
-impl DisposalRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("disposals")
-            .int(self.id)
-            .text(&self.as_of)
-            .text(&self.state)
-            .text(&self.proposed_by)
-            .int(self.proposed_at)
-            .opt_text(self.answer_ref.as_deref())
-            .opt_text(self.answered_on.as_deref())
-            .opt_text(self.answered_by.as_deref())
-            .opt_text(self.done_by.as_deref())
-            .opt_int(self.done_at)
-            .int(self.updated_at)
-            .finish()
-    }
-}
-
 /// A case as a disposal proposal listed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DisposalItemRow {
@@ -442,12 +255,6 @@ pub struct DisposalItemRow {
     pub disposal_id: i64,
     pub entry_id: i64,
     pub case_id: i64,
-}
-
-impl DisposalItemRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("disposal_items").int(self.id).int(self.disposal_id).int(self.entry_id).int(self.case_id).finish()
-    }
 }
 
 /// A legal hold placed on a case, or released.
@@ -460,19 +267,6 @@ pub struct HoldRow {
     pub reason: String,
     pub by_user: String,
     pub at: i64,
-}
-
-impl HoldRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("legal_holds")
-            .int(self.id)
-            .int(self.case_id)
-            .bool(self.placed)
-            .text(&self.reason)
-            .text(&self.by_user)
-            .int(self.at)
-            .finish()
-    }
 }
 
 /// The document flow's configuration as it stands: units, who works where, the
@@ -534,3 +328,128 @@ pub struct OnTimeRow {
     pub decided: i64,
     pub on_time: i64,
 }
+
+/// The document flow's and the archive's tables, parents first.
+pub const TABLES: &[Table] = &[
+    Table::mutable::<UnitRow>(),
+    Table::mutable::<StaffRow>(),
+    Table::mutable::<ClassRow>(),
+    Table::mutable::<CaseTypeRow>(),
+    Table::mutable::<PatternRow>(),
+    Table::append_only::<RecordRow>(),
+    Table::mutable::<CaseRow>(),
+    Table::append_only::<CaseEventRow>(),
+    Table::append_only::<AttachmentRow>(),
+    Table::mutable::<DisposalRow>(),
+    Table::mutable::<ArchiveEntryRow>(),
+    Table::append_only::<DisposalItemRow>(),
+    Table::append_only::<HoldRow>(),
+];
+
+record!(OnTimeRow, [case_type, unit_code, decided, on_time]);
+table_row!(UnitRow, "protocol_units", [id, code, name, created_at]);
+table_row!(StaffRow, "unit_staff", [id, username, unit_code, since]);
+table_row!(ClassRow, "protocol_classes", [id, mark, title, retention_years, created_at]);
+table_row!(CaseTypeRow, "case_types", [id, code, title, book, class, term_kind, term_days, unit_code, created_at]);
+table_row!(PatternRow, "protocol_settings", [id, pattern, set_by, set_at]);
+table_row!(
+    RecordRow,
+    "protocol_records",
+    [
+        id,
+        book,
+        unit_code,
+        class,
+        year,
+        serial,
+        sub,
+        number,
+        case_id,
+        direction,
+        channel,
+        office_code,
+        correspondent,
+        subject,
+        received_on,
+        corrects_id,
+        registered_by,
+        registered_at
+    ]
+);
+table_row!(
+    CaseRow,
+    "cases",
+    [
+        id,
+        record_id,
+        number,
+        book,
+        unit_code,
+        class,
+        year,
+        serial,
+        case_type,
+        party_name,
+        party_jmbg,
+        party_address,
+        party_contact,
+        subject,
+        access_hash,
+        term_kind,
+        term_days,
+        opened_on,
+        appeal_of,
+        state,
+        holder_unit,
+        holder_official,
+        held_since,
+        due_on,
+        paused_since,
+        paused_days,
+        missing,
+        outcome,
+        decided_on,
+        dispatch,
+        dispatched_on,
+        delivered_on,
+        closed_on,
+        joined_to,
+        last_sub,
+        updated_at
+    ]
+);
+table_row!(CaseEventRow, "case_events", [id, case_id, kind, from_state, to_state, unit_code, official, record_id, detail, at, by_user]);
+table_row!(
+    AttachmentRow,
+    "attachments",
+    [id, case_id, record_id, first_id, version, name, media_type, size, sha256, uploaded_by, uploaded_at]
+);
+table_row!(
+    ArchiveEntryRow,
+    "archive_entries",
+    [
+        id,
+        year,
+        serial,
+        case_id,
+        number,
+        class,
+        content,
+        closed_on,
+        retention_years,
+        keep_until,
+        files,
+        state,
+        disposal_id,
+        archived_by,
+        archived_at,
+        updated_at
+    ]
+);
+table_row!(
+    DisposalRow,
+    "disposals",
+    [id, as_of, state, proposed_by, proposed_at, answer_ref, answered_on, answered_by, done_by, done_at, updated_at]
+);
+table_row!(DisposalItemRow, "disposal_items", [id, disposal_id, entry_id, case_id]);
+table_row!(HoldRow, "legal_holds", [id, case_id, placed, reason, by_user, at]);

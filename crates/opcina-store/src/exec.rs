@@ -3,16 +3,20 @@
 //! Registrations and the records of who read a person's data reach the node's writer as
 //! jobs of the registry ([`Store::execute`], [`Store::record_access`]).
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContext};
 use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{FieldError, Refusal};
 
+use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OutboxRow, Row};
+use crate::sql::prelude::*;
 use crate::store::Store;
-use crate::txn::Txn;
+use crate::txn::{Sequence, Txn};
 use crate::writer::{WriteCx, WriteJob};
 
 /// A registration command for the writer.
@@ -44,7 +48,7 @@ impl WriteJob for Reads {
 pub(crate) async fn append_reads(txn: &mut Txn, actor: &Actor, reads: &[AccessRow], now: Timestamp) -> Result<()> {
     for read in reads {
         let row = AccessRow { at: now.0, ..read.clone() };
-        txn.append(Row::Access(row), now, actor, "access.read").await?;
+        txn.append(Row::new(row), now, actor, "access.read").await?;
     }
     Ok(())
 }
@@ -86,6 +90,31 @@ pub async fn load_facts(txn: &mut Txn, needs: &Needs) -> Result<Facts> {
     Ok(facts)
 }
 
+/// A book of a register at an office (matična knjiga), numbered per year.
+struct EntryBook<'a>(&'a str);
+
+#[async_trait]
+impl Sequence for EntryBook<'_> {
+    fn key(&self) -> String {
+        format!("entries:{}", self.0)
+    }
+
+    async fn last(&self, tx: &mut dyn WriteTx, office: &str, year: i64) -> Result<i64> {
+        tx.last_entry_number(self.0, office, year).await
+    }
+}
+
+/// The node's offices, read once per transaction.
+pub(crate) struct Offices(HashSet<String>);
+
+async fn office_exists(txn: &mut Txn, code: &str) -> Result<bool> {
+    if txn.memo::<Offices>().is_none() {
+        let codes = txn.reader().await?.office_codes().await?;
+        txn.set_memo(Offices(codes.into_iter().collect()));
+    }
+    Ok(txn.memo::<Offices>().is_some_and(|o| o.0.contains(code)))
+}
+
 /// Checks that the actor may register at all: a registrar working at an office of this node.
 pub async fn check_registrar(txn: &mut Txn, actor: &Actor) -> Result<Result<String, Refusal>> {
     if !actor.role.registers() {
@@ -94,7 +123,7 @@ pub async fn check_registrar(txn: &mut Txn, actor: &Actor) -> Result<Result<Stri
     let Some(office) = actor.office.clone() else {
         return Ok(Err(FieldError::general("auth.office_required", "registrations are made at an office; the user has none").into()));
     };
-    if !txn.office_exists(&office).await? {
+    if !office_exists(txn, &office).await? {
         return Ok(Err(FieldError::general("auth.office_unknown", format!("the office {office} does not exist on this node")).into()));
     }
     Ok(Ok(office))
@@ -117,7 +146,7 @@ pub async fn execute(
     let needs = command.needs(today, node.region_u8());
     let facts = load_facts(txn, &needs).await?;
     let number = match needs.new_entry {
-        Some((register, year)) => txn.next_entry_number(register.code(), &office, i64::from(year)).await?,
+        Some((register, year)) => txn.peek_serial(&EntryBook(register.code()), &office, i64::from(year)).await?,
         None => 0,
     };
     let ctx = PlanContext {
@@ -145,7 +174,7 @@ pub async fn execute(
             cause_entry_id: applied.entry.as_ref().map(|e| e.id),
             created_at: now.0,
         };
-        txn.append(Row::Outbox(row), now, actor, "federation.notice.queued").await?;
+        txn.append(Row::new(row), now, actor, "federation.notice.queued").await?;
     }
     Ok(Ok(applied))
 }
@@ -153,10 +182,12 @@ pub async fn execute(
 /// Writes the records of an applied command (or of a bulk load) with their journal items.
 pub async fn write_applied(txn: &mut Txn, applied: &Applied, actor: &Actor, now: Timestamp) -> Result<()> {
     if let Some(e) = &applied.entry {
-        txn.append(Row::Entry(EntryRow::from_record(e)?), now, actor, applied.action).await?;
+        let row = EntryRow::from_record(e)?;
+        txn.saw_serial(&EntryBook(&row.register), &row.office_code, row.year, row.number);
+        txn.append(Row::new(row), now, actor, applied.action).await?;
     }
     for a in &applied.annotations {
-        txn.append(Row::Annotation(AnnotationRow::from_record(a)?), now, actor, applied.action).await?;
+        txn.append(Row::new(AnnotationRow::from_record(a)?), now, actor, applied.action).await?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Rows of the extract tables (`extracts`, `extract_revocations`, `node_keys`,
 //! `fee_rules`), exactly as stored, with their canonical hash (see `rows.rs`).
 
-use opcina_core::journal::{Hash, RowHasher};
+use crate::table::Table;
+use crate::table_row;
 
 /// An issued document or a refused request, as registered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,44 +54,6 @@ impl ExtractRow {
             serial: self.serial,
         }
     }
-
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("extracts")
-            .int(self.id)
-            .text(&self.outcome)
-            .text(&self.office_code)
-            .int(self.year)
-            .int(self.serial)
-            .text(&self.kind)
-            .text(&self.subject_jmbg)
-            .opt_int(self.entry_id)
-            .text(&self.language)
-            .text(&self.script)
-            .text(&self.requester_name)
-            .opt_text(self.requester_jmbg.as_deref())
-            .opt_text(self.requester_document.as_deref())
-            .opt_text(self.evidence.as_deref())
-            .text(&self.relation)
-            .opt_text(self.established.as_deref())
-            .text(&self.purpose)
-            .opt_int(self.fee)
-            .opt_text(self.fee_exemption.as_deref())
-            .opt_text(self.refusal_code.as_deref())
-            .opt_text(self.refusal_reason.as_deref())
-            .text(&self.official_username)
-            .text(&self.official_name)
-            .text(&self.municipality)
-            .text(&self.office_name)
-            .text(&self.place)
-            .int(self.at)
-            .text(&self.on_date)
-            .int(self.journal_position)
-            .text(&self.verify_base)
-            .opt_bytes(self.content_hash.as_deref())
-            .opt_bytes(self.seal.as_deref())
-            .opt_text(self.key_id.as_deref())
-            .finish()
-    }
 }
 
 /// The revocation of an issued document (issued in error, say): its verification then
@@ -104,18 +67,6 @@ pub struct RevocationRow {
     pub revoked_at: i64,
 }
 
-impl RevocationRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("extract_revocations")
-            .int(self.id)
-            .int(self.extract_id)
-            .text(&self.reason)
-            .text(&self.revoked_by)
-            .int(self.revoked_at)
-            .finish()
-    }
-}
-
 /// A public key of the node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeKeyRow {
@@ -123,12 +74,6 @@ pub struct NodeKeyRow {
     pub key_id: String,
     pub public_key: Vec<u8>,
     pub created_at: i64,
-}
-
-impl NodeKeyRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("node_keys").int(self.id).text(&self.key_id).bytes(&self.public_key).int(self.created_at).finish()
-    }
 }
 
 /// A rule of the fee schedule.
@@ -144,19 +89,6 @@ pub struct FeeRuleRow {
     /// The legal basis of an exemption, or a note.
     pub note: String,
     pub set_at: i64,
-}
-
-impl FeeRuleRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("fee_rules")
-            .int(self.id)
-            .opt_text(self.kind.as_deref())
-            .opt_text(self.purpose.as_deref())
-            .int(self.amount)
-            .text(&self.note)
-            .int(self.set_at)
-            .finish()
-    }
 }
 
 /// An extract ordered online, as the citizen submitted it.
@@ -185,31 +117,6 @@ pub struct OrderRow {
     pub created_at: i64,
 }
 
-impl OrderRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("extract_orders")
-            .int(self.id)
-            .text(&self.code)
-            .text(&self.kind)
-            .text(&self.subject_jmbg)
-            .text(&self.subject_name)
-            .text(&self.language)
-            .text(&self.script)
-            .text(&self.requester_name)
-            .opt_text(self.requester_jmbg.as_deref())
-            .opt_text(self.requester_document.as_deref())
-            .text(&self.relation)
-            .opt_text(self.evidence.as_deref())
-            .text(&self.purpose)
-            .text(&self.delivery)
-            .text(&self.office_code)
-            .opt_text(self.address.as_deref())
-            .opt_text(self.contact.as_deref())
-            .int(self.created_at)
-            .finish()
-    }
-}
-
 /// A step in handling an order: `received`, `issued`, `refused`, `sent`, `ready`,
 /// `collected`, `cancelled`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,20 +131,6 @@ pub struct OrderEventRow {
     pub at: i64,
 }
 
-impl OrderEventRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("extract_order_events")
-            .int(self.id)
-            .int(self.order_id)
-            .text(&self.status)
-            .opt_text(self.extract_number.as_deref())
-            .opt_text(self.note.as_deref())
-            .text(&self.by_user)
-            .int(self.at)
-            .finish()
-    }
-}
-
 /// A citizen's account on the portal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRow {
@@ -250,18 +143,6 @@ pub struct AccountRow {
     pub created_at: i64,
 }
 
-impl AccountRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("citizen_accounts")
-            .int(self.id)
-            .text(&self.email)
-            .text(&self.full_name)
-            .text(&self.code)
-            .int(self.created_at)
-            .finish()
-    }
-}
-
 /// A citizen's password (Argon2id PHC); the latest counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountPasswordRow {
@@ -269,12 +150,6 @@ pub struct AccountPasswordRow {
     pub account_id: i64,
     pub phc: String,
     pub set_at: i64,
-}
-
-impl AccountPasswordRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("citizen_passwords").int(self.id).int(self.account_id).text(&self.phc).int(self.set_at).finish()
-    }
 }
 
 /// A clerk's confirmation that an account belongs to the holder of a JMBG (identity document
@@ -291,16 +166,86 @@ pub struct VerificationRow {
     pub at: i64,
 }
 
-impl VerificationRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("citizen_verifications")
-            .int(self.id)
-            .int(self.account_id)
-            .text(&self.jmbg)
-            .text(&self.document)
-            .text(&self.verified_by)
-            .text(&self.office_code)
-            .int(self.at)
-            .finish()
-    }
-}
+/// The tables of extracts, orders and citizens' accounts, parents first.
+pub const TABLES: &[Table] = &[
+    Table::mutable::<ExtractRow>(),
+    Table::mutable::<RevocationRow>(),
+    Table::mutable::<NodeKeyRow>(),
+    Table::mutable::<FeeRuleRow>(),
+    Table::mutable::<OrderRow>(),
+    Table::mutable::<OrderEventRow>(),
+    Table::mutable::<AccountRow>(),
+    Table::mutable::<AccountPasswordRow>(),
+    Table::mutable::<VerificationRow>(),
+];
+
+table_row!(
+    ExtractRow,
+    "extracts",
+    [
+        id,
+        outcome,
+        office_code,
+        year,
+        serial,
+        kind,
+        subject_jmbg,
+        entry_id,
+        language,
+        script,
+        requester_name,
+        requester_jmbg,
+        requester_document,
+        evidence,
+        relation,
+        established,
+        purpose,
+        fee,
+        fee_exemption,
+        refusal_code,
+        refusal_reason,
+        official_username,
+        official_name,
+        municipality,
+        office_name,
+        place,
+        at,
+        on_date,
+        journal_position,
+        verify_base,
+        content_hash,
+        seal,
+        key_id
+    ]
+);
+table_row!(RevocationRow, "extract_revocations", [id, extract_id, reason, revoked_by, revoked_at]);
+table_row!(NodeKeyRow, "node_keys", [id, key_id, public_key, created_at]);
+table_row!(FeeRuleRow, "fee_rules", [id, kind, purpose, amount, note, set_at]);
+table_row!(
+    OrderRow,
+    "extract_orders",
+    [
+        id,
+        code,
+        kind,
+        subject_jmbg,
+        subject_name,
+        language,
+        script,
+        requester_name,
+        requester_jmbg,
+        requester_document,
+        relation,
+        evidence,
+        purpose,
+        delivery,
+        office_code,
+        address,
+        contact,
+        created_at
+    ]
+);
+table_row!(OrderEventRow, "extract_order_events", [id, order_id, status, extract_number, note, by_user, at]);
+table_row!(AccountRow, "citizen_accounts", [id, email, full_name, code, created_at]);
+table_row!(AccountPasswordRow, "citizen_passwords", [id, account_id, phc, set_at]);
+table_row!(VerificationRow, "citizen_verifications", [id, account_id, jmbg, document, verified_by, office_code, at]);

@@ -21,6 +21,7 @@ use opcina_core::{FieldError, Jmbg, Refusal};
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
+use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
 use crate::writer::{WriteCx, WriteJob};
@@ -156,13 +157,13 @@ impl Store {
     /// fingerprint).
     pub async fn register_key(&self, actor: &Actor, key: &ed25519_dalek::VerifyingKey) -> Result<NodeKeyRow> {
         let id = key_id(key);
-        if let Some(existing) = self.backend().node_keys().await?.into_iter().find(|k| k.key_id == id) {
+        if let Some(existing) = self.backend().reads().node_keys().await?.into_iter().find(|k| k.key_id == id) {
             return Ok(existing);
         }
         let mut ex = self.exclusive().await?;
         let now = self.now();
         let mut row = NodeKeyRow { id: 0, key_id: id, public_key: key.as_bytes().to_vec(), created_at: now.0 };
-        row.id = ex.txn.append(Row::NodeKey(row.clone()), now, actor, "admin.key.registered").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.key.registered").await?;
         ex.commit().await?;
         Ok(row)
     }
@@ -190,7 +191,7 @@ impl Store {
             note: note.trim().to_string(),
             set_at: now.0,
         };
-        row.id = ex.txn.append(Row::FeeRule(row.clone()), now, actor, "admin.fee.set").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.fee.set").await?;
         ex.commit().await?;
         Ok(row)
     }
@@ -213,7 +214,7 @@ impl Store {
         // The position first, then the records: every record with an id up to the position
         // was committed before it was read, so the records filtered to it are consistent.
         let position = self.backend().journal_head().await?.seq;
-        let records = records_at(&self.backend().person_records(&request.jmbg).await?, position);
+        let records = records_at(&self.backend().reads().person_records(&request.jmbg).await?, position);
         self.decide_extract(actor, office_code, request, records, position, None, sealer, place).await
     }
 
@@ -252,10 +253,11 @@ impl Store {
     ) -> Result<std::result::Result<Outcome, Refusal>> {
         let backend = self.backend();
         let node = self.node().await?;
-        let Some(office) = backend.offices().await?.into_iter().find(|o| o.code == office_code) else {
+        let Some(office) = backend.reads().offices().await?.into_iter().find(|o| o.code == office_code) else {
             return Ok(Err(refusal("auth.office_unknown", "", format!("the office {office_code} does not exist on this node"))));
         };
         let official_name = backend
+            .reads()
             .users()
             .await?
             .into_iter()
@@ -290,7 +292,7 @@ impl Store {
                 if let Err(r) = content::check_state(common.request.kind, &subject) {
                     return Ok(Err(r));
                 }
-                let fee = resolve_fee(&backend.fee_rules().await?, common.request.kind, &common.request.purpose);
+                let fee = resolve_fee(&backend.reads().fee_rules().await?, common.request.kind, &common.request.purpose);
                 Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone(), remote }))
             }
         };
@@ -299,18 +301,18 @@ impl Store {
 
     /// A registered document (`issued`) or refusal (`refused`) by its number.
     pub async fn registered_extract(&self, outcome: &str, number: &ExtractNumber) -> Result<Option<ExtractRow>> {
-        self.inner.backend.extract_by_number(outcome, &number.office, i64::from(number.year), number.serial).await
+        self.inner.backend.reads().extract_by_number(outcome, &number.office, i64::from(number.year), number.serial).await
     }
 
     /// The member and municipality whose register an issued document was drawn from, when it
     /// was drawn from another member's records.
     pub async fn drawn_from(&self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
-        self.inner.backend.remote_records(extract_id).await
+        self.inner.backend.reads().remote_records(extract_id).await
     }
 
     /// The fee schedule's rules.
     pub async fn fee_rules(&self) -> Result<Vec<FeeRuleRow>> {
-        self.inner.backend.fee_rules().await
+        self.inner.backend.reads().fee_rules().await
     }
 
     /// Judges a request on the subject's records as they stood at `position`: the subject's
@@ -331,7 +333,7 @@ impl Store {
         };
         let requester_view = match &request.requester.jmbg {
             Some(j) if j != &request.jmbg => {
-                let r = records_at(&self.inner.backend.person_records(j).await?, position);
+                let r = records_at(&self.inner.backend.reads().person_records(j).await?, position);
                 person_view(j, &r, ViewTime::current(on))
             }
             _ => None,
@@ -515,7 +517,7 @@ async fn write_draft(
         Outcome::Refused(f) => f.registry_number(),
         Outcome::Issued(_) => number.id(),
     };
-    let id = txn.append(Row::Extract(Box::new(row.clone())), now, actor, action).await?;
+    let id = txn.append(Row::new(row.clone()), now, actor, action).await?;
     if let Draft::Issue(d) = draft {
         if let Some(remote) = &d.remote {
             let kept = RemoteRecordsRow {
@@ -528,7 +530,7 @@ async fn write_draft(
                 records: serde_json::to_string(&remote.records).map_err(|e| StoreError::corrupt("remote_records", 0, e))?,
                 received_at: now.0,
             };
-            txn.append(Row::RemoteRecords(kept), now, actor, "federation.records.kept").await?;
+            txn.append(Row::new(kept), now, actor, "federation.records.kept").await?;
         }
     }
     let access = AccessRow {
@@ -543,7 +545,7 @@ async fn write_draft(
         purpose: row.purpose.clone(),
         case_number: Some(case_number),
     };
-    txn.append(Row::Access(access), now, actor, "access.read").await?;
+    txn.append(Row::new(access), now, actor, "access.read").await?;
     Ok(Ok(match result {
         Outcome::Issued(mut i) => {
             i.id = id;
@@ -608,9 +610,14 @@ impl Store {
     pub async fn reproduce_extract(&self, number: &ExtractNumber) -> std::result::Result<Reproduced, ReproduceError> {
         let id = number.id();
         let backend = self.backend();
-        let row = match backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? {
+        let row = match backend.reads().extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? {
             Some(r) => r,
-            None if backend.extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await?.is_some() => {
+            None if backend
+                .reads()
+                .extract_by_number("refused", &number.office, i64::from(number.year), number.serial)
+                .await?
+                .is_some() =>
+            {
                 return Err(ReproduceError::Refusal(id));
             }
             None => return Err(ReproduceError::NotFound(id)),
@@ -640,14 +647,14 @@ async fn rebuild_at(
     let script = opcina_core::extract::kind::parse_script(&row.script).unwrap_or(Script::Latin);
     let subject = Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|_| damaged("subject"))?;
     let on = crate::rows::parse_date("extracts", row.id, &row.on_date).map_err(|_| damaged("date"))?;
-    let remote = backend.remote_records(row.id).await?;
+    let remote = backend.reads().remote_records(row.id).await?;
     let (records, position, holder, entry_id) = match &remote {
         Some(kept) => {
             let records = serde_json::from_str(&kept.records).map_err(|_| damaged("records kept from the holder"))?;
             let holder = Holder { member: kept.member.clone(), municipality: kept.municipality.clone(), position: kept.position };
             (records, i64::MAX, Some(holder), Some(kept.entry_id))
         }
-        None => (backend.person_records(&subject).await?, position, None, row.entry_id),
+        None => (backend.reads().person_records(&subject).await?, position, None, row.entry_id),
     };
     let issue = Issue {
         number: number.clone(),
@@ -697,11 +704,11 @@ impl Store {
     /// document of that number carries that seal.
     pub async fn verify_extract(&self, number: &ExtractNumber, seal: &[u8; 64]) -> Result<Option<Verification>> {
         let backend = self.backend();
-        let Some(row) = backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
+        let Some(row) = backend.reads().extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
             return Ok(None);
         };
         let Some(hash) = row.content_hash.as_deref().and_then(|h| <[u8; 32]>::try_from(h).ok()) else { return Ok(None) };
-        let keys = backend.node_keys().await?;
+        let keys = backend.reads().node_keys().await?;
         let Some(key) = keys.iter().find(|k| Some(&k.key_id) == row.key_id.as_ref()) else { return Ok(None) };
         let Some(key) = <[u8; 32]>::try_from(key.public_key.as_slice()).ok().and_then(|k| ed25519_dalek::VerifyingKey::from_bytes(&k).ok())
         else {
@@ -720,10 +727,10 @@ impl Store {
 /// after the document that concerns it.
 async fn status(store: &Store, row: &ExtractRow, number: &ExtractNumber, hash: &[u8; 32]) -> Result<Status> {
     let backend = store.backend();
-    if let Some(rev) = backend.revocation(row.id).await? {
+    if let Some(rev) = backend.reads().revocation(row.id).await? {
         return Ok(Status::Revoked { at: opcina_core::registry::Timestamp(rev.revoked_at), reason: rev.reason });
     }
-    if backend.remote_records(row.id).await?.is_some() {
+    if backend.reads().remote_records(row.id).await?.is_some() {
         // Drawn from another member's register: what the holder recorded since is not known
         // here; the document stands as issued unless revoked.
         return Ok(Status::Current);
@@ -739,7 +746,7 @@ async fn status(store: &Store, row: &ExtractRow, number: &ExtractNumber, hash: &
     }
     let subject =
         Jmbg::parse(&row.subject_jmbg, opcina_core::CheckMode::Lenient).map_err(|e| StoreError::corrupt("extracts", row.id, e))?;
-    let records = backend.person_records(&subject).await?;
+    let records = backend.reads().person_records(&subject).await?;
     let later = records
         .annotations
         .iter()
@@ -764,14 +771,14 @@ impl Store {
             )));
         }
         let backend = self.backend();
-        let Some(row) = backend.extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
+        let Some(row) = backend.reads().extract_by_number("issued", &number.office, i64::from(number.year), number.serial).await? else {
             return Err(StoreError::Invalid(FieldError::new(
                 "extract.not_found",
                 "number",
                 format!("no document {} was issued on this node", number.id()),
             )));
         };
-        if backend.revocation(row.id).await?.is_some() {
+        if backend.reads().revocation(row.id).await?.is_some() {
             return Err(StoreError::Invalid(FieldError::new(
                 "extract.already_revoked",
                 "number",
@@ -787,7 +794,7 @@ impl Store {
             revoked_by: actor.username.clone(),
             revoked_at: now.0,
         };
-        ex.txn.append(Row::Revocation(rev), now, actor, "extract.revoked").await?;
+        ex.txn.append(Row::new(rev), now, actor, "extract.revoked").await?;
         ex.commit().await?;
         Ok(())
     }
@@ -796,7 +803,8 @@ impl Store {
 impl Store {
     /// The facts of a registered refusal, to print its decision again.
     pub async fn refusal_facts(&self, number: &ExtractNumber) -> Result<Option<RefusalFacts>> {
-        let Some(row) = self.backend().extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await? else {
+        let Some(row) = self.backend().reads().extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await?
+        else {
             return Ok(None);
         };
         let bad = |what: &str| StoreError::corrupt("extracts", row.id, format!("bad {what}"));

@@ -17,6 +17,7 @@ use crate::backend::NoticeCounts;
 use crate::error::{Result, StoreError};
 use crate::extracts::Withheld;
 use crate::rows::{AccessRow, DeliveryRow, InboxRow, MessageRow, OutboxRow, Row};
+use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::writer::{WriteCx, WriteJob};
 
@@ -53,7 +54,7 @@ impl WriteJob for Exchange {
         let row = chained(&self.row, cx.txn.next_id(), cx.now, prev);
         cx.txn.set_memo(ChainHead(row.hash.clone()));
         let action = if row.direction == "in" { "federation.message.answered" } else { "federation.message.sent" };
-        cx.txn.append(Row::Message(Box::new(row.clone())), cx.now, cx.actor, action).await?;
+        cx.txn.append(Row::new(row.clone()), cx.now, cx.actor, action).await?;
         crate::exec::append_reads(cx.txn, cx.actor, &self.reads, cx.now).await?;
         Ok(row)
     }
@@ -97,7 +98,7 @@ impl Store {
     /// relation is established through them). The caller logs the read with the exchange.
     pub async fn entry_for_extract(&self, request: &ExtractRequest) -> Result<std::result::Result<HeldEntry, NotReleased>> {
         let position = self.inner.backend.journal_head().await?.seq;
-        let mut records = records_at(&self.inner.backend.person_records(&request.jmbg).await?, position);
+        let mut records = records_at(&self.inner.backend.reads().person_records(&request.jmbg).await?, position);
         let judged = match self.entitlement(request, &records, position).await? {
             Ok(j) => j,
             Err(withheld) => return Ok(Err(NotReleased::Withheld(withheld))),
@@ -115,7 +116,7 @@ impl Store {
 
     /// The registers this node holds entries of a person in (`MKR`, `MKV`, …), in order.
     pub async fn registers_of(&self, jmbg: &Jmbg) -> Result<Vec<String>> {
-        let records = self.inner.backend.person_records(jmbg).await?;
+        let records = self.inner.backend.reads().person_records(jmbg).await?;
         let mut registers: Vec<String> =
             records.entries.iter().filter(|e| e.content.concerns(jmbg)).map(|e| e.content.register().code().to_string()).collect();
         registers.sort();
@@ -126,17 +127,17 @@ impl Store {
     /// How many notices wait to be delivered (and since when), and how many received ones
     /// wait for this node's registrar.
     pub async fn notice_counts(&self) -> Result<NoticeCounts> {
-        self.inner.backend.notice_counts().await
+        self.inner.backend.reads().notice_counts().await
     }
 
     /// Notices received that wait for this node's registrar, oldest first.
     pub async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>> {
-        self.inner.backend.queued_notices(limit).await
+        self.inner.backend.reads().queued_notices(limit).await
     }
 
     /// Notices not yet delivered to the other members, oldest first.
     pub async fn pending_notices(&self, limit: i64) -> Result<Vec<OutboxRow>> {
-        self.inner.backend.pending_notices(limit).await
+        self.inner.backend.reads().pending_notices(limit).await
     }
 
     /// Logs an exchange with another member in the federation's message log, with the reads
@@ -153,7 +154,7 @@ impl Store {
     pub async fn apply_notice(&self, notice: IncomingNotice) -> Result<InboxRow> {
         let mut ex = self.exclusive().await?;
         // The writer is held: no other delivery of this notice can be recorded meanwhile.
-        if let Some(seen) = self.backend().inbox(&notice.notice_id).await? {
+        if let Some(seen) = self.backend().reads().inbox(&notice.notice_id).await? {
             ex.rollback().await?;
             return Ok(seen);
         }
@@ -194,7 +195,7 @@ impl Store {
                 }
             }
         }
-        row.id = ex.txn.append(Row::Inbox(row.clone()), now, &system, "federation.notice.received").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, &system, "federation.notice.received").await?;
         ex.commit().await?;
         Ok(row)
     }
@@ -204,7 +205,7 @@ impl Store {
     /// waits.
     pub async fn notice_handled(&self, actor: &Actor, id: i64, note: &str) -> Result<Option<InboxRow>> {
         let mut ex = self.exclusive().await?;
-        let Some(mut row) = self.backend().queued_notice(id).await? else {
+        let Some(mut row) = self.backend().reads().queued_notice(id).await? else {
             ex.rollback().await?;
             return Ok(None);
         };
@@ -215,7 +216,7 @@ impl Store {
             Some(why) => format!("{why}; {by}"),
             None => by,
         });
-        ex.txn.update(Row::Inbox(row.clone()), now, actor, "federation.notice.handled").await?;
+        ex.txn.update(Row::new(row.clone()), now, actor, "federation.notice.handled").await?;
         ex.commit().await?;
         Ok(Some(row))
     }
@@ -223,7 +224,7 @@ impl Store {
     /// Records a notice's delivery with the holder's receipt (once).
     pub async fn record_delivery(&self, outbox_id: i64, member: &str, status: &str, receipt: &str) -> Result<DeliveryRow> {
         let mut ex = self.exclusive().await?;
-        if let Some(done) = self.backend().delivery(outbox_id).await? {
+        if let Some(done) = self.backend().reads().delivery(outbox_id).await? {
             ex.rollback().await?;
             return Ok(done);
         }
@@ -236,7 +237,7 @@ impl Store {
             receipt: receipt.to_string(),
             at: now.0,
         };
-        row.id = ex.txn.append(Row::Delivery(row.clone()), now, &Actor::system("federation"), "federation.notice.delivered").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, &Actor::system("federation"), "federation.notice.delivered").await?;
         ex.commit().await?;
         Ok(row)
     }
@@ -280,7 +281,7 @@ pub async fn verify_chain(store: &Store) -> Result<ChainReport> {
         let Some(last) = page.last() else { break };
         after = last.id();
         for row in page {
-            let Row::Message(m) = row else { continue };
+            let Ok(m) = row.downcast::<MessageRow>() else { continue };
             report.messages += 1;
             if m.chain_hash().as_slice() != m.hash.as_slice() {
                 report.problems.push(ChainProblem::Changed { id: m.id });

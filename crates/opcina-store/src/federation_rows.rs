@@ -3,6 +3,9 @@
 
 use opcina_core::journal::{Hash, RowHasher};
 
+use crate::table::Table;
+use crate::table_row;
+
 /// One exchange with another member's node, as this node saw it. (To log one, fill in what
 /// happened; the id, time and chain are set when it is written.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,7 +58,7 @@ impl MessageRow {
     }
 
     /// The journal's hash of the row (every column).
-    pub fn hash(&self) -> Hash {
+    fn journal_hash(&self) -> Hash {
         let chain = self.chain_hash();
         RowHasher::new("federation_messages").bytes(&chain).bytes(&self.hash).finish()
     }
@@ -77,21 +80,6 @@ pub struct RemoteRecordsRow {
     pub received_at: i64,
 }
 
-impl RemoteRecordsRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("remote_records")
-            .int(self.id)
-            .int(self.extract_id)
-            .text(&self.member)
-            .text(&self.municipality)
-            .int(self.entry_id)
-            .int(self.position)
-            .text(&self.records)
-            .int(self.received_at)
-            .finish()
-    }
-}
-
 /// A notice waiting to be delivered (until a delivery row names it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
@@ -102,18 +90,6 @@ pub struct OutboxRow {
     /// The entry whose registration made the notice.
     pub cause_entry_id: Option<i64>,
     pub created_at: i64,
-}
-
-impl OutboxRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("federation_outbox")
-            .int(self.id)
-            .text(&self.subject_jmbg)
-            .text(&self.annotation)
-            .opt_int(self.cause_entry_id)
-            .int(self.created_at)
-            .finish()
-    }
 }
 
 /// A notice delivered: the holder and its signed receipt.
@@ -127,19 +103,6 @@ pub struct DeliveryRow {
     /// The receipt's body as the holder signed it.
     pub receipt: String,
     pub at: i64,
-}
-
-impl DeliveryRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("federation_deliveries")
-            .int(self.id)
-            .int(self.outbox_id)
-            .text(&self.member)
-            .text(&self.status)
-            .text(&self.receipt)
-            .int(self.at)
-            .finish()
-    }
 }
 
 /// A notice received from another member.
@@ -158,18 +121,38 @@ pub struct InboxRow {
     pub received_at: i64,
 }
 
-impl InboxRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("federation_inbox")
-            .int(self.id)
-            .text(&self.notice_id)
-            .text(&self.member)
-            .text(&self.subject_jmbg)
-            .text(&self.annotation)
-            .text(&self.status)
-            .opt_int(self.annotation_id)
-            .opt_text(self.reason.as_deref())
-            .int(self.received_at)
-            .finish()
-    }
-}
+/// The federation's tables, parents first.
+pub const TABLES: &[Table] = &[
+    Table::mutable::<MessageRow>(),
+    Table::mutable::<RemoteRecordsRow>(),
+    Table::mutable::<OutboxRow>(),
+    Table::mutable::<DeliveryRow>(),
+    Table::mutable::<InboxRow>(),
+];
+
+table_row!(
+    MessageRow,
+    "federation_messages",
+    [
+        id,
+        at,
+        direction,
+        peer,
+        service,
+        nonce,
+        case_number,
+        status,
+        outcome,
+        request_signature,
+        request_digest,
+        response_signature,
+        response_digest,
+        prev_hash,
+        hash
+    ],
+    hash = MessageRow::journal_hash
+);
+table_row!(RemoteRecordsRow, "remote_records", [id, extract_id, member, municipality, entry_id, position, records, received_at]);
+table_row!(OutboxRow, "federation_outbox", [id, subject_jmbg, annotation, cause_entry_id, created_at]);
+table_row!(DeliveryRow, "federation_deliveries", [id, outbox_id, member, status, receipt, at]);
+table_row!(InboxRow, "federation_inbox", [id, notice_id, member, subject_jmbg, annotation, status, annotation_id, reason, received_at]);

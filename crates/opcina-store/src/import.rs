@@ -22,6 +22,7 @@ use opcina_core::{CheckMode, FieldError};
 
 use crate::error::{Result, StoreError};
 use crate::rows::{AnnotationRow, EntryRow, Row};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// Environment variable naming a number of entries after which a (test) import aborts the
@@ -232,8 +233,8 @@ impl Store {
     pub async fn import(&self, actor: &Actor, path: &Path, options: &ImportOptions, progress: &dyn Progress) -> Result<ImportReport> {
         let node = self.node().await?;
         let mode = options.mode.unwrap_or_else(|| node.check_mode());
-        let offices: HashSet<String> = self.backend().offices().await?.into_iter().map(|o| o.code).collect();
-        let database_has_entries = !self.backend().person_jmbgs_after("", 1).await?.is_empty();
+        let offices: HashSet<String> = self.backend().reads().offices().await?.into_iter().map(|o| o.code).collect();
+        let database_has_entries = !self.backend().reads().person_jmbgs_after("", 1).await?.is_empty();
         let _ = File::open(path).map_err(|e| io(path, e))?;
 
         // Pass 1: check everything.
@@ -338,10 +339,10 @@ impl Store {
                         e.into_iter().next().unwrap_or_else(|| FieldError::general("import.changed", "the file changed during the import")),
                     )
                 })?;
-                let entry_id = ex.txn.append(Row::Entry(rows.entry), now, actor, "import.entry").await?;
+                let entry_id = ex.txn.append(Row::new(rows.entry), now, actor, "import.entry").await?;
                 for mut a in rows.annotations {
                     a.entry_id = entry_id;
-                    ex.txn.append(Row::Annotation(a), now, actor, "import.annotation").await?;
+                    ex.txn.append(Row::new(a), now, actor, "import.annotation").await?;
                     report.annotations += 1;
                 }
                 report.entries += 1;
@@ -371,7 +372,7 @@ impl Store {
         for ((register, office, year), numbers) in books {
             let asked: Vec<i64> = numbers.iter().map(|(n, _)| *n).collect();
             let taken: HashSet<i64> =
-                self.backend().taken_entry_numbers(register.code(), &office, i64::from(year), &asked).await?.into_iter().collect();
+                self.backend().reads().taken_entry_numbers(register.code(), &office, i64::from(year), &asked).await?.into_iter().collect();
             for (number, line) in numbers.into_iter().filter(|(n, _)| taken.contains(n)) {
                 bad.insert(line);
                 report.errors.push(LineError {
@@ -386,7 +387,7 @@ impl Store {
         }
         for (register, subjects) in people {
             let asked: Vec<String> = subjects.iter().map(|(s, _)| s.clone()).collect();
-            let known: HashSet<String> = self.backend().registered_subjects(register.code(), &asked).await?.into_iter().collect();
+            let known: HashSet<String> = self.backend().reads().registered_subjects(register.code(), &asked).await?.into_iter().collect();
             for (subject, line) in subjects.into_iter().filter(|(s, _)| known.contains(s)) {
                 bad.insert(line);
                 report.errors.push(LineError {

@@ -13,6 +13,7 @@ use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 use crate::admin::getrandom_fill;
 use crate::error::Result;
 use crate::rows::{OrderEventRow, OrderRow, Row};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// The statuses an order goes through.
@@ -155,7 +156,7 @@ pub fn check_order(spec: &OrderSpec, offices: &[String]) -> std::result::Result<
 impl Store {
     /// Registers an order placed on the portal; returns it with its tracking code.
     pub async fn place_order(&self, spec: &OrderSpec) -> Result<std::result::Result<OrderRow, Refusal>> {
-        let offices: Vec<String> = self.backend().offices().await?.into_iter().map(|o| o.code).collect();
+        let offices: Vec<String> = self.backend().reads().offices().await?.into_iter().map(|o| o.code).collect();
         let (_, mut row) = match check_order(spec, &offices) {
             Ok(checked) => checked,
             Err(refusal) => return Ok(Err(refusal)),
@@ -165,7 +166,7 @@ impl Store {
         row.code = readable_code(3)?;
         row.created_at = now.0;
         let mut ex = self.exclusive().await?;
-        row.id = ex.txn.append(Row::Order(Box::new(row.clone())), now, &portal, "order.placed").await?;
+        row.id = ex.txn.append(Row::new(row.clone()), now, &portal, "order.placed").await?;
         let event = OrderEventRow {
             id: 0,
             order_id: row.id,
@@ -175,30 +176,30 @@ impl Store {
             by_user: portal.username.clone(),
             at: now.0,
         };
-        ex.txn.append(Row::OrderEvent(event), now, &portal, "order.received").await?;
+        ex.txn.append(Row::new(event), now, &portal, "order.received").await?;
         ex.commit().await?;
         Ok(Ok(row))
     }
 
     /// An order with its events, by id.
     pub async fn order(&self, id: i64) -> Result<Option<Order>> {
-        let Some(row) = self.backend().order(id).await? else { return Ok(None) };
-        let events = self.backend().order_events(&[row.id]).await?;
+        let Some(row) = self.backend().reads().order(id).await? else { return Ok(None) };
+        let events = self.backend().reads().order_events(&[row.id]).await?;
         Ok(Some(Order { row, events }))
     }
 
     /// An order with its events, by its tracking code (as typed).
     pub async fn order_by_code(&self, code: &str) -> Result<Option<Order>> {
-        let Some(row) = self.backend().order_by_code(&normalise_code(code)).await? else { return Ok(None) };
-        let events = self.backend().order_events(&[row.id]).await?;
+        let Some(row) = self.backend().reads().order_by_code(&normalise_code(code)).await? else { return Ok(None) };
+        let events = self.backend().reads().order_events(&[row.id]).await?;
         Ok(Some(Order { row, events }))
     }
 
     /// An office's most recent orders (newest first), with their events.
     pub async fn orders_of_office(&self, office: &str, limit: i64) -> Result<Vec<Order>> {
-        let rows = self.backend().orders_of_office(office, None, limit).await?;
+        let rows = self.backend().reads().orders_of_office(office, None, limit).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut events = self.backend().order_events(&ids).await?;
+        let mut events = self.backend().reads().order_events(&ids).await?;
         Ok(rows
             .into_iter()
             .map(|row| {
@@ -238,7 +239,7 @@ impl Store {
         let now = self.now();
         let mut event =
             OrderEventRow { id: 0, order_id, status: status.to_string(), extract_number, note, by_user: actor.username.clone(), at: now.0 };
-        event.id = ex.txn.append(Row::OrderEvent(event.clone()), now, actor, &format!("order.{status}")).await?;
+        event.id = ex.txn.append(Row::new(event.clone()), now, actor, &format!("order.{status}")).await?;
         ex.commit().await?;
         Ok(Ok(event))
     }

@@ -8,27 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 
 type Db = Postgres;
 
-const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "registry", sql: include_str!("../migrations/postgres/0001_registry.sql") },
-    Migration { version: 2, name: "extracts", sql: include_str!("../migrations/postgres/0002_extracts.sql") },
-    Migration { version: 3, name: "web", sql: include_str!("../migrations/postgres/0003_web.sql") },
-    Migration { version: 4, name: "daily", sql: include_str!("../migrations/postgres/0004_daily.sql") },
-    Migration { version: 5, name: "orders", sql: include_str!("../migrations/postgres/0005_orders.sql") },
-    Migration { version: 6, name: "citizens", sql: include_str!("../migrations/postgres/0006_citizens.sql") },
-    Migration { version: 7, name: "federation", sql: include_str!("../migrations/postgres/0007_federation.sql") },
-    Migration { version: 8, name: "notices", sql: include_str!("../migrations/postgres/0008_notices.sql") },
-    Migration { version: 9, name: "docflow", sql: include_str!("../migrations/postgres/0009_docflow.sql") },
-    Migration { version: 10, name: "attachments", sql: include_str!("../migrations/postgres/0010_attachments.sql") },
-    Migration { version: 11, name: "archive", sql: include_str!("../migrations/postgres/0011_archive.sql") },
-];
-
 include!("sql/common.rs");
-include!("sql/registry.rs");
-include!("sql/extracts.rs");
-include!("sql/accounts.rs");
-include!("sql/federation.rs");
-include!("sql/docflow.rs");
-include!("sql/archive.rs");
 
 pub type PgBackend = DbBackend;
 

@@ -9,6 +9,7 @@ use opcina_core::registry::{Actor, PersonView, ViewTime, person_view};
 
 use crate::error::Result;
 use crate::rows::{AccessRow, ExtractRow, OfficeRow};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// Why a person's records are read: stated with every read and logged with it.
@@ -85,7 +86,7 @@ impl Store {
     /// (`person.view`) before the view is returned. `None` when the node holds no entry of
     /// the person (as recorded at that moment); nothing is logged then.
     pub async fn read_person(&self, actor: &Actor, jmbg: &Jmbg, time: ViewTime, why: &ReadReason) -> Result<Option<PersonView>> {
-        let records = self.inner.backend.person_records(jmbg).await?;
+        let records = self.inner.backend.reads().person_records(jmbg).await?;
         let Some(view) = person_view(jmbg, &records, time) else { return Ok(None) };
         self.log_reads(actor, &[jmbg.as_str()], None, "person.view", why).await?;
         Ok(Some(view))
@@ -95,15 +96,15 @@ impl Store {
     /// latest reads of the records and the latest documents about the person.
     pub async fn person_file(&self, actor: &Actor, jmbg: &Jmbg, time: ViewTime, why: &ReadReason) -> Result<Option<PersonFile>> {
         let Some(view) = self.read_person(actor, jmbg, time, why).await? else { return Ok(None) };
-        let access = self.inner.backend.access_log(jmbg.as_str(), None, PERSON_FILE_LINES).await?;
-        let documents = self.inner.backend.extracts_of(jmbg.as_str(), None, PERSON_FILE_LINES).await?;
+        let access = self.inner.backend.reads().access_log(jmbg.as_str(), None, PERSON_FILE_LINES).await?;
+        let documents = self.inner.backend.reads().extracts_of(jmbg.as_str(), None, PERSON_FILE_LINES).await?;
         Ok(Some(PersonFile { view, access, documents }))
     }
 
     /// One entry with all its annotations; the read is logged (`entry.read`) for everyone
     /// the entry is about. `None` when there is no such entry.
     pub async fn read_entry(&self, actor: &Actor, id: i64, why: &ReadReason) -> Result<Option<EntryWithAnnotations>> {
-        let Some((entry, annotations)) = self.inner.backend.entry(id).await? else { return Ok(None) };
+        let Some((entry, annotations)) = self.inner.backend.reads().entry(id).await? else { return Ok(None) };
         let subject = entry.content.subject().to_string();
         let partner = entry.content.partner().map(|j| j.to_string());
         let subjects: Vec<&str> = std::iter::once(subject.as_str()).chain(partner.as_deref()).collect();
@@ -114,7 +115,7 @@ impl Store {
     /// An entry as the registrar sees it on a form (its number and register, to name it),
     /// without its content being shown: not a read of the person's records.
     pub async fn entry_reference(&self, id: i64) -> Result<Option<String>> {
-        Ok(self.inner.backend.entry(id).await?.map(|(entry, _)| entry.reference()))
+        Ok(self.inner.backend.reads().entry(id).await?.map(|(entry, _)| entry.reference()))
     }
 
     /// Who read a person's records, newest first, before the id `before`; reading the log
@@ -127,14 +128,14 @@ impl Store {
         limit: i64,
         why: &ReadReason,
     ) -> Result<Vec<AccessRow>> {
-        let items = self.inner.backend.access_log(jmbg.as_str(), before, limit).await?;
+        let items = self.inner.backend.reads().access_log(jmbg.as_str(), before, limit).await?;
         self.log_reads(actor, &[jmbg.as_str()], None, "access_log.read", why).await?;
         Ok(items)
     }
 
     /// Documents issued or refused about a person, newest first.
     pub async fn extracts_of(&self, jmbg: &Jmbg, limit: i64) -> Result<Vec<ExtractRow>> {
-        self.inner.backend.extracts_of(jmbg.as_str(), None, limit).await
+        self.inner.backend.reads().extracts_of(jmbg.as_str(), None, limit).await
     }
 
     /// What `office` recorded in `[from, to)` (microseconds): entries counted up to
@@ -143,15 +144,15 @@ impl Store {
     pub async fn office_day(&self, office: &str, from: i64, to: i64, count_cap: i64, limit: i64, documents: i64) -> Result<OfficeDay> {
         let backend = &self.inner.backend;
         Ok(OfficeDay {
-            entry_count: backend.count_entries_recorded(office, from, to, count_cap).await?,
-            entries: backend.entries_recorded(office, from, to, limit).await?,
-            annotations: backend.annotations_recorded(office, from, to, limit).await?,
-            extracts: backend.extracts_at(office, from, to, documents).await?,
+            entry_count: backend.reads().count_entries_recorded(office, from, to, count_cap).await?,
+            entries: backend.reads().entries_recorded(office, from, to, limit).await?,
+            annotations: backend.reads().annotations_recorded(office, from, to, limit).await?,
+            extracts: backend.reads().extracts_at(office, from, to, documents).await?,
         })
     }
 
     /// The offices of the node (central office and local offices).
     pub async fn offices(&self) -> Result<Vec<OfficeRow>> {
-        self.inner.backend.offices().await
+        self.inner.backend.reads().offices().await
     }
 }

@@ -5,7 +5,6 @@
 //! and from the domain's records live here too, so the SQL layer only moves rows.
 
 use chrono::NaiveDate;
-use opcina_core::journal::{Hash, RowHasher};
 use opcina_core::names::Script;
 use opcina_core::registry::annotation::{Annotation, AnnotationContent, AnnotationRecord, LegalBasis};
 use opcina_core::registry::entry::{EntryContent, EntryRecord};
@@ -22,46 +21,8 @@ pub use crate::extract_rows::{
     AccountPasswordRow, AccountRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow, VerificationRow,
 };
 pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
-
-/// The tables whose rows are authoritative and journaled, in the order verification checks
-/// them.
-pub const AUTHORITATIVE_TABLES: [&str; 35] = [
-    "node",
-    "offices",
-    "users",
-    "api_tokens",
-    "entries",
-    "annotations",
-    "access_log",
-    "extracts",
-    "extract_revocations",
-    "node_keys",
-    "fee_rules",
-    "user_passwords",
-    "extract_orders",
-    "extract_order_events",
-    "citizen_accounts",
-    "citizen_passwords",
-    "citizen_verifications",
-    "federation_messages",
-    "remote_records",
-    "federation_outbox",
-    "federation_deliveries",
-    "federation_inbox",
-    "protocol_units",
-    "unit_staff",
-    "protocol_classes",
-    "case_types",
-    "protocol_settings",
-    "protocol_records",
-    "cases",
-    "case_events",
-    "attachments",
-    "disposals",
-    "archive_entries",
-    "disposal_items",
-    "legal_holds",
-];
+pub use crate::table::{Row, Table, TableRow};
+use crate::{record, table_row};
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -88,19 +49,6 @@ pub struct NodeRow {
 }
 
 impl NodeRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("node")
-            .int(self.id)
-            .text(&self.code)
-            .text(&self.municipality)
-            .int(self.region)
-            .text(&self.jmbg_mode)
-            .text(&self.canton)
-            .text(&self.entity)
-            .int(self.created_at)
-            .finish()
-    }
-
     pub fn check_mode(&self) -> CheckMode {
         if self.jmbg_mode == "lenient" { CheckMode::Lenient } else { CheckMode::Strict }
     }
@@ -124,49 +72,19 @@ pub struct OfficeRow {
     pub created_at: i64,
 }
 
-impl OfficeRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("offices")
-            .int(self.id)
-            .text(&self.code)
-            .text(&self.name)
-            .text(&self.settlement)
-            .text(&self.address)
-            .text(&self.hours)
-            .int(self.created_at)
-            .finish()
-    }
-}
-
 /// A user of the node: staff with a role, and an office for those who work at one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub office_code: Option<String>,
     pub active: bool,
     pub created_at: i64,
 }
 
-impl UserRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("users")
-            .int(self.id)
-            .text(&self.username)
-            .text(&self.full_name)
-            .text(&self.role)
-            .opt_text(self.office_code.as_deref())
-            .bool(self.active)
-            .int(self.created_at)
-            .finish()
-    }
-
-    pub fn role(&self) -> Option<Role> {
-        Role::parse(&self.role)
-    }
-}
+impl UserRow {}
 
 /// An API token; only the SHA-256 of the token is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,19 +97,6 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
 }
 
-impl TokenRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("api_tokens")
-            .int(self.id)
-            .int(self.user_id)
-            .bytes(&self.token_hash)
-            .text(&self.label)
-            .int(self.created_at)
-            .opt_int(self.revoked_at)
-            .finish()
-    }
-}
-
 /// A user's password as an Argon2id PHC string (salt and parameters included); the latest
 /// row of a user is their password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,12 +106,6 @@ pub struct PasswordRow {
     pub phc: String,
     pub set_by: String,
     pub set_at: i64,
-}
-
-impl PasswordRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("user_passwords").int(self.id).int(self.user_id).text(&self.phc).text(&self.set_by).int(self.set_at).finish()
-    }
 }
 
 /// A signed-in web session (operational state, not journaled).
@@ -242,27 +141,6 @@ pub struct EntryRow {
 }
 
 impl EntryRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("entries")
-            .int(self.id)
-            .text(&self.register)
-            .text(&self.office_code)
-            .int(self.year)
-            .int(self.number)
-            .text(&self.subject_jmbg)
-            .opt_text(self.partner_jmbg.as_deref())
-            .opt_text(self.mother_jmbg.as_deref())
-            .opt_text(self.father_jmbg.as_deref())
-            .text(&self.event_date)
-            .text(&self.registered_on)
-            .bool(self.late)
-            .text(&self.script)
-            .int(self.recorded_at)
-            .text(&self.recorded_by)
-            .text(&self.data)
-            .finish()
-    }
-
     pub fn from_record(e: &EntryRecord) -> Result<Self> {
         let data = match &e.content {
             EntryContent::Birth(b) => serde_json::to_string(b),
@@ -335,25 +213,6 @@ pub struct AnnotationRow {
 }
 
 impl AnnotationRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("annotations")
-            .int(self.id)
-            .int(self.entry_id)
-            .text(&self.kind)
-            .text(&self.data)
-            .text(&self.act)
-            .text(&self.act_issuer)
-            .text(&self.act_number)
-            .text(&self.act_date)
-            .text(&self.effective_date)
-            .opt_text(self.note.as_deref())
-            .int(self.recorded_at)
-            .text(&self.office_code)
-            .text(&self.recorded_by)
-            .opt_int(self.cause_entry_id)
-            .finish()
-    }
-
     pub fn from_record(a: &AnnotationRecord) -> Result<Self> {
         let data = serde_json::to_string(&a.annotation.content).map_err(|e| StoreError::corrupt("annotations", a.id, e))?;
         let b = &a.annotation.legal_basis;
@@ -417,221 +276,64 @@ pub struct AccessRow {
     pub case_number: Option<String>,
 }
 
-impl AccessRow {
-    pub fn hash(&self) -> Hash {
-        RowHasher::new("access_log")
-            .int(self.id)
-            .int(self.at)
-            .text(&self.username)
-            .text(&self.role)
-            .opt_text(self.office_code.as_deref())
-            .text(&self.subject_jmbg)
-            .opt_int(self.entry_id)
-            .text(&self.action)
-            .text(&self.purpose)
-            .opt_text(self.case_number.as_deref())
-            .finish()
-    }
-}
+/// The registry's tables (with the node, its offices and its staff), parents first.
+pub const TABLES: &[Table] = &[
+    Table::mutable::<NodeRow>(),
+    Table::mutable::<OfficeRow>(),
+    Table::mutable::<UserRow>(),
+    Table::mutable::<TokenRow>(),
+    Table::mutable::<PasswordRow>(),
+    Table::append_only::<EntryRow>(),
+    Table::append_only::<AnnotationRow>(),
+    Table::append_only::<AccessRow>(),
+];
 
-/// Any authoritative row, for writing and verifying generically.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
-    Node(NodeRow),
-    Office(OfficeRow),
-    User(UserRow),
-    Token(TokenRow),
-    Entry(EntryRow),
-    Annotation(AnnotationRow),
-    Access(AccessRow),
-    Extract(Box<ExtractRow>),
-    Revocation(RevocationRow),
-    NodeKey(NodeKeyRow),
-    FeeRule(FeeRuleRow),
-    Password(PasswordRow),
-    Order(Box<OrderRow>),
-    OrderEvent(OrderEventRow),
-    Account(AccountRow),
-    AccountPassword(AccountPasswordRow),
-    Verification(VerificationRow),
-    Message(Box<MessageRow>),
-    RemoteRecords(RemoteRecordsRow),
-    Outbox(OutboxRow),
-    Delivery(DeliveryRow),
-    Inbox(InboxRow),
-    Unit(UnitRow),
-    Staff(StaffRow),
-    Class(ClassRow),
-    CaseType(CaseTypeRow),
-    Pattern(PatternRow),
-    Record(RecordRow),
-    Case(Box<CaseRow>),
-    CaseEvent(CaseEventRow),
-    Attachment(AttachmentRow),
-    Disposal(DisposalRow),
-    ArchiveEntry(ArchiveEntryRow),
-    DisposalItem(DisposalItemRow),
-    Hold(HoldRow),
-}
-
-impl Row {
-    pub fn table(&self) -> &'static str {
-        match self {
-            Row::Node(_) => "node",
-            Row::Office(_) => "offices",
-            Row::User(_) => "users",
-            Row::Token(_) => "api_tokens",
-            Row::Entry(_) => "entries",
-            Row::Annotation(_) => "annotations",
-            Row::Access(_) => "access_log",
-            Row::Extract(_) => "extracts",
-            Row::Revocation(_) => "extract_revocations",
-            Row::NodeKey(_) => "node_keys",
-            Row::FeeRule(_) => "fee_rules",
-            Row::Password(_) => "user_passwords",
-            Row::Order(_) => "extract_orders",
-            Row::OrderEvent(_) => "extract_order_events",
-            Row::Account(_) => "citizen_accounts",
-            Row::AccountPassword(_) => "citizen_passwords",
-            Row::Verification(_) => "citizen_verifications",
-            Row::Message(_) => "federation_messages",
-            Row::RemoteRecords(_) => "remote_records",
-            Row::Outbox(_) => "federation_outbox",
-            Row::Delivery(_) => "federation_deliveries",
-            Row::Inbox(_) => "federation_inbox",
-            Row::Unit(_) => "protocol_units",
-            Row::Staff(_) => "unit_staff",
-            Row::Class(_) => "protocol_classes",
-            Row::CaseType(_) => "case_types",
-            Row::Pattern(_) => "protocol_settings",
-            Row::Record(_) => "protocol_records",
-            Row::Case(_) => "cases",
-            Row::CaseEvent(_) => "case_events",
-            Row::Attachment(_) => "attachments",
-            Row::Disposal(_) => "disposals",
-            Row::ArchiveEntry(_) => "archive_entries",
-            Row::DisposalItem(_) => "disposal_items",
-            Row::Hold(_) => "legal_holds",
-        }
-    }
-
-    pub fn id(&self) -> i64 {
-        match self {
-            Row::Node(r) => r.id,
-            Row::Office(r) => r.id,
-            Row::User(r) => r.id,
-            Row::Token(r) => r.id,
-            Row::Entry(r) => r.id,
-            Row::Annotation(r) => r.id,
-            Row::Access(r) => r.id,
-            Row::Extract(r) => r.id,
-            Row::Revocation(r) => r.id,
-            Row::NodeKey(r) => r.id,
-            Row::FeeRule(r) => r.id,
-            Row::Password(r) => r.id,
-            Row::Order(r) => r.id,
-            Row::OrderEvent(r) => r.id,
-            Row::Account(r) => r.id,
-            Row::AccountPassword(r) => r.id,
-            Row::Verification(r) => r.id,
-            Row::Message(r) => r.id,
-            Row::RemoteRecords(r) => r.id,
-            Row::Outbox(r) => r.id,
-            Row::Delivery(r) => r.id,
-            Row::Inbox(r) => r.id,
-            Row::Unit(r) => r.id,
-            Row::Staff(r) => r.id,
-            Row::Class(r) => r.id,
-            Row::CaseType(r) => r.id,
-            Row::Pattern(r) => r.id,
-            Row::Record(r) => r.id,
-            Row::Case(r) => r.id,
-            Row::CaseEvent(r) => r.id,
-            Row::Attachment(r) => r.id,
-            Row::Disposal(r) => r.id,
-            Row::ArchiveEntry(r) => r.id,
-            Row::DisposalItem(r) => r.id,
-            Row::Hold(r) => r.id,
-        }
-    }
-
-    pub fn set_id(&mut self, id: i64) {
-        match self {
-            Row::Node(r) => r.id = id,
-            Row::Office(r) => r.id = id,
-            Row::User(r) => r.id = id,
-            Row::Token(r) => r.id = id,
-            Row::Entry(r) => r.id = id,
-            Row::Annotation(r) => r.id = id,
-            Row::Access(r) => r.id = id,
-            Row::Extract(r) => r.id = id,
-            Row::Revocation(r) => r.id = id,
-            Row::NodeKey(r) => r.id = id,
-            Row::FeeRule(r) => r.id = id,
-            Row::Password(r) => r.id = id,
-            Row::Order(r) => r.id = id,
-            Row::OrderEvent(r) => r.id = id,
-            Row::Account(r) => r.id = id,
-            Row::AccountPassword(r) => r.id = id,
-            Row::Verification(r) => r.id = id,
-            Row::Message(r) => r.id = id,
-            Row::RemoteRecords(r) => r.id = id,
-            Row::Outbox(r) => r.id = id,
-            Row::Delivery(r) => r.id = id,
-            Row::Inbox(r) => r.id = id,
-            Row::Unit(r) => r.id = id,
-            Row::Staff(r) => r.id = id,
-            Row::Class(r) => r.id = id,
-            Row::CaseType(r) => r.id = id,
-            Row::Pattern(r) => r.id = id,
-            Row::Record(r) => r.id = id,
-            Row::Case(r) => r.id = id,
-            Row::CaseEvent(r) => r.id = id,
-            Row::Attachment(r) => r.id = id,
-            Row::Disposal(r) => r.id = id,
-            Row::ArchiveEntry(r) => r.id = id,
-            Row::DisposalItem(r) => r.id = id,
-            Row::Hold(r) => r.id = id,
-        }
-    }
-
-    pub fn hash(&self) -> Hash {
-        match self {
-            Row::Node(r) => r.hash(),
-            Row::Office(r) => r.hash(),
-            Row::User(r) => r.hash(),
-            Row::Token(r) => r.hash(),
-            Row::Entry(r) => r.hash(),
-            Row::Annotation(r) => r.hash(),
-            Row::Access(r) => r.hash(),
-            Row::Extract(r) => r.hash(),
-            Row::Revocation(r) => r.hash(),
-            Row::NodeKey(r) => r.hash(),
-            Row::FeeRule(r) => r.hash(),
-            Row::Password(r) => r.hash(),
-            Row::Order(r) => r.hash(),
-            Row::OrderEvent(r) => r.hash(),
-            Row::Account(r) => r.hash(),
-            Row::AccountPassword(r) => r.hash(),
-            Row::Verification(r) => r.hash(),
-            Row::Message(r) => r.hash(),
-            Row::RemoteRecords(r) => r.hash(),
-            Row::Outbox(r) => r.hash(),
-            Row::Delivery(r) => r.hash(),
-            Row::Inbox(r) => r.hash(),
-            Row::Unit(r) => r.hash(),
-            Row::Staff(r) => r.hash(),
-            Row::Class(r) => r.hash(),
-            Row::CaseType(r) => r.hash(),
-            Row::Pattern(r) => r.hash(),
-            Row::Record(r) => r.hash(),
-            Row::Case(r) => r.hash(),
-            Row::CaseEvent(r) => r.hash(),
-            Row::Attachment(r) => r.hash(),
-            Row::Disposal(r) => r.hash(),
-            Row::ArchiveEntry(r) => r.hash(),
-            Row::DisposalItem(r) => r.hash(),
-            Row::Hold(r) => r.hash(),
-        }
-    }
-}
+table_row!(NodeRow, "node", [id, code, municipality, region, jmbg_mode, canton, entity, created_at]);
+table_row!(OfficeRow, "offices", [id, code, name, settlement, address, hours, created_at]);
+table_row!(UserRow, "users", [id, username, full_name, role, office_code, active, created_at]);
+table_row!(TokenRow, "api_tokens", [id, user_id, token_hash, label, created_at, revoked_at]);
+table_row!(PasswordRow, "user_passwords", [id, user_id, phc, set_by, set_at]);
+table_row!(
+    EntryRow,
+    "entries",
+    [
+        id,
+        register,
+        office_code,
+        year,
+        number,
+        subject_jmbg,
+        partner_jmbg,
+        mother_jmbg,
+        father_jmbg,
+        event_date,
+        registered_on,
+        late,
+        script,
+        recorded_at,
+        recorded_by,
+        data
+    ]
+);
+table_row!(
+    AnnotationRow,
+    "annotations",
+    [
+        id,
+        entry_id,
+        kind,
+        data,
+        act,
+        act_issuer,
+        act_number,
+        act_date,
+        effective_date,
+        note,
+        recorded_at,
+        office_code,
+        recorded_by,
+        cause_entry_id
+    ]
+);
+table_row!(AccessRow, "access_log", [id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number]);
+record!(SessionRow, [token_hash, user_id, created_at, seen_at, expires_at, ended_at]);

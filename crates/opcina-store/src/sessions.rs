@@ -14,6 +14,7 @@ use crate::admin::{getrandom_fill, token_hash};
 use crate::backend::SessionKind;
 use crate::error::{Result, StoreError};
 use crate::rows::{PasswordRow, Row, SessionRow, UserRow};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8; staff accounts
@@ -93,18 +94,18 @@ impl Store {
         };
         let now = self.now();
         let row = PasswordRow { id: 0, user_id: user.id, phc, set_by: actor.username.clone(), set_at: now.0 };
-        ex.txn.append(Row::Password(row), now, actor, "admin.password.set").await?;
+        ex.txn.append(Row::new(row), now, actor, "admin.password.set").await?;
         ex.commit().await?;
-        self.backend().end_sessions(SessionKind::Staff, None, Some(user.id), now.0).await?;
+        crate::sql::accounts::end_sessions(self.backend(), SessionKind::Staff, None, Some(user.id), now.0).await?;
         Ok(())
     }
 
     /// Checks a username and password. Argon2 runs off the async threads; an unknown user
     /// costs the same as a wrong password, so timing does not tell which usernames exist.
     pub async fn check_password(&self, username: &str, password: &str) -> Result<std::result::Result<UserRow, SignInFailure>> {
-        let user = self.backend().user(username).await?;
+        let user = self.backend().reads().user(username).await?;
         let stored = match &user {
-            Some(u) => self.backend().password(u.id).await?.map(|p| p.phc),
+            Some(u) => self.backend().reads().password(u.id).await?.map(|p| p.phc),
             None => None,
         };
         let phc = stored.clone().unwrap_or_else(|| DUMMY_PHC.to_string());
@@ -128,7 +129,7 @@ impl Store {
     /// expired, or the user was deactivated.
     pub async fn session_user(&self, token: &str) -> Result<Option<UserRow>> {
         let Some(session) = self.live_session(SessionKind::Staff, token).await? else { return Ok(None) };
-        Ok(self.backend().user_by_id(session.user_id).await?.filter(|u| u.active))
+        Ok(self.backend().reads().user_by_id(session.user_id).await?.filter(|u| u.active))
     }
 
     /// Ends a session (sign-out).
@@ -150,26 +151,26 @@ impl Store {
             expires_at: now + SESSION_MAX,
             ended_at: None,
         };
-        self.backend().insert_session(kind, &row).await?;
+        crate::sql::accounts::insert_session(self.backend(), kind, &row).await?;
         Ok(token)
     }
 
     /// A session that has not ended, expired or idled out; its use is recorded.
     pub(crate) async fn live_session(&self, kind: SessionKind, token: &str) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
-        let Some(session) = self.backend().session(kind, &hash).await? else { return Ok(None) };
+        let Some(session) = self.backend().reads().session(kind, &hash).await? else { return Ok(None) };
         let now = self.now().0;
         if session.ended_at.is_some() || now >= session.expires_at || now - session.seen_at >= SESSION_IDLE {
             return Ok(None);
         }
         if now - session.seen_at > TOUCH_EVERY {
-            self.backend().touch_session(kind, &hash, now).await?;
+            crate::sql::accounts::touch_session(self.backend(), kind, &hash, now).await?;
         }
         Ok(Some(session))
     }
 
     pub(crate) async fn stop_session(&self, kind: SessionKind, token: &str) -> Result<()> {
-        self.backend().end_sessions(kind, Some(&token_hash(token)), None, self.now().0).await?;
+        crate::sql::accounts::end_sessions(self.backend(), kind, Some(&token_hash(token)), None, self.now().0).await?;
         Ok(())
     }
 }

@@ -9,27 +9,7 @@ use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOp
 
 type Db = Sqlite;
 
-const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "registry", sql: include_str!("../migrations/sqlite/0001_registry.sql") },
-    Migration { version: 2, name: "extracts", sql: include_str!("../migrations/sqlite/0002_extracts.sql") },
-    Migration { version: 3, name: "web", sql: include_str!("../migrations/sqlite/0003_web.sql") },
-    Migration { version: 4, name: "daily", sql: include_str!("../migrations/sqlite/0004_daily.sql") },
-    Migration { version: 5, name: "orders", sql: include_str!("../migrations/sqlite/0005_orders.sql") },
-    Migration { version: 6, name: "citizens", sql: include_str!("../migrations/sqlite/0006_citizens.sql") },
-    Migration { version: 7, name: "federation", sql: include_str!("../migrations/sqlite/0007_federation.sql") },
-    Migration { version: 8, name: "notices", sql: include_str!("../migrations/sqlite/0008_notices.sql") },
-    Migration { version: 9, name: "docflow", sql: include_str!("../migrations/sqlite/0009_docflow.sql") },
-    Migration { version: 10, name: "attachments", sql: include_str!("../migrations/sqlite/0010_attachments.sql") },
-    Migration { version: 11, name: "archive", sql: include_str!("../migrations/sqlite/0011_archive.sql") },
-];
-
 include!("sql/common.rs");
-include!("sql/registry.rs");
-include!("sql/extracts.rs");
-include!("sql/accounts.rs");
-include!("sql/federation.rs");
-include!("sql/docflow.rs");
-include!("sql/archive.rs");
 
 pub type SqliteBackend = DbBackend;
 

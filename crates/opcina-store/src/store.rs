@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::error::{Result, StoreError};
 use crate::postgres::PgBackend;
 use crate::rows::NodeRow;
+use crate::sql::prelude::*;
 use crate::sqlite::SqliteBackend;
 use crate::txn::Txn;
 use crate::writer::{self, WriteJob};
@@ -117,12 +118,12 @@ impl Store {
 
     /// The node's identity, or `None` before the node is set up.
     pub async fn node_if_set_up(&self) -> Result<Option<NodeRow>> {
-        self.inner.backend.node().await
+        self.inner.backend.reads().node().await
     }
 
     /// The node's identity, or [`StoreError::NotInitialised`].
     pub async fn node(&self) -> Result<NodeRow> {
-        self.inner.backend.node().await?.ok_or(StoreError::NotInitialised)
+        self.inner.backend.reads().node().await?.ok_or(StoreError::NotInitialised)
     }
 
     /// Carries out a context's write through the node's writer ([`crate::writer`]); returns

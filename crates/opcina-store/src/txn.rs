@@ -4,7 +4,7 @@
 //! transaction and at commit, so a batch of small commands costs a few statements.
 
 use std::any::{Any, TypeId};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 
@@ -13,7 +13,7 @@ use opcina_core::registry::{Actor, Timestamp};
 
 use crate::backend::{Backend, Batch, WriteTx};
 use crate::error::{Result, StoreError};
-use crate::rows::Row;
+use crate::table::Row;
 
 /// Rows buffered before they are written anyway (bounds memory in bulk loads).
 const FLUSH_ROWS: usize = 20_000;
@@ -22,9 +22,8 @@ pub struct Txn {
     tx: Box<dyn WriteTx>,
     head: JournalHead,
     pending: Batch,
-    /// Offices known to exist (read once per transaction).
-    offices: Option<HashSet<String>>,
-    /// Last entry number per book (register, office, year), once read in this transaction.
+    /// The last serial of each sequence (key, scope, year) read or taken in this
+    /// transaction.
     numbers: HashMap<(String, String, i64), i64>,
     /// What contexts keep for the rest of the transaction, by type ([`Txn::memo`]).
     memos: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
@@ -45,7 +44,7 @@ impl Txn {
     pub async fn begin(backend: &dyn Backend) -> Result<Txn> {
         let mut tx = backend.begin().await?;
         let head = tx.lock_head().await?;
-        Ok(Txn { tx, head, pending: Batch::default(), offices: None, numbers: HashMap::new(), memos: HashMap::new() })
+        Ok(Txn { tx, head, pending: Batch::default(), numbers: HashMap::new(), memos: HashMap::new() })
     }
 
     pub fn head(&self) -> JournalHead {
@@ -66,10 +65,6 @@ impl Txn {
             return Err(StoreError::Concurrent { expected: row.id() - 1, found: self.head.seq });
         }
         row.set_id(id);
-        if let Row::Entry(e) = &row {
-            let last = self.numbers.entry((e.register.clone(), e.office_code.clone(), e.year)).or_insert(0);
-            *last = (*last).max(e.number);
-        }
         let item = JournalItem::append(&self.head, at, &actor.username, actor.office.as_deref(), action, row.table(), id, Some(row.hash()));
         self.head = item.head();
         self.pending.rows.push(row);
@@ -105,30 +100,6 @@ impl Txn {
         Ok(self.tx.as_mut())
     }
 
-    /// Does this office exist? (Offices are read once per transaction.)
-    pub async fn office_exists(&mut self, code: &str) -> Result<bool> {
-        if self.offices.is_none() {
-            let codes = self.reader().await?.office_codes().await?;
-            self.offices = Some(codes.into_iter().collect());
-        }
-        Ok(self.offices.as_ref().is_some_and(|o| o.contains(code)))
-    }
-
-    /// The number the next entry of a book will take (the book's last number is read once per
-    /// transaction; entries appended since are counted here).
-    pub async fn next_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64> {
-        let key = (register.to_string(), office.to_string(), year);
-        let last = match self.numbers.get(&key) {
-            Some(n) => *n,
-            None => {
-                let n = self.reader().await?.last_entry_number(register, office, year).await?;
-                self.numbers.insert(key, n);
-                n
-            }
-        };
-        Ok(last + 1)
-    }
-
     /// Takes the next serial of a sequence in a scope (an office, a unit) and year: the last
     /// one is read once per transaction (the writer holds the journal head, so no one else
     /// takes numbers meanwhile) and counted here after that — gap-free, since a transaction
@@ -141,6 +112,31 @@ impl Txn {
         };
         self.numbers.insert(key, last + 1);
         Ok(last + 1)
+    }
+
+    /// The serial the next [`Txn::next_serial`] would take, without taking it (for a plan
+    /// that needs its number before it is known to succeed; appending the row then notes
+    /// it with [`Txn::saw_serial`]).
+    pub async fn peek_serial(&mut self, sequence: &dyn Sequence, scope: &str, year: i64) -> Result<i64> {
+        let key = (sequence.key(), scope.to_string(), year);
+        let last = match self.numbers.get(&key) {
+            Some(n) => *n,
+            None => {
+                let n = sequence.last(self.reader().await?, scope, year).await?;
+                self.numbers.insert(key, n);
+                n
+            }
+        };
+        Ok(last + 1)
+    }
+
+    /// Notes a serial taken outside [`Txn::next_serial`] (a row appended with the number it
+    /// already had, as an import does), so that the sequence continues after it. A sequence
+    /// not read yet in this transaction needs nothing: it is read after the row is written.
+    pub fn saw_serial(&mut self, sequence: &dyn Sequence, scope: &str, year: i64, serial: i64) {
+        if let Some(last) = self.numbers.get_mut(&(sequence.key(), scope.to_string(), year)) {
+            *last = (*last).max(serial);
+        }
     }
 
     /// What a context keeps for the rest of the transaction (its configuration read once,

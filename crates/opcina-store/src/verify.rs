@@ -12,13 +12,11 @@ use std::fmt;
 
 use opcina_core::journal::{GENESIS, Hash, JournalHead};
 
-use crate::backend::Backend;
+use crate::backend::{Backend, RowHash};
+use crate::contexts;
 use crate::error::Result;
-use crate::rows::{AUTHORITATIVE_TABLES, Row};
 
 const PAGE: i64 = 5_000;
-const APPEND_ONLY: [&str; 8] =
-    ["entries", "annotations", "access_log", "protocol_records", "case_events", "attachments", "disposal_items", "legal_holds"];
 
 /// Something wrong found by verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +81,7 @@ type LastWrite = (Option<Vec<u8>>, i64, String);
 struct Cursor<'a> {
     backend: &'a dyn Backend,
     table: &'static str,
-    rows: VecDeque<Row>,
+    rows: VecDeque<RowHash>,
     after: i64,
     exhausted: bool,
 }
@@ -93,9 +91,9 @@ impl<'a> Cursor<'a> {
         Cursor { backend, table, rows: VecDeque::new(), after: 0, exhausted: false }
     }
 
-    async fn peek(&mut self) -> Result<Option<&Row>> {
+    async fn peek(&mut self) -> Result<Option<&RowHash>> {
         if self.rows.is_empty() && !self.exhausted {
-            let page = self.backend.rows_page(self.table, self.after, PAGE).await?;
+            let page = self.backend.row_hashes(self.table, self.after, PAGE).await?;
             self.exhausted = (page.len() as i64) < PAGE;
             if let Some(last) = page.last() {
                 self.after = last.id();
@@ -109,7 +107,7 @@ impl<'a> Cursor<'a> {
 /// Verifies the journal and the tables; `progress` is told how many items were checked.
 pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> Result<Report> {
     let mut report = Report::default();
-    let mut cursors: Vec<Cursor<'_>> = APPEND_ONLY.iter().map(|t| Cursor::new(backend, t)).collect();
+    let mut cursors: Vec<Cursor<'_>> = contexts::tables().filter(|t| t.append_only).map(|t| Cursor::new(backend, t.name)).collect();
     // Last item written for each row of the mutable tables.
     let mut mutable: HashMap<(String, i64), LastWrite> = HashMap::new();
     let mut prev: Hash = GENESIS;
@@ -158,7 +156,7 @@ pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> R
                     }
                     _ => report.problems.push(Problem::RowDeleted { table: table.to_string(), id: stored.row_id, seq: stored.seq }),
                 }
-            } else if AUTHORITATIVE_TABLES.contains(&table) {
+            } else if contexts::table(table).is_some() {
                 mutable.insert((table.to_string(), stored.row_id), (stored.row_hash.clone(), stored.seq, stored.action.clone()));
             } else {
                 report.problems.push(Problem::UnknownTable { seq: stored.seq, table: table.to_string() });
@@ -173,10 +171,10 @@ pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> R
             cursor.rows.pop_front();
         }
     }
-    for table in AUTHORITATIVE_TABLES.iter().filter(|t| !APPEND_ONLY.contains(t)) {
+    for table in contexts::tables().filter(|t| !t.append_only).map(|t| t.name) {
         let mut after = 0;
         loop {
-            let page = backend.rows_page(table, after, PAGE).await?;
+            let page = backend.row_hashes(table, after, PAGE).await?;
             for row in &page {
                 report.rows += 1;
                 match mutable.remove(&(table.to_string(), row.id())) {

@@ -23,6 +23,7 @@ use crate::backend::Backend;
 use crate::clock::Clock;
 use crate::error::{Result, StoreError};
 use crate::rows::NodeRow;
+use crate::sql::prelude::*;
 use crate::txn::Txn;
 
 /// Most jobs carried out in one transaction.

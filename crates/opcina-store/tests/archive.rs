@@ -10,6 +10,7 @@ use opcina_core::Refusal;
 use opcina_store::archive::DisposalAnswer;
 use opcina_store::docflow::Upload;
 use opcina_store::rows::ArchiveEntryRow;
+use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
 use opcina_testkit::docflow::{self, closed, intake, open};
 use opcina_testkit::{Kakanj, backend_test, date};
@@ -46,7 +47,7 @@ backend_test! {
         assert_eq!(refused.errors.len(), 1);
         assert_eq!(refused.errors[0].code, "archive.case.open");
         assert_eq!(refused.errors[0].field.as_deref(), Some("cases[1]"));
-        assert!(s.raw().archive_entry_of(first.id).await.unwrap().is_none());
+        assert!(s.raw().reads().archive_entry_of(first.id).await.unwrap().is_none());
         assert_eq!(code(s.archive_cases(&o.amra, &[first.id]).await.unwrap()), "archive.permission");
         assert_eq!(code(s.archive_cases(&k.clerk, &[]).await.unwrap()), "archive.cases.empty");
 
@@ -59,8 +60,8 @@ backend_test! {
         assert_eq!(entries[0].keep_until.as_deref(), Some(keep_until.as_str()));
         assert_eq!((entries[0].files, entries[1].files), (0, 1));
         assert_eq!(entries[1].content, second.subject);
-        assert_eq!(s.raw().case(first.id).await.unwrap().unwrap().state, "archived");
-        let events = s.raw().case_events(first.id).await.unwrap();
+        assert_eq!(s.raw().reads().case(first.id).await.unwrap().unwrap().state.as_str(), "archived");
+        let events = s.raw().reads().case_events(first.id).await.unwrap();
         assert_eq!(events.last().unwrap().kind, "archive");
         // Once in the archive: not again, and no new files.
         assert_eq!(code(s.archive_cases(&k.clerk, &[first.id]).await.unwrap()), "archive.case.archived");
@@ -70,9 +71,9 @@ backend_test! {
         let third = closed(&k, &o, "Mirza Kovač").await;
         let entries = s.archive_cases(&k.clerk, &[third.id]).await.unwrap().unwrap();
         assert_eq!(entries[0].serial, 3);
-        let book = s.raw().archive_book(year, 0, 10).await.unwrap();
+        let book = s.raw().reads().archive_book(year, 0, 10).await.unwrap();
         assert_eq!(book.iter().map(|e| e.serial).collect::<Vec<_>>(), [1, 2, 3]);
-        assert_eq!(s.raw().archive_book(year, 2, 10).await.unwrap().len(), 1);
+        assert_eq!(s.raw().reads().archive_book(year, 2, 10).await.unwrap().len(), 1);
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
@@ -104,7 +105,7 @@ backend_test! {
         s.set_today(Some(date(s.today().year() + 11, 1, 2)));
         let (disposal, listed) = s.propose_disposal(&k.clerk).await.unwrap().unwrap();
         assert_eq!(listed.iter().map(|e| e.case_id).collect::<Vec<_>>(), [goes.id, held_late.id]);
-        assert_eq!(disposal.state, "proposed");
+        assert_eq!(disposal.state.as_str(), "proposed");
         // Nothing goes before the archive's approval.
         assert_eq!(code(s.carry_out_disposal(&k.clerk, disposal.id).await.unwrap()), "archive.disposal.not_approved");
         assert!(s.files().unwrap().exists(&only_gone).await.unwrap());
@@ -127,15 +128,15 @@ backend_test! {
         assert!(!files.exists(&only_gone).await.unwrap());
         assert!(files.exists(&shared).await.unwrap());
         assert!(files.exists(&only_held).await.unwrap());
-        let entry = |id| async move { s.raw().archive_entry_of(id).await.unwrap().unwrap() };
+        let entry = |id| async move { s.raw().reads().archive_entry_of(id).await.unwrap().unwrap() };
         let gone: ArchiveEntryRow = entry(goes.id).await;
         assert_eq!((gone.state.as_str(), gone.disposal_id), ("destroyed", Some(disposal.id)));
         let kept: ArchiveEntryRow = entry(held_late.id).await;
         assert_eq!((kept.state.as_str(), kept.disposal_id), ("kept", None));
-        assert_eq!(entry(held_early.id).await.state, "kept");
+        assert_eq!(entry(held_early.id).await.state.as_str(), "kept");
         assert_eq!(code(s.carry_out_disposal(&k.clerk, disposal.id).await.unwrap()), "archive.disposal.transition");
         // What the proposal listed stays on record, destroyed or not.
-        assert_eq!(s.raw().disposal_entries(disposal.id).await.unwrap().len(), 2);
+        assert_eq!(s.raw().reads().disposal_entries(disposal.id).await.unwrap().len(), 2);
 
         // Released, the early case can be proposed; the late one is still held.
         s.hold(&k.admin, held_early.id, false, "Presuda pravosnažna").await.unwrap().unwrap();
@@ -143,8 +144,8 @@ backend_test! {
         assert_eq!(listed.iter().map(|e| e.case_id).collect::<Vec<_>>(), [held_early.id]);
         // The archive refuses: the case returns to the archive as it was.
         let refusal = DisposalAnswer { approved: false, ..approval(s) };
-        assert_eq!(s.answer_disposal(&k.clerk, next.id, &refusal).await.unwrap().unwrap().state, "refused");
-        assert_eq!(entry(held_early.id).await.state, "kept");
+        assert_eq!(s.answer_disposal(&k.clerk, next.id, &refusal).await.unwrap().unwrap().state.as_str(), "refused");
+        assert_eq!(entry(held_early.id).await.state.as_str(), "kept");
         assert_eq!(code(s.carry_out_disposal(&k.clerk, next.id).await.unwrap()), "archive.disposal.transition");
         s.set_today(None);
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
@@ -197,7 +198,7 @@ backend_test! {
         serials.sort_unstable();
         assert_eq!(serials, (1..=24).collect::<Vec<i64>>());
         let year = i64::from(k.store.today().year());
-        assert_eq!(k.store.raw().archive_book(year, 0, 100).await.unwrap().len(), 24);
+        assert_eq!(k.store.raw().reads().archive_book(year, 0, 100).await.unwrap().len(), 24);
         assert!(verify(k.store.raw(), &|_| {}).await.unwrap().ok());
     }
 }

@@ -10,7 +10,8 @@ use chrono::{Datelike, Duration};
 use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome};
 use opcina_core::registry::Actor;
 use opcina_store::docflow::{DocDone, DocOp, Filing, Upload, calendar};
-use opcina_store::rows::{CaseQuery, Row};
+use opcina_store::rows::{CaseQuery, RecordRow};
+use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
 use opcina_testkit::docflow::{self, intake, open, step};
 use opcina_testkit::{Kakanj, backend_test, date};
@@ -24,7 +25,7 @@ async fn serials(store: &opcina_store::Store) -> BTreeMap<(String, String, i64),
         let Some(last) = page.last() else { break };
         after = last.id();
         for row in page {
-            let Row::Record(r) = row else { panic!("not a record") };
+            let r = row.downcast::<RecordRow>().expect("a record");
             if r.sub == 0 {
                 books.entry((r.book, r.unit_code, r.year)).or_default().push(r.serial);
             }
@@ -114,7 +115,7 @@ backend_test! {
         assert_eq!(refusal_code(wrong), "docflow.record.corrects");
         let decided = step(s, &o.amra, a.id, CaseAction::Decide { outcome: Outcome::Granted, summary: "Rješenje o pomoći".into() }).await;
         assert_eq!(decided.last_sub, 3);
-        let records = s.raw().case_records(a.id).await.unwrap();
+        let records = s.raw().reads().case_records(a.id).await.unwrap();
         assert_eq!(records.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(), ["UP-I-01/1-12-1/26", "UP-I-01/1-12-1-1/26", "UP-I-01/1-12-1-2/26", "UP-I-01/1-12-1-3/26"]);
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
@@ -140,18 +141,18 @@ backend_test! {
         assert_eq!(refusal_code(early), "docflow.delivered_on.range");
         let case = step(s, &k.clerk, case.id, CaseAction::Deliver { on: date(2026, 3, 6) }).await;
         let case = step(s, &k.clerk, case.id, CaseAction::Close { note: None }).await;
-        assert_eq!(case.state, "closed");
+        assert_eq!(case.state.as_str(), "closed");
         assert_eq!(
             (case.decided_on.as_deref(), case.dispatched_on.as_deref(), case.delivered_on.as_deref(), case.closed_on.as_deref()),
             (Some("2026-03-03"), Some("2026-03-03"), Some("2026-03-06"), Some("2026-03-09"))
         );
-        let events = s.raw().case_events(case.id).await.unwrap();
+        let events = s.raw().reads().case_events(case.id).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds, ["registered", "hand_over", "hand_over", "decide", "dispatch", "deliver", "close"]);
         let hand_overs: Vec<_> = events.iter().filter(|e| e.kind == "hand_over").map(|e| (e.official.clone(), e.by_user.clone())).collect();
         assert_eq!(hand_overs, [(Some("amra".into()), "salter".into()), (Some("haris".into()), "amra".into())]);
         // The on-time rate counts it: decided the day after it came in.
-        let rate = s.raw().on_time("2026-01-01", "2026-12-31").await.unwrap();
+        let rate = s.raw().reads().on_time("2026-01-01", "2026-12-31").await.unwrap();
         assert_eq!((rate[0].case_type.as_str(), rate[0].decided, rate[0].on_time), ("pomoc", 1, 1));
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
@@ -215,7 +216,7 @@ backend_test! {
         assert_eq!(resumed.due_on, "2026-04-20");
         // On 2 April the other case is overdue, this one is not.
         let overdue = CaseQuery { states: vec!["in_work".into(), "waiting".into()], due_by: Some("2026-04-01".into()), limit: 50, ..CaseQuery::default() };
-        let late: Vec<i64> = s.raw().cases_page(&overdue).await.unwrap().iter().map(|c| c.id).collect();
+        let late: Vec<i64> = s.raw().reads().cases_page(&overdue).await.unwrap().iter().map(|c| c.id).collect();
         assert_eq!(late, [runs.id]);
     }
 }
@@ -237,7 +238,7 @@ backend_test! {
         let yy = today.format("%y");
         assert_eq!(second.number, format!("UP-II-01/1-25-1/{yy}"));
         assert_eq!(second.appeal_of, Some(first.id));
-        let events = s.raw().case_events(first.id).await.unwrap();
+        let events = s.raw().reads().case_events(first.id).await.unwrap();
         assert_eq!(events.last().map(|e| e.kind.as_str()), Some("appealed"));
 
         let (main, _) = open(s, &k.clerk, intake("komunalni", "MZ Doboj", today)).await;
@@ -250,7 +251,7 @@ backend_test! {
         assert_eq!(refusal_code(nowhere), "docflow.join.target");
         let joined = step(s, &o.selma, dup.id, CaseAction::Join { into: main.number.clone() }).await;
         assert_eq!((joined.state.as_str(), joined.joined_to), ("joined", Some(main.id)));
-        assert_eq!(s.raw().case_events(main.id).await.unwrap().last().map(|e| e.kind.clone()), Some("joined_from".into()));
+        assert_eq!(s.raw().reads().case_events(main.id).await.unwrap().last().map(|e| e.kind.clone()), Some("joined_from".into()));
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
@@ -305,7 +306,7 @@ backend_test! {
         let mut query = CaseQuery { states: vec!["in_work".into(), "waiting".into()], unit: Some("01/1".into()), limit: 10, ..CaseQuery::default() };
         let mut seen = Vec::new();
         loop {
-            let page = s.raw().cases_page(&query).await.unwrap();
+            let page = s.raw().reads().cases_page(&query).await.unwrap();
             assert!(page.len() <= 10);
             let Some(last) = page.last() else { break };
             query.after = Some((last.due_on.clone(), last.id));
@@ -316,7 +317,7 @@ backend_test! {
         assert_eq!(seen, sorted, "in due order");
         assert_eq!(seen.len(), 25, "every case once");
         let mine = CaseQuery { states: vec!["in_work".into()], official: Some("haris".into()), limit: 100, ..CaseQuery::default() };
-        assert_eq!(s.raw().cases_page(&mine).await.unwrap().len(), 9);
+        assert_eq!(s.raw().reads().cases_page(&mine).await.unwrap().len(), 9);
     }
 }
 
@@ -336,7 +337,7 @@ backend_test! {
         let (_, second) = s.attach(&o.amra, case.id, again, "text/plain", Bytes::from_static(b"Zahtjev za uvjerenje, potpisan")).await.unwrap().unwrap();
         assert_eq!((second.version, second.first_id), (2, first.id));
         assert_eq!(s.attachment_content(&first).await.unwrap(), Bytes::from_static(b"Zahtjev za uvjerenje"));
-        let files = s.raw().case_attachments(case.id).await.unwrap();
+        let files = s.raw().reads().case_attachments(case.id).await.unwrap();
         assert_eq!(files, vec![first.clone(), second.clone()]);
         // Refused: a version of another case's file, a nameless or empty file, a record of another case.
         let cross = Upload { replaces: Some(first.id), ..upload("x.txt") };
@@ -377,7 +378,7 @@ backend_test! {
         let citizen = s.account_by_code(&account.code).await.unwrap().unwrap();
         let (case, code) = s.submit_online(&citizen, &submission).await.unwrap().unwrap();
         assert_eq!((case.party_jmbg.as_deref(), case.party_name.as_str(), case.party_contact.as_deref()), (Some(amila.as_str()), "Amila Softić", Some("amila@example.test")));
-        let records = s.raw().case_records(case.id).await.unwrap();
+        let records = s.raw().reads().case_records(case.id).await.unwrap();
         assert_eq!((records[0].channel.as_str(), records[0].registered_by.as_str()), ("portal", "portal"));
         assert!(s.track(&case.number, &code).await.unwrap().is_some());
         let appeal = opcina_store::docflow::OnlineSubmission { case_type: "zalba".into(), ..submission.clone() };

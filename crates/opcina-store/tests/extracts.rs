@@ -8,6 +8,7 @@ use opcina_core::registry::annotation::{Annotation, AnnotationContent};
 use opcina_core::registry::commands::{AddAnnotation, Command};
 use opcina_core::registry::{Register, Sex};
 use opcina_store::extracts::{Outcome, Status};
+use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
 use opcina_testkit::commands::*;
 use opcina_testkit::extracts::{self, outcome, request, seal};
@@ -41,7 +42,7 @@ backend_test! {
         assert_eq!(again.content, first.content);
         assert_eq!(again.seal, first.seal);
         // Reading the person's records to issue is logged.
-        let log = s.raw().access_log(son.as_str(), None, 10).await.unwrap();
+        let log = s.raw().reads().access_log(son.as_str(), None, 10).await.unwrap();
         let case = first.content.issue.number.id();
         assert!(log.iter().any(|a| a.action == "extract.issued" && a.case_number.as_deref() == Some(case.as_str())), "{log:?}");
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
@@ -71,7 +72,7 @@ backend_test! {
         // Refusals are numbered apart from issued documents.
         let mine = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &person, Relation::Myself), &sealer).await);
         assert_eq!(mine.content.issue.number.serial, 1);
-        let log = s.raw().access_log(person.as_str(), None, 10).await.unwrap();
+        let log = s.raw().reads().access_log(person.as_str(), None, 10).await.unwrap();
         assert!(log.iter().any(|a| a.action == "extract.refused" && a.case_number.as_deref() == Some("UP-I-KAK-1/".to_string() + &facts.number.year.to_string()).as_deref()));
     }
 }

@@ -8,6 +8,7 @@ use opcina_core::registry::person::{ViewTime, person_view};
 use opcina_core::registry::{Actor, Role};
 use opcina_store::calendar_today as today;
 use opcina_store::import::ImportOptions;
+use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
 use opcina_synthetic::Historical;
 use opcina_testkit::{Kakanj, backend_test};
@@ -108,7 +109,7 @@ backend_test! {
             opcina_core::registry::memory::Record::Entry(e) => Some(e.content.subject().clone()),
             _ => None,
         }).unwrap();
-        let records = k.store.raw().person_records(&first_birth).await.unwrap();
+        let records = k.store.raw().reads().person_records(&first_birth).await.unwrap();
         assert!(person_view(&first_birth, &records, ViewTime::current(today())).is_some());
         // Loading the same records again is refused: their ids are taken.
         assert_eq!(k.store.load_records("seed", &population.records, &|_| {}).await.unwrap_err().code(), "store.concurrent");

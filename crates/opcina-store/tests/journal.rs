@@ -7,9 +7,11 @@ use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome as Decision};
 use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::Sex;
 use opcina_store::Store;
+use opcina_store::contexts;
 use opcina_store::docflow::{DocOp, Filing};
 use opcina_store::extracts::{Outcome, RemoteSource};
-use opcina_store::rows::{AUTHORITATIVE_TABLES, MessageRow};
+use opcina_store::rows::MessageRow;
+use opcina_store::sql::prelude::*;
 use opcina_store::verify::{Problem, verify};
 use opcina_testkit::commands::*;
 use opcina_testkit::extracts;
@@ -92,7 +94,7 @@ async fn populated(db: &TestDb) -> Kakanj {
         member: "ZEN".into(),
         municipality: "Zenica".into(),
         position: 42,
-        records: s.raw().person_records(&him).await.unwrap(),
+        records: s.raw().reads().person_records(&him).await.unwrap(),
     };
     let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
     let remote = s.request_remote_extract(&k.clerk, mine, source, &sealer, &extracts::place()).await.unwrap().unwrap();
@@ -110,7 +112,7 @@ async fn populated(db: &TestDb) -> Kakanj {
         });
     }
     assert_eq!(ok(s, &k.registrar, death).await.notices.len(), 1);
-    let pending = s.raw().pending_notices(10).await.unwrap();
+    let pending = s.raw().reads().pending_notices(10).await.unwrap();
     s.record_delivery(pending[0].id, "SCE", "applied", "{}").await.unwrap();
     let name_change = opcina_core::registry::annotation::Annotation {
         content: opcina_core::registry::annotation::AnnotationContent::NameChange { given_name: None, surname: Some("Begović".into()) },
@@ -260,7 +262,7 @@ backend_test! {
     async fn tampering_with_any_column_of_any_table_is_detected(db: TestDb) {
         let k = populated(&db).await;
         let mut tamper = Tamperer::connect(&db).await;
-        for table in AUTHORITATIVE_TABLES {
+        for table in contexts::tables().map(|t| t.name) {
             let id = first_id(&db, table).await;
             for (column, kind) in tamper.columns(table).await {
                 let Some(undo) = tamper.change(table, &column, &kind, id).await else {

@@ -5,6 +5,7 @@ use opcina_core::registry::annotation::AnnotationContent;
 use opcina_core::registry::person::{MaritalStatus, ViewTime, person_view};
 use opcina_core::registry::{Register, Sex};
 use opcina_store::calendar_today as today;
+use opcina_store::sql::prelude::*;
 use opcina_testkit::commands::*;
 use opcina_testkit::{Kakanj, backend_test, date};
 
@@ -21,7 +22,7 @@ backend_test! {
         // Each row's id is its journal position.
         assert_eq!(ea.id, head_before + 1);
         assert_eq!(k.store.raw().journal_head().await.unwrap().seq, head_before + 2);
-        let (stored, annotations) = k.store.raw().entry(ea.id).await.unwrap().unwrap();
+        let (stored, annotations) = k.store.raw().reads().entry(ea.id).await.unwrap().unwrap();
         assert_eq!(stored, ea);
         assert!(annotations.is_empty());
     }
@@ -61,18 +62,18 @@ backend_test! {
         let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1952, 3, 3)).await;
         let mkv = ok(s, r, marriage(&him, "Begić", &her, "Begić", date(1975, 5, 10))).await;
         assert_eq!(mkv.annotations.len(), 2);
-        let her_view = person_view(&her, &s.raw().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        let her_view = person_view(&her, &s.raw().reads().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
         assert_eq!(her_view.marital_status, MaritalStatus::Married);
         assert_eq!(her_view.surname, "Begić");
 
         let death = ok(s, r, death(&him, date(2024, 5, 1))).await;
         let mkv_id = mkv.entry.unwrap().id;
         assert!(death.annotations.iter().any(|a| a.entry_id == mkv_id));
-        let (_, on_mkv) = s.raw().entry(mkv_id).await.unwrap().unwrap();
+        let (_, on_mkv) = s.raw().reads().entry(mkv_id).await.unwrap().unwrap();
         assert!(on_mkv.iter().any(|a| matches!(a.annotation.content, AnnotationContent::MarriageEnded { .. })));
-        let her_view = person_view(&her, &s.raw().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
+        let her_view = person_view(&her, &s.raw().reads().person_records(&her).await.unwrap(), ViewTime::current(today())).unwrap();
         assert_eq!(her_view.marital_status, MaritalStatus::Widowed);
-        let his = person_view(&him, &s.raw().person_records(&him).await.unwrap(), ViewTime::current(today())).unwrap();
+        let his = person_view(&him, &s.raw().reads().person_records(&him).await.unwrap(), ViewTime::current(today())).unwrap();
         assert!(!his.alive);
         assert_eq!(his.entries.iter().map(|e| e.entry.content.register()).collect::<Vec<_>>(), vec![Register::Births, Register::Marriages, Register::Deaths]);
     }
@@ -129,7 +130,7 @@ backend_test! {
         use opcina_store::admin::{UserSpec, token_hash};
         let k = Kakanj::set_up(&db).await;
         let system = opcina_core::registry::Actor::system("test");
-        let offices = k.store.raw().offices().await.unwrap();
+        let offices = k.store.raw().reads().offices().await.unwrap();
         assert_eq!(offices.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(), vec!["KAK", "KSU", "BRN", "BIL"]);
         let (node, offices) = opcina_store::presets::kakanj();
         assert_eq!(k.store.init_node(&system, &node, &offices).await.unwrap_err().code(), "admin.node.exists");
@@ -140,8 +141,8 @@ backend_test! {
         assert_eq!(k.store.add_user(&system, &spec("maticar", Role::Registrar, Some("KAK"))).await.unwrap_err().code(), "admin.username.taken");
         assert_eq!(k.store.add_user(&system, &spec("Bad Name", Role::Admin, None)).await.unwrap_err().code(), "admin.username.invalid");
         let token = k.store.create_token(&system, "salter", "test").await.unwrap();
-        let user = k.store.raw().user_by_token(&token_hash(&token)).await.unwrap().unwrap();
+        let user = k.store.raw().reads().user_by_token(&token_hash(&token)).await.unwrap().unwrap();
         assert_eq!((user.username.as_str(), user.office_code.as_deref()), ("salter", Some("KAK")));
-        assert!(k.store.raw().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
+        assert!(k.store.raw().reads().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
     }
 }

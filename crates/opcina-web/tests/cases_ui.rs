@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use opcina_search::PersonIndex;
+use opcina_store::sql::prelude::*;
 use opcina_testkit::{Kakanj, TestDb, backend_test};
 use opcina_web::{AppState, app};
 use support::visitor::{Reply, Visitor};
@@ -228,7 +229,7 @@ backend_test! {
         let mut auditor = signed_in(&s, "revizor").await;
         assert_eq!(auditor.get(&case).await.status, StatusCode::FORBIDDEN);
         // The file's read is logged with the party's JMBG.
-        let reads = s.k.store.raw().access_log("0101990190004", None, 50).await.unwrap();
+        let reads = s.k.store.raw().reads().access_log("0101990190004", None, 50).await.unwrap();
         assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "selma"), "{reads:?}");
     }
 }
@@ -259,7 +260,7 @@ backend_test! {
         let again = clerk.get(&format!("{path}/receipt")).await;
         let new_code = code_of(&again.body);
         assert_ne!(new_code, old_code);
-        let number = s.k.store.raw().case(id).await.unwrap().unwrap().number;
+        let number = s.k.store.raw().reads().case(id).await.unwrap().unwrap().number;
         assert!(s.k.store.track(&number, &old_code).await.unwrap().is_none());
         assert!(s.k.store.track(&number, &new_code).await.unwrap().is_some());
 
@@ -267,7 +268,7 @@ backend_test! {
         let scan = b"%PDF-1.7 skenirani zahtjev";
         let r = clerk.post_file(&format!("{path}/files"), &[("record", "")], ("file", "zahtjev sken.pdf", "application/pdf", scan)).await;
         assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, format!("{path}?done=upload#files").as_str()), "{}", r.body);
-        let files = store.raw().case_attachments(id).await.unwrap();
+        let files = store.raw().reads().case_attachments(id).await.unwrap();
         assert_eq!((files.len(), files[0].name.as_str(), files[0].media_type.as_str()), (1, "zahtjev sken.pdf", "application/pdf"));
         let page = clerk.get(&format!("{path}?done=upload")).await;
         assert!(page.body.contains("Dodana datoteka") && page.body.contains(&format!("href=\"{path}/files/{}\"", files[0].id)), "{}", page.body);
@@ -283,7 +284,7 @@ backend_test! {
         let big = vec![b'x'; 512 * 1024];
         let elsewhere = clerk.post_file("/cases/new", &[], ("file", "a.txt", "text/plain", &big)).await;
         assert_eq!(elsewhere.status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(store.raw().case_attachments(id).await.unwrap().len(), 1);
+        assert_eq!(store.raw().reads().case_attachments(id).await.unwrap().len(), 1);
         let zip = clerk.get(&format!("{path}/export.zip")).await;
         assert_eq!((zip.status, zip.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap()), (StatusCode::OK, "application/zip"));
 
@@ -384,7 +385,7 @@ backend_test! {
         let number = r.body[at..at + r.body[at..].find('<').unwrap()].to_string();
         let (case, _) = store.track(&number, &code).await.unwrap().expect("registered and trackable");
         assert_eq!((case.party_jmbg.as_deref(), case.case_type.as_str()), (Some(amila.as_str()), "pomoc"));
-        assert_eq!(store.raw().case_records(case.id).await.unwrap()[0].channel, "portal");
+        assert_eq!(store.raw().reads().case_records(case.id).await.unwrap()[0].channel, "portal");
         // The registry office sees it among the new cases.
         let mut clerk = signed_in(&s, "salter").await;
         assert!(clerk.get("/cases?view=pending").await.body.contains(&number));

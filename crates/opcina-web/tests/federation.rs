@@ -25,6 +25,7 @@ use opcina_search::PersonIndex;
 use opcina_store::admin::UserSpec;
 use opcina_store::extracts::{Outcome, RemoteSource, Sealer};
 use opcina_store::federation::{ChainProblem, verify_chain};
+use opcina_store::sql::prelude::*;
 use opcina_testkit::{TestDb, backend_test, commands, date};
 use opcina_web::federation::{Federation, Settings};
 use opcina_web::{AppState, app};
@@ -180,7 +181,7 @@ backend_test! {
         assert_eq!(verified.status, opcina_store::extracts::Status::Current);
 
         // Zenica's access log tells her who read her entry, from where and why.
-        let log = zen.store.raw().access_log(person.as_str(), None, 10).await.unwrap();
+        let log = zen.store.raw().reads().access_log(person.as_str(), None, 10).await.unwrap();
         let remote: Vec<_> = log.iter().filter(|a| a.role == "federation").collect();
         assert_eq!(remote.len(), 4, "{log:?}");
         let read = remote.iter().find(|a| a.action == "federation.entry-for-extract" && a.purpose == "penzija").unwrap();
@@ -300,7 +301,7 @@ backend_test! {
         let report = verify_chain(&zen.store).await.unwrap();
         assert_eq!(report.messages, 11);
         assert!(report.problems.is_empty());
-        let last = zen.store.raw().last_message().await.unwrap().unwrap();
+        let last = zen.store.raw().reads().last_message().await.unwrap().unwrap();
         assert!(last.outcome.starts_with("refused: federation.no_legal_basis"), "{}", last.outcome);
         kak.server.abort();
         zen.server.abort();
@@ -401,7 +402,7 @@ backend_test! {
         // Both failures are in Kakanj's message log.
         let report = verify_chain(&kak.store).await.unwrap();
         assert_eq!(report.messages, 2);
-        let last = kak.store.raw().last_message().await.unwrap().unwrap();
+        let last = kak.store.raw().reads().last_message().await.unwrap().unwrap();
         assert!(last.outcome.starts_with("federation."), "{}", last.outcome);
         kak.server.abort();
     }
@@ -501,11 +502,11 @@ backend_test! {
         }
         let applied = commands::ok(&kak.store, &kak.registrar, marriage).await;
         assert_eq!(applied.notices.len(), 1, "her birth entry is in Zenica");
-        assert_eq!(kak.store.raw().pending_notices(10).await.unwrap().len(), 1);
+        assert_eq!(kak.store.raw().reads().pending_notices(10).await.unwrap().len(), 1);
 
         let outbox = Arc::clone(&kak.federation).spawn_outbox(kak.state.clone(), Duration::from_millis(100));
         tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(kak.store.raw().pending_notices(10).await.unwrap().len(), 1, "not delivered while Zenica is down");
+        assert_eq!(kak.store.raw().reads().pending_notices(10).await.unwrap().len(), 1, "not delivered while Zenica is down");
         // The operator sees it waiting.
         let (_, health) = send_get(&kak, "/healthz").await;
         let health: serde_json::Value = serde_json::from_str(&health).unwrap();
@@ -518,19 +519,19 @@ backend_test! {
         let listener = tokio::net::TcpListener::bind(zen.addr).await.unwrap();
         let server = tokio::spawn(async move { axum::serve(listener, app(zen_state)).await.unwrap() });
         let started = Instant::now();
-        while !kak.store.raw().pending_notices(10).await.unwrap().is_empty() {
+        while !kak.store.raw().reads().pending_notices(10).await.unwrap().is_empty() {
             assert!(started.elapsed() < Duration::from_secs(15), "the notice was not delivered after the restart");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         outbox.abort();
-        let records = zen.store.raw().person_records(&wife).await.unwrap();
+        let records = zen.store.raw().reads().person_records(&wife).await.unwrap();
         let marriages: Vec<_> = records.annotations.iter().filter(|a| a.annotation.content.kind() == "marriage").collect();
         assert_eq!(marriages.len(), 1, "{:?}", records.annotations);
         assert_eq!(marriages[0].recorded_by, "federation:KAK");
 
         // The same notice again (as after a crash before the receipt was recorded): once.
         let kept = kak.store.raw().rows_page("federation_outbox", 0, 10).await.unwrap();
-        let opcina_store::rows::Row::Outbox(sent) = &kept[0] else { panic!("{kept:?}") };
+        let sent = kept[0].get::<opcina_store::rows::OutboxRow>().unwrap_or_else(|| panic!("{kept:?}"));
         let again = zen
             .store
             .apply_notice(opcina_store::federation::IncomingNotice {
@@ -542,9 +543,9 @@ backend_test! {
             .await
             .unwrap();
         assert_eq!(again.status, "applied");
-        let records = zen.store.raw().person_records(&wife).await.unwrap();
+        let records = zen.store.raw().reads().person_records(&wife).await.unwrap();
         assert_eq!(records.annotations.iter().filter(|a| a.annotation.content.kind() == "marriage").count(), 1);
-        let delivery = kak.store.raw().delivery(sent.id).await.unwrap().unwrap();
+        let delivery = kak.store.raw().reads().delivery(sent.id).await.unwrap().unwrap();
         assert_eq!((delivery.member.as_str(), delivery.status.as_str()), ("ZEN", "applied"));
         for node in [&kak.store, &zen.store] {
             assert!(opcina_store::verify::verify(node.raw(), &|_| {}).await.unwrap().problems.is_empty());
@@ -569,7 +570,7 @@ backend_test! {
         let query = EntryQuery { context: context(&kak, "penzija"), request: self_request(&person) };
         let err = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap_err();
         assert!(matches!(err, CallError::BadSignature(_)), "{err:?}");
-        let last = kak.store.raw().last_message().await.unwrap().unwrap();
+        let last = kak.store.raw().reads().last_message().await.unwrap().unwrap();
         assert!(last.outcome.starts_with("federation.bad_signature"), "{}", last.outcome);
         kak.server.abort();
         zen.server.abort();
@@ -605,7 +606,7 @@ backend_test! {
         assert!(page.contains(stranger.as_str()) && page.contains("Općina Kakanj") && page.contains("no birth entry"), "{page}");
         let (status, location, _) = registrar.send("POST", &format!("/counter/notices/{}/handled", row.id), Some(&[("note", "upisano u MKR 1971 ručno")])).await;
         assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/counter/notices"));
-        assert!(zen.store.raw().queued_notices(10).await.unwrap().is_empty());
+        assert!(zen.store.raw().reads().queued_notices(10).await.unwrap().is_empty());
         let (status, _, _) = registrar.send("POST", &format!("/counter/notices/{}/handled", row.id), Some(&[("note", "again")])).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(opcina_store::verify::verify(zen.store.raw(), &|_| {}).await.unwrap().problems.is_empty());

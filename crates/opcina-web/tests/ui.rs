@@ -10,6 +10,7 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use opcina_core::registry::Sex;
 use opcina_search::PersonIndex;
+use opcina_store::sql::prelude::*;
 use opcina_testkit::{Kakanj, TestDb, backend_test, date};
 use opcina_web::{AppState, app};
 use support::visitor::{Reply, Visitor};
@@ -155,13 +156,13 @@ backend_test! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Matična knjiga rođenih") && r.body.contains("MKR 1/"), "{}", r.body);
         assert!(r.body.contains("provjera podataka na zahtjev stranke"), "the read is listed with its purpose: {}", r.body);
-        let log = s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        let log = s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap();
         assert_eq!(log.len(), 1);
         assert_eq!((log[0].username.as_str(), log[0].action.as_str(), log[0].case_number.as_deref()), ("salter", "person.view", Some("UP-1/26")));
         // Without a purpose nothing is shown or logged.
         let r = v.get(&format!("/counter/persons/{jmbg}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert_eq!(s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
+        assert_eq!(s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
         // As recorded by a day before the entry was made, the node knew nothing of her.
         let r = v.get(&format!("{href}&recorded=2000-01-01")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
@@ -257,7 +258,7 @@ backend_test! {
         let verify = page.body.split("href=\"https://kakanj.opcina.test").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
         let public = Visitor::new(&s.router).get(&verify).await;
         assert!(public.body.contains("Dokument je autentičan") && public.body.contains("Ljubica Đurić"), "{}", public.body);
-        let log = s.k.store.raw().access_log(jmbg.as_str(), None, 10).await.unwrap();
+        let log = s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap();
         assert_eq!(log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["extract.printed", "extract.issued", "person.view"]);
         // Someone with no relation: a registered refusal with its decision.
         let r = v.post(&action, &form("other", "Neko Treći", "radoznalost")).await;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use opcina_core::registry::import::ImportLine;
 use opcina_store::calendar_today as today;
+use opcina_store::sql::prelude::*;
 use opcina_testkit::{TestDb, backend_test};
 use serde_json::Value;
 
@@ -153,7 +154,7 @@ backend_test! {
             .unwrap();
         assert!(!out.status.success(), "the process was aborted");
         let store = db.open().await;
-        assert!(store.raw().person_jmbgs_after("", 1).await.unwrap().is_empty(), "no entry was written");
+        assert!(store.raw().reads().person_jmbgs_after("", 1).await.unwrap().is_empty(), "no entry was written");
         store.close().await;
         assert!(ok(&["journal", "verify", "--database", &db.url]).contains("journal verified"));
         let out = ok(&["import", "--database", &db.url, &file.display().to_string()]);

@@ -80,10 +80,11 @@ impl EntryState {
 }
 
 /// Where a disposal proposal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DisposalState {
     /// Drawn up and sent to the competent archive.
+    #[default]
     Proposed,
     /// The archive approved it (its act's number and date are recorded).
     Approved,
@@ -155,6 +156,20 @@ pub fn may_dispose(state: EntryState, keep_until: Option<NaiveDate>, on_hold: bo
         (_, None) => Err(FieldError::general("archive.entry.permanent", "the case is kept permanently")),
         (_, Some(until)) if as_of < until => Err(FieldError::general("archive.entry.retention", format!("the case is kept until {until}"))),
         _ => Ok(()),
+    }
+}
+
+impl std::fmt::Display for EntryState {
+    /// The stable code, as stored and as messages name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for DisposalState {
+    /// The stable code, as stored and as messages name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

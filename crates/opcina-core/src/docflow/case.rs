@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 
 /// Where a case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// Registered in the protocol book, not yet with a unit.
+    #[default]
     Registered,
     /// With a unit (and an official, once one takes it).
     InWork,
@@ -256,6 +257,27 @@ impl CaseAction {
                 format!("a case that is {} cannot take the step {}", state.as_str(), self.name()),
             )
         })
+    }
+}
+
+impl std::fmt::Display for CaseState {
+    /// The stable code (`in_work`), as stored and as messages name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    /// The stable code, as stored and as messages name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Dispatch {
+    /// The stable code, as stored and as messages name it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -1,70 +1,73 @@
-// The SQL of staff passwords and sessions and of citizens' accounts, shared by both backends
-// like `common.rs` (included after it).
+//! The reads of staff passwords and sessions and of citizens' accounts, written once for
+//! both databases; and the session writes (operational state outside the journal).
 
-const PASSWORD_COLUMNS: &str = "id, user_id, phc, set_by, set_at";
-const SESSION_COLUMNS: &str = "token_hash, user_id, created_at, seen_at, expires_at, ended_at";
-const ACCOUNT_COLUMNS: &str = "id, email, full_name, code, created_at";
-const ACCOUNT_PASSWORD_COLUMNS: &str = "id, account_id, phc, set_at";
-const VERIFICATION_COLUMNS: &str = "id, account_id, jmbg, document, verified_by, office_code, at";
+use async_trait::async_trait;
 
-fn password_from(r: &DbRow) -> Result<PasswordRow> {
-    Ok(PasswordRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        phc: r.try_get("phc")?,
-        set_by: r.try_get("set_by")?,
-        set_at: r.try_get("set_at")?,
-    })
+use crate::backend::{AccountKey, Backend, Reads, SessionKind, one};
+use crate::error::Result;
+use crate::rows::{AccountPasswordRow, AccountRow, PasswordRow, SessionRow, VerificationRow};
+use crate::table::Record;
+
+#[async_trait]
+pub trait AccountReads: Reads {
+    /// A user's current password (their latest).
+    async fn password(&mut self, user_id: i64) -> Result<Option<PasswordRow>> {
+        let sql = format!("SELECT {} FROM user_passwords WHERE user_id = $1 ORDER BY id DESC LIMIT 1", PasswordRow::COLUMNS);
+        one(self, &sql, &[&user_id]).await
+    }
+
+    /// A session by the hash of its token (whatever its state).
+    async fn session(&mut self, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>> {
+        let sql = format!("SELECT {} FROM {} WHERE token_hash = $1", SessionRow::COLUMNS, kind.table());
+        one(self, &sql, &[&token_hash]).await
+    }
+
+    async fn account(&mut self, key: AccountKey<'_>) -> Result<Option<AccountRow>> {
+        let (column, value): (&str, &dyn crate::table::Param) = match &key {
+            AccountKey::Id(id) => ("id", id),
+            AccountKey::Email(email) => ("email", email),
+            AccountKey::Code(code) => ("code", code),
+        };
+        one(self, &format!("SELECT {} FROM citizen_accounts WHERE {column} = $1", AccountRow::COLUMNS), &[value]).await
+    }
+
+    /// A citizen's current password.
+    async fn account_password(&mut self, account_id: i64) -> Result<Option<AccountPasswordRow>> {
+        let sql = format!("SELECT {} FROM citizen_passwords WHERE account_id = $1 ORDER BY id DESC LIMIT 1", AccountPasswordRow::COLUMNS);
+        one(self, &sql, &[&account_id]).await
+    }
+
+    /// An account's current verification (the JMBG it belongs to).
+    async fn verification(&mut self, account_id: i64) -> Result<Option<VerificationRow>> {
+        let sql = format!("SELECT {} FROM citizen_verifications WHERE account_id = $1 ORDER BY id DESC LIMIT 1", VerificationRow::COLUMNS);
+        one(self, &sql, &[&account_id]).await
+    }
 }
 
-fn account_from(r: &DbRow) -> Result<AccountRow> {
-    Ok(AccountRow {
-        id: r.try_get("id")?,
-        email: r.try_get("email")?,
-        full_name: r.try_get("full_name")?,
-        code: r.try_get("code")?,
-        created_at: r.try_get("created_at")?,
-    })
+impl<R: Reads + ?Sized> AccountReads for R {}
+
+pub(crate) async fn insert_session(backend: &dyn Backend, kind: SessionKind, s: &SessionRow) -> Result<()> {
+    let sql = format!("INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5, $6)", kind.table(), SessionRow::COLUMNS);
+    backend.execute(&sql, &[&s.token_hash, &s.user_id, &s.created_at, &s.seen_at, &s.expires_at, &s.ended_at]).await?;
+    Ok(())
 }
 
-fn account_password_from(r: &DbRow) -> Result<AccountPasswordRow> {
-    Ok(AccountPasswordRow {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        phc: r.try_get("phc")?,
-        set_at: r.try_get("set_at")?,
-    })
+/// Records that a session was used at `at`.
+pub(crate) async fn touch_session(backend: &dyn Backend, kind: SessionKind, token_hash: &[u8], at: i64) -> Result<()> {
+    let sql = format!("UPDATE {} SET seen_at = $1 WHERE token_hash = $2 AND seen_at < $1", kind.table());
+    backend.execute(&sql, &[&at, &token_hash]).await?;
+    Ok(())
 }
 
-fn verification_from(r: &DbRow) -> Result<VerificationRow> {
-    Ok(VerificationRow {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        jmbg: r.try_get("jmbg")?,
-        document: r.try_get("document")?,
-        verified_by: r.try_get("verified_by")?,
-        office_code: r.try_get("office_code")?,
-        at: r.try_get("at")?,
-    })
-}
-
-fn session_from(r: &DbRow) -> Result<SessionRow> {
-    Ok(SessionRow {
-        token_hash: r.try_get("token_hash")?,
-        user_id: r.try_get("user_id")?,
-        created_at: r.try_get("created_at")?,
-        seen_at: r.try_get("seen_at")?,
-        expires_at: r.try_get("expires_at")?,
-        ended_at: r.try_get("ended_at")?,
-    })
-}
-
-async fn fetch_password(c: &mut Conn, user_id: i64) -> Result<Option<PasswordRow>> {
-    let sql = format!("SELECT {PASSWORD_COLUMNS} FROM user_passwords WHERE user_id = $1 ORDER BY id DESC LIMIT 1");
-    sqlx::query(AssertSqlSafe(sql)).bind(user_id).fetch_optional(&mut *c).await?.as_ref().map(password_from).transpose()
-}
-
-async fn fetch_session(c: &mut Conn, kind: SessionKind, token_hash: &[u8]) -> Result<Option<SessionRow>> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM {} WHERE token_hash = $1", kind.table());
-    sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&mut *c).await?.as_ref().map(session_from).transpose()
+/// Ends one session (by token) or all of a user's (an account's); returns how many were open.
+pub(crate) async fn end_sessions(
+    backend: &dyn Backend,
+    kind: SessionKind,
+    token_hash: Option<&[u8]>,
+    user_id: Option<i64>,
+    at: i64,
+) -> Result<u64> {
+    let sql = format!("UPDATE {} SET ended_at = $1 WHERE ended_at IS NULL AND (token_hash = $2 OR user_id = $3)", kind.table());
+    let token_hash = token_hash.map(<[u8]>::to_vec);
+    backend.execute(&sql, &[&at, &token_hash, &user_id]).await
 }

@@ -1,76 +1,74 @@
-// The SQL of the federation's message log, outbox, deliveries and inbox, shared by both
-// backends like `common.rs` (included after it).
+//! The reads of the federation's message log, outbox, deliveries and inbox, written once
+//! for both databases.
 
-const MESSAGE_COLUMNS: &str = "id, at, direction, peer, service, nonce, case_number, status, outcome, request_signature, request_digest, response_signature, response_digest, prev_hash, hash";
-const OUTBOX_COLUMNS: &str = "id, subject_jmbg, annotation, cause_entry_id, created_at";
-const DELIVERY_COLUMNS: &str = "id, outbox_id, member, status, receipt, at";
-const INBOX_COLUMNS: &str = "id, notice_id, member, subject_jmbg, annotation, status, annotation_id, reason, received_at";
-const REMOTE_RECORDS_COLUMNS: &str = "id, extract_id, member, municipality, entry_id, position, records, received_at";
+use async_trait::async_trait;
 
-fn message_from(r: &DbRow) -> Result<MessageRow> {
-    Ok(MessageRow {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        direction: r.try_get("direction")?,
-        peer: r.try_get("peer")?,
-        service: r.try_get("service")?,
-        nonce: r.try_get("nonce")?,
-        case_number: r.try_get("case_number")?,
-        status: r.try_get("status")?,
-        outcome: r.try_get("outcome")?,
-        request_signature: r.try_get("request_signature")?,
-        request_digest: r.try_get("request_digest")?,
-        response_signature: r.try_get("response_signature")?,
-        response_digest: r.try_get("response_digest")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    })
+use crate::backend::{NoticeCounts, Reads, all, one};
+use crate::error::Result;
+use crate::rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
+use crate::table::Record;
+
+/// How many notices wait to be delivered, and since when the oldest.
+struct Pending {
+    n: i64,
+    oldest: Option<i64>,
 }
 
-fn remote_records_from(r: &DbRow) -> Result<RemoteRecordsRow> {
-    Ok(RemoteRecordsRow {
-        id: r.try_get("id")?,
-        extract_id: r.try_get("extract_id")?,
-        member: r.try_get("member")?,
-        municipality: r.try_get("municipality")?,
-        entry_id: r.try_get("entry_id")?,
-        position: r.try_get("position")?,
-        records: r.try_get("records")?,
-        received_at: r.try_get("received_at")?,
-    })
+crate::record!(Pending, [n, oldest]);
+
+#[async_trait]
+pub trait FederationReads: Reads {
+    /// The last row of the federation's message log.
+    async fn last_message(&mut self) -> Result<Option<MessageRow>> {
+        one(self, &format!("SELECT {} FROM federation_messages ORDER BY id DESC LIMIT 1", MessageRow::COLUMNS), &[]).await
+    }
+
+    /// The records another member sent for an issued document, when it was drawn from them.
+    async fn remote_records(&mut self, extract_id: i64) -> Result<Option<RemoteRecordsRow>> {
+        one(self, &format!("SELECT {} FROM remote_records WHERE extract_id = $1", RemoteRecordsRow::COLUMNS), &[&extract_id]).await
+    }
+
+    /// A notice received, by the sender's notice id.
+    async fn inbox(&mut self, notice_id: &str) -> Result<Option<InboxRow>> {
+        one(self, &format!("SELECT {} FROM federation_inbox WHERE notice_id = $1", InboxRow::COLUMNS), &[&notice_id]).await
+    }
+
+    /// A notice received that waits for this node's registrar.
+    async fn queued_notice(&mut self, id: i64) -> Result<Option<InboxRow>> {
+        one(self, &format!("SELECT {} FROM federation_inbox WHERE id = $1 AND status = 'queued'", InboxRow::COLUMNS), &[&id]).await
+    }
+
+    /// How many notices wait to be delivered (and since when the oldest, microseconds), and
+    /// how many received ones wait for the registrar.
+    async fn notice_counts(&mut self) -> Result<NoticeCounts> {
+        let pending: Option<Pending> = one(
+            self,
+            "SELECT COUNT(*), MIN(o.created_at) FROM federation_outbox o LEFT JOIN federation_deliveries d ON d.outbox_id = o.id WHERE d.id IS NULL",
+            &[],
+        )
+        .await?;
+        let queued: Option<i64> = one(self, "SELECT COUNT(*) FROM federation_inbox WHERE status = 'queued'", &[]).await?;
+        let pending = pending.unwrap_or(Pending { n: 0, oldest: None });
+        Ok(NoticeCounts { pending: pending.n, oldest_pending_at: pending.oldest, queued: queued.unwrap_or(0) })
+    }
+
+    /// Notices received that wait for this node's registrar, oldest first.
+    async fn queued_notices(&mut self, limit: i64) -> Result<Vec<InboxRow>> {
+        let sql = format!("SELECT {} FROM federation_inbox WHERE status = 'queued' ORDER BY id LIMIT $1", InboxRow::COLUMNS);
+        all(self, &sql, &[&limit]).await
+    }
+
+    /// Notices not yet delivered, oldest first.
+    async fn pending_notices(&mut self, limit: i64) -> Result<Vec<OutboxRow>> {
+        let sql = "SELECT o.id, o.subject_jmbg, o.annotation, o.cause_entry_id, o.created_at FROM federation_outbox o \
+                   LEFT JOIN federation_deliveries d ON d.outbox_id = o.id WHERE d.id IS NULL ORDER BY o.id LIMIT $1";
+        all(self, sql, &[&limit]).await
+    }
+
+    /// The delivery of a notice, once its receipt came.
+    async fn delivery(&mut self, outbox_id: i64) -> Result<Option<DeliveryRow>> {
+        one(self, &format!("SELECT {} FROM federation_deliveries WHERE outbox_id = $1", DeliveryRow::COLUMNS), &[&outbox_id]).await
+    }
 }
 
-fn outbox_from(r: &DbRow) -> Result<OutboxRow> {
-    Ok(OutboxRow {
-        id: r.try_get("id")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        annotation: r.try_get("annotation")?,
-        cause_entry_id: r.try_get("cause_entry_id")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn delivery_from(r: &DbRow) -> Result<DeliveryRow> {
-    Ok(DeliveryRow {
-        id: r.try_get("id")?,
-        outbox_id: r.try_get("outbox_id")?,
-        member: r.try_get("member")?,
-        status: r.try_get("status")?,
-        receipt: r.try_get("receipt")?,
-        at: r.try_get("at")?,
-    })
-}
-
-fn inbox_from(r: &DbRow) -> Result<InboxRow> {
-    Ok(InboxRow {
-        id: r.try_get("id")?,
-        notice_id: r.try_get("notice_id")?,
-        member: r.try_get("member")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        annotation: r.try_get("annotation")?,
-        status: r.try_get("status")?,
-        annotation_id: r.try_get("annotation_id")?,
-        reason: r.try_get("reason")?,
-        received_at: r.try_get("received_at")?,
-    })
-}
+impl<R: Reads + ?Sized> FederationReads for R {}

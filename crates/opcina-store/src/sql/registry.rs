@@ -1,238 +1,233 @@
-// The registers' SQL (entries, annotations, the access log), shared by both backends like
-// `common.rs` (included after it).
+//! The node's and the registers' reads (node, offices, staff, entries, annotations, the
+//! access log), written once for both databases.
 
-const ENTRY_COLUMNS: &str = "id, register, office_code, year, number, subject_jmbg, partner_jmbg, mother_jmbg, father_jmbg, event_date, registered_on, late, script, recorded_at, recorded_by, data";
-const ANNOTATION_COLUMNS: &str = "id, entry_id, kind, data, act, act_issuer, act_number, act_date, effective_date, note, recorded_at, office_code, recorded_by, cause_entry_id";
-const ACCESS_COLUMNS: &str = "id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number";
+use std::collections::{BTreeSet, HashMap};
 
-fn entry_from(r: &DbRow) -> Result<EntryRow> {
-    Ok(EntryRow {
-        id: r.try_get("id")?,
-        register: r.try_get("register")?,
-        office_code: r.try_get("office_code")?,
-        year: r.try_get("year")?,
-        number: r.try_get("number")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        partner_jmbg: r.try_get("partner_jmbg")?,
-        mother_jmbg: r.try_get("mother_jmbg")?,
-        father_jmbg: r.try_get("father_jmbg")?,
-        event_date: r.try_get("event_date")?,
-        registered_on: r.try_get("registered_on")?,
-        late: r.try_get("late")?,
-        script: r.try_get("script")?,
-        recorded_at: r.try_get("recorded_at")?,
-        recorded_by: r.try_get("recorded_by")?,
-        data: r.try_get("data")?,
-    })
+use async_trait::async_trait;
+use opcina_core::Jmbg;
+use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
+
+use crate::backend::{Reads, all, one};
+use crate::error::Result;
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OfficeRow, UserRow};
+use crate::sql::{about_person, placeholders};
+use crate::table::{Param, Record};
+
+/// A person's JMBG and their spouse's, as an entry names them.
+struct Parties {
+    subject_jmbg: String,
+    partner_jmbg: Option<String>,
 }
 
-fn annotation_from(r: &DbRow) -> Result<AnnotationRow> {
-    Ok(AnnotationRow {
-        id: r.try_get("id")?,
-        entry_id: r.try_get("entry_id")?,
-        kind: r.try_get("kind")?,
-        data: r.try_get("data")?,
-        act: r.try_get("act")?,
-        act_issuer: r.try_get("act_issuer")?,
-        act_number: r.try_get("act_number")?,
-        act_date: r.try_get("act_date")?,
-        effective_date: r.try_get("effective_date")?,
-        note: r.try_get("note")?,
-        recorded_at: r.try_get("recorded_at")?,
-        office_code: r.try_get("office_code")?,
-        recorded_by: r.try_get("recorded_by")?,
-        cause_entry_id: r.try_get("cause_entry_id")?,
-    })
+crate::record!(Parties, [subject_jmbg, partner_jmbg]);
+
+#[async_trait]
+pub trait RegistryReads: Reads {
+    async fn node(&mut self) -> Result<Option<NodeRow>> {
+        one(self, &format!("SELECT {} FROM node ORDER BY id LIMIT 1", NodeRow::COLUMNS), &[]).await
+    }
+
+    async fn offices(&mut self) -> Result<Vec<OfficeRow>> {
+        all(self, &format!("SELECT {} FROM offices ORDER BY id", OfficeRow::COLUMNS), &[]).await
+    }
+
+    async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>> {
+        one(self, &format!("SELECT {} FROM offices WHERE code = $1", OfficeRow::COLUMNS), &[&code]).await
+    }
+
+    async fn office_codes(&mut self) -> Result<Vec<String>> {
+        all(self, "SELECT code FROM offices ORDER BY id", &[]).await
+    }
+
+    async fn users(&mut self) -> Result<Vec<UserRow>> {
+        all(self, &format!("SELECT {} FROM users ORDER BY id", UserRow::COLUMNS), &[]).await
+    }
+
+    async fn user(&mut self, username: &str) -> Result<Option<UserRow>> {
+        one(self, &format!("SELECT {} FROM users WHERE username = $1", UserRow::COLUMNS), &[&username]).await
+    }
+
+    async fn user_by_id(&mut self, id: i64) -> Result<Option<UserRow>> {
+        one(self, &format!("SELECT {} FROM users WHERE id = $1", UserRow::COLUMNS), &[&id]).await
+    }
+
+    /// The active user holding a live token with this hash.
+    async fn user_by_token(&mut self, token_hash: &[u8]) -> Result<Option<UserRow>> {
+        let sql = "SELECT u.id, u.username, u.full_name, u.role, u.office_code, u.active, u.created_at \
+                   FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2";
+        one(self, sql, &[&token_hash, &true]).await
+    }
+
+    /// A person's entries (as subject or spouse), their annotations, and their children's
+    /// entries.
+    async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords> {
+        let entries = entries_where(self, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
+        let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+        let annotations = annotations_of(self, &ids).await?;
+        let children = entries_where(self, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
+        Ok(PersonRecords { entries, annotations, children })
+    }
+
+    /// Records of many people at once, without their children (for indexing).
+    async fn person_records_many(&mut self, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
+        let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
+        let mut entry_owners: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in jmbgs.chunks(500) {
+            let jmbgs: Vec<&str> = chunk.iter().map(Jmbg::as_str).collect();
+            let params: Vec<&dyn Param> = jmbgs.iter().map(|j| j as &dyn Param).collect();
+            let list = placeholders(1, chunk.len());
+            let sql =
+                format!("SELECT {} FROM entries WHERE subject_jmbg IN ({list}) OR partner_jmbg IN ({list}) ORDER BY id", EntryRow::COLUMNS);
+            for row in all::<EntryRow, _>(self, &sql, &params).await? {
+                let record = row.to_record()?;
+                for owner in [Some(row.subject_jmbg.clone()), row.partner_jmbg.clone()].into_iter().flatten() {
+                    entry_owners.entry(row.id).or_default().push(owner.clone());
+                    by_person.entry(owner).or_default().entries.push(record.clone());
+                }
+            }
+        }
+        let ids: Vec<i64> = entry_owners.keys().copied().collect();
+        for a in annotations_of(self, &ids).await? {
+            for owner in entry_owners.get(&a.entry_id).into_iter().flatten() {
+                by_person.entry(owner.clone()).or_default().annotations.push(a.clone());
+            }
+        }
+        Ok(jmbgs.iter().map(|j| (j.clone(), by_person.remove(j.as_str()).unwrap_or_default())).collect())
+    }
+
+    async fn entry(&mut self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
+        let sql = format!("SELECT {} FROM entries WHERE id = $1", EntryRow::COLUMNS);
+        let Some(row) = one::<EntryRow, _>(self, &sql, &[&id]).await? else {
+            return Ok(None);
+        };
+        let annotations = annotations_of(self, &[id]).await?;
+        Ok(Some((row.to_record()?, annotations)))
+    }
+
+    /// Serials in use among all JMBGs known to the node with a nine-digit prefix.
+    async fn used_serials(&mut self, prefix: &str) -> Result<Vec<u16>> {
+        // Every JMBG the node knows with this date and region ('0' < digits < ':' bound the
+        // range), in one statement of four index range scans.
+        let upper = format!("{prefix}:");
+        let sql = "SELECT subject_jmbg FROM entries WHERE subject_jmbg >= $1 AND subject_jmbg < $2 \
+                   UNION ALL SELECT partner_jmbg FROM entries WHERE partner_jmbg >= $1 AND partner_jmbg < $2 \
+                   UNION ALL SELECT mother_jmbg FROM entries WHERE mother_jmbg >= $1 AND mother_jmbg < $2 \
+                   UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2";
+        let found: Vec<String> = all(self, sql, &[&prefix, &upper]).await?;
+        let used: BTreeSet<u16> = found.iter().filter_map(|j| j.get(9..12).and_then(|s| s.parse::<u16>().ok())).collect();
+        Ok(used.into_iter().collect())
+    }
+
+    async fn last_entry_number(&mut self, register: &str, office: &str, year: i64) -> Result<i64> {
+        let sql = "SELECT COALESCE(MAX(number), 0) FROM entries WHERE register = $1 AND office_code = $2 AND year = $3";
+        Ok(one::<i64, _>(self, sql, &[&register, &office, &year]).await?.unwrap_or(0))
+    }
+
+    /// Reads of a person's records, newest first, before the id `before` when given.
+    async fn access_log(&mut self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
+        about_person(self, "access_log", jmbg, before, limit).await
+    }
+
+    /// People whose records changed in journal positions `(after, upto]`.
+    async fn persons_touched(&mut self, after: i64, upto: i64) -> Result<Vec<String>> {
+        let entries: Vec<Parties> =
+            all(self, "SELECT subject_jmbg, partner_jmbg FROM entries WHERE id > $1 AND id <= $2", &[&after, &upto]).await?;
+        let annotated: Vec<Parties> = all(
+            self,
+            "SELECT e.subject_jmbg, e.partner_jmbg FROM annotations a JOIN entries e ON e.id = a.entry_id WHERE a.id > $1 AND a.id <= $2",
+            &[&after, &upto],
+        )
+        .await?;
+        let mut out = BTreeSet::new();
+        for p in entries.into_iter().chain(annotated) {
+            out.insert(p.subject_jmbg);
+            out.extend(p.partner_jmbg);
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Distinct JMBGs that are the subject or a spouse of an entry, in order, after `after`.
+    async fn person_jmbgs_after(&mut self, after: &str, limit: i64) -> Result<Vec<String>> {
+        let mut out = BTreeSet::new();
+        for column in ["subject_jmbg", "partner_jmbg"] {
+            let sql = format!("SELECT DISTINCT {column} FROM entries WHERE {column} > $1 ORDER BY {column} LIMIT $2");
+            out.extend(all::<String, _>(self, &sql, &[&after, &limit]).await?);
+        }
+        // Both lists are sorted; only the first `limit` of their union are complete.
+        Ok(out.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect())
+    }
+
+    /// Which of these entry numbers are already taken in a book (register, office, year).
+    async fn taken_entry_numbers(&mut self, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(1000) {
+            let mut params: Vec<&dyn Param> = vec![&register, &office, &year];
+            params.extend(chunk.iter().map(|n| n as &dyn Param));
+            let sql = format!(
+                "SELECT number FROM entries WHERE register = $1 AND office_code = $2 AND year = $3 AND number IN ({})",
+                placeholders(4, chunk.len())
+            );
+            out.extend(all::<i64, _>(self, &sql, &params).await?);
+        }
+        Ok(out)
+    }
+
+    /// Which of these people already have an entry in `register`.
+    async fn registered_subjects(&mut self, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in jmbgs.chunks(1000) {
+            let mut params: Vec<&dyn Param> = vec![&register];
+            params.extend(chunk.iter().map(|j| j as &dyn Param));
+            let sql =
+                format!("SELECT subject_jmbg FROM entries WHERE register = $1 AND subject_jmbg IN ({})", placeholders(2, chunk.len()));
+            out.extend(all::<String, _>(self, &sql, &params).await?);
+        }
+        Ok(out)
+    }
+
+    /// Entries an office recorded in `[from, to)` (microseconds), oldest first, at most `limit`.
+    async fn entries_recorded(&mut self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<EntryRecord>> {
+        let sql = format!(
+            "SELECT {} FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4",
+            EntryRow::COLUMNS
+        );
+        all::<EntryRow, _>(self, &sql, &[&office, &from, &to, &limit]).await?.iter().map(EntryRow::to_record).collect()
+    }
+
+    /// How many entries an office recorded in `[from, to)`, counting no further than `cap`.
+    async fn count_entries_recorded(&mut self, office: &str, from: i64, to: i64, cap: i64) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM entries WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 LIMIT $4) AS day";
+        Ok(one::<i64, _>(self, sql, &[&office, &from, &to, &cap]).await?.unwrap_or(0))
+    }
+
+    /// Annotations an office recorded in `[from, to)`, oldest first, at most `limit`.
+    async fn annotations_recorded(&mut self, office: &str, from: i64, to: i64, limit: i64) -> Result<Vec<AnnotationRecord>> {
+        let sql = format!(
+            "SELECT {} FROM annotations WHERE office_code = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at, id LIMIT $4",
+            AnnotationRow::COLUMNS
+        );
+        all::<AnnotationRow, _>(self, &sql, &[&office, &from, &to, &limit]).await?.iter().map(AnnotationRow::to_record).collect()
+    }
 }
 
-fn access_from(r: &DbRow) -> Result<AccessRow> {
-    Ok(AccessRow {
-        id: r.try_get("id")?,
-        at: r.try_get("at")?,
-        username: r.try_get("username")?,
-        role: r.try_get("role")?,
-        office_code: r.try_get("office_code")?,
-        subject_jmbg: r.try_get("subject_jmbg")?,
-        entry_id: r.try_get("entry_id")?,
-        action: r.try_get("action")?,
-        purpose: r.try_get("purpose")?,
-        case_number: r.try_get("case_number")?,
-    })
+impl<R: Reads + ?Sized> RegistryReads for R {}
+
+async fn entries_where<R: Reads + ?Sized>(db: &mut R, condition: &'static str, jmbg: &str) -> Result<Vec<EntryRecord>> {
+    let sql = format!("SELECT {} FROM entries WHERE {condition} ORDER BY id", EntryRow::COLUMNS);
+    all::<EntryRow, _>(db, &sql, &[&jmbg]).await?.iter().map(EntryRow::to_record).collect()
 }
 
-async fn fetch_entries_where(c: &mut Conn, condition: &'static str, jmbg: &str) -> Result<Vec<EntryRecord>> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE {condition} ORDER BY id");
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(jmbg).fetch_all(&mut *c).await?;
-    rows.iter().map(|r| entry_from(r)?.to_record()).collect()
-}
-
-async fn fetch_annotations_of(c: &mut Conn, entry_ids: &[i64]) -> Result<Vec<AnnotationRecord>> {
+async fn annotations_of<R: Reads + ?Sized>(db: &mut R, entry_ids: &[i64]) -> Result<Vec<AnnotationRecord>> {
     let mut out = Vec::new();
     for chunk in entry_ids.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
-        qb.push(ANNOTATION_COLUMNS).push(" FROM annotations WHERE entry_id IN (");
-        let mut sep = qb.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        qb.push(") ORDER BY id");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(annotation_from(&r)?.to_record()?);
+        let params: Vec<&dyn Param> = chunk.iter().map(|id| id as &dyn Param).collect();
+        let sql =
+            format!("SELECT {} FROM annotations WHERE entry_id IN ({}) ORDER BY id", AnnotationRow::COLUMNS, placeholders(1, chunk.len()));
+        for row in all::<AnnotationRow, _>(db, &sql, &params).await? {
+            out.push(row.to_record()?);
         }
     }
     out.sort_by_key(|a| a.id);
-    Ok(out)
-}
-
-async fn fetch_person_records(c: &mut Conn, jmbg: &Jmbg) -> Result<PersonRecords> {
-    let entries = fetch_entries_where(c, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
-    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let annotations = fetch_annotations_of(c, &ids).await?;
-    let children = fetch_entries_where(c, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
-    Ok(PersonRecords { entries, annotations, children })
-}
-
-async fn fetch_person_records_many(c: &mut Conn, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
-    let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
-    let mut entry_owners: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in jmbgs.chunks(500) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT ");
-        qb.push(ENTRY_COLUMNS).push(" FROM entries WHERE subject_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(") OR partner_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(") ORDER BY id");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            let row = entry_from(&r)?;
-            let record = row.to_record()?;
-            for owner in [Some(row.subject_jmbg.clone()), row.partner_jmbg.clone()].into_iter().flatten() {
-                entry_owners.entry(row.id).or_default().push(owner.clone());
-                by_person.entry(owner).or_default().entries.push(record.clone());
-            }
-        }
-    }
-    let ids: Vec<i64> = entry_owners.keys().copied().collect();
-    for a in fetch_annotations_of(c, &ids).await? {
-        for owner in entry_owners.get(&a.entry_id).into_iter().flatten() {
-            by_person.entry(owner.clone()).or_default().annotations.push(a.clone());
-        }
-    }
-    Ok(jmbgs.iter().map(|j| (j.clone(), by_person.remove(j.as_str()).unwrap_or_default())).collect())
-}
-
-async fn fetch_entry(c: &mut Conn, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1");
-    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? else {
-        return Ok(None);
-    };
-    let entry = entry_from(&r)?.to_record()?;
-    let annotations = fetch_annotations_of(c, &[id]).await?;
-    Ok(Some((entry, annotations)))
-}
-
-async fn fetch_used_serials(c: &mut Conn, prefix: &str) -> Result<Vec<u16>> {
-    // Every JMBG the node knows with this date and region ('0' < digits < ':' bound the
-    // range), in one statement of four index range scans.
-    let upper = format!("{prefix}:");
-    let sql = "SELECT subject_jmbg AS j FROM entries WHERE subject_jmbg >= $1 AND subject_jmbg < $2 \
-               UNION ALL SELECT partner_jmbg FROM entries WHERE partner_jmbg >= $1 AND partner_jmbg < $2 \
-               UNION ALL SELECT mother_jmbg FROM entries WHERE mother_jmbg >= $1 AND mother_jmbg < $2 \
-               UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2";
-    let mut used = BTreeSet::new();
-    for r in sqlx::query(sql).bind(prefix).bind(upper.as_str()).fetch_all(&mut *c).await? {
-        let j: String = r.try_get("j")?;
-        if let Some(serial) = j.get(9..12).and_then(|s| s.parse::<u16>().ok()) {
-            used.insert(serial);
-        }
-    }
-    Ok(used.into_iter().collect())
-}
-
-async fn fetch_last_entry_number(c: &mut Conn, register: &str, office: &str, year: i64) -> Result<i64> {
-    let r = sqlx::query("SELECT COALESCE(MAX(number), 0) AS n FROM entries WHERE register = $1 AND office_code = $2 AND year = $3")
-        .bind(register)
-        .bind(office)
-        .bind(year)
-        .fetch_one(&mut *c)
-        .await?;
-    Ok(r.try_get("n")?)
-}
-
-async fn fetch_access_log(c: &mut Conn, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
-    fetch_about_person(c, ACCESS_COLUMNS, "access_log", jmbg, before, limit, access_from).await
-}
-
-async fn fetch_persons_touched(c: &mut Conn, after: i64, upto: i64) -> Result<Vec<String>> {
-    let mut out = BTreeSet::new();
-    let rows = sqlx::query("SELECT subject_jmbg, partner_jmbg FROM entries WHERE id > $1 AND id <= $2")
-        .bind(after)
-        .bind(upto)
-        .fetch_all(&mut *c)
-        .await?;
-    let rows2 = sqlx::query(
-        "SELECT e.subject_jmbg, e.partner_jmbg FROM annotations a JOIN entries e ON e.id = a.entry_id WHERE a.id > $1 AND a.id <= $2",
-    )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *c)
-    .await?;
-    for r in rows.iter().chain(rows2.iter()) {
-        out.insert(r.try_get::<String, _>("subject_jmbg")?);
-        if let Some(p) = r.try_get::<Option<String>, _>("partner_jmbg")? {
-            out.insert(p);
-        }
-    }
-    Ok(out.into_iter().collect())
-}
-
-async fn fetch_person_jmbgs_after(c: &mut Conn, after: &str, limit: i64) -> Result<Vec<String>> {
-    let mut out = BTreeSet::new();
-    for column in ["subject_jmbg", "partner_jmbg"] {
-        let sql = format!("SELECT DISTINCT {column} AS j FROM entries WHERE {column} > $1 ORDER BY {column} LIMIT $2");
-        for r in sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await? {
-            out.insert(r.try_get::<String, _>("j")?);
-        }
-    }
-    // Both lists are sorted; only the first `limit` of their union are complete.
-    Ok(out.into_iter().take(usize::try_from(limit).unwrap_or(0)).collect())
-}
-
-async fn fetch_taken_entry_numbers(c: &mut Conn, register: &str, office: &str, year: i64, numbers: &[i64]) -> Result<Vec<i64>> {
-    let mut out = Vec::new();
-    for chunk in numbers.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT number FROM entries WHERE register = ");
-        qb.push_bind(register).push(" AND office_code = ").push_bind(office).push(" AND year = ").push_bind(year).push(" AND number IN (");
-        let mut sep = qb.separated(", ");
-        for n in chunk {
-            sep.push_bind(*n);
-        }
-        qb.push(")");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(r.try_get::<i64, _>("number")?);
-        }
-    }
-    Ok(out)
-}
-
-async fn fetch_registered_subjects(c: &mut Conn, register: &str, jmbgs: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for chunk in jmbgs.chunks(1000) {
-        let mut qb: QueryBuilder<Db> = QueryBuilder::new("SELECT subject_jmbg FROM entries WHERE register = ");
-        qb.push_bind(register).push(" AND subject_jmbg IN (");
-        let mut sep = qb.separated(", ");
-        for j in chunk {
-            sep.push_bind(j.as_str());
-        }
-        qb.push(")");
-        for r in qb.build().fetch_all(&mut *c).await? {
-            out.push(r.try_get::<String, _>("subject_jmbg")?);
-        }
-    }
     Ok(out)
 }

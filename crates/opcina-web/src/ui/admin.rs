@@ -179,7 +179,7 @@ async fn user_page(state: &AppState, ui: &Ui, username: &str, errors: BTreeMap<S
     let f = UserFields {
         username: user.username.clone(),
         full_name: user.full_name.clone(),
-        role: user.role.clone(),
+        role: user.role.to_string(),
         office: user.office_code.clone().unwrap_or_default(),
         password: String::new(),
         active: if user.active { "1".into() } else { String::new() },

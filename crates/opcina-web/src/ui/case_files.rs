@@ -81,17 +81,16 @@ pub(super) fn case_archive(ui: &Ui, file: &CaseFile, failed: Option<&str>) -> Ca
             added: ui.locale.date_time(a.uploaded_at),
         })
         .collect();
-    let state_now = CaseState::parse(&case.state);
+    let state_now = case.state;
     let held = on_hold(holds);
     CaseArchive {
         files,
         destroyed: entry.as_ref().is_some_and(ArchiveEntryRow::destroyed),
-        may_upload: state_now.is_some_and(|s| s != CaseState::Joined && s != CaseState::Archived)
-            && role.is_some_and(|r| STAFF.contains(&r)),
+        may_upload: state_now != CaseState::Joined && state_now != CaseState::Archived && role.is_some_and(|r| STAFF.contains(&r)),
         upload_open: failed == Some("upload"),
         records: records.iter().map(|r| (r.id.to_string(), r.number.clone())).collect(),
         entry: entry.as_ref().map(|e| entry_lines(ui, e)).unwrap_or_default(),
-        may_archive: state_now == Some(CaseState::Closed) && role.is_some_and(|r| KEEPERS.contains(&r)),
+        may_archive: state_now == CaseState::Closed && role.is_some_and(|r| KEEPERS.contains(&r)),
         on_hold: held,
         hold_reason: holds.last().filter(|h| h.placed).map(|h| h.reason.clone()).unwrap_or_default(),
         may_hold: role.is_some_and(|r| KEEPERS.contains(&r)) && entry.as_ref().is_none_or(|e| !e.destroyed()),

@@ -47,7 +47,7 @@ pub struct Deadline {
 }
 
 fn deadline(ui: &Ui, case: &CaseRow, today: NaiveDate) -> Deadline {
-    let pending = CaseState::parse(&case.state).is_some_and(CaseState::pending);
+    let pending = case.state.pending();
     let Some(due) = parse_day(&case.due_on).filter(|_| pending) else { return Deadline { text: String::new(), class: "" } };
     if let Some(since) = case.paused_since.as_deref().and_then(parse_day) {
         let left = usize::try_from((due - since).num_days().max(0)).unwrap_or(0);
@@ -62,8 +62,8 @@ fn deadline(ui: &Ui, case: &CaseRow, today: NaiveDate) -> Deadline {
     }
 }
 
-fn state_label(ui: &Ui, state: &str) -> String {
-    ui.t(&format!("case-state-{}", state.replace('_', "-")))
+fn state_label(ui: &Ui, state: CaseState) -> String {
+    ui.t(&format!("case-state-{}", state.as_str().replace('_', "-")))
 }
 
 fn step_label(ui: &Ui, kind: &str) -> String {
@@ -210,7 +210,7 @@ async fn render_list(
             holder: holder(c, &config, &names),
             due: date_label(ui, &c.due_on),
             deadline: deadline(ui, c, today),
-            state: state_label(ui, &c.state),
+            state: state_label(ui, c.state),
         })
         .collect();
     let mut units = vec![Choice { value: String::new(), label: ui.t("cases-all-units"), selected: unit.is_empty() }];
@@ -740,7 +740,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
     };
     let case = &file.case;
     let today = state.store.today();
-    let case_state = CaseState::parse(&case.state).unwrap_or(CaseState::Registered);
+    let case_state = case.state;
     let procedure = case.book != "djelovodnik";
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let day = |v: &Option<String>| v.as_deref().map(|d| date_label(ui, d)).unwrap_or_default();
@@ -765,13 +765,12 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
             ui.t("case-paused-days"),
             if case.paused_days > 0 { ui.tn("case-term-days", usize::try_from(case.paused_days).unwrap_or(0)) } else { String::new() },
         ),
-        (ui.t("case-field-outcome"), case.outcome.as_deref().map(|o| ui.t(&format!("opt-{o}"))).unwrap_or_default()),
+        (ui.t("case-field-outcome"), case.outcome.map(|o| ui.t(&format!("opt-{o}"))).unwrap_or_default()),
         (ui.t("case-decided-on"), day(&case.decided_on)),
         (
             ui.t("case-dispatched-on"),
             case.dispatch
-                .as_deref()
-                .map(|m| format!("{}, {}", day(&case.dispatched_on), ui.t(&format!("opt-{}", m.replace('_', "-")))))
+                .map(|m| format!("{}, {}", day(&case.dispatched_on), ui.t(&format!("opt-{}", m.as_str().replace('_', "-")))))
                 .unwrap_or_default(),
         ),
         (ui.t("case-field-delivered-on"), day(&case.delivered_on)),
@@ -810,7 +809,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
             failed_action,
         ));
     }
-    let filing = CaseState::parse(&case.state).is_some_and(CaseState::open).then(|| {
+    let filing = case.state.open().then(|| {
         let (values, errors) = match &failed {
             Some(f) if f.action == "file" => (f.values.clone(), f.errors.clone()),
             _ => {
@@ -831,7 +830,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
         id,
         number: case.number.clone(),
         subject: case.subject.clone(),
-        state: state_label(ui, &case.state),
+        state: state_label(ui, case.state),
         deadline: deadline(ui, case, today),
         facts: facts.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
         links,
@@ -1103,7 +1102,7 @@ pub async fn track(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
     ));
     facts.push((ui.t("case-field-delivered-on"), day(&t.delivered_on)));
     facts.push((ui.t("case-closed-on"), day(&t.closed_on)));
-    page.state = state_label(&ui, t.state.as_str());
+    page.state = state_label(&ui, t.state);
     page.facts = facts.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     page.missing = t.missing.clone();
     page.steps = t

@@ -417,10 +417,8 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
                     Some(code) => state.store.offices().await?.into_iter().find(|o| &o.code == code).map(|o| o.name),
                     None => None,
                 };
-                if let Some(role) = user.role() {
-                    let actor = Actor { username: user.username.clone(), role, office: user.office_code.clone() };
-                    ui.staff = Some(Staff { caller: Caller { actor, full_name: user.full_name }, office_name });
-                }
+                let actor = Actor { username: user.username.clone(), role: user.role, office: user.office_code.clone() };
+                ui.staff = Some(Staff { caller: Caller { actor, full_name: user.full_name }, office_name });
             }
         }
         if let Some(token) = &citizen_session {

@@ -161,7 +161,7 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Err(error) => return internal_error(&ui, &error),
     };
     tracing::info!(%username, "signed in");
-    let to = if next.is_empty() { user.role().map_or("/", landing).to_string() } else { next };
+    let to = if next.is_empty() { landing(user.role).to_string() } else { next };
     let secure = state.public_url.starts_with("https://");
     let mut response = Redirect::to(&to).into_response();
     response

@@ -10,6 +10,7 @@ use opcina_store::presets;
 
 use super::open_store;
 use crate::Database;
+use opcina_store::sql::prelude::*;
 
 /// Who the command line acts as in the journal.
 pub fn operator() -> Actor {
@@ -43,7 +44,7 @@ pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
 
 /// Sets up the node from a preset when it is not set up yet; says so.
 pub async fn ensure_node(store: &opcina_store::Store, preset: &str) -> anyhow::Result<()> {
-    if store.raw().node().await?.is_none() {
+    if store.raw().reads().node().await?.is_none() {
         let Some((node, offices)) = presets::preset(preset) else { bail!("unknown preset {preset:?}") };
         store.init_node(&operator(), &node, &offices).await?;
         eprintln!("the database was empty: initialised it as Općina {} ({} offices)", node.municipality, offices.len());
@@ -104,7 +105,7 @@ pub async fn user(c: UserCommand) -> anyhow::Result<ExitCode> {
         }
         UserCommand::List { database } => {
             let store = open_store(&database).await?;
-            for u in store.raw().users().await? {
+            for u in store.raw().reads().users().await? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     u.username,
@@ -146,7 +147,7 @@ pub async fn office(c: OfficeCommand) -> anyhow::Result<ExitCode> {
     match c {
         OfficeCommand::List { database } => {
             let store = open_store(&database).await?;
-            for o in store.raw().offices().await? {
+            for o in store.raw().reads().offices().await? {
                 println!("{}\t{}\t{}\t{}", o.code, o.name, o.address, o.hours);
             }
         }

@@ -25,6 +25,7 @@ use opcina_web::federation::Settings;
 use super::admin::operator;
 use super::demo::{ACCOUNTS_FILE, Accounts, DemoArgs, add_accounts, create, keys_and_fees, open_node_dir, reuse_accounts, write_private};
 use super::serve::{load_seal, serve};
+use opcina_store::sql::prelude::*;
 
 /// One municipality of the demo.
 struct Town {
@@ -76,7 +77,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let mut shown = 0;
         for (jmbg, name) in born {
             let clash = match stores.first() {
-                Some(kakanj) => !kakanj.raw().person_records(&jmbg).await?.is_empty(),
+                Some(kakanj) => !kakanj.raw().reads().person_records(&jmbg).await?.is_empty(),
                 None => false,
             };
             if !clash && shown < 3 {
@@ -183,7 +184,7 @@ async fn born_here(store: &Store, n: usize) -> anyhow::Result<Vec<(Jmbg, String)
     let page = store.raw().rows_page("entries", 0, 50).await?;
     let mut found = Vec::new();
     for row in page {
-        if let opcina_store::rows::Row::Entry(e) = row {
+        if let Ok(e) = row.downcast::<opcina_store::rows::EntryRow>() {
             if let Ok(record) = e.to_record() {
                 if let EntryContent::Birth(b) = &record.content {
                     found.push((b.child.jmbg.clone(), format!("{} {}", b.child.given_name, b.child.surname)));

@@ -10,13 +10,14 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use opcina_core::extract::kind::parse_script;
 use opcina_core::extract::seal::{check_file, key_id, signing_key_from_hex, verify_content, verifying_key_from_hex};
 use opcina_core::extract::{ExtractKind, ExtractNumber, ExtractRequest, Language, Relation, Requester};
-use opcina_core::registry::{Actor, Role, ViewTime, person_view};
+use opcina_core::registry::{Actor, ViewTime, person_view};
 use opcina_core::{CheckMode, Jmbg};
 use opcina_store::Store;
 use opcina_store::extracts::{IssuePlace, Outcome, Sealer, Status};
 
 use super::open_store;
 use crate::Database;
+use opcina_store::sql::prelude::*;
 
 /// The node's signing key file.
 #[derive(Args, Clone, Debug)]
@@ -165,10 +166,10 @@ pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
 
 /// The user acting, as the store records them.
 async fn actor(store: &Store, official: &Official) -> anyhow::Result<Actor> {
-    let Some(user) = store.raw().users().await?.into_iter().find(|u| u.username == official.username && u.active) else {
+    let Some(user) = store.raw().reads().users().await?.into_iter().find(|u| u.username == official.username && u.active) else {
         bail!("no active user {:?} on this node (see `opcina user list`)", official.username);
     };
-    let role = Role::parse(&user.role).with_context(|| format!("user {} has an unknown role", user.username))?;
+    let role = user.role;
     Ok(Actor { username: user.username, role, office: user.office_code })
 }
 
@@ -224,7 +225,7 @@ async fn issue(a: IssueArgs) -> anyhow::Result<ExitCode> {
     let requester_name = match a.requester_name {
         Some(n) => n,
         None if relation == Relation::Myself => {
-            let records = store.raw().person_records(&jmbg).await?;
+            let records = store.raw().reads().person_records(&jmbg).await?;
             person_view(&jmbg, &records, ViewTime::current(store.today()))
                 .map(|v| format!("{} {}", v.given_name, v.surname))
                 .unwrap_or_default()
@@ -281,7 +282,7 @@ async fn verify(file: &Path, public_key: Option<&str>, database: Option<&str>) -
         keys.push(read_public_key(k)?);
     }
     if let Some(store) = &store {
-        for k in store.raw().node_keys().await? {
+        for k in store.raw().reads().node_keys().await? {
             if let Some(v) = <[u8; 32]>::try_from(k.public_key.as_slice()).ok().and_then(|b| VerifyingKey::from_bytes(&b).ok()) {
                 keys.push(v);
             }
