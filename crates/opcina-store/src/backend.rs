@@ -186,7 +186,7 @@ pub trait Backend: Send + Sync + 'static {
     /// Applies the migrations this program has and the database lacks; returns them.
     async fn migrate(&self) -> Result<Vec<i64>>;
     async fn begin(&self) -> Result<Box<dyn WriteTx>>;
-    /// Reads on the read pool (each query on a connection of its own).
+    /// Reads on the read pool (each query on a connection taken for it alone).
     fn reads(&self) -> Box<dyn Reads + '_>;
     /// Runs a statement on the write pool outside the journal: for operational state that
     /// is not authoritative (sessions). Returns how many rows it changed.

@@ -29,10 +29,16 @@ impl DbBackend {
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
         }
-        let write = SqlitePoolOptions::new().max_connections(1).min_connections(1).connect_with(options.clone()).await?;
+        let write =
+            SqlitePoolOptions::new().max_connections(1).min_connections(1).test_before_acquire(false).connect_with(options.clone()).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).clamp(2, 16);
-        let read =
-            SqlitePoolOptions::new().max_connections(u32::try_from(readers).unwrap_or(4)).connect_with(options.read_only(true)).await?;
+        // An embedded database's connections do not go stale: no ping before each use (each
+        // ping is a round trip to the connection's worker thread, paid by every query).
+        let read = SqlitePoolOptions::new()
+            .max_connections(u32::try_from(readers).unwrap_or(4))
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await?;
         Ok(Self { read, write, kind: "sqlite", begin_statement: Some("BEGIN IMMEDIATE") })
     }
 }

@@ -145,7 +145,9 @@ async fn each_row(c: &mut Conn, sql: &str, params: &[&dyn Param], each: &mut (dy
     Ok(())
 }
 
-/// Reads on the read pool.
+/// Reads on the read pool, each query on a connection taken for it alone (so that no caller
+/// can hold a connection while it waits for another: a pool of a few connections would
+/// deadlock).
 struct PoolReads<'a>(&'a sqlx::Pool<Db>);
 
 #[async_trait]
