@@ -6,7 +6,7 @@ use opcina_core::docflow::archive::{DisposalState, EntryState};
 use opcina_core::docflow::case::{CaseState, Dispatch, Outcome};
 
 use crate::table::Table;
-use crate::{record, table_row};
+use crate::{code_column, record, table_row};
 use serde::Serialize;
 
 /// An organisational unit of the body (služba, odsjek), by the code its numbers carry.
@@ -346,6 +346,7 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<HoldRow>(),
 ];
 
+code_column!(CaseState, Outcome, Dispatch, EntryState, DisposalState);
 record!(OnTimeRow, [case_type, unit_code, decided, on_time]);
 table_row!(UnitRow, "protocol_units", [id, code, name, created_at]);
 table_row!(StaffRow, "unit_staff", [id, username, unit_code, since]);

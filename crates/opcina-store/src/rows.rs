@@ -22,7 +22,7 @@ pub use crate::extract_rows::{
 };
 pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
 pub use crate::table::{Row, Table, TableRow};
-use crate::{record, table_row};
+use crate::{code_column, record, table_row};
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -336,4 +336,5 @@ table_row!(
     ]
 );
 table_row!(AccessRow, "access_log", [id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number]);
+code_column!(Role);
 record!(SessionRow, [token_hash, user_id, created_at, seen_at, expires_at, ended_at]);

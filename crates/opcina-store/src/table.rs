@@ -16,10 +16,6 @@ use std::fmt;
 
 use opcina_core::journal::{Hash, RowHasher};
 
-use opcina_core::docflow::archive::{DisposalState, EntryState};
-use opcina_core::docflow::case::{CaseState, Dispatch, Outcome};
-use opcina_core::registry::Role;
-
 use crate::error::{Result, StoreError};
 
 /// One row of a query's result, read by column position (the backend implements it).
@@ -100,46 +96,49 @@ column!(Option<Vec<u8>>, opt_bytes, |v, s| s.bytes(v.as_deref()), |v, h| h.opt_b
 column!(bool, bool, |v, s| s.bool(*v), |v, h| h.bool(*v));
 
 /// A state or kind the domain names by a stable code (`in_work`, `granted`): stored as its
-/// code, read back through the domain's parser (an unknown code is a corrupt row).
+/// code, read back through the domain's parser (an unknown code is a corrupt row). The type
+/// needs `as_str(self) -> &'static str` and `parse(&str) -> Option<Self>`; a context declares
+/// its own beside its rows: `code_column!(CaseState, Outcome);`.
+#[macro_export]
 macro_rules! code_column {
     ($($ty:ty),* $(,)?) => {$(
-        impl Param for $ty {
-            fn bind(&self, sink: &mut dyn Sink) {
+        impl $crate::table::Param for $ty {
+            fn bind(&self, sink: &mut dyn $crate::table::Sink) {
                 sink.text(Some(self.as_str()));
             }
         }
 
-        impl Column for $ty {
-            fn read(src: &dyn Source, i: usize) -> Result<Self> {
+        impl $crate::table::Column for $ty {
+            fn read(src: &dyn $crate::table::Source, i: usize) -> $crate::error::Result<Self> {
                 let code = src.text(i)?;
-                <$ty>::parse(&code).ok_or_else(|| unknown_code(i, &code, stringify!($ty)))
+                <$ty>::parse(&code).ok_or_else(|| $crate::table::unknown_code(i, &code, stringify!($ty)))
             }
-            fn hash(&self, h: &mut RowHasher) {
+            fn hash(&self, h: &mut ::opcina_core::journal::RowHasher) {
                 h.text(self.as_str());
             }
-            fn hash_stored(src: &dyn Source, i: usize, h: &mut RowHasher) -> Result<()> {
+            fn hash_stored(src: &dyn $crate::table::Source, i: usize, h: &mut ::opcina_core::journal::RowHasher) -> $crate::error::Result<()> {
                 h.text(&src.text(i)?);
                 Ok(())
             }
         }
 
-        impl Param for Option<$ty> {
-            fn bind(&self, sink: &mut dyn Sink) {
+        impl $crate::table::Param for Option<$ty> {
+            fn bind(&self, sink: &mut dyn $crate::table::Sink) {
                 sink.text(self.map(<$ty>::as_str));
             }
         }
 
-        impl Column for Option<$ty> {
-            fn read(src: &dyn Source, i: usize) -> Result<Self> {
+        impl $crate::table::Column for Option<$ty> {
+            fn read(src: &dyn $crate::table::Source, i: usize) -> $crate::error::Result<Self> {
                 match src.opt_text(i)? {
                     None => Ok(None),
-                    Some(code) => <$ty>::parse(&code).map(Some).ok_or_else(|| unknown_code(i, &code, stringify!($ty))),
+                    Some(code) => <$ty>::parse(&code).map(Some).ok_or_else(|| $crate::table::unknown_code(i, &code, stringify!($ty))),
                 }
             }
-            fn hash(&self, h: &mut RowHasher) {
+            fn hash(&self, h: &mut ::opcina_core::journal::RowHasher) {
                 h.opt_text(self.map(<$ty>::as_str));
             }
-            fn hash_stored(src: &dyn Source, i: usize, h: &mut RowHasher) -> Result<()> {
+            fn hash_stored(src: &dyn $crate::table::Source, i: usize, h: &mut ::opcina_core::journal::RowHasher) -> $crate::error::Result<()> {
                 h.opt_text(src.opt_text(i)?.as_deref());
                 Ok(())
             }
@@ -147,11 +146,10 @@ macro_rules! code_column {
     )*};
 }
 
-fn unknown_code(column: usize, code: &str, of: &str) -> StoreError {
+/// A stored code the domain does not know (see [`code_column!`]).
+pub fn unknown_code(column: usize, code: &str, of: &str) -> StoreError {
     StoreError::corrupt("row", 0, format!("column {column}: {code:?} is not a known {of}"))
 }
-
-code_column!(CaseState, Outcome, Dispatch, EntryState, DisposalState, Role);
 
 /// Text borrowed from the caller.
 impl Param for &str {

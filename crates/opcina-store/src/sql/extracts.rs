@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::rows::{ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
-use crate::sql::{about_person, placeholders};
+use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
 #[async_trait]

@@ -10,7 +10,7 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OfficeRow, UserRow};
-use crate::sql::{about_person, placeholders};
+use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
 /// A person's JMBG and their spouse's, as an entry names them.
