@@ -100,6 +100,7 @@ backend_test! {
             today: today(),
             municipality: node.municipality.clone(),
             region: 19,
+            settlements: Vec::new(),
         });
         k.store.load_records("seed", &population.records, &|_| {}).await.unwrap();
         let check = verify(k.store.raw(), &|_| {}).await.unwrap();

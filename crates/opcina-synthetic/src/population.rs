@@ -14,7 +14,7 @@ use opcina_core::registry::annotation::{Annotation, AnnotationContent, LegalBasi
 use opcina_core::registry::commands::*;
 use opcina_core::registry::entry::{CitizenshipBasis, EntryContent};
 use opcina_core::registry::memory::{MemoryRegistry, Record};
-use opcina_core::registry::{Actor, Role, Sex, Timestamp};
+use opcina_core::registry::{Actor, Place, Role, Sex, Timestamp};
 use opcina_core::{CheckMode, Jmbg};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -33,6 +33,9 @@ pub struct Options {
     pub today: NaiveDate,
     pub municipality: String,
     pub region: u8,
+    /// Where people live, as (settlement, code of the office whose books hold their
+    /// entries); empty: Kakanj's settlements ([`places::SETTLEMENTS`]).
+    pub settlements: Vec<(String, String)>,
 }
 
 /// A generated population: its records in the order they were made, and counts.
@@ -89,6 +92,8 @@ struct Sim {
     today: NaiveDate,
     target: usize,
     pending_corrections: Vec<(NaiveDate, Event)>,
+    municipality: String,
+    settlements: Vec<(String, String)>,
 }
 
 fn pick<'a, R: RngExt>(rng: &mut R, list: &'a [&'a str]) -> &'a str {
@@ -117,12 +122,22 @@ fn registrar(office: &str) -> Actor {
 }
 
 impl Sim {
-    fn office_of(&self, p: usize) -> &'static str {
-        SETTLEMENTS[self.people[p].settlement].1
+    fn office_of(&self, p: usize) -> String {
+        self.settlements[self.people[p].settlement].1.clone()
     }
 
-    fn settlement(&self, p: usize) -> &'static str {
-        SETTLEMENTS[self.people[p].settlement].0
+    fn settlement(&self, p: usize) -> &str {
+        &self.settlements[self.people[p].settlement].0
+    }
+
+    /// A place in this municipality.
+    fn here(&self, settlement: &str) -> Place {
+        Place::new(settlement, &self.municipality, COUNTRY)
+    }
+
+    /// A settlement as an address in this municipality.
+    fn residence(&self, settlement: usize) -> String {
+        format!("{}, {}", self.settlements[settlement].0, self.municipality)
     }
 
     fn tradition(&mut self) -> Tradition {
@@ -184,7 +199,7 @@ impl Sim {
             given,
             surname: surname.clone(),
             birth_surname: surname,
-            settlement: self.rng.random_range(0..SETTLEMENTS.len()),
+            settlement: self.rng.random_range(0..self.settlements.len()),
             alive: true,
             spouse: None,
             marriage_entry: None,
@@ -200,7 +215,7 @@ impl Sim {
             Some(m) => (self.people[m].tradition, self.people[m].settlement, self.people[m].cyrillic),
             None => {
                 let t = self.tradition();
-                (t, self.rng.random_range(0..SETTLEMENTS.len()), t == Tradition::Serb && self.rng.random_bool(0.5))
+                (t, self.rng.random_range(0..self.settlements.len()), t == Tradition::Serb && self.rng.random_bool(0.5))
             }
         };
         let father = mother.and_then(|m| self.people[m].spouse);
@@ -226,7 +241,7 @@ impl Sim {
                         birth_date: None,
                         birth_place: None,
                         citizenship: Some(COUNTRY.into()),
-                        residence: Some(format!("{}, Kakanj", SETTLEMENTS[person.settlement].0)),
+                        residence: Some(sim.residence(person.settlement)),
                     }
                 }
                 None => {
@@ -239,9 +254,9 @@ impl Sim {
                         maiden_surname: None,
                         jmbg: None,
                         birth_date: Some(date - Duration::days(age)),
-                        birth_place: Some(places::kakanj(SETTLEMENTS[settlement].0)),
+                        birth_place: Some(sim.here(&sim.settlements[settlement].0)),
                         citizenship: Some(COUNTRY.into()),
-                        residence: Some(format!("{}, Kakanj", SETTLEMENTS[settlement].0)),
+                        residence: Some(sim.residence(settlement)),
                     }
                 }
             }
@@ -255,10 +270,10 @@ impl Sim {
         let birth_place = if date.year() >= 1960 && self.rng.random_bool(0.8) {
             places::maternity_ward()
         } else {
-            places::kakanj(SETTLEMENTS[settlement].0)
+            self.here(&self.settlements[settlement].0)
         };
         let registered_on = self.registration_date(date, 3);
-        let office = SETTLEMENTS[settlement].1;
+        let office = self.settlements[settlement].1.clone();
         let cmd = Command::RegisterBirth(RegisterBirth {
             child: NewChild {
                 given_name: self.write(cyrillic, &written_given),
@@ -276,7 +291,7 @@ impl Sim {
             script: if cyrillic { Script::Cyrillic } else { Script::Latin },
             note: None,
         });
-        let Some(applied) = self.run(office, cmd, registered_on) else { return };
+        let Some(applied) = self.run(&office, cmd, registered_on) else { return };
         let Some(entry) = applied.entry else { return };
         let EntryContent::Birth(b) = &entry.content else { return };
         self.pop.births += 1;
@@ -317,11 +332,11 @@ impl Sim {
             basis: CitizenshipBasis::Origin,
             acquired_on: date,
             legal_basis: None,
-            residence: Some(format!("{}, Kakanj", SETTLEMENTS[settlement].0)),
+            residence: Some(self.residence(settlement)),
             registered_on: Some(registered_on),
             script: if cyrillic { Script::Cyrillic } else { Script::Latin },
         });
-        if self.run(office, cmd, registered_on).is_some() {
+        if self.run(&office, cmd, registered_on).is_some() {
             self.pop.citizenships += 1;
         }
     }
@@ -346,7 +361,7 @@ impl Sim {
                 }),
                 surname_after: sim.write(both_cyrillic, after),
                 citizenship: COUNTRY.into(),
-                residence: format!("{}, Kakanj", SETTLEMENTS[person.settlement].0),
+                residence: sim.residence(person.settlement),
                 father_name: None,
                 mother_name: None,
             }
@@ -361,7 +376,7 @@ impl Sim {
         let office = self.office_of(woman);
         let cmd = Command::RegisterMarriage(RegisterMarriage {
             date,
-            place: places::kakanj(self.settlement(woman)),
+            place: self.here(self.settlement(woman)),
             spouses: [spouse_input(self, man, &after), spouse_input(self, woman, &after)],
             witnesses,
             officiant: format!("matičar {}", office),
@@ -369,7 +384,7 @@ impl Sim {
             registered_on: Some(date),
             script: if both_cyrillic { Script::Cyrillic } else { Script::Latin },
         });
-        let Some(applied) = self.run(office, cmd, date) else { return };
+        let Some(applied) = self.run(&office, cmd, date) else { return };
         self.pop.marriages += 1;
         let id = applied.entry.map(|e| e.id);
         self.people[man].spouse = Some(woman);
@@ -400,7 +415,7 @@ impl Sim {
             surnames_after: [None, back.clone()],
         });
         let registered = self.registration_date(date, 0);
-        if self.run(self.office_of(woman), cmd, registered).is_none() {
+        if self.run(&self.office_of(woman), cmd, registered).is_none() {
             return;
         }
         self.pop.divorces += 1;
@@ -424,14 +439,14 @@ impl Sim {
             sex: Some(self.people[p].sex),
             birth_place: places::elsewhere(ELSEWHERE[self.people[p].settlement % ELSEWHERE.len()].0),
         });
-        let place = if self.rng.random_bool(0.6) { places::kakanj(self.settlement(p)) } else { places::maternity_ward() };
+        let place = if self.rng.random_bool(0.6) { self.here(self.settlement(p)) } else { places::maternity_ward() };
         let cmd = Command::RegisterDeath(RegisterDeath {
             jmbg: self.people[p].jmbg.to_string(),
             person,
             death_date: date,
             death_time: NaiveTime::from_hms_opt(self.rng.random_range(0..24), self.rng.random_range(0..60), 0),
             death_place: place,
-            last_residence: format!("{}, Kakanj", self.settlement(p)),
+            last_residence: format!("{}, {}", self.settlement(p), self.municipality),
             death_confirmation: format!("potvrda o smrti br. {}/{}", self.rng.random_range(1..2000), date.year()),
             citizenship: Some(COUNTRY.into()),
             father_name: None,
@@ -440,7 +455,7 @@ impl Sim {
             registered_on: Some(registered),
             script: if self.people[p].cyrillic { Script::Cyrillic } else { Script::Latin },
         });
-        if self.run(self.office_of(p), cmd, registered).is_none() {
+        if self.run(&self.office_of(p), cmd, registered).is_none() {
             return;
         }
         self.pop.deaths += 1;
@@ -460,7 +475,7 @@ impl Sim {
                 content,
                 legal_basis: LegalBasis {
                     act: "rješenje".into(),
-                    issuer: "Općina Kakanj, Služba za opću upravu i društvene djelatnosti".into(),
+                    issuer: format!("Općina {}, Služba za opću upravu i društvene djelatnosti", self.municipality),
                     number: format!("UP-I-03-13-{}/{:02}", self.rng.random_range(1..900), decision.year() % 100),
                     date: decision,
                 },
@@ -468,7 +483,7 @@ impl Sim {
                 note: None,
             },
         });
-        self.run(self.office_of(p), cmd, date).is_some()
+        self.run(&self.office_of(p), cmd, date).is_some()
     }
 
     fn name_change(&mut self, p: usize, date: NaiveDate) {
@@ -663,6 +678,12 @@ pub fn generate(options: &Options) -> Population {
         today: options.today,
         target: options.persons,
         pending_corrections: Vec::new(),
+        municipality: options.municipality.clone(),
+        settlements: if options.settlements.is_empty() {
+            SETTLEMENTS.iter().map(|(s, o)| (s.to_string(), o.to_string())).collect()
+        } else {
+            options.settlements.clone()
+        },
     };
     let last_year = options.today.year();
     let years: Vec<i32> = (FIRST_YEAR..=last_year).collect();
@@ -692,7 +713,7 @@ mod tests {
 
     fn small(seed: u64) -> Population {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-        generate(&Options { persons: 1500, seed, first_id: 1, today, municipality: "Kakanj".into(), region: 19 })
+        generate(&Options { persons: 1500, seed, first_id: 1, today, municipality: "Kakanj".into(), region: 19, settlements: Vec::new() })
     }
 
     #[test]

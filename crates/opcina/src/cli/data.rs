@@ -54,6 +54,7 @@ pub async fn seed_store(store: &Store, persons: usize, seed: u64) -> anyhow::Res
         today: store.today(),
         municipality: node.municipality.clone(),
         region: node.region_u8(),
+        settlements: settlements(&store.offices().await?),
     };
     let population = tokio::task::spawn_blocking(move || opcina_synthetic::generate(&options)).await?;
     bar.finish_and_clear();
@@ -61,6 +62,17 @@ pub async fn seed_store(store: &Store, persons: usize, seed: u64) -> anyhow::Res
     store.load_records("seed", &population.records, &|n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     Ok(population)
+}
+
+/// Where a seeded population lives: Kakanj's settlements on a node with Kakanj's offices,
+/// otherwise the settlement of each of the node's offices (a Zenica node's people live in
+/// Zenica and Nemila, with their entries in those offices' books).
+fn settlements(offices: &[opcina_store::rows::OfficeRow]) -> Vec<(String, String)> {
+    let has = |code: &str| offices.iter().any(|o| o.code == code);
+    if opcina_synthetic::places::SETTLEMENTS.iter().all(|(_, office)| has(office)) {
+        return Vec::new();
+    }
+    offices.iter().map(|o| (o.settlement.clone(), o.code.clone())).collect()
 }
 
 pub async fn seed(a: SeedArgs) -> anyhow::Result<ExitCode> {
