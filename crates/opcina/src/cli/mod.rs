@@ -42,17 +42,23 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// The index directory: given, or beside an SQLite database, or `./opcina-index`.
+/// The index directory: given, or named after the database so that two databases never
+/// share one (`data/kakanj.db` → `data/kakanj.index`; a PostgreSQL database `opcina` →
+/// `./opcina.index`). An index is rebuilt from the journal when it is new.
 pub fn index_dir(database: &Database, index: &IndexDir) -> PathBuf {
     if let Some(d) = &index.dir {
         return d.clone();
     }
-    let path =
-        database.url.strip_prefix("sqlite://").or_else(|| database.url.strip_prefix("sqlite:")).map(|p| p.split('?').next().unwrap_or(p));
-    match path.map(Path::new).and_then(Path::parent) {
-        Some(dir) => dir.join("index"),
-        None => PathBuf::from("opcina-index"),
+    let url = database.url.split('?').next().unwrap_or(&database.url);
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = Path::new(path);
+        let stem = path.file_stem().map_or_else(|| "opcina".into(), |s| s.to_string_lossy().into_owned());
+        return path.with_file_name(format!("{stem}.index"));
     }
+    // postgres://user@host:port/name: the database's name, in characters a file name takes.
+    let name: String =
+        url.rsplit('/').next().unwrap_or_default().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    PathBuf::from(format!("{}.index", if name.is_empty() { "opcina" } else { &name }))
 }
 
 /// A progress bar on a terminal (hidden otherwise).
@@ -83,10 +89,16 @@ mod tests {
     }
 
     #[test]
-    fn the_index_sits_beside_an_sqlite_database() {
+    fn each_database_has_an_index_of_its_own() {
         let db = |u: &str| Database { url: u.into() };
         let none = IndexDir { dir: None };
-        assert_eq!(index_dir(&db("sqlite://data/opcina.db"), &none), PathBuf::from("data/index"));
-        assert_eq!(index_dir(&db("postgres://x@y/z"), &none), PathBuf::from("opcina-index"));
+        assert_eq!(index_dir(&db("sqlite://data/opcina.db"), &none), PathBuf::from("data/opcina.index"));
+        // Two databases in one folder (two nodes on one machine) do not share an index.
+        assert_eq!(index_dir(&db("sqlite://data/zenica.db?mode=rwc"), &none), PathBuf::from("data/zenica.index"));
+        assert_eq!(index_dir(&db("sqlite:kakanj.db"), &none), PathBuf::from("kakanj.index"));
+        assert_eq!(index_dir(&db("postgres://x@y:5432/kakanj"), &none), PathBuf::from("kakanj.index"));
+        assert_eq!(index_dir(&db("postgres://x@y:5432/zenica?sslmode=disable"), &none), PathBuf::from("zenica.index"));
+        let given = IndexDir { dir: Some(PathBuf::from("/srv/idx")) };
+        assert_eq!(index_dir(&db("sqlite://data/opcina.db"), &given), PathBuf::from("/srv/idx"));
     }
 }
