@@ -129,6 +129,7 @@ pub const CODES: &[Code] = &[
     Code { code: "extract.purpose_required", problem: Problem::Invalid },
     Code { code: "extract.refusal_not_found", problem: Problem::NotFound },
     Code { code: "extract.relation_not_confirmed", problem: Problem::Forbidden },
+    Code { code: "extract.requester_deceased", problem: Problem::Invalid },
     Code { code: "extract.requester_identity_required", problem: Problem::Invalid },
     Code { code: "extract.requester_jmbg_required", problem: Problem::Invalid },
     Code { code: "extract.requester_name_required", problem: Problem::Invalid },

@@ -921,6 +921,7 @@ err-extract-not-found = No such document was issued on this node.
 err-extract-number-invalid = A document number looks like KAK-2026-17.
 err-extract-refusal-not-found = There is no such refusal decision.
 err-extract-relation-not-confirmed = The registers do not confirm the requester's relation to the person.
+err-extract-requester-deceased = The registers record the requester's death: a deceased person cannot ask for a document. Check the requester's JMBG.
 err-extract-revocation-reason-required = State why the document is revoked.
 err-federation-bad-address = The member's address is not valid.
 err-federation-bad-body = The member's message is not in the expected form.

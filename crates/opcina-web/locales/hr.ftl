@@ -929,6 +929,7 @@ err-extract-not-found = Takva isprava nije izdana na ovom čvoru.
 err-extract-number-invalid = Broj isprave izgleda ovako: KAK-2026-17.
 err-extract-refusal-not-found = Takvo rješenje o odbijanju ne postoji.
 err-extract-relation-not-confirmed = Odnos podnositelja prema osobi nije potvrđen u maticama.
+err-extract-requester-deceased = Matice bilježe smrt podnositelja: umrla osoba ne može tražiti ispravu. Provjerite JMBG podnositelja.
 err-extract-revocation-reason-required = Navedite razlog opoziva.
 err-federation-bad-address = Adresa člana federacije nije ispravna.
 err-federation-bad-body = Poruka člana federacije nije u očekivanom obliku.

@@ -929,6 +929,7 @@ err-extract-not-found = Takav dokument nije izdat na ovom čvoru.
 err-extract-number-invalid = Broj dokumenta izgleda ovako: { KEEP("KAK-2026-17") }.
 err-extract-refusal-not-found = Takvo rješenje o odbijanju ne postoji.
 err-extract-relation-not-confirmed = Odnos podnosioca prema licu nije potvrđen u matičnim knjigama.
+err-extract-requester-deceased = Matične knjige bilježe smrt podnosioca: umrlo lice ne može tražiti dokument. Provjerite JMBG podnosioca.
 err-extract-revocation-reason-required = Navedite razlog opoziva.
 err-federation-bad-address = Adresa člana federacije nije ispravna.
 err-federation-bad-body = Poruka člana federacije nije u očekivanom obliku.

@@ -91,6 +91,19 @@ pub fn check(request: &ExtractRequest, subject: &PersonView, requester: Option<&
         return Eligibility::Incomplete(refusal);
     }
     let who = request.requester.jmbg.as_ref();
+    // A deceased person asks for nothing: the JMBG typed is someone else's (or a mistake).
+    let requester_died = match who {
+        Some(j) if j == &subject.jmbg => !subject.alive,
+        Some(_) => requester.is_some_and(|r| !r.alive),
+        None => request.relation == Relation::Myself && !subject.alive,
+    };
+    if requester_died {
+        return Eligibility::Incomplete(Refusal::one(FieldError::new(
+            "extract.requester_deceased",
+            if who.is_some() { "requester.jmbg" } else { "relation" },
+            "the registers record the requester's death: a deceased person cannot ask for a document",
+        )));
+    }
     match request.relation.proof() {
         Proof::None => Eligibility::Denied(Denial {
             code: "extract.no_legal_relation".into(),

@@ -163,6 +163,35 @@ fn a_requester_without_a_legal_relation_is_denied_with_a_reason() {
 }
 
 #[test]
+fn a_deceased_person_cannot_be_the_requester() {
+    let f = family();
+    let late = view(&f, &f.late);
+    assert!(!late.alive);
+    // The deceased's own JMBG typed as the requester's (relation "self")...
+    let own = request(ExtractKind::Death, &f.late, Some(&f.late), Relation::Myself);
+    match check(&own, &late, None, &[]) {
+        Eligibility::Incomplete(r) => {
+            let e = r.primary().unwrap();
+            assert_eq!((e.code, e.field.as_deref()), ("extract.requester_deceased", Some("requester.jmbg")));
+        }
+        e => panic!("{e:?}"),
+    }
+    // ... or "self" without a JMBG, for a person the registers show as dead.
+    let no_jmbg = request(ExtractKind::Death, &f.late, None, Relation::Myself);
+    assert!(
+        matches!(check(&no_jmbg, &late, None, &[]), Eligibility::Incomplete(r) if r.primary().unwrap().field.as_deref() == Some("relation"))
+    );
+    // A parent who has died cannot ask either; a living one can.
+    let son = view(&f, &f.son);
+    let parent = f.mother.clone();
+    let mut mother = view(&f, &parent);
+    let asks = request(ExtractKind::Birth, &f.son, Some(&parent), Relation::Parent);
+    assert!(matches!(check(&asks, &son, Some(&mother), &[]), Eligibility::Entitled(_)));
+    mother.alive = false;
+    assert!(matches!(check(&asks, &son, Some(&mother), &[]), Eligibility::Incomplete(_)));
+}
+
+#[test]
 fn incomplete_requests_name_the_missing_field() {
     let f = family();
     let son = view(&f, &f.son);
