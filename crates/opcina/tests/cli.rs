@@ -319,8 +319,17 @@ backend_test! {
         let out = opcina(&["extract", "verify", &tampered.display().to_string(), "--public-key", &public]);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(text(&out).contains("NOT AUTHENTIC"), "{}", text(&out));
-        // A refusal: exit 1, the decision written.
-        let stranger = serde_json::from_str::<Value>(&book(20, 9)[5]).unwrap()["data"]["child"]["jmbg"].as_str().unwrap().to_string();
+        // A refusal: exit 1, the decision written. The stranger is alive (a deceased requester
+        // is turned away before any decision).
+        let stranger = book(20, 9)
+            .iter()
+            .skip(5)
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|v| v["annotations"].as_array().is_none_or(|a| a.iter().all(|x| x["kind"] != "death")) && v["data"]["child"]["jmbg"].is_string())
+            .unwrap()["data"]["child"]["jmbg"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let decision = db.scratch().join("rjesenje.pdf");
         let out = opcina(&[
             "extract", "issue", "--database", &db.url, "--key", &k, "--user", "salter", "--jmbg", &jmbg, "--kind", "birth",
