@@ -1,6 +1,6 @@
 //! How the kernel sees a context's tables without knowing them.
 //!
-//! A context declares each of its authoritative tables once, with [`table_row!`]: the row
+//! A context declares each of its authoritative tables once, with [`table_row!`](crate::table_row): the row
 //! type, the table's name and its columns in schema order. From that one list come the
 //! row's mapping from a database row ([`Record::read`]), its insert and update binding
 //! ([`TableRow::bind`]) and its canonical hash (every column in schema order, which the
@@ -9,7 +9,7 @@
 //! them in its [`crate::contexts::Context`].
 //!
 //! Reads that return something other than a table row (a count per kind, a join) declare
-//! their shape with [`record!`] and get the same mapping.
+//! their shape with [`record!`](crate::record) and get the same mapping.
 
 use std::any::Any;
 use std::fmt;
@@ -146,7 +146,7 @@ macro_rules! code_column {
     )*};
 }
 
-/// A stored code the domain does not know (see [`code_column!`]).
+/// A stored code the domain does not know (see [`code_column!`](crate::code_column)).
 pub fn unknown_code(column: usize, code: &str, of: &str) -> StoreError {
     StoreError::corrupt("row", 0, format!("column {column}: {code:?} is not a known {of}"))
 }

@@ -1,6 +1,6 @@
-//! Each context's reads, written once for both databases over the kernel's [`Reads`]: a
+//! Each context's reads, written once for both databases over the kernel's [`Reads`](crate::backend::Reads): a
 //! trait per context (`RegistryReads`, `ExtractReads`, `AccountReads`, `FederationReads`,
-//! `DocflowReads`, `ArchiveReads`) implemented for every [`Reads`] — the read pool
+//! `DocflowReads`, `ArchiveReads`) implemented for every `Reads` — the read pool
 //! (`backend.reads()`) and a write transaction alike. Both schemas have the same tables and
 //! columns, and sqlx binds `$N` parameters on both, so a statement serves both databases.
 //!
