@@ -267,6 +267,8 @@ fn write_welcome(out: &mut impl Write, addr: SocketAddr, accounts: &Accounts, st
     )?;
     writeln!(out, "  {url}/api/openapi.json   {url}/healthz")?;
     writeln!(out)?;
+    writeln!(out, "Documents issued here link their QR code to {url}/verify (this machine only: a real node sets public_url).")?;
+    writeln!(out)?;
     writeln!(out, "Stop with Ctrl-C.")?;
     out.flush()
 }

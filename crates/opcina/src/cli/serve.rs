@@ -158,9 +158,19 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
     store.set_files(files);
     let node = store.node().await.context("the database has no node: run `opcina init --database URL` first")?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    let public_url = a.public_url.or(config.public_url).unwrap_or_else(|| format!("http://{}", addr));
+    let configured = a.public_url.or(config.public_url);
+    let public_url = configured.clone().unwrap_or_else(|| format!("http://{}", addr));
     let seal = match a.key.or(config.signing_key) {
-        Some(path) => Some(load_seal(&store, &path, &public_url).await?),
+        Some(path) => {
+            if configured.is_none() {
+                tracing::warn!(
+                    %public_url,
+                    "no public address configured (--public-url or public_url): the QR code and verification link on every \
+                     document issued point to this listening address, which citizens and other bodies may not reach"
+                );
+            }
+            Some(load_seal(&store, &path, &public_url).await?)
+        }
         None => {
             tracing::warn!("no signing key configured (--key or signing_key): extracts cannot be issued");
             None
