@@ -190,6 +190,7 @@ pub async fn rebuild_index(database: &Database, index: &IndexDir) -> anyhow::Res
 
 /// Rebuilds the index in `dir` with a large writer (bulk), returning how many were indexed.
 pub async fn rebuild(store: &Store, dir: &std::path::Path) -> anyhow::Result<u64> {
+    super::claim_index_dir(dir, &super::index_owner(&store.node().await?))?;
     let index = Arc::new(PersonIndex::open(dir, 400_000_000, 2)?);
     let bar = progress(None, "indexing");
     let n = opcina_search::indexer::rebuild(&index, store.raw(), &|n| bar.set_position(n)).await?;

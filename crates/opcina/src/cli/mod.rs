@@ -61,6 +61,36 @@ pub fn index_dir(database: &Database, index: &IndexDir) -> PathBuf {
     PathBuf::from(format!("{}.index", if name.is_empty() { "opcina" } else { &name }))
 }
 
+/// The file in an index directory that names the node whose database the index was built
+/// from.
+const INDEX_OWNER: &str = "opcina-node";
+
+/// Claims an index directory for the node `owner` (its code and the moment its database was
+/// initialised): an index built from another node's database is emptied, so that it is
+/// rebuilt from this one's journal instead of answering with the other node's people (two
+/// nodes given one `--index`, or a database replaced under an old index). A directory that
+/// names no node (new, or from before the name was kept) is claimed as it is.
+pub fn claim_index_dir(dir: &Path, owner: &str) -> anyhow::Result<()> {
+    let file = dir.join(INDEX_OWNER);
+    match std::fs::read_to_string(&file) {
+        Ok(found) if found.trim() == owner => return Ok(()),
+        Ok(found) => {
+            tracing::warn!(dir = %dir.display(), built_for = %found.trim(), node = %owner, "the index was built from another node's database; rebuilding it");
+            std::fs::remove_dir_all(dir).with_context(|| format!("cannot empty {}", dir.display()))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", file.display())),
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(&file, format!("{owner}\n")).with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(())
+}
+
+/// How an index names the node it belongs to.
+pub fn index_owner(node: &opcina_store::rows::NodeRow) -> String {
+    format!("{} {}", node.code, node.created_at)
+}
+
 /// A progress bar on a terminal (hidden otherwise).
 pub fn progress(len: Option<u64>, what: &str) -> ProgressBar {
     let bar = match len {
@@ -86,6 +116,22 @@ mod tests {
         assert_eq!(redact("postgres://ana:tajna@db:5432/x"), "postgres://ana:***@db:5432/x");
         assert_eq!(redact("postgres://ana@db/x"), "postgres://ana@db/x");
         assert_eq!(redact("sqlite://a/b.db"), "sqlite://a/b.db");
+    }
+
+    #[test]
+    fn an_index_built_from_another_nodes_database_is_emptied() {
+        let dir = std::env::temp_dir().join(format!("opcina-claim-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        claim_index_dir(&dir, "KAK 1").unwrap();
+        std::fs::write(dir.join("segment"), "kakanj's people").unwrap();
+        // The same node again: the index is kept.
+        claim_index_dir(&dir, "KAK 1").unwrap();
+        assert!(dir.join("segment").exists());
+        // Another node (or another database of the same code): emptied and claimed.
+        claim_index_dir(&dir, "ZEN 2").unwrap();
+        assert!(!dir.join("segment").exists());
+        assert_eq!(std::fs::read_to_string(dir.join(INDEX_OWNER)).unwrap().trim(), "ZEN 2");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -214,6 +214,8 @@ pub async fn serve(
     federation: Option<Settings>,
     ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> anyhow::Result<()> {
+    let owner = super::index_owner(&store.node().await?);
+    super::claim_index_dir(index_dir, &owner)?;
     let index = Arc::new(
         PersonIndex::open(index_dir, LIVE_WRITER_BYTES, 1).with_context(|| format!("cannot open the index in {}", index_dir.display()))?,
     );
@@ -227,6 +229,7 @@ pub async fn serve(
     let indexer = opcina_search::indexer::spawn(Arc::clone(&index), store.clone());
     // The files of cases are searched in an index of their own, beside the person index.
     let documents_dir = documents_dir(index_dir);
+    super::claim_index_dir(&documents_dir, &owner)?;
     let documents = Arc::new(
         DocumentIndex::open(&documents_dir, LIVE_WRITER_BYTES)
             .with_context(|| format!("cannot open the document index in {}", documents_dir.display()))?,
