@@ -172,6 +172,13 @@ impl Param for &[u8] {
     }
 }
 
+/// Optional bytes borrowed from the caller.
+impl Param for Option<&[u8]> {
+    fn bind(&self, sink: &mut dyn Sink) {
+        sink.bytes(*self);
+    }
+}
+
 /// What a query returns, one per result row: its columns in the order the query selects
 /// them.
 pub trait Record: Sized + Send + Sync + 'static {

@@ -105,13 +105,9 @@ impl Txn {
     /// takes numbers meanwhile) and counted here after that — gap-free, since a transaction
     /// that rolls back takes its numbers back with it.
     pub async fn next_serial(&mut self, sequence: &dyn Sequence, scope: &str, year: i64) -> Result<i64> {
-        let key = (sequence.key(), scope.to_string(), year);
-        let last = match self.numbers.get(&key) {
-            Some(n) => *n,
-            None => sequence.last(self.reader().await?, scope, year).await?,
-        };
-        self.numbers.insert(key, last + 1);
-        Ok(last + 1)
+        let serial = self.peek_serial(sequence, scope, year).await?;
+        self.saw_serial(sequence, scope, year, serial);
+        Ok(serial)
     }
 
     /// The serial the next [`Txn::next_serial`] would take, without taking it (for a plan

@@ -68,6 +68,5 @@ pub(crate) async fn end_sessions(
     at: i64,
 ) -> Result<u64> {
     let sql = format!("UPDATE {} SET ended_at = $1 WHERE ended_at IS NULL AND (token_hash = $2 OR user_id = $3)", kind.table());
-    let token_hash = token_hash.map(<[u8]>::to_vec);
     backend.execute(&sql, &[&at, &token_hash, &user_id]).await
 }

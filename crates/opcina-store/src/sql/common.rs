@@ -83,9 +83,14 @@ impl ArgSink {
         for p in params {
             p.bind(&mut sink);
         }
-        match sink.error {
+        sink.finish()
+    }
+
+    /// The arguments bound, or the first value that could not be encoded.
+    fn finish(self) -> Result<<Db as sqlx::Database>::Arguments> {
+        match self.error {
             Some(e) => Err(StoreError::Database(sqlx::Error::Encode(e))),
-            None => Ok(sink.args),
+            None => Ok(self.args),
         }
     }
 }
@@ -137,7 +142,7 @@ impl Source for RowSource<'_> {
     }
 }
 
-async fn each_row(c: &mut Conn, sql: &str, params: &[&dyn Param], each: &mut (dyn FnMut(&dyn Source) -> Result<()> + Send)) -> Result<()> {
+async fn each_row(c: &mut Conn, sql: &str, params: &[&dyn Param], each: &mut EachRow<'_>) -> Result<()> {
     let rows = sqlx::query_with(AssertSqlSafe(sql.to_owned()), ArgSink::of(params)?).fetch_all(&mut *c).await?;
     for r in &rows {
         each(&RowSource(r))?;
@@ -189,10 +194,7 @@ async fn update_row(c: &mut Conn, table: &Table, row: &Row) -> Result<()> {
     let sql = format!("UPDATE {} SET {} WHERE id = $1", table.name, sets.join(", "));
     let mut sink = ArgSink::default();
     row.bind(&mut sink);
-    if let Some(e) = sink.error {
-        return Err(StoreError::Database(sqlx::Error::Encode(e)));
-    }
-    sqlx::query_with(AssertSqlSafe(sql), sink.args).execute(&mut *c).await?;
+    sqlx::query_with(AssertSqlSafe(sql), sink.finish()?).execute(&mut *c).await?;
     Ok(())
 }
 
@@ -267,29 +269,24 @@ async fn fetch_journal_page(c: &mut Conn, after: i64, limit: i64) -> Result<Vec<
     sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?.iter().map(read::<StoredItem>).collect()
 }
 
-async fn fetch_row_hashes(c: &mut Conn, name: &str, after: i64, limit: i64) -> Result<Vec<RowHash>> {
+/// A declared table's rows after `after`, in id order, each read by `read`.
+async fn table_page<T>(c: &mut Conn, name: &str, after: i64, limit: i64, read: fn(&Table, &dyn Source) -> Result<T>) -> Result<Vec<T>> {
     let table = contexts::table(name).ok_or_else(|| unknown_table(name, 0))?;
     let sql = format!("SELECT {} FROM {} WHERE id > $1 ORDER BY id LIMIT $2", table.columns, table.name);
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| {
-            let (id, hash) = (table.hash_stored)(&RowSource(r))?;
-            Ok(RowHash { id, hash })
-        })
-        .collect()
+    rows.iter().map(|r| read(table, &RowSource(r))).collect()
+}
+
+async fn fetch_row_hashes(c: &mut Conn, name: &str, after: i64, limit: i64) -> Result<Vec<RowHash>> {
+    table_page(c, name, after, limit, |table, src| {
+        let (id, hash) = (table.hash_stored)(src)?;
+        Ok(RowHash { id, hash })
+    })
+    .await
 }
 
 async fn fetch_rows_page(c: &mut Conn, name: &str, after: i64, limit: i64) -> Result<Vec<Row>> {
-    let table = contexts::table(name).ok_or_else(|| unknown_table(name, 0))?;
-    let sql = format!("SELECT {} FROM {} WHERE id > $1 ORDER BY id LIMIT $2", table.columns, table.name);
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| (table.decode)(&RowSource(r)))
-        .collect()
+    table_page(c, name, after, limit, |table, src| (table.decode)(src)).await
 }
 
 /// Applies the migrations the database lacks, each in its own transaction, recording a
