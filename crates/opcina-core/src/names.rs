@@ -44,6 +44,27 @@ impl Script {
             Script::Cyrillic => to_cyrillic(text),
         }
     }
+
+    /// Writes a recorded text — a name, a place — in this script, word by word: a word with
+    /// a letter outside the Bosnian, Croatian and Serbian alphabets (`Wagner`, `Xenia`,
+    /// `Müller`) stays as recorded, since it has no spelling in the other script.
+    pub fn write_recorded(self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        for word in text.split_inclusive(|c: char| c.is_whitespace() || c == '-' || c == '/') {
+            if word.chars().any(foreign_letter) {
+                out.push_str(word);
+            } else {
+                out.push_str(&self.write(word));
+            }
+        }
+        out
+    }
+}
+
+/// A letter of neither alphabet (q, w, x, y, ä, é, …).
+fn foreign_letter(c: char) -> bool {
+    let l = lower(c);
+    c.is_alphabetic() && latin_to_cyrillic_lower(l).is_none() && cyrillic_to_latin_lower(l).is_none()
 }
 
 /// Cyrillic letter → Latin spelling (lowercase).
@@ -393,5 +414,12 @@ mod tests {
             prop_assert_eq!(fold(&f), f.clone());
             prop_assert_eq!(fold(&to_cyrillic(&s)), f);
         }
+    }
+
+    #[test]
+    fn recorded_words_with_foreign_letters_stay_as_recorded() {
+        assert_eq!(Script::Cyrillic.write_recorded("Xenia Wagner-Hodžić, Kakanj"), "Xenia Wagner-Хоџић, Какањ");
+        assert_eq!(Script::Cyrillic.write_recorded("Ljiljana Njegoš"), "Љиљана Његош");
+        assert_eq!(Script::Latin.write_recorded("Љубиша Јовановић, Müller"), "Ljubiša Jovanović, Müller");
     }
 }

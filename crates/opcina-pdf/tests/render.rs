@@ -59,7 +59,8 @@ fn every_kind_renders_in_every_language_and_script_as_pdf_a() {
                     ExtractKind::Death | ExtractKind::DeathInternational => "Šehić",
                     _ => "Đorđević",
                 };
-                assert!(r.text.contains(surname), "{kind} {language} {script:?}: {}", r.text);
+                // Names are written in the document's script.
+                assert!(r.text.contains(&script.write(surname)), "{kind} {language} {script:?}: {}", r.text);
                 assert!(check_file(&r.pdf, &key().verifying_key()).is_ok());
             }
         }
@@ -73,13 +74,13 @@ fn pdftotext_gives_back_names_with_diacritics_cyrillic_and_the_annotations() {
     let r = issue(&c);
     let Some(text) = pdftotext(&r.pdf) else { return };
     let text = squash(&text);
-    for needle in ["ИЗВОД ИЗ МАТИЧНЕ КЊИГЕ РОЂЕНИХ", "Ćamil", "Đorđević", "Hodžić", "Džemal", "Ljiljana Njegoš", "Општина Kakanj"]
+    for needle in ["ИЗВОД ИЗ МАТИЧНЕ КЊИГЕ РОЂЕНИХ", "Ђорђевић", "Хоџић", "Џемал", "Љиљана Његош", "Општина Какањ"]
     {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
     let cyr = content(&f, &f.cyrillic, ExtractKind::Birth, Language::Bs, Script::Latin).unwrap();
     let text = squash(&pdftotext(&issue(&cyr).pdf).unwrap());
-    assert!(text.contains("Љубиша") && text.contains("Јовановић") && text.contains("Петровић"), "{text}");
+    assert!(text.contains("Ljubiša") && text.contains("Jovanović") && text.contains("Petrović"), "{text}");
     assert!(text.contains("IZVOD IZ MATIČNE KNJIGE ROĐENIH") && text.contains("Nema naknadnih upisa"), "{text}");
     let intl = content(&f, &f.late, ExtractKind::DeathInternational, Language::Bs, Script::Latin).unwrap();
     let text = squash(&pdftotext(&issue(&intl).pdf).unwrap());

@@ -8,7 +8,7 @@ use super::content::ExtractNumber;
 use super::document::{date, kind_title};
 use super::eligibility::{Denial, LEGAL_BASIS};
 use super::kind::{ExtractKind, Language};
-use super::words::{fill_with, words};
+use super::words::{fill_in, words};
 use crate::jmbg::Jmbg;
 use crate::names::Script;
 use crate::registry::Timestamp;
@@ -62,7 +62,9 @@ impl RefusalFacts {
 pub fn decision(f: &RefusalFacts) -> DecisionDocument {
     let w = words(f.language);
     let t = |s: &str| f.script.write(s);
-    let say = |template: &str, values: &[(&str, &str)]| fill_with(template, values, t);
+    // What was recorded or typed (names, the purpose, the office) in the decision's script too.
+    let r = |s: &str| f.script.write_recorded(s);
+    let say = |template: &str, values: &[(&str, &str)]| fill_in(f.script, template, values);
     let kind = t(kind_title(f.language, f.kind));
     let reason = if f.denial.code == "extract.no_legal_relation" { w.decision_no_relation } else { w.decision_not_confirmed };
     let relation = match super::request::Relation::parse(&f.relation) {
@@ -73,9 +75,9 @@ pub fn decision(f: &RefusalFacts) -> DecisionDocument {
     DecisionDocument {
         lang: f.language.as_str().to_string(),
         meta_title: format!("{} {}", t(w.decision_title), f.registry_number()),
-        header: vec![t(w.country), t(w.entity), say(w.municipality, &[("name", &f.municipality)]), t(w.service), f.office_name.clone()],
+        header: vec![t(w.country), t(w.entity), say(w.municipality, &[("name", &f.municipality)]), t(w.service), r(&f.office_name)],
         number: format!("{}: {}", t(w.number), f.registry_number()),
-        place_date: format!("{}, {}", f.place, date(f.decided_on)),
+        place_date: format!("{}, {}", r(&f.place), date(f.decided_on)),
         intro: say(w.decision_intro, &[("basis", &t(LEGAL_BASIS))]),
         title: t(w.decision_title),
         operative: say(
@@ -86,7 +88,7 @@ pub fn decision(f: &RefusalFacts) -> DecisionDocument {
         reasoning: vec![say(reason, &[("relation", &relation), ("basis", &t(LEGAL_BASIS))])],
         appeal: t(w.decision_appeal),
         official_label: t(w.official),
-        official: f.official.clone(),
+        official: r(&f.official),
         keywords: vec![format!("opcina-decision:{}", f.number.id())],
     }
 }

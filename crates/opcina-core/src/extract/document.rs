@@ -10,12 +10,12 @@ use super::ciec::{self, Label};
 use super::content::ExtractContent;
 use super::kind::{ExtractKind, Language};
 use super::seal::{extract_keyword, file_seal_placeholder, verify_url};
-use super::words::{Words, fill_with, words};
+use super::words::{Words, fill_in, words};
 use crate::names::Script;
 use crate::registry::annotation::{AnnotationContent, AnnotationRecord, MarriageEndReason, PersonRef};
 use crate::registry::entry::{CitizenshipBasis, EntryContent, ParentData, PersonData, SpouseData};
 use crate::registry::person::MaritalStatus;
-use crate::registry::{EntryRecord, Place, Sex};
+use crate::registry::{EntryRecord, Place, Sex, as_it_stands};
 
 /// A labelled value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,23 +64,32 @@ pub struct Document {
     pub keywords: Vec<String>,
 }
 
-/// Writes form text in the requested script; names, places and numbers stay as given.
+/// Writes a document in the requested script: the form's own text, and what was recorded —
+/// names, places, the municipality and office, acts — transliterated too (a word with a
+/// letter of neither alphabet stays as recorded, see [`Script::write_recorded`]). Only
+/// identifiers stay as they are: the document's number, its seal and its address.
 struct Pen {
     w: &'static Words,
     script: Script,
 }
 
 impl Pen {
+    /// Form text.
     fn t(&self, text: &str) -> String {
         self.script.write(text)
     }
 
-    fn say(&self, template: &str, values: &[(&str, &str)]) -> String {
-        fill_with(template, values, |s| self.t(s))
+    /// Recorded text.
+    fn r(&self, text: &str) -> String {
+        self.script.write_recorded(text)
     }
 
-    fn field(&self, label: &str, value: impl Into<String>) -> Field {
-        Field { label: self.t(label), value: value.into() }
+    fn say(&self, template: &str, values: &[(&str, &str)]) -> String {
+        fill_in(self.script, template, values)
+    }
+
+    fn field(&self, label: &str, value: impl AsRef<str>) -> Field {
+        Field { label: self.t(label), value: self.r(value.as_ref()) }
     }
 
     fn sexed(&self, pair: [&str; 2], sex: Sex) -> String {
@@ -159,11 +168,19 @@ pub fn kind_title(language: Language, kind: ExtractKind) -> &'static str {
     title(words(language), kind)
 }
 
-/// An entry as the counter shows it: its fields and its annotations written out with their
-/// legal basis, in the language and script asked for — the same text a document prints.
-pub fn entry_text(language: Language, script: Script, entry: &EntryRecord, annotations: &[AnnotationRecord]) -> (Vec<Field>, Vec<String>) {
+/// An entry as the counter shows it on `on`: its fields as they stand then (see
+/// [`as_it_stands`]) and its annotations written out with their legal basis, in the language
+/// and script asked for — the same text a document prints.
+pub fn entry_text(
+    language: Language,
+    script: Script,
+    entry: &EntryRecord,
+    annotations: &[AnnotationRecord],
+    on: NaiveDate,
+) -> (Vec<Field>, Vec<String>) {
     let pen = Pen { w: words(language), script };
-    (entry_fields(&pen, entry), annotations.iter().map(|a| annotation_text(&pen, a)).collect())
+    let standing = as_it_stands(entry, annotations, on);
+    (entry_fields(&pen, &standing), annotations.iter().map(|a| annotation_text(&pen, a)).collect())
 }
 
 /// One annotation as the sentence a document prints, with its legal basis.
@@ -217,7 +234,7 @@ fn annotation_text(pen: &Pen, a: &AnnotationRecord) -> String {
         AnnotationContent::CitizenshipAcquired { citizenship } => pen.say(w.a_citizenship_acquired, &[("new", citizenship)]),
         AnnotationContent::CitizenshipLost { citizenship } => pen.say(w.a_citizenship_lost, &[("new", citizenship)]),
         AnnotationContent::Correction { field, old_value, new_value } => {
-            pen.say(w.a_correction, &[("field", field), ("old", old_value), ("new", new_value)])
+            pen.say(w.a_correction, &[("field", &field_label(pen, field)), ("old", old_value), ("new", new_value)])
         }
     };
     let b = &ann.legal_basis;
@@ -225,8 +242,53 @@ fn annotation_text(pen: &Pen, a: &AnnotationRecord) -> String {
     let effective = pen.say(w.a_effective, &[("date", &d)]);
     let recorded =
         pen.say(w.a_recorded, &[("date", &date(a.recorded_at.to_datetime().date_naive())), ("office", &a.office), ("by", &a.recorded_by)]);
-    let note = ann.note.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+    let note = ann.note.as_deref().map(|n| format!(" {}", pen.r(n))).unwrap_or_default();
     format!("{main} {basis} {effective} {recorded}{note}")
+}
+
+/// A corrected field as a reader names it — `mother.maiden_surname` is "majka, djevojačko
+/// prezime" — never as the path the annotation stores.
+fn field_label(pen: &Pen, path: &str) -> String {
+    let w = pen.w;
+    let steps: Vec<&str> = path.split('.').collect();
+    let (who, rest) = match steps.as_slice() {
+        ["mother", rest @ ..] => (Some(w.mother), rest),
+        ["father", rest @ ..] => (Some(w.father), rest),
+        ["spouses", i, rest @ ..] => (Some(w.husband_wife[usize::from(*i == "1")]), rest),
+        [first, rest @ ..] if matches!(*first, "child" | "person" | "deceased") => (None, rest),
+        rest => (None, rest),
+    };
+    let rest = match rest {
+        ["person", inner @ ..] => inner,
+        other => other,
+    };
+    let what = match rest.first().copied() {
+        Some("given_name") => Some(w.given_name),
+        Some("surname") => Some(w.surname),
+        Some("maiden_surname") => Some(w.maiden_surname),
+        Some("birth_place") => Some(w.birth_place),
+        Some("death_place") => Some(w.death_place),
+        Some("place") => Some(w.marriage_place),
+        Some("citizenship") => Some(w.citizenship),
+        Some("residence") => Some(w.residence),
+        Some("last_residence") => Some(w.last_residence),
+        Some("surname_after") => Some(w.surname_after),
+        Some("witnesses") => Some(w.witnesses),
+        Some("officiant") => Some(w.officiant),
+        Some("informant") => Some(w.informant),
+        Some("death_confirmation") => Some(w.death_confirmation),
+        Some("spouse_name") => Some(w.spouse),
+        Some("father_name") => Some(w.father),
+        Some("mother_name") => Some(w.mother),
+        _ => None,
+    };
+    let label = match (who, what) {
+        (Some(who), Some(what)) => format!("{who}, {}", what.to_lowercase()),
+        (Some(one), None) | (None, Some(one)) => one.to_string(),
+        // A field without a printed label: the entry as a whole.
+        (None, None) => w.entry_ref.to_string(),
+    };
+    pen.t(&label.to_lowercase())
 }
 
 fn entry_fields(pen: &Pen, e: &EntryRecord) -> Vec<Field> {
@@ -330,9 +392,9 @@ fn identity(e: &EntryRecord) -> Option<(String, String, Sex, NaiveDate, String)>
     }
 }
 
-fn statement(pen: &Pen, c: &ExtractContent) -> String {
+fn statement(pen: &Pen, c: &ExtractContent, entry: &EntryRecord) -> String {
     let w = pen.w;
-    let Some((_, jmbg, s, born_on, born_at)) = identity(&c.entry) else { return String::new() };
+    let Some((_, jmbg, s, born_on, born_at)) = identity(entry) else { return String::new() };
     let name = format!("{} {}", c.state.given_name, c.state.surname);
     let reference = c.entry.reference();
     let citizenship = c.state.citizenships.join(", ");
@@ -356,29 +418,54 @@ fn statement(pen: &Pen, c: &ExtractContent) -> String {
         ExtractKind::Citizenship => w.citizenship_statement,
         _ => return String::new(),
     };
-    // The template's words are transliterated; the values inside it were made already.
-    fill_with(template, &values, |s| pen.t(s))
+    pen.say(template, &values)
 }
 
-fn labels(l: Label) -> Vec<String> {
-    l.iter().map(|s| s.to_string()).collect()
+/// A CIEC label: the document's language and script first (the national form's wording),
+/// then the convention's other languages.
+fn labels(pen: &Pen, l: Label) -> Vec<String> {
+    let w = pen.w;
+    let national = [
+        (ciec::DATE_BIRTH, w.birth_date),
+        (ciec::PLACE_BIRTH, w.birth_place),
+        (ciec::SEX, w.sex),
+        (ciec::SURNAME, w.surname),
+        (ciec::FORENAMES, w.given_name),
+        (ciec::FATHER, w.father),
+        (ciec::MOTHER, w.mother),
+        (ciec::DATE_MARRIAGE, w.marriage_date),
+        (ciec::PLACE_MARRIAGE, w.marriage_place),
+        (ciec::SPOUSE_1, w.husband_wife[0]),
+        (ciec::SPOUSE_2, w.husband_wife[1]),
+        (ciec::NAME_AFTER, w.surname_after),
+        (ciec::DATE_DEATH, w.death_date),
+        (ciec::PLACE_DEATH, w.death_place),
+        (ciec::ANNOTATIONS, w.annotations),
+    ]
+    .into_iter()
+    .find(|(label, _)| *label == l)
+    .map_or(l[0], |(_, own)| own);
+    std::iter::once(pen.t(national)).chain(l[1..].iter().map(|s| s.to_string())).collect()
 }
 
-fn intl_fields(c: &ExtractContent) -> Vec<IntlField> {
+fn intl_fields(pen: &Pen, entry: &EntryRecord) -> Vec<IntlField> {
     let mut out = Vec::new();
+    // Values are written by the caller: names and places in the document's script, the
+    // convention's codes (sex `M`/`F`) and dates as the convention writes them.
     let mut add = |label: Label, value: String| {
         let number = u8::try_from(out.len() + 1).unwrap_or(u8::MAX);
-        out.push(IntlField { number, labels: labels(label), value });
+        out.push(IntlField { number, labels: labels(pen, label), value });
     };
-    let name = |given: &str, surname: &str| format!("{surname}, {given}");
-    match &c.entry.content {
+    let name = |given: &str, surname: &str| pen.r(&format!("{surname}, {given}"));
+    let at = |p: &Place| pen.r(&place(p));
+    match &entry.content {
         EntryContent::Birth(b) => {
             let ch = &b.child;
             add(ciec::DATE_BIRTH, ciec::date(ch.birth_date));
-            add(ciec::PLACE_BIRTH, place(&ch.birth_place));
+            add(ciec::PLACE_BIRTH, at(&ch.birth_place));
             add(ciec::SEX, ch.sex.code().to_string());
-            add(ciec::SURNAME, ch.surname.clone());
-            add(ciec::FORENAMES, ch.given_name.clone());
+            add(ciec::SURNAME, pen.r(&ch.surname));
+            add(ciec::FORENAMES, pen.r(&ch.given_name));
             if let Some(f) = &b.father {
                 add(ciec::FATHER, name(&f.given_name, &f.surname));
             }
@@ -386,32 +473,25 @@ fn intl_fields(c: &ExtractContent) -> Vec<IntlField> {
         }
         EntryContent::Marriage(m) => {
             add(ciec::DATE_MARRIAGE, ciec::date(m.date));
-            add(ciec::PLACE_MARRIAGE, place(&m.place));
+            add(ciec::PLACE_MARRIAGE, at(&m.place));
             for (i, s) in m.spouses.iter().enumerate() {
                 let p = &s.person;
                 let label = if i == 0 { ciec::SPOUSE_1 } else { ciec::SPOUSE_2 };
-                add(
-                    label,
-                    format!(
-                        "{}; {}; {}; {}",
-                        name(&p.given_name, &p.surname),
-                        p.sex.code(),
-                        ciec::date(p.birth_date),
-                        place(&p.birth_place)
-                    ),
-                );
-                add(ciec::NAME_AFTER, s.surname_after.clone());
+                let spouse =
+                    format!("{}; {}; {}; {}", name(&p.given_name, &p.surname), p.sex.code(), ciec::date(p.birth_date), at(&p.birth_place));
+                add(label, spouse);
+                add(ciec::NAME_AFTER, pen.r(&s.surname_after));
             }
         }
         EntryContent::Death(d) => {
             let p = &d.deceased;
             add(ciec::DATE_DEATH, ciec::date(d.death_date));
-            add(ciec::PLACE_DEATH, place(&d.death_place));
-            add(ciec::SURNAME, p.surname.clone());
-            add(ciec::FORENAMES, p.given_name.clone());
+            add(ciec::PLACE_DEATH, at(&d.death_place));
+            add(ciec::SURNAME, pen.r(&p.surname));
+            add(ciec::FORENAMES, pen.r(&p.given_name));
             add(ciec::SEX, p.sex.code().to_string());
             add(ciec::DATE_BIRTH, ciec::date(p.birth_date));
-            add(ciec::PLACE_BIRTH, place(&p.birth_place));
+            add(ciec::PLACE_BIRTH, at(&p.birth_place));
         }
         EntryContent::Citizenship(_) => {}
     }
@@ -429,9 +509,14 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
         Some('B') => ciec::TITLE_B,
         _ => ciec::TITLE_C,
     };
-    let title_text = if international { form_title.join(" / ") } else { pen.t(title(w, c.kind)) };
+    let title_text = if international {
+        std::iter::once(pen.t(title(w, c.kind))).chain(form_title[1..].iter().map(|s| s.to_string())).collect::<Vec<_>>().join(" / ")
+    } else {
+        pen.t(title(w, c.kind))
+    };
     let mut issue = vec![
-        pen.field(w.number, i.number.to_string()),
+        // The number identifies the document (its verification, its QR code): as issued.
+        Field { label: pen.t(w.number), value: i.number.to_string() },
         pen.field(w.place_date, format!("{}, {}", i.place, date(i.issued_on))),
         pen.field(
             w.fee,
@@ -445,6 +530,14 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
         issue.push(pen.field(w.purpose, &c.purpose));
     }
     let hash = c.hash();
+    // The fields print the entry as it stands on the day of issue; the annotations say how.
+    let mut entry = as_it_stands(&c.entry, &c.annotations, i.issued_on);
+    if let EntryContent::Citizenship(e) = &mut entry.content {
+        // A change of name is annotated on the birth entry, and on the citizens' entry only
+        // where the registrar did so too: the certificate names the person as they are named.
+        e.person.given_name.clone_from(&c.state.given_name);
+        e.person.surname.clone_from(&c.state.surname);
+    }
     Document {
         lang: c.language.as_str().to_string(),
         meta_title: format!("{} {}", pen.t(title(w, c.kind)), i.number),
@@ -453,29 +546,42 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
             pen.t(w.entity),
             pen.say(w.municipality, &[("name", &i.municipality)]),
             pen.t(w.service),
-            i.office_name.clone(),
+            pen.r(&i.office_name),
         ],
         title: title_text,
         reference: match &c.holder {
             // A register kept elsewhere is named with the municipality that keeps it.
-            Some(h) => format!("{}: {} — {}", pen.t(w.entry_ref), c.entry.reference(), h.municipality),
-            None => format!("{}: {}", pen.t(w.entry_ref), c.entry.reference()),
+            Some(h) => format!("{}: {} — {}", pen.t(w.entry_ref), pen.r(&c.entry.reference()), pen.r(&h.municipality)),
+            None => format!("{}: {}", pen.t(w.entry_ref), pen.r(&c.entry.reference())),
         },
         fields: if international || matches!(c.kind, ExtractKind::Life | ExtractKind::NoImpediment) {
             Vec::new()
         } else {
-            entry_fields(&pen, &c.entry)
+            entry_fields(&pen, &entry)
         },
-        intl: if international { intl_fields(c) } else { Vec::new() },
-        codes: if international { ciec::CODES.iter().map(|s| s.to_string()).collect() } else { Vec::new() },
-        statement: statement(&pen, c),
-        annotations_title: if international { ciec::ANNOTATIONS.join(" / ") } else { pen.t(w.annotations) },
+        intl: if international { intl_fields(&pen, &entry) } else { Vec::new() },
+        codes: if international {
+            // The codes themselves (Jo, Mo, An, M, F) are the convention's, in every script.
+            let own = format!(
+                "Jo = {}, Mo = {}, An = {}; M = {}, F = {}",
+                pen.t(w.day),
+                pen.t(w.month),
+                pen.t(w.year),
+                pen.t(w.male),
+                pen.t(w.female)
+            );
+            std::iter::once(own).chain(ciec::CODES[1..].iter().map(|s| s.to_string())).collect()
+        } else {
+            Vec::new()
+        },
+        statement: statement(&pen, c, &entry),
+        annotations_title: if international { labels(&pen, ciec::ANNOTATIONS).join(" / ") } else { pen.t(w.annotations) },
         annotations: c.annotations.iter().map(|a| annotation_text(&pen, a)).collect(),
         no_annotations: pen.t(w.no_annotations),
         issue,
         validity: pen.t(w.no_expiry),
         official_label: pen.t(w.official),
-        official: i.official.clone(),
+        official: pen.r(&i.official),
         seal_label: pen.t(w.seal),
         seal: format!("{key_id} · {}", &hex::encode(content_seal)[..32]),
         verify_label: pen.t(w.verify),

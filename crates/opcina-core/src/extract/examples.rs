@@ -122,6 +122,26 @@ pub fn family() -> Family {
     Family { registry: reg, mother, son, daughter, wife, late, cyrillic, stranger }
 }
 
+impl Family {
+    /// Registers a birth on the day it happened and returns the child's JMBG.
+    pub fn born(&mut self, given: &str, surname: &str, sex: Sex, on: NaiveDate) -> Jmbg {
+        child_of(&run(&mut self.registry, birth(given, surname, sex, on), on))
+    }
+
+    /// Records `content` on the birth entry of `jmbg` by a decision of `on`.
+    pub fn annotate_birth(&mut self, jmbg: &Jmbg, content: AnnotationContent, on: NaiveDate) {
+        let entry_id =
+            self.registry.person_records(jmbg).entries.iter().find(|e| matches!(e.content, EntryContent::Birth(_))).map_or(0, |e| e.id);
+        let annotation = Annotation { content, legal_basis: decision(on), effective_date: on, note: None };
+        run(&mut self.registry, Command::AddAnnotation(AddAnnotation { entry_id, annotation }), on);
+    }
+
+    /// Registers the marriage of `a` and `b` with the surnames they take.
+    pub fn marry(&mut self, a: &Jmbg, a_after: &str, b: &Jmbg, b_after: &str, on: NaiveDate) {
+        run(&mut self.registry, marriage(a, a_after, b, b_after, on), on);
+    }
+}
+
 /// The issue facts of a document issued at the Kakanj service centre.
 pub fn issue(serial: i64, position: i64) -> Issue {
     Issue {

@@ -38,15 +38,17 @@ fn every_kind_builds_in_every_language_and_script() {
 }
 
 #[test]
-fn names_are_printed_as_registered_whatever_the_script_of_the_form() {
+fn names_are_written_in_the_script_of_the_document() {
     let f = family();
     let c = content(&f, &f.son, ExtractKind::Birth, Language::Sr, Script::Cyrillic).unwrap();
     let t = text(&document(&c, &[1; 64], "k"));
     assert!(t.contains("ИЗВОД ИЗ МАТИЧНЕ КЊИГЕ РОЂЕНИХ"), "{t}");
-    assert!(t.contains("Ćamil") && t.contains("Đorđević") && t.contains("Hodžić"), "{t}");
+    assert!(t.contains("Џемал") && t.contains("Ђорђевић") && t.contains("Амра") && t.contains("Хоџић"), "{t}");
+    assert!(t.contains("Општина Какањ") && t.contains("ЈМБГ 0503960195002"), "{t}");
     let c = content(&f, &f.cyrillic, ExtractKind::Birth, Language::Bs, Script::Latin).unwrap();
     let t = text(&document(&c, &[1; 64], "k"));
-    assert!(t.contains("IZVOD IZ MATIČNE KNJIGE ROĐENIH") && t.contains("Љубиша") && t.contains("Јовановић"), "{t}");
+    assert!(t.contains("IZVOD IZ MATIČNE KNJIGE ROĐENIH") && t.contains("Ljubiša") && t.contains("Jovanović"), "{t}");
+    assert!(!crate::names::is_cyrillic(&t), "{t}");
 }
 
 #[test]
@@ -211,4 +213,211 @@ fn incomplete_requests_name_the_missing_field() {
         }
         e => panic!("{e:?}"),
     }
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn field<'a>(d: &'a super::Document, label: &str) -> &'a str {
+    d.fields.iter().find(|f| f.label == label).map(|f| f.value.as_str()).unwrap_or_else(|| panic!("no field {label}: {:?}", d.fields))
+}
+
+fn intl<'a>(d: &'a super::Document, english: &str) -> &'a str {
+    d.intl
+        .iter()
+        .find(|f| f.labels.iter().any(|l| l == english))
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("no {english}: {:?}", d.intl))
+}
+
+/// Every kind that prints the subject's name, after each change, in both scripts: the name
+/// printed is the name as it stands (posljednje stanje), never the base entry's.
+#[test]
+fn documents_print_the_entry_as_it_stands_after_a_correction_a_marriage_and_a_change_of_name() {
+    use crate::registry::AnnotationContent;
+    let mut f = family();
+    let lamija = f.born("Lmaija", "Hodžić", crate::registry::Sex::Female, day(1994, 2, 3));
+    let check = |f: &super::examples::Family, given: &str, surname: &str, wrong: &[&str]| {
+        for script in [Script::Latin, Script::Cyrillic] {
+            let (given_label, surname_label) = (script.write("Ime"), script.write("Prezime"));
+            let (given, surname) = (&script.write(given), &script.write(surname));
+            let birth = document(&content(f, &lamija, ExtractKind::Birth, Language::Bs, script).unwrap(), &[1; 64], "k");
+            assert_eq!((field(&birth, &given_label), field(&birth, &surname_label)), (given.as_str(), surname.as_str()), "{script:?}");
+            let international =
+                document(&content(f, &lamija, ExtractKind::BirthInternational, Language::Bs, script).unwrap(), &[1; 64], "k");
+            assert_eq!(
+                (intl(&international, "Forenames"), intl(&international, "Surname")),
+                (given.as_str(), surname.as_str()),
+                "{:?}",
+                international.intl
+            );
+            let life = document(&content(f, &lamija, ExtractKind::Life, Language::Bs, script).unwrap(), &[1; 64], "k");
+            assert!(life.statement.contains(&format!("{given} {surname}")), "{}", life.statement);
+            let mut printed = vec![text(&birth), text(&international), text(&life)];
+            if let Ok(c) = content(f, &lamija, ExtractKind::NoImpediment, Language::Bs, script) {
+                let free = document(&c, &[1; 64], "k");
+                assert!(free.statement.contains(&format!("{given} {surname}")), "{}", free.statement);
+                printed.push(text(&free));
+            }
+            for t in &printed {
+                // Outside the annotations, which say what it read before.
+                let fields = t.split("\"annotations\"").next().unwrap_or_default();
+                for w in wrong {
+                    let w = script.write(w);
+                    assert!(!fields.contains(&w), "{w} printed: {fields}");
+                }
+                assert!(!t.contains("child.given_name"), "a field path printed: {t}");
+            }
+        }
+    };
+    check(&f, "Lmaija", "Hodžić", &[]);
+    f.annotate_birth(
+        &lamija,
+        AnnotationContent::Correction { field: "child.given_name".into(), old_value: "Lmaija".into(), new_value: "Lamija".into() },
+        day(2024, 3, 1),
+    );
+    check(&f, "Lamija", "Hodžić", &["Lmaija"]);
+    let c = content(&f, &lamija, ExtractKind::Birth, Language::Bs, Script::Latin).unwrap();
+    let said = document(&c, &[1; 64], "k").annotations.join(" ");
+    assert!(said.contains("Ispravljena greška u upisu (ime): „Lmaija” ispravljeno u „Lamija”."), "{said}");
+    let c = content(&f, &lamija, ExtractKind::Birth, Language::Sr, Script::Cyrillic).unwrap();
+    let said = document(&c, &[1; 64], "k").annotations.join(" ");
+    assert!(said.contains("(име)"), "{said}");
+
+    let husband = f.stranger.clone();
+    f.marry(&husband, "Čolak", &lamija, "Čolak", day(2025, 5, 10));
+    check(&f, "Lamija", "Čolak", &["Lmaija"]);
+
+    f.annotate_birth(&lamija, AnnotationContent::NameChange { given_name: Some("Lana".into()), surname: None }, day(2026, 1, 20));
+    check(&f, "Lana", "Čolak", &["Lmaija", "Lamija"]);
+    // The marriage entry prints the spouses as they married.
+    let m = document(&content(&f, &lamija, ExtractKind::Marriage, Language::Bs, Script::Latin).unwrap(), &[1; 64], "k");
+    assert!(text(&m).contains("Lamija Hodžić"), "{}", text(&m));
+}
+
+/// The counter's view of an entry is the document's: fields as they stand on the view date.
+#[test]
+fn the_counter_shows_the_entry_as_it_stood_on_the_view_date() {
+    use crate::registry::AnnotationContent;
+    let mut f = family();
+    let j = f.born("Lmaija", "Hodžić", crate::registry::Sex::Female, day(1994, 2, 3));
+    f.annotate_birth(&j, AnnotationContent::NameChange { given_name: None, surname: Some("Begić".into()) }, day(2020, 1, 1));
+    let records = f.registry.person_records(&j);
+    let birth = &records.entries[0];
+    let shown = |on| super::document::entry_text(Language::Bs, Script::Latin, birth, &records.annotations, on).0;
+    let surname = |fields: Vec<super::document::Field>| fields.into_iter().find(|f| f.label == "Prezime").map(|f| f.value);
+    assert_eq!(surname(shown(day(2019, 12, 31))).as_deref(), Some("Hodžić"));
+    assert_eq!(surname(shown(day(2020, 1, 1))).as_deref(), Some("Begić"));
+}
+
+/// A correction names the corrected field as the form labels it, in the document's script.
+#[test]
+fn a_correction_names_the_field_in_words() {
+    use crate::registry::AnnotationContent;
+    let mut f = family();
+    let j = f.born("Lamija", "Hodžić", crate::registry::Sex::Female, day(1994, 2, 3));
+    f.annotate_birth(
+        &j,
+        AnnotationContent::Correction { field: "mother.given_name".into(), old_value: "Amra".into(), new_value: "Amira".into() },
+        day(2024, 3, 1),
+    );
+    let records = f.registry.person_records(&j);
+    let a = &records.annotations[0];
+    let say = |language, script| super::document::annotation_sentence(language, script, a);
+    assert!(say(Language::Bs, Script::Latin).contains("(majka, ime)"), "{}", say(Language::Bs, Script::Latin));
+    assert!(say(Language::Sr, Script::Cyrillic).contains("(мајка, име)"), "{}", say(Language::Sr, Script::Cyrillic));
+    let birth = document(&content(&f, &j, ExtractKind::Birth, Language::Bs, Script::Latin).unwrap(), &[1; 64], "k");
+    assert!(field(&birth, "Majka").starts_with("Amira Hodžić"), "{:?}", birth.fields);
+}
+
+/// Every text of a document, but its identifiers (number, seal, address, keywords).
+fn printed(d: &super::Document) -> Vec<String> {
+    let mut out: Vec<String> = d.header.clone();
+    out.extend([d.title.clone(), d.reference.clone(), d.statement.clone(), d.annotations_title.clone(), d.no_annotations.clone()]);
+    out.extend([d.validity.clone(), d.official_label.clone(), d.official.clone(), d.seal_label.clone(), d.verify_label.clone()]);
+    out.extend(d.fields.iter().flat_map(|f| [f.label.clone(), f.value.clone()]));
+    out.extend(d.intl.iter().flat_map(|f| [f.labels[0].clone(), f.value.clone()]));
+    out.extend(d.codes.first().cloned());
+    out.extend(d.annotations.iter().cloned());
+    // The document's number is its identifier, printed as issued.
+    out.extend(d.issue.iter().skip(1).flat_map(|f| [f.label.clone(), f.value.clone()]));
+    out
+}
+
+/// Words in Latin letters in `texts`, but words with a letter of neither alphabet (a name
+/// recorded as `Wagner`) and the CIEC codes; a CIEC label's other languages are left out.
+fn latin_words(texts: &[String]) -> Vec<String> {
+    let latin = |c: char| c.is_ascii_alphabetic() || "čćđšžČĆĐŠŽ".contains(c);
+    let foreign = |w: &str| w.chars().any(|c| "qwxyQWXY".contains(c));
+    texts
+        .iter()
+        .map(|t| t.split(" / ").next().unwrap_or_default().to_string())
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()).map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| w.chars().any(latin) && !foreign(w) && !["Jo", "Mo", "An", "M", "F"].contains(&w.as_str()))
+        .collect()
+}
+
+/// A document in Cyrillic is Cyrillic: what the node writes and what was recorded (names,
+/// places, the office, acts, the purpose), every kind, the CIEC forms' first language too.
+#[test]
+fn a_cyrillic_document_has_no_latin_word_but_its_identifiers_and_foreign_names() {
+    let mut f = family();
+    let foreign = f.born("Xenia", "Wagner", crate::registry::Sex::Female, day(1999, 1, 1));
+    for kind in ExtractKind::ALL {
+        let mut subjects = vec![subject_for(&f, kind).clone()];
+        if matches!(kind, ExtractKind::Birth | ExtractKind::BirthInternational) {
+            subjects.push(foreign.clone());
+            subjects.push(f.cyrillic.clone());
+        }
+        for subject in subjects {
+            let d = document(&content(&f, &subject, kind, Language::Sr, Script::Cyrillic).unwrap(), &[1; 64], "k");
+            let words = latin_words(&printed(&d));
+            assert!(words.is_empty(), "{kind}: Latin words {words:?} in {}", text(&d));
+            if subject == foreign {
+                assert!(text(&d).contains("Xenia") && text(&d).contains("Wagner"), "{}", text(&d));
+            }
+            // The convention's sex codes are Latin letters in every script.
+            for f in d.intl.iter().filter(|f| f.labels[1] == "Sex") {
+                assert!(f.value == "M" || f.value == "F", "{kind}: {:?}", f.value);
+            }
+        }
+    }
+    // And the other way round: a Latin document has no Cyrillic.
+    for kind in ExtractKind::ALL {
+        let d = document(&content(&f, subject_for(&f, kind), kind, Language::Bs, Script::Latin).unwrap(), &[1; 64], "k");
+        assert!(!crate::names::is_cyrillic(&text(&d)), "{kind}: {}", text(&d));
+    }
+}
+
+/// A refusal decision in Cyrillic is Cyrillic too, but for its registry number.
+#[test]
+fn a_cyrillic_refusal_decision_has_no_latin_word_but_its_number() {
+    let f = family();
+    let facts = super::decision::RefusalFacts {
+        number: super::ExtractNumber { office: "KAK".into(), year: 2026, serial: 3 },
+        decided_at: crate::registry::Timestamp(1_790_000_000_000_000),
+        decided_on: day(2026, 11, 24),
+        kind: ExtractKind::Birth,
+        language: Language::Sr,
+        script: Script::Cyrillic,
+        subject: f.son.clone(),
+        requester_name: "Nikola Čolak".into(),
+        relation: "parent".into(),
+        purpose: "penzija".into(),
+        denial: super::eligibility::Denial { code: "extract.relation_not_confirmed".into(), reason: "not a parent".into() },
+        municipality: "Kakanj".into(),
+        office_name: "Centar za pružanje usluga građanima Kakanj".into(),
+        place: "Kakanj".into(),
+        official: "Amra Hodžić".into(),
+    };
+    let d = super::decision::decision(&facts);
+    let mut texts = d.header.clone();
+    texts.extend([d.place_date.clone(), d.intro.clone(), d.title.clone(), d.operative.clone(), d.reasoning_title.clone()]);
+    texts.extend(d.reasoning.iter().cloned());
+    texts.extend([d.appeal.clone(), d.official_label.clone(), d.official.clone()]);
+    texts.push(d.number.replace(&facts.registry_number(), ""));
+    let words = latin_words(&texts);
+    assert!(words.is_empty(), "Latin words {words:?} in {d:?}");
+    assert!(d.operative.contains("Никола Чолак") && d.official == "Амра Хоџић", "{d:?}");
 }

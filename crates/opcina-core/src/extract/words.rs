@@ -4,6 +4,7 @@
 
 use super::kind::Language;
 use super::request::Relation;
+use crate::names::Script;
 
 /// Every phrase a national extract or certificate prints. Phrases with `{…}` are filled in
 /// by [`fill`].
@@ -68,6 +69,10 @@ pub struct Words {
     pub no_expiry: &'static str,
     pub seal: &'static str,
     pub verify: &'static str,
+    /// The parts of a date, for the legend of the CIEC codes.
+    pub day: &'static str,
+    pub month: &'static str,
+    pub year: &'static str,
     pub status_single: [&'static str; 2],
     pub status_married: [&'static str; 2],
     pub status_divorced: [&'static str; 2],
@@ -173,6 +178,9 @@ pub const BS: Words = Words {
     no_expiry: "Izvod i uvjerenje nemaju rok važenja.",
     seal: "Elektronski pečat",
     verify: "Provjera autentičnosti",
+    day: "dan",
+    month: "mjesec",
+    year: "godina",
     status_single: ["neoženjen", "neudata"],
     status_married: ["oženjen", "udata"],
     status_divorced: ["razveden", "razvedena"],
@@ -248,6 +256,9 @@ pub const HR: Words = Words {
     no_expiry: "Izvadak i uvjerenje nemaju rok valjanosti.",
     seal: "Elektronički pečat",
     verify: "Provjera vjerodostojnosti",
+    day: "dan",
+    month: "mjesec",
+    year: "godina",
     status_single: ["neoženjen", "neudana"],
     status_married: ["oženjen", "udana"],
     life_statement: "Na temelju podataka iz matične knjige rođenih ({ref}) uvjerava se da je {name}, JMBG {jmbg}, {born} {date} u mjestu {place}, na dan izdavanja ovog uvjerenja {alive}, jer u matičnim knjigama nije upisana smrt.",
@@ -328,6 +339,15 @@ pub fn words(language: Language) -> &'static Words {
 /// Fills `{key}` placeholders.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     fill_with(template, values, str::to_string)
+}
+
+/// Fills `{key}` placeholders for a document in `script`: the template's words are form text
+/// ([`Script::write`]), the values recorded text — names, places, acts — written word by word
+/// ([`Script::write_recorded`]).
+pub fn fill_in(script: Script, template: &str, values: &[(&str, &str)]) -> String {
+    let written: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, script.write_recorded(v))).collect();
+    let values: Vec<(&str, &str)> = written.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fill_with(template, &values, |s| script.write(s))
 }
 
 /// Fills `{key}` placeholders, passing the template's own text (not the values) through

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod import;
 pub mod memory;
 pub mod person;
+pub mod standing;
 pub mod types;
 pub mod validate;
 
@@ -15,4 +16,5 @@ pub use annotation::{Annotation, AnnotationContent, AnnotationRecord, EventRef, 
 pub use commands::{Applied, Command, Facts, Needs, Plan, PlanContext};
 pub use entry::{BirthEntry, CitizenshipEntry, DeathEntry, EntryContent, EntryRecord, MarriageEntry};
 pub use person::{MaritalStatus, PersonRecords, PersonView, ViewTime, person_view};
+pub use standing::as_it_stands;
 pub use types::{Actor, Place, Register, Role, Sex, Timestamp};

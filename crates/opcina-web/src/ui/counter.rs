@@ -414,7 +414,8 @@ fn entries(ui: &Ui, v: &PersonView) -> Vec<EntryBlock> {
     v.entries
         .iter()
         .map(|e| {
-            let (fields, annotations) = entry_text(ui.locale.register_language(), ui.locale.script(), &e.entry, &e.annotations);
+            let (fields, annotations) =
+                entry_text(ui.locale.register_language(), ui.locale.script(), &e.entry, &e.annotations, v.view_time.as_of);
             EntryBlock {
                 id: e.entry.id,
                 marriage: e.entry.content.register() == opcina_core::registry::Register::Marriages,
