@@ -588,7 +588,7 @@ backend_test! {
                 date: date(2026, 2, 2),
                 place: None,
             },
-            legal_basis: opcina_core::registry::annotation::LegalBasis { act: "upis u MKU".into(), issuer: "Kakanj".into(), number: "MKU 4/2026, KAK".into(), date: date(2026, 2, 3) },
+            legal_basis: opcina_core::registry::annotation::LegalBasis { act: "upis u matičnu knjigu umrlih".into(), issuer: "Kakanj".into(), number: "MKU 4/2026, KAK".into(), date: date(2026, 2, 3) },
             effective_date: date(2026, 2, 2),
             note: None,
         };

@@ -13,7 +13,13 @@ use crate::jmbg::Jmbg;
 /// The act an annotation rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LegalBasis {
-    /// Kind of act, e.g. `rješenje`, `presuda`, `zapisnik o vjenčanju`.
+    /// Kind of act, by its code or by its name as documents print it (stored by its name):
+    /// `decision` (rješenje), `court_decision` (rješenje suda), `judgment` (presuda),
+    /// `foreign_document`, `birth_extract`, `name_change_decision`, `correction_decision`,
+    /// `adoption_decision`, `citizenship_decision`, `divorce_judgment`, `annulment_judgment`,
+    /// `paternity_judgment`, `paternity_record`, `marriage_record`, `marriage_extract`,
+    /// `death_extract`, `death_entry`, `citizens_entry`. It must be one that can ground the
+    /// change (a divorce judgment is no basis for a change of name).
     pub act: String,
     /// The body that issued it, e.g. `Općinski sud u Zenici`.
     pub issuer: String,
@@ -21,6 +27,62 @@ pub struct LegalBasis {
     pub number: String,
     /// The act's date.
     pub date: NaiveDate,
+}
+
+/// A kind of act a change to the registers may rest on: its stable code (the API's and the
+/// forms' value), its name as documents print it, and what it can be the basis of — kinds of
+/// annotation, `court_permission` (a minor's marriage) or `citizenship` (an entry in the
+/// citizens' register); `*` for anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActKind {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub grounds: &'static [&'static str],
+}
+
+const ANY: &[&str] = &["*"];
+
+/// Every kind of act the registers accept, general ones first.
+pub const ACT_KINDS: &[ActKind] = &[
+    ActKind { code: "decision", name: "rješenje", grounds: ANY },
+    ActKind { code: "court_decision", name: "rješenje suda", grounds: ANY },
+    ActKind { code: "judgment", name: "presuda", grounds: ANY },
+    ActKind { code: "foreign_document", name: "strana javna isprava", grounds: ANY },
+    ActKind {
+        code: "birth_extract",
+        name: "izvod iz matične knjige rođenih",
+        grounds: &["correction", "adoption", "citizenship_acquired"],
+    },
+    ActKind { code: "name_change_decision", name: "rješenje o promjeni ličnog imena", grounds: &["name_change"] },
+    ActKind { code: "correction_decision", name: "rješenje o ispravci greške", grounds: &["correction"] },
+    ActKind { code: "adoption_decision", name: "rješenje o usvojenju", grounds: &["adoption"] },
+    ActKind {
+        code: "citizenship_decision",
+        name: "rješenje o državljanstvu",
+        grounds: &["citizenship_acquired", "citizenship_lost", "citizenship"],
+    },
+    ActKind { code: "divorce_judgment", name: "presuda o razvodu braka", grounds: &["marriage_ended"] },
+    ActKind { code: "annulment_judgment", name: "presuda o poništenju braka", grounds: &["marriage_ended"] },
+    ActKind { code: "paternity_judgment", name: "presuda o utvrđivanju očinstva", grounds: &["paternity_recognized"] },
+    ActKind { code: "paternity_record", name: "zapisnik o priznanju očinstva", grounds: &["paternity_recognized"] },
+    ActKind { code: "marriage_record", name: "zapisnik o zaključenju braka", grounds: &["marriage"] },
+    ActKind { code: "marriage_extract", name: "izvod iz matične knjige vjenčanih", grounds: &["marriage", "marriage_ended"] },
+    ActKind { code: "death_extract", name: "izvod iz matične knjige umrlih", grounds: &["death", "marriage_ended"] },
+    ActKind { code: "death_entry", name: "upis u matičnu knjigu umrlih", grounds: &["death", "marriage_ended"] },
+    ActKind { code: "citizens_entry", name: "upis u matičnu knjigu državljana", grounds: &["citizenship_acquired"] },
+];
+
+impl ActKind {
+    /// The kind named by `text`, its code or its name, whatever the case and spacing.
+    pub fn find(text: &str) -> Option<&'static ActKind> {
+        let wanted = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        ACT_KINDS.iter().find(|k| k.code == wanted || k.name == wanted)
+    }
+
+    /// Can an act of this kind be the basis of `ground` (a kind of annotation, say)?
+    pub fn grounds(&self, ground: &str) -> bool {
+        self.grounds.iter().any(|g| *g == "*" || *g == ground)
+    }
 }
 
 /// Where the event an annotation refers to is registered.
@@ -134,6 +196,13 @@ impl AnnotationContent {
         }
     }
 
+    /// Does the change take effect only once its act is made (a change of name, a divorce),
+    /// rather than from a date the act establishes (paternity, a death, a correction)?
+    pub fn follows_its_act(&self) -> bool {
+        use AnnotationContent as A;
+        matches!(self, A::NameChange { .. } | A::Adoption { .. } | A::MarriageEnded { .. } | A::CitizenshipLost { .. })
+    }
+
     /// May this kind of annotation be made on an entry of `register`?
     pub fn allowed_on(&self, register: Register) -> bool {
         use AnnotationContent as A;
@@ -172,4 +241,19 @@ pub struct AnnotationRecord {
     /// annotating the spouses' birth entries, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause_entry_id: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_documentation_lists_every_kind_of_act() {
+        let documented = include_str!("annotation.rs");
+        for kind in ACT_KINDS {
+            assert!(documented.contains(&format!("`{}`", kind.code)), "{} is not in LegalBasis::act's documentation", kind.code);
+            assert_eq!(ActKind::find(kind.name), Some(kind));
+            assert_eq!(ActKind::find(&kind.code.to_uppercase()), Some(kind));
+        }
+    }
 }

@@ -210,7 +210,13 @@ fn check_parts(
                 "an annotation cannot take effect before the entry's event",
             ));
         }
-        if let Err(es) = validate::legal_basis(&format!("{field}.legal_basis"), &a.legal_basis, today) {
+        if let Err(es) = validate::legal_basis(
+            &format!("{field}.legal_basis"),
+            &a.legal_basis,
+            today,
+            a.content.kind(),
+            a.content.follows_its_act().then_some(a.effective_date),
+        ) {
             es.into_iter().for_each(|e| p.push(e));
         }
         let _ = p.take(validate::past_date(&format!("{field}.effective_date"), a.effective_date, today));

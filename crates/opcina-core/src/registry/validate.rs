@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::annotation::LegalBasis;
+use super::annotation::{ACT_KINDS, ActKind, LegalBasis};
 use super::types::Place;
 use crate::error::FieldError;
 use crate::jmbg::{CheckMode, Jmbg};
@@ -105,12 +105,54 @@ pub fn place(field: &str, p: &Place) -> Result<Place, Vec<FieldError>> {
     }
 }
 
-pub fn legal_basis(field: &str, b: &LegalBasis, today: NaiveDate) -> Result<LegalBasis, Vec<FieldError>> {
+/// Checks the act a change rests on: its kind is one of [`ACT_KINDS`] and can be the basis of
+/// `ground` (a kind of annotation, `court_permission`, `citizenship`), the issuing body and the
+/// number are recognisable as such, the date is not in the future and — when the change
+/// follows its act — not after `takes_effect`. The kind is stored by its name.
+pub fn legal_basis(
+    field: &str,
+    b: &LegalBasis,
+    today: NaiveDate,
+    ground: &str,
+    takes_effect: Option<NaiveDate>,
+) -> Result<LegalBasis, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let act = text(&format!("{field}.act"), &b.act).map_err(|e| errors.push(e)).ok();
+    let act = text(&format!("{field}.act"), &b.act).map_err(|e| errors.push(e)).ok().and_then(|act| match ActKind::find(&act) {
+        Some(kind) if kind.grounds(ground) => Some(kind.name.to_string()),
+        Some(kind) => {
+            errors.push(FieldError::new(
+                "registry.legal_basis.act_not_for_this",
+                format!("{field}.act"),
+                format!("a {} is not the basis of {}", kind.name, ground.replace('_', " ")),
+            ));
+            None
+        }
+        None => {
+            let known = ACT_KINDS.iter().map(|k| k.code).collect::<Vec<_>>().join(", ");
+            errors.push(FieldError::new("registry.legal_basis.unknown_act", format!("{field}.act"), format!("the act is one of: {known}")));
+            None
+        }
+    });
     let issuer = text(&format!("{field}.issuer"), &b.issuer).map_err(|e| errors.push(e)).ok();
+    if issuer.as_deref().is_some_and(|i| i.chars().filter(|c| c.is_alphabetic()).count() < 3) {
+        errors.push(FieldError::new("registry.legal_basis.issuer_unclear", format!("{field}.issuer"), "name the body that issued the act"));
+    }
     let number = text(&format!("{field}.number"), &b.number).map_err(|e| errors.push(e)).ok();
+    if number.as_deref().is_some_and(|n| !n.chars().any(|c| c.is_ascii_digit())) {
+        errors.push(FieldError::new(
+            "registry.legal_basis.number_unclear",
+            format!("{field}.number"),
+            "the act's number as it stands on the act (it has digits)",
+        ));
+    }
     let date = past_date(&format!("{field}.date"), b.date, today).map_err(|e| errors.push(e)).ok();
+    if let Some(effect) = takes_effect.filter(|effect| b.date > *effect) {
+        errors.push(FieldError::new(
+            "registry.legal_basis.after_effect",
+            format!("{field}.date"),
+            format!("the act is dated after the change takes effect ({effect})"),
+        ));
+    }
     match (act, issuer, number, date) {
         (Some(act), Some(issuer), Some(number), Some(date)) if errors.is_empty() => Ok(LegalBasis { act, issuer, number, date }),
         _ => Err(errors),
@@ -152,5 +194,52 @@ mod tests {
         assert_eq!(age_on(d(2000, 5, 10), d(2010, 5, 9)), 9);
         assert_eq!(age_on(d(2000, 5, 10), d(2010, 5, 10)), 10);
         assert_eq!(age_on(d(2000, 2, 29), d(2018, 2, 28)), 17);
+    }
+
+    fn basis(act: &str, issuer: &str, number: &str, date: NaiveDate) -> LegalBasis {
+        LegalBasis { act: act.into(), issuer: issuer.into(), number: number.into(), date }
+    }
+
+    fn codes(r: Result<LegalBasis, Vec<FieldError>>) -> Vec<(String, String)> {
+        r.err().unwrap_or_default().into_iter().map(|e| (e.code.to_string(), e.field.unwrap_or_default())).collect()
+    }
+
+    #[test]
+    fn a_legal_basis_names_a_known_act_a_body_and_a_number() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let day = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let ok = legal_basis(
+            "legal_basis",
+            &basis("Divorce_judgment", "Općinski sud u Zenici", "43 0 P 1 24 P", day),
+            today,
+            "marriage_ended",
+            None,
+        );
+        assert_eq!(ok.unwrap().act, "presuda o razvodu braka", "given by its code, stored by its name");
+        let ok =
+            legal_basis("legal_basis", &basis("  Rješenje ", "Općina Kakanj", "UP-I-03-13-5/24", day), today, "name_change", Some(day));
+        assert_eq!(ok.unwrap().act, "rješenje");
+        let x = codes(legal_basis("legal_basis", &basis("x", "y", "z", day), today, "name_change", None));
+        assert_eq!(
+            x,
+            [
+                ("registry.legal_basis.unknown_act".into(), "legal_basis.act".into()),
+                ("registry.legal_basis.issuer_unclear".into(), "legal_basis.issuer".into()),
+                ("registry.legal_basis.number_unclear".into(), "legal_basis.number".into()),
+            ]
+        );
+        let wrong = codes(legal_basis("legal_basis", &basis("divorce_judgment", "Općinski sud", "1", day), today, "name_change", None));
+        assert_eq!(wrong, [("registry.legal_basis.act_not_for_this".into(), "legal_basis.act".into())]);
+        let late =
+            codes(legal_basis("legal_basis", &basis("decision", "Općina Kakanj", "1/24", day), today, "name_change", day.pred_opt()));
+        assert_eq!(late, [("registry.legal_basis.after_effect".into(), "legal_basis.date".into())]);
+        let future = codes(legal_basis(
+            "court_permission",
+            &basis("court_decision", "Općinski sud", "1", today.succ_opt().unwrap()),
+            today,
+            "court_permission",
+            None,
+        ));
+        assert_eq!(future, [("registry.date.in_future".into(), "court_permission.date".into())]);
     }
 }

@@ -19,6 +19,27 @@ use crate::{AppState, INDEX_WAIT};
 
 const SEX: &[&str] = &["female", "male"];
 const SCRIPT: &[&str] = &["latin", "cyrillic"];
+/// The codes of `opcina_core::registry::annotation::ACT_KINDS` (a test keeps them equal).
+const ACTS: &[&str] = &[
+    "decision",
+    "court_decision",
+    "judgment",
+    "foreign_document",
+    "birth_extract",
+    "name_change_decision",
+    "correction_decision",
+    "adoption_decision",
+    "citizenship_decision",
+    "divorce_judgment",
+    "annulment_judgment",
+    "paternity_judgment",
+    "paternity_record",
+    "marriage_record",
+    "marriage_extract",
+    "death_extract",
+    "death_entry",
+    "citizens_entry",
+];
 const BASIS: &[&str] = &["origin", "birth", "naturalisation", "international_agreement"];
 const DIVORCE: &[&str] = &["divorce", "annulment"];
 
@@ -135,7 +156,7 @@ const MARRIAGE: &[Section] = &[
         title: "section-court-permission",
         optional: true,
         fields: &[
-            field("court_permission.act", "field-act", Input::Text, true),
+            field("court_permission.act", "field-act", Input::Select(ACTS), true),
             field("court_permission.issuer", "field-issuer", Input::Text, true),
             field("court_permission.number", "field-act-number", Input::Text, true),
             field("court_permission.date", "field-act-date", Input::Date, true),
@@ -195,7 +216,7 @@ const ACT: Section = Section {
     title: "section-act",
     optional: false,
     fields: &[
-        field("legal_basis.act", "field-act", Input::Text, true),
+        field("legal_basis.act", "field-act", Input::Select(ACTS), true),
         field("legal_basis.issuer", "field-issuer", Input::Text, true),
         field("legal_basis.number", "field-act-number", Input::Text, true),
         field("legal_basis.date", "field-act-date", Input::Date, true),
@@ -625,5 +646,14 @@ pub async fn annotate(
         Ok(page) => page,
         Err(Some(errors)) => refuse(errors),
         Err(None) => internal_error(&ui, &"the annotation failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_forms_offer_every_kind_of_act_the_registers_accept() {
+        let codes: Vec<&str> = opcina_core::registry::annotation::ACT_KINDS.iter().map(|k| k.code).collect();
+        assert_eq!(super::ACTS, codes.as_slice());
     }
 }

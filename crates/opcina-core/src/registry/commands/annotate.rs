@@ -47,7 +47,8 @@ impl AddAnnotation {
             .into());
         }
         let mut problems = Problems::new();
-        let legal_basis = validate::legal_basis("legal_basis", &a.legal_basis, ctx.today)
+        let takes_effect = a.content.follows_its_act().then_some(a.effective_date);
+        let legal_basis = validate::legal_basis("legal_basis", &a.legal_basis, ctx.today, a.content.kind(), takes_effect)
             .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
             .ok();
         let effective_date = problems.take(validate::past_date("effective_date", a.effective_date, ctx.today));

@@ -69,7 +69,9 @@ impl RegisterCitizenship {
         let registered_on = registration_date(&mut problems, self.registered_on, self.acquired_on, ctx.today);
         let needs_act = matches!(self.basis, CitizenshipBasis::Naturalisation | CitizenshipBasis::InternationalAgreement);
         let legal_basis = match &self.legal_basis {
-            Some(b) => validate::legal_basis("legal_basis", b, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok(),
+            Some(b) => validate::legal_basis("legal_basis", b, ctx.today, "citizenship", Some(self.acquired_on))
+                .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
+                .ok(),
             None if needs_act => {
                 problems.push(FieldError::new(
                     "registry.field.required",

@@ -61,7 +61,7 @@ impl RegisterDivorce {
                 format!("the marriage already ended on {}", a.annotation.effective_date),
             ));
         }
-        let legal_basis = validate::legal_basis("legal_basis", &self.legal_basis, ctx.today)
+        let legal_basis = validate::legal_basis("legal_basis", &self.legal_basis, ctx.today, "marriage_ended", Some(self.effective_date))
             .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
             .ok();
         let effective_date = problems.take(validate::past_date("effective_date", self.effective_date, ctx.today));

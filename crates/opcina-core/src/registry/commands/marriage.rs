@@ -77,7 +77,9 @@ impl RegisterMarriage {
         let witnesses: Vec<String> =
             self.witnesses.iter().enumerate().filter_map(|(i, w)| problems.take(validate::name(&format!("witnesses[{i}]"), w))).collect();
         let court_permission = self.court_permission.as_ref().and_then(|b| {
-            validate::legal_basis("court_permission", b, ctx.today).map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok()
+            validate::legal_basis("court_permission", b, ctx.today, "court_permission", self.date.into())
+                .map_err(|es| es.into_iter().for_each(|e| problems.push(e)))
+                .ok()
         });
 
         let mut spouses: Vec<Option<SpouseData>> = Vec::new();
