@@ -169,6 +169,65 @@ pub fn serial_range(sex: Sex) -> std::ops::RangeInclusive<u16> {
     }
 }
 
+/// The share of a region's serials one municipality assigns. Several municipalities share a
+/// JMBG region (Kakanj and Zenica are both 19) and count serials in their own databases, so
+/// each is given a disjoint block: the same offsets in the men's range (000–499) and in the
+/// women's (500–999). `first` 100, `count` 100 is 100–199 and 600–699.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SerialBlock {
+    pub first: u16,
+    pub count: u16,
+}
+
+impl SerialBlock {
+    /// The whole range: a municipality alone in its region.
+    pub const WHOLE: SerialBlock = SerialBlock { first: 0, count: 500 };
+
+    /// A block of `count` serials from `first`, within 0–499.
+    pub fn new(first: u16, count: u16) -> Result<SerialBlock, FieldError> {
+        if count == 0 || u32::from(first) + u32::from(count) > 500 {
+            return Err(FieldError::new(
+                "registry.jmbg.block_invalid",
+                "jmbg_block",
+                format!("a block of serials lies within 000–499: {first} + {count} does not"),
+            ));
+        }
+        Ok(SerialBlock { first, count })
+    }
+
+    /// `100+100` (first and count), as an operator writes it.
+    pub fn parse(text: &str) -> Result<SerialBlock, FieldError> {
+        let bad = || FieldError::new("registry.jmbg.block_invalid", "jmbg_block", format!("'{text}' is not FIRST+COUNT, e.g. 100+100"));
+        let (first, count) = text.trim().split_once('+').ok_or_else(bad)?;
+        let first = first.trim().parse().map_err(|_| bad())?;
+        let count = count.trim().parse().map_err(|_| bad())?;
+        SerialBlock::new(first, count)
+    }
+
+    /// The serials of the block a person of `sex` may receive, in order.
+    pub fn serials(self, sex: Sex) -> std::ops::Range<u16> {
+        let base = *serial_range(sex).start() + self.first;
+        base..base + self.count
+    }
+
+    /// Does a serial (of either sex) fall in the block?
+    pub fn contains(self, serial: u16) -> bool {
+        self.serials(Sex::Male).contains(&serial) || self.serials(Sex::Female).contains(&serial)
+    }
+
+    /// Do two blocks share a serial?
+    pub fn overlaps(self, other: SerialBlock) -> bool {
+        self.first < other.first + other.count && other.first < self.first + self.count
+    }
+}
+
+impl fmt::Display for SerialBlock {
+    /// `100+100`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}+{}", self.first, self.count)
+    }
+}
+
 /// The nine-digit prefix (date and region) of numbers for people born on `date` in `region`.
 pub fn prefix_for(date: NaiveDate, region: u8) -> Option<String> {
     Jmbg::compose(date, region, 0, CheckMode::Lenient).map(|j| j.prefix().to_string())
@@ -359,5 +418,18 @@ mod tests {
         fn parse_never_panics(s in "\\PC{0,20}") {
             let _ = Jmbg::parse(&s, CheckMode::Lenient);
         }
+    }
+
+    #[test]
+    fn serial_blocks_take_the_same_share_of_both_sexes() {
+        let b = SerialBlock::parse(" 100 + 100 ").unwrap();
+        assert_eq!(b.serials(Sex::Male), 100..200);
+        assert_eq!(b.serials(Sex::Female), 600..700);
+        assert!(b.contains(150) && b.contains(699) && !b.contains(200) && !b.contains(99));
+        assert!(b.overlaps(SerialBlock::new(150, 100).unwrap()) && !b.overlaps(SerialBlock::new(200, 300).unwrap()));
+        assert_eq!(SerialBlock::new(450, 51).unwrap_err().code, "registry.jmbg.block_invalid");
+        assert!(SerialBlock::new(0, 0).is_err() && SerialBlock::parse("100-199").is_err());
+        assert_eq!(SerialBlock::WHOLE.serials(Sex::Female), 500..1000);
+        assert_eq!(b.to_string(), "100+100");
     }
 }

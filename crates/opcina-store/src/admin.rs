@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{NodeRow, OfficeRow, Row, TokenRow, UserRow};
+use crate::rows::{JmbgBlockRow, NodeRow, OfficeRow, Row, TokenRow, UserRow};
 use crate::sql::prelude::*;
 use crate::store::Store;
 
@@ -110,6 +110,39 @@ impl Store {
         }
         ex.commit().await?;
         Ok(row)
+    }
+
+    /// Sets the share of its region's JMBG serials the node assigns from now on (see
+    /// [`SerialBlock`](opcina_core::jmbg::SerialBlock)), on the `basis` the federation
+    /// authority gave it. Serials assigned before stay taken whatever the block.
+    pub async fn set_jmbg_block(&self, actor: &Actor, block: opcina_core::jmbg::SerialBlock, basis: &str) -> Result<JmbgBlockRow> {
+        let basis = basis.trim();
+        if basis.is_empty() {
+            return Err(invalid("admin.jmbg_block.basis_required", "basis", "say on which act or directory the block is set"));
+        }
+        let mut ex = self.exclusive().await?;
+        let Some(node) = ex.txn.reader().await?.node().await? else {
+            let _ = ex.rollback().await;
+            return Err(StoreError::NotInitialised);
+        };
+        let now = self.now();
+        let mut row = JmbgBlockRow {
+            id: 0,
+            region: node.region,
+            first_serial: i64::from(block.first),
+            serial_count: i64::from(block.count),
+            basis: basis.to_string(),
+            set_by: actor.username.clone(),
+            set_at: now.0,
+        };
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.jmbg_block.set").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// The share of the region's JMBG serials in force, when one was set.
+    pub async fn jmbg_block(&self) -> Result<Option<JmbgBlockRow>> {
+        self.inner.backend.reads().jmbg_block().await
     }
 
     /// Adds a registry office.

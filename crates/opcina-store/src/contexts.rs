@@ -38,7 +38,12 @@ pub const CONTEXTS: &[Context] = &[
     Context {
         name: "registry",
         tables: rows::TABLES,
-        migrations: &[migration!(1, "0001_registry", "registry"), migration!(3, "0003_web", "web"), migration!(4, "0004_daily", "daily")],
+        migrations: &[
+            migration!(1, "0001_registry", "registry"),
+            migration!(3, "0003_web", "web"),
+            migration!(4, "0004_daily", "daily"),
+            migration!(12, "0012_jmbg_blocks", "jmbg_blocks"),
+        ],
     },
     Context {
         name: "extracts",

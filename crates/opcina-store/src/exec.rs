@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use opcina_core::jmbg::SerialBlock;
 use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContext};
 use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{FieldError, Refusal};
@@ -149,12 +150,19 @@ pub async fn execute(
         Some((register, year)) => txn.peek_serial(&EntryBook(register.code()), &office, i64::from(year)).await?,
         None => 0,
     };
+    // Only a birth assigns a JMBG: the share of the region's serials in force, read in the
+    // writer's transaction (a block set a moment ago applies to the next birth).
+    let serial_block = match needs.serial_prefix {
+        Some(_) => txn.reader().await?.jmbg_block().await?.and_then(|r| r.block()).unwrap_or(SerialBlock::WHOLE),
+        None => SerialBlock::WHOLE,
+    };
     let ctx = PlanContext {
         today,
         office,
         municipality: node.municipality.clone(),
         region: node.region_u8(),
         jmbg_mode: node.check_mode(),
+        serial_block,
         next_id: txn.next_id(),
         new_entry_number: number,
     };

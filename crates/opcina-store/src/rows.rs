@@ -276,6 +276,28 @@ pub struct AccessRow {
     pub case_number: Option<String>,
 }
 
+/// A share of the region's JMBG serials set for the node (the latest is in force).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JmbgBlockRow {
+    pub id: i64,
+    pub region: i64,
+    pub first_serial: i64,
+    pub serial_count: i64,
+    /// Where it comes from: the authority's decision or directory.
+    pub basis: String,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+impl JmbgBlockRow {
+    /// The block, when the row holds a valid one (the schema's checks make it so).
+    pub fn block(&self) -> Option<opcina_core::jmbg::SerialBlock> {
+        let first = u16::try_from(self.first_serial).ok()?;
+        let count = u16::try_from(self.serial_count).ok()?;
+        opcina_core::jmbg::SerialBlock::new(first, count).ok()
+    }
+}
+
 /// The registry's tables (with the node, its offices and its staff), parents first.
 pub const TABLES: &[Table] = &[
     Table::mutable::<NodeRow>(),
@@ -286,6 +308,7 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<EntryRow>(),
     Table::append_only::<AnnotationRow>(),
     Table::append_only::<AccessRow>(),
+    Table::append_only::<JmbgBlockRow>(),
 ];
 
 table_row!(NodeRow, "node", [id, code, municipality, region, jmbg_mode, canton, entity, created_at]);
@@ -335,6 +358,7 @@ table_row!(
         cause_entry_id
     ]
 );
+table_row!(JmbgBlockRow, "jmbg_blocks", [id, region, first_serial, serial_count, basis, set_by, set_at]);
 table_row!(AccessRow, "access_log", [id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number]);
 code_column!(Role);
 record!(SessionRow, [token_hash, user_id, created_at, seen_at, expires_at, ended_at]);

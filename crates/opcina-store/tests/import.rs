@@ -101,6 +101,7 @@ backend_test! {
             municipality: node.municipality.clone(),
             region: 19,
             settlements: Vec::new(),
+            serial_block: opcina_core::jmbg::SerialBlock::WHOLE,
         });
         k.store.load_records("seed", &population.records, &|_| {}).await.unwrap();
         let check = verify(k.store.raw(), &|_| {}).await.unwrap();

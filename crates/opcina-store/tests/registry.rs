@@ -146,3 +146,63 @@ backend_test! {
         assert!(k.store.raw().reads().user_by_token(&token_hash("opc_wrong")).await.unwrap().is_none());
     }
 }
+
+backend_test! {
+    async fn two_nodes_of_one_region_never_assign_the_same_jmbg(db: TestDb) {
+        use opcina_core::jmbg::SerialBlock;
+        use opcina_core::registry::{Actor, Role};
+        let k = Kakanj::set_up(&db).await;
+        let zdb = opcina_testkit::TestDb::of(db.kind).await.unwrap();
+        let zenica = zdb.open().await;
+        let system = Actor::system("test");
+        let (node, offices) = opcina_store::presets::preset("zenica").unwrap();
+        assert_eq!(node.region, 19, "Zenica shares Kakanj's JMBG region");
+        zenica.init_node(&system, &node, &offices).await.unwrap();
+        let spec = opcina_store::admin::UserSpec {
+            username: "maticar".into(),
+            full_name: "Matičar Zenica".into(),
+            role: Role::Registrar,
+            office: Some(offices[0].code.clone()),
+        };
+        zenica.add_user(&system, &spec).await.unwrap();
+        let z_registrar = Actor { username: "maticar".into(), role: Role::Registrar, office: Some(offices[0].code.clone()) };
+        let born = date(2026, 1, 14);
+
+        // Counting serials each in its own database, the two nodes give the same number.
+        let a = ok(&k.store, &k.registrar, birth("Amina", "Hodžić", Sex::Female, born)).await;
+        let b = ok(&zenica, &z_registrar, birth("Lejla", "Zenić", Sex::Female, born)).await;
+        let jmbg = |applied: &opcina_core::registry::Applied| applied.entry.as_ref().unwrap().content.subject().clone();
+        assert_eq!(jmbg(&a), jmbg(&b), "without blocks the first serial is the same");
+
+        // The authority gives each member of region 19 its block.
+        let basis = "imenik federacije br. 1";
+        k.store.set_jmbg_block(&system, SerialBlock::new(0, 100).unwrap(), basis).await.unwrap();
+        zenica.set_jmbg_block(&system, SerialBlock::new(100, 100).unwrap(), basis).await.unwrap();
+        assert_eq!(zenica.jmbg_block().await.unwrap().unwrap().block(), SerialBlock::new(100, 100).ok());
+
+        // Both register births of the same date and sex at once.
+        let run = |store: opcina_store::Store, registrar: Actor, surname: &'static str| async move {
+            let mut out = Vec::new();
+            for i in 0..25u8 {
+                let given = format!("Ena{}", char::from(b'a' + i));
+                let applied = ok(&store, &registrar, birth(&given, surname, Sex::Female, born)).await;
+                out.push(applied.entry.unwrap().content.subject().clone());
+            }
+            out
+        };
+        let (ks, zs) = tokio::join!(run(k.store.clone(), k.registrar.clone(), "Kakanjac"), run(zenica.clone(), z_registrar.clone(), "Zeničanin"));
+        let serial = |j: &opcina_core::Jmbg| j.as_str()[9..12].parse::<u16>().unwrap();
+        assert!(ks.iter().all(|j| (500..600).contains(&serial(j))), "Kakanj's women: 500–599");
+        assert!(zs.iter().all(|j| (600..700).contains(&serial(j))), "Zenica's women: 600–699");
+        let before = jmbg(&a);
+        let mut all: Vec<_> = ks.iter().chain(&zs).chain([&before]).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 51, "no JMBG given twice (and the one given before the blocks is not reused)");
+
+        // A block is FIRST+COUNT within 000–499, set on a stated basis.
+        assert!(SerialBlock::new(450, 100).is_err());
+        let e = k.store.set_jmbg_block(&system, SerialBlock::new(0, 100).unwrap(), " ").await.unwrap_err();
+        assert!(e.to_string().contains("basis"), "{e}");
+    }
+}

@@ -36,6 +36,8 @@ pub struct Options {
     /// Where people live, as (settlement, code of the office whose books hold their
     /// entries); empty: Kakanj's settlements ([`places::SETTLEMENTS`]).
     pub settlements: Vec<(String, String)>,
+    /// The share of the region's JMBG serials the node assigns (its newborns' JMBGs).
+    pub serial_block: opcina_core::jmbg::SerialBlock,
 }
 
 /// A generated population: its records in the order they were made, and counts.
@@ -671,7 +673,11 @@ fn birth_weight(year: i32) -> f64 {
 pub fn generate(options: &Options) -> Population {
     let mut sim = Sim {
         rng: ChaCha8Rng::seed_from_u64(options.seed),
-        reg: MemoryRegistry::new(&options.municipality, options.region, CheckMode::Strict, options.first_id),
+        reg: {
+            let mut reg = MemoryRegistry::new(&options.municipality, options.region, CheckMode::Strict, options.first_id);
+            reg.serial_block = options.serial_block;
+            reg
+        },
         people: Vec::new(),
         known: HashSet::new(),
         pop: Population::default(),
@@ -713,7 +719,16 @@ mod tests {
 
     fn small(seed: u64) -> Population {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-        generate(&Options { persons: 1500, seed, first_id: 1, today, municipality: "Kakanj".into(), region: 19, settlements: Vec::new() })
+        generate(&Options {
+            persons: 1500,
+            seed,
+            first_id: 1,
+            today,
+            municipality: "Kakanj".into(),
+            region: 19,
+            settlements: Vec::new(),
+            serial_block: opcina_core::jmbg::SerialBlock::WHOLE,
+        })
     }
 
     #[test]

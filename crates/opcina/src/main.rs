@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// The share of its JMBG region's serials this node assigns to newborns.
+    JmbgBlock {
+        #[command(subcommand)]
+        command: cli::admin::JmbgBlockCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -161,6 +166,7 @@ fn main() -> ExitCode {
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,
             Command::Token { command } => cli::admin::token(command).await,
+            Command::JmbgBlock { command } => cli::admin::jmbg_block(command).await,
             Command::Key { command: KeyCommand::Generate { dir } } => cli::demo::generate_key(&dir),
             Command::Extract { command } => cli::extract::run(*command).await,
             Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,

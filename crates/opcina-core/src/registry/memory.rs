@@ -15,7 +15,7 @@ use super::entry::EntryRecord;
 use super::person::PersonRecords;
 use super::types::{Actor, Register, Timestamp};
 use crate::error::{FieldError, Refusal};
-use crate::jmbg::{CheckMode, Jmbg};
+use crate::jmbg::{CheckMode, Jmbg, SerialBlock};
 
 /// A record in the order it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct MemoryRegistry {
     pub municipality: String,
     pub region: u8,
     pub jmbg_mode: CheckMode,
+    /// The share of the region's serials the node assigns (the whole range unless set).
+    pub serial_block: SerialBlock,
     next_id: i64,
     records: Vec<Record>,
     /// Position in `records` of each entry, by id.
@@ -63,6 +65,7 @@ impl MemoryRegistry {
             municipality: municipality.to_string(),
             region,
             jmbg_mode,
+            serial_block: SerialBlock::WHOLE,
             next_id: first_id,
             records: Vec::new(),
             entries: HashMap::new(),
@@ -88,6 +91,7 @@ impl MemoryRegistry {
             municipality: self.municipality.clone(),
             region: self.region,
             jmbg_mode: self.jmbg_mode,
+            serial_block: self.serial_block,
             next_id: self.next_id,
             new_entry_number: number,
         };

@@ -9,7 +9,7 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OfficeRow, UserRow};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, JmbgBlockRow, NodeRow, OfficeRow, UserRow};
 use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
@@ -25,6 +25,11 @@ crate::record!(Parties, [subject_jmbg, partner_jmbg]);
 pub trait RegistryReads: Reads {
     async fn node(&mut self) -> Result<Option<NodeRow>> {
         one(self, &format!("SELECT {} FROM node ORDER BY id LIMIT 1", NodeRow::COLUMNS), &[]).await
+    }
+
+    /// The share of the region's JMBG serials in force (the latest set), if any.
+    async fn jmbg_block(&mut self) -> Result<Option<JmbgBlockRow>> {
+        one(self, &format!("SELECT {} FROM jmbg_blocks ORDER BY id DESC LIMIT 1", JmbgBlockRow::COLUMNS), &[]).await
     }
 
     async fn offices(&mut self) -> Result<Vec<OfficeRow>> {

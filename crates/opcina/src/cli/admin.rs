@@ -1,4 +1,4 @@
-//! Administration: `init`, `user`, `office`, `token`.
+//! Administration: `init`, `user`, `office`, `token`, `jmbg-block`.
 
 use std::process::ExitCode;
 
@@ -155,6 +155,54 @@ pub async fn office(c: OfficeCommand) -> anyhow::Result<ExitCode> {
             let store = open_store(&database).await?;
             let o = store.add_office(&operator(), &OfficeSpec { code, name, settlement, address, hours }).await?;
             println!("added office {} ({})", o.code, o.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum JmbgBlockCommand {
+    /// Print the block in force (FIRST+COUNT, the serials, the basis); "whole range" when none
+    /// was set.
+    Show {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Set the block the federation authority gave this node, e.g. `100+100` (serials 100–199
+    /// for men, 600–699 for women). Every municipality of a JMBG region needs a block of its own.
+    Set {
+        #[command(flatten)]
+        database: Database,
+        /// FIRST+COUNT within 000–499.
+        block: String,
+        /// The authority's act or directory the block comes from.
+        #[arg(long)]
+        basis: String,
+    },
+}
+
+pub async fn jmbg_block(c: JmbgBlockCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        JmbgBlockCommand::Show { database } => {
+            let store = open_store(&database).await?;
+            match store.jmbg_block().await?.and_then(|r| r.block().map(|b| (b, r))) {
+                Some((b, r)) => println!(
+                    "{b}\tserials {:03}-{:03} (men), {:03}-{:03} (women)\tregion {}\t{}",
+                    b.first,
+                    b.first + b.count - 1,
+                    b.first + 500,
+                    b.first + b.count + 499,
+                    r.region,
+                    r.basis
+                ),
+                None => println!("0+500\twhole range: no block set (the node is alone in its JMBG region)"),
+            }
+        }
+        JmbgBlockCommand::Set { database, block, basis } => {
+            let block = opcina_core::jmbg::SerialBlock::parse(&block).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let store = open_store(&database).await?;
+            let r = store.set_jmbg_block(&operator(), block, &basis).await?;
+            println!("newborns of region {} now receive serials {block} ({})", r.region, r.basis);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -55,6 +55,8 @@ pub async fn seed_store(store: &Store, persons: usize, seed: u64) -> anyhow::Res
         municipality: node.municipality.clone(),
         region: node.region_u8(),
         settlements: settlements(&store.offices().await?),
+        // Newborns take JMBGs from the node's share of its region, as at the counter.
+        serial_block: store.jmbg_block().await?.and_then(|r| r.block()).unwrap_or(opcina_core::jmbg::SerialBlock::WHOLE),
     };
     let population = tokio::task::spawn_blocking(move || opcina_synthetic::generate(&options)).await?;
     bar.finish_and_clear();

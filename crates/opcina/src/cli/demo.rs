@@ -78,7 +78,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let (store, fresh) = open_node_dir(&a.dir).await?;
     let accounts = if fresh {
         println!("Creating the demo node of Općina Kakanj in {} ({} people) …", a.dir.display(), a.persons);
-        let accounts = create(&store, &a).await?;
+        let accounts = create(&store, &a, None).await?;
         write_private(&a.dir.join(ACCOUNTS_FILE), &toml::to_string(&accounts)?)?;
         let config = format!(
             "# opcina node configuration (demo). Serve it with: opcina serve --config {}\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\nsigning_key = \"keys/node.key\"\n",
@@ -105,10 +105,19 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow::Result<Accounts> {
+/// Creates Kakanj's demo node; `block` is its share of region 19's JMBG serials when other
+/// nodes of the region run beside it (the federation demo).
+pub(crate) async fn create(
+    store: &opcina_store::Store,
+    a: &DemoArgs,
+    block: Option<opcina_core::jmbg::SerialBlock>,
+) -> anyhow::Result<Accounts> {
     let (node, offices) = opcina_store::presets::kakanj();
     let admin = operator();
     store.init_node(&admin, &node, &offices).await?;
+    if let Some(block) = block {
+        store.set_jmbg_block(&admin, block, DEMO_BLOCK_BASIS).await?;
+    }
     let accounts =
         add_accounts(store, ACCOUNTS.iter().map(|&(u, role, office, what)| (u, role, office.map(str::to_string), what.to_string())))
             .await?;
@@ -133,6 +142,9 @@ pub(crate) async fn create(store: &opcina_store::Store, a: &DemoArgs) -> anyhow:
     println!("  search index: {n} people ({:.1} s)", indexed.elapsed().as_secs_f64());
     Ok(accounts)
 }
+
+/// The basis the demo's nodes record for their blocks of JMBG serials.
+pub(crate) const DEMO_BLOCK_BASIS: &str = "demo: the federation's directory gives each member of a region its block";
 
 /// Where a demo node keeps its accounts.
 pub(crate) const ACCOUNTS_FILE: &str = "accounts.toml";

@@ -23,7 +23,9 @@ use opcina_store::Store;
 use opcina_web::federation::Settings;
 
 use super::admin::operator;
-use super::demo::{ACCOUNTS_FILE, Accounts, DemoArgs, add_accounts, create, keys_and_fees, open_node_dir, reuse_accounts, write_private};
+use super::demo::{
+    ACCOUNTS_FILE, Accounts, DEMO_BLOCK_BASIS, DemoArgs, add_accounts, create, keys_and_fees, open_node_dir, reuse_accounts, write_private,
+};
 use super::serve::{load_seal, serve};
 use opcina_store::sql::prelude::*;
 
@@ -34,6 +36,8 @@ struct Town {
     name: &'static str,
     addr: SocketAddr,
     dir: PathBuf,
+    /// Its share of the JMBG region's serials (FIRST, COUNT), when it shares the region.
+    block: Option<(u16, u16)>,
 }
 
 /// People each smaller node registers (born there, living in Kakanj).
@@ -44,9 +48,17 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let root = if a.dir == Path::new("opcina-demo") { PathBuf::from("opcina-demo-federation") } else { a.dir.clone() };
     let port = |n: u16| SocketAddr::new(a.addr.ip(), a.addr.port() + n);
     let towns = [
-        Town { preset: "kakanj", code: "KAK", name: "Općina Kakanj", addr: port(0), dir: root.join("kakanj") },
-        Town { preset: "zenica", code: "ZEN", name: "Grad Zenica", addr: port(1), dir: root.join("zenica") },
-        Town { preset: "sarajevo-centar", code: "SCE", name: "Općina Centar Sarajevo", addr: port(2), dir: root.join("sarajevo-centar") },
+        // Kakanj and Zenica share JMBG region 19: each assigns its own block of serials.
+        Town { preset: "kakanj", code: "KAK", name: "Općina Kakanj", addr: port(0), dir: root.join("kakanj"), block: Some((0, 100)) },
+        Town { preset: "zenica", code: "ZEN", name: "Grad Zenica", addr: port(1), dir: root.join("zenica"), block: Some((100, 100)) },
+        Town {
+            preset: "sarajevo-centar",
+            code: "SCE",
+            name: "Općina Centar Sarajevo",
+            addr: port(2),
+            dir: root.join("sarajevo-centar"),
+            block: None,
+        },
     ];
     let mut listeners = Vec::new();
     for t in &towns {
@@ -71,19 +83,10 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
             &authority,
             Member::with_key(t.code, t.name, &format!("http://{}", t.addr), &key.verifying_key(), services),
         )?;
-        // Kakanj and Zenica share JMBG region 19 and each allocates serials on its own (as
-        // only the registers of a whole region could prevent): show only people whose JMBG
-        // Kakanj's synthetic population does not use too.
-        let mut shown = 0;
-        for (jmbg, name) in born {
-            let clash = match stores.first() {
-                Some(kakanj) => !kakanj.raw().reads().person_records(&jmbg).await?.is_empty(),
-                None => false,
-            };
-            if !clash && shown < 3 {
-                tries.push((t.name, jmbg, name));
-                shown += 1;
-            }
+        // Kakanj and Zenica share JMBG region 19 but assign serials from disjoint blocks: a
+        // person born in Zenica has a JMBG no one in Kakanj's registers has.
+        for (jmbg, name) in born.into_iter().take(3) {
+            tries.push((t.name, jmbg, name));
         }
         stores.push(store);
         listed.push((t.name.to_string(), t.addr, accounts));
@@ -129,7 +132,7 @@ async fn prepare(t: &Town, a: &DemoArgs) -> anyhow::Result<(Store, Accounts, Vec
     let accounts = if fresh {
         println!("Creating the node of {} in {} …", t.name, t.dir.display());
         let accounts = if t.preset == "kakanj" {
-            create(&store, &DemoArgs { dir: t.dir.clone(), ..a.clone() }).await?
+            create(&store, &DemoArgs { dir: t.dir.clone(), ..a.clone() }, block(t)?).await?
         } else {
             create_small(&store, t).await?
         };
@@ -148,6 +151,9 @@ async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
     let (node, offices) = opcina_store::presets::preset(t.preset).context("unknown preset")?;
     let admin = operator();
     store.init_node(&admin, &node, &offices).await?;
+    if let Some(block) = block(t)? {
+        store.set_jmbg_block(&admin, block, DEMO_BLOCK_BASIS).await?;
+    }
     let office = offices[0].code.clone();
     let accounts = add_accounts(
         store,
@@ -177,6 +183,10 @@ async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
     super::data::rebuild(store, &t.dir.join("index")).await?;
     println!("  {} births registered", BORN_ELSEWHERE);
     Ok(accounts)
+}
+
+fn block(t: &Town) -> anyhow::Result<Option<opcina_core::jmbg::SerialBlock>> {
+    t.block.map(|(first, count)| opcina_core::jmbg::SerialBlock::new(first, count).map_err(|e| anyhow::anyhow!("{e}"))).transpose()
 }
 
 /// Some people whose birth entries this node keeps (to try at Kakanj's counter).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Facts, Needs, NewEntry, Plan, PlanContext, needed_jmbg, registration_date, year_of};
 use crate::error::{FieldError, Problems, Refusal};
-use crate::jmbg::{self, CheckMode, Jmbg};
+use crate::jmbg::{self, CheckMode, Jmbg, SerialBlock};
 use crate::names::Script;
 use crate::registry::entry::{BirthEntry, ChildData, EntryContent, ParentData, is_late};
 use crate::registry::types::{Place, Register, Sex, default_country};
@@ -68,10 +68,11 @@ pub struct RegisterBirth {
     pub note: Option<String>,
 }
 
-/// The lowest free serial for a person of `sex` born on `date` in `region` whose number
-/// passes the check in `mode` (strict assignment skips serials whose check value is 10).
-pub fn allocate_jmbg(date: NaiveDate, sex: Sex, region: u8, mode: CheckMode, used: &[u16]) -> Option<Jmbg> {
-    jmbg::serial_range(sex).filter(|s| !used.contains(s)).find_map(|serial| Jmbg::compose(date, region, serial, mode))
+/// The lowest free serial of the node's `block` for a person of `sex` born on `date` in
+/// `region` whose number passes the check in `mode` (strict assignment skips serials whose
+/// check value is 10).
+pub fn allocate_jmbg(date: NaiveDate, sex: Sex, region: u8, mode: CheckMode, block: SerialBlock, used: &[u16]) -> Option<Jmbg> {
+    block.serials(sex).filter(|s| !used.contains(s)).find_map(|serial| Jmbg::compose(date, region, serial, mode))
 }
 
 impl RegisterBirth {
@@ -125,11 +126,11 @@ impl RegisterBirth {
             return Err(Refusal::one(FieldError::general("registry.invalid", "the registration is incomplete")));
         };
 
-        let Some(jmbg) = allocate_jmbg(birth_date, c.sex, ctx.region, ctx.jmbg_mode, &facts.used_serials) else {
+        let Some(jmbg) = allocate_jmbg(birth_date, c.sex, ctx.region, ctx.jmbg_mode, ctx.serial_block, &facts.used_serials) else {
             return Err(Refusal::one(FieldError::new(
                 "registry.jmbg.exhausted",
                 "child.birth_date",
-                "no JMBG serial is left for this date, region and sex",
+                format!("no JMBG serial is left for this date and sex in this node's block ({})", ctx.serial_block),
             )));
         };
 

@@ -29,7 +29,7 @@ use super::person::{PersonRecords, PersonView, ViewTime, person_view};
 use super::types::{Actor, Place, Register, Sex, Timestamp};
 use super::validate;
 use crate::error::{FieldError, Problems, Refusal};
-use crate::jmbg::{CheckMode, Jmbg};
+use crate::jmbg::{CheckMode, Jmbg, SerialBlock};
 use crate::names::Script;
 
 /// Identity data supplied for a person this node has no entry for.
@@ -108,6 +108,8 @@ pub struct PlanContext {
     /// JMBG register region of the municipality (19 for Kakanj).
     pub region: u8,
     pub jmbg_mode: CheckMode,
+    /// The share of the region's serials this node assigns (see [`SerialBlock`]).
+    pub serial_block: SerialBlock,
     /// The identity the first new record will receive (the new entry, when there is one;
     /// the annotations follow in order).
     pub next_id: i64,
