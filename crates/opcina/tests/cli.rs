@@ -462,3 +462,31 @@ fn the_federation_demo_starts_three_signed_nodes() {
     assert!(ok(&["federation", "log", "verify", "--database", &kakanj]).contains("message log verified: 1 messages"));
     assert!(root.join("authority/directory.json").exists() && root.join("zenica/keys/node.key").exists());
 }
+
+backend_test! {
+    /// A node sharing its JMBG region takes its block of serials from the command line; a
+    /// seeded population's newborns then carry serials of that block only.
+    async fn a_node_assigns_jmbgs_from_the_block_it_was_given(db: TestDb) {
+        ok(&["init", "--database", &db.url, "--preset", "zenica"]);
+        assert!(ok(&["jmbg-block", "show", "--database", &db.url]).starts_with("0+500\twhole range"));
+        let bad = opcina(&["jmbg-block", "set", "--database", &db.url, "450+100", "--basis", "x"]);
+        assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+        assert!(text(&bad).contains("000–499"), "{}", text(&bad));
+        let set = ok(&["jmbg-block", "set", "--database", &db.url, "100+100", "--basis", "imenik federacije br. 7"]);
+        assert!(set.contains("region 19") && set.contains("100+100"), "{set}");
+        let shown = ok(&["jmbg-block", "show", "--database", &db.url]);
+        assert!(shown.contains("serials 100-199 (men), 600-699 (women)") && shown.contains("imenik federacije br. 7"), "{shown}");
+        ok(&["seed", "--database", &db.url, "--persons", "150", "--seed", "4"]);
+        let store = db.open().await;
+        let mut newborns = 0;
+        for row in store.raw().rows_page("entries", 0, 1000).await.unwrap() {
+            let entry = row.downcast::<opcina_store::rows::EntryRow>().unwrap().to_record().unwrap();
+            if let opcina_core::registry::EntryContent::Birth(b) = &entry.content {
+                let serial: u16 = b.child.jmbg.as_str()[9..12].parse().unwrap();
+                assert!((100..200).contains(&serial) || (600..700).contains(&serial), "{} outside the block", b.child.jmbg);
+                newborns += 1;
+            }
+        }
+        assert!(newborns >= 100, "{newborns}");
+    }
+}
