@@ -288,13 +288,28 @@ impl Store {
         let draft = match eligibility {
             Eligibility::Incomplete(r) => return Ok(Err(r)),
             Eligibility::Denied(denial) => Draft::Refuse(Box::new(RefuseDraft { common, denial })),
-            Eligibility::Entitled(established) => {
-                if let Err(r) = content::check_state(common.request.kind, &subject) {
-                    return Ok(Err(r));
+            Eligibility::Entitled(established) => match content::check_state(common.request.kind, &subject) {
+                // What the certificate would certify the registers do not bear out (a life
+                // certificate for a person whose death is registered): refused by a registered
+                // decision with an instruction on appeal, the read logged, as for a requester
+                // without a relation.
+                Err(r) => {
+                    let (code, reason) = r.errors.first().map_or(("extract.refused", String::new()), |e| (e.code, e.message.clone()));
+                    Draft::Refuse(Box::new(RefuseDraft { common, denial: Denial { code: code.to_string(), reason } }))
                 }
-                let fee = resolve_fee(&backend.reads().fee_rules().await?, common.request.kind, &common.request.purpose);
-                Draft::Issue(Box::new(IssueDraft { common, records, entry_id: entry.id, established, fee, sealer: sealer.clone(), remote }))
-            }
+                Ok(()) => {
+                    let fee = resolve_fee(&backend.reads().fee_rules().await?, common.request.kind, &common.request.purpose);
+                    Draft::Issue(Box::new(IssueDraft {
+                        common,
+                        records,
+                        entry_id: entry.id,
+                        established,
+                        fee,
+                        sealer: sealer.clone(),
+                        remote,
+                    }))
+                }
+            },
         };
         self.submit(actor, draft).await
     }

@@ -153,3 +153,38 @@ backend_test! {
         assert_eq!(r.unwrap_err().primary().map(|e| e.code), Some("extract.no_entry"));
     }
 }
+
+backend_test! {
+    /// A certificate the registers do not bear out — a life certificate for a person whose
+    /// death is registered, no impediment for a married one — is refused by a registered,
+    /// numbered decision that gives the reason, and the read is logged.
+    async fn a_certificate_the_registers_contradict_is_refused_by_a_registered_decision(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let late = born(s, r, "Đuro", "Šehić", Sex::Male, date(1930, 8, 8)).await;
+        ok(s, r, death(&late, date(2020, 12, 24))).await;
+        let son = born(s, r, "Emir", "Šehić", Sex::Male, date(1960, 1, 1)).await;
+        // Entitled (a proxy with the power of attorney): what stops it is the registered death.
+        let mut asked = request(ExtractKind::Life, &late, &son, Relation::Proxy);
+        asked.requester.evidence = Some("punomoć OPU-IP 12/2026".into());
+        let Outcome::Refused(life) = outcome(s, &k.clerk, asked, &sealer).await else {
+            panic!("a life certificate for a deceased person")
+        };
+        assert_eq!(life.denial.code, "extract.person_deceased");
+        assert_eq!(s.refusal_facts(&life.number).await.unwrap().unwrap(), *life, "registered");
+        let decision = opcina_core::extract::decision::decision(&life);
+        assert!(decision.reasoning[0].contains("upisana smrt"), "{:?}", decision.reasoning);
+        let log = s.raw().reads().access_log(late.as_str(), None, 10).await.unwrap();
+        assert!(log.iter().any(|a| a.action == "extract.refused" && a.case_number.as_deref() == Some(life.registry_number().as_str())), "{log:?}");
+
+        let wife = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+        ok(s, r, marriage(&son, "Šehić", &wife, "Šehić", date(2015, 5, 10))).await;
+        let Outcome::Refused(free) = outcome(s, &k.clerk, request(ExtractKind::NoImpediment, &son, &son, Relation::Myself), &sealer).await
+        else {
+            panic!("no impediment for a married person")
+        };
+        assert_eq!((free.denial.code.as_str(), free.number.serial), ("extract.person_married", life.number.serial + 1));
+        assert!(opcina_core::extract::decision::decision(&free).reasoning[0].contains("u braku"));
+    }
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::content::ExtractNumber;
 use super::document::{date, kind_title};
-use super::eligibility::{Denial, LEGAL_BASIS};
+use super::eligibility::{Denial, LEGAL_BASIS, STATE_BASIS};
 use super::kind::{ExtractKind, Language};
 use super::words::{fill_in, words};
 use crate::jmbg::Jmbg;
@@ -66,7 +66,13 @@ pub fn decision(f: &RefusalFacts) -> DecisionDocument {
     let r = |s: &str| f.script.write_recorded(s);
     let say = |template: &str, values: &[(&str, &str)]| fill_in(f.script, template, values);
     let kind = t(kind_title(f.language, f.kind));
-    let reason = if f.denial.code == "extract.no_legal_relation" { w.decision_no_relation } else { w.decision_not_confirmed };
+    let (reason, basis) = match f.denial.code.as_str() {
+        "extract.no_legal_relation" => (w.decision_no_relation, LEGAL_BASIS),
+        "extract.person_deceased" => (w.decision_deceased, STATE_BASIS),
+        "extract.person_married" => (w.decision_married, STATE_BASIS),
+        "extract.citizenship_lost" => (w.decision_no_citizenship, STATE_BASIS),
+        _ => (w.decision_not_confirmed, LEGAL_BASIS),
+    };
     let relation = match super::request::Relation::parse(&f.relation) {
         Some(r) => t(super::words::relation_name(f.language, r)),
         None => f.relation.clone(),
@@ -78,14 +84,14 @@ pub fn decision(f: &RefusalFacts) -> DecisionDocument {
         header: vec![t(w.country), t(w.entity), say(w.municipality, &[("name", &f.municipality)]), t(w.service), r(&f.office_name)],
         number: format!("{}: {}", t(w.number), f.registry_number()),
         place_date: format!("{}, {}", r(&f.place), date(f.decided_on)),
-        intro: say(w.decision_intro, &[("basis", &t(LEGAL_BASIS))]),
+        intro: say(w.decision_intro, &[("basis", &t(basis))]),
         title: t(w.decision_title),
         operative: say(
             w.decision_operative,
             &[("requester", &f.requester_name), ("kind", &kind), ("jmbg", &jmbg), ("purpose", &f.purpose)],
         ),
         reasoning_title: t(w.decision_reasoning),
-        reasoning: vec![say(reason, &[("relation", &relation), ("basis", &t(LEGAL_BASIS))])],
+        reasoning: vec![say(reason, &[("relation", &relation), ("basis", &t(basis))])],
         appeal: t(w.decision_appeal),
         official_label: t(w.official),
         official: r(&f.official),

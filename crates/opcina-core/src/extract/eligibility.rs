@@ -15,6 +15,10 @@ use crate::registry::person::Relative;
 /// The article a refusal rests on.
 pub const LEGAL_BASIS: &str = "čl. 64. Zakona o matičnim knjigama (Službene novine FBiH 37/12, 80/14)";
 
+/// The basis of a refusal because the registers do not bear out what a certificate would
+/// certify (a death, a marriage, no citizenship) *[verify: the article]*.
+pub const STATE_BASIS: &str = "Zakonu o matičnim knjigama (Službene novine FBiH 37/12, 80/14)";
+
 /// How the relation was established, as recorded with the issued document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "by", content = "reference")]

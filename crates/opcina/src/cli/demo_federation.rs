@@ -27,7 +27,6 @@ use super::demo::{
     ACCOUNTS_FILE, Accounts, DEMO_BLOCK_BASIS, DemoArgs, add_accounts, create, keys_and_fees, open_node_dir, reuse_accounts, write_private,
 };
 use super::serve::{load_seal, serve};
-use opcina_store::sql::prelude::*;
 
 /// One municipality of the demo.
 struct Town {
