@@ -52,6 +52,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(2, "0002_extracts", "extracts"),
             migration!(5, "0005_orders", "orders"),
             migration!(6, "0006_citizens", "citizens"),
+            migration!(13, "0013_extract_officials", "extract_officials"),
         ],
     },
     Context {

@@ -177,7 +177,19 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<AccountRow>(),
     Table::mutable::<AccountPasswordRow>(),
     Table::mutable::<VerificationRow>(),
+    Table::append_only::<ExtractOfficialsRow>(),
 ];
+
+/// The registrars' full names an issued document printed (username → name, JSON), kept with
+/// it so that it reproduces after a name changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractOfficialsRow {
+    pub id: i64,
+    pub extract_id: i64,
+    pub names: String,
+}
+
+table_row!(ExtractOfficialsRow, "extract_officials", [id, extract_id, names]);
 
 table_row!(
     ExtractRow,

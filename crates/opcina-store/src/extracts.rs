@@ -20,7 +20,7 @@ use opcina_core::{FieldError, Jmbg, Refusal};
 
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
-use crate::rows::{AccessRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
+use crate::rows::{AccessRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
@@ -101,6 +101,8 @@ pub(crate) struct Common {
 #[derive(Debug, Clone)]
 pub(crate) struct IssueDraft {
     common: Common,
+    /// The staff's full names, by username (for the registrars the annotations name).
+    staff: std::collections::BTreeMap<String, String>,
     records: PersonRecords,
     entry_id: i64,
     established: Established,
@@ -256,13 +258,9 @@ impl Store {
         let Some(office) = backend.reads().offices().await?.into_iter().find(|o| o.code == office_code) else {
             return Ok(Err(refusal("auth.office_unknown", "", format!("the office {office_code} does not exist on this node"))));
         };
-        let official_name = backend
-            .reads()
-            .users()
-            .await?
-            .into_iter()
-            .find(|u| u.username == actor.username)
-            .map_or_else(|| actor.username.clone(), |u| u.full_name);
+        let staff: std::collections::BTreeMap<String, String> =
+            backend.reads().users().await?.into_iter().map(|u| (u.username, u.full_name)).collect();
+        let official_name = staff.get(&actor.username).cloned().unwrap_or_else(|| actor.username.clone());
         let judged = match self.entitlement(&request, &records, position).await? {
             Ok(j) => j,
             Err(Withheld::NotHeld) => {
@@ -299,8 +297,11 @@ impl Store {
                 }
                 Ok(()) => {
                     let fee = resolve_fee(&backend.reads().fee_rules().await?, common.request.kind, &common.request.purpose);
+                    // Another member's registrars are not this node's staff: named as recorded.
+                    let staff = if remote.is_some() { Default::default() } else { staff };
                     Draft::Issue(Box::new(IssueDraft {
                         common,
+                        staff,
                         records,
                         entry_id: entry.id,
                         established,
@@ -486,10 +487,13 @@ async fn write_draft(
                 }),
                 None => content::build(&spec, &d.records, issue),
             };
-            let content = match built {
+            let mut content = match built {
                 Ok(c) => c,
                 Err(refusal) => return Ok(Err(refusal)),
             };
+            // The registrars the annotations name, by the names they have today (kept below).
+            content.officials =
+                content.annotations.iter().filter_map(|a| Some((a.recorded_by.clone(), d.staff.get(&a.recorded_by)?.clone()))).collect();
             let hash = content.hash();
             let seal = sign_content(d.sealer.key(), &number, &hash);
             // An entry held elsewhere is named by the records kept with the document.
@@ -533,6 +537,12 @@ async fn write_draft(
         Outcome::Issued(_) => number.id(),
     };
     let id = txn.append(Row::new(row.clone()), now, actor, action).await?;
+    if let Outcome::Issued(issued) = &result {
+        if !issued.content.officials.is_empty() {
+            let names = serde_json::to_string(&issued.content.officials).map_err(|e| StoreError::corrupt("extract_officials", 0, e))?;
+            txn.append(Row::new(ExtractOfficialsRow { id: 0, extract_id: id, names }), now, actor, "extract.officials.kept").await?;
+        }
+    }
     if let Draft::Issue(d) = draft {
         if let Some(remote) = &d.remote {
             let kept = RemoteRecordsRow {
@@ -684,9 +694,12 @@ async fn rebuild_at(
         verify_base: row.verify_base.clone(),
     };
     let spec = ContentSpec { kind, language, script, subject: &subject, entry_id, purpose: &row.purpose };
-    let mut content =
-        content::build_at(&spec, &records, issue, position).map_err(|r| ReproduceError::Diverged { number: id, why: r.to_string() })?;
+    let mut content = content::build_at(&spec, &records, issue, position)
+        .map_err(|r| ReproduceError::Diverged { number: id.clone(), why: r.to_string() })?;
     content.holder = holder;
+    if let Some(kept) = backend.reads().extract_officials(row.id).await? {
+        content.officials = serde_json::from_str(&kept.names).map_err(|_| damaged("the registrars' names kept"))?;
+    }
     Ok(content)
 }
 

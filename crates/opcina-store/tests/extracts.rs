@@ -188,3 +188,37 @@ backend_test! {
         assert!(opcina_core::extract::decision::decision(&free).reasoning[0].contains("u braku"));
     }
 }
+
+backend_test! {
+    /// A document names the registrar who recorded an annotation by full name and title, and
+    /// still does when reproduced after the registrar's name changed in the staff list.
+    async fn annotations_name_their_registrar_by_full_name_even_after_it_changes(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let full = |name: &str| opcina_store::admin::UserChange { full_name: Some(name.into()), ..Default::default() };
+        s.update_user(&k.admin, "maticar", &full("Amra Hodžić")).await.unwrap();
+        let person = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let entry = s.raw().reads().person_records(&person).await.unwrap().entries[0].id;
+        let annotation = Annotation {
+            content: AnnotationContent::NameChange { given_name: Some("Amir".into()), surname: None },
+            legal_basis: decision(date(2024, 3, 1)),
+            effective_date: date(2024, 3, 1),
+            note: None,
+        };
+        ok(s, r, Command::AddAnnotation(AddAnnotation { entry_id: entry, annotation })).await;
+        let first = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &person, Relation::Myself), &sealer).await);
+        let printed = opcina_core::extract::document::document(&first.content, &first.seal, "k").annotations.join(" ");
+        assert!(printed.contains("Amra Hodžić, matičar.") && !printed.contains(", maticar."), "{printed}");
+
+        s.update_user(&k.admin, "maticar", &full("Amra Begić")).await.unwrap();
+        let again = s.reproduce_extract(&first.content.issue.number).await.unwrap();
+        assert_eq!(again.content, first.content, "the names it printed are kept with it");
+        let status = s.verify_extract(&first.content.issue.number, &first.seal).await.unwrap().unwrap().status;
+        assert_eq!(status, Status::Current);
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
+        // A new document names her as she is named now.
+        let second = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &person, Relation::Myself), &sealer).await);
+        assert_eq!(second.content.officials.get("maticar").map(String::as_str), Some("Amra Begić"));
+    }
+}

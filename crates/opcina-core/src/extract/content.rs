@@ -3,6 +3,7 @@
 //! that the same document can be rebuilt byte for byte later; its SHA-256 is what the
 //! municipality signs and what the issued-extract register keeps.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -126,6 +127,11 @@ pub struct ExtractContent {
     /// content and hash are unchanged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder: Option<Holder>,
+    /// The full names of the registrars who recorded the annotations, by username, as they
+    /// were when the document was issued (kept with it, so that it reproduces the same after
+    /// a name changes); absent from documents issued before names were printed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub officials: BTreeMap<String, String>,
 }
 
 /// The municipality whose register holds an entry a document was drawn from.
@@ -244,6 +250,7 @@ pub fn build_at(spec: &ContentSpec<'_>, records: &PersonRecords, issue: Issue, p
             citizenships: view.citizenships,
         },
         holder: None,
+        officials: BTreeMap::new(),
     })
 }
 

@@ -180,12 +180,22 @@ pub fn entry_text(
 ) -> (Vec<Field>, Vec<String>) {
     let pen = Pen { w: words(language), script };
     let standing = as_it_stands(entry, annotations, on);
-    (entry_fields(&pen, &standing), annotations.iter().map(|a| annotation_text(&pen, a)).collect())
+    (entry_fields(&pen, &standing), annotations.iter().map(|a| annotation_text(&pen, a, &a.recorded_by)).collect())
 }
 
-/// One annotation as the sentence a document prints, with its legal basis.
+/// One annotation as the sentence a document prints, with its legal basis (the recorder by
+/// username: for staff).
 pub fn annotation_sentence(language: Language, script: Script, a: &AnnotationRecord) -> String {
-    annotation_text(&Pen { w: words(language), script }, a)
+    annotation_text(&Pen { w: words(language), script }, a, &a.recorded_by)
+}
+
+/// Who recorded an annotation, as a document names them: full name and title when the
+/// document kept them, else as recorded.
+fn recorder(pen: &Pen, officials: &std::collections::BTreeMap<String, String>, a: &AnnotationRecord) -> String {
+    match officials.get(&a.recorded_by) {
+        Some(name) => pen.say(pen.w.a_registrar, &[("name", name)]),
+        None => a.recorded_by.clone(),
+    }
 }
 
 /// A marital status as the forms word it for a person of this sex.
@@ -193,8 +203,8 @@ pub fn marital_status_text(language: Language, script: Script, status: MaritalSt
     marital(&Pen { w: words(language), script }, status, sex)
 }
 
-/// One annotation as a sentence, with its legal basis and when it was recorded.
-fn annotation_text(pen: &Pen, a: &AnnotationRecord) -> String {
+/// One annotation as a sentence, with its legal basis, when and by whom (`by`) it was recorded.
+fn annotation_text(pen: &Pen, a: &AnnotationRecord, by: &str) -> String {
     let w = pen.w;
     let ann = &a.annotation;
     let d = date(ann.effective_date);
@@ -240,8 +250,7 @@ fn annotation_text(pen: &Pen, a: &AnnotationRecord) -> String {
     let b = &ann.legal_basis;
     let basis = pen.say(w.a_basis, &[("act", &b.act), ("issuer", &b.issuer), ("number", &b.number), ("date", &date(b.date))]);
     let effective = pen.say(w.a_effective, &[("date", &d)]);
-    let recorded =
-        pen.say(w.a_recorded, &[("date", &date(a.recorded_at.to_datetime().date_naive())), ("office", &a.office), ("by", &a.recorded_by)]);
+    let recorded = pen.say(w.a_recorded, &[("date", &date(a.recorded_at.to_datetime().date_naive())), ("office", &a.office), ("by", by)]);
     let note = ann.note.as_deref().map(|n| format!(" {}", pen.r(n))).unwrap_or_default();
     format!("{main} {basis} {effective} {recorded}{note}")
 }
@@ -576,7 +585,7 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
         },
         statement: statement(&pen, c, &entry),
         annotations_title: if international { labels(&pen, ciec::ANNOTATIONS).join(" / ") } else { pen.t(w.annotations) },
-        annotations: c.annotations.iter().map(|a| annotation_text(&pen, a)).collect(),
+        annotations: c.annotations.iter().map(|a| annotation_text(&pen, a, &recorder(&pen, &c.officials, a))).collect(),
         no_annotations: pen.t(w.no_annotations),
         issue,
         validity: pen.t(w.no_expiry),

@@ -421,3 +421,19 @@ fn a_cyrillic_refusal_decision_has_no_latin_word_but_its_number() {
     assert!(words.is_empty(), "Latin words {words:?} in {d:?}");
     assert!(d.operative.contains("Никола Чолак") && d.official == "Амра Хоџић", "{d:?}");
 }
+
+/// An annotation names the registrar who recorded it by the full name the document kept, with
+/// the title; without one (documents issued before names were kept) as recorded.
+#[test]
+fn annotations_name_their_registrar_by_full_name_and_title() {
+    let f = family();
+    let mut c = content(&f, &f.son, ExtractKind::Birth, Language::Bs, Script::Latin).unwrap();
+    let before = document(&c, &[1; 64], "k").annotations.join(" ");
+    assert!(before.contains("KAK, maticar."), "{before}");
+    c.officials.insert("maticar".into(), "Amra Hodžić".into());
+    let latin = document(&c, &[1; 64], "k").annotations.join(" ");
+    assert!(latin.contains("KAK, Amra Hodžić, matičar.") && !latin.contains(", maticar"), "{latin}");
+    c.script = Script::Cyrillic;
+    let cyrillic = document(&c, &[1; 64], "k").annotations.join(" ");
+    assert!(cyrillic.contains("Амра Хоџић, матичар"), "{cyrillic}");
+}

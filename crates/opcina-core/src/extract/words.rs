@@ -103,6 +103,8 @@ pub struct Words {
     pub a_basis: &'static str,
     /// `upisano {date}, {office}, {by}`.
     pub a_recorded: &'static str,
+    /// `{name}, matičar`: the registrar who recorded an annotation.
+    pub a_registrar: &'static str,
     pub a_effective: &'static str,
     // Refusal decision.
     pub decision_title: &'static str,
@@ -211,6 +213,7 @@ pub const BS: Words = Words {
     a_correction: "Ispravljena greška u upisu ({field}): „{old}” ispravljeno u „{new}”.",
     a_basis: "Osnov: {act}, {issuer}, broj {number} od {date}",
     a_recorded: "Upisano {date}, {office}, {by}.",
+    a_registrar: "{name}, matičar",
     a_effective: "Pravno dejstvo od {date}",
     decision_title: "RJEŠENJE",
     decision_intro: "Rješavajući po zahtjevu za izdavanje dokumenta iz matičnih knjiga, na osnovu {basis}, donosi se",

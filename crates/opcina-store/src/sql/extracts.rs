@@ -5,12 +5,18 @@ use async_trait::async_trait;
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::rows::{ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
+use crate::rows::{ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
 use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
 #[async_trait]
 pub trait ExtractReads: Reads {
+    /// The registrars' names an issued document kept, if it kept any.
+    async fn extract_officials(&mut self, extract_id: i64) -> Result<Option<ExtractOfficialsRow>> {
+        let sql = format!("SELECT {} FROM extract_officials WHERE extract_id = $1", ExtractOfficialsRow::COLUMNS);
+        one(self, &sql, &[&extract_id]).await
+    }
+
     /// The last serial used in a book of issued documents or refusals (office, year).
     async fn last_extract_serial(&mut self, outcome: &str, office: &str, year: i64) -> Result<i64> {
         let sql = "SELECT COALESCE(MAX(serial), 0) FROM extracts WHERE outcome = $1 AND office_code = $2 AND year = $3";
