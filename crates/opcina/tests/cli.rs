@@ -310,6 +310,10 @@ backend_test! {
         let again = db.scratch().join("again.pdf");
         ok(&["extract", "render", "--database", &db.url, "--key", &k, "--number", &number, "--out", &again.display().to_string()]);
         assert_eq!(std::fs::read(&again).unwrap(), issued);
+        // Rendering read the person's records again: logged, by the operator.
+        let store = db.open().await;
+        let log = store.raw().reads().access_log(&jmbg, None, 20).await.unwrap();
+        assert!(log.iter().any(|a| a.action == "extract.printed" && a.username.starts_with("cli:")), "{log:?}");
         // Any change to the file is detected.
         let mut changed = issued.clone();
         let at = changed.len() / 3;

@@ -188,7 +188,8 @@ pub async fn run(command: ExtractCommand) -> anyhow::Result<ExitCode> {
             let store = open_store(&database).await?;
             let key = load_key(&database.url, &key)?;
             let n = number(&n)?;
-            let reproduced = store.reproduce_extract(&n).await?;
+            // Rendering shows the person's records again: the read is logged, by the operator.
+            let reproduced = store.print_extract(&super::admin::operator(), &n).await?;
             let pdf = opcina_pdf::issue_pdf(&reproduced.content, &reproduced.seal, &key)?;
             std::fs::write(&out, &pdf.pdf).with_context(|| format!("cannot write {}", out.display()))?;
             println!("{}  {}  content {}", n.id(), out.display(), hex::encode(reproduced.content.hash()));
