@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
-use opcina_core::registry::{Actor, Role};
+use opcina_core::registry::{Actor, Role, Sex};
 use opcina_store::admin::{OfficeSpec, UserSpec};
 use opcina_store::presets;
 
@@ -186,15 +186,18 @@ pub async fn jmbg_block(c: JmbgBlockCommand) -> anyhow::Result<ExitCode> {
         JmbgBlockCommand::Show { database } => {
             let store = open_store(&database).await?;
             match store.jmbg_block().await?.and_then(|r| r.block().map(|b| (b, r))) {
-                Some((b, r)) => println!(
-                    "{b}\tserials {:03}-{:03} (men), {:03}-{:03} (women)\tregion {}\t{}",
-                    b.first,
-                    b.first + b.count - 1,
-                    b.first + 500,
-                    b.first + b.count + 499,
-                    r.region,
-                    r.basis
-                ),
+                Some((b, r)) => {
+                    let (men, women) = (b.serials(Sex::Male), b.serials(Sex::Female));
+                    println!(
+                        "{b}\tserials {:03}-{:03} (men), {:03}-{:03} (women)\tregion {}\t{}",
+                        men.start,
+                        men.end - 1,
+                        women.start,
+                        women.end - 1,
+                        r.region,
+                        r.basis
+                    )
+                }
                 None => println!("0+500\twhole range: no block set (the node is alone in its JMBG region)"),
             }
         }
