@@ -8,6 +8,7 @@ use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 use crate::backend::{AccountKey, SessionKind};
 use crate::error::{Result, StoreError};
 use crate::orders::{normalise_code, readable_code};
+use crate::reads::ReadReason;
 use crate::rows::{AccessRow, AccountPasswordRow, AccountRow, ExtractRow, OfficeRow, Row, VerificationRow};
 use crate::sessions::{DUMMY_PHC, blocking, check_new_password, hash_password, password_matches};
 use crate::sql::prelude::*;
@@ -110,20 +111,9 @@ impl Store {
     /// `None` for an account not verified (it has no records to show).
     pub async fn own_records(&self, citizen: &Citizen, before: Option<i64>, limit: i64) -> Result<Option<OwnRecords>> {
         let Some(v) = &citizen.verification else { return Ok(None) };
-        let who = Actor::system(&format!("citizen:{}", citizen.account.id));
-        let read = AccessRow {
-            id: 0,
-            at: 0,
-            username: who.username.clone(),
-            role: "citizen".into(),
-            office_code: None,
-            subject_jmbg: v.jmbg.clone(),
-            entry_id: None,
-            action: "access_log.own".into(),
-            purpose: "uvid građanina u evidenciju pristupa vlastitim podacima".into(),
-            case_number: None,
-        };
-        self.record_access(&who, vec![read]).await?;
+        let why = ReadReason::new("uvid građanina u evidenciju pristupa vlastitim podacima", None);
+        let who = format!("citizen:{}", citizen.account.id);
+        self.log_as(&who, "citizen", &[v.jmbg.as_str()], None, "access_log.own", &why).await?;
         let backend = &self.inner.backend;
         Ok(Some(OwnRecords {
             reads: backend.reads().access_log(&v.jmbg, before, limit).await?,
@@ -144,8 +134,14 @@ impl Store {
         self.stop_session(SessionKind::Citizen, token).await
     }
 
-    /// An account by the code its holder shows at the counter.
-    pub async fn account_by_code(&self, code: &str) -> Result<Option<Citizen>> {
+    /// An account by the code its holder shows at the counter, as the clerk `actor` sees it;
+    /// when the account is verified, the read of its holder is logged (`account.view`).
+    pub async fn account_by_code(&self, actor: &Actor, code: &str) -> Result<Option<Citizen>> {
+        let citizen = self.account_with_code(code).await?;
+        self.disclose(actor, "account.view", &ReadReason::new("provjera korisničkog računa na šalteru", None), citizen).await
+    }
+
+    async fn account_with_code(&self, code: &str) -> Result<Option<Citizen>> {
         let code = normalise_code(code);
         if code.len() != 9 {
             return Ok(None);

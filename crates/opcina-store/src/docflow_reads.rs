@@ -55,15 +55,42 @@ impl Store {
         self.inner.backend.reads().docflow_config().await
     }
 
-    /// A protocol book of a unit and year in the order of its numbers, after (serial, sub).
-    pub async fn protocol_page(&self, book: &str, unit: &str, year: i64, after: Option<(i64, i64)>, limit: i64) -> Result<Vec<RecordRow>> {
-        self.inner.backend.reads().protocol_page(book, unit, year, after, limit).await
+    /// A protocol book of a unit and year in the order of its numbers, after (serial, sub),
+    /// as `actor` reads it; its records name correspondents, so the read of their cases'
+    /// parties named by JMBG is logged (`protocol.list`).
+    pub async fn protocol_page(
+        &self,
+        actor: &Actor,
+        book: &str,
+        unit: &str,
+        year: i64,
+        after: Option<(i64, i64)>,
+        limit: i64,
+    ) -> Result<Vec<RecordRow>> {
+        let records = self.inner.backend.reads().protocol_page(book, unit, year, after, limit).await?;
+        let cases: Vec<i64> = records.iter().filter_map(|r| r.case_id).collect();
+        let why = ReadReason::new("pregled knjige protokola", None);
+        self.disclose_cases(actor, "protocol.list", &why, &cases).await?;
+        Ok(records)
     }
 
-    /// A page of a work list. A work list names the parties; their JMBG and contact are left
-    /// out (they are read in the case's file, where the read is logged).
-    pub async fn work_list(&self, query: &CaseQuery) -> Result<Vec<CaseRow>> {
-        let mut items = self.inner.backend.reads().cases_page(query).await?;
+    /// Logs that `actor` was shown these cases (a list of them, search hits in their
+    /// files): the read of each party named by JMBG (`action`, `why`).
+    pub async fn disclose_cases(&self, actor: &Actor, action: &str, why: &ReadReason, case_ids: &[i64]) -> Result<()> {
+        if case_ids.is_empty() {
+            return Ok(());
+        }
+        let parties = self.inner.backend.reads().case_parties(case_ids).await?;
+        self.disclose(actor, action, why, parties).await.map(drop)
+    }
+
+    /// A page of a work list, as `actor` reads it. A work list names the parties: the read
+    /// of those named by JMBG is logged (`case.list`); their JMBG and contact are left out of
+    /// the list (the case's file shows them).
+    pub async fn work_list(&self, actor: &Actor, query: &CaseQuery) -> Result<Vec<CaseRow>> {
+        let items = self.inner.backend.reads().cases_page(query).await?;
+        let why = ReadReason::new("pregled radne liste predmeta", None);
+        let mut items = self.disclose(actor, "case.list", &why, items).await?;
         for case in &mut items {
             case.party_jmbg = None;
             case.party_contact = None;
@@ -90,30 +117,28 @@ impl Store {
     /// (`case.view`) when the party is named by JMBG.
     pub async fn case_file(&self, actor: &Actor, id: i64) -> Result<Option<CaseFile>> {
         let Some(file) = self.case_everything(id).await? else { return Ok(None) };
-        if let Some(jmbg) = &file.case.party_jmbg {
-            self.log_reads(actor, &[jmbg.as_str()], None, "case.view", &work_on(&file.case)).await?;
-        }
-        Ok(Some(file))
+        let why = work_on(&file.case);
+        self.disclose(actor, "case.view", &why, file).await.map(Some)
     }
 
     /// A case's file for its export; the read is logged (`case.export`) when the party is
     /// named by JMBG.
     pub async fn case_export(&self, actor: &Actor, id: i64) -> Result<Option<CaseFile>> {
         let Some(file) = self.case_everything(id).await? else { return Ok(None) };
-        if let Some(jmbg) = &file.case.party_jmbg {
-            let why = ReadReason::new("izvoz spisa predmeta", Some(&file.case.number));
-            self.log_reads(actor, &[jmbg.as_str()], None, "case.export", &why).await?;
-        }
-        Ok(Some(file))
+        let why = ReadReason::new("izvoz spisa predmeta", Some(&file.case.number));
+        self.disclose(actor, "case.export", &why, file).await.map(Some)
     }
 
-    /// A case's files, every version, in the order they came (a refusal when there is no
-    /// such case).
-    pub async fn case_attachments(&self, id: i64) -> Result<std::result::Result<Vec<AttachmentRow>, Refusal>> {
-        if self.inner.backend.reads().case(id).await?.is_none() {
+    /// A case's files, every version, in the order they came, as `actor` lists them (their
+    /// names are the party's documents: the read is logged, `case.files`, when the party is
+    /// named by JMBG); a refusal when there is no such case.
+    pub async fn case_attachments(&self, actor: &Actor, id: i64) -> Result<std::result::Result<Vec<AttachmentRow>, Refusal>> {
+        let Some(case) = self.inner.backend.reads().case(id).await? else {
             return Ok(Err(case_not_found(id)));
-        }
-        Ok(Ok(self.inner.backend.reads().case_attachments(id).await?))
+        };
+        let files = self.inner.backend.reads().case_attachments(id).await?;
+        self.disclose(actor, "case.files", &work_on(&case), case).await?;
+        Ok(Ok(files))
     }
 
     /// A file of a case, with its content, for staff: refused once the case was destroyed
@@ -155,8 +180,15 @@ impl Store {
         })
     }
 
-    /// What the receipt of a case states (the access code is the caller's: it is never kept).
-    pub async fn receipt_source(&self, id: i64) -> Result<Option<ReceiptSource>> {
+    /// What the receipt of a case states (the access code is the caller's: it is never kept),
+    /// printed by `actor`; the read of the party is logged (`case.receipt`) when named by JMBG.
+    pub async fn receipt_source(&self, actor: &Actor, id: i64) -> Result<Option<ReceiptSource>> {
+        let source = self.receipt_facts(id).await?;
+        let why = ReadReason::new("ispis potvrde o prijemu", source.as_ref().map(|s| s.case.number.as_str()));
+        self.disclose(actor, "case.receipt", &why, source).await
+    }
+
+    async fn receipt_facts(&self, id: i64) -> Result<Option<ReceiptSource>> {
         let backend = &self.inner.backend;
         let Some(case) = backend.reads().case(id).await? else { return Ok(None) };
         let config = backend.reads().docflow_config().await?;

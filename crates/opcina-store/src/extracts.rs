@@ -20,6 +20,7 @@ use opcina_core::{FieldError, Jmbg, Refusal};
 
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
+use crate::reads::ReadReason;
 use crate::rows::{AccessRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
@@ -315,9 +316,13 @@ impl Store {
         self.submit(actor, draft).await
     }
 
-    /// A registered document (`issued`) or refusal (`refused`) by its number.
-    pub async fn registered_extract(&self, outcome: &str, number: &ExtractNumber) -> Result<Option<ExtractRow>> {
-        self.inner.backend.reads().extract_by_number(outcome, &number.office, i64::from(number.year), number.serial).await
+    /// A registered document (`issued`) or refusal (`refused`) by its number, as the counter
+    /// shows it to `actor`; the read of the person it is about (and of the requester, when
+    /// named by JMBG) is logged (`extract.view`).
+    pub async fn registered_extract(&self, actor: &Actor, outcome: &str, number: &ExtractNumber) -> Result<Option<ExtractRow>> {
+        let row = self.inner.backend.reads().extract_by_number(outcome, &number.office, i64::from(number.year), number.serial).await?;
+        let why = ReadReason::new("uvid u evidenciju izdatih izvoda", Some(&number.id()));
+        self.disclose(actor, "extract.view", &why, row).await
     }
 
     /// The member and municipality whose register an issued document was drawn from, when it
@@ -626,7 +631,7 @@ impl Store {
     /// (`extract.printed`) before it is returned.
     pub async fn print_extract(&self, actor: &Actor, number: &ExtractNumber) -> std::result::Result<Reproduced, ReproduceError> {
         let reproduced = self.reproduce_extract(number).await?;
-        let why = crate::reads::ReadReason::new("ispis izdanog dokumenta", Some(&number.id()));
+        let why = ReadReason::new("ispis izdanog dokumenta", Some(&number.id()));
         self.log_reads(actor, &[&reproduced.row.subject_jmbg], reproduced.row.entry_id, "extract.printed", &why).await?;
         Ok(reproduced)
     }
@@ -728,6 +733,27 @@ pub struct Verification {
 }
 
 impl Store {
+    /// The name of the person a verified document is about, as the document printed it, for
+    /// whoever presented its number and seal (the public verification page shows it, to be
+    /// compared with the paper). The read is logged (`extract.verified`, by the public
+    /// verification), so the person sees when and which of their documents was checked.
+    /// `None` when the document can no longer be rebuilt (the operator's log says why).
+    pub async fn verified_holder(&self, verification: &Verification) -> Result<Option<String>> {
+        let number = verification.row.number();
+        let content = match self.reproduce_extract(&number).await {
+            Ok(r) => r.content,
+            Err(ReproduceError::Store(e)) => return Err(e),
+            Err(error) => {
+                tracing::error!(%error, number = %number.id(), "an authentic document could not be rebuilt");
+                return Ok(None);
+            }
+        };
+        let why = ReadReason::new("javna provjera izdatog dokumenta", Some(&number.id()));
+        let row = &verification.row;
+        self.log_as("javna-provjera", "public", &[row.subject_jmbg.as_str()], row.entry_id, "extract.verified", &why).await?;
+        Ok(Some(format!("{} {}", content.state.given_name, content.state.surname)))
+    }
+
     /// Verifies a document by its number and content seal (from the QR code): `None` when no
     /// document of that number carries that seal.
     pub async fn verify_extract(&self, number: &ExtractNumber, seal: &[u8; 64]) -> Result<Option<Verification>> {
@@ -829,8 +855,15 @@ impl Store {
 }
 
 impl Store {
-    /// The facts of a registered refusal, to print its decision again.
-    pub async fn refusal_facts(&self, number: &ExtractNumber) -> Result<Option<RefusalFacts>> {
+    /// The facts of a registered refusal, to print its decision again for `actor`; the read
+    /// of the person it is about is logged (`decision.printed`).
+    pub async fn refusal_facts(&self, actor: &Actor, number: &ExtractNumber) -> Result<Option<RefusalFacts>> {
+        let facts = self.registered_refusal(number).await?;
+        let why = ReadReason::new("ispis rješenja o odbijanju", facts.as_ref().map(RefusalFacts::registry_number).as_deref());
+        self.disclose(actor, "decision.printed", &why, facts).await
+    }
+
+    async fn registered_refusal(&self, number: &ExtractNumber) -> Result<Option<RefusalFacts>> {
         let Some(row) = self.backend().reads().extract_by_number("refused", &number.office, i64::from(number.year), number.serial).await?
         else {
             return Ok(None);

@@ -130,9 +130,11 @@ impl Store {
         self.inner.backend.reads().notice_counts().await
     }
 
-    /// Notices received that wait for this node's registrar, oldest first.
-    pub async fn queued_notices(&self, limit: i64) -> Result<Vec<InboxRow>> {
-        self.inner.backend.reads().queued_notices(limit).await
+    /// Notices received that wait for this node's registrar, oldest first, as `actor` reads
+    /// them; the read of the people they are about is logged (`notice.list`).
+    pub async fn queued_notices(&self, actor: &Actor, limit: i64) -> Result<Vec<InboxRow>> {
+        let rows = self.inner.backend.reads().queued_notices(limit).await?;
+        self.disclose(actor, "notice.list", &crate::reads::ReadReason::new("obrada obavijesti članica", None), rows).await
     }
 
     /// Notices not yet delivered to the other members, oldest first.

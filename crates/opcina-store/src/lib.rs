@@ -36,6 +36,7 @@ pub mod presets;
 pub mod reads;
 pub mod rows;
 pub mod sessions;
+pub mod shown;
 pub mod sql;
 pub mod sqlite;
 pub mod store;

@@ -12,6 +12,7 @@ use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
 use crate::admin::getrandom_fill;
 use crate::error::Result;
+use crate::reads::ReadReason;
 use crate::rows::{OrderEventRow, OrderRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
@@ -181,8 +182,22 @@ impl Store {
         Ok(Ok(row))
     }
 
-    /// An order with its events, by id.
-    pub async fn order(&self, id: i64) -> Result<Option<Order>> {
+    /// An order with its events, by id, as the office's clerk `actor` sees it; the read of
+    /// the person asked about and of the requester (when named by JMBG) is logged
+    /// (`order.view`). Another office's order is refused (`order.other_office`) before
+    /// anything of it is read out: it holds personal data that office handles.
+    pub async fn order(&self, actor: &Actor, id: i64) -> Result<std::result::Result<Order, Refusal>> {
+        let Some(order) = self.load_order(id).await? else {
+            return Ok(Err(Refusal::one(FieldError::new("order.not_found", "order", format!("no order {id}")))));
+        };
+        if actor.office.as_deref() != Some(order.row.office_code.as_str()) {
+            return Ok(Err(Refusal::one(FieldError::general("order.other_office", "the order is handled by another office"))));
+        }
+        let why = ReadReason::new("obrada narudžbe izvoda", Some(&order.row.code));
+        self.disclose(actor, "order.view", &why, order).await.map(Ok)
+    }
+
+    async fn load_order(&self, id: i64) -> Result<Option<Order>> {
         let Some(row) = self.backend().reads().order(id).await? else { return Ok(None) };
         let events = self.backend().reads().order_events(&[row.id]).await?;
         Ok(Some(Order { row, events }))
@@ -195,8 +210,14 @@ impl Store {
         Ok(Some(Order { row, events }))
     }
 
-    /// An office's most recent orders (newest first), with their events.
-    pub async fn orders_of_office(&self, office: &str, limit: i64) -> Result<Vec<Order>> {
+    /// An office's most recent orders (newest first), with their events, as `actor` reads
+    /// them; the read of everyone they name is logged (`order.list`).
+    pub async fn orders_of_office(&self, actor: &Actor, office: &str, limit: i64) -> Result<Vec<Order>> {
+        let orders = self.office_orders(office, limit).await?;
+        self.disclose(actor, "order.list", &ReadReason::new("pregled narudžbi izvoda", None), orders).await
+    }
+
+    async fn office_orders(&self, office: &str, limit: i64) -> Result<Vec<Order>> {
         let rows = self.backend().reads().orders_of_office(office, None, limit).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut events = self.backend().reads().order_events(&ids).await?;
@@ -220,7 +241,7 @@ impl Store {
         note: Option<String>,
     ) -> Result<std::result::Result<OrderEventRow, Refusal>> {
         let mut ex = self.exclusive().await?;
-        let Some(order) = self.order(order_id).await? else {
+        let Some(order) = self.load_order(order_id).await? else {
             let _ = ex.rollback().await;
             return Ok(Err(Refusal::one(FieldError::new("order.not_found", "order", format!("no order {order_id}")))));
         };

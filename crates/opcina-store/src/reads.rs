@@ -9,6 +9,7 @@ use opcina_core::registry::{Actor, PersonView, ViewTime, person_view};
 
 use crate::error::Result;
 use crate::rows::{AccessRow, ExtractRow, OfficeRow};
+use crate::shown::ShowsPeople;
 use crate::sql::prelude::*;
 use crate::store::Store;
 
@@ -47,22 +48,39 @@ pub struct OfficeDay {
     pub entry_count: i64,
     pub entries: Vec<opcina_core::registry::EntryRecord>,
     pub annotations: Vec<opcina_core::registry::AnnotationRecord>,
+    /// The people of the annotated entries (the subjects and spouses), whom an annotation's
+    /// sentence is about.
+    pub annotated: Vec<String>,
     pub extracts: Vec<ExtractRow>,
+}
+
+impl ShowsPeople for OfficeDay {
+    fn people<'a>(&'a self, out: &mut Vec<&'a str>) {
+        self.entries.people(out);
+        self.annotated.people(out);
+        self.extracts.people(out);
+    }
 }
 
 /// How many reads and documents the counter's person page lists.
 const PERSON_FILE_LINES: i64 = 20;
 
-/// The access-log rows of reads of `subjects` by `actor`.
-fn reads_of(actor: &Actor, subjects: &[&str], entry_id: Option<i64>, action: &str, why: &ReadReason) -> Vec<AccessRow> {
+/// The access-log rows of reads of `subjects` by `username` in `role` (at `office`).
+pub(crate) fn reads_of(
+    (username, role, office): (&str, &str, Option<&str>),
+    subjects: &[&str],
+    entry_id: Option<i64>,
+    action: &str,
+    why: &ReadReason,
+) -> Vec<AccessRow> {
     subjects
         .iter()
         .map(|s| AccessRow {
             id: 0,
             at: 0,
-            username: actor.username.clone(),
-            role: actor.role.as_str().to_string(),
-            office_code: actor.office.clone(),
+            username: username.to_string(),
+            role: role.to_string(),
+            office_code: office.map(str::to_string),
             subject_jmbg: (*s).to_string(),
             entry_id,
             action: action.to_string(),
@@ -79,7 +97,8 @@ impl Store {
         if subjects.is_empty() {
             return Ok(());
         }
-        self.record_access(actor, reads_of(actor, subjects, entry_id, action, why)).await
+        let reader = (actor.username.as_str(), actor.role.as_str(), actor.office.as_deref());
+        self.record_access(actor, reads_of(reader, subjects, entry_id, action, why)).await
     }
 
     /// Everything the registers say about a person at `time`, for `why`; the read is logged
@@ -133,22 +152,40 @@ impl Store {
         Ok(items)
     }
 
-    /// Documents issued or refused about a person, newest first.
-    pub async fn extracts_of(&self, jmbg: &Jmbg, limit: i64) -> Result<Vec<ExtractRow>> {
-        self.inner.backend.reads().extracts_of(jmbg.as_str(), None, limit).await
+    /// Documents issued or refused about a person, newest first, for `why`; the read is
+    /// logged (`extract.list`) for the person and every requester named by JMBG.
+    pub async fn extracts_of(&self, actor: &Actor, jmbg: &Jmbg, limit: i64, why: &ReadReason) -> Result<Vec<ExtractRow>> {
+        let rows = self.inner.backend.reads().extracts_of(jmbg.as_str(), None, limit).await?;
+        self.disclose(actor, "extract.list", why, rows).await
     }
 
     /// What `office` recorded in `[from, to)` (microseconds): entries counted up to
     /// `count_cap` and listed up to `limit`, annotations up to `limit`, documents up to
-    /// `documents`, oldest first.
-    pub async fn office_day(&self, office: &str, from: i64, to: i64, count_cap: i64, limit: i64, documents: i64) -> Result<OfficeDay> {
+    /// `documents`, oldest first — as `actor` reads it; the read of everyone it names (the
+    /// entries' people, the annotated entries' people, the documents' subjects and
+    /// requesters) is logged (`office.day`).
+    pub async fn office_day(
+        &self,
+        actor: &Actor,
+        office: &str,
+        from: i64,
+        to: i64,
+        count_cap: i64,
+        limit: i64,
+        documents: i64,
+    ) -> Result<OfficeDay> {
         let backend = &self.inner.backend;
-        Ok(OfficeDay {
+        let annotations = backend.reads().annotations_recorded(office, from, to, limit).await?;
+        let annotated: Vec<i64> = annotations.iter().map(|a| a.entry_id).collect();
+        let day = OfficeDay {
             entry_count: backend.reads().count_entries_recorded(office, from, to, count_cap).await?,
             entries: backend.reads().entries_recorded(office, from, to, limit).await?,
-            annotations: backend.reads().annotations_recorded(office, from, to, limit).await?,
+            annotated: backend.reads().entry_people(&annotated).await?,
+            annotations,
             extracts: backend.reads().extracts_at(office, from, to, documents).await?,
-        })
+        };
+        let why = ReadReason::new("dnevni pregled rada ureda", None);
+        self.disclose(actor, "office.day", &why, day).await
     }
 
     /// The offices of the node (central office and local offices).

@@ -375,7 +375,9 @@ backend_test! {
         assert_eq!(s.submit_online(&unverified, &submission).await.unwrap().unwrap_err().errors[0].code, "docflow.portal.unverified");
         let amila = opcina_testkit::commands::born(s, &k.registrar, "Amila", "Softić", opcina_core::registry::Sex::Female, date(1990, 2, 2)).await;
         s.verify_account(&k.clerk, account.id, amila.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
-        let citizen = s.account_by_code(&account.code).await.unwrap().unwrap();
+        let citizen = s.account_by_code(&k.clerk, &account.code).await.unwrap().unwrap();
+        let log = s.raw().reads().access_log(amila.as_str(), None, 10).await.unwrap();
+        assert_eq!((log[0].action.as_str(), log[0].username.as_str()), ("account.view", k.clerk.username.as_str()), "the clerk's look logged");
         let (case, code) = s.submit_online(&citizen, &submission).await.unwrap().unwrap();
         assert_eq!((case.party_jmbg.as_deref(), case.party_name.as_str(), case.party_contact.as_deref()), (Some(amila.as_str()), "Amila Softić", Some("amila@example.test")));
         let records = s.raw().reads().case_records(case.id).await.unwrap();

@@ -62,8 +62,12 @@ backend_test! {
         };
         assert_eq!(facts.denial.code, "extract.relation_not_confirmed");
         assert_eq!(facts.number.serial, 1);
-        let stored = s.refusal_facts(&facts.number).await.unwrap().unwrap();
+        let stored = s.refusal_facts(&k.clerk, &facts.number).await.unwrap().unwrap();
         assert_eq!(stored, *facts);
+        // Printing the decision again is a read of the person's records, logged as such.
+        let log = s.raw().reads().access_log(person.as_str(), None, 10).await.unwrap();
+        assert_eq!(log[0].action, "decision.printed", "{log:?}");
+        assert_eq!(log[0].case_number.as_deref(), Some(facts.registry_number().as_str()));
         let Outcome::Refused(other) = outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &stranger, Relation::Other), &sealer).await
         else {
             panic!("issued to a stranger")
@@ -172,7 +176,7 @@ backend_test! {
             panic!("a life certificate for a deceased person")
         };
         assert_eq!(life.denial.code, "extract.person_deceased");
-        assert_eq!(s.refusal_facts(&life.number).await.unwrap().unwrap(), *life, "registered");
+        assert_eq!(s.refusal_facts(&k.clerk, &life.number).await.unwrap().unwrap(), *life, "registered");
         let decision = opcina_core::extract::decision::decision(&life);
         assert!(decision.reasoning[0].contains("upisana smrt"), "{:?}", decision.reasoning);
         let log = s.raw().reads().access_log(late.as_str(), None, 10).await.unwrap();

@@ -348,6 +348,20 @@ mod tests {
     }
 
     #[test]
+    fn every_action_of_the_access_log_is_labelled_in_every_language() {
+        // A citizen reading who looked at their data reads these labels, never a code.
+        for (lang, source) in SOURCES {
+            let ids = message_ids(source);
+            let missing: Vec<String> = opcina_store::shown::ACTIONS
+                .iter()
+                .map(|a| format!("access-action-{}", a.replace(['.', '_'], "-")))
+                .filter(|key| !ids.contains(key))
+                .collect();
+            assert!(missing.is_empty(), "{lang} has no label for {missing:?}");
+        }
+    }
+
+    #[test]
     fn every_file_parses_and_every_message_is_text_in_every_locale() {
         for (lang, source) in SOURCES {
             let resource = FluentResource::try_new(source.to_string()).map_err(|(_, e)| format!("{lang}: {e:?}")).unwrap();

@@ -4,8 +4,9 @@
 //! `/status`.
 //!
 //! Handlers hold no business rules: they authenticate the caller, check the role, hand the
-//! request to the store (commands) or the index (search), log every read of a person's
-//! record before answering, and turn the result into JSON.
+//! request to one use case of the store (or of [`search`], which spans the indexes and the
+//! store) and render its answer. The use case logs every read of a person's data before it
+//! answers, so no handler has to remember it (`tests/reads_logged.rs` walks every route).
 
 #![forbid(unsafe_code)]
 
@@ -18,6 +19,7 @@ pub mod federation;
 pub mod i18n;
 pub mod openapi;
 pub mod present;
+pub mod search;
 pub mod ui;
 
 use std::sync::Arc;

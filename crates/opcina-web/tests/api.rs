@@ -285,8 +285,10 @@ backend_test! {
         let (status, _, html) = api.raw(&forged, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(String::from_utf8(html).unwrap().contains("nije potvrđen"));
-        // The register lists it.
-        let (status, list) = api.get(&format!("/api/v1/persons/{jmbg}/extracts"), &api.clerk).await;
+        // The register lists it, to a reader who states why (the list is a read of her records).
+        let (status, body) = api.get(&format!("/api/v1/persons/{jmbg}/extracts"), &api.clerk).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("access.purpose.required")), "{body}");
+        let (status, list) = api.get(&format!("/api/v1/persons/{jmbg}/extracts?purpose=provjera%20izdatih%20izvoda"), &api.clerk).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(items(&list)[0]["number"], number.as_str());
     }

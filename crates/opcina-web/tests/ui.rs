@@ -156,13 +156,16 @@ backend_test! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Matična knjiga rođenih") && r.body.contains("MKR 1/"), "{}", r.body);
         assert!(r.body.contains("provjera podataka na zahtjev stranke"), "the read is listed with its purpose: {}", r.body);
-        let log = s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap();
-        assert_eq!(log.len(), 1);
+        let log = s.k.store.raw().reads().access_log(jmbg.as_str(), None, 100).await.unwrap();
         assert_eq!((log[0].username.as_str(), log[0].action.as_str(), log[0].case_number.as_deref()), ("salter", "person.view", Some("UP-1/26")));
+        // Each search that returned her is logged too, once, with its purpose and query.
+        assert_eq!((log[1].username.as_str(), log[1].action.as_str()), ("salter", "person.search"));
+        assert_eq!(log[1].purpose, "provjera podataka na zahtjev stranke; pretraga: Љубица Ђурић", "{log:?}");
+        assert!(log[2..].iter().all(|a| a.action == "person.search"), "{log:?}");
         // Without a purpose nothing is shown or logged.
         let r = v.get(&format!("/counter/persons/{jmbg}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        assert_eq!(s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap().len(), 1);
+        assert_eq!(s.k.store.raw().reads().access_log(jmbg.as_str(), None, 100).await.unwrap().len(), log.len());
         // As recorded by a day before the entry was made, the node knew nothing of her.
         let r = v.get(&format!("{href}&recorded=2000-01-01")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
@@ -259,7 +262,18 @@ backend_test! {
         let public = Visitor::new(&s.router).get(&verify).await;
         assert!(public.body.contains("Dokument je autentičan") && public.body.contains("Ljubica Đurić"), "{}", public.body);
         let log = s.k.store.raw().reads().access_log(jmbg.as_str(), None, 10).await.unwrap();
-        assert_eq!(log.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["extract.printed", "extract.issued", "person.view"]);
+        // Issued, looked at on its page, printed, and checked by the public (the page named her).
+        let actions: Vec<(&str, &str)> = log.iter().map(|a| (a.action.as_str(), a.username.as_str())).collect();
+        assert_eq!(
+            actions,
+            [
+                ("extract.verified", "javna-provjera"),
+                ("extract.printed", "salter"),
+                ("extract.view", "salter"),
+                ("extract.issued", "salter"),
+                ("person.view", "salter")
+            ]
+        );
         // Someone with no relation: a registered refusal with its decision.
         let r = v.post(&action, &form("other", "Neko Treći", "radoznalost")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

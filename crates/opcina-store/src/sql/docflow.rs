@@ -113,6 +113,11 @@ pub trait DocflowReads: Reads {
         all(self, &sql, &[&book, &unit, &year, &serial, &sub, &limit]).await
     }
 
+    /// The parties named by JMBG of these cases.
+    async fn case_parties(&mut self, case_ids: &[i64]) -> Result<Vec<String>> {
+        crate::sql::shared::people_of(self, "cases", &["party_jmbg"], case_ids).await
+    }
+
     /// Cases decided between two days (inclusive, `YYYY-MM-DD`), per kind and unit.
     async fn on_time(&mut self, from: &str, to: &str) -> Result<Vec<OnTimeRow>> {
         let sql = "SELECT case_type, unit_code, COUNT(*), COALESCE(SUM(CASE WHEN decided_on <= due_on THEN 1 ELSE 0 END), 0) \

@@ -10,7 +10,7 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::rows::{AccessRow, AnnotationRow, EntryRow, JmbgBlockRow, NodeRow, OfficeRow, UserRow};
-use crate::sql::shared::{about_person, placeholders};
+use crate::sql::shared::{about_person, people_of, placeholders};
 use crate::table::{Param, Record};
 
 /// A person's JMBG and their spouse's, as an entry names them.
@@ -213,6 +213,11 @@ pub trait RegistryReads: Reads {
             AnnotationRow::COLUMNS
         );
         all::<AnnotationRow, _>(self, &sql, &[&office, &from, &to, &limit]).await?.iter().map(AnnotationRow::to_record).collect()
+    }
+
+    /// The people (subjects and spouses) of these entries.
+    async fn entry_people(&mut self, entry_ids: &[i64]) -> Result<Vec<String>> {
+        people_of(self, "entries", &["subject_jmbg", "partner_jmbg"], entry_ids).await
     }
 }
 

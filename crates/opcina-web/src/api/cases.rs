@@ -98,7 +98,7 @@ pub async fn records(State(state): State<AppState>, caller: Caller, Query(q): Qu
         }
     };
     let limit = limit(q.limit);
-    let items = state.store.protocol_page(&q.book, &q.unit, q.year, after, limit).await?;
+    let items = state.store.protocol_page(&caller.actor, &q.book, &q.unit, q.year, after, limit).await?;
     let next = (items.len() as i64 == limit).then(|| items.last().map(|r| format!("{}.{}", r.serial, r.sub))).flatten();
     Ok(Json(RecordPage { items, next }))
 }
@@ -186,7 +186,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query
     let official = if q.mine == Some(true) { Some(caller.actor.username.clone()) } else { q.official };
     let limit = limit(q.limit);
     let query = case_query(q.view.unwrap_or_default(), q.unit, official, q.after.as_deref(), limit, state.store.today())?;
-    let items = state.store.work_list(&query).await?;
+    let items = state.store.work_list(&caller.actor, &query).await?;
     let next = next_cursor(&items, limit);
     Ok(Json(CasePage { items, next }))
 }
@@ -339,7 +339,7 @@ pub async fn attach(
     responses((status = 200, body = AttachmentList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn attachments(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<AttachmentList>> {
     caller.require(&STAFF, "read cases")?;
-    Ok(Json(AttachmentList { items: state.store.case_attachments(id).await?? }))
+    Ok(Json(AttachmentList { items: state.store.case_attachments(&caller.actor, id).await?? }))
 }
 
 /// A file of a case (staff; reading the file of a party named by JMBG is logged).
@@ -385,15 +385,9 @@ pub async fn search_documents(
     Query(q): Query<DocumentQuery>,
 ) -> ApiResult<Json<DocumentHits>> {
     caller.require(&STAFF, "search the files of cases")?;
-    let scope = state.store.file_scope(&caller.actor).await??.map(|s| opcina_search::documents::Scope {
-        unit: s.unit,
-        plus: s.plus,
-        minus: s.minus,
-    });
-    let index = state.documents.clone().ok_or_else(|| {
+    let limit = usize::try_from(limit(q.limit)).unwrap_or(50);
+    let items = crate::search::documents(&state, &caller.actor, &q.q, limit).await??.ok_or_else(|| {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "docflow.documents.unavailable", "this node keeps no index of the files of cases")
     })?;
-    let limit = usize::try_from(limit(q.limit)).unwrap_or(50);
-    let items = tokio::task::spawn_blocking(move || index.search(&q.q, scope.as_ref(), limit)).await.map_err(ApiError::internal)??;
     Ok(Json(DocumentHits { items }))
 }

@@ -11,11 +11,11 @@ use opcina_store::extracts::{IssuePlace, Outcome, ReproduceError};
 use opcina_store::rows::ExtractRow;
 use serde::Serialize;
 
-use super::{READERS, path_jmbg};
+use super::{Purpose, READERS, path_jmbg};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Body;
+use crate::extract::{Body, Params};
 use crate::present::pdf_response;
 
 /// What became of a request for a document.
@@ -132,7 +132,7 @@ pub async fn refusal_pdf(State(state): State<AppState>, caller: Caller, Path(num
     let n = parse_number(&number)?;
     let facts = state
         .store
-        .refusal_facts(&n)
+        .refusal_facts(&caller.actor, &n)
         .await?
         .ok_or_else(|| ApiError::not_found("extract.refusal_not_found", format!("no refusal {} on this node", n.id())))?;
     let pdf = tokio::task::spawn_blocking(move || opcina_pdf::decision_pdf(&facts))
@@ -183,12 +183,19 @@ impl From<ExtractRow> for ExtractListItem {
     }
 }
 
-/// Documents issued or refused about a person, newest first (the last 100).
-#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/extracts", tag = "extracts", params(("jmbg" = String, Path)),
+/// Documents issued or refused about a person, newest first (the last 100). A read of the
+/// person's records: its purpose is required and logged.
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/extracts", tag = "extracts", params(("jmbg" = String, Path), Purpose),
     security(("bearer" = [])), responses((status = 200, body = ExtractList), (status = 400, body = ErrorBody)))]
-pub async fn of_person(State(state): State<AppState>, caller: Caller, Path(jmbg): Path<String>) -> ApiResult<Json<ExtractList>> {
+pub async fn of_person(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(jmbg): Path<String>,
+    Params(stated): Params<Purpose>,
+) -> ApiResult<Json<ExtractList>> {
     caller.require(&READERS, "list issued documents")?;
+    let why = stated.reason()?;
     let jmbg = path_jmbg(&jmbg)?;
-    let rows = state.store.extracts_of(&jmbg, 100).await?;
+    let rows = state.store.extracts_of(&caller.actor, &jmbg, 100, &why).await?;
     Ok(Json(ExtractList { items: rows.into_iter().map(ExtractListItem::from).collect() }))
 }

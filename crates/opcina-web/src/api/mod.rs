@@ -11,6 +11,7 @@ pub mod registrations;
 
 use axum::http::StatusCode;
 use opcina_core::{CheckMode, Jmbg};
+use opcina_store::reads::ReadReason;
 use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
@@ -43,6 +44,17 @@ impl Purpose {
                 "every read of a person's record states its purpose (?purpose=…)",
             )),
         }
+    }
+
+    /// The stated purpose with its case number, as the access log records it.
+    pub fn reason(&self) -> ApiResult<ReadReason> {
+        Ok(ReadReason::new(self.required()?, self.case_number.as_deref()))
+    }
+
+    /// As [`Purpose::reason`], or `default` when no purpose is stated (a search, whose
+    /// hits are logged with the query).
+    pub fn reason_or(&self, default: &str) -> ApiResult<ReadReason> {
+        if self.purpose.is_none() { Ok(ReadReason::new(default, self.case_number.as_deref())) } else { self.reason() }
     }
 }
 

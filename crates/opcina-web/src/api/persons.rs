@@ -35,6 +35,11 @@ pub struct SearchParams {
     /// alphabetical order of surname, given name, then date of birth).
     #[param(inline)]
     pub sort: Option<SortOrder>,
+    /// Why the search is made (default `pretraga osoba`): logged, with the query, for every
+    /// person returned.
+    pub purpose: Option<String>,
+    /// Case or request number the search is for.
+    pub case_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -49,7 +54,8 @@ pub struct PersonList {
     pub items: Vec<PersonHit>,
 }
 
-/// Find people by name or JMBG, best matches first.
+/// Find people by name or JMBG, best matches first. Every person returned is logged as
+/// found in this search (with its query and purpose) before the answer is sent.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(SearchParams), security(("bearer" = [])),
     responses((status = 200, body = PersonList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Params<SearchParams>) -> ApiResult<Json<PersonList>> {
@@ -62,8 +68,9 @@ pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Pa
         (None, None, None) => None,
         (None, from, to) => Some(from.unwrap_or(i32::MIN)..=to.unwrap_or(i32::MAX)),
     };
+    let why = Purpose { purpose: p.purpose, case_number: p.case_number }.reason_or("pretraga osoba")?;
     let query = PersonQuery { text: p.q, limit: p.limit.unwrap_or(20).clamp(1, 100), birth_years: years, sex: p.sex, office: p.office };
-    let mut items = state.index.search(&query)?;
+    let mut items = crate::search::people(&state, &caller.actor, &query, &why).await?;
     if p.sort == Some(SortOrder::Name) {
         opcina_core::names::sort_by_name(&mut items, |h| format!("{} {} {}", h.surname, h.given_name, h.birth_date));
     }

@@ -248,13 +248,14 @@ pub struct CodeQuery {
 
 /// `GET /counter/accounts?code=…`: the clerk finds the account the citizen shows the code of.
 pub async fn counter_find(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(q): Query<CodeQuery>) -> Response {
-    if let Err(page) = ui.require(&READERS) {
-        return page;
-    }
+    let caller = match ui.require(&READERS) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
     let found = if q.code.trim().is_empty() {
         None
     } else {
-        match state.store.account_by_code(&q.code).await {
+        match state.store.account_by_code(&caller.actor, &q.code).await {
             Ok(f) => f,
             Err(e) => return internal_error(&ui, &e),
         }
@@ -303,7 +304,7 @@ pub async fn counter_verify(
             Redirect::to(&format!("/counter/accounts?{q}")).into_response()
         }
         Ok(Err(refusal)) => {
-            let found = match state.store.account_by_code(&f.code).await {
+            let found = match state.store.account_by_code(&caller.actor, &f.code).await {
                 Ok(Some(c)) if c.account.id == id => Some(c),
                 Ok(_) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("account-not-found")),
                 Err(e) => return internal_error(&ui, &e),

@@ -189,7 +189,7 @@ async fn render_list(
     };
     let loaded = async {
         let config = state.store.docflow_config().await?;
-        let cases = state.store.work_list(&query).await?;
+        let cases = state.store.work_list(&caller.actor, &query).await?;
         let names = names(state).await?;
         Ok::<_, opcina_store::StoreError>((config, cases, names))
     }
@@ -444,8 +444,8 @@ struct ReceiptPage<'a> {
     tracking_url: String,
 }
 
-async fn receipt_or_page(state: &AppState, ui: &Ui, id: i64) -> Result<ReceiptSource, Response> {
-    match state.store.receipt_source(id).await {
+async fn receipt_or_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64) -> Result<ReceiptSource, Response> {
+    match state.store.receipt_source(&caller.actor, id).await {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found"))),
         Err(e) => Err(internal_error(ui, &e)),
@@ -484,7 +484,7 @@ pub async fn receipt(State(state): State<AppState>, Extension(ui): Extension<Ui>
         Ok(c) => c,
         Err(page) => return page,
     };
-    let source = match receipt_or_page(&state, &ui, id).await {
+    let source = match receipt_or_page(&state, &ui, &caller, id).await {
         Ok(c) => c,
         Err(page) => return page,
     };
@@ -516,7 +516,7 @@ pub async fn receipt_pdf(State(state): State<AppState>, Extension(ui): Extension
         Ok(c) => c,
         Err(page) => return page,
     };
-    let source = match receipt_or_page(&state, &ui, id).await {
+    let source = match receipt_or_page(&state, &ui, &caller, id).await {
         Ok(c) => c,
         Err(page) => return page,
     };

@@ -111,9 +111,10 @@ fn person_href(jmbg: &str, purpose: &str, case: &str) -> String {
 
 /// `GET /counter?q=…&purpose=…`: finds people by name (any script or spelling) or JMBG.
 pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(p): Query<SearchQuery>) -> Response {
-    if let Err(page) = ui.require(&READERS) {
-        return page;
-    }
+    let caller = match ui.require(&READERS) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
     let purpose = if purpose_text(&p.purpose).is_some() { p.purpose.clone() } else { PURPOSES[0].0.to_string() };
     let mut page = SearchPage {
         ui: &ui,
@@ -148,7 +149,8 @@ pub async fn search(State(state): State<AppState>, Extension(ui): Extension<Ui>,
         },
     };
     let query = PersonQuery { text: q.to_string(), limit: 50, birth_years: year.map(|y| y..=y), sex: None, office: None };
-    let mut hits = match state.index.search(&query) {
+    let why = ReadReason::new(purpose_text(&purpose).unwrap_or_default(), Some(p.case.as_str()));
+    let mut hits = match crate::search::people(&state, &caller.actor, &query, &why).await {
         Ok(h) => h,
         Err(error) => return internal_error(&ui, &error),
     };
@@ -358,17 +360,11 @@ fn document_line(ui: &Ui, r: &opcina_store::rows::ExtractRow) -> DocumentLine {
 
 /// What a logged read was, in words (an action this page does not know is shown as logged).
 pub(crate) fn action_label(ui: &Ui, action: &str) -> String {
-    const KNOWN: [&str; 8] = [
-        "person.view",
-        "entry.read",
-        "access_log.read",
-        "extract.issued",
-        "extract.refused",
-        "extract.reprint",
-        "extract.printed",
-        "access_log.own",
-    ];
-    if KNOWN.contains(&action) { ui.t(&format!("access-action-{}", action.replace(['.', '_'], "-"))) } else { action.to_string() }
+    if opcina_store::shown::ACTIONS.contains(&action) {
+        ui.t(&format!("access-action-{}", action.replace(['.', '_'], "-")))
+    } else {
+        action.to_string()
+    }
 }
 
 fn summary(ui: &Ui, v: &PersonView) -> Vec<Item> {

@@ -39,9 +39,9 @@ pub(crate) fn counter_href(row: &ExtractRow) -> String {
 
 /// A row of the register of issued documents (`issued`) or refusals (`refused`), for a reader.
 async fn registered(state: &AppState, ui: &Ui, outcome: &str, number: &str) -> Result<(ExtractNumber, ExtractRow), Response> {
-    ui.require(&READERS)?;
+    let caller = ui.require(&READERS)?;
     let n = parse_number(ui, number)?;
-    match state.store.registered_extract(outcome, &n).await {
+    match state.store.registered_extract(&caller.actor, outcome, &n).await {
         Ok(Some(row)) => Ok((n, row)),
         Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("extract-not-found"))),
         Err(error) => Err(internal_error(ui, &error)),
@@ -150,14 +150,15 @@ pub async fn issued_pdf(State(state): State<AppState>, Extension(ui): Extension<
 
 /// `GET /counter/refusals/{number}/pdf`: the refusal decision for printing.
 pub async fn refusal_pdf(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(number): Path<String>) -> Response {
-    if let Err(page) = ui.require(&[Role::Registrar, Role::CounterClerk]) {
-        return page;
-    }
+    let caller = match ui.require(&[Role::Registrar, Role::CounterClerk]) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
     let n = match parse_number(&ui, &number) {
         Ok(n) => n,
         Err(page) => return page,
     };
-    let facts = match state.store.refusal_facts(&n).await {
+    let facts = match state.store.refusal_facts(&caller.actor, &n).await {
         Ok(Some(f)) => f,
         Ok(None) => return error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("extract-not-found")),
         Err(error) => return internal_error(&ui, &error),

@@ -34,10 +34,11 @@ struct NoticesPage<'a> {
 
 /// `GET /counter/notices`.
 pub async fn list(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
-    if let Err(page) = ui.require(&REGISTRARS) {
-        return page;
-    }
-    let rows = match state.store.queued_notices(500).await {
+    let caller = match ui.require(&REGISTRARS) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
+    let rows = match state.store.queued_notices(&caller.actor, 500).await {
         Ok(rows) => rows,
         Err(error) => return internal_error(&ui, &error),
     };

@@ -358,8 +358,8 @@ pub async fn list(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
         Ok(c) => c,
         Err(page) => return page,
     };
-    let office = caller.actor.office.unwrap_or_default();
-    let orders = match state.store.orders_of_office(&office, 300).await {
+    let office = caller.actor.office.clone().unwrap_or_default();
+    let orders = match state.store.orders_of_office(&caller.actor, &office, 300).await {
         Ok(o) => o,
         Err(error) => return internal_error(&ui, &error),
     };
@@ -388,11 +388,13 @@ struct Detail<'a> {
 /// An order of the caller's office (another office's orders are not shown: they hold
 /// personal data that office handles).
 async fn own_order(state: &AppState, ui: &Ui, id: i64) -> Result<Order, Response> {
-    let office = ui.staff.as_ref().and_then(|s| s.caller.actor.office.clone());
-    match state.store.order(id).await {
-        Ok(Some(o)) if Some(&o.row.office_code) == office.as_ref() => Ok(o),
-        Ok(Some(_)) => Err(error_page(ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("err-order-other-office"))),
-        Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("order-not-found"))),
+    let caller = ui.require(&READERS)?;
+    match state.store.order(&caller.actor, id).await {
+        Ok(Ok(o)) => Ok(o),
+        Ok(Err(r)) if r.errors.iter().any(|e| e.code == "order.other_office") => {
+            Err(error_page(ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("err-order-other-office")))
+        }
+        Ok(Err(_)) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("order-not-found"))),
         Err(e) => Err(internal_error(ui, &e)),
     }
 }

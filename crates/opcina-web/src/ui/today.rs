@@ -98,7 +98,7 @@ pub async fn today(State(state): State<AppState>, Extension(ui): Extension<Ui>, 
         |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| Local.from_local_datetime(&t).earliest()).map_or(0, |t| t.timestamp_micros());
     let (from, to) = (bounds(day), bounds(day.succ_opt().unwrap_or(day)));
     let (entry_count, entries, annotations, extracts) =
-        match state.store.office_day(&office, from, to, COUNT_CAP + 1, LIMIT, DOCUMENTS).await {
+        match state.store.office_day(&caller.actor, &office, from, to, COUNT_CAP + 1, LIMIT, DOCUMENTS).await {
             Ok(day) => (day.entry_count, day.entries, day.annotations, day.extracts),
             Err(error) => return internal_error(&ui, &error),
         };

@@ -102,11 +102,11 @@ pub async fn verify(
         }
     };
     let row = &verification.row;
-    let person = match state.store.reproduce_extract(&n).await {
-        Ok(r) => format!("{} {}", r.content.state.given_name, r.content.state.surname),
+    let person = match state.store.verified_holder(&verification).await {
+        Ok(name) => name.unwrap_or_default(),
         Err(error) => {
-            tracing::error!(%error, number = %n.id(), "an authentic document could not be rebuilt");
-            String::new()
+            tracing::error!(%error, "verification failed");
+            return error_page(&ui, StatusCode::SERVICE_UNAVAILABLE, "error-500-title", &ui.t("verify-unavailable"));
         }
     };
     let kind = ui.kind_label(&row.kind);
