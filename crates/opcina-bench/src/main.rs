@@ -153,6 +153,7 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
 
     if args.scenarios.iter().any(|s| s == "search") {
         queries::run(&index, &sample, args.queries, args.seed, size, backend);
+        queries::run_logged(&store, &index, &sample, args.queries.min(5_000), args.seed, size, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "web") {
         web::run(&store, &index, &sample, args.seconds, args.web_concurrency, size, backend).await?;

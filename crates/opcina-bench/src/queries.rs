@@ -111,6 +111,44 @@ pub fn run(index: &PersonIndex, sample: &[Sampled], n: usize, seed: u64, size: u
     }));
 }
 
+/// The same fuzzy queries as a counter clerk makes them: through the web crate's search use
+/// case, which logs every person returned (durably, through the writer) before the hits are
+/// given back — the latency a clerk sees beyond the index, in the same run as the index alone.
+pub async fn run_logged(
+    store: &opcina_store::Store,
+    index: &std::sync::Arc<PersonIndex>,
+    sample: &[Sampled],
+    n: usize,
+    seed: u64,
+    size: usize,
+    backend: &str,
+) -> anyhow::Result<()> {
+    let state = opcina_web::AppState::new(store.clone(), std::sync::Arc::clone(index));
+    let clerk = opcina_core::registry::Actor {
+        username: "bench.clerk".into(),
+        role: opcina_core::registry::Role::CounterClerk,
+        office: Some("KAK".into()),
+    };
+    let why = opcina_store::reads::ReadReason::new("provjera podataka na zahtjev stranke", None);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut lat = Latencies::default();
+    let mut logged = 0usize;
+    for i in 0..n {
+        let p = &sample[rng.random_range(0..sample.len())];
+        let query = PersonQuery::new(&spelling(p, i), 10);
+        let t = Instant::now();
+        let hits = opcina_web::search::people(&state, &clerk, &query, &why).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        lat.push(t.elapsed());
+        logged += hits.len();
+    }
+    emit(&json!({
+        "scenario": "search.logged", "backend": backend, "size": size, "ops": lat.len(),
+        "p50_ms": lat.percentile_ms(50.0), "p95_ms": lat.percentile_ms(95.0), "p99_ms": lat.percentile_ms(99.0),
+        "reads_logged": logged, "peak_rss_mb": peak_rss_mb(),
+    }));
+    Ok(())
+}
+
 const GIVEN: [&str; 8] = ["Amar", "Lejla", "Ivan", "Jelena", "Tarik", "Amina", "Luka", "Sara"];
 const SURNAMES: [&str; 6] = ["Hodžić", "Kovač", "Begić", "Jurić", "Mehić", "Petrović"];
 

@@ -110,6 +110,7 @@ impl Store {
         }
         if !matches!(request.relation, Relation::Child | Relation::Grandchild) {
             records.children.clear();
+            records.children_annotations.clear();
         }
         Ok(Ok(HeldEntry { position, records, entry_id: judged.entry.id }))
     }

@@ -7,6 +7,7 @@
 //! cannot return such an answer without logging it, short of not calling `disclose`, which
 //! the route-walking test (`opcina-web/tests/reads_logged.rs`) catches.
 
+use chrono::TimeZone as _;
 use opcina_core::Jmbg;
 use opcina_core::extract::decision::RefusalFacts;
 use opcina_core::registry::{Actor, EntryRecord};
@@ -18,6 +19,7 @@ use crate::error::Result;
 use crate::orders::Order;
 use crate::reads::{ReadReason, reads_of};
 use crate::rows::{CaseRow, ExtractRow, InboxRow, OrderRow};
+use crate::sql::prelude::*;
 use crate::store::Store;
 
 /// Every action the access log records, by its stable code: what a reader did with a
@@ -52,6 +54,18 @@ pub const ACTIONS: &[&str] = &[
     "federation.locate",
     "federation.entry-for-extract",
 ];
+
+/// Lists a reader opens again and again in a day (the daily list, work lists, the orders,
+/// the notices, the protocol book): a person on one is logged once a day per reader and list —
+/// the first time that day they are shown — not at every refresh. A search, a person's records,
+/// a document are logged every time.
+pub const ONCE_A_DAY: &[&str] = &["office.day", "order.list", "case.list", "notice.list", "protocol.list"];
+
+/// The start of today (local time), in microseconds since the epoch.
+fn start_of_today() -> i64 {
+    let midnight = chrono::Local::now().date_naive().and_hms_opt(0, 0, 0);
+    midnight.and_then(|t| chrono::Local.from_local_datetime(&t).earliest()).map_or(0, |t| t.timestamp_micros())
+}
 
 /// An answer that names people: it lists the JMBGs it shows (repeats are logged once).
 pub trait ShowsPeople {
@@ -178,6 +192,10 @@ impl Store {
         answer.people(&mut people);
         people.sort_unstable();
         people.dedup();
+        if ONCE_A_DAY.contains(&action) && !people.is_empty() {
+            let seen = self.inner.backend.reads().logged_since(&actor.username, action, start_of_today(), &people).await?;
+            people.retain(|p| !seen.iter().any(|s| s == p));
+        }
         self.log_reads(actor, &people, None, action, why).await?;
         Ok(answer)
     }

@@ -226,3 +226,60 @@ backend_test! {
         assert_eq!(second.content.officials.get("maticar").map(String::as_str), Some("Amra Begić"));
     }
 }
+
+backend_test! {
+    /// A full adoption: the adopter is the mother on the child's documents, the adoption is
+    /// not printed, and the birth mother may no longer have the child's documents, nor the
+    /// child hers (Art. 64 follows the parenthood as it stands).
+    async fn a_full_adoption_is_not_disclosed_and_ends_the_birth_mother_s_entitlement(db: TestDb) {
+        use opcina_core::registry::annotation::LegalBasis;
+        use opcina_core::registry::entry::ParentData;
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let mother = born(s, r, "Amra", "Hodžić", Sex::Female, date(1970, 1, 1)).await;
+        let adopter = born(s, r, "Selma", "Kovač", Sex::Female, date(1975, 2, 2)).await;
+        let child = ok(s, r, birth_to(Some(&mother), "Lejla", "Hodžić", Sex::Female, date(2010, 3, 3))).await.entry.unwrap();
+        let lejla = child.content.subject().clone();
+        issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &lejla, &mother, Relation::Parent), &sealer).await);
+
+        let adoptive_mother = ParentData {
+            given_name: "Selma".into(),
+            surname: "Kovač".into(),
+            maiden_surname: None,
+            jmbg: Some(adopter.clone()),
+            birth_date: None,
+            birth_place: None,
+            citizenship: None,
+            residence: Some("Kakanj".into()),
+        };
+        let basis = LegalBasis {
+            act: "rješenje o usvojenju".into(),
+            issuer: "JU Centar za socijalni rad Kakanj".into(),
+            number: "UP-I-35-12/24".into(),
+            date: date(2024, 5, 1),
+        };
+        let content =
+            AnnotationContent::Adoption { given_name: None, surname: Some("Kovač".into()), adoptive_mother: Some(adoptive_mother), adoptive_father: None, full: true };
+        let annotation = Annotation { content, legal_basis: basis, effective_date: date(2024, 5, 1), note: None };
+        ok(s, r, Command::AddAnnotation(AddAnnotation { entry_id: child.id, annotation })).await;
+
+        let doc = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &lejla, &adopter, Relation::Parent), &sealer).await);
+        let printed = opcina_core::extract::document::document(&doc.content, &doc.seal, "k");
+        let fields = printed.fields.iter().map(|f| format!("{} {}", f.label, f.value)).collect::<Vec<_>>().join(" | ");
+        assert!(fields.contains("Selma") && fields.contains("Lejla") && !fields.contains("Amra"), "{fields}");
+        assert!(printed.annotations.is_empty(), "a full adoption is not printed: {:?}", printed.annotations);
+        let again = s.reproduce_extract(&doc.content.issue.number).await.unwrap();
+        assert_eq!(again.content, doc.content, "reproduces from the register");
+
+        let Outcome::Refused(refused) = outcome(s, &k.clerk, request(ExtractKind::Birth, &lejla, &mother, Relation::Parent), &sealer).await
+        else {
+            panic!("the birth mother got the fully adopted child's extract")
+        };
+        assert_eq!(refused.denial.code, "extract.relation_not_confirmed");
+        let Outcome::Refused(_) = outcome(s, &k.clerk, request(ExtractKind::Birth, &mother, &lejla, Relation::Child), &sealer).await else {
+            panic!("the fully adopted child got the birth mother's extract")
+        };
+        issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &adopter, &lejla, Relation::Child), &sealer).await);
+    }
+}

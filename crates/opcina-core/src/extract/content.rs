@@ -165,6 +165,7 @@ pub fn records_at(records: &PersonRecords, position: i64) -> PersonRecords {
         entries: records.entries.iter().filter(|e| e.id <= position).cloned().collect(),
         annotations: records.annotations.iter().filter(|a| a.id <= position).cloned().collect(),
         children: records.children.iter().filter(|e| e.id <= position).cloned().collect(),
+        children_annotations: records.children_annotations.iter().filter(|a| a.id <= position).cloned().collect(),
     }
 }
 

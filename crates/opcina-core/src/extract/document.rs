@@ -168,6 +168,13 @@ pub fn kind_title(language: Language, kind: ExtractKind) -> &'static str {
     title(words(language), kind)
 }
 
+/// The annotations a document or the counter prints: all but a full adoption, which is not
+/// disclosed (the adopters stand in the parents' place; the original entry is the
+/// registrar's to read).
+fn disclosed(annotations: &[AnnotationRecord]) -> impl Iterator<Item = &AnnotationRecord> {
+    annotations.iter().filter(|a| !a.annotation.content.is_full_adoption())
+}
+
 /// An entry as the counter shows it on `on`: its fields as they stand then (see
 /// [`as_it_stands`]) and its annotations written out with their legal basis, in the language
 /// and script asked for — the same text a document prints.
@@ -180,7 +187,7 @@ pub fn entry_text(
 ) -> (Vec<Field>, Vec<String>) {
     let pen = Pen { w: words(language), script };
     let standing = as_it_stands(entry, annotations, on);
-    (entry_fields(&pen, &standing), annotations.iter().map(|a| annotation_text(&pen, a, &a.recorded_by)).collect())
+    (entry_fields(&pen, &standing), disclosed(annotations).map(|a| annotation_text(&pen, a, &a.recorded_by)).collect())
 }
 
 /// One annotation as the sentence a document prints, with its legal basis (the recorder by
@@ -585,7 +592,7 @@ pub fn document(c: &ExtractContent, content_seal: &[u8; 64], key_id: &str) -> Do
         },
         statement: statement(&pen, c, &entry),
         annotations_title: if international { labels(&pen, ciec::ANNOTATIONS).join(" / ") } else { pen.t(w.annotations) },
-        annotations: c.annotations.iter().map(|a| annotation_text(&pen, a, &recorder(&pen, &c.officials, a))).collect(),
+        annotations: disclosed(&c.annotations).map(|a| annotation_text(&pen, a, &recorder(&pen, &c.officials, a))).collect(),
         no_annotations: pen.t(w.no_annotations),
         issue,
         validity: pen.t(w.no_expiry),

@@ -154,7 +154,12 @@ pub enum AnnotationContent {
     PaternityRecognized {
         father: ParentData,
     },
-    /// Adoption, with the new name when it changes.
+    /// Adoption, with the new name when it changes. A **full** adoption (potpuno usvojenje)
+    /// makes the adopters the child's parents: the entry as it stands names them in the
+    /// parents' place, documents do not print the adoption or the biological parents, and
+    /// the biological parents stop being the child's parents for who may get a document. An
+    /// incomplete adoption adds the adopters beside the parents and is printed as an
+    /// annotation. *[verify: FBiH Porodični zakon, potpuno i nepotpuno usvojenje]*
     Adoption {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         given_name: Option<String>,
@@ -164,6 +169,10 @@ pub enum AnnotationContent {
         adoptive_mother: Option<ParentData>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         adoptive_father: Option<ParentData>,
+        /// Full adoption; absent (false) in annotations recorded before it was asked, which
+        /// keeps their stored form and the documents issued from them unchanged.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        full: bool,
     },
     CitizenshipAcquired {
         citizenship: String,
@@ -201,6 +210,12 @@ impl AnnotationContent {
     pub fn follows_its_act(&self) -> bool {
         use AnnotationContent as A;
         matches!(self, A::NameChange { .. } | A::Adoption { .. } | A::MarriageEnded { .. } | A::CitizenshipLost { .. })
+    }
+
+    /// A full adoption: the adopters take the parents' place and the adoption is not
+    /// disclosed on documents.
+    pub fn is_full_adoption(&self) -> bool {
+        matches!(self, AnnotationContent::Adoption { full: true, .. })
     }
 
     /// May this kind of annotation be made on an entry of `register`?

@@ -157,9 +157,10 @@ impl MemoryRegistry {
         let ids = self.by_person.get(jmbg).cloned().unwrap_or_default();
         let entries: Vec<EntryRecord> = ids.iter().filter_map(|id| self.entry(*id).cloned()).collect();
         let annotations = ids.iter().flat_map(|id| self.annotations_of(*id)).collect();
-        let children =
+        let children: Vec<EntryRecord> =
             self.by_parent.get(jmbg).map(|ids| ids.iter().filter_map(|id| self.entry(*id).cloned()).collect()).unwrap_or_default();
-        PersonRecords { entries, annotations, children }
+        let children_annotations = children.iter().flat_map(|e| self.annotations_of(e.id)).collect();
+        PersonRecords { entries, annotations, children, children_annotations }
     }
 
     /// The facts a command needs, from memory.

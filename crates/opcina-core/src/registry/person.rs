@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::annotation::{AnnotationContent, AnnotationRecord, MarriageEndReason, PersonRef};
 use super::entry::{EntryContent, EntryRecord};
+use super::standing::as_it_stands;
 use super::types::{Place, Register, Sex, Timestamp};
 use crate::jmbg::Jmbg;
 
@@ -26,6 +27,9 @@ pub struct PersonRecords {
     pub annotations: Vec<AnnotationRecord>,
     /// Birth entries naming the person as mother or father.
     pub children: Vec<EntryRecord>,
+    /// The annotations of those entries (a full adoption ends the parenthood).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children_annotations: Vec<AnnotationRecord>,
 }
 
 impl PersonRecords {
@@ -272,7 +276,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
                 surname: surname.clone(),
                 cause: "name_change",
             }),
-            AnnotationContent::Adoption { given_name, surname, adoptive_mother, adoptive_father } => {
+            AnnotationContent::Adoption { given_name, surname, adoptive_mother, adoptive_father, full } => {
                 name_events.push(NameEvent {
                     date,
                     recorded: a.recorded_at,
@@ -281,11 +285,20 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
                     cause: "adoption",
                 });
                 if date <= time.as_of {
+                    // A full adoption puts the adopters in the parents' place: the biological
+                    // parent of the adopter's sex is no longer a parent.
+                    let (mother, father) = if *full { ("mother", "father") } else { ("adoptive_mother", "adoptive_father") };
                     if let Some(m) = adoptive_mother {
-                        parents.push(relative("adoptive_mother", &m.jmbg, &m.given_name, &m.surname));
+                        if *full {
+                            parents.retain(|p| p.relation != "mother");
+                        }
+                        parents.push(relative(mother, &m.jmbg, &m.given_name, &m.surname));
                     }
                     if let Some(f) = adoptive_father {
-                        parents.push(relative("adoptive_father", &f.jmbg, &f.given_name, &f.surname));
+                        if *full {
+                            parents.retain(|p| p.relation != "father");
+                        }
+                        parents.push(relative(father, &f.jmbg, &f.given_name, &f.surname));
                     }
                 }
             }
@@ -366,12 +379,20 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
     }
 
     let death_date = death_date.filter(|d| *d <= time.as_of);
+    // Children: the birth entries naming the person as a parent, as they stand (a child
+    // fully adopted by others since is no longer the person's).
+    let known: Vec<AnnotationRecord> = records.children_annotations.iter().filter(|a| time.known(a.recorded_at)).cloned().collect();
     let children = records
         .children
         .iter()
         .filter(|e| time.known(e.recorded_at) && e.content.event_date() <= time.as_of)
+        .map(|e| as_it_stands(e, &known, time.as_of))
         .filter_map(|e| match &e.content {
-            EntryContent::Birth(b) => Some(relative("child", &Some(b.child.jmbg.clone()), &b.child.given_name, &b.child.surname)),
+            EntryContent::Birth(b)
+                if b.mother.jmbg.as_ref() == Some(jmbg) || b.father.as_ref().and_then(|f| f.jmbg.as_ref()) == Some(jmbg) =>
+            {
+                Some(relative("child", &Some(b.child.jmbg.clone()), &b.child.given_name, &b.child.surname))
+            }
             _ => None,
         })
         .collect();

@@ -1,6 +1,7 @@
 //! An entry as it stands (*posljednje stanje*): the entry with every change its annotations
 //! made to its fields applied — corrections, a change of name, the surname taken at marriage
-//! or after its end, a recognised father, an adoptive name, citizenships acquired and lost.
+//! or after its end, a recognised father, an adoptive name (and, after a full adoption, the
+//! adopters in the parents' place), citizenships acquired and lost.
 //! Documents and the counter print these values in the fields; the annotations still follow
 //! in their rubric, saying what changed, when and on which act.
 //!
@@ -42,8 +43,19 @@ fn apply(content: &mut EntryContent, change: &AnnotationContent) {
         EntryContent::Birth(b) => {
             let child = &mut b.child;
             match change {
-                A::NameChange { given_name, surname } | A::Adoption { given_name, surname, .. } => {
+                A::NameChange { given_name, surname } | A::Adoption { given_name, surname, full: false, .. } => {
                     rename(&mut child.given_name, &mut child.surname, given_name, surname);
+                }
+                // The adopters take the parents' place (an adopter of one sex takes that
+                // parent's: the other stays, as when a step-parent adopts).
+                A::Adoption { given_name, surname, adoptive_mother, adoptive_father, full: true } => {
+                    rename(&mut child.given_name, &mut child.surname, given_name, surname);
+                    if let Some(m) = adoptive_mother {
+                        b.mother = m.clone();
+                    }
+                    if let Some(f) = adoptive_father {
+                        b.father = Some(f.clone());
+                    }
                 }
                 A::Marriage { surname_after, .. } => child.surname.clone_from(surname_after),
                 A::MarriageEnded { surname_after: Some(s), .. } => child.surname.clone_from(s),
@@ -245,5 +257,67 @@ mod tests {
             ),
         ];
         assert_eq!(as_it_stands(&e, &all, day(2026, 1, 1)), e);
+    }
+    #[test]
+    fn a_full_adoption_puts_the_adopters_in_the_parents_place_and_an_incomplete_one_beside_them() {
+        use crate::registry::commands::examples::birth_to;
+        use crate::registry::entry::ParentData;
+        use crate::registry::person::{ViewTime, person_view};
+        let mut reg = MemoryRegistry::new("Kakanj", 19, crate::jmbg::CheckMode::Strict, 1);
+        let actor = Actor { username: "maticar".into(), role: Role::Registrar, office: Some("KAK".into()) };
+        let mut born = |cmd: Command, on: NaiveDate, at: i64| reg.execute(&actor, &cmd, on, Timestamp(at)).unwrap().entry.unwrap();
+        let mother = born(birth("Amra", "Hodžić", Sex::Female, day(1970, 1, 1)), day(1970, 1, 5), 1);
+        let adopter = born(birth("Selma", "Kovač", Sex::Female, day(1975, 2, 2)), day(1975, 2, 5), 2);
+        let (mother_jmbg, adopter_jmbg) = (mother.content.subject().clone(), adopter.content.subject().clone());
+        let child = born(birth_to(Some(&mother_jmbg), "Lejla", "Hodžić", Sex::Female, day(2010, 3, 3)), day(2010, 3, 5), 3);
+        let child_jmbg = child.content.subject().clone();
+        let adoptive_mother = ParentData {
+            given_name: "Selma".into(),
+            surname: "Kovač".into(),
+            maiden_surname: None,
+            jmbg: Some(adopter_jmbg.clone()),
+            birth_date: None,
+            birth_place: None,
+            citizenship: None,
+            residence: Some("Kakanj".into()),
+        };
+        let adoption = |full: bool| AnnotationContent::Adoption {
+            given_name: None,
+            surname: Some("Kovač".into()),
+            adoptive_mother: Some(adoptive_mother.clone()),
+            adoptive_father: None,
+            full,
+        };
+        let parents_of = |jmbg: &crate::Jmbg, reg: &MemoryRegistry, on: NaiveDate| {
+            let view = person_view(jmbg, &reg.person_records(jmbg), ViewTime::current(on)).unwrap();
+            view.parents.iter().map(|p| (p.relation.clone(), p.jmbg.clone())).collect::<Vec<_>>()
+        };
+        let children_of = |jmbg: &crate::Jmbg, reg: &MemoryRegistry, on: NaiveDate| {
+            person_view(jmbg, &reg.person_records(jmbg), ViewTime::current(on)).unwrap().children.len()
+        };
+
+        // Incomplete: the adopter beside the mother, who stays a parent; printed as a change.
+        let mut incomplete = reg.clone();
+        incomplete.add_annotation(record(100, child.id, adoption(false), day(2012, 6, 1)));
+        let on = day(2013, 1, 1);
+        assert_eq!(
+            parents_of(&child_jmbg, &incomplete, on),
+            [("mother".to_string(), Some(mother_jmbg.clone())), ("adoptive_mother".to_string(), Some(adopter_jmbg.clone()))]
+        );
+        assert_eq!(children_of(&mother_jmbg, &incomplete, on), 1);
+
+        // Full: the adopter in the mother's place, on the entry as it stands and in the views.
+        let full = record(100, child.id, adoption(true), day(2012, 6, 1));
+        reg.add_annotation(full.clone());
+        let EntryContent::Birth(b) = as_it_stands(&child, std::slice::from_ref(&full), on).content else { unreachable!() };
+        assert_eq!((b.mother.jmbg.as_ref(), b.mother.surname.as_str(), b.child.surname.as_str()), (Some(&adopter_jmbg), "Kovač", "Kovač"));
+        let EntryContent::Birth(before) = as_it_stands(&child, std::slice::from_ref(&full), day(2011, 1, 1)).content else {
+            unreachable!()
+        };
+        assert_eq!(before.mother.jmbg.as_ref(), Some(&mother_jmbg), "before the adoption the entry names the mother");
+        assert_eq!(parents_of(&child_jmbg, &reg, on), [("mother".to_string(), Some(adopter_jmbg.clone()))]);
+        assert_eq!(children_of(&mother_jmbg, &reg, on), 0, "the birth mother is no longer a parent");
+        assert_eq!(children_of(&mother_jmbg, &reg, day(2011, 1, 1)), 1, "she was before the adoption");
+        assert!(full.annotation.content.is_full_adoption() && !adoption(false).is_full_adoption());
     }
 }

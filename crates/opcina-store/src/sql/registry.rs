@@ -65,13 +65,15 @@ pub trait RegistryReads: Reads {
     }
 
     /// A person's entries (as subject or spouse), their annotations, and their children's
-    /// entries.
+    /// entries with their annotations.
     async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords> {
         let entries = entries_where(self, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
         let annotations = annotations_of(self, &ids).await?;
         let children = entries_where(self, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
-        Ok(PersonRecords { entries, annotations, children })
+        let child_ids: Vec<i64> = children.iter().map(|e| e.id).collect();
+        let children_annotations = annotations_of(self, &child_ids).await?;
+        Ok(PersonRecords { entries, annotations, children, children_annotations })
     }
 
     /// Records of many people at once, without their children (for indexing).
@@ -132,6 +134,21 @@ pub trait RegistryReads: Reads {
     /// Reads of a person's records, newest first, before the id `before` when given.
     async fn access_log(&mut self, jmbg: &str, before: Option<i64>, limit: i64) -> Result<Vec<AccessRow>> {
         about_person(self, "access_log", jmbg, before, limit).await
+    }
+
+    /// Which of `jmbgs` were logged as read by `username` doing `action` at or after `since`.
+    async fn logged_since(&mut self, username: &str, action: &str, since: i64, jmbgs: &[&str]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in jmbgs.chunks(500) {
+            let mut params: Vec<&dyn Param> = vec![&username, &action, &since];
+            params.extend(chunk.iter().map(|j| j as &dyn Param));
+            let sql = format!(
+                "SELECT DISTINCT subject_jmbg FROM access_log WHERE username = $1 AND action = $2 AND at >= $3 AND subject_jmbg IN ({})",
+                placeholders(4, chunk.len())
+            );
+            out.extend(all::<String, _>(self, &sql, &params).await?);
+        }
+        Ok(out)
     }
 
     /// People whose records changed in journal positions `(after, upto]`.

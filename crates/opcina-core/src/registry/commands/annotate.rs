@@ -182,7 +182,7 @@ fn check_content(
             let f = parent(problems, "father", father, Sex::Male, ctx);
             Some(A::PaternityRecognized { father: f? })
         }
-        A::Adoption { given_name, surname, adoptive_mother, adoptive_father } => {
+        A::Adoption { given_name, surname, adoptive_mother, adoptive_father, full } => {
             alive(problems);
             if adoptive_mother.is_none() && adoptive_father.is_none() {
                 problems.push(FieldError::new(
@@ -195,7 +195,7 @@ fn check_content(
             let s = problems.take(validate::optional_name("surname", surname.as_deref())).flatten();
             let m = adoptive_mother.as_ref().and_then(|p| parent(problems, "adoptive_mother", p, Sex::Female, ctx));
             let f = adoptive_father.as_ref().and_then(|p| parent(problems, "adoptive_father", p, Sex::Male, ctx));
-            Some(A::Adoption { given_name: g, surname: s, adoptive_mother: m, adoptive_father: f })
+            Some(A::Adoption { given_name: g, surname: s, adoptive_mother: m, adoptive_father: f, full: *full })
         }
         A::CitizenshipAcquired { citizenship } => {
             problems.take(validate::text("citizenship", citizenship)).map(|c| A::CitizenshipAcquired { citizenship: c })
