@@ -186,7 +186,8 @@ impl Store {
     }
 
     /// Hands `answer` out once the read of everyone it names is logged (`action`, `why`),
-    /// durably, as `actor`'s. An answer that names nobody logs nothing.
+    /// durably, as `actor`'s. An answer that names nobody logs nothing; a list of
+    /// [`ONCE_A_DAY`] logs only the people `actor` was not yet logged as seeing on it today.
     pub async fn disclose<T: ShowsPeople>(&self, actor: &Actor, action: &str, why: &ReadReason, answer: T) -> Result<T> {
         let mut people = Vec::new();
         answer.people(&mut people);

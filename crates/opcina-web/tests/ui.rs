@@ -64,7 +64,8 @@ backend_test! {
             assert!(again.body.contains(&format!("<html lang=\"{tag}\">")), "{code} remembered");
         }
         let cyrillic = v.get("/?lang=sr-cyrl").await.body;
-        assert!(cyrillic.contains("Општина Kakanj"), "the interface is Cyrillic, the municipality's name as recorded");
+        assert!(cyrillic.contains("Општина Какањ") && cyrillic.contains("Краљева Сутјеска"), "the node's own names in the page's script too: {cyrillic}");
+        assert!(!cyrillic.contains("Kakanj"), "no Latin municipality on a Cyrillic page");
         assert!(cyrillic.contains("href=\"/?lang=bs\""), "the switch keeps the page");
         // Unknown pages answer in the visitor's language; unknown API paths in JSON.
         let missing = v.get("/nema-ovoga?lang=en").await;
@@ -421,6 +422,37 @@ backend_test! {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let page = v.get(&format!("/counter/persons/{her}?purpose=registration")).await;
         assert!(page.body.contains("Selma Pašić-Begić"), "{}", page.body);
+    }
+}
+
+backend_test! {
+    async fn a_registrar_records_a_full_adoption_and_the_counter_shows_the_adopters_as_parents(db: TestDb) {
+        let s = site(&db).await;
+        let (store, registrar) = (&s.k.store, &s.k.registrar);
+        let mother = opcina_testkit::commands::born(store, registrar, "Amra", "Hodžić", Sex::Female, date(1970, 1, 1)).await;
+        let adopter = opcina_testkit::commands::born(store, registrar, "Selma", "Kovač", Sex::Female, date(1975, 2, 2)).await;
+        let born = opcina_testkit::commands::birth_to(Some(&mother), "Lejla", "Hodžić", Sex::Female, date(2010, 3, 3));
+        let child = opcina_testkit::commands::ok(store, registrar, born).await.entry.unwrap();
+        let lejla = child.content.subject().clone();
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("maticar", PASSWORD).await;
+        let action = format!("/counter/entries/{}/annotate", child.id);
+        let form = v.get(&format!("{action}?kind=adoption")).await;
+        assert!(form.body.contains("Vrsta usvojenja") && form.body.contains("Usvojiteljica"), "{}", form.body);
+        let r = v
+            .post(&action, &[("kind", "adoption"), ("extent", "full"), ("given_name", ""), ("surname", "Kovač"),
+                ("adoptive_mother.given_name", "Selma"), ("adoptive_mother.surname", "Kovač"), ("adoptive_mother.jmbg", adopter.as_str()),
+                ("adoptive_mother.residence", "Kakanj"), ("adoptive_father.given_name", ""), ("adoptive_father.surname", ""),
+                ("adoptive_father.jmbg", ""), ("adoptive_father.residence", ""), ("legal_basis.act", "adoption_decision"),
+                ("legal_basis.issuer", "JU Centar za socijalni rad Kakanj"), ("legal_basis.number", "UP-I-35-12/24"),
+                ("legal_basis.date", "2024-05-01"), ("effective_date", "2024-05-01")])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let page = v.get(&format!("/counter/persons/{lejla}?purpose=registration")).await;
+        assert!(page.body.contains("Lejla Kovač") && page.body.contains("Selma Kovač"), "{}", page.body);
+        assert!(!page.body.contains("Amra"), "a full adoption does not show the birth mother: {}", page.body);
+        let stored = store.raw().reads().entry(child.id).await.unwrap().unwrap().1;
+        assert!(stored[0].annotation.content.is_full_adoption(), "recorded as full: {stored:?}");
     }
 }
 

@@ -183,6 +183,12 @@ impl Ui {
         self.locale.t(id)
     }
 
+    /// Text the node recorded itself (an office's name and address) in the page's script:
+    /// Cyrillic on a Serbian Cyrillic page, as the documents write it.
+    pub fn recorded(&self, text: &str) -> String {
+        self.locale.script().write_recorded(text)
+    }
+
     /// A message with one text value.
     pub fn ta(&self, id: &str, name: &str, value: &str) -> String {
         self.locale.t_args(id, &[(name, Arg::Text(value))])
@@ -410,11 +416,13 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let loaded = async {
         let node = state.store.node_if_set_up().await?;
-        ui.municipality = node.map(|n| n.municipality).unwrap_or_default();
+        ui.municipality = node.map(|n| locale.script().write_recorded(&n.municipality)).unwrap_or_default();
         if let Some(token) = &session {
             if let Some(user) = state.store.session_user(token).await? {
                 let office_name = match &user.office_code {
-                    Some(code) => state.store.offices().await?.into_iter().find(|o| &o.code == code).map(|o| o.name),
+                    Some(code) => {
+                        state.store.offices().await?.into_iter().find(|o| &o.code == code).map(|o| locale.script().write_recorded(&o.name))
+                    }
                     None => None,
                 };
                 let actor = Actor { username: user.username.clone(), role: user.role, office: user.office_code.clone() };

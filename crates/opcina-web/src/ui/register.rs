@@ -313,9 +313,25 @@ const KINDS: [Kind; 5] = [
     },
 ];
 
+/// How far an adoption goes: incomplete (the adopters beside the parents) or full (in their
+/// place, not disclosed on documents).
+const ADOPTION_EXTENTS: [&str; 2] = ["incomplete", "full"];
+
+/// An adoptive parent's fields under `who` (`adoptive_mother`, `adoptive_father`).
+macro_rules! adopter {
+    ($who:literal) => {
+        &[
+            field(concat!($who, ".given_name"), "field-given-name", Input::Text, true),
+            field(concat!($who, ".surname"), "field-surname", Input::Text, true),
+            field(concat!($who, ".jmbg"), "field-jmbg", Input::Text, false),
+            field(concat!($who, ".residence"), "field-residence", Input::Text, false),
+        ]
+    };
+}
+
 /// Annotations a registrar adds by hand (marriages, deaths and divorces annotate entries
 /// through their own registrations).
-const ANNOTATIONS: [(&str, &[Section]); 5] = [
+const ANNOTATIONS: [(&str, &[Section]); 6] = [
     (
         "name_change",
         &[Section {
@@ -352,6 +368,22 @@ const ANNOTATIONS: [(&str, &[Section]); 5] = [
                 field("father.residence", "field-residence", Input::Text, false),
             ],
         }],
+    ),
+    (
+        "adoption",
+        &[
+            Section {
+                title: "section-annotation",
+                optional: false,
+                fields: &[
+                    field("extent", "field-adoption-extent", Input::Select(&ADOPTION_EXTENTS), true),
+                    field("given_name", "field-new-given-name", Input::Text, false),
+                    field("surname", "field-new-surname", Input::Text, false),
+                ],
+            },
+            Section { title: "section-adoptive-mother", optional: true, fields: adopter!("adoptive_mother") },
+            Section { title: "section-adoptive-father", optional: true, fields: adopter!("adoptive_father") },
+        ],
     ),
     (
         "citizenship_acquired",
@@ -638,6 +670,10 @@ pub async fn annotate(
     }
     let mut json = forms::to_json(&all, &values);
     json["kind"] = Value::from(*kind);
+    // The form asks how far an adoption goes; the register records whether it is full.
+    if let Some(extent) = json.as_object_mut().and_then(|o| o.remove("extent")) {
+        json["full"] = Value::Bool(extent == "full");
+    }
     let annotation: Annotation = match forms::parse(&ui, &all, json) {
         Ok(a) => a,
         Err(e) => return refuse(e),
