@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use chrono::Duration;
 use opcina_core::names::{fold, to_cyrillic, to_latin};
+use opcina_core::registry::commands::examples::late_decision;
 use opcina_core::registry::commands::{Command, NewChild, ParentInput, RegisterBirth, RegisterDeath};
 use opcina_core::registry::{Place, Sex};
 use opcina_core::{CheckMode, Jmbg};
@@ -183,6 +184,9 @@ pub fn birth(worker: usize, i: u64) -> Command {
         registered_on: None,
         script: Default::default(),
         note: None,
+        competence: None,
+        // Most of these births are registered late, on the municipality's decision.
+        late_decision: opcina_core::registry::entry::is_late(born, today()).then(|| late_decision(today())),
     })
 }
 
@@ -202,5 +206,7 @@ pub fn death_of(jmbg: &str) -> Command {
         informant: "sin".into(),
         registered_on: None,
         script: Default::default(),
+        competence: None,
+        late_decision: None,
     })
 }

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use opcina_core::jmbg::SerialBlock;
 use opcina_core::registry::commands::{Applied, Command, Facts, Needs, PlanContext};
-use opcina_core::registry::{Actor, Timestamp};
+use opcina_core::registry::{Actor, Register, Timestamp};
 use opcina_core::{FieldError, Refusal};
 
 use crate::backend::WriteTx;
@@ -105,15 +105,24 @@ impl Sequence for EntryBook<'_> {
     }
 }
 
-/// The node's offices, read once per transaction.
-pub(crate) struct Offices(HashSet<String>);
+/// The node's offices (their codes, and the settlements they sit in), read once per
+/// transaction.
+pub(crate) struct Offices {
+    codes: HashSet<String>,
+    settlements: Vec<String>,
+}
+
+async fn offices(txn: &mut Txn) -> Result<&Offices> {
+    if txn.memo::<Offices>().is_none() {
+        let rows = txn.reader().await?.offices().await?;
+        let settlements = rows.iter().map(|o| o.settlement.clone()).collect();
+        txn.set_memo(Offices { codes: rows.into_iter().map(|o| o.code).collect(), settlements });
+    }
+    Ok(txn.memo::<Offices>().expect("set above"))
+}
 
 async fn office_exists(txn: &mut Txn, code: &str) -> Result<bool> {
-    if txn.memo::<Offices>().is_none() {
-        let codes = txn.reader().await?.office_codes().await?;
-        txn.set_memo(Offices(codes.into_iter().collect()));
-    }
-    Ok(txn.memo::<Offices>().is_some_and(|o| o.0.contains(code)))
+    Ok(offices(txn).await?.codes.contains(code))
 }
 
 /// Checks that the actor may register at all: a registrar working at an office of this node.
@@ -156,10 +165,17 @@ pub async fn execute(
         Some(_) => txn.reader().await?.jmbg_block().await?.and_then(|r| r.block()).unwrap_or(SerialBlock::WHOLE),
         None => SerialBlock::WHOLE,
     };
+    // Births and deaths are entered for the municipality's territory: the settlements it
+    // knows are its offices' seats.
+    let settlements = match needs.new_entry {
+        Some((Register::Births | Register::Deaths, _)) => offices(txn).await?.settlements.clone(),
+        _ => Vec::new(),
+    };
     let ctx = PlanContext {
         today,
         office,
         municipality: node.municipality.clone(),
+        settlements,
         region: node.region_u8(),
         jmbg_mode: node.check_mode(),
         serial_block,

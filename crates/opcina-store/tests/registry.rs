@@ -45,6 +45,30 @@ backend_test! {
 }
 
 backend_test! {
+    /// DOMAIN.md §2, jurisdiction: the node enters the births of mothers living in its
+    /// territory (its municipality, or a settlement where it has an office), others only on
+    /// the act that makes it competent; nothing is written for a refusal.
+    async fn a_birth_is_entered_where_the_mother_lives(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let born = today() - chrono::Duration::days(3);
+        let head = k.store.raw().journal_head().await.unwrap();
+        let refusal = k.store.execute(&k.registrar, living_in("Tuzla", birth("Ena", "Kurtić", Sex::Female, born))).await.unwrap().unwrap_err();
+        assert_eq!(refusal.primary().map(|e| (e.code, e.field.as_deref())), Some(("registry.birth.elsewhere", Some("mother.residence"))));
+        assert_eq!(k.store.raw().journal_head().await.unwrap(), head);
+        // Kraljeva Sutjeska has an office of Kakanj: a mother living there is Kakanj's.
+        ok(&k.store, &k.registrar_ks, living_in("Kraljeva Sutjeska", birth("Ena", "Kurtić", Sex::Female, born))).await;
+        let mut abroad = living_in("Tuzla", birth("Ena", "Kurtić", Sex::Female, born));
+        if let opcina_core::registry::Command::RegisterBirth(b) = &mut abroad {
+            b.competence = Some(opcina_core::registry::LegalBasis { act: "competence_decision".into(), ..decision(born) });
+        }
+        let entry = ok(&k.store, &k.registrar, abroad).await.entry.unwrap();
+        let (stored, _) = k.store.raw().reads().entry(entry.id).await.unwrap().unwrap();
+        let opcina_core::registry::EntryContent::Birth(b) = stored.content else { panic!("not a birth") };
+        assert_eq!(b.competence.map(|c| c.number), Some("UP-I-03-13-55/24".into()));
+    }
+}
+
+backend_test! {
     async fn only_registrars_with_an_office_register(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
         for actor in [&k.clerk, &k.auditor, &k.admin] {
@@ -170,7 +194,7 @@ backend_test! {
 
         // Counting serials each in its own database, the two nodes give the same number.
         let a = ok(&k.store, &k.registrar, birth("Amina", "Hodžić", Sex::Female, born)).await;
-        let b = ok(&zenica, &z_registrar, birth("Lejla", "Zenić", Sex::Female, born)).await;
+        let b = ok(&zenica, &z_registrar, living_in("Zenica", birth("Lejla", "Zenić", Sex::Female, born))).await;
         let jmbg = |applied: &opcina_core::registry::Applied| applied.entry.as_ref().unwrap().content.subject().clone();
         assert_eq!(jmbg(&a), jmbg(&b), "without blocks the first serial is the same");
 
@@ -181,16 +205,16 @@ backend_test! {
         assert_eq!(zenica.jmbg_block().await.unwrap().unwrap().block(), SerialBlock::new(100, 100).ok());
 
         // Both register births of the same date and sex at once.
-        let run = |store: opcina_store::Store, registrar: Actor, surname: &'static str| async move {
+        let run = |store: opcina_store::Store, registrar: Actor, surname: &'static str, home: &'static str| async move {
             let mut out = Vec::new();
             for i in 0..25u8 {
                 let given = format!("Ena{}", char::from(b'a' + i));
-                let applied = ok(&store, &registrar, birth(&given, surname, Sex::Female, born)).await;
+                let applied = ok(&store, &registrar, living_in(home, birth(&given, surname, Sex::Female, born))).await;
                 out.push(applied.entry.unwrap().content.subject().clone());
             }
             out
         };
-        let (ks, zs) = tokio::join!(run(k.store.clone(), k.registrar.clone(), "Kakanjac"), run(zenica.clone(), z_registrar.clone(), "Zeničanin"));
+        let (ks, zs) = tokio::join!(run(k.store.clone(), k.registrar.clone(), "Kakanjac", "Kakanj"), run(zenica.clone(), z_registrar.clone(), "Zeničanin", "Zenica"));
         let serial = |j: &opcina_core::Jmbg| j.as_str()[9..12].parse::<u16>().unwrap();
         assert!(ks.iter().all(|j| (500..600).contains(&serial(j))), "Kakanj's women: 500–599");
         assert!(zs.iter().all(|j| (600..700).contains(&serial(j))), "Zenica's women: 600–699");

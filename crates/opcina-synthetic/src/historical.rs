@@ -122,6 +122,9 @@ impl Historical {
             }),
             informant: "otac".into(),
             note: None,
+            // Old books do not carry the acts behind a late entry in a field of their own.
+            competence: None,
+            late_decision: None,
         };
         let mut annotations = Vec::new();
         let married = birth + Duration::days(self.rng.random_range(20 * 365..35 * 365));

@@ -180,6 +180,20 @@ impl Sim {
         (event + Duration::days(delay)).min(self.today)
     }
 
+    /// The municipality's decision allowing a registration past the deadline, when it is late.
+    fn late_decision(&mut self, event: NaiveDate, registered: NaiveDate) -> Option<LegalBasis> {
+        if !opcina_core::registry::entry::is_late(event, registered) {
+            return None;
+        }
+        let date = (registered - Duration::days(self.rng.random_range(0..10))).max(event);
+        Some(LegalBasis {
+            act: "late_registration_decision".into(),
+            issuer: format!("Općina {}, Služba za opću upravu i društvene djelatnosti", self.municipality),
+            number: format!("UP-I-03-13-{}/{:02}", self.rng.random_range(1..900), date.year() % 100),
+            date,
+        })
+    }
+
     /// A person of another municipality (with a JMBG of its region), for marriages.
     fn outsider(&mut self, sex: Sex, around: NaiveDate, tradition: Option<Tradition>) -> Option<usize> {
         let t = tradition.unwrap_or_else(|| self.tradition());
@@ -292,6 +306,8 @@ impl Sim {
             registered_on: Some(registered_on),
             script: if cyrillic { Script::Cyrillic } else { Script::Latin },
             note: None,
+            competence: None,
+            late_decision: self.late_decision(date, registered_on),
         });
         let Some(applied) = self.run(&office, cmd, registered_on) else { return };
         let Some(entry) = applied.entry else { return };
@@ -456,6 +472,8 @@ impl Sim {
             informant: "član porodice".into(),
             registered_on: Some(registered),
             script: if self.people[p].cyrillic { Script::Cyrillic } else { Script::Latin },
+            competence: None,
+            late_decision: self.late_decision(date, registered),
         });
         if self.run(&self.office_of(p), cmd, registered).is_none() {
             return;

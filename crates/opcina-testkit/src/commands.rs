@@ -17,8 +17,14 @@ pub async fn ok(store: &Store, actor: &Actor, cmd: Command) -> Applied {
     }
 }
 
+/// A person born on `date` to a mother living in the store's municipality, as registered
+/// there; their JMBG.
 pub async fn born(store: &Store, actor: &Actor, given: &str, surname: &str, sex: Sex, date: NaiveDate) -> Jmbg {
-    match ok(store, actor, birth(given, surname, sex, date)).await.entry.map(|e| e.content) {
+    let home = match store.node_if_set_up().await {
+        Ok(Some(node)) => node.municipality,
+        other => panic!("the node is not set up: {other:?}"),
+    };
+    match ok(store, actor, living_in(&home, birth(given, surname, sex, date))).await.entry.map(|e| e.content) {
         Some(EntryContent::Birth(b)) => b.child.jmbg,
         _ => panic!("no birth entry"),
     }

@@ -83,7 +83,7 @@ fn birth(given: &str, surname: &str, sex: &str, date: &str) -> Value {
     json!({
         "child": {"given_name": given, "surname": surname, "sex": sex, "birth_date": date,
                   "birth_place": {"settlement": "Zenica", "municipality": "Zenica"}},
-        "mother": {"given_name": "Amra", "surname": surname, "birth_date": mother_born},
+        "mother": {"given_name": "Amra", "surname": surname, "birth_date": mother_born, "residence": "Doboj, Kakanj"},
         "informant": "otac",
         "registered_on": date
     })

@@ -154,7 +154,7 @@ backend_test! {
         let records = kak.federation.entry_for_extract(&kak.state, &kak.clerk, "ZEN", &query).await.unwrap();
         assert_eq!(records.municipality, "Zenica");
         // Her son's birth entry stays in Zenica unless the relation is established through it.
-        let son = match commands::ok(&zen.store, &zen.registrar, commands::birth_to(Some(&person), "Tarik", "Zenić", Sex::Male, date(2015, 1, 1))).await.entry.map(|e| e.content) {
+        let son = match commands::ok(&zen.store, &zen.registrar, commands::living_in("Zenica", commands::birth_to(Some(&person), "Tarik", "Zenić", Sex::Male, date(2015, 1, 1)))).await.entry.map(|e| e.content) {
             Some(opcina_core::registry::entry::EntryContent::Birth(b)) => b.child.jmbg,
             _ => panic!("no birth entry"),
         };

@@ -352,16 +352,33 @@ backend_test! {
             ("child.birth_place.settlement", "Kakanj"), ("child.birth_place.municipality", "Kakanj"),
             ("mother.given_name", "Amra"), ("mother.surname", "Mehić"), ("mother.jmbg", mother.as_str()), ("informant", "otac"),
         ]);
+        fields.retain(|(k, _)| *k != "mother.residence");
+        fields.push(("mother.residence", "Tuzla"));
         let r = v.post("/counter/register/birth", &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("Datum rođenja je u budućnosti."), "{}", r.body);
         assert!(r.body.contains("value=\"Hana\""), "nothing typed is lost");
-        // Corrected, it is registered and the JMBG assigned.
+        // Born in 2024 to a mother living in Tuzla and reported today: the birth is Tuzla's,
+        // and a late registration needs the decision that allows it; both are said at once.
         for f in fields.iter_mut() {
             if f.0 == "child.birth_date" {
                 f.1 = "2024-02-02";
             }
         }
+        let r = v.post("/counter/register/birth", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"f-mother-residence-error\"") && r.body.contains("id=\"f-late_decision-act-error\""), "{}", r.body);
+        assert!(r.body.contains("Rođenje se upisuje u općini u kojoj majka ima prebivalište"), "{}", r.body);
+        assert!(r.body.contains("upišite rješenje o naknadnom upisu"), "{}", r.body);
+        // Corrected, it is registered and the JMBG assigned.
+        fields.retain(|(k, _)| *k != "mother.residence" && !k.starts_with("late_decision."));
+        fields.extend([
+            ("mother.residence", "Kraljeva Sutjeska, Kakanj"),
+            ("late_decision.act", "late_registration_decision"),
+            ("late_decision.issuer", "Općina Kakanj, Služba za opću upravu"),
+            ("late_decision.number", "UP-I-03-13-71/26"),
+            ("late_decision.date", "2026-01-15"),
+        ]);
         let r = v.post("/counter/register/birth", &fields).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert!(r.body.contains("Upisano: MKR 1/") && r.body.contains("Dodijeljen JMBG: 0202024"), "{}", r.body);

@@ -196,7 +196,7 @@ backend_test! {
         let birth = serde_json::json!({
             "child": {"given_name": "Hana", "surname": "Mehić", "sex": "female", "birth_date": "2024-02-02",
                       "birth_place": {"settlement": "Zenica", "municipality": "Zenica"}},
-            "mother": {"given_name": "Amra", "surname": "Mehić", "birth_date": "1995-01-01"},
+            "mother": {"given_name": "Amra", "surname": "Mehić", "birth_date": "1995-01-01", "residence": "Kakanj"},
             "informant": "otac", "registered_on": "2024-02-05"
         });
         let (status, applied) = http(&addr, "POST", "/api/v1/births", Some(&token), Some(&birth));

@@ -18,7 +18,8 @@ pub struct LegalBasis {
     /// `foreign_document`, `birth_extract`, `name_change_decision`, `correction_decision`,
     /// `adoption_decision`, `citizenship_decision`, `divorce_judgment`, `annulment_judgment`,
     /// `paternity_judgment`, `paternity_record`, `marriage_record`, `marriage_extract`,
-    /// `death_extract`, `death_entry`, `citizens_entry`. It must be one that can ground the
+    /// `death_extract`, `death_entry`, `citizens_entry`, `late_registration_decision`,
+    /// `competence_decision`. It must be one that can ground the
     /// change (a divorce judgment is no basis for a change of name).
     pub act: String,
     /// The body that issued it, e.g. `Općinski sud u Zenici`.
@@ -70,6 +71,8 @@ pub const ACT_KINDS: &[ActKind] = &[
     ActKind { code: "death_extract", name: "izvod iz matične knjige umrlih", grounds: &["death", "marriage_ended"] },
     ActKind { code: "death_entry", name: "upis u matičnu knjigu umrlih", grounds: &["death", "marriage_ended"] },
     ActKind { code: "citizens_entry", name: "upis u matičnu knjigu državljana", grounds: &["citizenship_acquired"] },
+    ActKind { code: "late_registration_decision", name: "rješenje o naknadnom upisu", grounds: &["late_registration"] },
+    ActKind { code: "competence_decision", name: "rješenje o određivanju nadležnosti", grounds: &["competence"] },
 ];
 
 impl ActKind {

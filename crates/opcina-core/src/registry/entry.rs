@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::annotation::LegalBasis;
 use super::types::{Place, Register, Sex, Timestamp};
 use crate::jmbg::Jmbg;
 use crate::names::Script;
@@ -56,6 +57,13 @@ pub struct BirthEntry {
     pub informant: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The act that made this office competent for an event outside its territory (see
+    /// [`jurisdiction`](super::commands::jurisdiction)); absent in ordinary entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence: Option<LegalBasis>,
+    /// The decision that allowed the registration after the deadline; absent when on time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_decision: Option<LegalBasis>,
 }
 
 /// Identity of a person as repeated in entries of other registers.
@@ -145,6 +153,13 @@ pub struct DeathEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mother_name: Option<String>,
     pub informant: String,
+    /// The act that made this office competent for an event outside its territory (see
+    /// [`jurisdiction`](super::commands::jurisdiction)); absent in ordinary entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence: Option<LegalBasis>,
+    /// The decision that allowed the registration after the deadline; absent when on time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_decision: Option<LegalBasis>,
 }
 
 /// What an entry says, by register.

@@ -37,6 +37,8 @@ impl Record {
 #[derive(Debug, Clone)]
 pub struct MemoryRegistry {
     pub municipality: String,
+    /// Settlements of the municipality known by name (see [`PlanContext::settlements`]).
+    pub settlements: Vec<String>,
     pub region: u8,
     pub jmbg_mode: CheckMode,
     /// The share of the region's serials the node assigns (the whole range unless set).
@@ -63,6 +65,7 @@ impl MemoryRegistry {
     pub fn new(municipality: &str, region: u8, jmbg_mode: CheckMode, first_id: i64) -> Self {
         Self {
             municipality: municipality.to_string(),
+            settlements: Vec::new(),
             region,
             jmbg_mode,
             serial_block: SerialBlock::WHOLE,
@@ -89,6 +92,7 @@ impl MemoryRegistry {
             today,
             office,
             municipality: self.municipality.clone(),
+            settlements: self.settlements.clone(),
             region: self.region,
             jmbg_mode: self.jmbg_mode,
             serial_block: self.serial_block,

@@ -40,10 +40,6 @@ pub trait RegistryReads: Reads {
         one(self, &format!("SELECT {} FROM offices WHERE code = $1", OfficeRow::COLUMNS), &[&code]).await
     }
 
-    async fn office_codes(&mut self) -> Result<Vec<String>> {
-        all(self, "SELECT code FROM offices ORDER BY id", &[]).await
-    }
-
     async fn users(&mut self) -> Result<Vec<UserRow>> {
         all(self, &format!("SELECT {} FROM users ORDER BY id", UserRow::COLUMNS), &[]).await
     }

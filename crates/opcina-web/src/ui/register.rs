@@ -39,6 +39,8 @@ const ACTS: &[&str] = &[
     "death_extract",
     "death_entry",
     "citizens_entry",
+    "late_registration_decision",
+    "competence_decision",
 ];
 const BASIS: &[&str] = &["origin", "birth", "naturalisation", "international_agreement"];
 const DIVORCE: &[&str] = &["divorce", "annulment"];
@@ -52,9 +54,29 @@ const REGISTRATION: Section = Section {
     ],
 };
 
-/// A parent on the birth form: required names, the rest as known.
+/// An act a birth or death registration may rest on (`competence`, `late_decision`).
+macro_rules! grounds {
+    ($key:literal, $title:literal) => {
+        Section {
+            title: $title,
+            optional: true,
+            fields: &[
+                field(concat!($key, ".act"), "field-act", Input::Select(ACTS), true),
+                field(concat!($key, ".issuer"), "field-issuer", Input::Text, true),
+                field(concat!($key, ".number"), "field-act-number", Input::Text, true),
+                field(concat!($key, ".date"), "field-act-date", Input::Date, true),
+            ],
+        }
+    };
+}
+
+const COMPETENCE: Section = grounds!("competence", "section-competence");
+const LATE_DECISION: Section = grounds!("late_decision", "section-late-decision");
+
+/// A parent on the birth form: required names, the rest as known (the mother's residence is
+/// required: it decides which office enters the birth).
 macro_rules! parent {
-    ($who:literal, $title:literal, $optional:literal, [$($extra:expr),*]) => {
+    ($who:literal, $title:literal, $optional:literal, $residence:literal, [$($extra:expr),*]) => {
         Section {
             title: $title,
             optional: $optional,
@@ -67,7 +89,7 @@ macro_rules! parent {
                 field(concat!($who, ".birth_place.settlement"), "field-settlement", Input::Text, false),
                 field(concat!($who, ".birth_place.municipality"), "field-municipality", Input::Text, false),
                 field(concat!($who, ".citizenship"), "field-citizenship", Input::Text, false),
-                field(concat!($who, ".residence"), "field-residence", Input::Text, false),
+                field(concat!($who, ".residence"), "field-residence", Input::Text, $residence),
             ],
         }
     };
@@ -89,8 +111,8 @@ const BIRTH: &[Section] = &[
             preset("child.citizenship", "field-citizenship", Input::Text, true, Preset::Country),
         ],
     },
-    parent!("mother", "section-mother", false, [field("mother.maiden_surname", "field-maiden-surname", Input::Text, false)]),
-    parent!("father", "section-father", true, []),
+    parent!("mother", "section-mother", false, true, [field("mother.maiden_surname", "field-maiden-surname", Input::Text, false)]),
+    parent!("father", "section-father", true, false, []),
     Section {
         title: "section-registration",
         optional: false,
@@ -101,6 +123,8 @@ const BIRTH: &[Section] = &[
             field("note", "field-note", Input::Textarea, false),
         ],
     },
+    COMPETENCE,
+    LATE_DECISION,
 ];
 
 macro_rules! spouse {
@@ -210,6 +234,8 @@ const DEATH: &[Section] = &[
             preset("script", "field-script", Input::Select(SCRIPT), true, Preset::Script),
         ],
     },
+    COMPETENCE,
+    LATE_DECISION,
 ];
 
 const ACT: Section = Section {

@@ -15,7 +15,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use opcina_core::Jmbg;
 use opcina_core::registry::commands::Command;
-use opcina_core::registry::commands::examples::birth;
+use opcina_core::registry::commands::examples::{birth, living_in};
 use opcina_core::registry::entry::EntryContent;
 use opcina_core::registry::{Actor, Place, Role, Sex};
 use opcina_federation::directory::{Member, SERVICES};
@@ -171,7 +171,7 @@ async fn create_small(store: &Store, t: &Town) -> anyhow::Result<Accounts> {
             if i % 2 == 0 { (Sex::Female, names.female[i % names.female.len()]) } else { (Sex::Male, names.male[i % names.male.len()]) };
         let surname = names.surnames[(i * 7) % names.surnames.len()];
         let on = NaiveDate::from_ymd_opt(1960 + (i as i32 % 45), 1 + (i as u32 % 12), 1 + (i as u32 % 28)).context("a demo birth date")?;
-        let mut command = birth(given, surname, sex, on);
+        let mut command = living_in(&node.municipality, birth(given, surname, sex, on));
         if let Command::RegisterBirth(b) = &mut command {
             b.child.birth_place = Place::new(&offices[0].settlement, &node.municipality, "Bosna i Hercegovina");
         }

@@ -4,10 +4,12 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::jurisdiction::{self, Event, Fact};
 use super::{Facts, Needs, NewEntry, Plan, PlanContext, needed_jmbg, registration_date, year_of};
 use crate::error::{FieldError, Problems, Refusal};
 use crate::jmbg::{self, CheckMode, Jmbg, SerialBlock};
 use crate::names::Script;
+use crate::registry::annotation::LegalBasis;
 use crate::registry::entry::{BirthEntry, ChildData, EntryContent, ParentData, is_late};
 use crate::registry::types::{Place, Register, Sex, default_country};
 use crate::registry::validate::{self, age_on};
@@ -66,6 +68,13 @@ pub struct RegisterBirth {
     pub script: Script,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The act that makes this office competent when the mother does not live in its
+    /// territory (a birth abroad under Art. 54, a decision on competence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence: Option<LegalBasis>,
+    /// The decision that allows registering the birth after the 30-day deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_decision: Option<LegalBasis>,
 }
 
 /// The lowest free serial of the node's `block` for a person of `sex` born on `date` in
@@ -107,6 +116,19 @@ impl RegisterBirth {
         let informant = problems.take(validate::text("informant", &self.informant));
         let note = problems.take(validate::optional_text("note", self.note.as_deref())).flatten();
         let registered_on = registration_date(&mut problems, self.registered_on, c.birth_date, ctx.today);
+        let grounds = jurisdiction::check(
+            &mut problems,
+            ctx,
+            &Event {
+                fact: Fact::Birth,
+                residence_field: "mother.residence",
+                residence: self.mother.residence.as_deref(),
+                date: c.birth_date,
+                registered_on,
+            },
+            self.competence.as_ref(),
+            self.late_decision.as_ref(),
+        );
 
         let mother = parent(&mut problems, facts, ctx, "mother", &self.mother, Sex::Female, c.birth_date);
         let father = self.father.as_ref().and_then(|f| parent(&mut problems, facts, ctx, "father", f, Sex::Male, c.birth_date));
@@ -143,6 +165,8 @@ impl RegisterBirth {
             father,
             informant,
             note,
+            competence: grounds.competence,
+            late_decision: grounds.late_decision,
         };
         Ok(Plan {
             action: "registry.birth.registered",

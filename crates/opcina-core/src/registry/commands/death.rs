@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::jurisdiction::{self, Event, Fact};
 use super::{
     Facts, Needs, NewAnnotation, NewEntry, Notice, PersonInput, Plan, PlanContext, identity, needed_jmbg, registration_date, year_of,
 };
@@ -42,6 +43,13 @@ pub struct RegisterDeath {
     pub registered_on: Option<NaiveDate>,
     #[serde(default)]
     pub script: Script,
+    /// The act that makes this office competent when the deceased did not last live in its
+    /// territory (a death abroad under Art. 54, a decision on competence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence: Option<LegalBasis>,
+    /// The decision that allows registering the death after the 30-day deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_decision: Option<LegalBasis>,
 }
 
 impl RegisterDeath {
@@ -84,6 +92,19 @@ impl RegisterDeath {
         let father_name = problems.take(validate::optional_name("father_name", self.father_name.as_deref())).flatten();
         let mother_name = problems.take(validate::optional_name("mother_name", self.mother_name.as_deref())).flatten();
         let registered_on = registration_date(&mut problems, self.registered_on, self.death_date, ctx.today);
+        let grounds = jurisdiction::check(
+            &mut problems,
+            ctx,
+            &Event {
+                fact: Fact::Death,
+                residence_field: "last_residence",
+                residence: Some(&self.last_residence),
+                date: self.death_date,
+                registered_on,
+            },
+            self.competence.as_ref(),
+            self.late_decision.as_ref(),
+        );
         problems.finish()?;
         let (Some(person), Some(death_date), Some(death_place), Some(last_residence), Some(death_confirmation), Some(informant)) =
             (person, death_date, death_place, last_residence, death_confirmation, informant)
@@ -176,6 +197,8 @@ impl RegisterDeath {
                     father_name,
                     mother_name,
                     informant,
+                    competence: grounds.competence,
+                    late_decision: grounds.late_decision,
                 }),
                 registered_on,
                 year,

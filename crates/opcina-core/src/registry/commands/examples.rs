@@ -45,6 +45,8 @@ pub fn birth_to(mother: Option<&Jmbg>, given: &str, surname: &str, sex: Sex, dat
         registered_on: Some(date),
         script: Default::default(),
         note: None,
+        competence: None,
+        late_decision: None,
     })
 }
 
@@ -90,7 +92,31 @@ pub fn death(j: &Jmbg, date: NaiveDate) -> Command {
         informant: "sin".into(),
         registered_on: Some(date),
         script: Default::default(),
+        competence: None,
+        late_decision: None,
     })
+}
+
+/// The same birth or death for a mother or deceased living in `municipality` (for nodes
+/// other than Kakanj: a birth is entered where the mother lives, a death where the deceased
+/// last lived).
+pub fn living_in(municipality: &str, mut command: Command) -> Command {
+    match &mut command {
+        Command::RegisterBirth(b) => b.mother.residence = Some(municipality.into()),
+        Command::RegisterDeath(d) => d.last_residence = municipality.into(),
+        _ => {}
+    }
+    command
+}
+
+/// The decision that allows a registration after the deadline (naknadni upis), dated `date`.
+pub fn late_decision(date: NaiveDate) -> LegalBasis {
+    LegalBasis {
+        act: "late_registration_decision".into(),
+        issuer: "Općina Kakanj, Služba za opću upravu".into(),
+        number: "UP-I-03-13-71/26".into(),
+        date,
+    }
 }
 
 /// A court's judgment (for divorces).

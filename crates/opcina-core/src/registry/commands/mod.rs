@@ -9,6 +9,7 @@ mod citizenship;
 mod death;
 mod divorce;
 pub mod examples;
+pub mod jurisdiction;
 mod marriage;
 
 use std::collections::HashMap;
@@ -103,8 +104,12 @@ pub struct PlanContext {
     pub today: NaiveDate,
     /// The office the registrar works at: the book the entry goes into.
     pub office: String,
-    /// The municipality this node serves (for references in annotations).
+    /// The municipality this node serves (for references in annotations, and the territory
+    /// whose births and deaths it enters).
     pub municipality: String,
+    /// The settlements of the municipality this node knows by name (its offices' seats): a
+    /// residence naming one of them is in its territory.
+    pub settlements: Vec<String>,
     /// JMBG register region of the municipality (19 for Kakanj).
     pub region: u8,
     pub jmbg_mode: CheckMode,

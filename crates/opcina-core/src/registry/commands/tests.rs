@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::examples::{birth_to, court, death, decision, marriage};
+use super::examples::{birth_to, court, death, decision, late_decision, living_in, marriage};
 use super::*;
+use crate::registry::annotation::LegalBasis;
 use crate::registry::annotation::{Annotation, AnnotationContent};
 use crate::registry::entry::{CitizenshipBasis, EntryContent};
 use crate::registry::memory::MemoryRegistry;
@@ -145,9 +146,95 @@ fn late_registration_is_flagged_after_thirty_days() {
     if let (Command::RegisterBirth(a), Command::RegisterBirth(b)) = (&mut on_time, &mut late) {
         a.registered_on = Some(d(2024, 5, 1));
         b.registered_on = Some(d(2024, 5, 2));
+        b.late_decision = Some(late_decision(d(2024, 5, 2)));
     }
     assert_eq!(w.ok(on_time).entry.map(|e| e.late), Some(false));
     assert_eq!(w.ok(late).entry.map(|e| e.late), Some(true));
+}
+
+/// DOMAIN.md §2, jurisdiction: a birth is entered where the mother lives, and a birth
+/// reported after 30 days on the decision that allows it. The case found in review: a birth
+/// in Tuzla to a mother living in Tuzla, registered three years late in Kakanj.
+#[test]
+fn a_birth_is_entered_where_the_mother_lives_and_late_only_on_a_decision() {
+    let mut w = World::new();
+    let tuzla = |cmd: Command| {
+        let mut cmd = living_in("Slatina, Tuzla", cmd);
+        if let Command::RegisterBirth(b) = &mut cmd {
+            b.child.birth_place = Place::new("Tuzla", "Tuzla", "Bosna i Hercegovina");
+            b.registered_on = None;
+        }
+        cmd
+    };
+    let r = w.run(tuzla(birth_to(None, "Ena", "Kurtić", Sex::Female, d(2021, 5, 2))));
+    assert_eq!(
+        codes(&r),
+        vec![("registry.birth.elsewhere", Some("mother.residence".into())), ("registry.birth.late", Some("late_decision".into())),]
+    );
+    // The message says where it belongs and what would make this office competent.
+    let Err(refusal) = &r else { unreachable!() };
+    assert!(refusal.errors[0].message.contains("Slatina, Tuzla is not in Kakanj"), "{}", refusal.errors[0].message);
+    assert!(refusal.errors[1].message.contains("1126 days"), "{}", refusal.errors[1].message);
+
+    // With the act that makes Kakanj competent and the decision on late registration, it is
+    // entered, and the entry keeps both acts.
+    let mut allowed = tuzla(birth_to(None, "Ena", "Kurtić", Sex::Female, d(2021, 5, 2)));
+    if let Command::RegisterBirth(b) = &mut allowed {
+        b.competence = Some(LegalBasis { act: "competence_decision".into(), ..decision(d(2024, 5, 10)) });
+        b.late_decision = Some(late_decision(d(2024, 5, 20)));
+    }
+    let entry = w.ok(allowed).entry.expect("entered");
+    assert!(entry.late);
+    let EntryContent::Birth(b) = entry.content else { panic!("not a birth") };
+    assert_eq!(b.competence.map(|c| c.act), Some("rješenje o određivanju nadležnosti".into()));
+    assert_eq!(b.late_decision.map(|c| c.act), Some("rješenje o naknadnom upisu".into()));
+
+    // A residence is needed to know the office; a settlement the node knows is in it; a
+    // decision cannot predate the birth, nor be an act that cannot allow a late entry.
+    let mut nowhere = birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 5, 2));
+    let mut sutjeska = living_in("Kraljeva Sutjeska", birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 5, 2)));
+    let mut wrong = birth_to(None, "Ena", "Kurtić", Sex::Female, d(2024, 3, 2));
+    if let (Command::RegisterBirth(a), Command::RegisterBirth(c)) = (&mut nowhere, &mut wrong) {
+        a.mother.residence = Some(" ".into());
+        c.registered_on = Some(today());
+        c.late_decision = Some(LegalBasis { act: "divorce_judgment".into(), ..late_decision(d(2024, 3, 1)) });
+    }
+    assert_eq!(codes(&w.run(nowhere)), vec![("registry.field.required", Some("mother.residence".into()))]);
+    assert_eq!(codes(&w.run(sutjeska.clone())), vec![("registry.birth.elsewhere", Some("mother.residence".into()))]);
+    w.reg.settlements = vec!["Kraljeva Sutjeska".into()];
+    if let Command::RegisterBirth(b) = &mut sutjeska {
+        b.mother.residence = Some("Краљева Сутјеска".into());
+    }
+    assert!(w.run(sutjeska).is_ok());
+    assert_eq!(
+        codes(&w.run(wrong)),
+        vec![
+            ("registry.legal_basis.before_event", Some("late_decision.date".into())),
+            ("registry.birth.late", Some("late_decision".into())),
+        ]
+    );
+}
+
+/// DOMAIN.md §2, jurisdiction: a death is entered where the deceased last lived.
+#[test]
+fn a_death_is_entered_where_the_deceased_last_lived_and_late_only_on_a_decision() {
+    let mut w = World::new();
+    let person = w.born("Mujo", "Kurtić", Sex::Male, d(1950, 1, 1), None);
+    let mut elsewhere = living_in("Zenica", death(&person, d(2024, 4, 1)));
+    if let Command::RegisterDeath(c) = &mut elsewhere {
+        c.registered_on = Some(today());
+    }
+    assert_eq!(
+        codes(&w.run(elsewhere.clone())),
+        vec![("registry.death.elsewhere", Some("last_residence".into())), ("registry.death.late", Some("late_decision".into()))]
+    );
+    if let Command::RegisterDeath(c) = &mut elsewhere {
+        c.last_residence = "Varda, Kakanj".into();
+        c.late_decision = Some(late_decision(d(2024, 5, 30)));
+    }
+    let entry = w.ok(elsewhere).entry.expect("entered");
+    let EntryContent::Death(death) = entry.content else { panic!("not a death") };
+    assert!(entry.late && death.late_decision.is_some() && death.competence.is_none());
 }
 
 #[test]
