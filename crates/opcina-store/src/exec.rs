@@ -118,7 +118,8 @@ async fn offices(txn: &mut Txn) -> Result<&Offices> {
         let settlements = rows.iter().map(|o| o.settlement.clone()).collect();
         txn.set_memo(Offices { codes: rows.into_iter().map(|o| o.code).collect(), settlements });
     }
-    Ok(txn.memo::<Offices>().expect("set above"))
+    // Set just above when it was missing.
+    txn.memo::<Offices>().ok_or(StoreError::NotInitialised)
 }
 
 async fn office_exists(txn: &mut Txn, code: &str) -> Result<bool> {

@@ -60,10 +60,10 @@ pub struct BirthEntry {
     /// The act that made this office competent for an event outside its territory (see
     /// [`jurisdiction`](super::commands::jurisdiction)); absent in ordinary entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub competence: Option<LegalBasis>,
+    pub competence: Option<Box<LegalBasis>>,
     /// The decision that allowed the registration after the deadline; absent when on time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub late_decision: Option<LegalBasis>,
+    pub late_decision: Option<Box<LegalBasis>>,
 }
 
 /// Identity of a person as repeated in entries of other registers.
@@ -156,10 +156,10 @@ pub struct DeathEntry {
     /// The act that made this office competent for an event outside its territory (see
     /// [`jurisdiction`](super::commands::jurisdiction)); absent in ordinary entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub competence: Option<LegalBasis>,
+    pub competence: Option<Box<LegalBasis>>,
     /// The decision that allowed the registration after the deadline; absent when on time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub late_decision: Option<LegalBasis>,
+    pub late_decision: Option<Box<LegalBasis>>,
 }
 
 /// What an entry says, by register.

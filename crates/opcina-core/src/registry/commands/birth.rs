@@ -165,8 +165,8 @@ impl RegisterBirth {
             father,
             informant,
             note,
-            competence: grounds.competence,
-            late_decision: grounds.late_decision,
+            competence: grounds.competence.map(Box::new),
+            late_decision: grounds.late_decision.map(Box::new),
         };
         Ok(Plan {
             action: "registry.birth.registered",
