@@ -38,6 +38,8 @@ pub struct Code {
 pub const CODES: &[Code] = &[
     Code { code: "access.purpose.invalid", problem: Problem::BadRequest },
     Code { code: "access.purpose.required", problem: Problem::BadRequest },
+    Code { code: "admin.appeal.body_unclear", problem: Problem::Invalid },
+    Code { code: "admin.appeal.days_invalid", problem: Problem::Invalid },
     Code { code: "admin.code.invalid", problem: Problem::Invalid },
     Code { code: "admin.fee.negative", problem: Problem::Invalid },
     Code { code: "admin.jmbg_block.basis_required", problem: Problem::Invalid },

@@ -129,6 +129,7 @@ fn a_refusal_decision_cites_the_article_and_the_stated_relation() {
         office_name: "Centar za pružanje usluga građanima Kakanj".into(),
         place: "Kakanj".into(),
         official: "Amra Hodžić".into(),
+        appeal: None,
     };
     let r = decision_pdf(&facts).unwrap();
     let text = squash(&r.text.replace('\n', " "));

@@ -53,6 +53,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(5, "0005_orders", "orders"),
             migration!(6, "0006_citizens", "citizens"),
             migration!(13, "0013_extract_officials", "extract_officials"),
+            migration!(14, "0014_appeal_routes", "appeal_routes"),
         ],
     },
     Context {

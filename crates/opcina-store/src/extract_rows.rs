@@ -91,6 +91,30 @@ pub struct FeeRuleRow {
     pub set_at: i64,
 }
 
+/// How refusals are appealed, as the body set it (the latest row is in force; a decision names
+/// the one in force when it was taken).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppealRouteRow {
+    pub id: i64,
+    pub body: String,
+    pub days: i64,
+    /// In fening.
+    pub fee: i64,
+    pub fee_note: String,
+    pub set_at: i64,
+}
+
+impl AppealRouteRow {
+    pub fn route(&self) -> opcina_core::extract::decision::AppealRoute {
+        opcina_core::extract::decision::AppealRoute {
+            body: self.body.clone(),
+            days: u32::try_from(self.days).unwrap_or(u32::MAX),
+            fee: self.fee,
+            fee_note: self.fee_note.clone(),
+        }
+    }
+}
+
 /// An extract ordered online, as the citizen submitted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {
@@ -178,6 +202,7 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<AccountPasswordRow>(),
     Table::mutable::<VerificationRow>(),
     Table::append_only::<ExtractOfficialsRow>(),
+    Table::append_only::<AppealRouteRow>(),
 ];
 
 /// The registrars' full names an issued document printed (username → name, JSON), kept with
@@ -233,6 +258,7 @@ table_row!(
 table_row!(RevocationRow, "extract_revocations", [id, extract_id, reason, revoked_by, revoked_at]);
 table_row!(NodeKeyRow, "node_keys", [id, key_id, public_key, created_at]);
 table_row!(FeeRuleRow, "fee_rules", [id, kind, purpose, amount, note, set_at]);
+table_row!(AppealRouteRow, "appeal_routes", [id, body, days, fee, fee_note, set_at]);
 table_row!(
     OrderRow,
     "extract_orders",

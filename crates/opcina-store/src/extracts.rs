@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use ed25519_dalek::SigningKey;
 use opcina_core::extract::content::{self, ContentSpec, ExtractContent, ExtractNumber, Fee, Holder, Issue, records_at};
-use opcina_core::extract::decision::RefusalFacts;
+use opcina_core::extract::decision::{AppealRoute, RefusalFacts};
 use opcina_core::extract::eligibility::{self, Denial, Eligibility, Established};
 use opcina_core::extract::seal::{key_id, sign_content, verify_content};
 use opcina_core::extract::{ExtractKind, ExtractRequest};
@@ -21,7 +21,7 @@ use opcina_core::{FieldError, Jmbg, Refusal};
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::reads::ReadReason;
-use crate::rows::{AccessRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
+use crate::rows::{AccessRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
@@ -336,6 +336,43 @@ impl Store {
         self.inner.backend.reads().fee_rules().await
     }
 
+    /// Sets how refusals are appealed from now on: the body that decides appeals, the days to
+    /// appeal and the fee. Decisions already taken keep the route they named.
+    pub async fn set_appeal_route(&self, actor: &Actor, route: &AppealRoute) -> Result<AppealRouteRow> {
+        let body = route.body.split_whitespace().collect::<Vec<_>>().join(" ");
+        if body.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+            return Err(StoreError::Invalid(FieldError::new("admin.appeal.body_unclear", "body", "name the body that decides appeals")));
+        }
+        if !(1..=90).contains(&route.days) {
+            return Err(StoreError::Invalid(FieldError::new(
+                "admin.appeal.days_invalid",
+                "days",
+                format!("{} days: the time to appeal is between 1 and 90 days (15 under the law on administrative procedure)", route.days),
+            )));
+        }
+        if route.fee < 0 {
+            return Err(StoreError::Invalid(FieldError::new("admin.fee.negative", "fee", "a fee cannot be negative")));
+        }
+        let mut ex = self.exclusive().await?;
+        let now = self.now();
+        let mut row = AppealRouteRow {
+            id: 0,
+            body,
+            days: i64::from(route.days),
+            fee: route.fee,
+            fee_note: route.fee_note.trim().to_string(),
+            set_at: now.0,
+        };
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.appeal.set").await?;
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// How refusals are appealed now, if the body has said.
+    pub async fn appeal_route(&self) -> Result<Option<AppealRoute>> {
+        Ok(self.inner.backend.reads().appeal_route_at(i64::MAX).await?.map(|r| r.route()))
+    }
+
     /// Judges a request on the subject's records as they stood at `position`: the subject's
     /// view and the entry the document is drawn from, and whether the requester is entitled
     /// (the requester's own records read at the same position). The one rule for a document
@@ -533,6 +570,7 @@ async fn write_draft(
                 office_name: common.office_name.clone(),
                 place: common.place.clone(),
                 official: common.official_name.clone(),
+                appeal: txn.reader().await?.appeal_route_at(now.0).await?.map(|r| r.route()),
             };
             (Outcome::Refused(Box::new(facts)), None, "extract.refused")
         }
@@ -885,6 +923,7 @@ impl Store {
             office_name: row.office_name.clone(),
             place: row.place.clone(),
             official: row.official_name.clone(),
+            appeal: self.backend().reads().appeal_route_at(row.at).await?.map(|r| r.route()),
         }))
     }
 }

@@ -3,6 +3,7 @@
 //! local registry offices the seed document names.
 
 use opcina_core::extract::ExtractKind;
+use opcina_core::extract::decision::AppealRoute;
 
 use crate::admin::{NodeSpec, OfficeSpec};
 
@@ -111,6 +112,21 @@ pub fn kakanj_fees() -> Vec<FeeRule> {
         note: "oslobođeno takse: ostvarivanje prava iz socijalne zaštite (demo)",
     });
     rules
+}
+
+/// How a refusal is appealed in the demo: to the cantonal ministry of internal affairs, within
+/// 15 days, with a 10 KM fee. The body and the fee are *[verify]* against the FBiH law on
+/// civil registers and the canton's law on administrative fees before real use.
+pub fn demo_appeal_route(canton_ministry: &str) -> AppealRoute {
+    AppealRoute { body: canton_ministry.to_string(), days: 15, fee: 1000, fee_note: "kantonalna administrativna taksa (demo)".into() }
+}
+
+/// The ministry that decides appeals for a preset's municipality.
+pub fn appeal_body(preset: &str) -> &'static str {
+    match preset {
+        "sarajevo-centar" => "Ministarstvo unutrašnjih poslova Kantona Sarajevo",
+        _ => "Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona",
+    }
 }
 
 /// Kakanj's document flow as the demo sets it up: the registry-number pattern of its acts

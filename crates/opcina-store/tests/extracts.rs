@@ -82,6 +82,46 @@ backend_test! {
 }
 
 backend_test! {
+    /// A refusal decision names the body that decides the appeal, the days and the fee as the
+    /// body set them when it decided; a later change does not rewrite decisions taken.
+    async fn a_refusal_names_the_appeal_route_in_force_when_it_was_decided(db: TestDb) {
+        use opcina_core::extract::decision::AppealRoute;
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let person = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let stranger = born(s, r, "Nikola", "Čolak", Sex::Male, date(1985, 7, 7)).await;
+        let refuse = || outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &stranger, Relation::Other), &sealer);
+        let Outcome::Refused(before) = refuse().await else { panic!("issued") };
+        assert_eq!(before.appeal, None, "nothing set: the general instruction");
+        let ministry = AppealRoute {
+            body: "Ministarstvo unutrašnjih  poslova Zeničko-dobojskog kantona ".into(),
+            days: 15,
+            fee: 1000,
+            fee_note: "kantonalna administrativna taksa".into(),
+        };
+        let row = s.set_appeal_route(&k.admin, &ministry).await.unwrap();
+        assert_eq!(row.body, "Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona", "spacing tidied");
+        let Outcome::Refused(first) = refuse().await else { panic!("issued") };
+        assert_eq!(first.appeal.as_ref().map(|a| (a.body.as_str(), a.days, a.fee)), Some((row.body.as_str(), 15, 1000)));
+        s.set_appeal_route(&k.admin, &AppealRoute { days: 8, fee: 0, ..ministry.clone() }).await.unwrap();
+        assert_eq!(s.appeal_route().await.unwrap().map(|a| (a.days, a.fee)), Some((8, 0)));
+        // Printed again, each decision names the route it was taken under.
+        assert_eq!(s.refusal_facts(&k.clerk, &first.number).await.unwrap().unwrap(), *first);
+        assert_eq!(s.refusal_facts(&k.clerk, &before.number).await.unwrap().unwrap().appeal, None);
+        let Outcome::Refused(second) = refuse().await else { panic!("issued") };
+        assert_eq!(second.appeal.map(|a| (a.days, a.fee)), Some((8, 0)));
+        // Bad settings are refused naming the field.
+        for (bad, field) in [(AppealRoute { body: " x ".into(), ..ministry.clone() }, "body"), (AppealRoute { days: 0, ..ministry.clone() }, "days"), (AppealRoute { fee: -1, ..ministry.clone() }, "fee")] {
+            match s.set_appeal_route(&k.admin, &bad).await {
+                Err(opcina_store::StoreError::Invalid(e)) => assert_eq!(e.field.as_deref(), Some(field)),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+}
+
+backend_test! {
     async fn verification_says_current_superseded_or_revoked(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
         let (s, r) = (&k.store, &k.registrar);

@@ -67,8 +67,15 @@ async fn populated(db: &TestDb) -> Kakanj {
     // A citizen's account, verified at the counter.
     let account = s.open_account("emir@example.test", "Emir Begić", "lozinka-građanina").await.unwrap().unwrap();
     s.verify_account(&k.clerk, account.id, him.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
-    // Documents: a fee rule, the node's key, an issued extract (then revoked), a refusal.
+    // Documents: a fee rule, the appeal route, the node's key, an issued extract (then revoked), a refusal.
     s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
+    let route = opcina_core::extract::decision::AppealRoute {
+        body: "Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona".into(),
+        days: 15,
+        fee: 1000,
+        fee_note: "kantonalna administrativna taksa".into(),
+    };
+    s.set_appeal_route(&k.admin, &route).await.unwrap();
     let sealer = extracts::seal(s).await;
     let mine = extracts::request(ExtractKind::Birth, &him, &him, Relation::Myself);
     let Outcome::Issued(issued) = extracts::outcome(s, &k.clerk, mine, &sealer).await else { panic!("not issued") };

@@ -103,6 +103,17 @@ enum Command {
         #[command(subcommand)]
         command: FeeCommand,
     },
+    /// How refusals of documents are appealed (named in every refusal decision).
+    Appeal {
+        #[command(subcommand)]
+        command: AppealCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppealCommand {
+    /// Set the body that decides appeals, the days to appeal and the fee, from now on.
+    Set(cli::extract::AppealArgs),
 }
 
 #[derive(Subcommand)]
@@ -170,6 +181,7 @@ fn main() -> ExitCode {
             Command::Key { command: KeyCommand::Generate { dir } } => cli::demo::generate_key(&dir),
             Command::Extract { command } => cli::extract::run(*command).await,
             Command::Fee { command: FeeCommand::Set(a) } => cli::extract::fee(a).await,
+            Command::Appeal { command: AppealCommand::Set(a) } => cli::extract::appeal(a).await,
             Command::Federation { command } => cli::federation::run(command).await,
         }
     });

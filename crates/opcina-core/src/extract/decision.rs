@@ -31,9 +31,41 @@ pub struct RefusalFacts {
     pub office_name: String,
     pub place: String,
     pub official: String,
+    /// How the decision is appealed, as the body had set it when it decided; absent when it
+    /// had set nothing (the instruction then names no body and no fee).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealRoute>,
 }
 
-/// A decision ready to lay out.
+/// How a refusal is appealed: the second-instance body that decides, the days to appeal from
+/// receipt (15 under the FBiH law on administrative procedure), and the fee. Configured per
+/// body *[verify: the appeal body for registry matters and the cantonal fee]*.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AppealRoute {
+    /// The body, as the instruction names it: `Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona`.
+    pub body: String,
+    pub days: u32,
+    /// In fening; 0: no fee.
+    pub fee: i64,
+    /// What the fee is, printed beside it: `kantonalna administrativna taksa`.
+    pub fee_note: String,
+}
+
+/// The instruction on appeal of a decision taken under `route`.
+fn appeal_instruction(f: &RefusalFacts, route: &AppealRoute) -> String {
+    let w = words(f.language);
+    let days = route.days.to_string();
+    let mut text = fill_in(f.script, w.decision_appeal_route, &[("days", &days), ("body", &route.body)]);
+    text.push(' ');
+    if route.fee > 0 {
+        let amount = super::content::Fee { amount: route.fee, exemption: None }.display_amount();
+        let note = if route.fee_note.trim().is_empty() { String::new() } else { format!(" ({})", route.fee_note.trim()) };
+        text.push_str(&fill_in(f.script, w.decision_appeal_fee, &[("amount", &amount), ("note", &note)]));
+    } else {
+        text.push_str(&f.script.write(w.decision_appeal_free));
+    }
+    text
+}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DecisionDocument {
     pub lang: String,
@@ -92,7 +124,10 @@ pub fn decision(f: &RefusalFacts) -> DecisionDocument {
         ),
         reasoning_title: t(w.decision_reasoning),
         reasoning: vec![say(reason, &[("relation", &relation), ("basis", &t(basis))])],
-        appeal: t(w.decision_appeal),
+        appeal: match &f.appeal {
+            Some(route) => appeal_instruction(f, route),
+            None => t(w.decision_appeal),
+        },
         official_label: t(w.official),
         official: r(&f.official),
         keywords: vec![format!("opcina-decision:{}", f.number.id())],

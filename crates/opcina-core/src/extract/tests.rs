@@ -410,6 +410,12 @@ fn a_cyrillic_refusal_decision_has_no_latin_word_but_its_number() {
         office_name: "Centar za pružanje usluga građanima Kakanj".into(),
         place: "Kakanj".into(),
         official: "Amra Hodžić".into(),
+        appeal: Some(super::decision::AppealRoute {
+            body: "Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona".into(),
+            days: 15,
+            fee: 1000,
+            fee_note: "kantonalna administrativna taksa".into(),
+        }),
     };
     let d = super::decision::decision(&facts);
     let mut texts = d.header.clone();
@@ -420,6 +426,58 @@ fn a_cyrillic_refusal_decision_has_no_latin_word_but_its_number() {
     let words = latin_words(&texts);
     assert!(words.is_empty(), "Latin words {words:?} in {d:?}");
     assert!(d.operative.contains("Никола Чолак") && d.official == "Амра Хоџић", "{d:?}");
+    assert!(
+        d.appeal.contains("у року од 15 дана") && d.appeal.contains("О жалби одлучује Министарство унутрашњих послова"),
+        "{}",
+        d.appeal
+    );
+    assert!(d.appeal.ends_with("од 10,00 КМ (кантонална административна такса)."), "{}", d.appeal);
+}
+
+/// The instruction on appeal names the body that decides, the deadline and the fee as the
+/// body set them (DOMAIN.md: a refusal is a decision against which the citizen may appeal);
+/// a body that set nothing gets the general instruction, and a free appeal says so.
+#[test]
+fn the_appeal_instruction_names_the_body_the_deadline_and_the_fee() {
+    let f = family();
+    let mut facts = super::decision::RefusalFacts {
+        number: super::ExtractNumber { office: "KAK".into(), year: 2026, serial: 3 },
+        decided_at: crate::registry::Timestamp(1_790_000_000_000_000),
+        decided_on: day(2026, 11, 24),
+        kind: ExtractKind::Birth,
+        language: Language::Bs,
+        script: Script::Latin,
+        subject: f.son.clone(),
+        requester_name: "Nikola Čolak".into(),
+        relation: "other".into(),
+        purpose: "penzija".into(),
+        denial: super::eligibility::Denial { code: "extract.no_legal_relation".into(), reason: "no relation".into() },
+        municipality: "Kakanj".into(),
+        office_name: "Matični ured Kakanj".into(),
+        place: "Kakanj".into(),
+        official: "Amra Hodžić".into(),
+        appeal: None,
+    };
+    let general = super::decision::decision(&facts).appeal;
+    assert!(general.contains("u roku od 15 dana") && !general.contains("odlučuje"), "{general}");
+    facts.appeal = Some(super::decision::AppealRoute {
+        body: "Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona".into(),
+        days: 8,
+        fee: 1050,
+        fee_note: "kantonalna administrativna taksa".into(),
+    });
+    assert_eq!(
+        super::decision::decision(&facts).appeal,
+        "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od 8 dana od dana prijema, putem ovog organa. \
+         O žalbi odlučuje Ministarstvo unutrašnjih poslova Zeničko-dobojskog kantona. Na žalbu se plaća taksa od 10,50 KM \
+         (kantonalna administrativna taksa)."
+    );
+    facts.language = Language::Hr;
+    if let Some(route) = facts.appeal.as_mut() {
+        route.fee = 0;
+    }
+    let free = super::decision::decision(&facts).appeal;
+    assert!(free.contains("od dana primitka, putem ovog tijela") && free.ends_with("Na žalbu se ne plaća pristojba."), "{free}");
 }
 
 /// An annotation names the registrar who recorded it by the full name the document kept, with

@@ -118,6 +118,11 @@ pub struct Words {
     pub decision_married: &'static str,
     pub decision_no_citizenship: &'static str,
     pub decision_appeal: &'static str,
+    /// The instruction when the body has set its appeal route: `{days}`, `{body}`.
+    pub decision_appeal_route: &'static str,
+    /// `{amount}{note}`: the fee of an appeal, the note in brackets when there is one.
+    pub decision_appeal_fee: &'static str,
+    pub decision_appeal_free: &'static str,
     pub requester: &'static str,
     pub relation: &'static str,
     pub kind_requested: &'static str,
@@ -222,6 +227,9 @@ pub const BS: Words = Words {
     decision_no_relation: "Podnosilac zahtjeva je naveo odnos prema licu: „{relation}”. Prema {basis} izvod i uvjerenje iz matičnih knjiga izdaju se licu na koje se podaci odnose, njegovom punomoćniku, članovima uže i šire porodice, usvojiocu i staratelju. Podnosilac nije nijedno od navedenih lica, pa je odlučeno kao u dispozitivu.",
     decision_not_confirmed: "Podnosilac zahtjeva je naveo odnos prema licu: „{relation}”. Uvidom u matične knjige taj odnos nije utvrđen, a drugi dokaz nije priložen. Kako prema {basis} dokument mogu dobiti samo lica u propisanom odnosu prema licu, odlučeno je kao u dispozitivu.",
     decision_appeal: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od 15 dana od dana prijema, putem ovog organa.",
+    decision_appeal_route: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od {days} dana od dana prijema, putem ovog organa. O žalbi odlučuje {body}.",
+    decision_appeal_fee: "Na žalbu se plaća taksa od {amount}{note}.",
+    decision_appeal_free: "Na žalbu se ne plaća taksa.",
     decision_deceased: "Uvidom u matične knjige utvrđeno je da je u njih upisana smrt lica na koje se zahtjev odnosi. Traženo uvjerenje potvrđuje da je lice živo, odnosno da nema bračne smetnje, što se prema {basis} ne može potvrditi, pa je odlučeno kao u dispozitivu.",
     decision_married: "Uvidom u matične knjige utvrđeno je da je lice na koje se zahtjev odnosi u braku. Uvjerenje o slobodnom bračnom stanju prema {basis} ne može se izdati licu koje je u braku, pa je odlučeno kao u dispozitivu.",
     decision_no_citizenship: "Uvidom u matične knjige utvrđeno je da lice na koje se zahtjev odnosi na dan odlučivanja nema upisano državljanstvo. Uvjerenje o državljanstvu prema {basis} ne može se izdati, pa je odlučeno kao u dispozitivu.",
@@ -291,6 +299,9 @@ pub const HR: Words = Words {
     decision_no_relation: "Podnositelj zahtjeva naveo je odnos prema osobi: „{relation}”. Prema {basis} izvadak i uvjerenje iz matičnih knjiga izdaju se osobi na koju se podaci odnose, njezinu punomoćniku, članovima uže i šire obitelji, posvojitelju i skrbniku. Podnositelj nije nijedna od navedenih osoba, pa je odlučeno kao u izreci.",
     decision_not_confirmed: "Podnositelj zahtjeva naveo je odnos prema osobi: „{relation}”. Uvidom u matične knjige taj odnos nije utvrđen, a drugi dokaz nije priložen. Kako prema {basis} ispravu mogu dobiti samo osobe u propisanom odnosu prema osobi, odlučeno je kao u izreci.",
     decision_appeal: "Uputa o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od 15 dana od dana primitka, putem ovog tijela.",
+    decision_appeal_route: "Uputa o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od {days} dana od dana primitka, putem ovog tijela. O žalbi odlučuje {body}.",
+    decision_appeal_fee: "Na žalbu se plaća pristojba od {amount}{note}.",
+    decision_appeal_free: "Na žalbu se ne plaća pristojba.",
     decision_deceased: "Uvidom u matične knjige utvrđeno je da je u njih upisana smrt osobe na koju se zahtjev odnosi. Traženo uvjerenje potvrđuje da je osoba živa, odnosno da nema bračne zapreke, što se prema {basis} ne može potvrditi, pa je odlučeno kao u izreci.",
     decision_married: "Uvidom u matične knjige utvrđeno je da je osoba na koju se zahtjev odnosi u braku. Uvjerenje o slobodnom bračnom stanju prema {basis} ne može se izdati osobi koja je u braku, pa je odlučeno kao u izreci.",
     decision_no_citizenship: "Uvidom u matične knjige utvrđeno je da osoba na koju se zahtjev odnosi na dan odlučivanja nema upisano državljanstvo. Uvjerenje o državljanstvu prema {basis} ne može se izdati, pa je odlučeno kao u izreci.",
@@ -332,6 +343,7 @@ pub const SR: Words = Words {
     life_statement: "Na osnovu podataka iz matične knjige rođenih ({ref}) uvjerava se da je {name}, JMBG {jmbg}, {born} {date} u mjestu {place}, na dan izdavanja ovog uvjerenja {alive}, jer u matičnim knjigama nije upisana smrt.",
     a_name_change: "Promijenjeno lično ime u: {name}.",
     decision_appeal: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od 15 dana od dana prijema, preko ovog organa.",
+    decision_appeal_route: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od {days} dana od dana prijema, preko ovog organa. O žalbi odlučuje {body}.",
     ..BS
 };
 

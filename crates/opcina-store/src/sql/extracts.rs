@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::rows::{ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
+use crate::rows::{AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
 use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
@@ -54,6 +54,12 @@ pub trait ExtractReads: Reads {
 
     async fn fee_rules(&mut self) -> Result<Vec<FeeRuleRow>> {
         all(self, &format!("SELECT {} FROM fee_rules ORDER BY id", FeeRuleRow::COLUMNS), &[]).await
+    }
+
+    /// The appeal route in force at `at` (the last set at or before it).
+    async fn appeal_route_at(&mut self, at: i64) -> Result<Option<AppealRouteRow>> {
+        one(self, &format!("SELECT {} FROM appeal_routes WHERE set_at <= $1 ORDER BY id DESC LIMIT 1", AppealRouteRow::COLUMNS), &[&at])
+            .await
     }
 
     /// An order by its tracking code.

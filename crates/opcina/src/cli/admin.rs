@@ -38,6 +38,9 @@ pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
             store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
         }
     }
+    let appeal = presets::demo_appeal_route(presets::appeal_body(&a.preset.to_lowercase()));
+    store.set_appeal_route(&operator(), &appeal).await?;
+    println!("appeals against refusals: {} within {} days (change with `opcina appeal set`)", appeal.body, appeal.days);
     println!("initialised Općina {} (JMBG region {}) with {} offices", node.municipality, node.region, offices.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -194,12 +194,14 @@ pub(crate) async fn add_accounts(
     Ok(accounts)
 }
 
-/// The node's key pair and the (demo) fee schedule.
+/// The node's key pair, the (demo) fee schedule and how its refusals are appealed.
 pub(crate) async fn keys_and_fees(store: &opcina_store::Store, dir: &Path) -> anyhow::Result<()> {
     write_keys(&dir.join("keys"))?;
     for rule in opcina_store::presets::kakanj_fees() {
         store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
     }
+    let body = opcina_store::presets::appeal_body("kakanj");
+    store.set_appeal_route(&operator(), &opcina_store::presets::demo_appeal_route(body)).await?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! `opcina extract …` and `opcina fee set`: issuing extracts and certificates in batch,
+//! `opcina extract …`, `opcina fee set` and `opcina appeal set`: issuing extracts and certificates in batch,
 //! reproducing an issued one from the register, revoking, and checking a PDF offline.
 
 use std::path::{Path, PathBuf};
@@ -141,6 +141,24 @@ pub struct FeeArgs {
     pub amount: String,
     #[arg(long, default_value = "")]
     pub note: String,
+}
+
+#[derive(Args)]
+pub struct AppealArgs {
+    #[command(flatten)]
+    pub database: Database,
+    /// The body that decides appeals against refusals, as the instruction names it.
+    #[arg(long)]
+    pub body: String,
+    /// Days to appeal from receipt.
+    #[arg(long, default_value_t = 15)]
+    pub days: u32,
+    /// The fee of an appeal in KM, e.g. 10.00 (0 for none).
+    #[arg(long)]
+    pub fee: String,
+    /// What the fee is, printed beside it.
+    #[arg(long, default_value = "")]
+    pub fee_note: String,
 }
 
 /// Reads the node's signing key: the file given, or `keys/node.key` beside an SQLite database.
@@ -329,13 +347,13 @@ pub fn status_text(s: &Status) -> String {
 }
 
 /// Parses an amount in KM (`4`, `4.00`, `4,50`) into fening.
-pub fn parse_amount(s: &str) -> anyhow::Result<i64> {
+pub fn parse_amount(flag: &str, s: &str) -> anyhow::Result<i64> {
     let s = s.trim().replace(',', ".");
     let (whole, frac) = s.split_once('.').unwrap_or((&s, "0"));
     let frac = format!("{frac:0<2}");
     let ok = !whole.is_empty() && whole.chars().all(|c| c.is_ascii_digit()) && frac.len() == 2 && frac.chars().all(|c| c.is_ascii_digit());
     if !ok {
-        bail!("--amount: {s:?} is not an amount in KM like 4.00");
+        bail!("{flag}: {s:?} is not an amount in KM like 4.00");
     }
     Ok(whole.parse::<i64>()? * 100 + frac.parse::<i64>()?)
 }
@@ -345,7 +363,7 @@ pub async fn fee(a: FeeArgs) -> anyhow::Result<ExitCode> {
         Some(k) => Some(parse("kind", k, ExtractKind::parse(k), "birth, marriage, … (see opcina extract issue --help)")?),
         None => None,
     };
-    let amount = parse_amount(&a.amount)?;
+    let amount = parse_amount("--amount", &a.amount)?;
     let store = open_store(&a.database).await?;
     let rule = store.set_fee(&super::admin::operator(), kind, a.purpose.as_deref(), amount, &a.note).await?;
     println!(
@@ -359,16 +377,25 @@ pub async fn fee(a: FeeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub async fn appeal(a: AppealArgs) -> anyhow::Result<ExitCode> {
+    let fee = parse_amount("--fee", &a.fee)?;
+    let route = opcina_core::extract::decision::AppealRoute { body: a.body, days: a.days, fee, fee_note: a.fee_note };
+    let store = open_store(&a.database).await?;
+    let row = store.set_appeal_route(&super::admin::operator(), &route).await?;
+    println!("appeal route {}: {} within {} days, fee {},{:02} KM", row.id, row.body, row.days, row.fee / 100, row.fee % 100);
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn amounts_are_read_in_convertible_marks() {
-        assert_eq!(parse_amount("4").unwrap(), 400);
-        assert_eq!(parse_amount("4.5").unwrap(), 450);
-        assert_eq!(parse_amount("10,05").unwrap(), 1005);
-        assert!(parse_amount("4.555").is_err());
-        assert!(parse_amount("-1").is_err());
+        assert_eq!(parse_amount("--amount", "4").unwrap(), 400);
+        assert_eq!(parse_amount("--amount", "4.5").unwrap(), 450);
+        assert_eq!(parse_amount("--amount", "10,05").unwrap(), 1005);
+        assert!(parse_amount("--amount", "4.555").is_err());
+        assert!(parse_amount("--amount", "-1").is_err());
     }
 }
