@@ -130,6 +130,7 @@ fn a_refusal_decision_cites_the_article_and_the_stated_relation() {
         place: "Kakanj".into(),
         official: "Amra Hodžić".into(),
         appeal: None,
+        up_number: None,
     };
     let r = decision_pdf(&facts).unwrap();
     let text = squash(&r.text.replace('\n', " "));

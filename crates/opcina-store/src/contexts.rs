@@ -54,6 +54,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(6, "0006_citizens", "citizens"),
             migration!(13, "0013_extract_officials", "extract_officials"),
             migration!(14, "0014_appeal_routes", "appeal_routes"),
+            migration!(15, "0015_refusal_records", "refusal_records"),
         ],
     },
     Context {

@@ -342,6 +342,52 @@ async fn append_record(txn: &mut Txn, actor: &Actor, pattern: &Pattern, mut reco
     Ok(record)
 }
 
+/// The kind of case under which the registry's refusals of documents are entered in the UP-I
+/// book: its unit and classification mark number them.
+pub const REGISTRY_REFUSALS: &str = "izvod";
+
+/// Enters a first-instance decision taken at the counter outside a case (a refusal of an
+/// extract or certificate) in the body's UP-I book, under the unit and classification mark of
+/// the kind of case [`REGISTRY_REFUSALS`], numbered by the body's pattern. `None` when the body
+/// has not set its pattern or that kind of case in the UP-I book.
+pub(crate) async fn enter_decision(
+    txn: &mut Txn,
+    actor: &Actor,
+    correspondent: &str,
+    subject: &str,
+    on: NaiveDate,
+    now: Timestamp,
+) -> Result<Option<RecordRow>> {
+    let config = config(txn).await?;
+    let (Ok(pattern), Some(kind)) = (pattern(&config), config.case_type(REGISTRY_REFUSALS)) else {
+        return Ok(None);
+    };
+    if kind.book != Book::UpI.as_str() {
+        return Ok(None);
+    }
+    let record = RecordRow {
+        id: 0,
+        book: kind.book.clone(),
+        unit_code: kind.unit_code.clone(),
+        class: kind.class,
+        year: i64::from(on.year()),
+        serial: 0,
+        sub: 0,
+        number: String::new(),
+        case_id: None,
+        direction: "out".into(),
+        channel: "counter".into(),
+        office_code: actor.office.clone().unwrap_or_default(),
+        correspondent: correspondent.to_string(),
+        subject: subject.to_string(),
+        received_on: date_text(on),
+        corrects_id: None,
+        registered_by: actor.username.clone(),
+        registered_at: 0,
+    };
+    append_record(txn, actor, &pattern, record, now).await.map(Some)
+}
+
 /// The record of a later act in a case, under the case's next sub-number.
 fn later_act(case: &mut CaseRow, actor: &Actor, act: &Filing) -> RecordRow {
     case.last_sub += 1;

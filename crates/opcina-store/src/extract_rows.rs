@@ -91,6 +91,16 @@ pub struct FeeRuleRow {
     pub set_at: i64,
 }
 
+/// The number a refusal decision took in the body's UP-I book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalRecordRow {
+    pub id: i64,
+    pub extract_id: i64,
+    /// The protocol record it was entered as.
+    pub record_id: i64,
+    pub number: String,
+}
+
 /// How refusals are appealed, as the body set it (the latest row is in force; a decision names
 /// the one in force when it was taken).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +213,7 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<VerificationRow>(),
     Table::append_only::<ExtractOfficialsRow>(),
     Table::append_only::<AppealRouteRow>(),
+    Table::append_only::<RefusalRecordRow>(),
 ];
 
 /// The registrars' full names an issued document printed (username → name, JSON), kept with
@@ -259,6 +270,7 @@ table_row!(RevocationRow, "extract_revocations", [id, extract_id, reason, revoke
 table_row!(NodeKeyRow, "node_keys", [id, key_id, public_key, created_at]);
 table_row!(FeeRuleRow, "fee_rules", [id, kind, purpose, amount, note, set_at]);
 table_row!(AppealRouteRow, "appeal_routes", [id, body, days, fee, fee_note, set_at]);
+table_row!(RefusalRecordRow, "refusal_records", [id, extract_id, record_id, number]);
 table_row!(
     OrderRow,
     "extract_orders",

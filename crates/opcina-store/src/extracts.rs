@@ -21,7 +21,9 @@ use opcina_core::{FieldError, Jmbg, Refusal};
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::reads::ReadReason;
-use crate::rows::{AccessRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RemoteRecordsRow, Row};
+use crate::rows::{
+    AccessRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, RefusalRecordRow, RemoteRecordsRow, Row,
+};
 use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
@@ -571,15 +573,29 @@ async fn write_draft(
                 place: common.place.clone(),
                 official: common.official_name.clone(),
                 appeal: txn.reader().await?.appeal_route_at(now.0).await?.map(|r| r.route()),
+                up_number: None,
             };
             (Outcome::Refused(Box::new(facts)), None, "extract.refused")
         }
     };
+    let id = txn.append(Row::new(row.clone()), now, actor, action).await?;
+    // A refusal is a first-instance decision: entered in the body's UP-I book when it keeps
+    // one for the registry's refusals, and numbered there.
+    let mut result = result;
+    if let Outcome::Refused(facts) = &mut result {
+        // What was refused, not whom: the protocol book names the requester as correspondent.
+        let what = opcina_core::extract::document::kind_title(opcina_core::extract::Language::Bs, facts.kind).to_lowercase();
+        let subject = format!("Rješenje o odbijanju zahtjeva za izdavanje: {what}");
+        if let Some(record) = crate::docflow::enter_decision(txn, actor, &facts.requester_name, &subject, on, now).await? {
+            let link = RefusalRecordRow { id: 0, extract_id: id, record_id: record.id, number: record.number.clone() };
+            txn.append(Row::new(link), now, actor, "extract.refusal.entered").await?;
+            facts.up_number = Some(record.number);
+        }
+    }
     let case_number = match &result {
         Outcome::Refused(f) => f.registry_number(),
         Outcome::Issued(_) => number.id(),
     };
-    let id = txn.append(Row::new(row.clone()), now, actor, action).await?;
     if let Outcome::Issued(issued) = &result {
         if !issued.content.officials.is_empty() {
             let names = serde_json::to_string(&issued.content.officials).map_err(|e| StoreError::corrupt("extract_officials", 0, e))?;
@@ -924,6 +940,7 @@ impl Store {
             place: row.place.clone(),
             official: row.official_name.clone(),
             appeal: self.backend().reads().appeal_route_at(row.at).await?.map(|r| r.route()),
+            up_number: self.backend().reads().refusal_record(row.id).await?.map(|r| r.number),
         }))
     }
 }

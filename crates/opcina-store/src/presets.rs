@@ -170,6 +170,9 @@ pub fn kakanj_docflow() -> crate::docflow::DocflowSetup {
         classes: classes.iter().map(|(m, t, y)| (*m, t.to_string(), *y)).collect(),
         case_types: vec![
             case_type("uvjerenje", "Uvjerenje o činjenicama iz službene evidencije", Book::UpI, 25, Term::Special { days: 8 }, "01/1"),
+            // The registry's refusals of extracts and certificates are entered under this kind
+            // (`docflow::REGISTRY_REFUSALS`).
+            case_type("izvod", "Izvod ili uvjerenje iz matičnih knjiga", Book::UpI, 25, Term::Direct, "01/1"),
             case_type("pomoc", "Jednokratna novčana pomoć", Book::UpI, 12, Term::Direct, "01/1"),
             case_type("obrt", "Odobrenje za obavljanje obrta", Book::UpI, 30, Term::Direct, "03"),
             case_type("urbanisticka", "Urbanistička saglasnost", Book::UpI, 35, Term::Examination, "04"),

@@ -19,7 +19,7 @@ pub use crate::docflow_rows::{
 use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
     AccountPasswordRow, AccountRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow,
-    RevocationRow, VerificationRow,
+    RefusalRecordRow, RevocationRow, VerificationRow,
 };
 pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
 pub use crate::table::{Row, Table, TableRow};

@@ -2,11 +2,13 @@
 //! refusals, reproduction from the register, verification status, the access log.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chrono::Datelike;
 use opcina_core::extract::seal::verify_content;
 use opcina_core::extract::{ExtractKind, ExtractNumber, Relation};
 use opcina_core::registry::annotation::{Annotation, AnnotationContent};
 use opcina_core::registry::commands::{AddAnnotation, Command};
 use opcina_core::registry::{Register, Sex};
+use opcina_store::calendar_today as today;
 use opcina_store::extracts::{Outcome, Status};
 use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
@@ -118,6 +120,37 @@ backend_test! {
                 other => panic!("{field}: {other:?}"),
             }
         }
+    }
+}
+
+backend_test! {
+    /// A refusal is a first-instance decision: a body that keeps its UP-I book in the node
+    /// enters it there, under the kind of case `izvod`, and it takes the book's next number by
+    /// the body's pattern — the same sequence as the UP-I cases of the unit.
+    async fn a_refusal_is_numbered_in_the_body_s_up_i_book(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let person = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let stranger = born(s, r, "Nikola", "Čolak", Sex::Male, date(1985, 7, 7)).await;
+        opcina_testkit::docflow::set_up(&k).await;
+        let on = today();
+        let intake = opcina_testkit::docflow::intake("uvjerenje", "Hana Mehić", on);
+        let (case, _) = opcina_testkit::docflow::open(s, &k.clerk, intake).await;
+        let yy = on.format("%y").to_string();
+        assert_eq!(case.number, format!("UP-I-01/1-25-1/{yy}"));
+        let Outcome::Refused(facts) = outcome(s, &k.clerk, request(ExtractKind::Birth, &person, &stranger, Relation::Other), &sealer).await
+        else {
+            panic!("issued to a stranger")
+        };
+        assert_eq!(facts.registry_number(), format!("UP-I-01/1-25-2/{yy}"), "the next number of the unit's UP-I book");
+        assert_eq!(s.refusal_facts(&k.clerk, &facts.number).await.unwrap().unwrap(), *facts, "printed again with its number");
+        let book = s.protocol_page(&k.clerk, "up_i", "01/1", i64::from(on.year()), None, 10).await.unwrap();
+        let entered = book.iter().find(|rec| rec.number == facts.registry_number()).expect("in the protocol book");
+        assert_eq!((entered.correspondent.as_str(), entered.direction.as_str(), entered.case_id), (facts.requester_name.as_str(), "out", None));
+        assert!(entered.subject.contains("izvod iz matične knjige rođenih"), "{}", entered.subject);
+        let log = s.raw().reads().access_log(person.as_str(), None, 10).await.unwrap();
+        assert!(log.iter().any(|a| a.action == "extract.refused" && a.case_number.as_deref() == Some(facts.registry_number().as_str())), "{log:?}");
     }
 }
 

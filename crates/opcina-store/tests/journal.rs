@@ -140,6 +140,9 @@ async fn populated(db: &TestDb) -> Kakanj {
     // document that is still missing, decided, sent and joined by a second case; a
     // correction filed in it.
     let o = opcina_testkit::docflow::set_up(&k).await;
+    // A refusal now entered in the UP-I book (a protocol record and its link).
+    let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
+    assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
     let mut submission = opcina_testkit::docflow::intake("pomoc", "Emir Begić", s.today());
     submission.party.jmbg = Some(him.to_string());
     submission.party.contact = Some("061 123 456".into());

@@ -35,6 +35,11 @@ pub struct RefusalFacts {
     /// had set nothing (the instruction then names no body and no fee).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appeal: Option<AppealRoute>,
+    /// The number the decision took in the body's UP-I book, by the body's pattern
+    /// (`UP-I-01/1-25-12/26`); absent when the body keeps no such book for the registry's
+    /// refusals (see [`RefusalFacts::registry_number`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_number: Option<String>,
 }
 
 /// How a refusal is appealed: the second-instance body that decides, the days to appeal from
@@ -85,9 +90,13 @@ pub struct DecisionDocument {
 }
 
 impl RefusalFacts {
-    /// The decision's registry number: `UP-I-KAK-3/2026`.
+    /// The decision's registry number: its number in the body's UP-I book
+    /// (`UP-I-01/1-25-12/26`), or else in the office's own book of refusals (`UP-I-KAK-3/2026`).
     pub fn registry_number(&self) -> String {
-        format!("UP-I-{}-{}/{}", self.number.office, self.number.serial, self.number.year)
+        match &self.up_number {
+            Some(n) => n.clone(),
+            None => format!("UP-I-{}-{}/{}", self.number.office, self.number.serial, self.number.year),
+        }
     }
 }
 

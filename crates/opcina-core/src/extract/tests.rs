@@ -416,6 +416,7 @@ fn a_cyrillic_refusal_decision_has_no_latin_word_but_its_number() {
             fee: 1000,
             fee_note: "kantonalna administrativna taksa".into(),
         }),
+        up_number: None,
     };
     let d = super::decision::decision(&facts);
     let mut texts = d.header.clone();
@@ -457,6 +458,7 @@ fn the_appeal_instruction_names_the_body_the_deadline_and_the_fee() {
         place: "Kakanj".into(),
         official: "Amra Hodžić".into(),
         appeal: None,
+        up_number: None,
     };
     let general = super::decision::decision(&facts).appeal;
     assert!(general.contains("u roku od 15 dana") && !general.contains("odlučuje"), "{general}");

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::rows::{AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RevocationRow};
+use crate::rows::{
+    AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow, RefusalRecordRow, RevocationRow,
+};
 use crate::sql::shared::{about_person, placeholders};
 use crate::table::{Param, Record};
 
@@ -54,6 +56,11 @@ pub trait ExtractReads: Reads {
 
     async fn fee_rules(&mut self) -> Result<Vec<FeeRuleRow>> {
         all(self, &format!("SELECT {} FROM fee_rules ORDER BY id", FeeRuleRow::COLUMNS), &[]).await
+    }
+
+    /// The number a refusal took in the body's UP-I book, if it took one.
+    async fn refusal_record(&mut self, extract_id: i64) -> Result<Option<RefusalRecordRow>> {
+        one(self, &format!("SELECT {} FROM refusal_records WHERE extract_id = $1", RefusalRecordRow::COLUMNS), &[&extract_id]).await
     }
 
     /// The appeal route in force at `at` (the last set at or before it).
