@@ -49,6 +49,8 @@ pub const CODES: &[Code] = &[
     Code { code: "admin.office.required", problem: Problem::Invalid },
     Code { code: "admin.office.unknown", problem: Problem::Invalid },
     Code { code: "admin.region.invalid", problem: Problem::Invalid },
+    Code { code: "admin.settlement.exists", problem: Problem::Invalid },
+    Code { code: "admin.settlement.name_required", problem: Problem::Invalid },
     Code { code: "admin.user.name_required", problem: Problem::Invalid },
     Code { code: "admin.user.self_change", problem: Problem::Invalid },
     Code { code: "admin.user.unknown", problem: Problem::Invalid },

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{JmbgBlockRow, NodeRow, OfficeRow, Row, TokenRow, UserRow};
+use crate::rows::{JmbgBlockRow, NodeRow, OfficeRow, Row, SettlementRow, TokenRow, UserRow};
 use crate::sql::prelude::*;
 use crate::store::Store;
 
@@ -159,6 +159,36 @@ impl Store {
         ex.txn.forget_memo::<crate::exec::Offices>();
         ex.commit().await?;
         Ok(row)
+    }
+
+    /// Adds a settlement of the municipality, with the office whose books hold its entries: a
+    /// residence naming it is then in the node's territory.
+    pub async fn add_settlement(&self, actor: &Actor, name: &str, office_code: &str) -> Result<SettlementRow> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+            return Err(invalid("admin.settlement.name_required", "name", "give the settlement's name"));
+        }
+        let mut ex = self.exclusive().await?;
+        if ex.txn.reader().await?.office(office_code).await?.is_none() {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.office.unknown", "office", format!("the office {office_code} does not exist on this node")));
+        }
+        let folded = opcina_core::names::fold(&name);
+        if ex.txn.reader().await?.settlements().await?.iter().any(|s| opcina_core::names::fold(&s.name) == folded) {
+            let _ = ex.rollback().await;
+            return Err(invalid("admin.settlement.exists", "name", format!("{name} is already a settlement of this node")));
+        }
+        let now = self.now();
+        let mut row = SettlementRow { id: 0, name, office_code: office_code.to_string(), added_at: now.0 };
+        row.id = ex.txn.append(Row::new(row.clone()), now, actor, "admin.settlement.added").await?;
+        ex.txn.forget_memo::<crate::exec::Offices>();
+        ex.commit().await?;
+        Ok(row)
+    }
+
+    /// The settlements the node knows by name, beside its offices' seats.
+    pub async fn settlements(&self) -> Result<Vec<SettlementRow>> {
+        self.inner.backend.reads().settlements().await
     }
 
     /// Adds a user. Registrars and counter clerks belong to an office; auditors and admins

@@ -43,6 +43,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(3, "0003_web", "web"),
             migration!(4, "0004_daily", "daily"),
             migration!(12, "0012_jmbg_blocks", "jmbg_blocks"),
+            migration!(16, "0016_settlements", "settlements"),
         ],
     },
     Context {

@@ -105,8 +105,8 @@ impl Sequence for EntryBook<'_> {
     }
 }
 
-/// The node's offices (their codes, and the settlements they sit in), read once per
-/// transaction.
+/// The node's offices (their codes) and the settlements it knows by name (its offices' seats
+/// and the settlements added), read once per transaction.
 pub(crate) struct Offices {
     codes: HashSet<String>,
     settlements: Vec<String>,
@@ -115,7 +115,8 @@ pub(crate) struct Offices {
 async fn offices(txn: &mut Txn) -> Result<&Offices> {
     if txn.memo::<Offices>().is_none() {
         let rows = txn.reader().await?.offices().await?;
-        let settlements = rows.iter().map(|o| o.settlement.clone()).collect();
+        let known = txn.reader().await?.settlements().await?;
+        let settlements = rows.iter().map(|o| o.settlement.clone()).chain(known.into_iter().map(|s| s.name)).collect();
         txn.set_memo(Offices { codes: rows.into_iter().map(|o| o.code).collect(), settlements });
     }
     // Set just above when it was missing.

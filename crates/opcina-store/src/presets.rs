@@ -83,6 +83,29 @@ pub fn kakanj() -> (NodeSpec, Vec<OfficeSpec>) {
     )
 }
 
+/// Settlements of a preset's municipality beyond its offices' seats, with the office whose
+/// books hold their entries. Kakanj's list is partial and illustrative *[verify]*: a body
+/// completes it from the official list of its settlements (`opcina settlement add`).
+pub fn settlements(preset: &str) -> &'static [(&'static str, &'static str)] {
+    match preset {
+        "kakanj" => &[
+            ("Donji Kakanj", "KAK"),
+            ("Doboj", "KAK"),
+            ("Haljinići", "KAK"),
+            ("Ričica", "KAK"),
+            ("Zgošća", "KAK"),
+            ("Modrinje", "KAK"),
+            ("Vukanovići", "KSU"),
+            ("Dubovo Brdo", "KSU"),
+            ("Papratnica", "KSU"),
+            ("Slapnica", "BRN"),
+            ("Poljani", "BRN"),
+            ("Mračaj", "BIL"),
+        ],
+        _ => &[],
+    }
+}
+
 /// A rule of a preset's fee schedule.
 #[derive(Debug, Clone, Copy)]
 pub struct FeeRule {

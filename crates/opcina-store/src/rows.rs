@@ -300,6 +300,16 @@ impl JmbgBlockRow {
 }
 
 /// The registry's tables (with the node, its offices and its staff), parents first.
+/// A settlement of the municipality the node knows by name, and the office whose books hold
+/// its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementRow {
+    pub id: i64,
+    pub name: String,
+    pub office_code: String,
+    pub added_at: i64,
+}
+
 pub const TABLES: &[Table] = &[
     Table::mutable::<NodeRow>(),
     Table::mutable::<OfficeRow>(),
@@ -310,6 +320,7 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<AnnotationRow>(),
     Table::append_only::<AccessRow>(),
     Table::append_only::<JmbgBlockRow>(),
+    Table::append_only::<SettlementRow>(),
 ];
 
 table_row!(NodeRow, "node", [id, code, municipality, region, jmbg_mode, canton, entity, created_at]);
@@ -360,6 +371,7 @@ table_row!(
     ]
 );
 table_row!(JmbgBlockRow, "jmbg_blocks", [id, region, first_serial, serial_count, basis, set_by, set_at]);
+table_row!(SettlementRow, "settlements", [id, name, office_code, added_at]);
 table_row!(AccessRow, "access_log", [id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number]);
 code_column!(Role);
 record!(SessionRow, [token_hash, user_id, created_at, seen_at, expires_at, ended_at]);

@@ -24,6 +24,7 @@ async fn populated(db: &TestDb) -> Kakanj {
     let (s, r) = (&k.store, &k.registrar);
     let block = opcina_core::jmbg::SerialBlock::new(0, 100).unwrap();
     s.set_jmbg_block(&k.admin, block, "imenik federacije br. 1").await.unwrap();
+    s.add_settlement(&k.admin, "Vukanovići", "KSU").await.unwrap();
     let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
     let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
     ok(s, r, marriage(&him, "Begić", &her, "Begić", date(2015, 5, 10))).await;

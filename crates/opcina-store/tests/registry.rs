@@ -65,6 +65,19 @@ backend_test! {
         let (stored, _) = k.store.raw().reads().entry(entry.id).await.unwrap().unwrap();
         let opcina_core::registry::EntryContent::Birth(b) = stored.content else { panic!("not a birth") };
         assert_eq!(b.competence.map(|c| c.number), Some("UP-I-03-13-55/24".into()));
+        // A village without an office is the node's once the body adds it to its settlements.
+        let village = || living_in("Vukanovići", birth("Ena", "Kurtić", Sex::Female, born));
+        let refusal = k.store.execute(&k.registrar_ks, village()).await.unwrap().unwrap_err();
+        assert_eq!(refusal.primary().map(|e| e.code), Some("registry.birth.elsewhere"));
+        k.store.add_settlement(&k.admin, " Vukanovići ", "KSU").await.unwrap();
+        ok(&k.store, &k.registrar_ks, village()).await;
+        for (name, office, code) in [("Vukanovici", "KSU", "admin.settlement.exists"), ("Mračaj", "XYZ", "admin.office.unknown"), (" ", "KSU", "admin.settlement.name_required")] {
+            match k.store.add_settlement(&k.admin, name, office).await {
+                Err(opcina_store::StoreError::Invalid(e)) => assert_eq!(e.code, code),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert_eq!(k.store.settlements().await.unwrap().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Vukanovići"]);
     }
 }
 

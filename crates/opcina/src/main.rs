@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: cli::admin::OfficeCommand,
     },
+    /// The settlements of the municipality the node knows by name (its territory).
+    Settlement {
+        #[command(subcommand)]
+        command: cli::admin::SettlementCommand,
+    },
     /// The node's Ed25519 key pair (it seals extracts and signs federation messages).
     Key {
         #[command(subcommand)]
@@ -176,6 +181,7 @@ fn main() -> ExitCode {
             Command::Index { command: IndexCommand::Rebuild { database, index } } => cli::data::rebuild_index(&database, &index).await,
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,
+            Command::Settlement { command } => cli::admin::settlement(command).await,
             Command::Token { command } => cli::admin::token(command).await,
             Command::JmbgBlock { command } => cli::admin::jmbg_block(command).await,
             Command::Key { command: KeyCommand::Generate { dir } } => cli::demo::generate_key(&dir),

@@ -9,7 +9,7 @@ use opcina_core::registry::{AnnotationRecord, EntryRecord, PersonRecords};
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, JmbgBlockRow, NodeRow, OfficeRow, UserRow};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, JmbgBlockRow, NodeRow, OfficeRow, SettlementRow, UserRow};
 use crate::sql::shared::{about_person, people_of, placeholders};
 use crate::table::{Param, Record};
 
@@ -34,6 +34,11 @@ pub trait RegistryReads: Reads {
 
     async fn offices(&mut self) -> Result<Vec<OfficeRow>> {
         all(self, &format!("SELECT {} FROM offices ORDER BY id", OfficeRow::COLUMNS), &[]).await
+    }
+
+    /// The settlements the node knows by name, in the order they were added.
+    async fn settlements(&mut self) -> Result<Vec<SettlementRow>> {
+        all(self, &format!("SELECT {} FROM settlements ORDER BY id", SettlementRow::COLUMNS), &[]).await
     }
 
     async fn office(&mut self, code: &str) -> Result<Option<OfficeRow>> {

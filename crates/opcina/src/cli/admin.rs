@@ -38,6 +38,9 @@ pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
             store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
         }
     }
+    for (name, office) in presets::settlements(&a.preset.to_lowercase()) {
+        store.add_settlement(&operator(), name, office).await?;
+    }
     let appeal = presets::demo_appeal_route(presets::appeal_body(&a.preset.to_lowercase()));
     store.set_appeal_route(&operator(), &appeal).await?;
     println!("appeals against refusals: {} within {} days (change with `opcina appeal set`)", appeal.body, appeal.days);
@@ -158,6 +161,43 @@ pub async fn office(c: OfficeCommand) -> anyhow::Result<ExitCode> {
             let store = open_store(&database).await?;
             let o = store.add_office(&operator(), &OfficeSpec { code, name, settlement, address, hours }).await?;
             println!("added office {} ({})", o.code, o.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum SettlementCommand {
+    /// List the settlements the node knows by name (beside its offices' seats), with their office.
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Add a settlement of the municipality: a residence naming it is then in the node's
+    /// territory (births and deaths of its residents are entered here).
+    Add {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        name: String,
+        /// The office whose books hold its entries.
+        #[arg(long)]
+        office: String,
+    },
+}
+
+pub async fn settlement(c: SettlementCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        SettlementCommand::List { database } => {
+            let store = open_store(&database).await?;
+            for s in store.settlements().await? {
+                println!("{}\t{}", s.name, s.office_code);
+            }
+        }
+        SettlementCommand::Add { database, name, office } => {
+            let store = open_store(&database).await?;
+            let s = store.add_settlement(&operator(), &name, &office).await?;
+            println!("added settlement {} ({})", s.name, s.office_code);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -194,11 +194,18 @@ pub(crate) async fn add_accounts(
     Ok(accounts)
 }
 
-/// The node's key pair, the (demo) fee schedule and how its refusals are appealed.
+/// The node's key pair, the (demo) fee schedule, how its refusals are appealed and the
+/// settlements of its preset.
 pub(crate) async fn keys_and_fees(store: &opcina_store::Store, dir: &Path) -> anyhow::Result<()> {
     write_keys(&dir.join("keys"))?;
     for rule in opcina_store::presets::kakanj_fees() {
         store.set_fee(&operator(), rule.kind, rule.purpose, rule.amount, rule.note).await?;
+    }
+    let municipality = store.node().await?.municipality.to_lowercase();
+    if store.settlements().await?.is_empty() {
+        for (name, office) in opcina_store::presets::settlements(&municipality) {
+            store.add_settlement(&operator(), name, office).await?;
+        }
     }
     let body = opcina_store::presets::appeal_body("kakanj");
     store.set_appeal_route(&operator(), &opcina_store::presets::demo_appeal_route(body)).await?;
