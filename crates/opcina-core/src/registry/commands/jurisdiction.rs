@@ -32,10 +32,11 @@ pub fn within(residence: &str, municipality: &str, settlements: &[String]) -> bo
     residence.split([',', ';']).map(unit_name).any(|part| !part.is_empty() && names.contains(&part))
 }
 
-/// A place's name folded for comparison, without a leading "Općina"/"Grad".
+/// A place's name folded for comparison, without a leading "Općina"/"Grad" and without
+/// numbers (a postal code: "72240 Kakanj").
 fn unit_name(text: &str) -> String {
     let folded = fold(text);
-    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit())).collect();
     while words.len() > 1 && UNIT_WORDS.contains(&words[0]) {
         words.remove(0);
     }
@@ -169,10 +170,11 @@ mod tests {
             "Краљева Сутјеска",
             "Općina Kakanj",
             "  Kakanj ,",
+            "Alije Izetbegovića 12, 72240 Kakanj",
         ] {
             assert!(within(inside, "Kakanj", &kakanj()), "{inside}");
         }
-        for outside in ["Tuzla", "Slatina, Tuzla", "Kakanjska 5, Zenica", "", "Sutjeska", "Grad Zenica"] {
+        for outside in ["Tuzla", "Slatina, Tuzla", "Kakanjska 5, Zenica", "", "Sutjeska", "Grad Zenica", "72240"] {
             assert!(!within(outside, "Kakanj", &kakanj()), "{outside}");
         }
     }
