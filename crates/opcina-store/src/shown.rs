@@ -61,9 +61,9 @@ pub const ACTIONS: &[&str] = &[
 /// a document are logged every time.
 pub const ONCE_A_DAY: &[&str] = &["office.day", "order.list", "case.list", "notice.list", "protocol.list"];
 
-/// The start of today (local time), in microseconds since the epoch.
-fn start_of_today() -> i64 {
-    let midnight = chrono::Local::now().date_naive().and_hms_opt(0, 0, 0);
+/// The start of `day` (local time), in microseconds since the epoch.
+fn start_of(day: chrono::NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0);
     midnight.and_then(|t| chrono::Local.from_local_datetime(&t).earliest()).map_or(0, |t| t.timestamp_micros())
 }
 
@@ -194,7 +194,7 @@ impl Store {
         people.sort_unstable();
         people.dedup();
         if ONCE_A_DAY.contains(&action) && !people.is_empty() {
-            let seen = self.inner.backend.reads().logged_since(&actor.username, action, start_of_today(), &people).await?;
+            let seen = self.inner.backend.reads().logged_since(&actor.username, action, start_of(self.today()), &people).await?;
             people.retain(|p| !seen.iter().any(|s| s == p));
         }
         self.log_reads(actor, &people, None, action, why).await?;

@@ -352,11 +352,8 @@ mod tests {
         // A citizen reading who looked at their data reads these labels, never a code.
         for (lang, source) in SOURCES {
             let ids = message_ids(source);
-            let missing: Vec<String> = opcina_store::shown::ACTIONS
-                .iter()
-                .map(|a| format!("access-action-{}", a.replace(['.', '_'], "-")))
-                .filter(|key| !ids.contains(key))
-                .collect();
+            let missing: Vec<String> =
+                opcina_store::shown::ACTIONS.iter().map(|a| crate::ui::counter::action_key(a)).filter(|key| !ids.contains(key)).collect();
             assert!(missing.is_empty(), "{lang} has no label for {missing:?}");
         }
     }

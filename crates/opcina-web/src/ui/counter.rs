@@ -358,13 +358,14 @@ fn document_line(ui: &Ui, r: &opcina_store::rows::ExtractRow) -> DocumentLine {
     }
 }
 
+/// The message that labels an action of the access log.
+pub(crate) fn action_key(action: &str) -> String {
+    format!("access-action-{}", action.replace(['.', '_'], "-"))
+}
+
 /// What a logged read was, in words (an action this page does not know is shown as logged).
 pub(crate) fn action_label(ui: &Ui, action: &str) -> String {
-    if opcina_store::shown::ACTIONS.contains(&action) {
-        ui.t(&format!("access-action-{}", action.replace(['.', '_'], "-")))
-    } else {
-        action.to_string()
-    }
+    if opcina_store::shown::ACTIONS.contains(&action) { ui.t(&action_key(action)) } else { action.to_string() }
 }
 
 fn summary(ui: &Ui, v: &PersonView) -> Vec<Item> {
