@@ -139,7 +139,9 @@ pub(super) fn check(
 
 /// One of the acts, checked like any legal basis, and not dated before the event it concerns.
 fn act(problems: &mut Problems, field: &str, b: &LegalBasis, ground: &str, event: &Event, today: NaiveDate) -> Option<LegalBasis> {
+    // Every problem of the act at once: its kind, body, number and date.
     let checked = validate::legal_basis(field, b, today, ground, Some(event.registered_on));
+    let checked = checked.map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok();
     if b.date < event.date {
         problems.push(FieldError::new(
             "registry.legal_basis.before_event",
@@ -148,7 +150,7 @@ fn act(problems: &mut Problems, field: &str, b: &LegalBasis, ground: &str, event
         ));
         return None;
     }
-    checked.map_err(|es| es.into_iter().for_each(|e| problems.push(e))).ok()
+    checked
 }
 
 #[cfg(test)]

@@ -209,6 +209,7 @@ fn a_birth_is_entered_where_the_mother_lives_and_late_only_on_a_decision() {
     assert_eq!(
         codes(&w.run(wrong)),
         vec![
+            ("registry.legal_basis.act_not_for_this", Some("late_decision.act".into())),
             ("registry.legal_basis.before_event", Some("late_decision.date".into())),
             ("registry.birth.late", Some("late_decision".into())),
         ]
