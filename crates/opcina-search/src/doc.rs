@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonHit {
     pub jmbg: Jmbg,
+    /// Numbers the person had before a corrected sex or date of birth: a search by one of
+    /// them finds the person under the number in force.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_jmbgs: Vec<Jmbg>,
     pub given_name: String,
     pub surname: String,
     /// Names borne before (maiden surname, changed names), oldest first.
@@ -39,6 +43,7 @@ impl PersonHit {
         }
         PersonHit {
             jmbg: v.jmbg.clone(),
+            former_jmbgs: v.former_jmbgs.clone(),
             given_name: v.given_name.clone(),
             surname: v.surname.clone(),
             former_names,

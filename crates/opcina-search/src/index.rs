@@ -185,6 +185,11 @@ impl PersonIndex {
             recent.version += 1;
             let version = recent.version;
             recent.people.insert(p.jmbg.to_string(), (p.clone(), version));
+            // Under a replaced number too, so that the committed document of the person's
+            // old number is shadowed until the commit deletes it.
+            for old in &p.former_jmbgs {
+                recent.people.insert(old.to_string(), (p.clone(), version));
+            }
         }
         drop(recent);
         self.watermark.send_if_modified(|w| {
@@ -207,8 +212,14 @@ impl PersonIndex {
             return Ok(0);
         }
         let mut writer = self.writer.lock().map_err(|_| SearchError::Index("index writer lock poisoned".into()))?;
-        for (_, p, _) in &snapshot {
-            writer.delete_term(Term::from_field_text(self.fields.jmbg, p.jmbg.as_str()));
+        for (key, p, _) in &snapshot {
+            // A person staged under a replaced number as well is written once.
+            if key != p.jmbg.as_str() {
+                continue;
+            }
+            for number in std::iter::once(&p.jmbg).chain(&p.former_jmbgs) {
+                writer.delete_term(Term::from_field_text(self.fields.jmbg, number.as_str()));
+            }
             writer.add_document(self.document(p)?)?;
         }
         let mut commit = writer.prepare_commit()?;
@@ -288,6 +299,9 @@ impl PersonIndex {
         );
         for name in &p.former_names {
             d.add_text(f.former, name);
+        }
+        for old in &p.former_jmbgs {
+            d.add_text(f.jmbg, old.as_str());
         }
         if let Some(office) = &p.registry_office {
             d.add_text(f.office, office);

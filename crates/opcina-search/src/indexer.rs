@@ -34,10 +34,14 @@ pub async fn load_hits(backend: &dyn Backend, jmbgs: &[String]) -> Result<Vec<Pe
     // the wall clock even when a test sets the store's day).
     let time = ViewTime::current(calendar_today());
     let mut hits = Vec::with_capacity(parsed.len());
+    // A person asked for by an old and a new number is one document.
+    let mut seen = std::collections::HashSet::new();
     for chunk in parsed.chunks(READ_BATCH) {
         for (jmbg, records) in backend.reads().person_records_many(chunk).await? {
             if let Some(view) = person_view(&jmbg, &records, time) {
-                hits.push(PersonHit::from_view(&view));
+                if seen.insert(view.jmbg.clone()) {
+                    hits.push(PersonHit::from_view(&view));
+                }
             }
         }
     }

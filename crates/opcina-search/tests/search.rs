@@ -16,6 +16,7 @@ fn person(serial: u16, given: &str, surname: &str, sex: Sex, born: NaiveDate, of
     let jmbg = (serial..serial + 20).find_map(|s| Jmbg::compose(born, 19, s, CheckMode::Strict)).unwrap();
     PersonHit {
         jmbg,
+        former_jmbgs: vec![],
         given_name: given.into(),
         surname: surname.into(),
         former_names: vec![],
@@ -182,6 +183,41 @@ mod registers {
             assert_eq!(fresh.search(&PersonQuery::new("emir begic", 10)).unwrap()[0].jmbg, him);
             // Catching up with nothing new changes nothing.
             assert_eq!(catch_up(&fresh, k.store.raw()).await.unwrap(), 0);
+        }
+    }
+
+    backend_test! {
+        /// A corrected date of birth replaces the JMBG: the person is found once, under the
+        /// new number, by name and by either number, before and after the index commits.
+        async fn a_replaced_jmbg_finds_the_person_under_the_new_one(db: TestDb) {
+            let k = Kakanj::set_up(&db).await;
+            let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+            let (s, r) = (&k.store, &k.registrar);
+            let old = born(s, r, "Nedim", "Alić", Sex::Male, date(1992, 4, 4)).await;
+            catch_up(&index, s.raw()).await.unwrap();
+            opcina_search::indexer::commit(&index).await.unwrap();
+            let new = correct_identity(s, r, &old, Sex::Male, date(1992, 3, 14), date(2024, 3, 1)).await;
+            for committed in [false, true] {
+                if committed {
+                    opcina_search::indexer::commit(&index).await.unwrap();
+                } else {
+                    catch_up(&index, s.raw()).await.unwrap();
+                }
+                let by_name = index.search(&PersonQuery::new("nedim alic", 10)).unwrap();
+                assert_eq!(by_name.iter().map(|h| h.jmbg.clone()).collect::<Vec<_>>(), vec![new.clone()], "committed: {committed}");
+                assert_eq!(by_name[0].former_jmbgs, vec![old.clone()]);
+                assert_eq!(by_name[0].birth_date, date(1992, 3, 14));
+                for asked in [&old, &new] {
+                    assert_eq!(index.by_jmbg(asked).unwrap().map(|h| h.jmbg), Some(new.clone()), "by {asked}, committed: {committed}");
+                    let found = index.search(&PersonQuery::new(asked.as_str(), 10)).unwrap();
+                    assert_eq!(found.iter().map(|h| h.jmbg.clone()).collect::<Vec<_>>(), vec![new.clone()], "by {asked}");
+                }
+            }
+            // A rebuild indexes the person once.
+            let fresh = Arc::new(PersonIndex::in_memory(20_000_000, 1).unwrap());
+            rebuild(&fresh, s.raw(), &|_| {}).await.unwrap();
+            assert_eq!(fresh.search(&PersonQuery::new("nedim alic", 10)).unwrap().len(), 1);
+            assert_eq!(fresh.by_jmbg(&old).unwrap().map(|h| h.jmbg), Some(new));
         }
     }
 }

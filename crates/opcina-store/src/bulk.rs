@@ -3,11 +3,11 @@
 //! journal items are committed together, so a crash leaves no half-loaded data.
 
 use opcina_core::journal::JournalHead;
-use opcina_core::registry::Actor;
 use opcina_core::registry::memory::Record;
+use opcina_core::registry::{Actor, AnnotationRecord};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{AnnotationRow, EntryRow, Row};
+use crate::rows::{AnnotationRow, EntryRow, JmbgChangeRow, Row};
 use crate::store::Store;
 
 impl Store {
@@ -32,6 +32,19 @@ impl Store {
             if i % 10_000 == 9_999 {
                 progress(i as u64 + 1);
             }
+        }
+        // Numbers replaced by the records, after them all: the records' ids are the journal
+        // positions they were generated for.
+        let annotations: Vec<AnnotationRecord> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Annotation(a) if a.annotation.content.jmbg_change().is_some() => Some(a.clone()),
+                _ => None,
+            })
+            .collect();
+        for (change, a) in JmbgChangeRow::of(&annotations).into_iter().zip(&annotations) {
+            let actor = Actor { username: operator.to_string(), role: opcina_core::registry::Role::Admin, office: Some(a.office.clone()) };
+            ex.txn.append(Row::new(change), a.recorded_at, &actor, "seed.annotation").await?;
         }
         progress(records.len() as u64);
         let head = ex.commit().await?;

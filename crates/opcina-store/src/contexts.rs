@@ -44,6 +44,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(4, "0004_daily", "daily"),
             migration!(12, "0012_jmbg_blocks", "jmbg_blocks"),
             migration!(16, "0016_settlements", "settlements"),
+            migration!(17, "0017_jmbg_changes", "jmbg_changes"),
         ],
     },
     Context {

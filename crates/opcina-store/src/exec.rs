@@ -14,7 +14,7 @@ use opcina_core::{FieldError, Refusal};
 
 use crate::backend::WriteTx;
 use crate::error::{Result, StoreError};
-use crate::rows::{AccessRow, AnnotationRow, EntryRow, NodeRow, OutboxRow, Row};
+use crate::rows::{AccessRow, AnnotationRow, EntryRow, JmbgChangeRow, NodeRow, OutboxRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
 use crate::txn::{Sequence, Txn};
@@ -214,6 +214,10 @@ pub async fn write_applied(txn: &mut Txn, applied: &Applied, actor: &Actor, now:
     }
     for a in &applied.annotations {
         txn.append(Row::new(AnnotationRow::from_record(a)?), now, actor, applied.action).await?;
+    }
+    // After the records the plan numbered, so that their ids stay those it gave them.
+    for change in JmbgChangeRow::of(&applied.annotations) {
+        txn.append(Row::new(change), now, actor, applied.action).await?;
     }
     Ok(())
 }

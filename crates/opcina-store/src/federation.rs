@@ -118,8 +118,13 @@ impl Store {
     /// The registers this node holds entries of a person in (`MKR`, `MKV`, …), in order.
     pub async fn registers_of(&self, jmbg: &Jmbg) -> Result<Vec<String>> {
         let records = self.inner.backend.reads().person_records(jmbg).await?;
-        let mut registers: Vec<String> =
-            records.entries.iter().filter(|e| e.content.concerns(jmbg)).map(|e| e.content.register().code().to_string()).collect();
+        let numbers = records.numbers(jmbg);
+        let mut registers: Vec<String> = records
+            .entries
+            .iter()
+            .filter(|e| numbers.iter().any(|j| e.content.concerns(j)))
+            .map(|e| e.content.register().code().to_string())
+            .collect();
         registers.sort();
         registers.dedup();
         Ok(registers)

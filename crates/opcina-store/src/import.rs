@@ -21,7 +21,7 @@ use opcina_core::registry::{Actor, AnnotationRecord, Register, Timestamp};
 use opcina_core::{CheckMode, FieldError};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{AnnotationRow, EntryRow, Row};
+use crate::rows::{AnnotationRow, EntryRow, JmbgChangeRow, Row};
 use crate::sql::prelude::*;
 use crate::store::Store;
 
@@ -195,6 +195,8 @@ fn produce<T: Send + 'static>(
 struct LineRows {
     entry: EntryRow,
     annotations: Vec<AnnotationRow>,
+    /// JMBGs the annotations replace (a corrected sex or date of birth).
+    changes: Vec<JmbgChangeRow>,
 }
 
 fn rows_of(line: CheckedLine, actor: &str, now: Timestamp) -> Result<LineRows> {
@@ -210,22 +212,21 @@ fn rows_of(line: CheckedLine, actor: &str, now: Timestamp) -> Result<LineRows> {
         script: line.script,
         content: line.content,
     };
-    let annotations = line
+    let records: Vec<AnnotationRecord> = line
         .annotations
         .into_iter()
-        .map(|annotation| {
-            AnnotationRow::from_record(&AnnotationRecord {
-                id: 0,
-                entry_id: 0,
-                annotation,
-                recorded_at: now,
-                office: line.office.clone(),
-                recorded_by: actor.to_string(),
-                cause_entry_id: None,
-            })
+        .map(|annotation| AnnotationRecord {
+            id: 0,
+            entry_id: 0,
+            annotation,
+            recorded_at: now,
+            office: line.office.clone(),
+            recorded_by: actor.to_string(),
+            cause_entry_id: None,
         })
-        .collect::<Result<_>>()?;
-    Ok(LineRows { entry: EntryRow::from_record(&entry)?, annotations })
+        .collect();
+    let annotations = records.iter().map(AnnotationRow::from_record).collect::<Result<_>>()?;
+    Ok(LineRows { entry: EntryRow::from_record(&entry)?, annotations, changes: JmbgChangeRow::of(&records) })
 }
 
 impl Store {
@@ -344,6 +345,9 @@ impl Store {
                     a.entry_id = entry_id;
                     ex.txn.append(Row::new(a), now, actor, "import.annotation").await?;
                     report.annotations += 1;
+                }
+                for change in rows.changes {
+                    ex.txn.append(Row::new(change), now, actor, "import.annotation").await?;
                 }
                 report.entries += 1;
                 if abort_after.is_some_and(|a| report.entries >= a) {

@@ -310,6 +310,28 @@ pub struct SettlementRow {
     pub added_at: i64,
 }
 
+/// A JMBG replaced by a correction of the sex or the date of birth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JmbgChangeRow {
+    pub id: i64,
+    pub old_jmbg: String,
+    pub new_jmbg: String,
+    pub changed_at: i64,
+}
+
+impl JmbgChangeRow {
+    /// The changes these annotations make, to be written after them.
+    pub fn of(annotations: &[AnnotationRecord]) -> Vec<JmbgChangeRow> {
+        annotations
+            .iter()
+            .filter_map(|a| {
+                let (old, new) = a.annotation.content.jmbg_change()?;
+                Some(JmbgChangeRow { id: 0, old_jmbg: old.to_string(), new_jmbg: new.to_string(), changed_at: a.recorded_at.0 })
+            })
+            .collect()
+    }
+}
+
 pub const TABLES: &[Table] = &[
     Table::mutable::<NodeRow>(),
     Table::mutable::<OfficeRow>(),
@@ -321,6 +343,7 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<AccessRow>(),
     Table::append_only::<JmbgBlockRow>(),
     Table::append_only::<SettlementRow>(),
+    Table::append_only::<JmbgChangeRow>(),
 ];
 
 table_row!(NodeRow, "node", [id, code, municipality, region, jmbg_mode, canton, entity, created_at]);
@@ -372,6 +395,7 @@ table_row!(
 );
 table_row!(JmbgBlockRow, "jmbg_blocks", [id, region, first_serial, serial_count, basis, set_by, set_at]);
 table_row!(SettlementRow, "settlements", [id, name, office_code, added_at]);
+table_row!(JmbgChangeRow, "jmbg_changes", [id, old_jmbg, new_jmbg, changed_at]);
 table_row!(AccessRow, "access_log", [id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number]);
 code_column!(Role);
 record!(SessionRow, [token_hash, user_id, created_at, seen_at, expires_at, ended_at]);

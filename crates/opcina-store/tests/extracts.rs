@@ -356,3 +356,61 @@ backend_test! {
         issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &adopter, &lejla, Relation::Child), &sealer).await);
     }
 }
+
+backend_test! {
+    /// DOMAIN.md §3, one number per person: a corrected date of birth or sex takes a new
+    /// JMBG from the node's serials; the old one still finds the person, is never assigned
+    /// again, and documents print the entry with the new number.
+    async fn a_corrected_sex_or_date_of_birth_gives_a_new_jmbg_that_documents_print(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let sealer = seal(s).await;
+        let old = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let new = correct_identity(s, r, &old, Sex::Male, date(1990, 1, 22), date(2024, 3, 1)).await;
+        assert_eq!((new.birth_date(), new.sex(), new.region()), (date(1990, 1, 22), Sex::Male, 19));
+        for asked in [&old, &new] {
+            let records = s.raw().reads().person_records(asked).await.unwrap();
+            let view = opcina_core::registry::person_view(asked, &records, opcina_core::registry::ViewTime::current(date(2024, 6, 1))).unwrap();
+            assert_eq!((&view.jmbg, &view.former_jmbgs, view.birth_date), (&new, &vec![old.clone()], date(1990, 1, 22)), "asked by {asked}");
+        }
+        // Never assigned again: a boy born on the corrected date gets another serial.
+        let prefix = opcina_core::jmbg::prefix_for(date(1990, 1, 22), 19).unwrap();
+        assert!(s.raw().reads().used_serials(&prefix).await.unwrap().contains(&new.serial()));
+        let namesake = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 1, 22)).await;
+        assert_ne!(namesake, new);
+        // A marriage under the new number annotates the birth entry held here.
+        let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
+        let married = ok(s, r, marriage(&new, "Begić", &her, "Begić", date(2024, 5, 10))).await;
+        assert!(married.notices.is_empty(), "{married:?}");
+        // The extract, asked for by either number, prints the new one and the corrected date,
+        // and says in words what changed.
+        for asked in [&old, &new] {
+            let doc = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, asked, asked, Relation::Myself), &sealer).await);
+            let printed = opcina_core::extract::document::document(&doc.content, &doc.seal, "k");
+            let fields = printed.fields.iter().map(|f| format!("{} {}", f.label, f.value)).collect::<Vec<_>>().join(" | ");
+            assert!(fields.contains(new.as_str()) && !fields.contains(old.as_str()), "{fields}");
+            assert!(fields.contains("22.01.1990") || fields.contains("22. 01. 1990"), "{fields}");
+            let notes = printed.annotations.join(" ");
+            assert!(notes.contains(old.as_str()) && notes.contains(new.as_str()), "{notes}");
+        }
+        // Who read the records and which documents were issued: under either number, both.
+        for asked in [&old, &new] {
+            let reads = s.raw().reads().access_log(asked.as_str(), None, 100).await.unwrap();
+            for number in [&old, &new] {
+                assert!(reads.iter().any(|r| r.subject_jmbg == number.as_str()), "reads of {number} listed for {asked}");
+            }
+            assert_eq!(s.raw().reads().extracts_of(asked.as_str(), None, 100).await.unwrap().len(), 2, "asked by {asked}");
+        }
+        // A change of sex: the entry prints the sex and number in force, the annotation is
+        // not printed (the former sex is not every reader's).
+        let alma = born(s, r, "Alma", "Hodžić", Sex::Female, date(1995, 7, 7)).await;
+        let now = correct_identity(s, r, &alma, Sex::Male, date(1995, 7, 7), date(2024, 3, 1)).await;
+        assert_eq!(now.sex(), Sex::Male);
+        let doc = issued(outcome(s, &k.clerk, request(ExtractKind::Birth, &now, &now, Relation::Myself), &sealer).await);
+        let printed = opcina_core::extract::document::document(&doc.content, &doc.seal, "k");
+        let all = format!("{:?} {:?}", printed.fields, printed.annotations);
+        assert!(all.contains(now.as_str()) && !all.contains(alma.as_str()), "{all}");
+        assert!(all.contains("muški"), "{all}");
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
+    }
+}

@@ -28,6 +28,8 @@ async fn populated(db: &TestDb) -> Kakanj {
     let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
     let her = born(s, r, "Selma", "Pašić", Sex::Female, date(1991, 3, 3)).await;
     ok(s, r, marriage(&him, "Begić", &her, "Begić", date(2015, 5, 10))).await;
+    let misdated = born(s, r, "Nedim", "Alić", Sex::Male, date(1992, 4, 4)).await;
+    correct_identity(s, r, &misdated, Sex::Male, date(1992, 3, 14), date(2020, 1, 10)).await;
     let row = opcina_store::rows::AccessRow {
         id: 0,
         at: 0,

@@ -29,3 +29,27 @@ pub async fn born(store: &Store, actor: &Actor, given: &str, surname: &str, sex:
         _ => panic!("no birth entry"),
     }
 }
+
+/// Corrects the sex and the date of birth on the person's birth entry here, by a decision
+/// dated and in effect `on`; the JMBG that replaces theirs.
+pub async fn correct_identity(store: &Store, actor: &Actor, jmbg: &Jmbg, sex: Sex, birth_date: NaiveDate, on: NaiveDate) -> Jmbg {
+    use opcina_store::sql::prelude::*;
+    let records = match store.raw().reads().person_records(jmbg).await {
+        Ok(r) => r,
+        Err(e) => panic!("store error: {e}"),
+    };
+    let Some(entry) = records.entries.iter().find(|e| matches!(e.content, EntryContent::Birth(_))) else {
+        panic!("no birth entry for {jmbg}")
+    };
+    let annotation = opcina_core::registry::Annotation {
+        content: corrected_identity(sex, birth_date),
+        legal_basis: decision(on),
+        effective_date: on,
+        note: None,
+    };
+    let applied = ok(store, actor, Command::AddAnnotation(AddAnnotation { entry_id: entry.id, annotation })).await;
+    match applied.annotations.first().and_then(|a| a.annotation.content.jmbg_change()) {
+        Some((_, new)) => new.clone(),
+        None => panic!("no new JMBG: {applied:?}"),
+    }
+}

@@ -637,3 +637,35 @@ backend_test! {
         assert_eq!(Visitor::new(&s.router).get("/me/password").await.status, StatusCode::SEE_OTHER, "visitors are sent to sign in");
     }
 }
+
+backend_test! {
+    /// A registrar corrects a date of birth on the counter's form: the page names the new
+    /// JMBG, the person is found by the old one and shown by the new one with the old one
+    /// as cancelled.
+    async fn a_registrar_corrects_a_date_of_birth_and_the_person_gets_a_new_jmbg(db: TestDb) {
+        let s = site(&db).await;
+        let (store, registrar) = (&s.k.store, &s.k.registrar);
+        let old = opcina_testkit::commands::born(store, registrar, "Nedim", "Alić", Sex::Male, date(1992, 4, 4)).await;
+        let entry = store.raw().reads().person_records(&old).await.unwrap().entries[0].id;
+        let mut v = Visitor::new(&s.router);
+        v.sign_in("maticar", PASSWORD).await;
+        let action = format!("/counter/entries/{entry}/annotate");
+        let form = v.get(&format!("{action}?kind=identity_correction")).await;
+        assert!(form.body.contains("Ispravka spola ili datuma rođenja") && form.body.contains("rješenje o promjeni spola"), "{}", form.body);
+        let fields = |born: &'static str| {
+            vec![("kind", "identity_correction"), ("sex", "male"), ("birth_date", born), ("legal_basis.act", "correction_decision"),
+                ("legal_basis.issuer", "Općina Kakanj, Služba za opću upravu"), ("legal_basis.number", "UP-I-03-13-77/24"),
+                ("legal_basis.date", "2024-03-01"), ("effective_date", "2024-03-01")]
+        };
+        let same = v.post(&action, &fields("1992-04-04")).await;
+        assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", same.body);
+        let r = v.post(&action, &fields("1992-03-14")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let stored = store.raw().reads().entry(entry).await.unwrap().unwrap().1;
+        let (_, new) = stored[0].annotation.content.jmbg_change().unwrap();
+        assert!(r.body.contains(new.as_str()), "the new JMBG is on the page: {}", r.body);
+        let page = v.get(&format!("/counter/persons/{old}?purpose=registration")).await;
+        assert!(page.body.contains(new.as_str()) && page.body.contains("Raniji JMBG (poništen)"), "{}", page.body);
+        assert!(page.body.contains("14.03.1992") || page.body.contains("14. 3. 1992") || page.body.contains("14. 03. 1992"), "{}", page.body);
+    }
+}

@@ -173,7 +173,10 @@ pub fn records_at(records: &PersonRecords, position: i64) -> PersonRecords {
 /// the person's, in the right register), else the person's latest in the register.
 pub fn select_entry(kind: ExtractKind, jmbg: &Jmbg, records: &PersonRecords, entry_id: Option<i64>) -> Result<EntryRecord, Refusal> {
     let register = kind.register();
-    let mine = |e: &&EntryRecord| e.content.register() == register && e.content.concerns(jmbg);
+    // Under any number the person has had (entries made before a corrected sex or date of
+    // birth name the old one).
+    let numbers = records.numbers(jmbg);
+    let mine = |e: &&EntryRecord| e.content.register() == register && numbers.iter().any(|j| e.content.concerns(j));
     let found = match entry_id {
         Some(id) => records.entries.iter().filter(mine).find(|e| e.id == id),
         None => records.entries.iter().filter(mine).max_by_key(|e| (e.content.event_date(), e.id)),

@@ -168,11 +168,11 @@ pub fn kind_title(language: Language, kind: ExtractKind) -> &'static str {
     title(words(language), kind)
 }
 
-/// The annotations a document or the counter prints: all but a full adoption, which is not
-/// disclosed (the adopters stand in the parents' place; the original entry is the
-/// registrar's to read).
+/// The annotations a document or the counter prints: all but a full adoption and a change of
+/// sex, which are not disclosed (see [`AnnotationContent::undisclosed`]; the original entry
+/// is the registrar's to read).
 fn disclosed(annotations: &[AnnotationRecord]) -> impl Iterator<Item = &AnnotationRecord> {
-    annotations.iter().filter(|a| !a.annotation.content.is_full_adoption())
+    annotations.iter().filter(|a| !a.annotation.content.undisclosed())
 }
 
 /// An entry as the counter shows it on `on`: its fields as they stand then (see
@@ -252,6 +252,15 @@ fn annotation_text(pen: &Pen, a: &AnnotationRecord, by: &str) -> String {
         AnnotationContent::CitizenshipLost { citizenship } => pen.say(w.a_citizenship_lost, &[("new", citizenship)]),
         AnnotationContent::Correction { field, old_value, new_value } => {
             pen.say(w.a_correction, &[("field", &field_label(pen, field)), ("old", old_value), ("new", new_value)])
+        }
+        // Printed only when the sex stays (see `disclosed`).
+        AnnotationContent::IdentityCorrection { sex: s, birth_date, old_jmbg, new_jmbg } => {
+            let number = |j: &Option<crate::jmbg::Jmbg>| j.as_ref().map(|j| j.to_string()).unwrap_or_default();
+            let sex = sex(pen, *s);
+            pen.say(
+                w.a_identity_correction,
+                &[("sex", &sex), ("date", &date(*birth_date)), ("old", &number(old_jmbg)), ("new", &number(new_jmbg))],
+            )
         }
     };
     let b = &ann.legal_basis;

@@ -95,9 +95,14 @@ pub fn check(request: &ExtractRequest, subject: &PersonView, requester: Option<&
         return Eligibility::Incomplete(refusal);
     }
     let who = request.requester.jmbg.as_ref();
+    // The numbers each has had: a corrected sex or date of birth replaced the JMBG, and
+    // entries made before name the old one.
+    let mine: Vec<&Jmbg> = who.into_iter().chain(requester.into_iter().flat_map(numbers)).collect();
+    let theirs = numbers(subject);
+    let is_subject = mine.iter().any(|j| theirs.contains(j));
     // A deceased person asks for nothing: the JMBG typed is someone else's (or a mistake).
     let requester_died = match who {
-        Some(j) if j == &subject.jmbg => !subject.alive,
+        Some(_) if is_subject => !subject.alive,
         Some(_) => requester.is_some_and(|r| !r.alive),
         None => request.relation == Relation::Myself && !subject.alive,
     };
@@ -115,13 +120,15 @@ pub fn check(request: &ExtractRequest, subject: &PersonView, requester: Option<&
         }),
         Proof::Document => Eligibility::Entitled(Established::Document(request.requester.evidence.clone().unwrap_or_default())),
         Proof::Identity => match who {
-            Some(j) if j == &subject.jmbg || entry_spouses.contains(j) => Eligibility::Entitled(Established::Identity),
+            Some(_) if is_subject || mine.iter().any(|j| entry_spouses.contains(j)) => Eligibility::Entitled(Established::Identity),
             Some(_) => not_confirmed(request.relation),
             None => Eligibility::Entitled(Established::Identity),
         },
         Proof::Registers => {
-            let Some(j) = who else { return not_confirmed(request.relation) };
-            if related(request.relation, j, subject, requester, entry_spouses) {
+            if who.is_none() {
+                return not_confirmed(request.relation);
+            }
+            if related(request.relation, &mine, subject, requester, entry_spouses) {
                 Eligibility::Entitled(Established::Registers)
             } else {
                 not_confirmed(request.relation)
@@ -137,24 +144,32 @@ fn not_confirmed(relation: Relation) -> Eligibility {
     })
 }
 
-fn has(list: &[Relative], jmbg: &Jmbg) -> bool {
-    list.iter().any(|r| r.jmbg.as_ref() == Some(jmbg))
+/// A person's numbers: the JMBG in force and those it replaced.
+fn numbers(p: &PersonView) -> Vec<&Jmbg> {
+    std::iter::once(&p.jmbg).chain(&p.former_jmbgs).collect()
+}
+
+/// Does `list` name one of `who`'s numbers?
+fn has(list: &[Relative], who: &[&Jmbg]) -> bool {
+    list.iter().any(|r| r.jmbg.as_ref().is_some_and(|j| who.contains(&j)))
 }
 
 fn share(a: &[Relative], b: &[Relative]) -> bool {
-    a.iter().filter_map(|r| r.jmbg.as_ref()).any(|j| has(b, j))
+    a.iter().filter_map(|r| r.jmbg.as_ref()).any(|j| has(b, &[j]))
 }
 
-/// Do the registers show `who` in `relation` to `subject`?
-fn related(relation: Relation, who: &Jmbg, subject: &PersonView, requester: Option<&PersonView>, entry_spouses: &[Jmbg]) -> bool {
+/// Do the registers show the person with the numbers `who` in `relation` to `subject`?
+fn related(relation: Relation, who: &[&Jmbg], subject: &PersonView, requester: Option<&PersonView>, entry_spouses: &[Jmbg]) -> bool {
+    let theirs = numbers(subject);
+    let is_subject = who.iter().any(|j| theirs.contains(j));
     match relation {
         Relation::Parent => has(&subject.parents, who),
-        Relation::Child => has(&subject.children, who) || requester.is_some_and(|r| has(&r.parents, &subject.jmbg)),
+        Relation::Child => has(&subject.children, who) || requester.is_some_and(|r| has(&r.parents, &theirs)),
         Relation::Spouse => {
-            subject.spouse.as_ref().is_some_and(|s| s.jmbg.as_ref() == Some(who))
-                || (entry_spouses.contains(who) && entry_spouses.contains(&subject.jmbg) && who != &subject.jmbg)
+            subject.spouse.as_ref().is_some_and(|s| s.jmbg.as_ref().is_some_and(|j| who.contains(&j)))
+                || (who.iter().any(|j| entry_spouses.contains(j)) && theirs.iter().any(|j| entry_spouses.contains(j)) && !is_subject)
         }
-        Relation::Sibling => requester.is_some_and(|r| r.jmbg != subject.jmbg && share(&r.parents, &subject.parents)),
+        Relation::Sibling => !is_subject && requester.is_some_and(|r| share(&r.parents, &subject.parents)),
         Relation::Grandparent => requester.is_some_and(|r| share(&r.children, &subject.parents)),
         Relation::Grandchild => requester.is_some_and(|r| share(&r.parents, &subject.children)),
         _ => false,

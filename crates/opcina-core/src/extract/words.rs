@@ -99,6 +99,7 @@ pub struct Words {
     pub a_citizenship_acquired: &'static str,
     pub a_citizenship_lost: &'static str,
     pub a_correction: &'static str,
+    pub a_identity_correction: &'static str,
     /// `{act} {issuer}, br. {number} od {date}`.
     pub a_basis: &'static str,
     /// `upisano {date}, {office}, {by}`.
@@ -216,6 +217,7 @@ pub const BS: Words = Words {
     a_citizenship_acquired: "Stečeno državljanstvo: {new}.",
     a_citizenship_lost: "Prestalo državljanstvo: {new}.",
     a_correction: "Ispravljena greška u upisu ({field}): „{old}” ispravljeno u „{new}”.",
+    a_identity_correction: "Upisani spol i datum rođenja: {sex}, {date}; dosadašnji JMBG {old} zamijenjen je JMBG-om {new}.",
     a_basis: "Osnov: {act}, {issuer}, broj {number} od {date}",
     a_recorded: "Upisano {date}, {office}, {by}.",
     a_registrar: "{name}, matičar",
@@ -342,6 +344,7 @@ pub const SR: Words = Words {
     annotations: "Naknadni upisi i zabilješke",
     life_statement: "Na osnovu podataka iz matične knjige rođenih ({ref}) uvjerava se da je {name}, JMBG {jmbg}, {born} {date} u mjestu {place}, na dan izdavanja ovog uvjerenja {alive}, jer u matičnim knjigama nije upisana smrt.",
     a_name_change: "Promijenjeno lično ime u: {name}.",
+    a_identity_correction: "Upisani pol i datum rođenja: {sex}, {date}; dosadašnji JMBG {old} zamijenjen je JMBG-om {new}.",
     decision_appeal: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od 15 dana od dana prijema, preko ovog organa.",
     decision_appeal_route: "Pouka o pravnom lijeku: protiv ovog rješenja može se izjaviti žalba u roku od {days} dana od dana prijema, preko ovog organa. O žalbi odlučuje {body}.",
     ..BS

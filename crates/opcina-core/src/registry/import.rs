@@ -382,6 +382,26 @@ fn check_annotation(p: &mut Problems, field: &str, content: &AnnotationContent, 
                 ));
             }
         }
+        A::IdentityCorrection { sex, birth_date, old_jmbg, new_jmbg } => match (old_jmbg, new_jmbg) {
+            (Some(old), Some(new)) => {
+                strict_jmbg(p, &format!("{field}.new_jmbg"), new, mode);
+                let at = format!("{field}.new_jmbg");
+                if new.sex() != *sex {
+                    p.push(FieldError::new("registry.jmbg.sex_mismatch", &at, "the new JMBG encodes the other sex"));
+                }
+                if new.birth_date() != *birth_date {
+                    p.push(FieldError::new("registry.jmbg.date_mismatch", &at, "the new JMBG encodes another date of birth"));
+                }
+                if old == new {
+                    p.push(FieldError::new("registry.correction.unchanged", at, "the new JMBG is the one replaced"));
+                }
+            }
+            _ => p.push(FieldError::new(
+                "registry.field.required",
+                format!("{field}.new_jmbg"),
+                "a correction of the sex or the date of birth records the JMBG replaced and the one assigned",
+            )),
+        },
         A::Death { .. } | A::Adoption { .. } | A::CitizenshipAcquired { .. } | A::CitizenshipLost { .. } => {}
     }
 }

@@ -57,6 +57,8 @@ pub struct MemoryRegistry {
     serials: HashMap<String, Vec<u16>>,
     /// Last entry number by register, office and year.
     numbers: HashMap<(Register, String, i32), i64>,
+    /// JMBGs replaced (old, new) by a correction of the sex or the date of birth.
+    changes: Vec<(Jmbg, Jmbg)>,
 }
 
 impl MemoryRegistry {
@@ -77,6 +79,7 @@ impl MemoryRegistry {
             annotations: HashMap::new(),
             serials: HashMap::new(),
             numbers: HashMap::new(),
+            changes: Vec::new(),
         }
     }
 
@@ -131,6 +134,10 @@ impl MemoryRegistry {
 
     pub fn add_annotation(&mut self, a: AnnotationRecord) {
         self.next_id = self.next_id.max(a.id + 1);
+        if let Some((old, new)) = a.annotation.content.jmbg_change() {
+            self.serials.entry(new.prefix().to_string()).or_default().push(new.serial());
+            self.changes.push((old.clone(), new.clone()));
+        }
         self.annotations.entry(a.entry_id).or_default().push(self.records.len());
         self.records.push(Record::Annotation(a));
     }
@@ -156,13 +163,19 @@ impl MemoryRegistry {
             .unwrap_or_default()
     }
 
-    /// Everything recorded about a person.
+    /// Everything recorded about a person, under any JMBG they have had.
     pub fn person_records(&self, jmbg: &Jmbg) -> PersonRecords {
-        let ids = self.by_person.get(jmbg).cloned().unwrap_or_default();
+        let numbers = super::person::jmbg_chain(jmbg, self.changes.iter().map(|(o, n)| (o, n)));
+        let mut ids: Vec<i64> = numbers.iter().flat_map(|j| self.by_person.get(j).cloned().unwrap_or_default()).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let entries: Vec<EntryRecord> = ids.iter().filter_map(|id| self.entry(*id).cloned()).collect();
         let annotations = ids.iter().flat_map(|id| self.annotations_of(*id)).collect();
-        let children: Vec<EntryRecord> =
-            self.by_parent.get(jmbg).map(|ids| ids.iter().filter_map(|id| self.entry(*id).cloned()).collect()).unwrap_or_default();
+        let children: Vec<EntryRecord> = numbers
+            .iter()
+            .flat_map(|j| self.by_parent.get(j).cloned().unwrap_or_default())
+            .filter_map(|id| self.entry(id).cloned())
+            .collect();
         let children_annotations = children.iter().flat_map(|e| self.annotations_of(e.id)).collect();
         PersonRecords { entries, annotations, children, children_annotations }
     }

@@ -36,6 +36,36 @@ impl PersonRecords {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Every JMBG the person asked for as `asked` has had, oldest first: the last is the one
+    /// in force. A correction of the sex or the date of birth replaces the number (see
+    /// [`AnnotationContent::IdentityCorrection`]); entries made before it keep the old one.
+    pub fn numbers(&self, asked: &Jmbg) -> Vec<Jmbg> {
+        jmbg_chain(asked, self.annotations.iter().filter_map(|a| a.annotation.content.jmbg_change()))
+    }
+}
+
+/// The chain of numbers through `asked` that `changes` (old, new) make, oldest first (just
+/// `asked` when none applies).
+pub fn jmbg_chain<'a>(asked: &Jmbg, changes: impl Iterator<Item = (&'a Jmbg, &'a Jmbg)>) -> Vec<Jmbg> {
+    let changes: Vec<(&Jmbg, &Jmbg)> = changes.collect();
+    let mut first = asked;
+    // Each number is replaced at most once, so the walks end; the bound guards bad data.
+    for _ in 0..changes.len() {
+        match changes.iter().find(|(_, new)| *new == first) {
+            Some((old, _)) if *old != asked => first = old,
+            _ => break,
+        }
+    }
+    let mut chain = vec![first.clone()];
+    for _ in 0..changes.len() {
+        let Some(last) = chain.last() else { break };
+        match changes.iter().find(|(old, _)| *old == last) {
+            Some((_, new)) if !chain.contains(new) => chain.push((*new).clone()),
+            _ => break,
+        }
+    }
+    chain
 }
 
 /// The two times a view is taken at.
@@ -102,7 +132,12 @@ pub struct EntryWithAnnotations {
 /// Everything known about one person at a view time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonView {
+    /// The JMBG in force (a person asked for by a replaced number is shown by the new one).
     pub jmbg: Jmbg,
+    /// Numbers the person had before a correction of the sex or the date of birth, oldest
+    /// first: cancelled, never reused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_jmbgs: Vec<Jmbg>,
     pub given_name: String,
     pub surname: String,
     pub sex: Sex,
@@ -167,10 +202,16 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
     annotations.sort_by_key(|a| (a.annotation.effective_date, a.recorded_at, a.id));
 
     let own_entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    // The numbers the person has had: entries made before a correction of the sex or the
+    // date of birth name the old one.
+    let mut numbers = jmbg_chain(jmbg, annotations.iter().filter_map(|a| a.annotation.content.jmbg_change()));
+    let jmbg = &numbers.pop().unwrap_or_else(|| jmbg.clone());
+    let former_jmbgs = numbers;
+    let me = |j: &Jmbg| j == jmbg || former_jmbgs.contains(j);
     let birth = entries.iter().find(|e| matches!(e.content, EntryContent::Birth(_))).copied();
 
     // Identity: the birth entry when this node holds it, else the first entry naming the person.
-    let (mut given_name, mut surname, sex, birth_date, birth_place) = identity(jmbg, &entries, birth);
+    let (mut given_name, mut surname, mut sex, mut birth_date, birth_place) = identity(&me, jmbg, &entries, birth);
     let registry_office = birth.or(entries.first().copied()).map(|e| e.office.clone());
 
     // Corrections of the birth entry's name fields are deemed to have always held.
@@ -178,12 +219,17 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
         if Some(a.entry_id) != birth.map(|b| b.id) {
             continue;
         }
-        if let AnnotationContent::Correction { field, new_value, .. } = &a.annotation.content {
-            match field.as_str() {
+        match &a.annotation.content {
+            AnnotationContent::Correction { field, new_value, .. } => match field.as_str() {
                 "child.given_name" => given_name = new_value.clone(),
                 "child.surname" => surname = new_value.clone(),
                 _ => {}
+            },
+            AnnotationContent::IdentityCorrection { sex: s, birth_date: d, .. } => {
+                sex = *s;
+                birth_date = *d;
             }
+            _ => {}
         }
     }
 
@@ -191,7 +237,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
     let mut marriages: BTreeMap<String, Marriage> = BTreeMap::new();
     for e in &entries {
         if let EntryContent::Marriage(m) = &e.content {
-            let (me, other) = if &m.spouses[0].person.jmbg == jmbg { (0, 1) } else { (1, 0) };
+            let (me, other) = if me(&m.spouses[0].person.jmbg) { (0, 1) } else { (1, 0) };
             let o = &m.spouses[other].person;
             marriages.insert(
                 marriage_key(Some(e.id), ""),
@@ -206,7 +252,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
         }
     }
     let mut death_date: Option<NaiveDate> = entries.iter().find_map(|e| match &e.content {
-        EntryContent::Death(d) if &d.deceased.jmbg == jmbg => Some(d.death_date),
+        EntryContent::Death(d) if me(&d.deceased.jmbg) => Some(d.death_date),
         _ => None,
     });
     let mut name_events: Vec<NameEvent> = Vec::new();
@@ -248,7 +294,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
             AnnotationContent::MarriageEnded { marriage, reason, surname_after, spouse } => {
                 // On a marriage entry, a divorce ends the marriage for both spouses, but a
                 // surname chosen after it belongs only to the spouse it names.
-                let mine = !on_marriage_entry || spouse.as_ref().is_none_or(|s| s.jmbg.as_ref() == Some(jmbg));
+                let mine = !on_marriage_entry || spouse.as_ref().is_none_or(|s| s.jmbg.as_ref().is_some_and(me));
                 let key = if on_marriage_entry {
                     marriage_key(Some(a.entry_id), "")
                 } else {
@@ -310,7 +356,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
             }
             AnnotationContent::CitizenshipAcquired { citizenship } => citizenship_events.push((date, citizenship.clone(), true)),
             AnnotationContent::CitizenshipLost { citizenship } => citizenship_events.push((date, citizenship.clone(), false)),
-            AnnotationContent::Correction { .. } => {}
+            AnnotationContent::Correction { .. } | AnnotationContent::IdentityCorrection { .. } => {}
         }
     }
 
@@ -389,7 +435,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
         .map(|e| as_it_stands(e, &known, time.as_of))
         .filter_map(|e| match &e.content {
             EntryContent::Birth(b)
-                if b.mother.jmbg.as_ref() == Some(jmbg) || b.father.as_ref().and_then(|f| f.jmbg.as_ref()) == Some(jmbg) =>
+                if b.mother.jmbg.as_ref().is_some_and(me) || b.father.as_ref().and_then(|f| f.jmbg.as_ref()).is_some_and(me) =>
             {
                 Some(relative("child", &Some(b.child.jmbg.clone()), &b.child.given_name, &b.child.surname))
             }
@@ -407,6 +453,7 @@ pub fn person_view(jmbg: &Jmbg, records: &PersonRecords, time: ViewTime) -> Opti
 
     Some(PersonView {
         jmbg: jmbg.clone(),
+        former_jmbgs,
         given_name,
         surname,
         sex,
@@ -431,7 +478,12 @@ fn relative(relation: &str, jmbg: &Option<Jmbg>, given_name: &str, surname: &str
 }
 
 /// Name, sex, birth date and place from the most authoritative entry available.
-fn identity(jmbg: &Jmbg, entries: &[&EntryRecord], birth: Option<&EntryRecord>) -> (String, String, Sex, NaiveDate, Option<Place>) {
+fn identity(
+    me: &impl Fn(&Jmbg) -> bool,
+    jmbg: &Jmbg,
+    entries: &[&EntryRecord],
+    birth: Option<&EntryRecord>,
+) -> (String, String, Sex, NaiveDate, Option<Place>) {
     if let Some(EntryContent::Birth(b)) = birth.map(|b| &b.content) {
         let c = &b.child;
         return (c.given_name.clone(), c.surname.clone(), c.sex, c.birth_date, Some(c.birth_place.clone()));
@@ -440,7 +492,7 @@ fn identity(jmbg: &Jmbg, entries: &[&EntryRecord], birth: Option<&EntryRecord>) 
         let p = match &e.content {
             EntryContent::Citizenship(c) => Some(&c.person),
             EntryContent::Death(d) => Some(&d.deceased),
-            EntryContent::Marriage(m) => m.spouses.iter().map(|s| &s.person).find(|p| &p.jmbg == jmbg),
+            EntryContent::Marriage(m) => m.spouses.iter().map(|s| &s.person).find(|p| me(&p.jmbg)),
             EntryContent::Birth(_) => None,
         };
         if let Some(p) = p {

@@ -16,16 +16,27 @@ use super::annotation::{AnnotationContent, AnnotationRecord};
 use super::entry::{EntryContent, EntryRecord};
 
 /// `entry` with the changes of those `annotations` that are on it and hold on `on` (their
-/// effective date is not after it). Corrections are applied first, in the order they were
-/// recorded: a corrected field is deemed always to have read so. The other changes follow in
+/// effective date is not after it). Corrections (of a field, or of the sex and the date of
+/// birth with the JMBG) are applied first, in the order they were recorded: a corrected field
+/// is deemed always to have read so. The other changes follow in
 /// the order they took effect.
 pub fn as_it_stands(entry: &EntryRecord, annotations: &[AnnotationRecord], on: NaiveDate) -> EntryRecord {
     let mut mine: Vec<&AnnotationRecord> = annotations.iter().filter(|a| a.entry_id == entry.id).collect();
     let mut out = entry.clone();
     mine.sort_by_key(|a| (a.recorded_at, a.id));
     for a in &mine {
-        if let AnnotationContent::Correction { field, new_value, .. } = &a.annotation.content {
-            correct(&mut out.content, field, new_value);
+        match &a.annotation.content {
+            AnnotationContent::Correction { field, new_value, .. } => correct(&mut out.content, field, new_value),
+            AnnotationContent::IdentityCorrection { sex, birth_date, new_jmbg, .. } => {
+                if let EntryContent::Birth(b) = &mut out.content {
+                    b.child.sex = *sex;
+                    b.child.birth_date = *birth_date;
+                    if let Some(j) = new_jmbg {
+                        b.child.jmbg = j.clone();
+                    }
+                }
+            }
+            _ => {}
         }
     }
     mine.retain(|a| a.annotation.effective_date <= on);
@@ -72,7 +83,7 @@ fn apply(content: &mut EntryContent, change: &AnnotationContent) {
                     held.retain(|c| c != citizenship);
                     child.citizenship = held.join(", ");
                 }
-                A::MarriageEnded { surname_after: None, .. } | A::Death { .. } | A::Correction { .. } => {}
+                A::MarriageEnded { surname_after: None, .. } | A::Death { .. } | A::Correction { .. } | A::IdentityCorrection { .. } => {}
             }
         }
         EntryContent::Citizenship(c) => {

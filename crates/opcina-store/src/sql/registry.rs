@@ -21,6 +21,14 @@ struct Parties {
 
 crate::record!(Parties, [subject_jmbg, partner_jmbg]);
 
+/// A JMBG replaced by another (a corrected sex or date of birth).
+struct Link {
+    old_jmbg: String,
+    new_jmbg: String,
+}
+
+crate::record!(Link, [old_jmbg, new_jmbg]);
+
 #[async_trait]
 pub trait RegistryReads: Reads {
     async fn node(&mut self) -> Result<Option<NodeRow>> {
@@ -67,18 +75,28 @@ pub trait RegistryReads: Reads {
 
     /// A person's entries (as subject or spouse), their annotations, and their children's
     /// entries with their annotations.
+    /// Under every JMBG the person has had (see [`JmbgChangeRow`](crate::rows::JmbgChangeRow)).
     async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords> {
-        let entries = entries_where(self, "subject_jmbg = $1 OR partner_jmbg = $1", jmbg.as_str()).await?;
+        let links = links_of(self, std::slice::from_ref(jmbg)).await?;
+        let numbers: Vec<String> = chain(jmbg, &links).iter().map(Jmbg::to_string).collect();
+        let entries = entries_naming(self, ["subject_jmbg", "partner_jmbg"], &numbers).await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
         let annotations = annotations_of(self, &ids).await?;
-        let children = entries_where(self, "mother_jmbg = $1 OR father_jmbg = $1", jmbg.as_str()).await?;
+        let children = entries_naming(self, ["mother_jmbg", "father_jmbg"], &numbers).await?;
         let child_ids: Vec<i64> = children.iter().map(|e| e.id).collect();
         let children_annotations = annotations_of(self, &child_ids).await?;
         Ok(PersonRecords { entries, annotations, children, children_annotations })
     }
 
     /// Records of many people at once, without their children (for indexing).
-    async fn person_records_many(&mut self, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
+    async fn person_records_many(&mut self, asked: &[Jmbg]) -> Result<Vec<(Jmbg, PersonRecords)>> {
+        // Every number of the people asked for: entries made before a correction of the sex
+        // or the date of birth name the old one.
+        let links = links_of(self, asked).await?;
+        let numbers_of: Vec<Vec<Jmbg>> = asked.iter().map(|j| chain(j, &links)).collect();
+        let mut jmbgs: Vec<Jmbg> = numbers_of.iter().flatten().cloned().collect();
+        jmbgs.sort();
+        jmbgs.dedup();
         let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
         let mut entry_owners: HashMap<i64, Vec<String>> = HashMap::new();
         for chunk in jmbgs.chunks(500) {
@@ -101,7 +119,21 @@ pub trait RegistryReads: Reads {
                 by_person.entry(owner.clone()).or_default().annotations.push(a.clone());
             }
         }
-        Ok(jmbgs.iter().map(|j| (j.clone(), by_person.remove(j.as_str()).unwrap_or_default())).collect())
+        Ok(asked
+            .iter()
+            .zip(numbers_of)
+            .map(|(j, numbers)| {
+                let mut records = PersonRecords::default();
+                for n in &numbers {
+                    if let Some(r) = by_person.get(n.as_str()) {
+                        records.entries.extend(r.entries.iter().cloned());
+                        records.annotations.extend(r.annotations.iter().cloned());
+                    }
+                }
+                records.entries.sort_by_key(|e| e.id);
+                (j.clone(), records)
+            })
+            .collect())
     }
 
     async fn entry(&mut self, id: i64) -> Result<Option<(EntryRecord, Vec<AnnotationRecord>)>> {
@@ -121,7 +153,8 @@ pub trait RegistryReads: Reads {
         let sql = "SELECT subject_jmbg FROM entries WHERE subject_jmbg >= $1 AND subject_jmbg < $2 \
                    UNION ALL SELECT partner_jmbg FROM entries WHERE partner_jmbg >= $1 AND partner_jmbg < $2 \
                    UNION ALL SELECT mother_jmbg FROM entries WHERE mother_jmbg >= $1 AND mother_jmbg < $2 \
-                   UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2";
+                   UNION ALL SELECT father_jmbg FROM entries WHERE father_jmbg >= $1 AND father_jmbg < $2 \
+                   UNION ALL SELECT new_jmbg FROM jmbg_changes WHERE new_jmbg >= $1 AND new_jmbg < $2";
         let found: Vec<String> = all(self, sql, &[&prefix, &upper]).await?;
         let used: BTreeSet<u16> = found.iter().filter_map(|j| j.get(9..12).and_then(|s| s.parse::<u16>().ok())).collect();
         Ok(used.into_iter().collect())
@@ -241,9 +274,55 @@ pub trait RegistryReads: Reads {
 
 impl<R: Reads + ?Sized> RegistryReads for R {}
 
-async fn entries_where<R: Reads + ?Sized>(db: &mut R, condition: &'static str, jmbg: &str) -> Result<Vec<EntryRecord>> {
-    let sql = format!("SELECT {} FROM entries WHERE {condition} ORDER BY id", EntryRow::COLUMNS);
-    all::<EntryRow, _>(db, &sql, &[&jmbg]).await?.iter().map(EntryRow::to_record).collect()
+/// Entries naming any of `jmbgs` in either of two columns (a person's numbers: one, or a
+/// few after a correction of the sex or the date of birth).
+async fn entries_naming<R: Reads + ?Sized>(db: &mut R, columns: [&str; 2], jmbgs: &[String]) -> Result<Vec<EntryRecord>> {
+    let params: Vec<&dyn Param> = jmbgs.iter().map(|j| j as &dyn Param).collect();
+    let list = placeholders(1, jmbgs.len());
+    let [a, b] = columns;
+    let sql = format!("SELECT {} FROM entries WHERE {a} IN ({list}) OR {b} IN ({list}) ORDER BY id", EntryRow::COLUMNS);
+    all::<EntryRow, _>(db, &sql, &params).await?.iter().map(EntryRow::to_record).collect()
+}
+
+/// The replacements (old, new) that link these numbers to the other numbers of the same
+/// people, however many steps away.
+async fn links_of<R: Reads + ?Sized>(db: &mut R, jmbgs: &[Jmbg]) -> Result<Vec<(Jmbg, Jmbg)>> {
+    let mut seen: BTreeSet<String> = jmbgs.iter().map(Jmbg::to_string).collect();
+    let mut frontier: Vec<String> = seen.iter().cloned().collect();
+    let mut links: BTreeSet<(String, String)> = BTreeSet::new();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for chunk in frontier.chunks(500) {
+            let params: Vec<&dyn Param> = chunk.iter().map(|j| j as &dyn Param).collect();
+            let list = placeholders(1, chunk.len());
+            let sql = format!("SELECT old_jmbg, new_jmbg FROM jmbg_changes WHERE old_jmbg IN ({list}) OR new_jmbg IN ({list})");
+            for l in all::<Link, _>(db, &sql, &params).await? {
+                for j in [&l.old_jmbg, &l.new_jmbg] {
+                    if seen.insert(j.clone()) {
+                        next.push(j.clone());
+                    }
+                }
+                links.insert((l.old_jmbg, l.new_jmbg));
+            }
+        }
+        frontier = next;
+    }
+    let parse =
+        |j: &str| Jmbg::parse(j, opcina_core::CheckMode::Lenient).map_err(|e| crate::error::StoreError::corrupt("jmbg_changes", 0, e));
+    links.iter().map(|(o, n)| Ok((parse(o)?, parse(n)?))).collect()
+}
+
+/// Every number of the person this JMBG names, oldest first (the text as given when it is
+/// no JMBG at all).
+pub(crate) async fn numbers_of<R: Reads + ?Sized>(db: &mut R, jmbg: &str) -> Result<Vec<String>> {
+    let Ok(parsed) = Jmbg::parse(jmbg, opcina_core::CheckMode::Lenient) else { return Ok(vec![jmbg.to_string()]) };
+    let links = links_of(db, std::slice::from_ref(&parsed)).await?;
+    Ok(chain(&parsed, &links).iter().map(Jmbg::to_string).collect())
+}
+
+/// The numbers of the person `jmbg` names, oldest first.
+fn chain(jmbg: &Jmbg, links: &[(Jmbg, Jmbg)]) -> Vec<Jmbg> {
+    opcina_core::registry::person::jmbg_chain(jmbg, links.iter().map(|(o, n)| (o, n)))
 }
 
 async fn annotations_of<R: Reads + ?Sized>(db: &mut R, entry_ids: &[i64]) -> Result<Vec<AnnotationRecord>> {

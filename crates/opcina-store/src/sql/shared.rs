@@ -10,7 +10,7 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Rows of a table about a person (`subject_jmbg`), newest first, before the id `before`
+/// Rows of a table about a person (`subject_jmbg`, any of their numbers), newest first, before the id `before`
 /// (keyset pages of the access log and of the documents issued or refused).
 pub(crate) async fn about_person<T: Record, R: Reads + ?Sized>(
     db: &mut R,
@@ -19,8 +19,20 @@ pub(crate) async fn about_person<T: Record, R: Reads + ?Sized>(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<T>> {
-    let sql = format!("SELECT {} FROM {table} WHERE subject_jmbg = $1 AND id < $2 ORDER BY id DESC LIMIT $3", T::COLUMNS);
-    all(db, &sql, &[&jmbg, &before.unwrap_or(i64::MAX), &limit]).await
+    // Under every number the person has had (a corrected sex or date of birth replaces it).
+    let numbers = crate::sql::registry::numbers_of(db, jmbg).await?;
+    let n = numbers.len();
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE subject_jmbg IN ({}) AND id < ${} ORDER BY id DESC LIMIT ${}",
+        T::COLUMNS,
+        placeholders(1, n),
+        n + 1,
+        n + 2
+    );
+    let before = before.unwrap_or(i64::MAX);
+    let mut params: Vec<&dyn Param> = numbers.iter().map(|j| j as &dyn Param).collect();
+    params.extend([&before as &dyn Param, &limit as &dyn Param]);
+    all(db, &sql, &params).await
 }
 
 /// The values of the JMBG columns `columns` of `table`'s rows with these ids, where set:

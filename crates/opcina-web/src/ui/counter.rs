@@ -380,6 +380,10 @@ fn summary(ui: &Ui, v: &PersonView) -> Vec<Item> {
         item("person-status", status_text(ui, v.sex, v.alive, v.death_date)),
         item("person-marital", marital_status_text(ui.locale.register_language(), ui.locale.script(), v.marital_status, v.sex)),
     ];
+    // Replaced by a corrected sex or date of birth: the registrar sees them, documents do not.
+    if !v.former_jmbgs.is_empty() {
+        out.insert(1, item("person-former-jmbgs", v.former_jmbgs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+    }
     if let Some(s) = &v.spouse {
         out.push(item(
             "person-spouse",

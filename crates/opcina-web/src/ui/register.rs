@@ -28,6 +28,7 @@ const ACTS: &[&str] = &[
     "birth_extract",
     "name_change_decision",
     "correction_decision",
+    "sex_change_decision",
     "adoption_decision",
     "citizenship_decision",
     "divorce_judgment",
@@ -357,7 +358,7 @@ macro_rules! adopter {
 
 /// Annotations a registrar adds by hand (marriages, deaths and divorces annotate entries
 /// through their own registrations).
-const ANNOTATIONS: [(&str, &[Section]); 6] = [
+const ANNOTATIONS: [(&str, &[Section]); 7] = [
     (
         "name_change",
         &[Section {
@@ -379,6 +380,15 @@ const ANNOTATIONS: [(&str, &[Section]); 6] = [
                 field("old_value", "field-old-value", Input::Text, true),
                 field("new_value", "field-new-value", Input::Text, true),
             ],
+        }],
+    ),
+    // The sex and the date of birth as they are to read; the node assigns the new JMBG.
+    (
+        "identity_correction",
+        &[Section {
+            title: "section-annotation",
+            optional: false,
+            fields: &[field("sex", "field-sex", Input::Select(SEX), true), field("birth_date", "field-birth-date", Input::Date, true)],
         }],
     ),
     (
@@ -599,9 +609,10 @@ async fn execute(state: &AppState, ui: &Ui, sections: &[Section], command: Comma
             tracing::warn!(seq, "a registration is committed but not yet searchable");
         }
     }
+    // The JMBG a birth assigned, or the one a corrected sex or date of birth did.
     let jmbg = match applied.entry.as_ref().map(|e| &e.content) {
         Some(opcina_core::registry::EntryContent::Birth(b)) => Some(b.child.jmbg.to_string()),
-        _ => None,
+        _ => applied.annotations.iter().find_map(|a| a.annotation.content.jmbg_change()).map(|(_, new)| new.to_string()),
     };
     let people = applied
         .affected

@@ -6,12 +6,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Facts, Needs, NewAnnotation, Plan, PlanContext, refuse_if_deceased};
+use super::{Facts, Needs, NewAnnotation, Plan, PlanContext, allocate_jmbg, refuse_if_deceased};
 use crate::error::{FieldError, Problems, Refusal};
-use crate::jmbg::Jmbg;
+use crate::jmbg::{self, Jmbg};
 use crate::registry::annotation::{Annotation, AnnotationContent, AnnotationRecord, EventRef};
 use crate::registry::entry::{EntryContent, EntryRecord, ParentData};
 use crate::registry::person::{MaritalStatus, ViewTime, person_view};
+use crate::registry::standing::as_it_stands;
 use crate::registry::types::Sex;
 use crate::registry::validate;
 
@@ -28,8 +29,14 @@ pub struct AddAnnotation {
 const PROTECTED_FIELDS: [&str; 6] = ["jmbg", "sex", "birth_date", "date", "death_date", "acquired_on"];
 
 impl AddAnnotation {
-    pub(super) fn needs(&self) -> Needs {
-        Needs { entry: Some(self.entry_id), ..Needs::default() }
+    pub(super) fn needs(&self, region: u8) -> Needs {
+        // A corrected sex or date of birth takes a new JMBG: the serials in use for the
+        // corrected date in the node's region.
+        let serial_prefix = match &self.annotation.content {
+            AnnotationContent::IdentityCorrection { birth_date, .. } => jmbg::prefix_for(*birth_date, region),
+            _ => None,
+        };
+        Needs { entry: Some(self.entry_id), serial_prefix, ..Needs::default() }
     }
 
     pub(super) fn plan(&self, facts: &Facts, ctx: &PlanContext) -> Result<Plan, Refusal> {
@@ -64,13 +71,17 @@ impl AddAnnotation {
         let view = facts.view(&subject, ctx.today);
         let at_effect = facts.persons.get(&subject).and_then(|r| person_view(&subject, r, ViewTime::current(a.effective_date)));
         let death_date = view.as_ref().and_then(|v| v.death_date);
-        let content = check_content(&mut problems, &a.content, entry, existing, death_date, at_effect.as_ref(), ctx, &subject);
+        let content =
+            check_content(&mut problems, &a.content, entry, existing, death_date, at_effect.as_ref(), ctx, &subject, &facts.used_serials);
         problems.finish()?;
         let (Some(legal_basis), Some(effective_date), Some(content)) = (legal_basis, effective_date, content) else {
             return Err(Refusal::one(FieldError::general("registry.invalid", "the annotation is incomplete")));
         };
         let mut affected = vec![subject];
         affected.extend(entry.content.partner().cloned());
+        if let Some((old, new)) = content.jmbg_change() {
+            affected.extend([old.clone(), new.clone()]);
+        }
         Ok(Plan {
             action: "registry.annotation.added",
             entry: None,
@@ -95,6 +106,7 @@ fn check_content(
     at_effect: Option<&crate::registry::person::PersonView>,
     ctx: &PlanContext,
     subject: &Jmbg,
+    used_serials: &[u16],
 ) -> Option<AnnotationContent> {
     use AnnotationContent as A;
     let local_event = |problems: &mut Problems, field: &str, r: &EventRef| {
@@ -212,6 +224,40 @@ fn check_content(
             Some(A::CitizenshipLost { citizenship: c })
         }
         A::Correction { field, old_value, new_value } => correction(problems, entry, existing, field, old_value, new_value),
+        A::IdentityCorrection { sex, birth_date, .. } => {
+            let standing = as_it_stands(entry, existing, ctx.today);
+            let EntryContent::Birth(b) = &standing.content else { return None };
+            let now = &b.child;
+            if *sex == now.sex && *birth_date == now.birth_date {
+                problems.push(FieldError::new(
+                    "registry.correction.unchanged",
+                    "sex",
+                    "the sex and the date of birth are the ones the entry already reads",
+                ));
+            }
+            // A change of sex is made for a living person; a wrong date of birth is corrected
+            // whenever it is found.
+            if *sex != now.sex {
+                alive(problems);
+            }
+            let _ = problems.take(validate::past_date("birth_date", *birth_date, ctx.today));
+            if *birth_date > entry.registered_on {
+                problems.push(FieldError::new(
+                    "registry.registered_on.before_event",
+                    "birth_date",
+                    format!("the entry was registered on {}, before this date of birth", entry.registered_on),
+                ));
+            }
+            let new = allocate_jmbg(*birth_date, *sex, ctx.region, ctx.jmbg_mode, ctx.serial_block, used_serials);
+            if new.is_none() {
+                problems.push(FieldError::new(
+                    "registry.jmbg.exhausted",
+                    "birth_date",
+                    format!("no JMBG serial is left for this date and sex in this node's block ({})", ctx.serial_block),
+                ));
+            }
+            Some(A::IdentityCorrection { sex: *sex, birth_date: *birth_date, old_jmbg: Some(now.jmbg.clone()), new_jmbg: new })
+        }
     }
 }
 

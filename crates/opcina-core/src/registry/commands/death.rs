@@ -145,10 +145,12 @@ impl RegisterDeath {
         }
         // The current marriage, when registered here, ends with this death.
         if let Some(records) = facts.persons.get(&jmbg) {
-            let current = records.entries.iter().filter(|e| e.content.concerns(&jmbg)).filter_map(|e| match &e.content {
-                EntryContent::Marriage(m) if m.date <= death_date => Some((e, m)),
-                _ => None,
-            });
+            let numbers = records.numbers(&jmbg);
+            let current =
+                records.entries.iter().filter(|e| numbers.iter().any(|j| e.content.concerns(j))).filter_map(|e| match &e.content {
+                    EntryContent::Marriage(m) if m.date <= death_date => Some((e, m)),
+                    _ => None,
+                });
             let ended: Vec<i64> = records
                 .annotations
                 .iter()

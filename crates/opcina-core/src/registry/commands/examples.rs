@@ -130,3 +130,8 @@ pub fn decision(date: NaiveDate) -> LegalBasis {
         act: "rješenje".into(), issuer: "Općina Kakanj, Služba za opću upravu".into(), number: "UP-I-03-13-55/24".into(), date
     }
 }
+
+/// A correction of the sex and the date of birth to these values (the node assigns the JMBG).
+pub fn corrected_identity(sex: crate::registry::types::Sex, birth_date: NaiveDate) -> crate::registry::annotation::AnnotationContent {
+    crate::registry::annotation::AnnotationContent::IdentityCorrection { sex, birth_date, old_jmbg: None, new_jmbg: None }
+}

@@ -85,15 +85,21 @@ impl Facts {
     }
 
     /// The person's birth entry on this node.
+    /// The person's birth entry on this node (made under this JMBG or one it replaced).
     pub fn birth_entry(&self, jmbg: &Jmbg) -> Option<&EntryRecord> {
-        self.persons.get(jmbg)?.entries.iter().find(|e| matches!(&e.content, EntryContent::Birth(b) if &b.child.jmbg == jmbg))
+        let records = self.persons.get(jmbg)?;
+        let numbers = records.numbers(jmbg);
+        records.entries.iter().find(|e| matches!(&e.content, EntryContent::Birth(b) if numbers.contains(&b.child.jmbg)))
     }
 
     /// The person's entry in a given register on this node (birth, citizenship).
     pub fn own_entries(&self, jmbg: &Jmbg, register: Register) -> Vec<&EntryRecord> {
         self.persons
             .get(jmbg)
-            .map(|r| r.entries.iter().filter(|e| e.content.register() == register && e.content.subject() == jmbg).collect())
+            .map(|r| {
+                let numbers = r.numbers(jmbg);
+                r.entries.iter().filter(|e| e.content.register() == register && numbers.contains(e.content.subject())).collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -181,7 +187,7 @@ impl Command {
             Command::RegisterMarriage(c) => c.needs(ctx_today),
             Command::RegisterDeath(c) => c.needs(ctx_today),
             Command::RegisterDivorce(c) => c.needs(),
-            Command::AddAnnotation(c) => c.needs(),
+            Command::AddAnnotation(c) => c.needs(region),
         }
     }
 
@@ -316,8 +322,9 @@ fn identity(
         });
     }
     match view {
+        // By the number in force, when the one given was replaced.
         Some(v) => Some(super::entry::PersonData {
-            jmbg: jmbg.clone(),
+            jmbg: v.jmbg.clone(),
             given_name: v.given_name.clone(),
             surname: v.surname.clone(),
             sex: v.sex,

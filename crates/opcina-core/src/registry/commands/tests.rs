@@ -508,3 +508,53 @@ fn a_person_born_elsewhere_can_marry_here_with_their_identity_given() {
     assert_eq!(w.view(&stranger).marital_status, MaritalStatus::Married);
     assert_eq!(w.view(&stranger).registry_office.as_deref(), Some("KAK"));
 }
+
+#[test]
+fn a_corrected_date_of_birth_takes_a_new_jmbg_and_the_old_one_still_finds_the_person() {
+    let mut w = World::new();
+    let mother = w.born("Amra", "Kos", Sex::Female, d(1975, 4, 4), None);
+    let p = w.born("Tarik", "Kos", Sex::Male, d(2000, 5, 20), Some(&mother));
+    let id = birth_entry_id(&w, &p);
+    let applied = w.ok(annotate(id, super::examples::corrected_identity(Sex::Male, d(2000, 5, 12)), d(2024, 3, 1)));
+    let Some((old, new)) = applied.annotations[0].annotation.content.jmbg_change() else { panic!("no new JMBG: {applied:?}") };
+    let (old, new) = (old.clone(), new.clone());
+    assert_eq!(old, p);
+    assert_eq!((new.birth_date(), new.sex(), new.region()), (d(2000, 5, 12), Sex::Male, 19));
+    assert!(applied.affected.contains(&new) && applied.affected.contains(&old));
+    // Asked by either number, the person is shown by the new one, with the corrected date.
+    for asked in [&old, &new] {
+        let v = w.view(asked);
+        assert_eq!((&v.jmbg, &v.former_jmbgs, v.birth_date), (&new, &vec![old.clone()], d(2000, 5, 12)), "asked by {asked}");
+    }
+    // The mother's view names her child by the new number.
+    assert!(w.view(&mother).children.iter().any(|c| c.jmbg.as_ref() == Some(&new)));
+    // Later registrations under the new number find the birth entry here and annotate it.
+    let wife = w.born("Lana", "Begić", Sex::Female, d(2002, 2, 2), None);
+    let married = w.ok(marriage(&new, "Kos", &wife, "Kos", d(2024, 5, 10)));
+    assert!(married.annotations.iter().any(|a| a.entry_id == id), "his birth entry is annotated: {married:?}");
+    assert!(married.notices.is_empty(), "nothing is sent elsewhere: {married:?}");
+    assert_eq!(w.view(&old).marital_status, MaritalStatus::Married);
+    // A child born on the corrected date never gets the new number.
+    let twin = w.born("Emir", "Kos", Sex::Male, d(2000, 5, 12), Some(&mother));
+    assert_ne!(twin, new);
+}
+
+#[test]
+fn a_change_of_sex_takes_a_number_of_the_other_sex_and_is_refused_when_nothing_changes() {
+    let mut w = World::new();
+    let p = w.born("Alma", "Hodžić", Sex::Female, d(1999, 9, 9), None);
+    let id = birth_entry_id(&w, &p);
+    let same = w.run(annotate(id, super::examples::corrected_identity(Sex::Female, d(1999, 9, 9)), d(2024, 3, 1)));
+    assert_eq!(codes(&same), vec![("registry.correction.unchanged", Some("sex".into()))]);
+    let later = w.run(annotate(id, super::examples::corrected_identity(Sex::Female, d(2024, 9, 9)), d(2024, 3, 1)));
+    assert!(codes(&later).iter().any(|(c, f)| *c == "registry.date.in_future" || f.as_deref() == Some("birth_date")), "{later:?}");
+    let applied = w.ok(annotate(id, super::examples::corrected_identity(Sex::Male, d(1999, 9, 9)), d(2024, 3, 1)));
+    let Some((_, new)) = applied.annotations[0].annotation.content.jmbg_change() else { panic!("no new JMBG") };
+    assert_eq!((new.sex(), new.birth_date()), (Sex::Male, d(1999, 9, 9)));
+    assert!(applied.annotations[0].annotation.content.undisclosed(), "a change of sex is not printed on documents");
+    assert_eq!(w.view(&p).sex, Sex::Male);
+    // Only a birth entry carries the JMBG it was given.
+    let mku = w.ok(death(&p, d(2024, 4, 1))).entry.map(|e| e.id).unwrap_or(-1);
+    let r = w.run(annotate(mku, super::examples::corrected_identity(Sex::Male, d(1999, 9, 8)), d(2024, 4, 2)));
+    assert_eq!(codes(&r), vec![("registry.annotation.not_allowed", Some("kind".into()))]);
+}
