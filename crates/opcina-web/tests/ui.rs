@@ -99,6 +99,12 @@ backend_test! {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("salter (šalterski službenik, Centar za pružanje usluga građanima Kakanj)"), "{}", r.body);
         assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store", "pages with personal data are not cached");
+        // A `next` a browser would read as another site, or that cannot go into a header,
+        // leads to the user's own landing page.
+        for next in ["/%09/evil.example", "/%0a/evil.example", "/%7f", "//evil.example", "/%5Cevil.example"] {
+            let r = v.get(&format!("/sign-in?next={next}")).await;
+            assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/counter"), "{next}");
+        }
         let r = v.post("/sign-out", &[]).await;
         assert_eq!(r.location(), "/sign-in?signed-out=1");
         assert_eq!(v.get("/counter").await.status, StatusCode::SEE_OTHER, "the session has ended");

@@ -93,9 +93,13 @@ pub struct SignInQuery {
     signed_out: Option<String>,
 }
 
-/// Only a path on this node is followed after sign-in (never another site).
+/// Only a path on this node is followed after sign-in (never another site): `/` followed by
+/// anything but a second `/` or `\`, with no backslash, whitespace or control character
+/// anywhere — browsers drop tabs and line breaks from an address, so `/\t/evil.example`
+/// would be read as `//evil.example`, and a line break cannot go into a header at all.
 fn local_path(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_string)
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()))
+        .map(str::to_string)
 }
 
 fn landing(ui_role: Role) -> &'static str {
@@ -275,5 +279,11 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example/")), None);
         assert_eq!(local_path(Some("/\\evil.example")), None);
         assert_eq!(local_path(None), None);
+        // What a browser would read as another site, or could not put into a header.
+        for next in ["/\t/evil.example", "/\n/evil.example", "/\r\n/x", "/ /evil.example", "/\u{7f}", "/x\u{0}", "/\u{a0}/evil.example"] {
+            assert_eq!(local_path(Some(next)), None, "{next:?}");
+        }
+        assert_eq!(local_path(Some("/")), Some("/".into()));
+        assert!(local_path(Some("/counter/persons/0101990190006?purpose=izdavanje%20izvoda")).is_some());
     }
 }
