@@ -125,7 +125,7 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     eprintln!("[{size}] generated {} in {:.1} s", file.display(), started.elapsed().as_secs_f64());
 
     // import
-    let options = ImportOptions { rejects: None, mode: None, today: day };
+    let options = ImportOptions { rejects: None, overwrite_rejects: false, mode: None, today: day };
     let actor = Actor { username: "bench".into(), role: Role::Admin, office: None };
     let started = Instant::now();
     let report = store.import(&actor, &file, &options, &()).await?;

@@ -171,6 +171,8 @@ pub const CODES: &[Code] = &[
     Code { code: "import.office.unknown", problem: Problem::Invalid },
     Code { code: "import.person.duplicate", problem: Problem::Invalid },
     Code { code: "import.person.registered", problem: Problem::Invalid },
+    Code { code: "import.rejects.exists", problem: Problem::Invalid },
+    Code { code: "import.rejects.is_input", problem: Problem::Invalid },
     Code { code: "import.year.invalid", problem: Problem::Invalid },
     Code { code: "internal", problem: Problem::Internal },
     Code { code: "invalid", problem: Problem::Invalid },

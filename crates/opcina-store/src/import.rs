@@ -32,8 +32,10 @@ pub const ABORT_AFTER_VAR: &str = "OPCINA_FAULT_IMPORT_ABORT_AFTER";
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
-    /// Where to write rejected lines; without it, any bad line stops the import.
+    /// Where to write rejected lines; without it, any bad line stops the import. Never the
+    /// file imported, and an existing file only with `overwrite_rejects`.
     pub rejects: Option<PathBuf>,
+    pub overwrite_rejects: bool,
     /// The JMBG check mode; the node's when absent.
     pub mode: Option<CheckMode>,
     pub today: NaiveDate,
@@ -237,6 +239,9 @@ impl Store {
         let offices: HashSet<String> = self.backend().reads().offices().await?.into_iter().map(|o| o.code).collect();
         let database_has_entries = !self.backend().reads().person_jmbgs_after("", 1).await?.is_empty();
         let _ = File::open(path).map_err(|e| io(path, e))?;
+        if let Some(target) = &options.rejects {
+            rejects_target(path, target, options.overwrite_rejects)?;
+        }
 
         // Pass 1: check everything.
         let started = std::time::Instant::now();
@@ -402,6 +407,39 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Checks where rejected lines would go before anything is read: writing them would truncate
+/// the file imported itself (then nothing is left to import), or another file someone keeps.
+fn rejects_target(source: &Path, target: &Path, overwrite: bool) -> Result<()> {
+    let Ok(existing) = std::fs::metadata(target) else { return Ok(()) };
+    let same = match (std::fs::canonicalize(source), std::fs::canonicalize(target)) {
+        (Ok(a), Ok(b)) if a == b => true,
+        _ => same_file(source, &existing),
+    };
+    let refuse = |code: &'static str, message: String| Err(StoreError::Invalid(FieldError::new(code, "rejects", message)));
+    if same {
+        return refuse(
+            "import.rejects.is_input",
+            format!("{} is the file being imported: name another file for the rejected lines", target.display()),
+        );
+    }
+    if !overwrite {
+        return refuse("import.rejects.exists", format!("{} exists: name a new file, or pass --force to overwrite it", target.display()));
+    }
+    Ok(())
+}
+
+/// The same file under another name (a hard link).
+#[cfg(unix)]
+fn same_file(source: &Path, target: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(source).is_ok_and(|s| s.dev() == target.dev() && s.ino() == target.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 fn write_rejects(source: &Path, target: &Path, bad: &HashSet<usize>) -> Result<()> {

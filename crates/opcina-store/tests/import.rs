@@ -31,7 +31,7 @@ fn lines(n: usize, seed: u64) -> Vec<String> {
 }
 
 fn options(rejects: Option<std::path::PathBuf>) -> ImportOptions {
-    ImportOptions { rejects, mode: None, today: today() }
+    ImportOptions { rejects, overwrite_rejects: false, mode: None, today: today() }
 }
 
 backend_test! {
@@ -85,6 +85,45 @@ backend_test! {
         let report = k.store.import(&operator(), &file, &options(Some(rejects.clone())), &()).await.unwrap();
         assert_eq!((report.entries, report.rejected), (39, 1));
         assert_eq!(std::fs::read_to_string(&rejects).unwrap().trim(), all[9]);
+    }
+}
+
+backend_test! {
+    /// Rejected lines never overwrite the file imported (which would leave nothing to
+    /// import), nor an existing file unless asked; nothing is read or written then.
+    async fn the_rejects_file_is_never_the_input_nor_an_existing_file_unasked(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let mut all = lines(10, 3);
+        all[4] = "{\"register\":\"MKR\"}".into();
+        let file = write_lines(&db.scratch(), "mixed.jsonl", &all);
+        let before = std::fs::read(&file).unwrap();
+        let head = k.store.raw().journal_head().await.unwrap();
+        let link = db.scratch().join("same.jsonl");
+        std::fs::hard_link(&file, &link).unwrap();
+        let dotted = db.scratch().join(".").join("mixed.jsonl");
+        for target in [file.clone(), dotted, link] {
+            let mut o = options(Some(target.clone()));
+            o.overwrite_rejects = true;
+            match k.store.import(&operator(), &file, &o, &()).await {
+                Err(opcina_store::StoreError::Invalid(e)) => {
+                    assert_eq!((e.code, e.field.as_deref()), ("import.rejects.is_input", Some("rejects")), "{}", target.display())
+                }
+                other => panic!("{}: {other:?}", target.display()),
+            }
+        }
+        assert_eq!(std::fs::read(&file).unwrap(), before, "the input is untouched");
+        let kept = write_lines(&db.scratch(), "kept.jsonl", &["{}".to_string()]);
+        match k.store.import(&operator(), &file, &options(Some(kept.clone())), &()).await {
+            Err(opcina_store::StoreError::Invalid(e)) => assert_eq!(e.code, "import.rejects.exists"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_to_string(&kept).unwrap().trim(), "{}");
+        assert_eq!(k.store.raw().journal_head().await.unwrap(), head, "nothing was imported");
+        let mut o = options(Some(kept.clone()));
+        o.overwrite_rejects = true;
+        let report = k.store.import(&operator(), &file, &o, &()).await.unwrap();
+        assert_eq!((report.entries, report.rejected), (9, 1));
+        assert_eq!(std::fs::read_to_string(&kept).unwrap().trim(), all[4]);
     }
 }
 

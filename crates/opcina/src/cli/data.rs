@@ -107,6 +107,9 @@ pub struct ImportArgs {
     /// Write rejected lines here and import the rest (without it, any bad line stops the import).
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// Overwrite the rejects file when it exists (it is never the file imported).
+    #[arg(long)]
+    pub force: bool,
     /// Accept legacy JMBGs whose check value is 10 (check digit 0).
     #[arg(long)]
     pub lenient: bool,
@@ -133,7 +136,12 @@ impl Progress for Bars {
 pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(&a.database).await?;
     let actor = Actor { username: a.user.clone(), role: Role::Admin, office: None };
-    let options = ImportOptions { rejects: a.rejects.clone(), mode: a.lenient.then_some(CheckMode::Lenient), today: store.today() };
+    let options = ImportOptions {
+        rejects: a.rejects.clone(),
+        overwrite_rejects: a.force,
+        mode: a.lenient.then_some(CheckMode::Lenient),
+        today: store.today(),
+    };
     let bars = Bars { checked: progress(None, "checking"), written: progress(None, "importing") };
     let started = Instant::now();
     let report = store.import(&actor, &a.file, &options, &bars).await?;
