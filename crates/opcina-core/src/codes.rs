@@ -145,6 +145,7 @@ pub const CODES: &[Code] = &[
     Code { code: "federation.bad_signature", problem: Problem::Unauthenticated },
     Code { code: "federation.context_incomplete", problem: Problem::Forbidden },
     Code { code: "federation.context_mismatch", problem: Problem::Forbidden },
+    Code { code: "federation.header_too_large", problem: Problem::TooLarge },
     Code { code: "federation.http", problem: Problem::Internal },
     Code { code: "federation.internal", problem: Problem::Internal },
     Code { code: "federation.malformed", problem: Problem::Internal },

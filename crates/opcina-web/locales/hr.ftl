@@ -1009,6 +1009,7 @@ err-federation-malformed = Odgovor člana federacije nije u očekivanom obliku.
 err-federation-no-directory = Ovaj čvor nema valjan imenik federacije.
 err-federation-off = Ovaj čvor nije član federacije.
 err-federation-refused = Član federacije odbio je upit.
+err-federation-header-too-large = Zaglavlje potpisa upita je predugo.
 err-federation-unauthenticated = Potpis upita nije potvrđen.
 err-federation-unknown-service = Ta usluga federacije ne postoji.
 err-import-changed = Datoteka se promijenila tijekom uvoza.

@@ -1,6 +1,7 @@
 //! This node as a member of the federation: the directory it trusts (fetched, checked, cached,
 //! kept while valid), the provider's endpoints under `/federation/v1/…` (every request's
-//! signature checked, refused with 401 and logged when it fails; access authorised per
+//! signature checked, refused with 401 when it fails — a bounded line in the process log, not
+//! the chained message log, which holds only authenticated exchanges; access authorised per
 //! service and legal basis, deny by default; every answer signed, logged in the message log
 //! with the reads it carried), and the requester's calls (locate, entry for extract), each
 //! logged whatever came of it.
@@ -56,6 +57,7 @@ pub struct Federation {
     client: Client,
     nonces: NonceCache,
     current: RwLock<Option<Held>>,
+    refusals: RefusalLog,
 }
 
 /// The accepted directory: as signed (for the cache), and its content shared by requests.
@@ -74,7 +76,15 @@ impl Federation {
     pub fn new(settings: Settings, key: SigningKey) -> Federation {
         let keyid = key_id(&settings.member, &key.verifying_key());
         let client = Client::new(key.clone(), keyid.clone(), settings.timeout);
-        Federation { settings, key, keyid, client, nonces: NonceCache::default(), current: RwLock::new(None) }
+        Federation {
+            settings,
+            key,
+            keyid,
+            client,
+            nonces: NonceCache::default(),
+            current: RwLock::new(None),
+            refusals: RefusalLog::default(),
+        }
     }
 
     pub fn keyid(&self) -> &str {
@@ -162,6 +172,90 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
 // ---------------------------------------------------------------------------------------
 // The provider's side.
 
+/// The longest signature header (`Signature-Input`, `Signature`, `Content-Digest`) read: a
+/// member's is a few hundred bytes.
+const MAX_SIGNATURE_HEADER: usize = 4096;
+/// Refusals of unauthenticated requests written to the process log per minute; the rest are
+/// counted and the count written when the minute ends.
+const REFUSALS_LOGGED_PER_MINUTE: u32 = 30;
+
+/// Requests refused before their sender was authenticated. They are not in the chained
+/// message log — an unauthenticated sender could fill the disk with it, and its chain cannot
+/// be pruned — but in the process log (which the operator rotates), one bounded line each:
+/// the service, the claimed key and the reason clipped, a digest of the signature headers for
+/// the rest, at most [`REFUSALS_LOGGED_PER_MINUTE`] a minute.
+#[derive(Default)]
+struct RefusalLog {
+    window: std::sync::Mutex<RefusalWindow>,
+}
+
+#[derive(Default)]
+struct RefusalWindow {
+    started: Option<std::time::Instant>,
+    logged: u32,
+    suppressed: u64,
+}
+
+impl RefusalLog {
+    fn record(&self, service: &str, claimed: &str, reason: &str, headers: &HeaderMap) {
+        let Ok(mut w) = self.window.lock() else { return };
+        let now = std::time::Instant::now();
+        if w.started.is_none_or(|s| now.duration_since(s) >= Duration::from_secs(60)) {
+            if w.suppressed > 0 {
+                tracing::warn!(suppressed = w.suppressed, "more unauthenticated federation requests were refused in the last minute");
+            }
+            *w = RefusalWindow { started: Some(now), logged: 0, suppressed: 0 };
+        }
+        if w.logged >= REFUSALS_LOGGED_PER_MINUTE {
+            w.suppressed += 1;
+            return;
+        }
+        w.logged += 1;
+        let signed: Vec<u8> = ["signature-input", "signature"]
+            .iter()
+            .filter_map(|h| headers.get(*h))
+            .flat_map(|v| v.as_bytes().iter().copied().chain([b'\n']))
+            .collect();
+        tracing::warn!(
+            service = %clip(service, 40),
+            claimed = %clip(claimed, 80),
+            reason = %clip(reason, 200),
+            signature = %opcina_federation::digest::content_digest(&signed),
+            "an unauthenticated federation request was refused"
+        );
+    }
+}
+
+/// At most `max` characters of text an unauthenticated sender chose, control characters
+/// shown as `?`.
+fn clip(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Refuses a request whose sender was not authenticated: logged as a bounded line, never in
+/// the chained message log. The refusal is still signed (bound to the request's signature
+/// when it has one), so that a member whose clock or directory is off learns why.
+fn unauthenticated(
+    federation: &Federation,
+    request: Option<&HttpMessage>,
+    service: &str,
+    headers: &HeaderMap,
+    status: StatusCode,
+    failure: Failure,
+) -> Response {
+    let claimed = request.and_then(|r| r.header("signature-input")).and_then(|i| i.split("keyid=\"").nth(1).map(str::to_string));
+    federation.refusals.record(service, claimed.as_deref().unwrap_or_default(), &failure.error.message, headers);
+    let body = serde_json::to_vec(&failure).unwrap_or_default();
+    match request {
+        Some(request) => signed_answer(federation, request, status, body).0,
+        None => (status, axum::Json(failure)).into_response(),
+    }
+}
+
 /// `POST /federation/v1/{service}`.
 pub async fn endpoint(
     State(state): State<AppState>,
@@ -175,6 +269,14 @@ pub async fn endpoint(
         return (StatusCode::NOT_FOUND, axum::Json(Failure::new("federation.off", "this node is not a member of a federation")))
             .into_response();
     };
+    // Bounded before anything is parsed or copied.
+    if let Some(name) = ["signature-input", "signature", "content-digest"]
+        .into_iter()
+        .find(|h| headers.get_all(*h).iter().map(|v| v.len()).sum::<usize>() > MAX_SIGNATURE_HEADER)
+    {
+        let failure = Failure::new("federation.header_too_large", format!("the {name} header is longer than {MAX_SIGNATURE_HEADER} bytes"));
+        return unauthenticated(&federation, None, &service, &headers, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, failure);
+    }
     let request = HttpMessage {
         method: method.as_str().to_string(),
         authority: headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or_default().to_ascii_lowercase(),
@@ -195,19 +297,17 @@ pub async fn endpoint(
         request_digest: request.header("content-digest").unwrap_or_default(),
         ..MessageRow::default()
     };
+    // Until the signature is verified, nothing the sender chose goes into the chained log.
     let Some(directory) = federation.directory() else {
-        tracing::warn!(%service, "a federation request arrived but no valid directory is held");
-        exchange.outcome = "refused: no valid directory held".into();
+        tracing::warn!("a federation request arrived but no valid directory is held");
         let failure = Failure::new("federation.no_directory", "this node holds no valid directory of the federation");
-        return answer(&state, &federation, &request, exchange, StatusCode::SERVICE_UNAVAILABLE, &failure, Vec::new()).await;
+        return unauthenticated(&federation, Some(&request), &service, &headers, StatusCode::SERVICE_UNAVAILABLE, failure);
     };
     let verified = match check_request(&request, &body, unix_now(), federation.settings.skew, &federation.nonces, |k| directory.key(k)) {
         Ok(v) => v,
         Err(refused) => {
-            tracing::warn!(%service, peer = %exchange.peer, reason = %refused, "a federation request was refused");
-            exchange.outcome = format!("refused: {refused}");
             let failure = Failure::new("federation.unauthenticated", refused.to_string());
-            return answer(&state, &federation, &request, exchange, StatusCode::UNAUTHORIZED, &failure, Vec::new()).await;
+            return unauthenticated(&federation, Some(&request), &service, &headers, StatusCode::UNAUTHORIZED, failure);
         }
     };
     exchange.nonce = verified.nonce.clone();
@@ -276,14 +376,9 @@ async fn answer_bytes(
     body: Vec<u8>,
     reads: Vec<AccessRow>,
 ) -> Response {
-    let mut response = HttpMessage { status: Some(status.as_u16()), ..HttpMessage::default() };
-    let signed = sign_response(&federation.key, &federation.keyid, &mut response, &body, request, unix_now()).is_ok();
-    if !signed {
-        // An unsigned request has no signature to bind to: the refusal goes unsigned.
-        response.headers.clear();
-    }
+    let (out, response) = signed_answer(federation, request, status, body);
     exchange.status = i64::from(status.as_u16());
-    exchange.response_signature = signed.then(|| signature_text(&response));
+    exchange.response_signature = response.header("signature").map(|_| signature_text(&response));
     exchange.response_digest = response.header("content-digest");
     let actor = Actor::system("federation");
     if let Err(error) = state.store.log_exchange(&actor, exchange, reads).await {
@@ -291,14 +386,24 @@ async fn answer_bytes(
         return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(Failure::new("federation.internal", "the exchange could not be logged")))
             .into_response();
     }
+    out
+}
+
+/// The answer signed, bound to the request's signature when it has one (an unsigned request
+/// has none to bind to: its refusal goes unsigned); with the signed message, for the log.
+fn signed_answer(federation: &Federation, request: &HttpMessage, status: StatusCode, body: Vec<u8>) -> (Response, HttpMessage) {
+    let mut response = HttpMessage { status: Some(status.as_u16()), ..HttpMessage::default() };
+    if sign_response(&federation.key, &federation.keyid, &mut response, &body, request, unix_now()).is_err() {
+        response.headers.clear();
+    }
     let mut out = (status, body).into_response();
     out.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
-    for (name, value) in response.headers {
-        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+    for (name, value) in &response.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
             out.headers_mut().insert(n, v);
         }
     }
-    out
+    (out, response)
 }
 
 fn bad_body(e: serde_json::Error) -> Refusal {

@@ -297,12 +297,48 @@ backend_test! {
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(text.contains("federation.no_legal_basis"), "{text}");
 
-        // Every attempt is in Zenica's message log, refused ones with their reason.
+        // Zenica's message log holds the exchanges whose signature was verified (the answer,
+        // the request addressed elsewhere, the two refused by rule); the seven refused before
+        // their sender was known are lines in the process log, not rows someone could flood.
         let report = verify_chain(&zen.store).await.unwrap();
-        assert_eq!(report.messages, 11);
+        assert_eq!(report.messages, 4);
         assert!(report.problems.is_empty());
         let last = zen.store.raw().reads().last_message().await.unwrap().unwrap();
         assert!(last.outcome.starts_with("refused: federation.no_legal_basis"), "{}", last.outcome);
+        kak.server.abort();
+        zen.server.abort();
+    }
+}
+
+backend_test! {
+    /// Issue 16: unsigned requests with large signature headers grew the database by ~485 KB
+    /// each. Now nothing of them is stored, and an oversized header is refused unread.
+    async fn unauthenticated_requests_leave_no_rows_and_oversized_headers_are_refused(db: TestDb) {
+        let (kak, zen, _) = kakanj_and_zenica(db, Duration::from_secs(3)).await;
+        let head = zen.store.raw().journal_head().await.unwrap();
+        let body = b"{}".to_vec();
+        let filler = "K".repeat(4000);
+        let forged = HttpMessage {
+            method: "POST".into(),
+            authority: zen.addr.to_string(),
+            path: "/federation/v1/locate".into(),
+            query: None,
+            status: None,
+            headers: vec![
+                ("signature-input".into(), format!("opcina=(\"@method\");keyid=\"{filler}\"")),
+                ("signature".into(), "opcina=:AAAA:".into()),
+            ],
+        };
+        for _ in 0..200 {
+            assert_eq!(send(&zen, &forged, &body).await.0, StatusCode::UNAUTHORIZED);
+        }
+        let mut huge = forged.clone();
+        huge.headers[0].1 = format!("opcina=(\"@method\");keyid=\"{}\"", "K".repeat(120_000));
+        let (status, text) = send(&zen, &huge, &body).await;
+        assert_eq!(status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "{text}");
+        assert!(text.contains("federation.header_too_large"), "{text}");
+        assert_eq!(zen.store.raw().journal_head().await.unwrap(), head, "nothing was written");
+        assert_eq!(verify_chain(&zen.store).await.unwrap().messages, 0);
         kak.server.abort();
         zen.server.abort();
     }
