@@ -145,6 +145,28 @@ backend_test! {
 }
 
 backend_test! {
+    /// Issue 16: 30 guesses sent at once were all judged (the right one accepted after 27
+    /// failures). Each attempt is counted when it begins, so at most five are judged.
+    async fn guesses_sent_in_parallel_are_counted_before_they_are_judged(db: TestDb) {
+        let s = site(&db).await;
+        let mut visitors: Vec<Visitor> = Vec::new();
+        for _ in 0..30 {
+            let mut v = Visitor::new(&s.router);
+            v.get("/sign-in").await;
+            visitors.push(v);
+        }
+        let replies = futures_util::future::join_all(visitors.iter_mut().enumerate().map(|(i, v)| async move {
+            let password = if i == 29 { PASSWORD.to_string() } else { format!("pogađam-{i}") };
+            v.sign_in("maticar", &password).await.status
+        }))
+        .await;
+        let judged = replies.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+        assert!(judged <= 5, "judged {judged}: {replies:?}");
+        assert_eq!(replies.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(), usize::from(replies[29] == StatusCode::SEE_OTHER));
+    }
+}
+
+backend_test! {
     async fn the_counter_finds_a_person_and_logs_the_read(db: TestDb) {
         let s = site(&db).await;
         let jmbg = opcina_testkit::commands::born(&s.k.store, &s.k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;

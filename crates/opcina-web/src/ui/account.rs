@@ -108,7 +108,7 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
             },
         )
     };
-    if let Some(left) = state.logins.locked(&key) {
+    if let Err(left) = state.logins.attempt(&key) {
         return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &left.as_secs().div_ceil(60).max(1).to_string()));
     }
     match state.store.check_citizen(&f.email, &f.password).await {
@@ -120,7 +120,7 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
             }
         }
         Ok(None) => {
-            if state.logins.failed(&key) {
+            if state.logins.locked(&key).is_some() {
                 return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &(LOCKOUT.as_secs() / 60).to_string()));
             }
             again(StatusCode::UNAUTHORIZED, ui.t("account-sign-in-failed"))

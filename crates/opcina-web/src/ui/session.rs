@@ -46,23 +46,24 @@ impl LoginGuard {
         until.checked_duration_since(Instant::now())
     }
 
+    /// Starts a sign-in attempt: refused (with the time left) while the username is locked;
+    /// otherwise counted at once as a failure, which a success undoes — so that guesses sent
+    /// in parallel are counted before any of them is judged (30 parallel guesses were all
+    /// judged when failures were counted afterwards).
+    pub fn attempt(&self, username: &str) -> Result<(), Duration> {
+        let Ok(mut map) = self.failures.lock() else { return Ok(()) };
+        let now = Instant::now();
+        if let Some(left) = map.get(&key(username)).and_then(|f| f.locked_until).and_then(|u| u.checked_duration_since(now)) {
+            return Err(left);
+        }
+        record_failure(&mut map, username, now);
+        Ok(())
+    }
+
     /// Records a failure; returns true when it locks the username.
     pub fn failed(&self, username: &str) -> bool {
         let Ok(mut map) = self.failures.lock() else { return false };
-        let now = Instant::now();
-        if map.len() > 100_000 {
-            map.retain(|_, f| now.duration_since(f.first) < WINDOW || f.locked_until.is_some_and(|u| u > now));
-        }
-        let f = map.entry(key(username)).or_insert(Failures { count: 0, first: now, locked_until: None });
-        if now.duration_since(f.first) > WINDOW && f.locked_until.is_none_or(|u| u <= now) {
-            *f = Failures { count: 0, first: now, locked_until: None };
-        }
-        f.count += 1;
-        if f.count >= MAX_FAILURES && f.locked_until.is_none_or(|u| u <= now) {
-            f.locked_until = Some(now + LOCKOUT);
-            return true;
-        }
-        false
+        record_failure(&mut map, username, Instant::now())
     }
 
     pub fn succeeded(&self, username: &str) {
@@ -70,6 +71,23 @@ impl LoginGuard {
             map.remove(&key(username));
         }
     }
+}
+
+/// Counts a failure for `username`; true when it locks the username.
+fn record_failure(map: &mut HashMap<String, Failures>, username: &str, now: Instant) -> bool {
+    if map.len() > 100_000 {
+        map.retain(|_, f| now.duration_since(f.first) < WINDOW || f.locked_until.is_some_and(|u| u > now));
+    }
+    let f = map.entry(key(username)).or_insert(Failures { count: 0, first: now, locked_until: None });
+    if now.duration_since(f.first) > WINDOW && f.locked_until.is_none_or(|u| u <= now) {
+        *f = Failures { count: 0, first: now, locked_until: None };
+    }
+    f.count += 1;
+    if f.count >= MAX_FAILURES && f.locked_until.is_none_or(|u| u <= now) {
+        f.locked_until = Some(now + LOCKOUT);
+        return true;
+    }
+    false
 }
 
 fn key(username: &str) -> String {
@@ -140,7 +158,7 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
     if username.is_empty() || form.password.is_empty() {
         return again(StatusCode::UNPROCESSABLE_ENTITY, ui.t("sign-in-missing"));
     }
-    if let Some(left) = state.logins.locked(&username) {
+    if let Err(left) = state.logins.attempt(&username) {
         let minutes = left.as_secs().div_ceil(60).max(1);
         tracing::warn!(%username, "sign-in refused: locked after repeated failures");
         return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &minutes.to_string()));
@@ -148,7 +166,8 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
     let user = match state.store.check_password(&username, &form.password).await {
         Ok(Ok(user)) => user,
         Ok(Err(failure)) => {
-            let locked = state.logins.failed(&username);
+            // Counted when the attempt began; locked now if it was the last one allowed.
+            let locked = state.logins.locked(&username).is_some();
             tracing::warn!(%username, ?failure, locked, "sign-in failed");
             if locked {
                 let minutes = LOCKOUT.as_secs() / 60;
@@ -270,6 +289,17 @@ mod tests {
         assert!(guard.locked("marko").is_none());
         guard.succeeded("ana");
         assert!(guard.locked("ana").is_none());
+    }
+
+    #[test]
+    fn an_attempt_counts_before_it_is_judged_and_a_success_clears_the_count() {
+        let guard = LoginGuard::default();
+        for _ in 0..MAX_FAILURES {
+            assert!(guard.attempt("ana").is_ok());
+        }
+        assert!(guard.attempt("Ana").is_err_and(|left| left <= LOCKOUT), "a sixth attempt waits, however it would end");
+        guard.succeeded("ana");
+        assert!(guard.attempt("ana").is_ok(), "one of the five was right: the count is cleared");
     }
 
     #[test]
