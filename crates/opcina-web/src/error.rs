@@ -162,3 +162,41 @@ impl IntoResponse for ApiError {
         (self.status, Json(body)).into_response()
     }
 }
+
+/// Every failure under `/api/` answers with the error body, including the extractors'
+/// rejections that axum writes as plain text: a query or path parameter that does not parse
+/// (`/api/v1/cases?limit=abc`, `/api/v1/cases/abc`), a method the address does not take, a
+/// body of the wrong type or size. The reason axum gave is kept as the message.
+pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("application/problem+json"));
+    if !api || json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 16 * 1024).await.unwrap_or_default();
+    let reason = String::from_utf8_lossy(&body).trim().to_string();
+    let code = match status {
+        StatusCode::BAD_REQUEST if reason.contains("query string") => "request.query.invalid",
+        StatusCode::BAD_REQUEST if reason.contains("URL") || reason.contains("path") => "request.path.invalid",
+        StatusCode::NOT_FOUND => "request.not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "request.method.not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "request.body.unreadable",
+        StatusCode::UNPROCESSABLE_ENTITY => "request.json.invalid",
+        s if s.is_server_error() => "internal",
+        _ => "request.body",
+    };
+    let message = if status.is_server_error() {
+        "the server could not answer; the cause is logged".to_string()
+    } else if reason.is_empty() {
+        status.canonical_reason().unwrap_or("request refused").to_string()
+    } else {
+        reason
+    };
+    ApiError::new(status, code, message).into_response()
+}

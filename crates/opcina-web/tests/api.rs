@@ -107,6 +107,26 @@ backend_test! {
 }
 
 backend_test! {
+    /// Issue 16: the extractors' rejections were plain text. Every `/api/` failure is the
+    /// error body, with a stable code.
+    async fn a_parameter_that_does_not_parse_or_a_wrong_method_answers_in_json(db: TestDb) {
+        let api = Api::start(&db).await;
+        for (path, status, code) in [
+            ("/api/v1/cases?limit=abc", StatusCode::BAD_REQUEST, "request.query.invalid"),
+            ("/api/v1/cases/abc", StatusCode::BAD_REQUEST, "request.path.invalid"),
+            ("/api/v1/nema", StatusCode::NOT_FOUND, "request.not_found"),
+        ] {
+            let (got, ctype, body) = api.raw(path, Some(&api.registrar)).await;
+            let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{path}: {}", String::from_utf8_lossy(&body)));
+            assert_eq!((got, ctype.as_str(), body["error"]["code"].as_str()), (status, "application/json", Some(code)), "{path}: {body}");
+            assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty(), "{path}: {body}");
+        }
+        let (status, body) = api.call("DELETE", "/api/v1/cases", Some(&api.registrar), None).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("request.method.not_allowed")), "{body}");
+    }
+}
+
+backend_test! {
     async fn requests_without_a_valid_token_or_role_are_refused(db: TestDb) {
         let api = Api::start(&db).await;
         let (status, body) = api.call("GET", "/api/v1/persons?q=ana", None, None).await;
