@@ -166,10 +166,15 @@ impl IntoResponse for ApiError {
 /// Every failure under `/api/` answers with the error body, including the extractors'
 /// rejections that axum writes as plain text: a query or path parameter that does not parse
 /// (`/api/v1/cases?limit=abc`, `/api/v1/cases/abc`), a method the address does not take, a
-/// body of the wrong type or size. The reason axum gave is kept as the message.
-pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// body of the wrong type or size. The reason axum gave is kept as the message. Answers of
+/// `/api/v1/` (people's records, their documents as PDF) are not kept by a browser or proxy.
+pub async fn api_answers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
+    let private = request.uri().path().starts_with("/api/v1/");
+    let mut response = next.run(request).await;
+    if private {
+        response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    }
     let status = response.status();
     let json = response
         .headers()
@@ -198,5 +203,9 @@ pub async fn json_errors(request: axum::extract::Request, next: axum::middleware
     } else {
         reason
     };
-    ApiError::new(status, code, message).into_response()
+    let mut answer = ApiError::new(status, code, message).into_response();
+    if private {
+        answer.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    }
+    answer
 }

@@ -137,5 +137,5 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/refusals/{number}/pdf", get(api::extracts::refusal_pdf))
         .route("/api/v1/persons/{jmbg}/extracts", get(api::extracts::of_person))
         .with_state(state)
-        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(error::api_answers))
 }

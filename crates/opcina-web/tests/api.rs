@@ -123,6 +123,13 @@ backend_test! {
         }
         let (status, body) = api.call("DELETE", "/api/v1/cases", Some(&api.registrar), None).await;
         assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("request.method.not_allowed")), "{body}");
+        // Answers with people's data are not cached; the public description may be.
+        for (path, cached) in [("/api/v1/persons?q=ana", false), ("/api/v1/cases/abc", false), ("/api/openapi.json", true)] {
+            let req = Request::builder().uri(path).header("authorization", format!("Bearer {}", api.clerk));
+            let response = api.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+            let no_store = response.headers().get("cache-control").is_some_and(|v| v == "no-store");
+            assert_eq!(no_store, !cached, "{path}");
+        }
     }
 }
 
