@@ -221,6 +221,7 @@ pub const CODES: &[Code] = &[
     Code { code: "registry.father.deceased", problem: Problem::Invalid },
     Code { code: "registry.father.too_young", problem: Problem::Invalid },
     Code { code: "registry.field.control_character", problem: Problem::Invalid },
+    Code { code: "registry.field.markup", problem: Problem::Invalid },
     Code { code: "registry.field.required", problem: Problem::Invalid },
     Code { code: "registry.field.too_long", problem: Problem::Invalid },
     Code { code: "registry.invalid", problem: Problem::Invalid },

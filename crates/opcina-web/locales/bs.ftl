@@ -395,6 +395,7 @@ err-registry-entry-wrong-register = Upis nije u odgovarajućoj matičnoj knjizi.
 err-registry-father-deceased = Otac je umro više od 300 dana prije rođenja djeteta.
 err-registry-father-too-young = Otac bi pri rođenju djeteta bio mlađi od 10 godina.
 err-registry-field-control-character = Polje sadrži nedozvoljene znakove.
+err-registry-field-markup = Tekst ne smije sadržavati znakove < i >.
 err-registry-field-required = Ovo polje je obavezno.
 err-registry-field-too-long = Tekst je predug.
 err-registry-invalid = Upis nije potpun.

@@ -387,6 +387,7 @@ err-registry-entry-wrong-register = The entry is not in the right register.
 err-registry-father-deceased = The father died more than 300 days before the birth.
 err-registry-father-too-young = The father would have been younger than 10 at the birth.
 err-registry-field-control-character = The field contains characters that are not allowed.
+err-registry-field-markup = Text may not contain < or >.
 err-registry-field-required = This field is required.
 err-registry-field-too-long = The text is too long.
 err-registry-invalid = The registration is incomplete.

@@ -123,6 +123,11 @@ backend_test! {
         }
         let (status, body) = api.call("DELETE", "/api/v1/cases", Some(&api.registrar), None).await;
         assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("request.method.not_allowed")), "{body}");
+        // Markup in free text is refused at entry (sealed documents print text verbatim).
+        let mut marked = birth("Ena", "Kurtić", "female", "2024-01-01");
+        marked["informant"] = json!("<b>otac</b>");
+        let (status, body) = api.post("/api/v1/births", &api.registrar, marked).await;
+        assert_eq!((status, body["error"]["code"].as_str(), body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("registry.field.markup"), Some("informant")), "{body}");
         // Answers with people's data are not cached; the public description may be.
         for (path, cached) in [("/api/v1/persons?q=ana", false), ("/api/v1/cases/abc", false), ("/api/openapi.json", true)] {
             let req = Request::builder().uri(path).header("authorization", format!("Bearer {}", api.clerk));

@@ -179,6 +179,10 @@ fn check_parts(
     let content = match content {
         Ok(c) => {
             check_content(&mut p, &c, mode, today);
+            // The entry as a line gives it: `{"register": …, "data": {…}}`.
+            if let Ok(tree) = serde_json::to_value(&c) {
+                printable_tree(&mut p, "data", tree.get("data").unwrap_or(&tree));
+            }
             Some(c)
         }
         Err(e) => {
@@ -196,6 +200,9 @@ fn check_parts(
     }
     for (i, a) in annotations.iter().enumerate() {
         let field = format!("annotations[{i}]");
+        if let Ok(tree) = serde_json::to_value(a) {
+            printable_tree(&mut p, &field, &tree);
+        }
         if !a.content.allowed_on(line.register) {
             p.push(FieldError::new(
                 "registry.annotation.not_allowed",
@@ -406,6 +413,27 @@ fn check_annotation(p: &mut Problems, field: &str, content: &AnnotationContent, 
     }
 }
 
+/// Every text in a line's data, whatever its field (a note, an informant, a residence), meets
+/// the rule of the API's free text ([`validate::printable`]), named by its path.
+fn printable_tree(p: &mut Problems, field: &str, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            let _ = p.take(validate::printable(field, s));
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                printable_tree(p, &format!("{field}[{i}]"), v);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                printable_tree(p, &format!("{field}.{k}"), v);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The key that must be unique across the registers: register, office, year, number.
 pub fn entry_key(register: Register, office: &str, year: i32, number: i64) -> String {
     format!("{}/{}/{}/{}", register.code(), office, year, number)
@@ -470,6 +498,32 @@ mod tests {
         let slow = parse_line(&bad).map_err(|e| vec![e]).and_then(|l| check_line(&l, CheckMode::Strict, today()));
         assert_eq!(fast, slow);
         assert!(fast.is_err());
+    }
+
+    #[test]
+    fn free_text_follows_the_rules_of_the_api_whatever_its_field() {
+        // Issue 16: a 10 MB note and NUL, BEL, ESC or RLO characters were accepted.
+        let long = "x".repeat(validate::MAX_TEXT_CHARS + 1);
+        for (informant, note, code, field) in [
+            ("otac", long.as_str(), "registry.field.too_long", "data.note"),
+            ("otac\\u0007", "", "registry.field.control_character", "data.informant"),
+            ("otac\\u202e", "", "registry.field.control_character", "data.informant"),
+            ("<b>otac</b>", "", "registry.field.markup", "data.informant"),
+        ] {
+            let mut line = GOOD.replace('\n', " ").replace("\"informant\":\"otac\"", &format!("\"informant\":\"{informant}\""));
+            if !note.is_empty() {
+                line = line.replace("\"informant\":", &format!("\"note\":\"{note}\",\"informant\":"));
+            }
+            let parsed = parse_line(&line).unwrap_or_else(|e| panic!("{e}"));
+            let errors = check_line(&parsed, CheckMode::Strict, today()).err().unwrap_or_default();
+            let found: Vec<_> = errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect();
+            assert!(found.contains(&(code, field.to_string())), "{informant:?}: {found:?}");
+            assert_eq!(parse_and_check(&line, CheckMode::Strict, today()).err().unwrap_or_default(), errors, "both paths agree");
+        }
+        let marked = GOOD.replace('\n', " ").replace("\"issuer\":\"Općina Kakanj\"", "\"issuer\":\"<i>Općina</i>\"");
+        let parsed = parse_line(&marked).unwrap_or_else(|e| panic!("{e}"));
+        let errors = check_line(&parsed, CheckMode::Strict, today()).err().unwrap_or_default();
+        assert!(errors.iter().any(|e| e.field.as_deref() == Some("annotations[0].legal_basis.issuer")), "{errors:?}");
     }
 
     #[test]

@@ -53,13 +53,27 @@ pub fn text(field: &str, value: &str) -> Result<String, FieldError> {
     if cleaned.is_empty() {
         return Err(FieldError::new("registry.field.required", field, "this field is required"));
     }
-    if cleaned.chars().count() > MAX_TEXT_CHARS {
+    printable(field, cleaned)?;
+    Ok(cleaned.to_string())
+}
+
+/// What any text the registers print must be: at most [`MAX_TEXT_CHARS`] characters, no
+/// control character, no bidirectional control (which makes a printed line read otherwise
+/// than it was typed: U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and no markup
+/// (`<`, `>`: escaped on pages, but printed verbatim on sealed documents). The API, the forms
+/// and the import apply it alike.
+pub fn printable(field: &str, value: &str) -> Result<(), FieldError> {
+    if value.chars().count() > MAX_TEXT_CHARS {
         return Err(FieldError::new("registry.field.too_long", field, format!("at most {MAX_TEXT_CHARS} characters")));
     }
-    if cleaned.chars().any(char::is_control) {
+    let disguising = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+    if value.chars().any(|c| c.is_control() || disguising(c)) {
         return Err(FieldError::new("registry.field.control_character", field, "control characters are not allowed"));
     }
-    Ok(cleaned.to_string())
+    if value.contains(['<', '>']) {
+        return Err(FieldError::new("registry.field.markup", field, "markup (< or >) is not allowed"));
+    }
+    Ok(())
 }
 
 pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
