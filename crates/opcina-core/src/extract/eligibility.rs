@@ -70,6 +70,18 @@ pub fn check_form(request: &ExtractRequest) -> Result<(), Refusal> {
     if request.purpose.trim().is_empty() {
         p.push(FieldError::new("extract.purpose_required", "purpose", "give the purpose the document is requested for"));
     }
+    // What the document or its refusal prints as typed: the rule of all free text.
+    let typed = [
+        ("requester.name", Some(&request.requester.name)),
+        ("purpose", Some(&request.purpose)),
+        ("requester.document", request.requester.document.as_ref()),
+        ("requester.evidence", request.requester.evidence.as_ref()),
+    ];
+    for (field, value) in typed {
+        if let Some(v) = value {
+            let _ = p.take(crate::registry::validate::printable(field, v));
+        }
+    }
     match request.relation.proof() {
         Proof::Registers if request.requester.jmbg.is_none() => p.push(FieldError::new(
             "extract.requester_jmbg_required",

@@ -213,6 +213,17 @@ fn incomplete_requests_name_the_missing_field() {
         }
         e => panic!("{e:?}"),
     }
+    // What the document prints as typed follows the free-text rule: no markup, no controls.
+    proxy.purpose = "<script>penzija</script>".into();
+    proxy.requester.name = "Amra\u{202E}Hodžić".into();
+    match check(&proxy, &son, None, &[]) {
+        Eligibility::Incomplete(r) => {
+            let found: Vec<(&str, &str)> = r.errors.iter().map(|e| (e.code, e.field.as_deref().unwrap_or_default())).collect();
+            assert!(found.contains(&("registry.field.markup", "purpose")), "{found:?}");
+            assert!(found.contains(&("registry.field.control_character", "requester.name")), "{found:?}");
+        }
+        e => panic!("{e:?}"),
+    }
 }
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
