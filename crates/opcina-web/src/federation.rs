@@ -285,18 +285,6 @@ pub async fn endpoint(
         status: None,
         headers: headers.iter().filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_string(), v.to_string()))).collect(),
     };
-    let claimed = request
-        .header("signature-input")
-        .and_then(|i| i.split("keyid=\"").nth(1).and_then(|k| k.split(':').next()).map(str::to_string))
-        .unwrap_or_default();
-    let mut exchange = MessageRow {
-        direction: "in".into(),
-        peer: claimed,
-        service: service.clone(),
-        request_signature: signature_text(&request),
-        request_digest: request.header("content-digest").unwrap_or_default(),
-        ..MessageRow::default()
-    };
     // Until the signature is verified, nothing the sender chose goes into the chained log.
     let Some(directory) = federation.directory() else {
         tracing::warn!("a federation request arrived but no valid directory is held");
@@ -310,7 +298,16 @@ pub async fn endpoint(
             return unauthenticated(&federation, Some(&request), &service, &headers, StatusCode::UNAUTHORIZED, failure);
         }
     };
-    exchange.nonce = verified.nonce.clone();
+    let member = verified.keyid.split(':').next().unwrap_or_default().to_string();
+    let mut exchange = MessageRow {
+        direction: "in".into(),
+        peer: member.clone(),
+        service: service.clone(),
+        nonce: verified.nonce.clone(),
+        request_signature: signature_text(&request),
+        request_digest: request.header("content-digest").unwrap_or_default(),
+        ..MessageRow::default()
+    };
     // Signed for this node: a request meant for another member is not answered here.
     let own = directory.member(&federation.settings.member).and_then(|m| authority_of(&m.base_url));
     if own.as_deref() != Some(request.authority.as_str()) {
@@ -320,8 +317,6 @@ pub async fn endpoint(
             Failure::new("federation.unauthenticated", format!("the request is addressed to {}, not to this node", request.authority));
         return answer(&state, &federation, &request, exchange, StatusCode::UNAUTHORIZED, &failure, Vec::new()).await;
     }
-    let member = verified.keyid.split(':').next().unwrap_or_default().to_string();
-    exchange.peer = member.clone();
     let member_name = directory.member(&member).map_or_else(|| member.clone(), |m| m.name.clone());
     let served = match service.as_str() {
         "locate" => locate(&state, &member, &member_name, &body).await,

@@ -74,11 +74,10 @@ pub trait RegistryReads: Reads {
     }
 
     /// A person's entries (as subject or spouse), their annotations, and their children's
-    /// entries with their annotations.
-    /// Under every JMBG the person has had (see [`JmbgChangeRow`](crate::rows::JmbgChangeRow)).
+    /// entries with their annotations, under every JMBG the person has had (see
+    /// [`JmbgChangeRow`](crate::rows::JmbgChangeRow)).
     async fn person_records(&mut self, jmbg: &Jmbg) -> Result<PersonRecords> {
-        let links = links_of(self, std::slice::from_ref(jmbg)).await?;
-        let numbers: Vec<String> = chain(jmbg, &links).iter().map(Jmbg::to_string).collect();
+        let numbers = numbers_of(self, jmbg.as_str()).await?;
         let entries = entries_naming(self, ["subject_jmbg", "partner_jmbg"], &numbers).await?;
         let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
         let annotations = annotations_of(self, &ids).await?;
