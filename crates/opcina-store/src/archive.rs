@@ -419,17 +419,17 @@ impl Store {
     }
 
     /// Everything the node has of a case (no read logged: the use cases that show it log).
-    pub(crate) async fn case_everything(&self, case_id: i64) -> Result<Option<CaseFile>> {
+    pub(crate) async fn case_everything(&self, case: CaseRow) -> Result<CaseFile> {
         let backend = self.backend();
-        let Some(case) = backend.reads().case(case_id).await? else { return Ok(None) };
-        Ok(Some(CaseFile {
+        let case_id = case.id;
+        Ok(CaseFile {
             records: backend.reads().case_records(case_id).await?,
             events: backend.reads().case_events(case_id).await?,
             attachments: backend.reads().case_attachments(case_id).await?,
             entry: backend.reads().archive_entry_of(case_id).await?,
             holds: backend.reads().case_holds(case_id).await?,
             case,
-        }))
+        })
     }
 
     /// A page of the archive book of a year, in the order of its numbers, after a serial.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
+use opcina_core::docflow::access::CaseUse;
 use opcina_core::docflow::case::{CaseAction, CaseState};
 use opcina_core::docflow::deadline::{Calendar, Term};
 use opcina_core::docflow::number::{Book, Pattern, RegistryNumber};
@@ -232,19 +233,14 @@ fn may_register(actor: &Actor) -> std::result::Result<(), Refusal> {
     }
 }
 
-/// Who may take a step in a case: the officials of the unit holding it (or, before anyone
-/// holds it, of the unit its kind belongs to); the registry office assigns new cases and
-/// sends and receives the post (dispatch, delivery receipts, closing what came back).
+/// Who may take a step in a case: whoever may work on it (`docflow::access`: the officials
+/// of the unit answerable for it, the registry office), and of the registry office only
+/// for what it does — it assigns new cases and sends and receives the post (dispatch,
+/// delivery receipts, closing what came back); the unit's officials do the rest.
 pub fn may_step(actor: &Actor, config: &DocflowConfig, case: &CaseRow, action: &CaseAction) -> std::result::Result<(), Refusal> {
+    config.may(actor, case, CaseUse::Work).map_err(Refusal::one)?;
     match actor.role {
-        Role::Official => {
-            let responsible = case.holder_unit.clone().or_else(|| config.case_type(&case.case_type).map(|t| t.unit_code.clone()));
-            match (config.unit_of(&actor.username), responsible) {
-                (Some(mine), Some(theirs)) if mine == theirs => Ok(()),
-                (None, _) => Err(denied("you are not placed in a unit; ask the administrator")),
-                _ => Err(denied("the case is held by another unit")),
-            }
-        }
+        Role::Official => Ok(()),
         Role::CounterClerk | Role::Registrar => match (action, case.state) {
             (CaseAction::HandOver { .. }, CaseState::Registered)
             | (CaseAction::Dispatch { .. } | CaseAction::Deliver { .. }, _)
@@ -478,20 +474,38 @@ async fn write(
             open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await
         }
         DocOp::Submit(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
-        DocOp::File { case_id, filing } => file(txn, actor, &pattern, *case_id, filing, today, now).await,
         DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
-        DocOp::Attach { case_id, file } => attach(txn, actor, *case_id, file, now).await,
-        DocOp::Reissue { case_id } => reissue(txn, actor, *case_id, now).await,
+        DocOp::File { case_id, filing } => match case_to_work_on(txn, actor, &config, *case_id).await? {
+            Ok(case) => file(txn, actor, &pattern, case, filing, today, now).await,
+            Err(refused) => Ok(Err(refused)),
+        },
+        DocOp::Attach { case_id, file } => match case_to_work_on(txn, actor, &config, *case_id).await? {
+            Ok(case) => attach(txn, actor, case, file, now).await,
+            Err(refused) => Ok(Err(refused)),
+        },
+        DocOp::Reissue { case_id } => match case_to_work_on(txn, actor, &config, *case_id).await? {
+            Ok(case) => reissue(txn, actor, case, now).await,
+            Err(refused) => Ok(Err(refused)),
+        },
     }
+}
+
+/// The case `actor` works on (a later record, a file, a new access code): refused when
+/// there is no such case or it is not theirs (`docflow::access`).
+async fn case_to_work_on(
+    txn: &mut Txn,
+    actor: &Actor,
+    config: &DocflowConfig,
+    case_id: i64,
+) -> Result<std::result::Result<CaseRow, Refusal>> {
+    let Some(case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    Ok(config.may(actor, &case, CaseUse::Work).map(|()| case).map_err(Refusal::one))
 }
 
 /// A new access code for a case whose receipt was lost: the old code stops working, the
 /// event names who gave it (the clerk who saw the party's identity document).
-async fn reissue(txn: &mut Txn, actor: &Actor, case_id: i64, now: Timestamp) -> Result<std::result::Result<DocDone, Refusal>> {
-    if let Err(r) = may_register(actor) {
-        return Ok(Err(r));
-    }
-    let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+async fn reissue(txn: &mut Txn, actor: &Actor, mut case: CaseRow, now: Timestamp) -> Result<std::result::Result<DocDone, Refusal>> {
+    let case_id = case.id;
     let access_code = readable_code(3)?;
     case.access_hash = access_hash(&access_code);
     case.updated_at = now.0;
@@ -643,15 +657,15 @@ async fn file(
     txn: &mut Txn,
     actor: &Actor,
     pattern: &Pattern,
-    case_id: i64,
+    mut case: CaseRow,
     filing: &Filing,
     today: NaiveDate,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    if let Err(r) = may_register(actor).and_then(|()| check_filing(filing, today)) {
+    if let Err(r) = check_filing(filing, today) {
         return Ok(Err(r));
     }
-    let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    let case_id = case.id;
     if !case.state.open() {
         return Ok(Err(Refusal::one(FieldError::new(
             "docflow.case.closed",
@@ -699,14 +713,11 @@ fn check_upload(upload: &Upload, size: usize) -> std::result::Result<(), Refusal
 async fn attach(
     txn: &mut Txn,
     actor: &Actor,
-    case_id: i64,
+    case: CaseRow,
     file: &KeptFile,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    if let Err(r) = may_register(actor) {
-        return Ok(Err(r));
-    }
-    let Some(case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    let case_id = case.id;
     if matches!(Some(case.state), Some(CaseState::Joined | CaseState::Archived)) {
         return Ok(Err(Refusal::one(FieldError::new(
             "docflow.case.closed",
@@ -1024,8 +1035,13 @@ impl Store {
         media_type: &str,
         content: bytes::Bytes,
     ) -> Result<std::result::Result<(CaseRow, AttachmentRow), Refusal>> {
-        if let Err(r) = may_register(actor).and_then(|()| check_upload(&upload, content.len())) {
+        if let Err(r) = check_upload(&upload, content.len()) {
             return Ok(Err(r));
+        }
+        // Whose case it is is checked again when the row is written; checked here too so
+        // that a stranger's upload is not kept first.
+        if let Err(refused) = self.case_for(actor, case_id, CaseUse::Work).await? {
+            return Ok(Err(refused));
         }
         let files = self.files().ok_or_else(|| StoreError::Files("the node has no place for files configured".into()))?;
         let size = i64::try_from(content.len()).unwrap_or(i64::MAX);

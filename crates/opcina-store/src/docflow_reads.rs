@@ -2,9 +2,10 @@
 //! (its read logged when the party is named by JMBG), its files, the public tracking, the
 //! on-time rate, and which cases' files an official may search.
 
+use opcina_core::docflow::access::{self, CaseUse, Reach};
 use opcina_core::docflow::case::{CaseState, Dispatch};
 use opcina_core::docflow::tracking::{self, Tracking, TrackingFacts};
-use opcina_core::registry::{Actor, Role};
+use opcina_core::registry::Actor;
 use opcina_core::{FieldError, Refusal};
 
 use crate::archive::CaseFile;
@@ -58,6 +59,7 @@ impl Store {
     /// A protocol book of a unit and year in the order of its numbers, after (serial, sub),
     /// as `actor` reads it; its records name correspondents, so the read of their cases'
     /// parties named by JMBG is logged (`protocol.list`).
+    /// An official reads the books of their own unit only (`docflow::access`).
     pub async fn protocol_page(
         &self,
         actor: &Actor,
@@ -66,12 +68,16 @@ impl Store {
         year: i64,
         after: Option<(i64, i64)>,
         limit: i64,
-    ) -> Result<Vec<RecordRow>> {
+    ) -> Result<std::result::Result<Vec<RecordRow>, Refusal>> {
+        let config = self.inner.backend.reads().docflow_config().await?;
+        if let Err(refused) = access::may(config.seat(actor), Some(unit), CaseUse::Read) {
+            return Ok(Err(Refusal::one(refused)));
+        }
         let records = self.inner.backend.reads().protocol_page(book, unit, year, after, limit).await?;
         let cases: Vec<i64> = records.iter().filter_map(|r| r.case_id).collect();
         let why = ReadReason::new("pregled knjige protokola", None);
         self.disclose_cases(actor, "protocol.list", &why, &cases).await?;
-        Ok(records)
+        Ok(Ok(records))
     }
 
     /// Logs that `actor` was shown these cases (a list of them, search hits in their
@@ -86,16 +92,31 @@ impl Store {
 
     /// A page of a work list, as `actor` reads it. A work list names the parties: the read
     /// of those named by JMBG is logged (`case.list`); their JMBG and contact are left out of
-    /// the list (the case's file shows them).
-    pub async fn work_list(&self, actor: &Actor, query: &CaseQuery) -> Result<Vec<CaseRow>> {
-        let items = self.inner.backend.reads().cases_page(query).await?;
+    /// the list (the case's file shows them). An official lists the cases their unit holds
+    /// (asking for another unit's is refused, asking for every unit's gives their own).
+    pub async fn work_list(&self, actor: &Actor, query: &CaseQuery) -> Result<std::result::Result<Vec<CaseRow>, Refusal>> {
+        let config = self.inner.backend.reads().docflow_config().await?;
+        let mut query = query.clone();
+        match access::reach(config.seat(actor), CaseUse::Read) {
+            Err(refused) => return Ok(Err(Refusal::one(refused))),
+            Ok(Reach::All) => {}
+            Ok(Reach::Unit(mine)) => match query.unit.as_deref().filter(|u| !u.is_empty()) {
+                Some(asked) => {
+                    if let Err(refused) = access::may(config.seat(actor), Some(asked), CaseUse::Read) {
+                        return Ok(Err(Refusal::one(refused)));
+                    }
+                }
+                None => query.unit = Some(mine.to_string()),
+            },
+        }
+        let items = self.inner.backend.reads().cases_page(&query).await?;
         let why = ReadReason::new("pregled radne liste predmeta", None);
         let mut items = self.disclose(actor, "case.list", &why, items).await?;
         for case in &mut items {
             case.party_jmbg = None;
             case.party_contact = None;
         }
-        Ok(items)
+        Ok(Ok(items))
     }
 
     /// The id of the case with this registry number, as printed (the first, when a number
@@ -113,28 +134,46 @@ impl Store {
         self.inner.backend.reads().case(id).await
     }
 
-    /// Everything the node has of a case, read by staff at work on it; the read is logged
-    /// (`case.view`) when the party is named by JMBG.
-    pub async fn case_file(&self, actor: &Actor, id: i64) -> Result<Option<CaseFile>> {
-        let Some(file) = self.case_everything(id).await? else { return Ok(None) };
+    /// The case `actor` may `usage` (`docflow::access`): refused when there is no such case
+    /// or it is not theirs to read or work on. Nothing is logged: the use case that shows
+    /// the case logs what it shows.
+    pub async fn case_for(&self, actor: &Actor, id: i64, usage: CaseUse) -> Result<std::result::Result<CaseRow, Refusal>> {
+        let Some(case) = self.inner.backend.reads().case(id).await? else { return Ok(Err(case_not_found(id))) };
+        let config = self.inner.backend.reads().docflow_config().await?;
+        Ok(config.may(actor, &case, usage).map(|()| case).map_err(Refusal::one))
+    }
+
+    /// Everything the node has of a case, read by staff at work on it (or an auditor); the
+    /// read is logged (`case.view`) when the party is named by JMBG.
+    pub async fn case_file(&self, actor: &Actor, id: i64) -> Result<std::result::Result<CaseFile, Refusal>> {
+        let case = match self.case_for(actor, id, CaseUse::Read).await? {
+            Ok(c) => c,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let file = self.case_everything(case).await?;
         let why = work_on(&file.case);
-        self.disclose(actor, "case.view", &why, file).await.map(Some)
+        self.disclose(actor, "case.view", &why, file).await.map(Ok)
     }
 
     /// A case's file for its export; the read is logged (`case.export`) when the party is
     /// named by JMBG.
-    pub async fn case_export(&self, actor: &Actor, id: i64) -> Result<Option<CaseFile>> {
-        let Some(file) = self.case_everything(id).await? else { return Ok(None) };
+    pub async fn case_export(&self, actor: &Actor, id: i64) -> Result<std::result::Result<CaseFile, Refusal>> {
+        let case = match self.case_for(actor, id, CaseUse::Read).await? {
+            Ok(c) => c,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let file = self.case_everything(case).await?;
         let why = ReadReason::new("izvoz spisa predmeta", Some(&file.case.number));
-        self.disclose(actor, "case.export", &why, file).await.map(Some)
+        self.disclose(actor, "case.export", &why, file).await.map(Ok)
     }
 
     /// A case's files, every version, in the order they came, as `actor` lists them (their
     /// names are the party's documents: the read is logged, `case.files`, when the party is
-    /// named by JMBG); a refusal when there is no such case.
+    /// named by JMBG); a refusal when there is no such case or it is not the actor's.
     pub async fn case_attachments(&self, actor: &Actor, id: i64) -> Result<std::result::Result<Vec<AttachmentRow>, Refusal>> {
-        let Some(case) = self.inner.backend.reads().case(id).await? else {
-            return Ok(Err(case_not_found(id)));
+        let case = match self.case_for(actor, id, CaseUse::Read).await? {
+            Ok(c) => c,
+            Err(refused) => return Ok(Err(refused)),
         };
         let files = self.inner.backend.reads().case_attachments(id).await?;
         self.disclose(actor, "case.files", &work_on(&case), case).await?;
@@ -158,6 +197,10 @@ impl Store {
         let Some(case) = self.inner.backend.reads().case(attachment.case_id).await? else {
             return Err(crate::StoreError::corrupt("attachments", id, "a file without its case"));
         };
+        let config = self.inner.backend.reads().docflow_config().await?;
+        if let Err(refused) = config.may(actor, &case, CaseUse::Read) {
+            return Ok(Err(Refusal::one(refused)));
+        }
         if let Err(gone) = self.ensure_kept(case.id).await? {
             return Ok(Err(gone));
         }
@@ -182,25 +225,28 @@ impl Store {
 
     /// What the receipt of a case states (the access code is the caller's: it is never kept),
     /// printed by `actor`; the read of the party is logged (`case.receipt`) when named by JMBG.
-    pub async fn receipt_source(&self, actor: &Actor, id: i64) -> Result<Option<ReceiptSource>> {
-        let source = self.receipt_facts(id).await?;
-        let why = ReadReason::new("ispis potvrde o prijemu", source.as_ref().map(|s| s.case.number.as_str()));
-        self.disclose(actor, "case.receipt", &why, source).await
+    pub async fn receipt_source(&self, actor: &Actor, id: i64) -> Result<std::result::Result<ReceiptSource, Refusal>> {
+        let case = match self.case_for(actor, id, CaseUse::Read).await? {
+            Ok(c) => c,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let source = self.receipt_facts(case).await?;
+        let why = ReadReason::new("ispis potvrde o prijemu", Some(&source.case.number));
+        self.disclose(actor, "case.receipt", &why, source).await.map(Ok)
     }
 
-    async fn receipt_facts(&self, id: i64) -> Result<Option<ReceiptSource>> {
+    async fn receipt_facts(&self, case: CaseRow) -> Result<ReceiptSource> {
         let backend = &self.inner.backend;
-        let Some(case) = backend.reads().case(id).await? else { return Ok(None) };
         let config = backend.reads().docflow_config().await?;
         let municipality = backend.reads().node().await?.map(|n| n.municipality).unwrap_or_default();
         let registered_at = backend.reads().case_records(case.id).await?.first().map_or(case.held_since, |r| r.registered_at);
-        Ok(Some(ReceiptSource {
+        Ok(ReceiptSource {
             unit: config.unit(&case.unit_code).map_or_else(|| case.unit_code.clone(), |u| u.name.clone()),
             kind: config.case_type(&case.case_type).map_or_else(|| case.case_type.clone(), |t| t.title.clone()),
             municipality,
             registered_at,
             case,
-        }))
+        })
     }
 
     /// Cases decided between two days (inclusive), per kind and unit, and how many on time.
@@ -258,16 +304,15 @@ impl Store {
         Ok(files.into_iter().filter(|a| a.record_id == Some(record)).max_by_key(|a| (a.version, a.id)))
     }
 
-    /// Whose files `actor` finds in the document search: an official, those of the cases
-    /// their unit holds; anyone else (the registry office), everyone's. Refused to an
-    /// official placed in no unit.
+    /// Whose files `actor` finds in the document search (`docflow::access`): an official,
+    /// those of the cases their unit holds; the registry office and auditors, everyone's.
+    /// Refused to an official placed in no unit and to administrators.
     pub async fn file_scope(&self, actor: &Actor) -> Result<std::result::Result<Option<FileScope>, Refusal>> {
-        if actor.role != Role::Official {
-            return Ok(Ok(None));
-        }
         let config = self.inner.backend.reads().docflow_config().await?;
-        let Some(unit) = config.unit_of(&actor.username) else {
-            return Ok(Err(Refusal::one(FieldError::general("auth.forbidden", "you are not placed in a unit; ask the administrator"))));
+        let unit = match access::reach(config.seat(actor), CaseUse::Read) {
+            Err(refused) => return Ok(Err(Refusal::one(refused))),
+            Ok(Reach::All) => return Ok(Ok(None)),
+            Ok(Reach::Unit(unit)) => unit,
         };
         let (plus, minus) = self.inner.backend.reads().handed_across(unit).await?;
         Ok(Ok(Some(FileScope { unit: unit.to_string(), plus, minus })))

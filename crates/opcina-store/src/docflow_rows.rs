@@ -2,8 +2,11 @@
 //! kinds of case, the registry-number pattern, the protocol books' records, the cases and
 //! the steps of their lives.
 
+use opcina_core::FieldError;
+use opcina_core::docflow::access::{self, CaseUse, Seat};
 use opcina_core::docflow::archive::{DisposalState, EntryState};
 use opcina_core::docflow::case::{CaseState, Dispatch, Outcome};
+use opcina_core::registry::Actor;
 
 use crate::table::Table;
 use crate::{code_column, record, table_row};
@@ -141,6 +144,14 @@ pub struct CaseRow {
     /// The last sub-number given to an act of the case.
     pub last_sub: i64,
     pub updated_at: i64,
+}
+
+impl CaseRow {
+    /// The unit answerable for the case: the one holding it or, before a hand-over, the
+    /// unit its kind belongs to (the unit of its first record).
+    pub fn answerable_unit(&self) -> &str {
+        self.holder_unit.as_deref().unwrap_or(&self.unit_code)
+    }
 }
 
 /// A step in a case's life.
@@ -298,6 +309,16 @@ impl DocflowConfig {
     /// The unit a user works in.
     pub fn unit_of(&self, username: &str) -> Option<&str> {
         self.staff.iter().find(|s| s.username == username).map(|s| s.unit_code.as_str())
+    }
+
+    /// Where a user sits for the rule of who reaches a case (`docflow::access`).
+    pub fn seat<'a>(&'a self, actor: &Actor) -> Seat<'a> {
+        Seat { role: actor.role, unit: self.unit_of(&actor.username) }
+    }
+
+    /// Whether `actor` may `usage` this case (`docflow::access::may`).
+    pub fn may(&self, actor: &Actor, case: &CaseRow, usage: CaseUse) -> Result<(), FieldError> {
+        access::may(self.seat(actor), Some(case.answerable_unit()), usage)
     }
 
     /// The people working in a unit.

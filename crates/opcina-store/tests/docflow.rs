@@ -173,9 +173,9 @@ backend_test! {
         assert_eq!(refusal_code(attempt(&o.amra, decide.clone()).await), "docflow.case.transition");
         step(s, &k.clerk, case.id, CaseAction::HandOver { unit: "01/1".into(), official: None, note: None }).await;
         let after_hand_over = s.raw().journal_head().await.unwrap();
-        assert_eq!(refusal_code(attempt(&o.selma, decide.clone()).await), "docflow.permission", "another unit's official");
+        assert_eq!(refusal_code(attempt(&o.selma, decide.clone()).await), "docflow.case.other_unit", "another unit's official");
         assert_eq!(refusal_code(attempt(&k.clerk, decide.clone()).await), "docflow.permission", "the registry office does not decide");
-        assert_eq!(refusal_code(attempt(&k.auditor, decide.clone()).await), "docflow.permission");
+        assert_eq!(refusal_code(attempt(&k.auditor, decide.clone()).await), "docflow.case.read_only");
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::HandOver { unit: "01/1".into(), official: Some("selma".into()), note: None }).await), "docflow.official.unit");
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::HandOver { unit: "99".into(), official: None, note: None }).await), "docflow.unit.unknown");
         assert_eq!(refusal_code(attempt(&o.amra, CaseAction::Close { note: None }).await), "docflow.case.transition", "a procedure closes after delivery");
@@ -278,7 +278,7 @@ backend_test! {
 
         // A lost receipt: a new code, given at the counter; the old one stops working.
         let reissue = |actor: opcina_core::registry::Actor| async move { s.docflow(&actor, DocOp::Reissue { case_id: case.id }).await.unwrap() };
-        assert_eq!(refusal_code(reissue(k.auditor.clone()).await), "docflow.permission");
+        assert_eq!(refusal_code(reissue(k.auditor.clone()).await), "docflow.case.read_only");
         let Ok(DocDone::Reissued { access_code: new_code, .. }) = reissue(k.clerk.clone()).await else { panic!("not reissued") };
         assert_ne!(new_code, code);
         assert!(s.track(&case.number, &code).await.unwrap().is_none(), "the lost code");
@@ -348,7 +348,7 @@ backend_test! {
         assert_eq!(code(s.attach(&k.clerk, case.id, upload("prazno.txt"), "text/plain", Bytes::new()).await.unwrap()), "docflow.attachment.empty");
         let wrong_record = Upload { record: Some(other.record_id), ..upload("akt.txt") };
         assert_eq!(code(s.attach(&k.clerk, case.id, wrong_record, "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.attachment.record");
-        assert_eq!(code(s.attach(&k.auditor, case.id, upload("a.txt"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.permission");
+        assert_eq!(code(s.attach(&k.auditor, case.id, upload("a.txt"), "text/plain", Bytes::from_static(b"x")).await.unwrap()), "docflow.case.read_only");
         assert_eq!(s.raw().journal_head().await.unwrap(), head, "refusals write nothing");
         // Journaled, append-only: the chain verifies, and a changed row is caught.
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());

@@ -145,7 +145,7 @@ backend_test! {
         };
         assert_eq!(facts.registry_number(), format!("UP-I-01/1-25-2/{yy}"), "the next number of the unit's UP-I book");
         assert_eq!(s.refusal_facts(&k.clerk, &facts.number).await.unwrap().unwrap(), *facts, "printed again with its number");
-        let book = s.protocol_page(&k.clerk, "up_i", "01/1", i64::from(on.year()), None, 10).await.unwrap();
+        let book = s.protocol_page(&k.clerk, "up_i", "01/1", i64::from(on.year()), None, 10).await.unwrap().unwrap();
         let entered = book.iter().find(|rec| rec.number == facts.registry_number()).expect("in the protocol book");
         assert_eq!((entered.correspondent.as_str(), entered.direction.as_str(), entered.case_id), (facts.requester_name.as_str(), "out", None));
         assert!(entered.subject.contains("izvod iz matične knjige rođenih"), "{}", entered.subject);

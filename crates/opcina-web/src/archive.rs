@@ -39,11 +39,7 @@ pub async fn disposal_carried_out(state: &AppState, actor: &Actor, id: i64) -> A
 /// A case file's ZIP as a download (the read is logged by the store when the party is named
 /// by JMBG).
 pub async fn export_response(state: &AppState, actor: &Actor, id: i64) -> ApiResult<Response> {
-    let file = state
-        .store
-        .case_export(actor, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("docflow.case.not_found", format!("there is no case {id}")))?;
+    let file = state.store.case_export(actor, id).await??;
     let zip = case_zip(state, &file, &actor.username).await?;
     let name: String = file.case.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     Ok((

@@ -216,21 +216,31 @@ backend_test! {
         let s = site(&db).await;
         let mut clerk = signed_in(&s, "salter").await;
         let (case, _) = register(&mut clerk, "uvjerenje", "Amra Hodžić").await;
+        // Spatial planning's official neither reads general administration's case nor works on it.
         let mut selma = signed_in(&s, "selma").await;
         let file = selma.get(&case).await;
-        assert_eq!(file.status, StatusCode::OK);
-        for step in ["hand_over", "decide", "return_for_completion", "close"] {
-            assert!(!file.body.contains(&format!("id=\"step-{step}\"")), "{step} is not hers to take: {}", file.body);
-        }
+        assert_eq!(file.status, StatusCode::FORBIDDEN);
+        assert!(file.body.contains("u nadležnosti druge službe"), "{}", file.body);
+        assert!(!file.body.contains("Amra Hodžić"), "nothing of the case is shown");
         let r = selma.post(&format!("{case}/step"), &[("action", "hand_over"), ("to", "04|selma")]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("nije u vašoj nadležnosti"), "{}", r.body);
-        // An auditor does not work on cases.
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(!r.body.contains("Amra Hodžić"), "nothing of the case is shown");
+        // Its own unit's official reads it and works on it.
+        let mut amra = signed_in(&s, "amra").await;
+        let file = amra.get(&case).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert!(file.body.contains("id=\"step-file\""), "{}", file.body);
+        // An auditor reads the case and works on nothing.
         let mut auditor = signed_in(&s, "revizor").await;
-        assert_eq!(auditor.get(&case).await.status, StatusCode::FORBIDDEN);
-        // The file's read is logged with the party's JMBG.
+        let file = auditor.get(&case).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert!(file.body.contains("Amra Hodžić"));
+        assert!(!file.body.contains("<form method=\"post\" action=\"/cases/"), "no form of work: {}", file.body);
+        // The reads are logged with the party's JMBG; the refused one is not a read.
         let reads = s.k.store.raw().reads().access_log("0101990190004", None, 50).await.unwrap();
-        assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "selma"), "{reads:?}");
+        assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "revizor"), "{reads:?}");
+        assert!(reads.iter().any(|r| r.action == "case.view" && r.username == "amra"), "{reads:?}");
+        assert!(!reads.iter().any(|r| r.username == "selma"), "{reads:?}");
     }
 }
 

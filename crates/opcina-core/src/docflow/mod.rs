@@ -1,8 +1,9 @@
 //! Document flow (office operations, FBiH — shared/DOMAIN.md §5): registry numbers of the
 //! protocol books, the legal deadlines of cases, the steps of a case's life cycle and the
-//! archive's rules of retention and disposal, the work lists and the public tracking of a
+//! archive's rules of retention and disposal, who may read or work on a case, the work lists and the public tracking of a
 //! case.
 
+pub mod access;
 pub mod archive;
 pub mod case;
 pub mod deadline;

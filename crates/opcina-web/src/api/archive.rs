@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::archive::{disposal_carried_out, export_response};
-use crate::auth::{ARCHIVE_READERS as READERS, Caller, STAFF};
+use crate::auth::{ARCHIVE_READERS as READERS, Caller, REVIEWERS};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Body;
 /// Most entries in one page of the book.
@@ -207,6 +207,6 @@ pub async fn destroy(State(state): State<AppState>, caller: Caller, Path(id): Pa
 #[utoipa::path(get, path = "/api/v1/cases/{id}/export", tag = "archive", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
     responses((status = 200, description = "predmet.json and the originals under datoteke/", content_type = "application/zip"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn export(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    caller.require(&STAFF, "export case files")?;
+    caller.require(&REVIEWERS, "export case files")?;
     export_response(&state, &caller.actor, id).await
 }

@@ -18,7 +18,7 @@ use opcina_store::rows::{
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::{Caller, REVIEWERS, STAFF};
+use crate::auth::{Caller, REVIEWERS};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Body;
 use crate::present::{case_query, file_response, next_cursor, tracking_link, with_decision_link};
@@ -98,7 +98,7 @@ pub async fn records(State(state): State<AppState>, caller: Caller, Query(q): Qu
         }
     };
     let limit = limit(q.limit);
-    let items = state.store.protocol_page(&caller.actor, &q.book, &q.unit, q.year, after, limit).await?;
+    let items = state.store.protocol_page(&caller.actor, &q.book, &q.unit, q.year, after, limit).await??;
     let next = (items.len() as i64 == limit).then(|| items.last().map(|r| format!("{}.{}", r.serial, r.sub))).flatten();
     Ok(Json(RecordPage { items, next }))
 }
@@ -186,7 +186,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query
     let official = if q.mine == Some(true) { Some(caller.actor.username.clone()) } else { q.official };
     let limit = limit(q.limit);
     let query = case_query(q.view.unwrap_or_default(), q.unit, official, q.after.as_deref(), limit, state.store.today())?;
-    let items = state.store.work_list(&caller.actor, &query).await?;
+    let items = state.store.work_list(&caller.actor, &query).await??;
     let next = next_cursor(&items, limit);
     Ok(Json(CasePage { items, next }))
 }
@@ -203,13 +203,9 @@ pub struct CaseFile {
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
     responses((status = 200, body = CaseFile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<CaseFile>> {
-    caller.require(&STAFF, "read cases")?;
-    let file = state.store.case_file(&caller.actor, id).await?.ok_or_else(|| case_not_found(id))?;
+    caller.require(&REVIEWERS, "read cases")?;
+    let file = state.store.case_file(&caller.actor, id).await??;
     Ok(Json(CaseFile { case: file.case, events: file.events, records: file.records }))
-}
-
-fn case_not_found(id: i64) -> ApiError {
-    ApiError::not_found("docflow.case.not_found", format!("there is no case {id}"))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -338,7 +334,7 @@ pub async fn attach(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
     responses((status = 200, body = AttachmentList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn attachments(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<AttachmentList>> {
-    caller.require(&STAFF, "read cases")?;
+    caller.require(&REVIEWERS, "read cases")?;
     Ok(Json(AttachmentList { items: state.store.case_attachments(&caller.actor, id).await?? }))
 }
 
@@ -346,7 +342,7 @@ pub async fn attachments(State(state): State<AppState>, caller: Caller, Path(id)
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "cases", params(("id" = i64, Path, description = "Attachment id")), security(("bearer" = [])),
     responses((status = 200, description = "The file, with its media type", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn download(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
-    caller.require(&STAFF, "read the files of cases")?;
+    caller.require(&REVIEWERS, "read the files of cases")?;
     let (attachment, content) = state.store.read_attachment(&caller.actor, id, None).await??;
     Ok(file_response(&attachment, content))
 }
@@ -384,7 +380,7 @@ pub async fn search_documents(
     caller: Caller,
     Query(q): Query<DocumentQuery>,
 ) -> ApiResult<Json<DocumentHits>> {
-    caller.require(&STAFF, "search the files of cases")?;
+    caller.require(&REVIEWERS, "search the files of cases")?;
     let limit = usize::try_from(limit(q.limit)).unwrap_or(50);
     let items = crate::search::documents(&state, &caller.actor, &q.q, limit).await??.ok_or_else(|| {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "docflow.documents.unavailable", "this node keeps no index of the files of cases")

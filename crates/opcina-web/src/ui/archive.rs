@@ -72,7 +72,7 @@ pub async fn upload(State(state): State<AppState>, Extension(ui): Extension<Ui>,
 
 /// `GET /cases/{id}/files/{file}`: a file of the case (the read is logged).
 pub async fn download(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path((id, file)): Path<(i64, i64)>) -> Response {
-    let caller = match ui.require(&STAFF) {
+    let caller = match ui.require(&REVIEWERS) {
         Ok(c) => c,
         Err(page) => return page,
     };
@@ -85,7 +85,7 @@ pub async fn download(State(state): State<AppState>, Extension(ui): Extension<Ui
 
 /// `GET /cases/{id}/export.zip`: the case file as a ZIP of its originals and metadata.
 pub async fn export(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(id): Path<i64>) -> Response {
-    let caller = match ui.require(&STAFF) {
+    let caller = match ui.require(&REVIEWERS) {
         Ok(c) => c,
         Err(page) => return page,
     };

@@ -7,7 +7,7 @@ use opcina_store::archive::{CaseFile, on_hold};
 use opcina_store::rows::ArchiveEntryRow;
 
 use super::{Ui, date_label};
-use crate::auth::{KEEPERS, STAFF};
+use crate::auth::KEEPERS;
 
 /// A file in the case's list.
 pub struct FileLine {
@@ -65,7 +65,8 @@ fn entry_lines(ui: &Ui, e: &ArchiveEntryRow) -> Vec<(String, String)> {
 /// The files and archive section of a case's page.
 ///
 /// `failed` names the form of this section that was refused (it is shown open again).
-pub(super) fn case_archive(ui: &Ui, file: &CaseFile, failed: Option<&str>) -> CaseArchive {
+/// `may_work`: whether the user may add files to the case (`docflow::access`).
+pub(super) fn case_archive(ui: &Ui, file: &CaseFile, may_work: bool, failed: Option<&str>) -> CaseArchive {
     let (case, records, entry, holds) = (&file.case, &file.records, &file.entry, &file.holds);
     let role = ui.staff.as_ref().map(|s| s.caller.actor.role);
     let numbers: std::collections::BTreeMap<i64, &str> = records.iter().map(|r| (r.id, r.number.as_str())).collect();
@@ -86,7 +87,7 @@ pub(super) fn case_archive(ui: &Ui, file: &CaseFile, failed: Option<&str>) -> Ca
     CaseArchive {
         files,
         destroyed: entry.as_ref().is_some_and(ArchiveEntryRow::destroyed),
-        may_upload: state_now != CaseState::Joined && state_now != CaseState::Archived && role.is_some_and(|r| STAFF.contains(&r)),
+        may_upload: may_work && state_now != CaseState::Joined && state_now != CaseState::Archived,
         upload_open: failed == Some("upload"),
         records: records.iter().map(|r| (r.id.to_string(), r.number.clone())).collect(),
         entry: entry.as_ref().map(|e| entry_lines(ui, e)).unwrap_or_default(),

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::NaiveDate;
 use opcina_core::Refusal;
+use opcina_core::docflow::access::CaseUse;
 use opcina_core::docflow::case::{CaseAction, CaseState, Dispatch, Outcome};
 use opcina_core::docflow::receipt::ReceiptFacts;
 use opcina_core::docflow::tracking::Tracking;
@@ -28,9 +29,10 @@ use serde_json::Value;
 
 use super::forms::Choice;
 use super::forms::{self, Errors, Input, Options, Preset, Section, SectionView, Values, field, preset};
-use super::{Ui, cookie, date_label, error_page, internal_error, parse_day, refusal_text, render, render_with, set_cookie};
+use super::{Ui, api_page, cookie, date_label, error_page, internal_error, parse_day, refusal_text, render, render_with, set_cookie};
 use crate::AppState;
-use crate::auth::{Caller, STAFF};
+use crate::auth::{Caller, REVIEWERS, STAFF};
+use crate::error::ApiError;
 use crate::present::{case_query, next_cursor, pdf_response, tracking_link, with_decision_link};
 
 /// Where the registry office finds the access code of the submission it just registered
@@ -153,7 +155,7 @@ fn list_href(view: View, unit: &str, mine: bool, after: Option<&str>) -> String 
 /// `GET /cases`: the work list. Officials see their own cases unless they ask for their
 /// unit's or all; the registry office sees every unit's.
 pub async fn list(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(p): Query<ListParams>) -> Response {
-    let caller = match ui.require(&STAFF) {
+    let caller = match ui.require(&REVIEWERS) {
         Ok(c) => c,
         Err(page) => return page,
     };
@@ -195,7 +197,8 @@ async fn render_list(
     }
     .await;
     let (config, cases, names) = match loaded {
-        Ok(l) => l,
+        Ok((config, Ok(cases), names)) => (config, cases, names),
+        Ok((_, Err(refused), _)) => return api_page(ui, &ApiError::from(refused)),
         Err(e) => return internal_error(ui, &e),
     };
     let next = next_cursor(&cases, PAGE).map(|n| list_href(view, unit, mine, Some(&n)));
@@ -214,7 +217,9 @@ async fn render_list(
         })
         .collect();
     let mut units = vec![Choice { value: String::new(), label: ui.t("cases-all-units"), selected: unit.is_empty() }];
-    units.extend(config.units.iter().map(|u| Choice {
+    // An official lists their own unit's cases only (`docflow::access`).
+    let own = (caller.actor.role == Role::Official).then(|| config.unit_of(&caller.actor.username)).flatten();
+    units.extend(config.units.iter().filter(|u| own.is_none_or(|o| o == u.code)).map(|u| Choice {
         value: u.code.clone(),
         label: format!("{} {}", u.code, u.name),
         selected: u.code == unit,
@@ -251,7 +256,7 @@ pub struct FindParams {
 
 /// `GET /cases/find?number=…`: straight to the case with this registry number.
 pub async fn find(State(state): State<AppState>, Extension(ui): Extension<Ui>, Query(p): Query<FindParams>) -> Response {
-    let caller = match ui.require(&STAFF) {
+    let caller = match ui.require(&REVIEWERS) {
         Ok(c) => c,
         Err(page) => return page,
     };
@@ -446,8 +451,8 @@ struct ReceiptPage<'a> {
 
 async fn receipt_or_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64) -> Result<ReceiptSource, Response> {
     match state.store.receipt_source(&caller.actor, id).await {
-        Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found"))),
+        Ok(Ok(c)) => Ok(c),
+        Ok(Err(refused)) => Err(api_page(ui, &ApiError::from(refused))),
         Err(e) => Err(internal_error(ui, &e)),
     }
 }
@@ -648,6 +653,8 @@ struct CasePage<'a> {
     events: Vec<EventLine>,
     steps: Vec<StepView>,
     filing: Option<StepView>,
+    /// Whether the user may give a new access code (and add records and files).
+    may_work: bool,
     more: super::case_files::CaseArchive,
     done: Option<String>,
     error: Option<String>,
@@ -720,12 +727,12 @@ fn hand_over_options(config: &DocflowConfig, names: &BTreeMap<String, String>) -
 }
 
 pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i64, done: Option<&str>, failed: Option<Failed>) -> Response {
-    if let Err(page) = ui.require(&STAFF) {
+    if let Err(page) = ui.require(&REVIEWERS) {
         return page;
     }
     let file = match state.store.case_file(&caller.actor, id).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("err-docflow-case-not-found")),
+        Ok(Ok(f)) => f,
+        Ok(Err(refused)) => return api_page(ui, &ApiError::from(refused)),
         Err(e) => return internal_error(ui, &e),
     };
     let loaded = async {
@@ -809,7 +816,10 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
             failed_action,
         ));
     }
-    let filing = case.state.open().then(|| {
+    // What the user may do here besides the steps: enter a later record, add a file, give a
+    // new access code (`docflow::access`); an auditor reads only.
+    let may_work = config.may(&caller.actor, case, CaseUse::Work).is_ok();
+    let filing = (may_work && case.state.open()).then(|| {
         let (values, errors) = match &failed {
             Some(f) if f.action == "file" => (f.values.clone(), f.errors.clone()),
             _ => {
@@ -824,7 +834,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
         step_view(ui, "file", "case-do-file", FILING, &values, &errors, &given, failed_action)
     });
     let error = failed.as_ref().and_then(|f| f.errors.get("general").cloned());
-    let more = super::case_files::case_archive(ui, &file, failed.as_ref().map(|f| f.action));
+    let more = super::case_files::case_archive(ui, &file, may_work, failed.as_ref().map(|f| f.action));
     let page = CasePage {
         ui,
         id,
@@ -858,6 +868,7 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
             .collect(),
         steps,
         filing,
+        may_work,
         more,
         done: done.map(|d| ui.ta("case-step-saved", "step", &step_label(ui, d))),
         error,
@@ -914,7 +925,7 @@ pub async fn file(
     Path(id): Path<i64>,
     Query(p): Query<FileParams>,
 ) -> Response {
-    let caller = match ui.require(&STAFF) {
+    let caller = match ui.require(&REVIEWERS) {
         Ok(c) => c,
         Err(page) => return page,
     };

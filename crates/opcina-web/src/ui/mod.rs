@@ -255,9 +255,9 @@ impl Ui {
         self.staff.as_ref().is_some_and(|s| crate::auth::READERS.contains(&s.caller.actor.role))
     }
 
-    /// Whether the signed-in user works with the protocol books and cases.
-    pub fn is_case_staff(&self) -> bool {
-        self.staff.as_ref().is_some_and(|s| crate::auth::STAFF.contains(&s.caller.actor.role))
+    /// Staff and auditors: they read the work lists, cases and the archive book.
+    pub fn is_case_reader(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| crate::auth::REVIEWERS.contains(&s.caller.actor.role))
     }
 
     /// "Ana Anić (matičar, Kakanj)" for the header.
