@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod federation;
 pub mod i18n;
+pub mod limits;
 pub mod openapi;
 pub mod present;
 pub mod search;
@@ -52,6 +53,10 @@ pub struct AppState {
     pub federation: Option<Arc<federation::Federation>>,
     /// The full-text index of the files of cases, when the node keeps one.
     pub documents: Option<Arc<opcina_search::documents::DocumentIndex>>,
+    /// How the node is reached (behind a proxy, HSTS, secure cookies).
+    pub http: limits::HttpSettings,
+    /// The limits on the public's writes.
+    pub limits: Arc<limits::Limits>,
 }
 
 impl AppState {
@@ -65,7 +70,20 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             federation: None,
             documents: None,
+            http: limits::HttpSettings::default(),
+            limits: Arc::default(),
         }
+    }
+
+    /// Reached as `http` says (behind a proxy, over TLS).
+    pub fn with_http(mut self, http: limits::HttpSettings) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// Whether cookies go over HTTPS only: as configured, or when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.http.secure_cookies.unwrap_or_else(|| self.public_url.starts_with("https://"))
     }
 
     /// Searches the files of cases in `documents`.
@@ -90,6 +108,7 @@ impl AppState {
 
 /// The whole application, built in one place.
 pub fn app(state: AppState) -> Router {
+    let hsts = state.http.hsts;
     Router::new()
         .merge(ui::routes(state.clone()))
         .route("/healthz", get(api::health::health))
@@ -138,4 +157,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/persons/{jmbg}/extracts", get(api::extracts::of_person))
         .with_state(state)
         .layer(axum::middleware::from_fn(error::api_answers))
+        .layer(axum::middleware::map_response(move |mut response: axum::response::Response| async move {
+            // Behind a TLS proxy: browsers come back over HTTPS only, for a year.
+            if hsts {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::STRICT_TRANSPORT_SECURITY, axum::http::HeaderValue::from_static("max-age=31536000"));
+            }
+            response
+        }))
 }

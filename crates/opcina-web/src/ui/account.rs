@@ -13,10 +13,12 @@ use opcina_core::Refusal;
 use opcina_store::citizens::Citizen;
 use serde::Deserialize;
 
-use super::session::LOCKOUT;
+use super::session::wait_minutes;
 use super::{CITIZEN_COOKIE, Ui, cookie, error_page, internal_error, render, render_with, set_cookie};
+use super::{rate_limited, too_many};
 use crate::AppState;
 use crate::auth::READERS;
+use crate::limits::Client;
 
 /// Reads of the access log shown a page.
 const PAGE: i64 = 50;
@@ -46,7 +48,7 @@ struct AccountForm<'a> {
 }
 
 fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
-    let secure = state.public_url.starts_with("https://");
+    let secure = state.secure_cookies();
     let mut response = Redirect::to(to).into_response();
     let max = opcina_store::sessions::SESSION_MAX / 1_000_000;
     response.headers_mut().append(header::SET_COOKIE, set_cookie(CITIZEN_COOKIE, token, Some(max), "Lax", true, secure));
@@ -58,8 +60,18 @@ pub async fn register_form(Extension(ui): Extension<Ui>) -> Response {
     render(&AccountForm { ui: &ui, register: true, f: AccountFields::default(), errors: FieldErrors::default(), notice: None })
 }
 
-/// `POST /account/register`: opens the account and signs the citizen in.
-pub async fn register(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<AccountFields>) -> Response {
+/// `POST /account/register`: opens the account and signs the citizen in; a few accounts an
+/// hour from one client (`limits::Limits`).
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    client: Client,
+    Form(f): Form<AccountFields>,
+) -> Response {
+    if let Err(wait) = state.limits.registrations.hit(&client.key()) {
+        tracing::warn!(%client, "account registration refused: over the limit");
+        return rate_limited(&ui, wait);
+    }
     match state.store.open_account(&f.email, &f.full_name, &f.password).await {
         Ok(Ok(account)) => match state.store.open_citizen_session(&account).await {
             Ok(token) => signed_in(&state, &token, "/account"),
@@ -92,9 +104,16 @@ pub async fn sign_in_form(Extension(ui): Extension<Ui>, Query(q): Query<SignInQu
     render(&AccountForm { ui: &ui, register: false, f: AccountFields::default(), errors: FieldErrors::default(), notice })
 }
 
-/// `POST /account/sign-in`
-pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<AccountFields>) -> Response {
+/// `POST /account/sign-in`: counted per e-mail address and client like staff sign-ins
+/// (`session::LoginGuard`), and per client across addresses (`limits::Limits`).
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    client: Client,
+    Form(f): Form<AccountFields>,
+) -> Response {
     let key = format!("citizen:{}", f.email.trim().to_lowercase());
+    let from = client.key();
     let again = |status: StatusCode, message: String| {
         let f = AccountFields { password: String::new(), ..f.clone() };
         render_with(
@@ -108,23 +127,23 @@ pub async fn sign_in(State(state): State<AppState>, Extension(ui): Extension<Ui>
             },
         )
     };
-    if let Err(left) = state.logins.attempt(&key) {
-        return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &left.as_secs().div_ceil(60).max(1).to_string()));
+    let locked = |wait| too_many(again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &wait_minutes(wait))), wait);
+    if let Err(wait) = state.limits.citizen_sign_ins.hit(&from).and_then(|()| state.logins.attempt(&key, &from)) {
+        tracing::warn!(%client, "a citizen's sign-in refused: too many attempts");
+        return locked(wait);
     }
     match state.store.check_citizen(&f.email, &f.password).await {
         Ok(Some(account)) => {
-            state.logins.succeeded(&key);
+            state.logins.succeeded(&key, &from);
             match state.store.open_citizen_session(&account).await {
                 Ok(token) => signed_in(&state, &token, "/account"),
                 Err(e) => internal_error(&ui, &e),
             }
         }
-        Ok(None) => {
-            if state.logins.locked(&key).is_some() {
-                return again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &(LOCKOUT.as_secs() / 60).to_string()));
-            }
-            again(StatusCode::UNAUTHORIZED, ui.t("account-sign-in-failed"))
-        }
+        Ok(None) => match state.logins.waiting(&key, &from) {
+            Some(wait) => locked(wait),
+            None => again(StatusCode::UNAUTHORIZED, ui.t("account-sign-in-failed")),
+        },
         Err(e) => internal_error(&ui, &e),
     }
 }
@@ -136,7 +155,7 @@ pub async fn sign_out(State(state): State<AppState>, Extension(ui): Extension<Ui
             return internal_error(&ui, &e);
         }
     }
-    let secure = state.public_url.starts_with("https://");
+    let secure = state.secure_cookies();
     let mut response = Redirect::to("/account/sign-in?signed-out=1").into_response();
     response.headers_mut().append(header::SET_COOKIE, set_cookie(CITIZEN_COOKIE, "", Some(0), "Lax", true, secure));
     response
@@ -369,9 +388,16 @@ pub async fn submit_form(State(state): State<AppState>, Extension(ui): Extension
 pub async fn submit(
     State(state): State<AppState>,
     Extension(ui): Extension<Ui>,
+    client: Client,
     Form(f): Form<opcina_store::docflow::OnlineSubmission>,
 ) -> Response {
     let Some(citizen) = ui.citizen.clone() else { return Redirect::to("/account/sign-in").into_response() };
+    // Per client and per account: a verified citizen cannot flood a unit's work list either.
+    let limit = &state.limits.submissions;
+    if let Err(wait) = limit.hit(&client.key()).and_then(|()| limit.hit(&format!("account:{}", citizen.account.id))) {
+        tracing::warn!(%client, account = citizen.account.id, "a portal submission refused: over the limit");
+        return rate_limited(&ui, wait);
+    }
     match state.store.submit_online(&citizen, &f).await {
         Ok(Ok((case, code))) => {
             tracing::info!(case = case.id, number = %case.number, "a request was submitted on the portal");

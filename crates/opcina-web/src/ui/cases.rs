@@ -403,7 +403,7 @@ pub async fn intake(State(state): State<AppState>, Extension(ui): Extension<Ui>,
 /// same-site cookie: never in a URL, never stored).
 fn to_receipt(state: &AppState, id: i64, access_code: &str) -> Response {
     let mut response = Redirect::to(&format!("/cases/{id}/receipt")).into_response();
-    let secure = state.public_url.starts_with("https://");
+    let secure = state.secure_cookies();
     let value = format!("{id}.{access_code}");
     response.headers_mut().append(header::SET_COOKIE, set_cookie(RECEIPT_COOKIE, &value, Some(8 * 3600), "Strict", true, secure));
     response

@@ -327,6 +327,21 @@ pub fn error_page(ui: &Ui, status: StatusCode, title_id: &str, message: &str) ->
     render_with(status, &ErrorPage { ui, title: ui.t(title_id), message })
 }
 
+/// A response that asks the client to come back after `wait` (`Retry-After`, seconds).
+pub fn too_many(mut response: Response, wait: std::time::Duration) -> Response {
+    if let Ok(v) = axum::http::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    response
+}
+
+/// The page for a public write over its limit (`limits::Limits`): what happened and when to
+/// come back; nothing was saved.
+pub fn rate_limited(ui: &Ui, wait: std::time::Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1).to_string();
+    too_many(error_page(ui, StatusCode::TOO_MANY_REQUESTS, "error-429-title", &ui.ta("error-429", "minutes", &minutes)), wait)
+}
+
 /// The answer to a failure of the store or the index: logged in full, shown briefly.
 pub fn internal_error(ui: &Ui, error: &dyn std::fmt::Display) -> Response {
     tracing::error!(%error, "a page failed");
@@ -403,7 +418,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     let csrf = existing_csrf.clone().unwrap_or_else(random_token);
     let session = cookie(&parts.headers, SESSION_COOKIE).filter(|t| is_token(t)).map(str::to_string);
     let citizen_session = cookie(&parts.headers, CITIZEN_COOKIE).filter(|t| is_token(t)).map(str::to_string);
-    let secure = state.public_url.starts_with("https://");
+    let secure = state.secure_cookies();
 
     let mut ui = Ui {
         locale,

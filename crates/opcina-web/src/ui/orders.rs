@@ -25,6 +25,7 @@ use super::forms::Choice;
 use super::{Ui, error_page, internal_error, render, render_with};
 use crate::AppState;
 use crate::auth::READERS;
+use crate::limits::Client;
 
 /// A service of the catalogue.
 pub struct Service {
@@ -188,7 +189,13 @@ fn errors_by_field(ui: &Ui, refusal: &Refusal) -> BTreeMap<String, String> {
 }
 
 /// `POST /order`
-pub async fn place(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<OrderFields>) -> Response {
+pub async fn place(State(state): State<AppState>, Extension(ui): Extension<Ui>, client: Client, Form(f): Form<OrderFields>) -> Response {
+    // A few orders an hour from one client: enough for a family, not enough to flood the
+    // office's queue (151 orders a second were taken from one client).
+    if let Err(wait) = state.limits.orders.hit(&client.key()) {
+        tracing::warn!(%client, "an order refused: over the limit");
+        return super::rate_limited(&ui, wait);
+    }
     let spec = OrderSpec {
         request: RequestFields {
             kind: f.kind.clone(),

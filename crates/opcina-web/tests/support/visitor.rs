@@ -13,6 +13,8 @@ use tower::ServiceExt;
 pub struct Visitor {
     pub router: Router,
     pub cookies: HashMap<String, String>,
+    /// The client's address, as a proxy in front of the node states it (`X-Forwarded-For`).
+    pub from: Option<String>,
 }
 
 pub struct Reply {
@@ -29,12 +31,21 @@ impl Reply {
 
 impl Visitor {
     pub fn new(router: &Router) -> Visitor {
-        Visitor { router: router.clone(), cookies: HashMap::new() }
+        Visitor { router: router.clone(), cookies: HashMap::new(), from: None }
+    }
+
+    /// A visitor coming from `addr` through the node's proxy.
+    pub fn at(router: &Router, addr: &str) -> Visitor {
+        Visitor { from: Some(addr.to_string()), ..Visitor::new(router) }
     }
 
     pub async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Reply {
         let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         let req = if cookie.is_empty() { req } else { req.header(header::COOKIE, cookie) };
+        let req = match &self.from {
+            Some(addr) => req.header("x-forwarded-for", format!("10.9.9.9, {addr}")),
+            None => req,
+        };
         let response = self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
         for c in response.headers().get_all(header::SET_COOKIE) {
             let c = c.to_str().unwrap();

@@ -101,7 +101,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         print_welcome(addr, &accounts, started, people);
     });
     let seal = super::serve::load_seal(&store, &a.dir.join("keys/node.key"), &format!("http://{}", a.addr)).await?;
-    serve(store, &index_dir, listener, Some(seal), None, Some(announce)).await?;
+    serve(store, &index_dir, listener, Some(seal), None, Default::default(), Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 

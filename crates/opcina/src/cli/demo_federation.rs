@@ -116,7 +116,9 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         });
         let index = t.dir.join("index");
         store.set_files(opcina_store::files::Files::local(&t.dir.join("files"))?);
-        servers.push(tokio::spawn(async move { serve(store, &index, listener, Some(seal), Some(settings), Some(announce)).await }));
+        servers.push(tokio::spawn(async move {
+            serve(store, &index, listener, Some(seal), Some(settings), Default::default(), Some(announce)).await
+        }));
     }
     for s in servers {
         s.await.context("a node stopped unexpectedly")??;

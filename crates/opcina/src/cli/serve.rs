@@ -66,6 +66,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Membership of a federation of municipalities.
     pub federation: Option<FederationConfig>,
+    /// How the node is reached: behind a TLS proxy, HSTS, secure cookies.
+    #[serde(default)]
+    pub http: opcina_web::limits::HttpSettings,
 }
 
 /// `[federation]` in the node's configuration.
@@ -186,7 +189,7 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(_) => bail!("[federation] needs the node's signing key (--key or signing_key)"),
         None => None,
     };
-    serve(store, &dir, listener, seal, federation, Some(announce)).await?;
+    serve(store, &dir, listener, seal, federation, config.http.clone(), Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -212,6 +215,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     seal: Option<(Sealer, String)>,
     federation: Option<Settings>,
+    http: opcina_web::limits::HttpSettings,
     ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> anyhow::Result<()> {
     let owner = super::index_owner(&store.node().await?);
@@ -235,7 +239,7 @@ pub async fn serve(
             .with_context(|| format!("cannot open the document index in {}", documents_dir.display()))?,
     );
     let document_indexer = opcina_search::documents::spawn(Arc::clone(&documents), store.clone());
-    let mut state = AppState::new(store.clone(), Arc::clone(&index)).with_documents(documents);
+    let mut state = AppState::new(store.clone(), Arc::clone(&index)).with_documents(documents).with_http(http);
     let mut refresher = None;
     if let (Some(settings), Some((sealer, _))) = (federation, &seal) {
         let federation = Arc::new(Federation::new(settings, sealer.key().clone()));
@@ -258,7 +262,8 @@ pub async fn serve(
     if let Some(ready) = ready {
         ready(listener.local_addr()?);
     }
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    // The peer's address reaches the handlers (`limits::Client`: per-client limits).
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
     document_indexer.abort();
     for task in [refresher, outbox].into_iter().flatten() {
@@ -293,4 +298,18 @@ async fn shutdown() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_http_section_says_how_the_node_is_reached() {
+        let c: Config = toml::from_str("public_url = \"https://opcina.example\"\n[http]\nbehind_proxy = true\nhsts = true\n").unwrap();
+        assert_eq!(c.http, opcina_web::limits::HttpSettings { behind_proxy: true, hsts: true, secure_cookies: None });
+        assert_eq!(toml::from_str::<Config>("").unwrap().http, opcina_web::limits::HttpSettings::default());
+        assert!(toml::from_str::<Config>("[http]\nbehind_prox = true\n").is_err(), "a misspelt setting is refused");
+    }
 }
