@@ -246,6 +246,13 @@ backend_test! {
                 assert_eq!(status, if may { StatusCode::OK } else { StatusCode::FORBIDDEN }, "{who:?} reads the book of {unit}: {body}");
             }
         }
+        // Issue 16: the auditor's reads of the lists and books were not logged. Each names the
+        // party (everyone's reads are: `reads_logged.rs`).
+        let (_, log) = node.call(Who::Auditor, "GET", "/api/v1/persons/0101990190004/access-log", None).await;
+        for action in ["case.list", "protocol.list", "case.view", "case.export", "case.files", "case.file.read"] {
+            let logged = log["items"].as_array().unwrap().iter().any(|r| r["username"] == "revizor" && r["action"] == action);
+            assert!(logged, "the auditor's {action} is logged: {log}");
+        }
     }
 }
 

@@ -548,7 +548,11 @@ backend_test! {
         let health: serde_json::Value = serde_json::from_str(&health).unwrap();
         assert_eq!((health["federation"]["member"].as_str(), health["federation"]["outbox_pending"].as_u64()), (Some("KAK"), Some(1)), "{health}");
         assert_eq!(health["federation"]["directory_serial"].as_u64(), Some(1));
-        let (_, status) = send_get(&kak, "/status").await;
+        let operator = kak.store.user("salter").await.unwrap().unwrap();
+        let session = kak.store.open_session(&operator).await.unwrap();
+        let req = Request::builder().uri("/status").header("accept-language", "bs").header("cookie", format!("opcina_session={session}"));
+        let response = app(kak.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
         assert!(status.contains("Obavijesti koje čekaju slanje"), "{status}");
 
         // Zenica comes back on the same address, with the same database.

@@ -328,7 +328,7 @@ backend_test! {
         add("/verify", vec![visit(Who::Anonymous, "/verify")]);
         add("/verify/{number}", vec![visit(Who::Anonymous, verify).shows(&[LEJLA])]);
         add("/static/site.css", vec![visit(Who::Anonymous, "/static/site.css")]);
-        add("/status", vec![visit(Who::Anonymous, "/status")]);
+        add("/status", vec![visit(Who::Admin, "/status")]);
 
         let routes = get_routes();
         assert!(routes.len() > 60, "the router's routes were not found in its source: {routes:?}");

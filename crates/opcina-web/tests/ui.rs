@@ -74,6 +74,10 @@ backend_test! {
         let api = v.get("/api/v1/nema").await;
         assert_eq!(api.status, StatusCode::NOT_FOUND);
         assert!(api.body.contains("\"code\":\"request.not_found\""), "{}", api.body);
+        // The operator's page is for staff (issue 16: it was public); probes use /healthz.
+        let status = v.get("/status?lang=bs").await;
+        assert_eq!((status.status, status.location()), (StatusCode::SEE_OTHER, "/sign-in?next=%2Fstatus"));
+        v.sign_in("revizor", PASSWORD).await;
         let status = v.get("/status?lang=bs").await;
         assert!(status.body.contains("Stanje čvora matičnih knjiga") && status.body.contains("KSU"), "{}", status.body);
     }

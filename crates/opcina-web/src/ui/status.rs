@@ -1,5 +1,6 @@
-//! The operator's status page at `/status`: which municipality the node serves, its offices,
-//! the state of the journal and the index, and where the API is.
+//! The operator's status page at `/status` (for signed-in staff): which municipality the node
+//! serves, its offices, the state of the journal, the index and the federation, and where the
+//! API is. Load balancers and public probes use `/healthz`.
 
 use askama::Template;
 use axum::Extension;
@@ -23,7 +24,11 @@ struct Status<'a> {
     valid_until: String,
 }
 
+/// `GET /status`, for the node's staff (the public probe is `/healthz`).
 pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
+    if let Err(page) = ui.require(&opcina_core::registry::Role::ALL) {
+        return page;
+    }
     let read = async { Ok::<_, opcina_store::StoreError>((state.store.offices().await?, state.store.journal_head().await?)) };
     let (offices, head) = match read.await {
         Ok(found) => found,
