@@ -456,7 +456,9 @@ impl Clerk {
         let mut req = Request::builder().method(method).uri(path).header("host", "kakanj.test").header("cookie", cookie);
         let body = match form {
             Some(fields) => {
-                let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+                let cookie = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+                let session = self.cookies.get("opcina_session").filter(|s| !s.is_empty());
+                let csrf = opcina_web::ui::form_token(&cookie, session.map(String::as_str));
                 let mut all = vec![("csrf", csrf.as_str())];
                 all.extend_from_slice(fields);
                 req = req.header("content-type", "application/x-www-form-urlencoded");

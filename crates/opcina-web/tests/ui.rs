@@ -761,3 +761,31 @@ backend_test! {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
 }
+
+backend_test! {
+    /// Issue 16: the CSRF token was a cookie copied into the form, the same before and after
+    /// the sign-in and in any session. Now a sign-in gives a new cookie, and a signed-in
+    /// user's forms carry a token bound to their session.
+    async fn the_csrf_token_is_bound_to_the_session_and_renewed_at_sign_in(db: TestDb) {
+        let s = site(&db).await;
+        let mut v = Visitor::new(&s.router);
+        v.get("/sign-in").await;
+        let before = v.cookies["opcina_csrf"].clone();
+        assert_eq!(v.sign_in("salter", PASSWORD).await.status, StatusCode::SEE_OTHER);
+        let after = v.cookies["opcina_csrf"].clone();
+        assert_ne!(before, after, "a sign-in gives a new cookie");
+        let page = v.get("/counter").await;
+        assert!(page.body.contains(&format!("value=\"{}\"", v.csrf())), "the page's forms carry the bound token");
+        assert_ne!(v.csrf(), after, "bound to the session, not the cookie itself");
+        for stale in [before.as_str(), after.as_str()] {
+            assert_eq!(v.post_raw("/sign-out", &[("csrf", stale)]).await.status, StatusCode::FORBIDDEN, "{stale}");
+        }
+        // Another user's token is worth nothing in this session.
+        let mut other = Visitor::new(&s.router);
+        other.sign_in("maticar", PASSWORD).await;
+        other.get("/counter").await;
+        assert_eq!(v.post_raw("/sign-out", &[("csrf", &other.csrf())]).await.status, StatusCode::FORBIDDEN);
+        let token = v.csrf();
+        assert_eq!(v.post_raw("/sign-out", &[("csrf", &token)]).await.status, StatusCode::SEE_OTHER);
+    }
+}

@@ -52,6 +52,7 @@ fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
     let max = opcina_store::sessions::SESSION_MAX / 1_000_000;
     response.headers_mut().append(header::SET_COOKIE, set_cookie(CITIZEN_COOKIE, token, Some(max), "Lax", true, secure));
+    response.headers_mut().append(header::SET_COOKIE, super::fresh_csrf_cookie(secure));
     response
 }
 

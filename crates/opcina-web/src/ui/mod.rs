@@ -367,6 +367,22 @@ fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// The token a form carries: for a visitor without a session, the CSRF cookie itself; once
+/// signed in, a digest of the cookie and the session's token — bound to that session, so a
+/// token seen in one session (or before the sign-in) is worth nothing in another. Sign-ins
+/// also give a new cookie.
+pub fn form_token(cookie: &str, session: Option<&str>) -> String {
+    match session {
+        None => cookie.to_string(),
+        Some(session) => hex::encode(opcina_store::admin::token_hash(&format!("opcina-csrf\0{cookie}\0{session}"))),
+    }
+}
+
+/// A new CSRF cookie, given at every sign-in (the token of the form before it is not reused).
+pub(crate) fn fresh_csrf_cookie(secure: bool) -> HeaderValue {
+    set_cookie(CSRF_COOKIE, &random_token(), None, "Lax", true, secure)
+}
+
 fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -453,6 +469,14 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     if let Err(error) = loaded {
         return internal_error(&ui, &error);
     }
+    let bound_to = if ui.staff.is_some() {
+        session.as_deref()
+    } else if ui.citizen.is_some() {
+        citizen_session.as_deref()
+    } else {
+        None
+    };
+    ui.csrf = form_token(&csrf, bound_to);
 
     let body = if parts.method == Method::POST {
         // A file sent from a form (a scan at the counter) comes as multipart, up to the
@@ -474,7 +498,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
             fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v).unwrap_or_default()
         };
-        let valid = existing_csrf.as_deref().is_some_and(|c| bool::from(c.as_bytes().ct_eq(sent.as_bytes())));
+        let valid = existing_csrf.as_deref().is_some_and(|c| bool::from(form_token(c, bound_to).as_bytes().ct_eq(sent.as_bytes())));
         if !valid || !same_origin(&parts.headers) {
             tracing::warn!(path = %parts.uri.path(), "a form without a valid CSRF token was refused");
             let mut response = error_page(&ui, StatusCode::FORBIDDEN, "error-403-title", &ui.t("error-csrf"));

@@ -274,6 +274,7 @@ pub async fn sign_in(
     response
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, Some(SESSION_MAX / 1_000_000), "Lax", true, secure));
+    response.headers_mut().append(header::SET_COOKIE, super::fresh_csrf_cookie(secure));
     response
 }
 

@@ -67,9 +67,18 @@ impl Visitor {
         self.send(Request::builder().method("GET").uri(path).header(header::HOST, "opcina.test"), Body::empty()).await
     }
 
+    /// The token the page's hidden field holds: the CSRF cookie, bound to the session once
+    /// signed in. (A session the node no longer knows is not bound: such a visitor posts
+    /// with [`Visitor::post_raw`] and the token from the page.)
+    pub fn csrf(&self) -> String {
+        let cookie = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+        let session = self.cookies.get("opcina_session").or_else(|| self.cookies.get("opcina_citizen"));
+        opcina_web::ui::form_token(&cookie, session.map(String::as_str))
+    }
+
     /// Posts a form with the visitor's CSRF token (as the page's hidden field would).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+        let csrf = self.csrf();
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
@@ -88,7 +97,7 @@ impl Visitor {
     /// A form with a file, as a browser sends it (`multipart/form-data`): the CSRF token
     /// first, then the fields, then the file.
     pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> Reply {
-        let csrf = self.cookies.get("opcina_csrf").cloned().unwrap_or_default();
+        let csrf = self.csrf();
         self.post_file_with(path, &csrf, fields, file).await
     }
 
