@@ -167,6 +167,7 @@ pub const CODES: &[Code] = &[
     Code { code: "import.file.unreadable", problem: Problem::Invalid },
     Code { code: "import.json.invalid", problem: Problem::Invalid },
     Code { code: "import.json.syntax", problem: Problem::Invalid },
+    Code { code: "import.line.encoding", problem: Problem::Invalid },
     Code { code: "import.line.unwritable", problem: Problem::Invalid },
     Code { code: "import.marriage.before_birth", problem: Problem::Invalid },
     Code { code: "import.number.duplicate", problem: Problem::Invalid },

@@ -93,14 +93,32 @@ fn io(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Invalid(FieldError::new("import.file.unreadable", "file", format!("{}: {e}", path.display())))
 }
 
-/// Lines of a file, numbered from 1, skipping blank ones.
-fn numbered_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::Result<String>)>> {
+/// Lines of a file as they are (without the line break), numbered from 1, skipping blank
+/// ones.
+fn numbered_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::Result<Vec<u8>>)>> {
     let file = File::open(path).map_err(|e| io(path, e))?;
     Ok(BufReader::with_capacity(1 << 20, file)
-        .lines()
+        .split(b'\n')
         .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| l.as_ref().map_or(true, |t| !t.trim().is_empty())))
+        .map(|(i, l)| {
+            let l = l.map(|mut bytes| {
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                bytes
+            });
+            (i + 1, l)
+        })
+        .filter(|(_, l)| l.as_ref().map_or(true, |t| !t.iter().all(u8::is_ascii_whitespace))))
+}
+
+/// A line's text; a line that is not UTF-8 is refused on its own, naming the first bad byte
+/// (counted from 1), so the rest of the file is still read.
+fn line_text(bytes: Vec<u8>) -> std::result::Result<String, FieldError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to() + 1;
+        FieldError::new("import.line.encoding", "line", format!("the line is not UTF-8 text: byte {at} is not part of a character"))
+    })
 }
 
 /// Lines read and checked at a time.
@@ -120,7 +138,7 @@ type Checked<T> = Vec<(usize, Result<T, Vec<FieldError>>)>;
 
 /// Checks the lines of a chunk on every core; `keep` turns a good line into what is kept.
 fn check_chunk<T: Send>(
-    lines: &[(usize, String)],
+    lines: &[(usize, std::result::Result<String, FieldError>)],
     mode: CheckMode,
     today: NaiveDate,
     keep: &(dyn Fn(CheckedLine) -> Result<T> + Sync),
@@ -134,8 +152,11 @@ fn check_chunk<T: Send>(
                 scope.spawn(move || {
                     part.iter()
                         .map(|(n, text)| {
-                            let checked = parse_and_check(text, mode, today)
-                                .and_then(|c| keep(c).map_err(|e| vec![FieldError::general("import.line.unwritable", e.to_string())]));
+                            let checked = match text {
+                                Ok(text) => parse_and_check(text, mode, today)
+                                    .and_then(|c| keep(c).map_err(|e| vec![FieldError::general("import.line.unwritable", e.to_string())])),
+                                Err(encoding) => Err(vec![encoding.clone()]),
+                            };
                             (*n, checked)
                         })
                         .collect::<Vec<_>>()
@@ -165,7 +186,7 @@ fn produce<T: Send + 'static>(
             }
         };
         let mut chunk = Vec::with_capacity(CHUNK);
-        let send = |chunk: &mut Vec<(usize, String)>| {
+        let send = |chunk: &mut Vec<(usize, std::result::Result<String, FieldError>)>| {
             let checked = check_chunk(chunk, mode, today, &keep);
             chunk.clear();
             tx.blocking_send(Ok(checked)).is_ok()
@@ -175,7 +196,7 @@ fn produce<T: Send + 'static>(
                 continue;
             }
             match text {
-                Ok(t) => chunk.push((n, t)),
+                Ok(bytes) => chunk.push((n, line_text(bytes))),
                 Err(e) => {
                     let _ = tx.blocking_send(Err(io(&path, e)));
                     return;
@@ -447,8 +468,9 @@ fn write_rejects(source: &Path, target: &Path, bad: &HashSet<usize>) -> Result<(
     let mut out = BufWriter::new(file);
     for (n, text) in numbered_lines(source)? {
         if bad.contains(&n) {
-            let text = text.map_err(|e| io(source, e))?;
-            writeln!(out, "{text}").map_err(|e| io(target, e))?;
+            // As it was, byte for byte (a line refused for its encoding too).
+            let bytes = text.map_err(|e| io(source, e))?;
+            out.write_all(&bytes).and_then(|()| out.write_all(b"\n")).map_err(|e| io(target, e))?;
         }
     }
     out.flush().map_err(|e| io(target, e))

@@ -128,6 +128,37 @@ backend_test! {
 }
 
 backend_test! {
+    /// Issue 16: one line that was not UTF-8 (a book typed in Windows-1250) refused the whole
+    /// file without saying where. It is now a bad line like any other, named by its line and
+    /// byte, and the rejects file keeps it byte for byte.
+    async fn a_line_that_is_not_utf8_is_named_and_the_rest_is_read(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let all = lines(20, 4);
+        let path = db.scratch().join("cp1250.jsonl");
+        let mut bytes = Vec::new();
+        for (i, l) in all.iter().enumerate() {
+            if i == 6 {
+                // "Kova\xe8" — Kovač in Windows-1250, CRLF line end.
+                bytes.extend_from_slice(b"{\"note\":\"Kova\xe8\"}\r\n");
+            } else {
+                bytes.extend_from_slice(l.as_bytes());
+                bytes.push(b'\n');
+            }
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let report = k.store.import(&operator(), &path, &options(None), &()).await.unwrap();
+        let found: Vec<_> = report.errors.iter().map(|e| (e.line, e.error.code, e.error.message.as_str())).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (7, "import.line.encoding"));
+        assert!(found[0].2.contains("byte 14"), "{found:?}");
+        let rejects = db.scratch().join("cp1250-rejects.jsonl");
+        let report = k.store.import(&operator(), &path, &options(Some(rejects.clone())), &()).await.unwrap();
+        assert_eq!((report.entries, report.rejected), (19, 1));
+        assert_eq!(std::fs::read(&rejects).unwrap(), b"{\"note\":\"Kova\xe8\"}\n");
+    }
+}
+
+backend_test! {
     async fn a_generated_population_loads_and_verifies(db: TestDb) {
         let k = Kakanj::set_up(&db).await;
         let head = k.store.raw().journal_head().await.unwrap();

@@ -1024,6 +1024,7 @@ err-import-failed = Uvoz nije uspio.
 err-import-file-unreadable = Datoteka se ne može pročitati.
 err-import-json-invalid = Red nije upis u očekivanom obliku.
 err-import-json-syntax = Red nije ispravan JSON.
+err-import-line-encoding = Red nije UTF-8 tekst; ispravite kodiranje datoteke (npr. sačuvajte je kao UTF-8).
 err-import-line-unwritable = Odbijeni red se nije mogao zapisati.
 err-import-marriage-before-birth = Brak je upisan prije rođenja jednog od supružnika.
 err-import-number-duplicate = Taj redni broj se u datoteci ponavlja.

@@ -1015,6 +1015,7 @@ err-import-failed = The import failed.
 err-import-file-unreadable = The file cannot be read.
 err-import-json-invalid = The line is not an entry in the expected form.
 err-import-json-syntax = The line is not valid JSON.
+err-import-line-encoding = The line is not UTF-8 text; fix the file's encoding (save it as UTF-8, for instance).
 err-import-line-unwritable = The rejected line could not be written.
 err-import-marriage-before-birth = The marriage is dated before a spouse's birth.
 err-import-number-duplicate = This entry number repeats in the file.

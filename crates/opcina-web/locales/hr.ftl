@@ -1023,6 +1023,7 @@ err-import-failed = Uvoz nije uspio.
 err-import-file-unreadable = Datoteka se ne može pročitati.
 err-import-json-invalid = Redak nije upis u očekivanom obliku.
 err-import-json-syntax = Redak nije ispravan JSON.
+err-import-line-encoding = Redak nije UTF-8 tekst; ispravite kodiranje datoteke (npr. spremite je kao UTF-8).
 err-import-line-unwritable = Odbijeni redak nije se mogao zapisati.
 err-import-marriage-before-birth = Brak je upisan prije rođenja jednog od bračnih drugova.
 err-import-number-duplicate = Taj redni broj se u datoteci ponavlja.

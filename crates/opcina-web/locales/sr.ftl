@@ -1023,6 +1023,7 @@ err-import-failed = Uvoz nije uspio.
 err-import-file-unreadable = Datoteka ne može da se pročita.
 err-import-json-invalid = Red nije upis u očekivanom obliku.
 err-import-json-syntax = Red nije ispravan { KEEP("JSON") }.
+err-import-line-encoding = Red nije UTF-8 tekst; ispravite kodiranje datoteke (npr. sačuvajte je kao UTF-8).
 err-import-line-unwritable = Odbijeni red nije mogao da se zapiše.
 err-import-marriage-before-birth = Brak je upisan prije rođenja jednog od supružnika.
 err-import-number-duplicate = Taj redni broj se u datoteci ponavlja.
