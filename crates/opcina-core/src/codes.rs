@@ -157,6 +157,7 @@ pub const CODES: &[Code] = &[
     Code { code: "federation.not_held", problem: Problem::NotFound },
     Code { code: "federation.not_offered", problem: Problem::Unavailable },
     Code { code: "federation.off", problem: Problem::NotFound },
+    Code { code: "federation.rate_limited", problem: Problem::Unavailable },
     Code { code: "federation.refused", problem: Problem::Internal },
     Code { code: "federation.timeout", problem: Problem::Unavailable },
     Code { code: "federation.unauthenticated", problem: Problem::Unauthenticated },

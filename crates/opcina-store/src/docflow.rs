@@ -15,6 +15,7 @@ use opcina_core::docflow::access::CaseUse;
 use opcina_core::docflow::case::{CaseAction, CaseState};
 use opcina_core::docflow::deadline::{Calendar, Term};
 use opcina_core::docflow::number::{Book, Pattern, RegistryNumber};
+use opcina_core::registry::validate::printable;
 use opcina_core::registry::{Actor, Role, Timestamp};
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 use serde_json::json;
@@ -197,9 +198,19 @@ pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A required text: filled in, and printable (it goes on the receipt and into the book).
 fn blank(errors: &mut Vec<FieldError>, field: &str, value: &str) {
     if value.trim().is_empty() {
         errors.push(FieldError::new("docflow.field.required", field, format!("{field} is required")));
+    } else if let Err(e) = printable(field, value.trim()) {
+        errors.push(e);
+    }
+}
+
+/// An optional text, printable when given.
+fn optional_text(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) {
+    if let Some(Err(e)) = value.map(|v| printable(field, v.trim())) {
+        errors.push(e);
     }
 }
 
@@ -262,6 +273,7 @@ fn check_intake(intake: &Intake, config: &DocflowConfig, mode: CheckMode, today:
     blank(&mut errors, "party.name", &intake.party.name);
     blank(&mut errors, "party.address", &intake.party.address);
     blank(&mut errors, "subject", &intake.subject);
+    optional_text(&mut errors, "party.contact", intake.party.contact.as_deref());
     if let Some(j) = intake.party.jmbg.as_deref().filter(|j| !j.trim().is_empty()) {
         if let Err(e) = Jmbg::parse(j, mode) {
             errors.push(e.under("party"));

@@ -389,3 +389,44 @@ backend_test! {
         assert_eq!(s.submit_online(&citizen, &blank).await.unwrap().unwrap_err().errors[0].field.as_deref(), Some("party.address"));
     }
 }
+
+backend_test! {
+    /// Issue 16: the texts of cases (a party's name, the subject, a decision's summary) went
+    /// onto receipts and into the books without the rule the registers' texts follow.
+    async fn the_texts_of_a_case_follow_the_free_text_rule(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let o = docflow::set_up(&k).await;
+        let s = &k.store;
+        let head = s.raw().journal_head().await.unwrap();
+        let refused = |i: opcina_store::docflow::Intake| {
+            let clerk = k.clerk.clone();
+            async move {
+                match s.docflow(&clerk, DocOp::Open(Box::new(i))).await.unwrap() {
+                    Ok(d) => panic!("not refused: {d:?}"),
+                    Err(r) => r.errors.into_iter().map(|e| (e.code, e.field.unwrap_or_default())).collect::<Vec<_>>(),
+                }
+            }
+        };
+        let mut i = intake("pomoc", "Amela Hodžić", s.today());
+        i.subject = "Zahtjev <b>hitno</b>".into();
+        i.party.name = "Amela \u{202E}ćiždoH".into();
+        i.party.contact = Some("061\u{7}111".into());
+        let found = refused(i).await;
+        for (code, field) in [("registry.field.markup", "subject"), ("registry.field.control_character", "party.name"), ("registry.field.control_character", "party.contact")] {
+            assert!(found.contains(&(code, field.to_string())), "{code} {field}: {found:?}");
+        }
+        let mut i = intake("pomoc", "Amela Hodžić", s.today());
+        i.party.address = "x".repeat(501);
+        assert_eq!(refused(i).await, [("registry.field.too_long", "party.address".to_string())]);
+        assert_eq!(s.raw().journal_head().await.unwrap(), head, "nothing written");
+        // The steps' texts too.
+        let (case, _) = open(s, &k.clerk, intake("pomoc", "Amela Hodžić", s.today())).await;
+        step(s, &k.clerk, case.id, CaseAction::HandOver { unit: "01/1".into(), official: Some(o.amra.username.clone()), note: None }).await;
+        let decide = CaseAction::Decide { outcome: Outcome::Granted, summary: "Usvaja se <script>".into() };
+        let done = s.docflow(&o.amra, DocOp::Step { case_id: case.id, action: Box::new(decide) }).await.unwrap();
+        assert_eq!(refusal_code(done), "registry.field.markup");
+        let missing = CaseAction::ReturnForCompletion { missing: vec!["Kućna lista".into(), "Uvjerenje\u{1b}[2J".into()], until: None };
+        let done = s.docflow(&o.amra, DocOp::Step { case_id: case.id, action: Box::new(missing) }).await.unwrap();
+        assert_eq!(refusal_code(done), "registry.field.control_character");
+    }
+}

@@ -1008,6 +1008,7 @@ err-federation-no-directory = This node has no valid federation directory.
 err-federation-off = This node is not a member of a federation.
 err-federation-refused = The member refused the request.
 err-federation-header-too-large = The request's signature header is too long.
+err-federation-rate-limited = Too many unauthenticated requests from this address; try later.
 err-federation-unauthenticated = The request's signature was not verified.
 err-federation-unknown-service = There is no such federation service.
 err-import-changed = The file changed during the import.

@@ -1016,6 +1016,7 @@ err-federation-no-directory = Ovaj čvor nema važeći imenik federacije.
 err-federation-off = Ovaj čvor nije član federacije.
 err-federation-refused = Član federacije je odbio upit.
 err-federation-header-too-large = Zaglavlje potpisa upita je predugo.
+err-federation-rate-limited = Previše neprovjerenih upita sa ove adrese; pokušajte kasnije.
 err-federation-unauthenticated = Potpis upita nije potvrđen.
 err-federation-unknown-service = Ta usluga federacije ne postoji.
 err-import-changed = Datoteka se promijenila tokom uvoza.

@@ -31,6 +31,7 @@ use opcina_store::rows::{AccessRow, MessageRow};
 use serde::Serialize;
 
 use crate::AppState;
+use crate::limits::Client as Source;
 
 /// How a node takes part in the federation.
 #[derive(Debug, Clone)]
@@ -239,7 +240,10 @@ fn clip(text: &str, max: usize) -> String {
 /// Refuses a request whose sender was not authenticated: logged as a bounded line, never in
 /// the chained message log. The refusal is still signed (bound to the request's signature
 /// when it has one), so that a member whose clock or directory is off learns why.
+#[allow(clippy::too_many_arguments)]
 fn unauthenticated(
+    state: &AppState,
+    client: Source,
     federation: &Federation,
     request: Option<&HttpMessage>,
     service: &str,
@@ -247,6 +251,9 @@ fn unauthenticated(
     status: StatusCode,
     failure: Failure,
 ) -> Response {
+    // Counted per source: one that keeps sending what cannot be authenticated is turned away
+    // before anything of its requests is read.
+    let _ = state.limits.federation_refusals.hit(&client.key());
     let claimed = request.and_then(|r| r.header("signature-input")).and_then(|i| i.split("keyid=\"").nth(1).map(str::to_string));
     federation.refusals.record(service, claimed.as_deref().unwrap_or_default(), &failure.error.message, headers);
     let body = serde_json::to_vec(&failure).unwrap_or_default();
@@ -259,6 +266,7 @@ fn unauthenticated(
 /// `POST /federation/v1/{service}`.
 pub async fn endpoint(
     State(state): State<AppState>,
+    client: Source,
     Path(service): Path<String>,
     method: Method,
     uri: Uri,
@@ -269,13 +277,27 @@ pub async fn endpoint(
         return (StatusCode::NOT_FOUND, axum::Json(Failure::new("federation.off", "this node is not a member of a federation")))
             .into_response();
     };
+    if let Some(wait) = state.limits.federation_refusals.over(&client.key()) {
+        federation.refusals.record(&service, "", "too many unauthenticated requests from this address", &HeaderMap::new());
+        let failure = Failure::new("federation.rate_limited", "too many requests from this address could not be authenticated; wait");
+        return crate::ui::too_many((StatusCode::TOO_MANY_REQUESTS, axum::Json(failure)).into_response(), wait);
+    }
     // Bounded before anything is parsed or copied.
     if let Some(name) = ["signature-input", "signature", "content-digest"]
         .into_iter()
         .find(|h| headers.get_all(*h).iter().map(|v| v.len()).sum::<usize>() > MAX_SIGNATURE_HEADER)
     {
         let failure = Failure::new("federation.header_too_large", format!("the {name} header is longer than {MAX_SIGNATURE_HEADER} bytes"));
-        return unauthenticated(&federation, None, &service, &headers, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, failure);
+        return unauthenticated(
+            &state,
+            client,
+            &federation,
+            None,
+            &service,
+            &headers,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            failure,
+        );
     }
     let request = HttpMessage {
         method: method.as_str().to_string(),
@@ -289,13 +311,13 @@ pub async fn endpoint(
     let Some(directory) = federation.directory() else {
         tracing::warn!("a federation request arrived but no valid directory is held");
         let failure = Failure::new("federation.no_directory", "this node holds no valid directory of the federation");
-        return unauthenticated(&federation, Some(&request), &service, &headers, StatusCode::SERVICE_UNAVAILABLE, failure);
+        return unauthenticated(&state, client, &federation, Some(&request), &service, &headers, StatusCode::SERVICE_UNAVAILABLE, failure);
     };
     let verified = match check_request(&request, &body, unix_now(), federation.settings.skew, &federation.nonces, |k| directory.key(k)) {
         Ok(v) => v,
         Err(refused) => {
             let failure = Failure::new("federation.unauthenticated", refused.to_string());
-            return unauthenticated(&federation, Some(&request), &service, &headers, StatusCode::UNAUTHORIZED, failure);
+            return unauthenticated(&state, client, &federation, Some(&request), &service, &headers, StatusCode::UNAUTHORIZED, failure);
         }
     };
     let member = verified.keyid.split(':').next().unwrap_or_default().to_string();

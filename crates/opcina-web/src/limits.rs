@@ -123,6 +123,20 @@ impl Window {
     }
 }
 
+impl Window {
+    /// How long `key` must wait, if it is at its limit now (nothing is counted).
+    pub fn over(&self, key: &str) -> Option<Duration> {
+        let hits = self.hits.lock().ok()?;
+        let times = hits.get(key)?;
+        let now = Instant::now();
+        let live = times.iter().filter(|t| now.duration_since(**t) < self.window).count();
+        (live >= self.max).then(|| {
+            let first = times.iter().find(|t| now.duration_since(**t) < self.window).copied().unwrap_or(now);
+            self.window.saturating_sub(now.duration_since(first)).max(Duration::from_secs(1))
+        })
+    }
+}
+
 /// The limits on the public's writes, per client address and per e-mail address.
 #[derive(Debug)]
 pub struct Limits {
@@ -135,6 +149,9 @@ pub struct Limits {
     /// Citizens' sign-ins, per client address (each e-mail address has its own count in the
     /// sign-in guard).
     pub citizen_sign_ins: Window,
+    /// Federation requests refused before their sender was authenticated, per client
+    /// address: past the limit the address is answered 429 before anything is read.
+    pub federation_refusals: Window,
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -146,6 +163,7 @@ impl Default for Limits {
             registrations: Window::new(10, HOUR),
             submissions: Window::new(20, HOUR),
             citizen_sign_ins: Window::new(60, HOUR),
+            federation_refusals: Window::new(60, Duration::from_secs(60)),
         }
     }
 }
@@ -162,6 +180,7 @@ mod tests {
         }
         assert!(w.hit("a").is_err_and(|wait| wait <= Duration::from_secs(60) && wait >= Duration::from_secs(1)));
         assert!(w.hit("b").is_ok(), "another client has its own count");
+        assert!(w.over("a").is_some() && w.over("b").is_none() && w.over("c").is_none());
         let brief = Window::new(1, Duration::from_millis(20));
         assert!(brief.hit("a").is_ok());
         assert!(brief.hit("a").is_err());

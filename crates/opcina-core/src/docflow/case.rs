@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::registry::validate::printable;
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -209,25 +210,35 @@ impl CaseAction {
         }
     }
 
-    /// The fields a person fills in, checked for what a form can get wrong.
+    /// The fields a person fills in, checked for what a form can get wrong: required ones
+    /// filled in, and every text printable as the registers' texts are (no control
+    /// characters or markup, at most 500 characters: it goes into the case's file and its
+    /// documents).
     pub fn check(&self) -> Result<(), FieldError> {
-        let blank = |field: &str, s: &str| {
-            if s.trim().is_empty() { Err(FieldError::new("docflow.field.required", field, format!("{field} is required"))) } else { Ok(()) }
+        let required = |field: &str, s: &str| {
+            if s.trim().is_empty() {
+                Err(FieldError::new("docflow.field.required", field, format!("{field} is required")))
+            } else {
+                printable(field, s)
+            }
         };
+        let optional = |field: &str, s: &Option<String>| s.as_deref().map_or(Ok(()), |v| printable(field, v));
         match self {
-            CaseAction::HandOver { unit, .. } => blank("unit", unit),
-            CaseAction::WaitForParty { note, .. } => blank("note", note),
+            CaseAction::HandOver { unit, official, note } => {
+                required("unit", unit).and_then(|()| optional("official", official)).and_then(|()| optional("note", note))
+            }
+            CaseAction::WaitForParty { note, .. } => required("note", note),
             CaseAction::ReturnForCompletion { missing, .. } => {
                 if missing.iter().all(|m| m.trim().is_empty()) {
-                    Err(FieldError::new("docflow.field.required", "missing", "name at least one missing document"))
-                } else {
-                    Ok(())
+                    return Err(FieldError::new("docflow.field.required", "missing", "name at least one missing document"));
                 }
+                missing.iter().enumerate().try_for_each(|(i, m)| printable(&format!("missing[{i}]"), m))
             }
-            CaseAction::Join { into } => blank("into", into),
-            CaseAction::Decide { summary, .. } => blank("summary", summary),
-            CaseAction::Dispatch { to, .. } => blank("to", to),
-            CaseAction::Resume { .. } | CaseAction::Deliver { .. } | CaseAction::Close { .. } => Ok(()),
+            CaseAction::Join { into } => required("into", into),
+            CaseAction::Decide { summary, .. } => required("summary", summary),
+            CaseAction::Dispatch { to, .. } => required("to", to),
+            CaseAction::Resume { note } | CaseAction::Close { note } => optional("note", note),
+            CaseAction::Deliver { .. } => Ok(()),
         }
     }
 
