@@ -20,6 +20,51 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every failure the server answers, stated on each operation it can happen to (each the
+/// error body with its stable code): 400 for a query, path or body it cannot read; 401 and
+/// 403 for an operation that needs a token; 404 for one that names something in its path
+/// or body; 422 for a body a rule refuses. An operation's own statements stay as they are.
+struct ErrorAnswers;
+
+impl Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let named = path.contains('{');
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let reads = named || op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let body = op.request_body.is_some();
+                let answers = &mut op.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    answers.entry(status.to_string()).or_insert_with(|| error(description));
+                };
+                if reads {
+                    add("400", "The request could not be read: a query parameter, a path segment or the body (`request.*`)");
+                }
+                if secured {
+                    add("401", "No API token, or one that is not valid (`auth.token.*`)");
+                    add("403", "The token's user may not do this (`auth.forbidden`, or the rule's own code)");
+                }
+                if named || body {
+                    add("404", "Nothing of that identifier here (in the path, or named in the body)");
+                }
+                if body {
+                    add("422", "A rule refused the request; the error names the field and the reason");
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "opcina", description = "The civil registry of a municipality: people, entries of the four registers (MKR, MKD, MKV, MKU) and their annotations; the document flow: protocol books and cases. Errors: `{\"error\": {\"code\", \"message\", \"field\", \"details\"}}` with stable codes.", license(name = "EUPL-1.2")),
@@ -66,7 +111,7 @@ impl Modify for BearerAuth {
         api::archive::destroy,
         api::archive::export,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
     tags(
         (name = "persons", description = "Search people, read a person's records, see who read them"),
         (name = "entries", description = "Entries of the registers with their annotations"),
