@@ -1,7 +1,8 @@
 //! How much one client may ask: who the client is (its address, behind a proxy the one the
 //! proxy saw), and sliding windows over what the public may write (orders, accounts,
-//! submissions, citizens' sign-ins), so that one client cannot flood an office's queue or
-//! run through e-mail addresses. The README's "Security" section lists the limits.
+//! submissions) and over federation requests that could not be authenticated, so that one
+//! client cannot flood an office's queue or run through e-mail addresses. Failed sign-ins
+//! are counted by `ui::session::LoginGuard`. The README's "Security" section lists the limits.
 //!
 //! Counts live in this process (a node with several `serve` processes allows each its own)
 //! and in bounded memory: past [`MAX_KEYS`] clients the expired ones are dropped, and if
@@ -146,9 +147,6 @@ pub struct Limits {
     pub registrations: Window,
     /// Submissions sent from the portal, per client address and per account.
     pub submissions: Window,
-    /// Citizens' sign-ins, per client address (each e-mail address has its own count in the
-    /// sign-in guard).
-    pub citizen_sign_ins: Window,
     /// Federation requests refused before their sender was authenticated, per client
     /// address: past the limit the address is answered 429 before anything is read.
     pub federation_refusals: Window,
@@ -162,7 +160,6 @@ impl Default for Limits {
             orders: Window::new(20, HOUR),
             registrations: Window::new(10, HOUR),
             submissions: Window::new(20, HOUR),
-            citizen_sign_ins: Window::new(60, HOUR),
             federation_refusals: Window::new(60, Duration::from_secs(60)),
         }
     }

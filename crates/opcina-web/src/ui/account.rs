@@ -105,8 +105,9 @@ pub async fn sign_in_form(Extension(ui): Extension<Ui>, Query(q): Query<SignInQu
     render(&AccountForm { ui: &ui, register: false, f: AccountFields::default(), errors: FieldErrors::default(), notice })
 }
 
-/// `POST /account/sign-in`: counted per e-mail address and client like staff sign-ins
-/// (`session::LoginGuard`), and per client across addresses (`limits::Limits`).
+/// `POST /account/sign-in`: failures counted per e-mail address and client, and per client
+/// across addresses, like staff sign-ins (`session::LoginGuard`); successes are not limited
+/// (many citizens may sign in from one network, a municipal hall's).
 pub async fn sign_in(
     State(state): State<AppState>,
     Extension(ui): Extension<Ui>,
@@ -129,7 +130,7 @@ pub async fn sign_in(
         )
     };
     let locked = |wait| too_many(again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &wait_minutes(wait))), wait);
-    if let Err(wait) = state.limits.citizen_sign_ins.hit(&from).and_then(|()| state.logins.attempt(&key, &from)) {
+    if let Err(wait) = state.logins.attempt(&key, &from) {
         tracing::warn!(%client, "a citizen's sign-in refused: too many attempts");
         return locked(wait);
     }
