@@ -112,29 +112,27 @@ impl Window {
             }
         }
         let times = hits.entry(key.to_string()).or_default();
-        while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-            times.pop_front();
-        }
-        if times.len() >= self.max {
-            let first = times.front().copied().unwrap_or(now);
-            return Err(self.window.saturating_sub(now.duration_since(first)).max(Duration::from_secs(1)));
+        if let Some(wait) = self.wait(times, now) {
+            return Err(wait);
         }
         times.push_back(now);
         Ok(())
     }
-}
 
-impl Window {
     /// How long `key` must wait, if it is at its limit now (nothing is counted).
     pub fn over(&self, key: &str) -> Option<Duration> {
-        let hits = self.hits.lock().ok()?;
-        let times = hits.get(key)?;
-        let now = Instant::now();
-        let live = times.iter().filter(|t| now.duration_since(**t) < self.window).count();
-        (live >= self.max).then(|| {
-            let first = times.iter().find(|t| now.duration_since(**t) < self.window).copied().unwrap_or(now);
-            self.window.saturating_sub(now.duration_since(first)).max(Duration::from_secs(1))
-        })
+        let mut hits = self.hits.lock().ok()?;
+        let times = hits.get_mut(key)?;
+        self.wait(times, Instant::now())
+    }
+
+    /// Drops the events that left the window; how long until one more fits, if none does.
+    fn wait(&self, times: &mut VecDeque<Instant>, now: Instant) -> Option<Duration> {
+        while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+            times.pop_front();
+        }
+        let first = *times.front()?;
+        (times.len() >= self.max).then(|| self.window.saturating_sub(now.duration_since(first)).max(Duration::from_secs(1)))
     }
 }
 

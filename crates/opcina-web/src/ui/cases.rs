@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::NaiveDate;
 use opcina_core::Refusal;
-use opcina_core::docflow::access::CaseUse;
+use opcina_core::docflow::access::{self, CaseUse, Reach};
 use opcina_core::docflow::case::{CaseAction, CaseState, Dispatch, Outcome};
 use opcina_core::docflow::receipt::ReceiptFacts;
 use opcina_core::docflow::tracking::Tracking;
@@ -218,7 +218,10 @@ async fn render_list(
         .collect();
     let mut units = vec![Choice { value: String::new(), label: ui.t("cases-all-units"), selected: unit.is_empty() }];
     // An official lists their own unit's cases only (`docflow::access`).
-    let own = (caller.actor.role == Role::Official).then(|| config.unit_of(&caller.actor.username)).flatten();
+    let own = match access::reach(config.seat(&caller.actor), CaseUse::Read) {
+        Ok(Reach::Unit(unit)) => Some(unit),
+        _ => None,
+    };
     units.extend(config.units.iter().filter(|u| own.is_none_or(|o| o == u.code)).map(|u| Choice {
         value: u.code.clone(),
         label: format!("{} {}", u.code, u.name),

@@ -243,10 +243,11 @@ pub async fn sign_in(
     if username.is_empty() || form.password.is_empty() {
         return again(StatusCode::UNPROCESSABLE_ENTITY, ui.t("sign-in-missing"));
     }
+    let locked = |wait| too_many(again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &wait_minutes(wait))), wait);
     let from = client.key();
     if let Err(wait) = state.logins.attempt(&username, &from) {
         tracing::warn!(%username, %client, "sign-in refused: too many failures, waiting");
-        return too_many(again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &wait_minutes(wait))), wait);
+        return locked(wait);
     }
     let user = match state.store.check_password(&username, &form.password).await {
         Ok(Ok(user)) => user,
@@ -255,7 +256,7 @@ pub async fn sign_in(
             let waiting = state.logins.waiting(&username, &from);
             tracing::warn!(%username, %client, ?failure, waiting = waiting.is_some(), "sign-in failed");
             if let Some(wait) = waiting {
-                return too_many(again(StatusCode::TOO_MANY_REQUESTS, ui.ta("sign-in-locked", "minutes", &wait_minutes(wait))), wait);
+                return locked(wait);
             }
             let message = if failure == SignInFailure::Inactive { ui.t("sign-in-inactive") } else { ui.t("sign-in-failed") };
             return again(StatusCode::UNAUTHORIZED, message);
