@@ -84,6 +84,7 @@ pub const CODES: &[Code] = &[
     Code { code: "citizen.document_required", problem: Problem::Invalid },
     Code { code: "citizen.email_invalid", problem: Problem::Invalid },
     Code { code: "citizen.email_taken", problem: Problem::Invalid },
+    Code { code: "citizen.link_invalid", problem: Problem::NotFound },
     Code { code: "citizen.name_required", problem: Problem::Invalid },
     Code { code: "citizen.person_unknown", problem: Problem::Invalid },
     Code { code: "docflow.appeal.against", problem: Problem::Invalid },

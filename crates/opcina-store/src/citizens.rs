@@ -5,11 +5,13 @@
 use opcina_core::registry::Actor;
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
+use crate::admin::{getrandom_fill, token_hash};
 use crate::backend::{AccountKey, SessionKind};
 use crate::error::{Result, StoreError};
+use crate::mail::{Letter, queue};
 use crate::orders::{normalise_code, readable_code};
 use crate::reads::ReadReason;
-use crate::rows::{AccessRow, AccountPasswordRow, AccountRow, ExtractRow, OfficeRow, Row, VerificationRow};
+use crate::rows::{AccessRow, AccountPasswordRow, AccountRequestRow, AccountRow, ExtractRow, OfficeRow, Row, VerificationRow};
 use crate::sessions::{DUMMY_PHC, blocking, check_new_password, hash_password, password_matches};
 use crate::sql::prelude::*;
 use crate::store::Store;
@@ -40,7 +42,19 @@ fn refuse(code: &'static str, field: &str, message: &str) -> Refusal {
     Refusal::one(FieldError::new(code, field, message))
 }
 
-/// A plausible e-mail address (the portal sends no mail yet; the address is the login name).
+/// How long the link to open an account may be followed (microseconds): a day.
+pub const ACCOUNT_LINK_TTL: i64 = 24 * 3600 * 1_000_000;
+
+/// The two messages registering may send, in the registering person's language: the link to
+/// open the account (`{link}` in its body stands for the link), or, when the address already
+/// has an account, a note to its owner.
+#[derive(Debug, Clone)]
+pub struct AccountLetters {
+    pub confirm: Letter,
+    pub exists: Letter,
+}
+
+/// A plausible e-mail address (the address is the login name, and where the link goes).
 fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     !local.is_empty()
@@ -52,7 +66,107 @@ fn valid_email(email: &str) -> bool {
 }
 
 impl Store {
-    /// Opens an account (unverified); refuses a taken address, a bad address or password.
+    /// Registers a wish to open an account at `email`. The answer is the same whether the
+    /// address has an account or not (so registering tells nobody which addresses do): a new
+    /// address gets a message with a link, valid for a day, to choose a password and open the
+    /// account (`link_base` followed by the link's token); a known one gets a note to its owner.
+    /// Both are written to the mail outbox in the same transaction.
+    pub async fn request_account(
+        &self,
+        email: &str,
+        full_name: &str,
+        letters: &AccountLetters,
+        link_base: &str,
+    ) -> Result<std::result::Result<(), Refusal>> {
+        let email = email.trim().to_lowercase();
+        let full_name = full_name.trim();
+        let mut problems = Vec::new();
+        if !valid_email(&email) {
+            problems.push(FieldError::new("citizen.email_invalid", "email", "give a valid e-mail address"));
+        }
+        if full_name.is_empty() {
+            problems.push(FieldError::new("citizen.name_required", "full_name", "give your name"));
+        } else if let Err(e) = opcina_core::registry::validate::printable("full_name", full_name) {
+            problems.push(e);
+        }
+        if !problems.is_empty() {
+            return Ok(Err(Refusal { errors: problems }));
+        }
+        let portal = Actor::system("portal");
+        let mut ex = self.exclusive().await?;
+        let now = self.now();
+        if ex.txn.reader().await?.account(AccountKey::Email(&email)).await?.is_some() {
+            queue(&mut ex.txn, now, &portal, &email, &letters.exists, "account.exists").await?;
+        } else {
+            let mut bytes = [0u8; 32];
+            getrandom_fill(&mut bytes)?;
+            let token = hex::encode(bytes);
+            let request = AccountRequestRow {
+                id: 0,
+                email: email.clone(),
+                full_name: full_name.to_string(),
+                token_hash: token_hash(&token),
+                created_at: now.0,
+                expires_at: now.0 + ACCOUNT_LINK_TTL,
+            };
+            ex.txn.append(Row::new(request), now, &portal, "citizen.account.requested").await?;
+            let letter = Letter {
+                subject: letters.confirm.subject.clone(),
+                body: letters.confirm.body.replace("{link}", &format!("{link_base}{token}")),
+            };
+            queue(&mut ex.txn, now, &portal, &email, &letter, "account.confirm").await?;
+        }
+        ex.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// The request a link's token opens, while it may still be followed: not expired, and no
+    /// account with its address opened since.
+    pub async fn account_request(&self, token: &str) -> Result<Option<AccountRequestRow>> {
+        let reads = &mut self.backend().reads();
+        let Some(request) = reads.account_request(&token_hash(token)).await? else { return Ok(None) };
+        if !link_is_live(&request, self.now().0) || reads.account(AccountKey::Email(&request.email)).await?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(request))
+    }
+
+    /// Opens the account a link's token stands for, with the password its owner chose.
+    pub async fn confirm_account(&self, token: &str, password: &str) -> Result<std::result::Result<AccountRow, Refusal>> {
+        if let Err(StoreError::Invalid(e)) = check_new_password(password) {
+            return Ok(Err(Refusal::one(e)));
+        }
+        let spent = || refuse("citizen.link_invalid", "token", "this link has expired or was already used; register again");
+        if self.account_request(token).await?.is_none() {
+            return Ok(Err(spent()));
+        }
+        let phc = {
+            let password = password.to_string();
+            blocking(move || hash_password(&password)).await??
+        };
+        let portal = Actor::system("portal");
+        let mut ex = self.exclusive().await?;
+        let now = self.now();
+        let reader = ex.txn.reader().await?;
+        let request = match reader.account_request(&token_hash(token)).await? {
+            Some(r) if link_is_live(&r, now.0) && reader.account(AccountKey::Email(&r.email)).await?.is_none() => r,
+            _ => {
+                ex.rollback().await?;
+                return Ok(Err(spent()));
+            }
+        };
+        let mut account =
+            AccountRow { id: 0, email: request.email, full_name: request.full_name, code: readable_code(2)?, created_at: now.0 };
+        account.id = ex.txn.append(Row::new(account.clone()), now, &portal, "citizen.account.opened").await?;
+        let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
+        ex.txn.append(Row::new(password), now, &portal, "citizen.password.set").await?;
+        ex.commit().await?;
+        Ok(Ok(account))
+    }
+
+    /// Opens an account (unverified) at once, without a link by mail: for the demo's seeding
+    /// and for tests. The portal registers through [`Store::request_account`]. Refuses a taken
+    /// address, a bad address or password.
     pub async fn open_account(&self, email: &str, full_name: &str, password: &str) -> Result<std::result::Result<AccountRow, Refusal>> {
         let email = email.trim().to_lowercase();
         let mut problems = Vec::new();
@@ -196,9 +310,28 @@ impl Store {
     }
 }
 
+/// Whether a request's link may still be followed at `now` (microseconds).
+fn link_is_live(request: &AccountRequestRow, now: i64) -> bool {
+    now < request.expires_at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_lives_a_day() {
+        let request = AccountRequestRow {
+            id: 1,
+            email: "ana@example.ba".into(),
+            full_name: "Ana".into(),
+            token_hash: vec![0; 32],
+            created_at: 0,
+            expires_at: ACCOUNT_LINK_TTL,
+        };
+        assert!(link_is_live(&request, ACCOUNT_LINK_TTL - 1));
+        assert!(!link_is_live(&request, ACCOUNT_LINK_TTL));
+    }
 
     #[test]
     fn addresses_and_codes_have_their_form() {

@@ -6,6 +6,7 @@
 use crate::docflow_rows;
 use crate::extract_rows;
 use crate::federation_rows;
+use crate::mail_rows;
 use crate::migrate::Migration;
 use crate::rows;
 use crate::table::Table;
@@ -57,6 +58,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(13, "0013_extract_officials", "extract_officials"),
             migration!(14, "0014_appeal_routes", "appeal_routes"),
             migration!(15, "0015_refusal_records", "refusal_records"),
+            migration!(19, "0019_account_requests", "account_requests"),
         ],
     },
     Context {
@@ -73,6 +75,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(11, "0011_archive", "archive"),
         ],
     },
+    Context { name: "mail", tables: mail_rows::TABLES, migrations: &[migration!(18, "0018_mail", "mail")] },
 ];
 
 /// Every authoritative table, in order.

@@ -186,6 +186,19 @@ pub struct AccountPasswordRow {
     pub set_at: i64,
 }
 
+/// A request to open an account, waiting for its link to be followed (only the SHA-256 of the
+/// link's token is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRequestRow {
+    pub id: i64,
+    /// Lowercased.
+    pub email: String,
+    pub full_name: String,
+    pub token_hash: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// A clerk's confirmation that an account belongs to the holder of a JMBG (identity document
 /// seen at the counter); the latest counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +227,7 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<ExtractOfficialsRow>(),
     Table::append_only::<AppealRouteRow>(),
     Table::append_only::<RefusalRecordRow>(),
+    Table::append_only::<AccountRequestRow>(),
 ];
 
 /// The registrars' full names an issued document printed (username → name, JSON), kept with
@@ -298,4 +312,5 @@ table_row!(
 table_row!(OrderEventRow, "extract_order_events", [id, order_id, status, extract_number, note, by_user, at]);
 table_row!(AccountRow, "citizen_accounts", [id, email, full_name, code, created_at]);
 table_row!(AccountPasswordRow, "citizen_passwords", [id, account_id, phc, set_at]);
+table_row!(AccountRequestRow, "citizen_account_requests", [id, email, full_name, token_hash, created_at, expires_at]);
 table_row!(VerificationRow, "citizen_verifications", [id, account_id, jmbg, document, verified_by, office_code, at]);

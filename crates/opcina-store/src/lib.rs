@@ -29,6 +29,8 @@ pub mod federation;
 mod federation_rows;
 pub mod files;
 pub mod import;
+pub mod mail;
+mod mail_rows;
 pub mod migrate;
 pub mod orders;
 pub mod postgres;

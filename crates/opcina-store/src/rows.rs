@@ -18,10 +18,11 @@ pub use crate::docflow_rows::{
 };
 use crate::error::{Result, StoreError};
 pub use crate::extract_rows::{
-    AccountPasswordRow, AccountRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow, OrderEventRow, OrderRow,
-    RefusalRecordRow, RevocationRow, VerificationRow,
+    AccountPasswordRow, AccountRequestRow, AccountRow, AppealRouteRow, ExtractOfficialsRow, ExtractRow, FeeRuleRow, NodeKeyRow,
+    OrderEventRow, OrderRow, RefusalRecordRow, RevocationRow, VerificationRow,
 };
 pub use crate::federation_rows::{DeliveryRow, InboxRow, MessageRow, OutboxRow, RemoteRecordsRow};
+pub use crate::mail_rows::{MailDeliveryRow, MailRow};
 pub use crate::table::{Row, Table, TableRow};
 use crate::{code_column, record, table_row};
 

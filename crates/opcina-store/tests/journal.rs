@@ -7,9 +7,11 @@ use opcina_core::docflow::case::{CaseAction, Dispatch, Outcome as Decision};
 use opcina_core::extract::{ExtractKind, Relation};
 use opcina_core::registry::Sex;
 use opcina_store::Store;
+use opcina_store::citizens::AccountLetters;
 use opcina_store::contexts;
 use opcina_store::docflow::{DocOp, Filing};
 use opcina_store::extracts::{Outcome, RemoteSource};
+use opcina_store::mail::{Letter, MailOutcome};
 use opcina_store::rows::MessageRow;
 use opcina_store::sql::prelude::*;
 use opcina_store::verify::{Problem, verify};
@@ -17,6 +19,14 @@ use opcina_testkit::commands::*;
 use opcina_testkit::extracts;
 use opcina_testkit::{Kakanj, Kind, TestDb, backend_test, date};
 use sqlx::{AssertSqlSafe, Connection, Row};
+
+/// The two messages registering may send.
+fn letters() -> AccountLetters {
+    AccountLetters {
+        confirm: Letter { subject: "Otvaranje računa".into(), body: "Slijedite link: {link}".into() },
+        exists: Letter { subject: "Vaš račun".into(), body: "Račun s ovom adresom već postoji.".into() },
+    }
+}
 
 /// A node with some of everything: births, a marriage (annotations), a read (access log).
 async fn populated(db: &TestDb) -> Kakanj {
@@ -70,6 +80,10 @@ async fn populated(db: &TestDb) -> Kakanj {
     // A citizen's account, verified at the counter.
     let account = s.open_account("emir@example.test", "Emir Begić", "lozinka-građanina").await.unwrap().unwrap();
     s.verify_account(&k.clerk, account.id, him.as_str(), "lična karta 1E2345678").await.unwrap().unwrap();
+    // A request to open an account (its link in the mail outbox), the relay's answer.
+    s.request_account("selma@example.test", "Selma Begić", &letters(), "http://kakanj.example/account/confirm/").await.unwrap().unwrap();
+    let sent = s.pending_mail(1).await.unwrap().remove(0);
+    s.record_mail_delivery(sent.id, MailOutcome::Sent, "250 2.0.0 Ok: queued").await.unwrap();
     // Documents: a fee rule, the appeal route, the node's key, an issued extract (then revoked), a refusal.
     s.set_fee(&k.admin, None, Some("socijalna zaštita"), 0, "oslobođeno").await.unwrap();
     let route = opcina_core::extract::decision::AppealRoute {
@@ -431,5 +445,67 @@ impl Tamperer {
             }
         }
         None
+    }
+}
+
+backend_test! {
+    /// Issue 16: registering told whether an address had an account (a new one was signed in,
+    /// a known one refused). Now both answer alike and the difference goes only to the
+    /// address's mailbox: a link that opens the account (once, within a day), or a note to the
+    /// owner. Nothing is opened before the link is followed.
+    async fn registering_tells_only_the_mailbox_whether_an_address_has_an_account(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let s = &k.store;
+        let base = "https://kakanj.example/account/confirm/";
+        assert_eq!(s.request_account(" Amra@Example.test ", "Amra Hodžić", &letters(), base).await.unwrap(), Ok(()));
+        assert!(s.check_citizen("amra@example.test", "lozinka-građanke").await.unwrap().is_none(), "nothing is opened yet");
+        let mail = s.mail_to("amra@example.test", 10).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!((mail[0].purpose.as_str(), mail[0].subject.as_str()), ("account.confirm", "Otvaranje računa"));
+        let token = mail[0].body.split(base).nth(1).expect("the link is in the message").to_string();
+        assert_eq!(token.len(), 64, "{}", mail[0].body);
+        // The link shows whose account it opens; a short password is refused and spends nothing.
+        let request = s.account_request(&token).await.unwrap().expect("a live link");
+        assert_eq!((request.email.as_str(), request.full_name.as_str()), ("amra@example.test", "Amra Hodžić"));
+        let short = s.confirm_account(&token, "kratka").await.unwrap().unwrap_err();
+        assert_eq!(short.errors[0].field.as_deref(), Some("password"));
+        let account = s.confirm_account(&token, "lozinka-građanke").await.unwrap().unwrap();
+        assert_eq!(account.email, "amra@example.test");
+        assert!(s.check_citizen("amra@example.test", "lozinka-građanke").await.unwrap().is_some());
+        // The link is spent; an unknown token opens nothing.
+        assert!(s.account_request(&token).await.unwrap().is_none());
+        let spent = s.confirm_account(&token, "druga-lozinka-1").await.unwrap().unwrap_err();
+        assert_eq!(spent.errors[0].code, "citizen.link_invalid");
+        assert_eq!(s.confirm_account(&"0".repeat(64), "druga-lozinka-1").await.unwrap().unwrap_err().errors[0].code, "citizen.link_invalid");
+        // Registering the address again answers as before; the mailbox gets a note, no link.
+        assert_eq!(s.request_account("amra@example.test", "Neko Drugi", &letters(), base).await.unwrap(), Ok(()));
+        let mail = s.mail_to("amra@example.test", 10).await.unwrap();
+        assert_eq!(mail.len(), 2);
+        assert_eq!(mail[0].purpose, "account.exists");
+        assert!(!mail[0].body.contains(base), "{}", mail[0].body);
+        // Two requests for a new address: whichever link is followed first opens it.
+        s.request_account("dino@example.test", "Dino Kovač", &letters(), base).await.unwrap().unwrap();
+        s.request_account("dino@example.test", "Dino Kovač", &letters(), base).await.unwrap().unwrap();
+        let links: Vec<String> = s.mail_to("dino@example.test", 10).await.unwrap().iter().map(|m| m.body.split(base).nth(1).unwrap().to_string()).collect();
+        assert_ne!(links[0], links[1]);
+        s.confirm_account(&links[1], "lozinka-građanina").await.unwrap().unwrap();
+        assert_eq!(s.confirm_account(&links[0], "lozinka-građanina").await.unwrap().unwrap_err().errors[0].code, "citizen.link_invalid");
+        // Bad input is named and nothing is written.
+        let before = s.mail_counts().await.unwrap();
+        let refused = s.request_account("nije-adresa", "", &letters(), base).await.unwrap().unwrap_err();
+        let fields: Vec<_> = refused.errors.iter().map(|e| e.field.clone().unwrap_or_default()).collect();
+        assert_eq!(fields, ["email", "full_name"]);
+        let markup = s.request_account("x@example.test", "<b>Ana</b>", &letters(), base).await.unwrap().unwrap_err();
+        assert_eq!(markup.errors[0].code, "registry.field.markup");
+        assert_eq!(s.mail_counts().await.unwrap(), before);
+        // Four messages wait; the relay's answers are recorded once each.
+        assert_eq!(before.pending, 4);
+        let first = s.pending_mail(10).await.unwrap().remove(0);
+        s.record_mail_delivery(first.id, MailOutcome::Rejected, "550 5.1.1 mailbox unknown").await.unwrap();
+        let again = s.record_mail_delivery(first.id, MailOutcome::Sent, "250 ok").await.unwrap();
+        assert_eq!(again.status, "rejected", "the first answer stands");
+        let counts = s.mail_counts().await.unwrap();
+        assert_eq!((counts.pending, counts.rejected), (3, 1));
+        assert!(problems(s).await.is_empty());
     }
 }

@@ -12,6 +12,7 @@
 pub mod commands;
 pub mod docflow;
 pub mod extracts;
+pub mod smtp;
 pub mod webdriver;
 
 use std::sync::atomic::{AtomicU64, Ordering};

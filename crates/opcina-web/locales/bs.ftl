@@ -565,9 +565,33 @@ account-register-title = Otvaranje računa građanina
 account-sign-in-title = Prijava građanina
 account-intro = Sa računom potvrđenim na šalteru vidite ko je i zašto pristupao vašim podacima u matičnim knjigama i koji su dokumenti izdati o vama.
 account-email = E-mail adresa
-account-register-submit = Otvori račun
+account-register-submit = Pošalji link za otvaranje računa
 account-have-one = Već imate račun? Prijavite se.
 account-open-one = Nemate račun? Otvorite ga.
+account-register-how = Poslat ćemo vam e-mail s linkom. Račun se otvara kad slijedite link i izaberete lozinku.
+account-requested-title = Provjerite e-mail
+account-requested-text = Poslali smo poruku na { $email }. Slijedite link iz nje u roku od 24 sata da izaberete lozinku i otvorite račun.
+account-requested-hint = Ako poruka ne stigne za nekoliko minuta, pogledajte i među neželjenom poštom ili pokušajte ponovo.
+account-confirm-title = Izaberite lozinku
+account-confirm-for = Račun za { $email }
+account-confirm-submit = Otvori račun
+account-link-spent-title = Link više ne važi
+mail-account-confirm-subject = { $municipality }: otvaranje računa građanina
+mail-account-confirm-body =
+    Poštovani/a { $name },
+
+    za ovu e-mail adresu zatraženo je otvaranje računa građanina na portalu: { $municipality }. Da otvorite račun i izaberete lozinku, slijedite ovaj link u roku od 24 sata:
+
+    { $link }
+
+    Ako niste vi zatražili račun, zanemarite ovu poruku: račun se neće otvoriti.
+mail-account-exists-subject = { $municipality }: vaš račun građanina
+mail-account-exists-body =
+    Za ovu e-mail adresu ponovo je zatraženo otvaranje računa građanina na portalu: { $municipality }. Račun s ovom adresom već postoji; prijavite se ovdje:
+
+    { $link }
+
+    Ako niste vi to zatražili, zanemarite ovu poruku: vaš račun se nije promijenio.
 account-sign-in-failed = Pogrešna e-mail adresa ili lozinka.
 account-title = Moj račun
 account-unverified = Račun još nije potvrđen.
@@ -612,6 +636,7 @@ err-citizen-email-taken = Račun s tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazanog ličnog dokumenta.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Račun ne postoji.
+err-citizen-link-invalid = Ovaj link je istekao ili je već iskorišten; zatražite novi otvaranjem računa.
 
 status-title = Stanje čvora matičnih knjiga
 status-intro = Matične knjige (MKR, MKD, MKV, MKU) vode se elektronski; podaci putuju, a ne građani.
@@ -621,6 +646,9 @@ status-database = Baza podataka
 status-journal = Pozicija dnevnika promjena
 status-people = Osoba u pretrazi
 status-index = Pretraga je na poziciji dnevnika
+status-mail-pending = Poruke e-pošte koje čekaju slanje
+status-mail-oldest = najstarija od { $time }
+status-mail-rejected = Poruke koje je poštanski server odbio
 status-systems = Za sisteme
 status-openapi = opis JSON API-ja (OpenAPI 3)
 status-health = zdravlje čvora

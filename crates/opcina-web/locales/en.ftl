@@ -557,9 +557,33 @@ account-register-title = Open a citizen account
 account-sign-in-title = Citizen sign-in
 account-intro = With an account confirmed at a counter you see who read your civil-register records and why, and which documents were issued about you.
 account-email = E-mail address
-account-register-submit = Open the account
+account-register-submit = Send me a link to open the account
 account-have-one = Have an account? Sign in.
 account-open-one = No account yet? Open one.
+account-register-how = We will e-mail you a link. The account is opened when you follow it and choose a password.
+account-requested-title = Check your e-mail
+account-requested-text = We have sent a message to { $email }. Follow its link within 24 hours to choose a password and open the account.
+account-requested-hint = If no message arrives within a few minutes, look in your spam folder too, or try again.
+account-confirm-title = Choose a password
+account-confirm-for = The account for { $email }
+account-confirm-submit = Open the account
+account-link-spent-title = This link is no longer valid
+mail-account-confirm-subject = { $municipality }: opening a citizen account
+mail-account-confirm-body =
+    Dear { $name },
+
+    opening a citizen account on the portal of { $municipality } was requested for this e-mail address. To open the account and choose a password, follow this link within 24 hours:
+
+    { $link }
+
+    If you did not ask for an account, ignore this message: no account will be opened.
+mail-account-exists-subject = { $municipality }: your citizen account
+mail-account-exists-body =
+    Opening a citizen account on the portal of { $municipality } was requested again for this e-mail address. An account with this address exists; sign in here:
+
+    { $link }
+
+    If it was not you, ignore this message: your account has not changed.
 account-sign-in-failed = Wrong e-mail address or password.
 account-title = My account
 account-unverified = The account is not confirmed yet.
@@ -604,6 +628,7 @@ err-citizen-email-taken = An account with this address exists; sign in.
 err-citizen-document-required = Enter the kind and number of the identity document shown.
 err-citizen-person-unknown = This node holds no entry for this JMBG.
 err-citizen-account-unknown = There is no such account.
+err-citizen-link-invalid = This link has expired or was already used; ask for a new one by registering again.
 
 status-title = Status of the civil-registry node
 status-intro = The civil registers (MKR, MKD, MKV, MKU) are kept electronically; data travels, not citizens.
@@ -613,6 +638,9 @@ status-database = Database
 status-journal = Journal position
 status-people = People in the search
 status-index = The search is at journal position
+status-mail-pending = E-mail messages waiting to be sent
+status-mail-oldest = the oldest from { $time }
+status-mail-rejected = Messages the mail relay refused
 status-systems = For systems
 status-openapi = the JSON API's description (OpenAPI 3)
 status-health = the node's health

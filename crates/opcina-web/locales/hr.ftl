@@ -564,9 +564,33 @@ account-register-title = Otvaranje računa građanina
 account-sign-in-title = Prijava građanina
 account-intro = S računom potvrđenim na šalteru vidite tko je i zašto pristupao vašim podacima u maticama i koje su isprave izdane o vama.
 account-email = Adresa e-pošte
-account-register-submit = Otvori račun
+account-register-submit = Pošalji poveznicu za otvaranje računa
 account-have-one = Već imate račun? Prijavite se.
 account-open-one = Nemate račun? Otvorite ga.
+account-register-how = Poslat ćemo vam poruku e-pošte s poveznicom. Račun se otvara kad slijedite poveznicu i odaberete lozinku.
+account-requested-title = Provjerite e-poštu
+account-requested-text = Poslali smo poruku na { $email }. Slijedite poveznicu iz nje u roku od 24 sata da odaberete lozinku i otvorite račun.
+account-requested-hint = Ako poruka ne stigne za nekoliko minuta, pogledajte i među neželjenom poštom ili pokušajte ponovno.
+account-confirm-title = Odaberite lozinku
+account-confirm-for = Račun za { $email }
+account-confirm-submit = Otvori račun
+account-link-spent-title = Poveznica više ne vrijedi
+mail-account-confirm-subject = { $municipality }: otvaranje računa građanina
+mail-account-confirm-body =
+    Poštovani/a { $name },
+
+    za ovu adresu e-pošte zatraženo je otvaranje računa građanina na portalu: { $municipality }. Da otvorite račun i odaberete lozinku, slijedite ovu poveznicu u roku od 24 sata:
+
+    { $link }
+
+    Ako niste vi zatražili račun, zanemarite ovu poruku: račun se neće otvoriti.
+mail-account-exists-subject = { $municipality }: vaš račun građanina
+mail-account-exists-body =
+    Za ovu adresu e-pošte ponovno je zatraženo otvaranje računa građanina na portalu: { $municipality }. Račun s ovom adresom već postoji; prijavite se ovdje:
+
+    { $link }
+
+    Ako niste vi to zatražili, zanemarite ovu poruku: vaš račun se nije promijenio.
 account-sign-in-failed = Pogrešna adresa e-pošte ili lozinka.
 account-title = Moj račun
 account-unverified = Račun još nije potvrđen.
@@ -611,6 +635,7 @@ err-citizen-email-taken = Račun s tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazane osobne isprave.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Račun ne postoji.
+err-citizen-link-invalid = Ova poveznica je istekla ili je već iskorištena; zatražite novu otvaranjem računa.
 
 status-title = Stanje čvora matičnih knjiga
 status-intro = Matice (MKR, MKD, MKV, MKU) vode se elektronički; podaci putuju, a ne građani.
@@ -620,6 +645,9 @@ status-database = Baza podataka
 status-journal = Pozicija dnevnika promjena
 status-people = Osoba u pretraživanju
 status-index = Pretraživanje je na poziciji dnevnika
+status-mail-pending = Poruke e-pošte koje čekaju slanje
+status-mail-oldest = najstarija od { $time }
+status-mail-rejected = Poruke koje je poslužitelj pošte odbio
 status-systems = Za sustave
 status-openapi = opis JSON API-ja (OpenAPI 3)
 status-health = zdravlje čvora

@@ -564,9 +564,33 @@ account-register-title = Otvaranje naloga građanina
 account-sign-in-title = Prijava građanina
 account-intro = Sa nalogom potvrđenim na šalteru vidite ko je i zašto pristupao vašim podacima u matičnim knjigama i koji su dokumenti izdati o vama.
 account-email = Adresa { KEEP("e-mail") }
-account-register-submit = Otvori nalog
+account-register-submit = Pošalji link za otvaranje naloga
 account-have-one = Već imate nalog? Prijavite se.
 account-open-one = Nemate nalog? Otvorite ga.
+account-register-how = Poslaćemo vam { KEEP("e-mail") } s linkom. Nalog se otvara kad pratite link i izaberete lozinku.
+account-requested-title = Provjerite { KEEP("e-mail") }
+account-requested-text = Poslali smo poruku na { $email }. Pratite link iz nje u roku od 24 sata da izaberete lozinku i otvorite nalog.
+account-requested-hint = Ako poruka ne stigne za nekoliko minuta, pogledajte i među neželjenom poštom ili pokušajte ponovo.
+account-confirm-title = Izaberite lozinku
+account-confirm-for = Nalog za { $email }
+account-confirm-submit = Otvori nalog
+account-link-spent-title = Link više ne važi
+mail-account-confirm-subject = { $municipality }: otvaranje naloga građanina
+mail-account-confirm-body =
+    Poštovani/a { $name },
+
+    za ovu { KEEP("e-mail") } adresu zatraženo je otvaranje naloga građanina na portalu: { $municipality }. Da otvorite nalog i izaberete lozinku, pratite ovaj link u roku od 24 sata:
+
+    { $link }
+
+    Ako niste vi zatražili nalog, zanemarite ovu poruku: nalog se neće otvoriti.
+mail-account-exists-subject = { $municipality }: vaš nalog građanina
+mail-account-exists-body =
+    Za ovu { KEEP("e-mail") } adresu ponovo je zatraženo otvaranje naloga građanina na portalu: { $municipality }. Nalog s ovom adresom već postoji; prijavite se ovdje:
+
+    { $link }
+
+    Ako niste vi to zatražili, zanemarite ovu poruku: vaš nalog se nije promijenio.
 account-sign-in-failed = Pogrešna adresa ili lozinka.
 account-title = Moj nalog
 account-unverified = Nalog još nije potvrđen.
@@ -611,6 +635,7 @@ err-citizen-email-taken = Nalog sa tom adresom već postoji; prijavite se.
 err-citizen-document-required = Upišite vrstu i broj pokazanog ličnog dokumenta.
 err-citizen-person-unknown = Ovaj čvor nema upisa za taj JMBG.
 err-citizen-account-unknown = Nalog ne postoji.
+err-citizen-link-invalid = Ovaj link je istekao ili je već iskorišćen; zatražite novi otvaranjem naloga.
 
 status-title = Stanje čvora matičnih knjiga
 status-intro = Matične knjige ({ KEEP("MKR, MKD, MKV, MKU") }) vode se elektronski; podaci putuju, a ne građani.
@@ -620,6 +645,9 @@ status-database = Baza podataka
 status-journal = Pozicija dnevnika promjena
 status-people = Lica u pretrazi
 status-index = Pretraga je na poziciji dnevnika
+status-mail-pending = Poruke koje čekaju slanje
+status-mail-oldest = najstarija od { $time }
+status-mail-rejected = Poruke koje je poštanski server odbio
 status-systems = Za sisteme
 status-openapi = opis { KEEP("JSON API") } ({ KEEP("OpenAPI 3") })
 status-health = zdravlje čvora

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod federation;
 pub mod i18n;
 pub mod limits;
+pub mod mail;
 pub mod openapi;
 pub mod present;
 pub mod search;
@@ -89,6 +90,12 @@ impl AppState {
     /// Searches the files of cases in `documents`.
     pub fn with_documents(mut self, documents: Arc<opcina_search::documents::DocumentIndex>) -> Self {
         self.documents = Some(documents);
+        self
+    }
+
+    /// Reached by the public at `public_url` (links in messages and on documents).
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.public_url = public_url.trim_end_matches('/').to_string();
         self
     }
 

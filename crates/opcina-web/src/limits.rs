@@ -143,6 +143,9 @@ pub struct Limits {
     pub orders: Window,
     /// Accounts opened, per client address (`POST /account/register`).
     pub registrations: Window,
+    /// Messages registration sends to one e-mail address (a link, or a note to the owner),
+    /// whoever asks: registering cannot be used to flood a mailbox from many addresses.
+    pub registration_mail: Window,
     /// Submissions sent from the portal, per client address and per account.
     pub submissions: Window,
     /// Federation requests refused before their sender was authenticated, per client
@@ -157,6 +160,7 @@ impl Default for Limits {
         Limits {
             orders: Window::new(20, HOUR),
             registrations: Window::new(10, HOUR),
+            registration_mail: Window::new(3, HOUR),
             submissions: Window::new(20, HOUR),
             federation_refusals: Window::new(60, Duration::from_secs(60)),
         }

@@ -135,7 +135,7 @@ fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut V
     audit(browser, "case tracking", violations);
 }
 
-fn flows(base: &str, jmbg: &str) {
+fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {
     let Some(browser) = Browser::start() else { return };
     let mut violations = Vec::new();
 
@@ -180,6 +180,16 @@ fn flows(base: &str, jmbg: &str) {
     // The citizen's account pages.
     browser.goto(&format!("{base}/account/register"));
     audit(&browser, "account register", &mut violations);
+    browser.fill(&browser.find("#full_name"), "Ljubica Đurić");
+    browser.fill(&browser.find("#email"), "ljubica@example.test");
+    browser.click(&browser.find("form.narrow button[type=submit]"));
+    wait_for_text(&browser, "Provjerite e-mail");
+    audit(&browser, "account requested", &mut violations);
+    let body = mail("ljubica@example.test");
+    let link = body.split_whitespace().find(|w| w.contains("/account/confirm/")).expect("a link in the message").to_string();
+    browser.goto(&link);
+    wait_for_text(&browser, "Izaberite lozinku");
+    audit(&browser, "account confirm", &mut violations);
 
     // Sign in → search → open a person.
     browser.click(&browser.find("a[href='/sign-in']"));
@@ -374,6 +384,8 @@ async fn staff_and_citizens_in_a_real_browser() {
         .with_federation(federation);
     let server = tokio::spawn(async move { axum::serve(listener, app(state)).await });
     let jmbg = jmbg.to_string();
-    tokio::task::spawn_blocking(move || flows(&base, &jmbg)).await.unwrap();
+    let (store, runtime) = (k.store.clone(), tokio::runtime::Handle::current());
+    let mail = move |to: &str| runtime.block_on(store.mail_to(to, 1)).unwrap().first().map(|m| m.body.clone()).unwrap_or_default();
+    tokio::task::spawn_blocking(move || flows(&base, &jmbg, &mail)).await.unwrap();
     server.abort();
 }

@@ -304,6 +304,8 @@ backend_test! {
         add("/account", vec![visit(Who::Citizen, "/account").shows(&[LEJLA])]);
         add("/account/register", vec![visit(Who::Anonymous, "/account/register")]);
         add("/account/sign-in", vec![visit(Who::Anonymous, "/account/sign-in")]);
+        // The link from the message names the account's address and name, nobody's records.
+        add("/account/confirm/{token}", vec![visit(Who::Anonymous, format!("/account/confirm/{}", "0".repeat(64))).status(Some(StatusCode::NOT_FOUND))]);
         add("/account/submit", vec![visit(Who::Citizen, "/account/submit")]);
         add("/counter/accounts", vec![visit(Who::Clerk, format!("/counter/accounts?{}", q(&[("code", account.code.as_str())]))).shows(&[LEJLA])]);
         add("/admin/users", vec![visit(Who::Admin, "/admin/users")]);

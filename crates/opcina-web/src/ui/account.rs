@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use opcina_core::Refusal;
-use opcina_store::citizens::Citizen;
+use opcina_store::citizens::{AccountLetters, Citizen};
+use opcina_store::mail::Letter;
 use serde::Deserialize;
 
 use super::session::wait_minutes;
@@ -18,6 +19,7 @@ use super::{CITIZEN_COOKIE, Ui, cookie, error_page, internal_error, render, rend
 use super::{rate_limited, too_many};
 use crate::AppState;
 use crate::auth::READERS;
+use crate::i18n::Arg;
 use crate::limits::Client;
 
 /// Reads of the access log shown a page.
@@ -61,8 +63,10 @@ pub async fn register_form(Extension(ui): Extension<Ui>) -> Response {
     render(&AccountForm { ui: &ui, register: true, f: AccountFields::default(), errors: FieldErrors::default(), notice: None })
 }
 
-/// `POST /account/register`: opens the account and signs the citizen in; a few accounts an
-/// hour from one client (`limits::Limits`).
+/// `POST /account/register`: sends a link to open the account to the address (or, when it
+/// already has an account, a note to its owner) and answers alike either way, so the page
+/// tells nobody whether an address is registered; a few registrations an hour from one
+/// client, and a few messages an hour to one address (`limits::Limits`).
 pub async fn register(
     State(state): State<AppState>,
     Extension(ui): Extension<Ui>,
@@ -73,11 +77,14 @@ pub async fn register(
         tracing::warn!(%client, "account registration refused: over the limit");
         return rate_limited(&ui, wait);
     }
-    match state.store.open_account(&f.email, &f.full_name, &f.password).await {
-        Ok(Ok(account)) => match state.store.open_citizen_session(&account).await {
-            Ok(token) => signed_in(&state, &token, "/account"),
-            Err(e) => internal_error(&ui, &e),
-        },
+    if let Err(wait) = state.limits.registration_mail.hit(&f.email.trim().to_lowercase()) {
+        tracing::warn!(%client, "account registration refused: the address was sent enough messages this hour");
+        return rate_limited(&ui, wait);
+    }
+    let letters = account_letters(&state, &ui, &f.full_name).await;
+    let link_base = format!("{}/account/confirm/", state.public_url);
+    match state.store.request_account(&f.email, &f.full_name, &letters, &link_base).await {
+        Ok(Ok(())) => render(&Requested { ui: &ui, email: f.email.trim().to_lowercase() }),
         Ok(Err(refusal)) => {
             let errors = errors_of(&ui, &refusal);
             let f = AccountFields { password: String::new(), ..f };
@@ -86,6 +93,93 @@ pub async fn register(
                 &AccountForm { ui: &ui, register: true, f, errors: FieldErrors::from(errors), notice: None },
             )
         }
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// The two messages registering may send, in the visitor's language (`{link}` stands for the
+/// link the store makes).
+async fn account_letters(state: &AppState, ui: &Ui, name: &str) -> AccountLetters {
+    let municipality = state.store.node().await.map(|n| n.municipality).unwrap_or_default();
+    let name = name.trim();
+    let letter = |subject: &str, body: &str, link: &str| {
+        let args = [("municipality", Arg::Text(&municipality)), ("name", Arg::Text(name)), ("link", Arg::Text(link))];
+        Letter { subject: ui.locale.t_args(subject, &args), body: ui.locale.t_args(body, &args) }
+    };
+    let sign_in = format!("{}/account/sign-in", state.public_url);
+    AccountLetters {
+        confirm: letter("mail-account-confirm-subject", "mail-account-confirm-body", "{link}"),
+        exists: letter("mail-account-exists-subject", "mail-account-exists-body", &sign_in),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_requested.html")]
+struct Requested<'a> {
+    ui: &'a Ui,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "account_confirm.html")]
+struct Confirm<'a> {
+    ui: &'a Ui,
+    token: String,
+    email: String,
+    full_name: String,
+    errors: FieldErrors,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmFields {
+    #[serde(default)]
+    password: String,
+}
+
+/// The page for a link that no longer opens anything.
+fn link_spent(ui: &Ui) -> Response {
+    error_page(ui, StatusCode::NOT_FOUND, "account-link-spent-title", &ui.error_text("citizen.link_invalid", ""))
+}
+
+/// `GET /account/confirm/{token}`: the link from the message; asks for the password.
+pub async fn confirm_form(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(token): Path<String>) -> Response {
+    match state.store.account_request(&token).await {
+        Ok(Some(request)) => {
+            render(&Confirm { ui: &ui, token, email: request.email, full_name: request.full_name, errors: FieldErrors::default() })
+        }
+        Ok(None) => link_spent(&ui),
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /account/confirm/{token}`: opens the account with the password chosen and signs
+/// the citizen in.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(token): Path<String>,
+    Form(f): Form<ConfirmFields>,
+) -> Response {
+    match state.store.confirm_account(&token, &f.password).await {
+        Ok(Ok(account)) => match state.store.open_citizen_session(&account).await {
+            Ok(session) => signed_in(&state, &session, "/account"),
+            Err(e) => internal_error(&ui, &e),
+        },
+        Ok(Err(refusal)) if refusal.errors.iter().any(|e| e.code == "citizen.link_invalid") => link_spent(&ui),
+        Ok(Err(refusal)) => match state.store.account_request(&token).await {
+            Ok(Some(request)) => render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &Confirm {
+                    ui: &ui,
+                    token,
+                    email: request.email,
+                    full_name: request.full_name,
+                    errors: FieldErrors::from(errors_of(&ui, &refusal)),
+                },
+            ),
+            Ok(None) => link_spent(&ui),
+            Err(e) => internal_error(&ui, &e),
+        },
         Err(e) => internal_error(&ui, &e),
     }
 }

@@ -80,6 +80,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/counter/refusals/{number}/pdf", get(extracts::refusal_pdf))
         .route("/account", get(account::account))
         .route("/account/register", get(account::register_form).post(account::register))
+        .route("/account/confirm/{token}", get(account::confirm_form).post(account::confirm))
         .route("/account/sign-in", get(account::sign_in_form).post(account::sign_in))
         .route("/account/sign-out", post(account::sign_out))
         .route("/account/submit", get(account::submit_form).post(account::submit))

@@ -1,6 +1,6 @@
 //! The operator's status page at `/status` (for signed-in staff): which municipality the node
-//! serves, its offices, the state of the journal, the index and the federation, and where the
-//! API is. Load balancers and public probes use `/healthz`.
+//! serves, its offices, the state of the journal, the index, the mail outbox and the federation,
+//! and where the API is. Load balancers and public probes use `/healthz`.
 
 use askama::Template;
 use axum::Extension;
@@ -22,6 +22,9 @@ struct Status<'a> {
     index: String,
     federation: Option<crate::federation::FederationHealth>,
     valid_until: String,
+    mail_pending: String,
+    mail_oldest: Option<String>,
+    mail_rejected: String,
 }
 
 /// `GET /status`, for the node's staff (the public probe is `/healthz`).
@@ -29,8 +32,14 @@ pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
     if let Err(page) = ui.require(&opcina_core::registry::Role::ALL) {
         return page;
     }
-    let read = async { Ok::<_, opcina_store::StoreError>((state.store.offices().await?, state.store.journal_head().await?)) };
-    let (offices, head) = match read.await {
+    let read = async {
+        Ok::<_, opcina_store::StoreError>((
+            state.store.offices().await?,
+            state.store.journal_head().await?,
+            state.store.mail_counts().await?,
+        ))
+    };
+    let (offices, head, mail) = match read.await {
         Ok(found) => found,
         Err(error) => return internal_error(&ui, &error),
     };
@@ -51,6 +60,9 @@ pub async fn page(State(state): State<AppState>, Extension(ui): Extension<Ui>) -
         index: ui.locale.number(state.index.watermark()),
         federation,
         valid_until,
+        mail_pending: ui.locale.number(mail.pending),
+        mail_oldest: mail.oldest_pending_at.map(|t| ui.locale.date_time(t)),
+        mail_rejected: ui.locale.number(mail.rejected),
     };
     render(&page)
 }

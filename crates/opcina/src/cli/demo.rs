@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::admin::operator;
 use super::serve::serve;
 use crate::Database;
+use opcina_web::mail::MailSettings;
 
 #[derive(Args, Clone)]
 pub struct DemoArgs {
@@ -70,6 +71,9 @@ const ACCOUNTS: [(&str, Role, Option<&str>, &str); 10] = [
     ("admin", Role::Admin, None, "administrator"),
 ];
 
+/// Whom the demo node's e-mail comes from.
+const DEMO_FROM: &str = "Općina Kakanj <portal@kakanj.example>";
+
 pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     if a.federation {
         return super::demo_federation::run(a).await;
@@ -81,7 +85,7 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let accounts = create(&store, &a, None).await?;
         write_private(&a.dir.join(ACCOUNTS_FILE), &toml::to_string(&accounts)?)?;
         let config = format!(
-            "# opcina node configuration (demo). Serve it with: opcina serve --config {}\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\nsigning_key = \"keys/node.key\"\n",
+            "# opcina node configuration (demo). Serve it with: opcina serve --config {}\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\nsigning_key = \"keys/node.key\"\n\n# No relay in the demo: messages are written as .eml files into this directory.\n[mail]\ndirectory = \"mail\"\nfrom = \"{DEMO_FROM}\"\n",
             a.dir.join("opcina.toml").display(),
             a.addr
         );
@@ -100,8 +104,13 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let announce = Box::new(move |addr: SocketAddr| {
         print_welcome(addr, &accounts, started, people);
     });
-    let seal = super::serve::load_seal(&store, &a.dir.join("keys/node.key"), &format!("http://{}", a.addr)).await?;
-    serve(store, &index_dir, listener, Some(seal), None, Default::default(), Some(announce)).await?;
+    let public_url = format!("http://{}", a.addr);
+    let seal = super::serve::load_seal(&store, &a.dir.join("keys/node.key"), &public_url).await?;
+    let mail = MailSettings { relay: None, directory: Some(a.dir.join("mail")), from: DEMO_FROM.into() };
+    let mail = super::serve::mailer(&mail, &public_url)?;
+    println!("E-mail to citizens (the links that open their accounts) is written to {} as .eml files.", mail.describe());
+    let options = super::serve::Options { http: Default::default(), mail: Some(mail), public_url };
+    serve(store, &index_dir, listener, Some(seal), None, options, Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
 }
 

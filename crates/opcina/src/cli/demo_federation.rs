@@ -105,7 +105,8 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
             skew: 30,
             timeout: Duration::from_secs(3),
         };
-        let seal = load_seal(&store, &t.dir.join("keys/node.key"), &format!("http://{}", t.addr)).await?;
+        let public_url = format!("http://{}", t.addr);
+        let seal = load_seal(&store, &t.dir.join("keys/node.key"), &public_url).await?;
         let (ready, welcome) = (Arc::clone(&ready), Arc::clone(&welcome));
         let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |_| {
             // The last node to be ready prints the welcome.
@@ -117,7 +118,8 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let index = t.dir.join("index");
         store.set_files(opcina_store::files::Files::local(&t.dir.join("files"))?);
         servers.push(tokio::spawn(async move {
-            serve(store, &index, listener, Some(seal), Some(settings), Default::default(), Some(announce)).await
+            let options = super::serve::Options { http: Default::default(), mail: None, public_url };
+            serve(store, &index, listener, Some(seal), Some(settings), options, Some(announce)).await
         }));
     }
     for s in servers {

@@ -18,6 +18,8 @@ use opcina_web::{AppState, app};
 
 /// How often the outbox of annotation notices is looked at.
 const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often the mail outbox is looked at.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often a node fetches the federation's directory again.
 const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 use serde::Deserialize;
@@ -69,6 +71,8 @@ pub struct Config {
     /// How the node is reached: behind a TLS proxy, HSTS, secure cookies.
     #[serde(default)]
     pub http: opcina_web::limits::HttpSettings,
+    /// Where the node's e-mail goes (the links to open citizens' accounts).
+    pub mail: Option<opcina_web::mail::MailSettings>,
 }
 
 /// `[federation]` in the node's configuration.
@@ -125,6 +129,9 @@ impl Config {
         let rel = |p: PathBuf| if p.is_relative() { base.join(p) } else { p };
         c.index = c.index.map(rel);
         c.signing_key = c.signing_key.map(rel);
+        if let Some(m) = &mut c.mail {
+            m.directory = m.directory.take().map(rel);
+        }
         if let Some(f) = &mut c.federation {
             f.cache = Some(rel(f.cache.take().unwrap_or_else(|| PathBuf::from("federation-directory.json"))));
             if !f.directory.starts_with("http://") && !f.directory.starts_with("https://") {
@@ -189,8 +196,34 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(_) => bail!("[federation] needs the node's signing key (--key or signing_key)"),
         None => None,
     };
-    serve(store, &dir, listener, seal, federation, config.http.clone(), Some(announce)).await?;
+    let mail = match &config.mail {
+        Some(settings) => Some(mailer(settings, &public_url)?),
+        None => {
+            tracing::warn!(
+                "no [mail] configured: messages to citizens (the links to open an account) wait in the outbox until a relay is configured"
+            );
+            None
+        }
+    };
+    let options = Options { http: config.http.clone(), mail, public_url };
+    serve(store, &dir, listener, seal, federation, options, Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sender `[mail]` describes; the node greets the relay with its public host name.
+pub fn mailer(settings: &opcina_web::mail::MailSettings, public_url: &str) -> anyhow::Result<opcina_web::mail::Mailer> {
+    let host = public_url.split("://").nth(1).unwrap_or(public_url).split(['/', ':']).next().unwrap_or("localhost");
+    opcina_web::mail::Mailer::new(settings, host).map_err(anyhow::Error::msg)
+}
+
+/// How a node serves, besides its store, index, seal and federation.
+pub struct Options {
+    /// How it is reached (behind a proxy, HSTS, secure cookies).
+    pub http: opcina_web::limits::HttpSettings,
+    /// Where its e-mail goes; without it messages wait in the outbox.
+    pub mail: Option<opcina_web::mail::Mailer>,
+    /// The base URL people reach it at (links in messages, QR codes).
+    pub public_url: String,
 }
 
 /// The node's seal from its key file, registered on the node, with the public URL.
@@ -215,7 +248,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     seal: Option<(Sealer, String)>,
     federation: Option<Settings>,
-    http: opcina_web::limits::HttpSettings,
+    options: Options,
     ready: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> anyhow::Result<()> {
     let owner = super::index_owner(&store.node().await?);
@@ -239,7 +272,14 @@ pub async fn serve(
             .with_context(|| format!("cannot open the document index in {}", documents_dir.display()))?,
     );
     let document_indexer = opcina_search::documents::spawn(Arc::clone(&documents), store.clone());
-    let mut state = AppState::new(store.clone(), Arc::clone(&index)).with_documents(documents).with_http(http);
+    let mut state = AppState::new(store.clone(), Arc::clone(&index))
+        .with_documents(documents)
+        .with_http(options.http)
+        .with_public_url(&options.public_url);
+    let mailer = options.mail.map(|m| {
+        tracing::info!(to = %m.describe(), "mail is sent");
+        m.spawn(store.clone(), MAIL_EVERY)
+    });
     let mut refresher = None;
     if let (Some(settings), Some((sealer, _))) = (federation, &seal) {
         let federation = Arc::new(Federation::new(settings, sealer.key().clone()));
@@ -266,7 +306,7 @@ pub async fn serve(
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
     document_indexer.abort();
-    for task in [refresher, outbox].into_iter().flatten() {
+    for task in [refresher, outbox, mailer].into_iter().flatten() {
         task.abort();
     }
     // What is staged in the index is committed, so that a restart need not catch up.
