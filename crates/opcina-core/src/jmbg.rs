@@ -284,7 +284,7 @@ impl utoipa::PartialSchema for Jmbg {
             .schema_type(utoipa::openapi::schema::Type::String)
             .pattern(Some("^[0-9]{13}$"))
             .description(Some("JMBG, the 13-digit unique master citizen number"))
-            .examples([serde_json::json!("0101990190007")])
+            .examples([serde_json::json!("0101990190004")])
             .into()
     }
 }

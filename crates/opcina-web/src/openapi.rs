@@ -23,7 +23,7 @@ impl Modify for BearerAuth {
 /// Every failure the server answers, stated on each operation it can happen to (each the
 /// error body with its stable code): 400 for a query, path or body it cannot read; 401 and
 /// 403 for an operation that needs a token; 404 for one that names something in its path
-/// or body; 422 for a body a rule refuses. An operation's own statements stay as they are.
+/// or body; 422 for a body (or a JMBG in the path) a rule refuses. An operation's own statements stay as they are.
 struct ErrorAnswers;
 
 impl Modify for ErrorAnswers {
@@ -57,7 +57,9 @@ impl Modify for ErrorAnswers {
                 if named || body {
                     add("404", "Nothing of that identifier here (in the path, or named in the body)");
                 }
-                if body {
+                // A JMBG in the path may be well formed and still break a rule (its date, its
+                // check digit), refused as in a body.
+                if body || path.contains("{jmbg}") {
                     add("422", "A rule refused the request; the error names the field and the reason");
                 }
             }

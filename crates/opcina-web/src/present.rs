@@ -65,11 +65,15 @@ pub fn case_query(
     today: NaiveDate,
 ) -> ApiResult<CaseQuery> {
     let (states, due_by) = view.query(today);
-    let after = match after {
+    let after = match after.filter(|a| !a.is_empty()) {
         None => None,
         Some(a) => {
+            // The due date is compared as the text it is stored as: its shape is enough.
             let (due, id) = a.split_once('~').ok_or_else(bad_cursor)?;
-            NaiveDate::parse_from_str(due, "%Y-%m-%d").map_err(|_| bad_cursor())?;
+            let shaped = due.len() == 10 && due.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+            if !shaped {
+                return Err(bad_cursor());
+            }
             Some((due.to_string(), id.parse().map_err(|_| bad_cursor())?))
         }
     };

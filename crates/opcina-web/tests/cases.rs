@@ -189,6 +189,8 @@ backend_test! {
         assert_eq!(seen, 7);
         let (status, body) = api.get("/api/v1/cases?after=nonsense", &api.clerk).await;
         assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("after")));
+        let (status, body) = api.get("/api/v1/cases?after=&limit=3", &api.clerk).await;
+        assert_eq!((status, body["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(3)), "an empty cursor is the first page: {body}");
         let (status, body) = api.post("/api/v1/cases", &api.clerk, json!({
             "case_type": "pomoc", "channel": "golub", "subject": "", "received_on": "2026-01-02",
             "party": { "name": "Amela", "address": "" }

@@ -156,6 +156,7 @@ pub enum CaseAction {
     /// The case waits for the party (until a date, when one is set): the clock stands.
     WaitForParty {
         #[serde(default)]
+        #[schema(nullable = false)]
         until: Option<NaiveDate>,
         note: String,
     },
@@ -164,6 +165,7 @@ pub enum CaseAction {
     ReturnForCompletion {
         missing: Vec<String>,
         #[serde(default)]
+        #[schema(nullable = false)]
         until: Option<NaiveDate>,
     },
     /// The party did what was asked: the clock runs again.

@@ -36,6 +36,7 @@ impl Term {
 pub struct Pause {
     pub from: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub until: Option<NaiveDate>,
 }
 

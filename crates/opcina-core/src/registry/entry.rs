@@ -22,6 +22,7 @@ pub struct ParentData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jmbg: Option<Jmbg>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub birth_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_place: Option<Place>,

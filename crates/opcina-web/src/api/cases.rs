@@ -64,7 +64,8 @@ pub struct BookQuery {
     pub book: String,
     pub unit: String,
     pub year: i64,
-    /// The `next` of the previous page.
+    /// The `next` of the previous page (`serial.sub-number`).
+    #[param(pattern = r"^([0-9]{1,18}\.[0-9]{1,18})?$")]
     pub after: Option<String>,
     pub limit: Option<i64>,
 }
@@ -90,7 +91,7 @@ fn bad_cursor() -> ApiError {
     responses((status = 200, body = RecordPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn records(State(state): State<AppState>, caller: Caller, Query(q): Query<BookQuery>) -> ApiResult<Json<RecordPage>> {
     caller.require(&REVIEWERS, "read the protocol books")?;
-    let after = match q.after.as_deref() {
+    let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
         None => None,
         Some(a) => {
             let (serial, sub) = a.split_once('.').ok_or_else(bad_cursor)?;
@@ -166,7 +167,8 @@ pub struct ListQuery {
     pub official: Option<String>,
     /// Only the caller's own cases.
     pub mine: Option<bool>,
-    /// The `next` of the previous page.
+    /// The `next` of the previous page (`due-date~id`).
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}~[0-9]{1,18})?$")]
     pub after: Option<String>,
     pub limit: Option<i64>,
 }

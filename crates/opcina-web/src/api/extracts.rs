@@ -107,7 +107,7 @@ fn parse_number(s: &str) -> ApiResult<ExtractNumber> {
 
 /// The PDF of an issued document, reproduced from the register (the same content and seals
 /// as when it was issued). The read of the person's records is logged.
-#[utoipa::path(get, path = "/api/v1/extracts/{number}/pdf", tag = "extracts", params(("number" = String, Path, description = "e.g. KAK-2026-17")),
+#[utoipa::path(get, path = "/api/v1/extracts/{number}/pdf", tag = "extracts", params(("number" = String, Path, description = "e.g. KAK-2026-17", pattern = r"^[A-Za-z0-9]+-[0-9]{1,4}-0*[1-9][0-9]{0,17}$")),
     security(("bearer" = [])), responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(number): Path<String>) -> ApiResult<Response> {
     caller.require(&READERS, "read issued documents")?;
@@ -125,7 +125,7 @@ pub async fn pdf(State(state): State<AppState>, caller: Caller, Path(number): Pa
 }
 
 /// The PDF of a refusal decision, from the register.
-#[utoipa::path(get, path = "/api/v1/refusals/{number}/pdf", tag = "extracts", params(("number" = String, Path, description = "e.g. KAK-2026-3")),
+#[utoipa::path(get, path = "/api/v1/refusals/{number}/pdf", tag = "extracts", params(("number" = String, Path, description = "e.g. KAK-2026-3", pattern = r"^[A-Za-z0-9]+-[0-9]{1,4}-0*[1-9][0-9]{0,17}$")),
     security(("bearer" = [])), responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 pub async fn refusal_pdf(State(state): State<AppState>, caller: Caller, Path(number): Path<String>) -> ApiResult<Response> {
     caller.require(&READERS, "read refusal decisions")?;
@@ -185,7 +185,7 @@ impl From<ExtractRow> for ExtractListItem {
 
 /// Documents issued or refused about a person, newest first (the last 100). A read of the
 /// person's records: its purpose is required and logged.
-#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/extracts", tag = "extracts", params(("jmbg" = String, Path), Purpose),
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/extracts", tag = "extracts", params(("jmbg" = String, Path, description = "JMBG", pattern = r"^[0-9]{13}$"), Purpose),
     security(("bearer" = [])), responses((status = 200, body = ExtractList), (status = 400, body = ErrorBody)))]
 pub async fn of_person(
     State(state): State<AppState>,

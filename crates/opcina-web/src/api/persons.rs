@@ -19,9 +19,10 @@ use crate::extract::Params;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Names in any order, script or spelling (typos tolerated), or a JMBG.
+    #[param(min_length = 1, pattern = r"\S")]
     pub q: String,
     /// At most this many results (default 20, at most 100).
-    pub limit: Option<usize>,
+    pub limit: Option<i64>,
     /// Born in this year.
     pub birth_year: Option<i32>,
     /// Born in this year or later.
@@ -36,7 +37,12 @@ pub struct SearchParams {
     #[param(inline)]
     pub sort: Option<SortOrder>,
     /// Why the search is made (default `pretraga osoba`): logged, with the query, for every
-    /// person returned.
+    /// person returned (3 to 300 characters).
+    #[param(
+        min_length = 3,
+        max_length = 300,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]+[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub purpose: Option<String>,
     /// Case or request number the search is for.
     pub case_number: Option<String>,
@@ -69,7 +75,13 @@ pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Pa
         (None, from, to) => Some(from.unwrap_or(i32::MIN)..=to.unwrap_or(i32::MAX)),
     };
     let why = Purpose { purpose: p.purpose, case_number: p.case_number }.reason_or("pretraga osoba")?;
-    let query = PersonQuery { text: p.q, limit: p.limit.unwrap_or(20).clamp(1, 100), birth_years: years, sex: p.sex, office: p.office };
+    let query = PersonQuery {
+        text: p.q,
+        limit: usize::try_from(p.limit.unwrap_or(20).clamp(1, 100)).unwrap_or(20),
+        birth_years: years,
+        sex: p.sex,
+        office: p.office,
+    };
     let mut items = crate::search::people(&state, &caller.actor, &query, &why).await?;
     if p.sort == Some(SortOrder::Name) {
         opcina_core::names::sort_by_name(&mut items, |h| format!("{} {} {}", h.surname, h.given_name, h.birth_date));
@@ -80,7 +92,14 @@ pub async fn search(State(state): State<AppState>, caller: Caller, Params(p): Pa
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ViewParams {
-    /// The purpose of the read and its legal basis, e.g. `izdavanje izvoda, čl. 64`.
+    /// The purpose of the read and its legal basis, e.g. `izdavanje izvoda, čl. 64` (3 to
+    /// 300 characters).
+    #[param(
+        required = true,
+        min_length = 3,
+        max_length = 300,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]+[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub purpose: Option<String>,
     /// Case or request number the read is for.
     pub case_number: Option<String>,
@@ -92,7 +111,7 @@ pub struct ViewParams {
 
 /// Everything the registers say about a person, as of a date and as recorded at a moment.
 /// The read is logged with its purpose before the answer is sent.
-#[utoipa::path(get, path = "/api/v1/persons/{jmbg}", tag = "persons", params(("jmbg" = String, Path, description = "JMBG"), ViewParams), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}", tag = "persons", params(("jmbg" = String, Path, description = "JMBG", pattern = r"^[0-9]{13}$"), ViewParams), security(("bearer" = [])),
     responses((status = 200, body = PersonView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn view(
     State(state): State<AppState>,
@@ -123,6 +142,8 @@ pub struct LogParams {
     pub before: Option<i64>,
     /// At most this many (default 50, at most 500).
     pub limit: Option<i64>,
+    /// Why the log is read (default `pregled evidencije pristupa`; 3 to 300 characters).
+    #[param(min_length = 3, max_length = 300, pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]+[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")]
     pub purpose: Option<String>,
 }
 
@@ -136,7 +157,7 @@ pub struct AccessLog {
 }
 
 /// Who read this person's records, when, from which office and why (newest first).
-#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/access-log", tag = "persons", params(("jmbg" = String, Path, description = "JMBG"), LogParams), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/persons/{jmbg}/access-log", tag = "persons", params(("jmbg" = String, Path, description = "JMBG", pattern = r"^[0-9]{13}$"), LogParams), security(("bearer" = [])),
     responses((status = 200, body = AccessLog), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn access_log(
     State(state): State<AppState>,
@@ -147,7 +168,7 @@ pub async fn access_log(
     caller.require(&[Role::Registrar, Role::CounterClerk, Role::Auditor], "read access logs")?;
     let jmbg = path_jmbg(&jmbg)?;
     let limit = p.limit.unwrap_or(50).clamp(1, 500);
-    let why = ReadReason::new(p.purpose.unwrap_or_else(|| "pregled evidencije pristupa".into()), None);
+    let why = Purpose { purpose: p.purpose, case_number: None }.reason_or("pregled evidencije pristupa")?;
     let items = state.store.read_access_log(&caller.actor, &jmbg, p.before, limit, &why).await?;
     let next = (items.len() as i64 == limit).then(|| items.last().map(|r| r.id)).flatten();
     Ok(Json(AccessLog { items, next }))

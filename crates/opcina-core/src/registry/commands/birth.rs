@@ -26,7 +26,7 @@ pub struct NewChild {
     pub sex: Sex,
     pub birth_date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "14:35")]
+    #[schema(value_type = Option<String>, nullable = false, example = "14:35", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
     pub birth_time: Option<NaiveTime>,
     pub birth_place: Place,
     #[serde(default = "default_country")]
@@ -43,6 +43,7 @@ pub struct ParentInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jmbg: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub birth_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_place: Option<Place>,
@@ -63,6 +64,7 @@ pub struct RegisterBirth {
     pub informant: String,
     /// Date of registration; today when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub registered_on: Option<NaiveDate>,
     #[serde(default)]
     pub script: Script,

@@ -35,6 +35,7 @@ pub struct RegisterCitizenship {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub registered_on: Option<NaiveDate>,
     #[serde(default)]
     pub script: Script,

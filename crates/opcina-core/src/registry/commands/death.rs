@@ -26,7 +26,7 @@ pub struct RegisterDeath {
     pub person: Option<PersonInput>,
     pub death_date: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "03:10")]
+    #[schema(value_type = Option<String>, nullable = false, example = "03:10", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
     pub death_time: Option<NaiveTime>,
     pub death_place: Place,
     pub last_residence: String,
@@ -40,6 +40,7 @@ pub struct RegisterDeath {
     pub mother_name: Option<String>,
     pub informant: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub registered_on: Option<NaiveDate>,
     #[serde(default)]
     pub script: Script,

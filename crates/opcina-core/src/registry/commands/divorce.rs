@@ -33,6 +33,7 @@ pub struct RegisterDivorce {
     /// The surname each spouse bears after the divorce, in the order of the marriage entry;
     /// absent when it does not change.
     #[serde(default)]
+    #[schema(min_items = 2, max_items = 2)]
     pub surnames_after: [Option<String>; 2],
 }
 

@@ -44,6 +44,7 @@ pub struct SpouseInput {
 pub struct RegisterMarriage {
     pub date: NaiveDate,
     pub place: Place,
+    #[schema(min_items = 2, max_items = 2)]
     pub spouses: [SpouseInput; 2],
     pub witnesses: Vec<String>,
     pub officiant: String,
@@ -51,6 +52,7 @@ pub struct RegisterMarriage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub court_permission: Option<LegalBasis>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub registered_on: Option<NaiveDate>,
     #[serde(default)]
     pub script: Script,
