@@ -2,7 +2,7 @@
 //! seen the identity document links the account to a JMBG), signed in to with a password.
 //! A verified citizen reads who has accessed their records.
 
-use opcina_core::registry::Actor;
+use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
 
 use crate::admin::{getrandom_fill, token_hash};
@@ -78,16 +78,10 @@ impl Store {
         letters: &AccountLetters,
         link_base: &str,
     ) -> Result<std::result::Result<(), Refusal>> {
-        let email = email.trim().to_lowercase();
-        let full_name = full_name.trim();
-        let mut problems = Vec::new();
-        if !valid_email(&email) {
-            problems.push(FieldError::new("citizen.email_invalid", "email", "give a valid e-mail address"));
-        }
-        if full_name.is_empty() {
-            problems.push(FieldError::new("citizen.name_required", "full_name", "give your name"));
-        } else if let Err(e) = opcina_core::registry::validate::printable("full_name", full_name) {
-            problems.push(e);
+        let (email, full_name) = (email.trim().to_lowercase(), full_name.trim());
+        let mut problems = address_and_name_problems(&email, full_name);
+        if !full_name.is_empty() {
+            problems.extend(opcina_core::registry::validate::printable("full_name", full_name).err());
         }
         if !problems.is_empty() {
             return Ok(Err(Refusal { errors: problems }));
@@ -123,12 +117,7 @@ impl Store {
     /// The request a link's token opens, while it may still be followed: not expired, and no
     /// account with its address opened since.
     pub async fn account_request(&self, token: &str) -> Result<Option<AccountRequestRow>> {
-        let reads = &mut self.backend().reads();
-        let Some(request) = reads.account_request(&token_hash(token)).await? else { return Ok(None) };
-        if !link_is_live(&request, self.now().0) || reads.account(AccountKey::Email(&request.email)).await?.is_some() {
-            return Ok(None);
-        }
-        Ok(Some(request))
+        live_request(&mut *self.backend().reads(), token, self.now().0).await
     }
 
     /// Opens the account a link's token stands for, with the password its owner chose.
@@ -144,22 +133,13 @@ impl Store {
             let password = password.to_string();
             blocking(move || hash_password(&password)).await??
         };
-        let portal = Actor::system("portal");
         let mut ex = self.exclusive().await?;
         let now = self.now();
-        let reader = ex.txn.reader().await?;
-        let request = match reader.account_request(&token_hash(token)).await? {
-            Some(r) if link_is_live(&r, now.0) && reader.account(AccountKey::Email(&r.email)).await?.is_none() => r,
-            _ => {
-                ex.rollback().await?;
-                return Ok(Err(spent()));
-            }
+        let Some(request) = live_request(ex.txn.reader().await?, token, now.0).await? else {
+            ex.rollback().await?;
+            return Ok(Err(spent()));
         };
-        let mut account =
-            AccountRow { id: 0, email: request.email, full_name: request.full_name, code: readable_code(2)?, created_at: now.0 };
-        account.id = ex.txn.append(Row::new(account.clone()), now, &portal, "citizen.account.opened").await?;
-        let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
-        ex.txn.append(Row::new(password), now, &portal, "citizen.password.set").await?;
+        let account = open_in(&mut ex.txn, now, request.email, request.full_name, phc).await?;
         ex.commit().await?;
         Ok(Ok(account))
     }
@@ -169,13 +149,7 @@ impl Store {
     /// address, a bad address or password.
     pub async fn open_account(&self, email: &str, full_name: &str, password: &str) -> Result<std::result::Result<AccountRow, Refusal>> {
         let email = email.trim().to_lowercase();
-        let mut problems = Vec::new();
-        if !valid_email(&email) {
-            problems.push(FieldError::new("citizen.email_invalid", "email", "give a valid e-mail address"));
-        }
-        if full_name.trim().is_empty() {
-            problems.push(FieldError::new("citizen.name_required", "full_name", "give your name"));
-        }
+        let mut problems = address_and_name_problems(&email, full_name.trim());
         if let Err(StoreError::Invalid(e)) = check_new_password(password) {
             problems.push(e);
         }
@@ -186,17 +160,12 @@ impl Store {
             let password = password.to_string();
             blocking(move || hash_password(&password)).await??
         };
-        let portal = Actor::system("portal");
         let mut ex = self.exclusive().await?;
         if self.backend().reads().account(AccountKey::Email(&email)).await?.is_some() {
             let _ = ex.rollback().await;
             return Ok(Err(refuse("citizen.email_taken", "email", "an account with this address exists; sign in")));
         }
-        let now = self.now();
-        let mut account = AccountRow { id: 0, email, full_name: full_name.trim().to_string(), code: readable_code(2)?, created_at: now.0 };
-        account.id = ex.txn.append(Row::new(account.clone()), now, &portal, "citizen.account.opened").await?;
-        let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
-        ex.txn.append(Row::new(password), now, &portal, "citizen.password.set").await?;
+        let account = open_in(&mut ex.txn, self.now(), email, full_name.trim().to_string(), phc).await?;
         ex.commit().await?;
         Ok(Ok(account))
     }
@@ -308,6 +277,38 @@ impl Store {
         ex.commit().await?;
         Ok(Ok(row))
     }
+}
+
+/// An address that is not one, a name left out.
+fn address_and_name_problems(email: &str, full_name: &str) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if !valid_email(email) {
+        problems.push(FieldError::new("citizen.email_invalid", "email", "give a valid e-mail address"));
+    }
+    if full_name.is_empty() {
+        problems.push(FieldError::new("citizen.name_required", "full_name", "give your name"));
+    }
+    problems
+}
+
+/// Appends a new account with its first password to `txn`.
+async fn open_in(txn: &mut crate::txn::Txn, now: Timestamp, email: String, full_name: String, phc: String) -> Result<AccountRow> {
+    let portal = Actor::system("portal");
+    let mut account = AccountRow { id: 0, email, full_name, code: readable_code(2)?, created_at: now.0 };
+    account.id = txn.append(Row::new(account.clone()), now, &portal, "citizen.account.opened").await?;
+    let password = AccountPasswordRow { id: 0, account_id: account.id, phc, set_at: now.0 };
+    txn.append(Row::new(password), now, &portal, "citizen.password.set").await?;
+    Ok(account)
+}
+
+/// The request a link's token opens while it may be followed (not expired, no account with
+/// its address opened since), read where `reads` reads: the pool or a write transaction.
+async fn live_request<R: crate::backend::Reads + ?Sized>(reads: &mut R, token: &str, now: i64) -> Result<Option<AccountRequestRow>> {
+    let Some(request) = reads.account_request(&token_hash(token)).await? else { return Ok(None) };
+    if !link_is_live(&request, now) || reads.account(AccountKey::Email(&request.email)).await?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(request))
 }
 
 /// Whether a request's link may still be followed at `now` (microseconds).
