@@ -134,7 +134,7 @@ pub async fn run(
     }
     let seconds_run = started.elapsed().as_secs_f64();
     server.abort();
-    let chain = opcina_store::federation::verify_chain(store).await?;
+    let chain = opcina_store::federation::verify_chain(store, &[]).await?;
     let mut overhead = signing_overhead(&kak_key, &zen_key, 20_000);
     emit(&json!({
         "scenario": "federation.exchange", "backend": backend, "size": size, "ops": all.len(),

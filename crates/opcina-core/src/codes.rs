@@ -23,6 +23,8 @@ pub enum Problem {
     TooLarge,
     /// The node cannot serve this now or is not set up for it (503).
     Unavailable,
+    /// The node's storage is full: nothing can be written until space is freed (507).
+    InsufficientStorage,
     /// The node failed; the cause is in the operator's log (500).
     Internal,
 }
@@ -268,6 +270,8 @@ pub const CODES: &[Code] = &[
     Code { code: "request.path.invalid", problem: Problem::BadRequest },
     Code { code: "request.query.invalid", problem: Problem::BadRequest },
     Code { code: "search.query.empty", problem: Problem::BadRequest },
+    Code { code: "storage.failed", problem: Problem::Unavailable },
+    Code { code: "storage.full", problem: Problem::InsufficientStorage },
     Code { code: "store.concurrent", problem: Problem::Internal },
     Code { code: "store.corrupt", problem: Problem::Internal },
     Code { code: "store.database", problem: Problem::Internal },

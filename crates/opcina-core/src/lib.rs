@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod checkpoint;
 pub mod codes;
 pub mod docflow;
 pub mod error;

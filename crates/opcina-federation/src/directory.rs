@@ -10,7 +10,7 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, Verifying
 use serde::{Deserialize, Serialize};
 
 /// Services a member may offer.
-pub const SERVICES: [&str; 3] = ["locate", "entry-for-extract", "annotation-notice"];
+pub const SERVICES: [&str; 5] = ["locate", "entry-for-extract", "annotation-notice", "checkpoint", "checkpoint-held"];
 
 /// A member's public key as the directory lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

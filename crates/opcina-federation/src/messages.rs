@@ -143,3 +143,31 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+/// A member's checkpoint of its journal, sent to its peers to keep as witnesses
+/// ([`opcina_core::checkpoint`]): the statement as signed, and the signature in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointMessage {
+    pub statement: String,
+    pub signature: String,
+}
+
+/// A witness's answer to a checkpoint: what it now holds of the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointReceipt {
+    /// The witness.
+    pub member: String,
+    /// The position of the checkpoint kept.
+    pub seq: i64,
+    /// How it follows the one held before: `forward`, `same`, `backward` or `fork`.
+    pub sequel: String,
+}
+
+/// A witness's answer to *checkpoint-held*: the latest checkpoint of the asker it keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldCheckpoint {
+    /// The witness.
+    pub member: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<CheckpointMessage>,
+}

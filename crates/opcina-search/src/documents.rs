@@ -14,7 +14,6 @@ use opcina_store::Store;
 use opcina_store::rows::{AttachmentRow, CaseRow};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::tokenizer::TextAnalyzer;
@@ -111,20 +110,14 @@ pub struct DocumentIndex {
 }
 
 impl DocumentIndex {
-    /// Opens the index in `dir`, creating it when missing or built by another schema.
+    /// Opens the index in `dir`, creating it when missing, built by another schema, or
+    /// unreadable ([`crate::on_disk`]).
     pub fn open(dir: &Path, writer_bytes: usize) -> Result<DocumentIndex> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
         let (schema, fields) = schema();
-        let open = |dir: &Path| MmapDirectory::open(dir).map_err(|e| SearchError::Index(e.to_string()));
-        let existing = Index::exists(&open(dir)?).map_err(|e| SearchError::Index(e.to_string()))?;
-        let mut index = if existing { Index::open(open(dir)?)? } else { Index::create(open(dir)?, schema.clone(), Default::default())? };
-        if existing && (payload(&index).is_none_or(|p| p.schema != SCHEMA_VERSION) || index.schema() != schema) {
-            tracing::warn!(dir = %dir.display(), "the document index was built by another version; rebuilding it");
-            drop(index);
-            std::fs::remove_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
-            std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
-            index = Index::create(open(dir)?, schema, Default::default())?;
-        }
+        let initial =
+            serde_json::to_string(&Payload { schema: SCHEMA_VERSION, after: 0 }).map_err(|e| SearchError::Index(e.to_string()))?;
+        let current = |index: &Index| payload(index).is_some_and(|p| p.schema == SCHEMA_VERSION);
+        let index = crate::on_disk::open(dir, &schema, "document index", current, &initial)?;
         Self::finish(index, fields, writer_bytes)
     }
 

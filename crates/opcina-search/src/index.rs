@@ -12,7 +12,6 @@ use std::sync::{Mutex, RwLock};
 use chrono::Datelike;
 use opcina_core::registry::Sex;
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
@@ -100,23 +99,13 @@ pub struct PersonIndex {
 pub const LIVE_WRITER_BYTES: usize = 15_000_000;
 
 impl PersonIndex {
-    /// Opens the index in `dir`, creating it (empty, at journal position 0) when missing or
-    /// when it was built by another schema version.
+    /// Opens the index in `dir`, creating it (empty, at journal position 0) when missing,
+    /// built by another schema version, or unreadable ([`crate::on_disk`]).
     pub fn open(dir: &Path, writer_bytes: usize, threads: usize) -> Result<PersonIndex> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
         let (schema, fields) = schema();
-        let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Index(e.to_string()))?;
-        let existing = Index::exists(&directory).map_err(|e| SearchError::Index(e.to_string()))?;
-        let mut index = if existing { Index::open(directory)? } else { Index::create(directory, schema.clone(), Default::default())? };
-        let current = existing && payload(&index).is_some_and(|p| p.schema == SCHEMA_VERSION) && index.schema() == schema;
-        if !current && existing {
-            tracing::warn!(dir = %dir.display(), "the person index was built by another version; rebuilding it");
-            drop(index);
-            std::fs::remove_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
-            std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.display().to_string(), e))?;
-            let directory = MmapDirectory::open(dir).map_err(|e| SearchError::Index(e.to_string()))?;
-            index = Index::create(directory, schema, Default::default())?;
-        }
+        let initial = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq: 0 }).map_err(|e| SearchError::Index(e.to_string()))?;
+        let current = |index: &Index| payload(index).is_some_and(|p| p.schema == SCHEMA_VERSION);
+        let index = crate::on_disk::open(dir, &schema, "person index", current, &initial)?;
         Self::finish(index, fields, writer_bytes, threads, Some(dir.to_path_buf()))
     }
 

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod index;
 pub mod indexer;
+mod on_disk;
 pub mod query;
 pub mod tokenizer;
 

@@ -221,3 +221,66 @@ mod registers {
         }
     }
 }
+
+mod on_disk {
+    use super::*;
+
+    use opcina_testkit::TestDb;
+    use opcina_testkit::commands::*;
+
+    /// Directories next to `dir` an unreadable index was moved to.
+    fn set_aside(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let prefix = format!("{}.unreadable-", dir.file_name().unwrap().to_string_lossy());
+        std::fs::read_dir(dir.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&prefix))
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_current_index_is_kept_and_an_unreadable_one_is_moved_aside_and_built_anew() {
+        let db = TestDb::sqlite().await;
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let him = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        let head = s.raw().journal_head().await.unwrap().seq;
+        let dir = db.scratch().join("index");
+
+        // A new index, reopened before anything was added, is this version's: kept.
+        drop(PersonIndex::open(&dir, 20_000_000, 1).unwrap());
+        std::fs::write(dir.join("kept"), "").unwrap();
+        let index = Arc::new(PersonIndex::open(&dir, 20_000_000, 1).unwrap());
+        assert!(dir.join("kept").exists(), "a current index was rebuilt");
+        rebuild(&index, s.raw(), &|_| {}).await.unwrap();
+        drop(index);
+        let index = PersonIndex::open(&dir, 20_000_000, 1).unwrap();
+        assert_eq!(index.watermark(), head);
+        assert!(dir.join("kept").exists());
+        drop(index);
+
+        // Every segment file cut in half, as a full disk or an interrupted copy leaves them.
+        let mut cut = 0;
+        for file in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+            if ["idx", "term", "store", "pos", "fast", "fieldnorm"].contains(&ext.as_str()) {
+                let len = std::fs::metadata(&file).unwrap().len();
+                std::fs::OpenOptions::new().write(true).open(&file).unwrap().set_len(len / 2).unwrap();
+                cut += 1;
+            }
+        }
+        assert!(cut > 0, "no segment files in {}", dir.display());
+        let index = Arc::new(PersonIndex::open(&dir, 20_000_000, 1).expect("an unreadable index does not stop the node"));
+        assert_eq!(index.watermark(), 0, "built anew");
+        assert_eq!(set_aside(&dir).len(), 1, "the unreadable index is kept aside for the operator");
+        catch_up(&index, s.raw()).await.unwrap();
+        assert_eq!(index.search(&PersonQuery::new("emir begic", 10)).unwrap()[0].jmbg, him);
+        drop(index);
+
+        // Files that are not an index at all.
+        std::fs::write(dir.join("meta.json"), "{ not an index").unwrap();
+        let index = PersonIndex::open(&dir, 20_000_000, 1).expect("a foreign directory does not stop the node");
+        assert_eq!(index.watermark(), 0);
+        assert_eq!(set_aside(&dir).len(), 2);
+    }
+}

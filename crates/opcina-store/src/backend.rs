@@ -183,6 +183,8 @@ pub enum AccountKey<'a> {
 pub trait Backend: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;
+    /// The directory the database's files are in, when they are on this machine (SQLite).
+    fn local_dir(&self) -> Option<&std::path::Path>;
     /// Applies the migrations this program has and the database lacks; returns them.
     async fn migrate(&self) -> Result<Vec<i64>>;
     async fn begin(&self) -> Result<Box<dyn WriteTx>>;

@@ -3,6 +3,7 @@
 //! context is plugged in; the kernel (journal, writer, backends, verification) reads it and
 //! names no context itself.
 
+use crate::anchor_rows;
 use crate::docflow_rows;
 use crate::extract_rows;
 use crate::federation_rows;
@@ -76,6 +77,7 @@ pub const CONTEXTS: &[Context] = &[
         ],
     },
     Context { name: "mail", tables: mail_rows::TABLES, migrations: &[migration!(18, "0018_mail", "mail")] },
+    Context { name: "anchor", tables: anchor_rows::TABLES, migrations: &[migration!(20, "0020_checkpoints", "checkpoints")] },
 ];
 
 /// Every authoritative table, in order.

@@ -3,6 +3,7 @@
 //! a person's records it carried in the same transaction) and its verification.
 
 use async_trait::async_trait;
+use opcina_core::checkpoint::Checkpoint;
 use opcina_core::extract::ExtractRequest;
 use opcina_core::extract::content::records_at;
 use opcina_core::extract::eligibility::{Denial, Eligibility};
@@ -258,6 +259,13 @@ pub enum ChainProblem {
     Changed { id: i64 },
     /// The row does not follow the one before it: a row was removed or inserted before it.
     Unlinked { id: i64 },
+    /// A checkpoint states the log up to this message, and it is gone: the log was cut.
+    CheckpointedMissing { id: i64, source: String },
+    /// A checkpoint states this message with another hash: the log was rewritten.
+    CheckpointedChanged { id: i64, source: String },
+    /// The journal does not account for this message: it was added, changed or removed
+    /// behind the program's back (the journal's own report names how).
+    Unjournaled { id: i64, problem: String },
 }
 
 impl std::fmt::Display for ChainProblem {
@@ -267,6 +275,13 @@ impl std::fmt::Display for ChainProblem {
             ChainProblem::Unlinked { id } => {
                 write!(f, "message {id}: does not follow the message before it (a message was removed or inserted)")
             }
+            ChainProblem::CheckpointedMissing { id, source } => {
+                write!(f, "message {id}: {source} states the log up to it, and it is gone (the log was cut)")
+            }
+            ChainProblem::CheckpointedChanged { id, source } => {
+                write!(f, "message {id}: {source} states it with another hash (the log was rewritten)")
+            }
+            ChainProblem::Unjournaled { id, problem } => write!(f, "message {id}: {problem}"),
         }
     }
 }
@@ -278,12 +293,21 @@ pub struct ChainReport {
     pub problems: Vec<ChainProblem>,
 }
 
-/// Walks the message log in order and checks every row's hash and link.
-pub async fn verify_chain(store: &Store) -> Result<ChainReport> {
+/// Walks the message log in order and checks every row's hash and link, that the journal
+/// accounts for every message, and that each checkpoint's last message (`checkpoints`: the
+/// node's, whose signatures were checked, with how a report names each) is there as stated.
+/// A message appended behind the program's back after the last checkpoint, with its
+/// journal item forged and the chain computed again, is beyond what anything here proves.
+pub async fn verify_chain(store: &Store, checkpoints: &[(Checkpoint, String)]) -> Result<ChainReport> {
     const PAGE: i64 = 5_000;
     let mut report = ChainReport::default();
     let mut prev = CHAIN_START.to_vec();
-    let mut after = 0;
+    // Every row, whatever its id: ids start at 1, and one below is a forgery to name.
+    let mut after = i64::MIN;
+    let mut stated: std::collections::HashMap<i64, Vec<&(Checkpoint, String)>> = std::collections::HashMap::new();
+    for c in checkpoints.iter().filter(|(c, _)| c.messages_id > 0) {
+        stated.entry(c.0.messages_id).or_default().push(c);
+    }
     loop {
         let page = store.backend().rows_page("federation_messages", after, PAGE).await?;
         let Some(last) = page.last() else { break };
@@ -297,8 +321,31 @@ pub async fn verify_chain(store: &Store) -> Result<ChainReport> {
             if m.prev_hash != prev {
                 report.problems.push(ChainProblem::Unlinked { id: m.id });
             }
+            for (c, source) in stated.remove(&m.id).unwrap_or_default() {
+                if c.messages_hash.as_slice() != m.hash.as_slice() {
+                    report.problems.push(ChainProblem::CheckpointedChanged { id: m.id, source: source.clone() });
+                }
+            }
             prev = m.hash.clone();
         }
+    }
+    let mut missing: Vec<(i64, String)> =
+        stated.into_iter().flat_map(|(id, cs)| cs.into_iter().map(move |(_, s)| (id, s.clone()))).collect();
+    missing.sort();
+    for (id, source) in missing {
+        report.problems.push(ChainProblem::CheckpointedMissing { id, source });
+    }
+    for problem in crate::verify::verify(store.backend(), &|_| {}).await?.problems {
+        use crate::verify::Problem;
+        let id = match &problem {
+            Problem::RowInserted { table, id } | Problem::RowChanged { table, id, .. } | Problem::RowDeleted { table, id, .. }
+                if table == "federation_messages" =>
+            {
+                *id
+            }
+            _ => continue,
+        };
+        report.problems.push(ChainProblem::Unjournaled { id, problem: problem.to_string() });
     }
     Ok(report)
 }

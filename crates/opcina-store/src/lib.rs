@@ -12,6 +12,8 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod anchor;
+pub mod anchor_rows;
 pub mod archive;
 pub mod backend;
 pub mod bulk;
@@ -49,6 +51,6 @@ pub mod writer;
 
 pub use backend::{Backend, WriteTx};
 pub use clock::calendar_today;
-pub use error::{Result, StoreError};
+pub use error::{Result, StorageFault, StoreError};
 pub use store::{Exclusive, Store, connect};
-pub use writer::{WriteCx, WriteJob};
+pub use writer::{StorageProblem, WriteCx, WriteJob};

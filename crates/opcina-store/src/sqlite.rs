@@ -26,9 +26,10 @@ impl DbBackend {
             .pragma("temp_store", "memory");
         if let Some(dir) = options.get_filename().parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::from(sqlx::Error::Io(e)))?;
             }
         }
+        let local_dir = std::path::absolute(options.get_filename()).ok().and_then(|f| f.parent().map(std::path::Path::to_path_buf));
         let write =
             SqlitePoolOptions::new().max_connections(1).min_connections(1).test_before_acquire(false).connect_with(options.clone()).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).clamp(2, 16);
@@ -39,6 +40,6 @@ impl DbBackend {
             .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Self { read, write, kind: "sqlite", begin_statement: Some("BEGIN IMMEDIATE") })
+        Ok(Self { read, write, kind: "sqlite", begin_statement: "BEGIN IMMEDIATE", local_dir })
     }
 }

@@ -31,6 +31,9 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Backend>> {
     }
 }
 
+/// Free space a local database's disk needs before writes are tried again after it was full.
+pub const PROBE_FREE_BYTES: u64 = 1024 * 1024;
+
 pub(crate) struct Inner {
     pub(crate) backend: Arc<dyn Backend>,
     pub(crate) jobs: writer::Queue,
@@ -38,6 +41,8 @@ pub(crate) struct Inner {
     /// Held by the writer for each batch, and by exclusive work (administration, bulk loads).
     pub(crate) exclusive: Arc<Mutex<()>>,
     pub(crate) clock: Arc<Clock>,
+    /// Whether the database takes writes (the writer tells).
+    storage: Arc<writer::StorageHealth>,
     /// Where the files of cases are kept, once the node is told.
     files: std::sync::RwLock<Option<crate::files::Files>>,
     /// Counts disposals that removed content from the file store (uploads check it).
@@ -69,6 +74,7 @@ impl Store {
             head: head_tx,
             exclusive: Arc::new(Mutex::new(())),
             clock: Arc::new(Clock::default()),
+            storage: Arc::default(),
             files: std::sync::RwLock::new(None),
             deletions: std::sync::atomic::AtomicU64::new(0),
         });
@@ -77,6 +83,7 @@ impl Store {
             head: inner.head.clone(),
             exclusive: Arc::clone(&inner.exclusive),
             clock: Arc::clone(&inner.clock),
+            storage: Arc::clone(&inner.storage),
         };
         tokio::spawn(writer::run(parts, rx));
         Ok(Store { inner })
@@ -103,6 +110,31 @@ impl Store {
     /// The journal's head as the database has it (commits of other processes included).
     pub async fn journal_head(&self) -> Result<JournalHead> {
         self.inner.backend.journal_head().await
+    }
+
+    /// The storage fault that stops writes now (a full disk, a failing one), if any: the
+    /// writer sets it when a commit fails for want of storage and clears it at the next
+    /// commit. Call [`Store::probe_storage`] to find out whether the condition has cleared
+    /// when no writes come.
+    pub fn storage_problem(&self) -> Option<writer::StorageProblem> {
+        self.inner.storage.problem()
+    }
+
+    /// Finds out whether a database whose disk was full takes writes again, without waiting
+    /// for a clerk's write: when its files are on this machine, their disk must have
+    /// [`PROBE_FREE_BYTES`] free (an empty commit may still fit in space the database holds
+    /// while a registration does not); then an empty write is committed through the writer
+    /// (it takes the journal head's lock and commits, as every write does). Returns the
+    /// problem that remains.
+    pub async fn probe_storage(&self) -> Option<writer::StorageProblem> {
+        if let Some(dir) = self.inner.backend.local_dir() {
+            match fs4::available_space(dir) {
+                Ok(free) if free < PROBE_FREE_BYTES => return self.storage_problem(),
+                _ => {}
+            }
+        }
+        let _ = self.submit(&Actor::system("storage-probe"), writer::Probe).await;
+        self.storage_problem()
     }
 
     /// Which database the node runs on: `sqlite` or `postgres`.

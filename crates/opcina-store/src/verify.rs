@@ -23,6 +23,8 @@ const PAGE: i64 = 5_000;
 pub enum Problem {
     /// An item's stored hash is not the hash of its content and its predecessor.
     ChainBroken { seq: i64 },
+    /// An item sits at a position the journal never gives (zero or below).
+    ItemInserted { seq: i64 },
     /// Journal positions are missing (deleted items).
     ItemsMissing { from: i64, to: i64 },
     /// The journal head does not name the last item.
@@ -35,6 +37,12 @@ pub enum Problem {
     RowDeleted { table: String, id: i64, seq: i64 },
     /// An item names a table that is not authoritative.
     UnknownTable { seq: i64, table: String },
+    /// The chain at a signed position is not what the checkpoint signed: the journal was
+    /// rewritten and its chain computed again.
+    AnchorMismatch { seq: i64, source: String },
+    /// A checkpoint was signed at a position the journal no longer reaches: its end was cut
+    /// off, or the database is an older copy.
+    AnchorBeyondEnd { seq: i64, last: i64, source: String },
 }
 
 impl fmt::Display for Problem {
@@ -43,6 +51,7 @@ impl fmt::Display for Problem {
             Problem::ChainBroken { seq } => {
                 write!(f, "journal item {seq}: its hash does not match its content and its predecessor (the journal was altered)")
             }
+            Problem::ItemInserted { seq } => write!(f, "journal item {seq} has a position no item can have (it was inserted)"),
             Problem::ItemsMissing { from, to } => write!(f, "journal items {from}..={to} are missing (the journal was cut)"),
             Problem::HeadMismatch { head, last } => write!(f, "journal head says {head} but the last item is {last}"),
             Problem::RowInserted { table, id } => {
@@ -55,6 +64,13 @@ impl fmt::Display for Problem {
                 write!(f, "{table} row {id}: deleted behind the program's back (journal item {seq} wrote it)")
             }
             Problem::UnknownTable { seq, table } => write!(f, "journal item {seq} names an unknown table {table:?}"),
+            Problem::AnchorMismatch { seq, source } => {
+                write!(f, "journal item {seq} is not what {source} signed: the journal was rewritten and its chain computed again")
+            }
+            Problem::AnchorBeyondEnd { seq, last, source } => write!(
+                f,
+                "{source} was signed at journal item {seq} but the journal ends at {last}: its end was cut off, or this is an older copy"
+            ),
         }
     }
 }
@@ -88,7 +104,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(backend: &'a dyn Backend, table: &'static str) -> Self {
-        Cursor { backend, table, rows: VecDeque::new(), after: 0, exhausted: false }
+        Cursor { backend, table, rows: VecDeque::new(), after: i64::MIN, exhausted: false }
     }
 
     async fn peek(&mut self) -> Result<Option<&RowHash>> {
@@ -104,8 +120,34 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// A signed position of the journal to check the chain against: a checkpoint of this node's,
+/// or one a peer keeps as witness ([`crate::anchor`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: Hash,
+    /// Where it came from, as the report names it (`checkpoint 812`, `witness KSU`).
+    pub source: String,
+}
+
+impl Anchor {
+    pub fn of(checkpoint: &opcina_core::checkpoint::Checkpoint, source: String) -> Anchor {
+        Anchor { seq: checkpoint.seq, hash: checkpoint.hash, source }
+    }
+}
+
 /// Verifies the journal and the tables; `progress` is told how many items were checked.
 pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> Result<Report> {
+    verify_anchored(backend, &[], progress).await
+}
+
+/// [`verify`], and the chain against signed positions: each anchor's position must be in
+/// the journal with the hash it signed.
+pub async fn verify_anchored(backend: &dyn Backend, anchors: &[Anchor], progress: &(dyn Fn(i64) + Sync)) -> Result<Report> {
+    let mut anchored: HashMap<i64, Vec<&Anchor>> = HashMap::new();
+    for a in anchors.iter().filter(|a| a.seq > 0) {
+        anchored.entry(a.seq).or_default().push(a);
+    }
     let mut report = Report::default();
     let mut cursors: Vec<Cursor<'_>> = contexts::tables().filter(|t| t.append_only).map(|t| Cursor::new(backend, t.name)).collect();
     // Last item written for each row of the mutable tables.
@@ -113,18 +155,31 @@ pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> R
     let mut prev: Hash = GENESIS;
     let mut expected = 1i64;
     let mut last = 0i64;
+    // Positions start at 1; items below are read first and named (the database refuses
+    // them, but whoever can write rows can drop a constraint).
+    let mut after = i64::MIN;
     loop {
-        let page = backend.journal_page(last, PAGE).await?;
+        let page = backend.journal_page(after, PAGE).await?;
         if page.is_empty() {
             break;
         }
+        after = page.last().map_or(after, |i| i.seq);
         for stored in &page {
+            if stored.seq < 1 {
+                report.problems.push(Problem::ItemInserted { seq: stored.seq });
+                continue;
+            }
             if stored.seq != expected {
                 report.problems.push(Problem::ItemsMissing { from: expected, to: stored.seq - 1 });
             }
             let item = stored.to_item(prev);
             if item.computed_hash().as_slice() != stored.hash.as_slice() {
                 report.problems.push(Problem::ChainBroken { seq: stored.seq });
+            }
+            if let Some(signed) = anchored.get(&stored.seq) {
+                for a in signed.iter().filter(|a| a.hash != item.hash) {
+                    report.problems.push(Problem::AnchorMismatch { seq: stored.seq, source: a.source.clone() });
+                }
             }
             prev = item.hash;
             expected = stored.seq + 1;
@@ -172,7 +227,7 @@ pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> R
         }
     }
     for table in contexts::tables().filter(|t| !t.append_only).map(|t| t.name) {
-        let mut after = 0;
+        let mut after = i64::MIN;
         loop {
             let page = backend.row_hashes(table, after, PAGE).await?;
             for row in &page {
@@ -196,6 +251,11 @@ pub async fn verify(backend: &dyn Backend, progress: &(dyn Fn(i64) + Sync)) -> R
     gone.sort_by_key(|((_, id), _)| *id);
     for ((table, id), (_, seq, _)) in gone {
         report.problems.push(Problem::RowDeleted { table, id, seq });
+    }
+    let mut beyond: Vec<&Anchor> = anchors.iter().filter(|a| a.seq > last).collect();
+    beyond.sort_by_key(|a| std::cmp::Reverse(a.seq));
+    for a in beyond {
+        report.problems.push(Problem::AnchorBeyondEnd { seq: a.seq, last, source: a.source.clone() });
     }
     let head = backend.journal_head().await?;
     if head.seq != last || (last > 0 && head.hash != prev) {

@@ -21,7 +21,7 @@ use tokio::sync::{Mutex, mpsc, oneshot, watch};
 
 use crate::backend::Backend;
 use crate::clock::Clock;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StorageFault, StoreError};
 use crate::rows::NodeRow;
 use crate::sql::prelude::*;
 use crate::txn::Txn;
@@ -59,6 +59,20 @@ pub trait WriteJob: Send + Sync + 'static {
     type Output: Send + 'static;
 
     async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output>;
+}
+
+/// A write that appends nothing: its transaction takes the journal head's lock (rewriting
+/// the head's row) and commits like any other, so it succeeds only when the database takes
+/// writes. `/healthz` sends one while writes are failing.
+pub(crate) struct Probe;
+
+#[async_trait]
+impl WriteJob for Probe {
+    type Output = ();
+
+    async fn write(&self, _cx: &mut WriteCx<'_>) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A job waiting in the queue with the caller's reply channel; its type is erased so that
@@ -109,12 +123,62 @@ pub(crate) async fn enqueue<J: WriteJob>(queue: &Queue, actor: &Actor, job: J) -
 }
 
 /// What the writer works with: the database, the journal head it announces after each
-/// commit, the lock it shares with exclusive work, and the node's clock.
+/// commit, the lock it shares with exclusive work, the node's clock, and where it tells
+/// whether the database takes writes.
 pub(crate) struct Writer {
     pub backend: Arc<dyn Backend>,
     pub head: watch::Sender<i64>,
     pub exclusive: Arc<Mutex<()>>,
     pub clock: Arc<Clock>,
+    pub storage: Arc<StorageHealth>,
+}
+
+/// Whether the database takes writes: the storage fault of the last write, until a write
+/// commits again.
+#[derive(Debug, Default)]
+pub struct StorageHealth {
+    fault: std::sync::Mutex<Option<StorageProblem>>,
+}
+
+/// A storage fault that stops writes, as `/healthz` and the operator's log report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageProblem {
+    pub fault: StorageFault,
+    /// The database's own words for the last failure.
+    pub detail: String,
+    /// When writes began to fail.
+    pub since: Timestamp,
+    /// Writes refused since then.
+    pub failures: u64,
+}
+
+impl StorageHealth {
+    /// The fault that stops writes now, if any.
+    pub fn problem(&self) -> Option<StorageProblem> {
+        self.fault.lock().ok().and_then(|f| f.clone())
+    }
+
+    fn failed(&self, fault: StorageFault, detail: &str, now: Timestamp, writes: usize) {
+        let Ok(mut current) = self.fault.lock() else { return };
+        match current.as_mut() {
+            Some(p) => {
+                p.fault = fault;
+                p.detail = detail.to_string();
+                p.failures += writes as u64;
+            }
+            None => {
+                tracing::error!(code = fault.code(), %detail, "the database refuses writes; the node answers them with an error until it takes them again");
+                *current = Some(StorageProblem { fault, detail: detail.to_string(), since: now, failures: writes as u64 });
+            }
+        }
+    }
+
+    fn committed(&self) {
+        let Ok(mut current) = self.fault.lock() else { return };
+        if let Some(p) = current.take() {
+            tracing::warn!(code = p.fault.code(), refused = p.failures, "the database takes writes again");
+        }
+    }
 }
 
 /// The writer's loop: takes what waits, runs it as one batch, answers every caller.
@@ -130,9 +194,18 @@ pub(crate) async fn run(inner: Writer, mut rx: mpsc::Receiver<Box<dyn Queued>>) 
         let _guard = inner.exclusive.lock().await;
         match run_batch(&inner, &mut jobs).await {
             Ok(seq) => {
+                inner.storage.committed();
                 inner.head.send_replace(seq);
                 for job in jobs {
                     job.answer(Ok(()));
+                }
+            }
+            Err(StoreError::Storage { fault, detail }) => {
+                // The disk, not a job, failed: running each job again alone would fail the
+                // same way, one slow failure at a time. Every caller hears why at once.
+                inner.storage.failed(fault, &detail, inner.clock.now(), jobs.len());
+                for job in jobs {
+                    job.answer(Err(StoreError::Storage { fault, detail: detail.clone() }));
                 }
             }
             Err(error) => {
@@ -141,10 +214,14 @@ pub(crate) async fn run(inner: Writer, mut rx: mpsc::Receiver<Box<dyn Queued>>) 
                     let mut alone = vec![job];
                     let answer = match run_batch(&inner, &mut alone).await {
                         Ok(seq) => {
+                            inner.storage.committed();
                             inner.head.send_replace(seq);
                             Ok(())
                         }
                         Err(error) => {
+                            if let StoreError::Storage { fault, detail } = &error {
+                                inner.storage.failed(*fault, detail, inner.clock.now(), 1);
+                            }
                             tracing::error!(%error, "a write job failed");
                             Err(error)
                         }

@@ -55,6 +55,14 @@ async fn populated(db: &TestDb) -> Kakanj {
     s.record_access(&k.clerk, vec![row]).await.unwrap();
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
     s.set_password(&k.admin, "salter", "lozinka-za-šalter").await.unwrap();
+    // A checkpoint of this node's journal, and one a peer sent to keep.
+    let (sealer, _) = sealer();
+    s.checkpoint(&k.admin, &sealer).await.unwrap();
+    let peer = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let theirs =
+        opcina_core::checkpoint::Checkpoint { node: "ZEN".into(), seq: 10, hash: [1; 32], at: 1, messages_id: 0, messages_hash: [0; 32] };
+    let witnessed = s.witness(&k.admin, "ZEN", &theirs.statement(), &theirs.sign(&peer), "ZEN:key", peer.verifying_key()).await.unwrap();
+    assert!(witnessed.is_ok());
     // An order from the portal, and its first step at the counter.
     let request = opcina_core::extract::form::RequestFields {
         kind: "birth".into(),
@@ -508,4 +516,361 @@ backend_test! {
         assert_eq!((counts.pending, counts.rejected), (3, 1));
         assert!(problems(s).await.is_empty());
     }
+}
+
+/// Makes the database refuse to grow: on SQLite the writer's connection may use no page more
+/// than the file has (`max_page_count`, which lasts as long as that connection); on
+/// PostgreSQL every commit of a write transaction (each takes the journal head's row) fails
+/// as a full disk does (`disk_full`, raised by a deferred trigger, so the failure comes from
+/// the COMMIT itself).
+async fn fill_the_disk(db: &TestDb, store: &Store) {
+    match db.kind {
+        Kind::Sqlite => {
+            let mut t = Tamperer::connect(db).await;
+            let pages = t.scalar("SELECT page_count AS v FROM pragma_page_count()").await;
+            store.raw().execute_raw(&format!("PRAGMA max_page_count = {pages}")).await.unwrap();
+        }
+        Kind::Postgres => {
+            store
+                .raw()
+                .execute_raw(
+                    "CREATE OR REPLACE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                     RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$; \
+                     DROP TRIGGER IF EXISTS disk_full ON journal_head; CREATE CONSTRAINT TRIGGER disk_full AFTER UPDATE ON journal_head \
+                     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION disk_full()",
+                )
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// Frees the space [`fill_the_disk`] took.
+async fn free_the_disk(db: &TestDb, store: &Store) {
+    let sql = match db.kind {
+        Kind::Sqlite => "PRAGMA max_page_count = 1073741823",
+        Kind::Postgres => "DROP TRIGGER disk_full ON journal_head; DROP FUNCTION disk_full()",
+    };
+    store.raw().execute_raw(sql).await.unwrap();
+}
+
+/// Registers births until the store refuses one; the error, and the people registered.
+async fn register_until_refused(k: &Kakanj, from: u32) -> (opcina_store::StoreError, Vec<opcina_core::jmbg::Jmbg>) {
+    let home = k.store.node().await.unwrap().municipality;
+    let mut registered = Vec::new();
+    for i in from..from + 3000 {
+        let day = date(1960, 1, 1) + chrono::Days::new(u64::from(i));
+        let given = ["Emir", "Selma", "Nedim", "Amra", "Haris", "Lejla"][i as usize % 6];
+        match k.store.execute(&k.registrar, living_in(&home, birth(given, "Begić", Sex::Male, day))).await {
+            Ok(Ok(applied)) => match applied.entry.map(|e| e.content) {
+                Some(opcina_core::registry::EntryContent::Birth(b)) => registered.push(b.child.jmbg),
+                other => panic!("not a birth: {other:?}"),
+            },
+            Ok(Err(refusal)) => panic!("refused: {refusal}"),
+            Err(e) => return (e, registered),
+        }
+    }
+    panic!("3,000 births fitted on a full disk");
+}
+
+backend_test! {
+    async fn a_full_disk_refuses_writes_clearly_and_the_node_writes_again_once_it_clears(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let first = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+        assert!(s.storage_problem().is_none());
+
+        fill_the_disk(&db, s).await;
+        let (error, mut kept) = register_until_refused(&k, 0).await;
+        assert_eq!(error.code(), "storage.full", "{error}");
+        assert!(error.to_string().contains("disk is full"), "{error}");
+        let problem = s.storage_problem().expect("the fault is reported");
+        assert_eq!(problem.fault, opcina_store::StorageFault::Full);
+        assert!(problem.failures >= 1);
+        let head = s.journal_head().await.unwrap();
+
+        // While the condition lasts every write is refused the same way, not with a broken
+        // writer's error; nothing of them is written.
+        fill_the_disk(&db, s).await;
+        let (again, none) = register_until_refused(&k, 5000).await;
+        assert!(none.is_empty() || db.kind == Kind::Sqlite, "{none:?}");
+        assert_eq!(again.code(), "storage.full", "{again}");
+        assert!(s.probe_storage().await.is_some() || db.kind == Kind::Sqlite);
+
+        // Space freed: the node finds out by itself and takes writes again.
+        free_the_disk(&db, s).await;
+        assert!(s.probe_storage().await.is_none(), "{:?}", s.storage_problem());
+        kept.extend(none);
+        kept.push(born(s, r, "Amra", "Pašić", Sex::Female, date(1993, 1, 1)).await);
+        assert!(s.journal_head().await.unwrap().seq > head.seq);
+
+        // Every acknowledged write is there, and the journal proves the tables.
+        for jmbg in std::iter::once(&first).chain(&kept) {
+            assert!(!s.raw().reads().person_records(jmbg).await.unwrap().entries.is_empty(), "{jmbg} lost");
+        }
+        let report = verify(s.raw(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+}
+
+backend_test! {
+    async fn rows_and_items_below_one_are_refused_and_named_when_forced_in(db: TestDb) {
+        let k = populated(&db).await;
+        let mut t = Tamperer::connect(&db).await;
+        let copy = |id: i64| {
+            format!(
+                "INSERT INTO access_log (id, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number) \
+                 SELECT {id}, at, username, role, office_code, subject_jmbg, entry_id, action, purpose, case_number FROM access_log \
+                 WHERE id = (SELECT MIN(id) FROM access_log)"
+            )
+        };
+        let item = "INSERT INTO journal (seq, at, actor, office_code, action, table_name, row_id, row_hash, hash) \
+                    SELECT 0, at, actor, office_code, action, table_name, row_id, row_hash, hash FROM journal WHERE seq = 1";
+        for sql in [copy(0), copy(-1), item.to_string()] {
+            let refused = t.exec(&sql).await.expect_err("the database takes an id below 1");
+            assert!(refused.to_string().contains("positive"), "{refused}");
+        }
+        // An administrator can drop the checks; the verifier still sees every row.
+        let drop = match db.kind {
+            Kind::Sqlite => "DROP TRIGGER access_log_id_positive_insert; DROP TRIGGER journal_seq_positive_insert",
+            Kind::Postgres => {
+                "ALTER TABLE access_log DROP CONSTRAINT access_log_id_positive; ALTER TABLE journal DROP CONSTRAINT journal_seq_positive"
+            }
+        };
+        for statement in drop.split("; ") {
+            t.exec(statement).await.unwrap();
+        }
+        for sql in [copy(0), copy(-1), item.to_string()] {
+            t.exec(&sql).await.unwrap();
+        }
+        let found = problems(&k.store).await;
+        assert!(found.contains(&Problem::RowInserted { table: "access_log".into(), id: 0 }), "{found:?}");
+        assert!(found.contains(&Problem::RowInserted { table: "access_log".into(), id: -1 }), "{found:?}");
+        assert!(found.contains(&Problem::ItemInserted { seq: 0 }), "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
+        // The next start puts the checks back.
+        k.store.raw().migrate().await.unwrap();
+        let refused = t.exec(&copy(-2)).await.expect_err("the check is back");
+        assert!(refused.to_string().contains("positive"), "{refused}");
+    }
+}
+
+/// A byte string as a literal of the database's SQL.
+fn blob(db: &TestDb, bytes: &[u8]) -> String {
+    match db.kind {
+        Kind::Sqlite => format!("X'{}'", hex::encode(bytes)),
+        Kind::Postgres => format!("decode('{}', 'hex')", hex::encode(bytes)),
+    }
+}
+
+/// What an intruder with the database but not the node's key does to hide a change: the
+/// row changed, the journal's chain computed again from its item on, the head moved.
+async fn rewrite_with_chain(db: &TestDb, store: &Store, table: &str, id: i64, change: &str) {
+    let mut t = Tamperer::connect(db).await;
+    t.exec(&format!("UPDATE {table} SET {change} WHERE id = {id}")).await.unwrap();
+    let row = store.raw().rows_page(table, id - 1, 1).await.unwrap().pop().unwrap();
+    let mut prev = opcina_core::journal::GENESIS;
+    for stored in store.raw().journal_page(0, 1_000_000).await.unwrap() {
+        let mut item = stored.to_item(prev);
+        if stored.table_name == table && stored.row_id == id {
+            item.row_hash = Some(row.hash());
+        }
+        let hash = item.computed_hash();
+        if hash.as_slice() != stored.hash.as_slice() {
+            let row_hash = item.row_hash.map_or("NULL".to_string(), |h| blob(db, &h));
+            t.exec(&format!("UPDATE journal SET row_hash = {row_hash}, hash = {} WHERE seq = {}", blob(db, &hash), stored.seq))
+                .await
+                .unwrap();
+        }
+        prev = hash;
+    }
+    t.exec(&format!("UPDATE journal_head SET hash = {} WHERE id = 1", blob(db, &prev))).await.unwrap();
+}
+
+/// Cuts the journal's end off after position `keep`, with the rows its items appended, and
+/// moves the head back: what an intruder does to remove the latest records.
+async fn cut_journal(db: &TestDb, store: &Store, keep: i64) {
+    let mut t = Tamperer::connect(db).await;
+    let items = store.raw().journal_page(keep - 1, 1_000_000).await.unwrap();
+    for stored in items.iter().skip(1).rev() {
+        t.exec(&format!("DELETE FROM {} WHERE id = {}", stored.table_name, stored.row_id)).await.unwrap();
+    }
+    t.exec(&format!("DELETE FROM journal WHERE seq > {keep}")).await.unwrap();
+    t.exec(&format!("UPDATE journal_head SET seq = {keep}, hash = {} WHERE id = 1", blob(db, &items[0].hash))).await.unwrap();
+}
+
+fn sealer() -> (opcina_store::extracts::Sealer, ed25519_dalek::VerifyingKey) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let public = key.verifying_key();
+    (opcina_store::extracts::Sealer::new(key), public)
+}
+
+backend_test! {
+    async fn a_rewritten_journal_and_a_cut_one_pass_the_chain_but_not_the_checkpoints(db: TestDb) {
+        let k = populated(&db).await;
+        let (s, r) = (&k.store, &k.registrar);
+        let (sealer, public) = sealer();
+        let first = s.checkpoint(&k.admin, &sealer).await.unwrap();
+        assert_eq!(s.checkpoint(&k.admin, &sealer).await.unwrap(), first, "nothing new: the last checkpoint stands");
+        born(s, r, "Lejla", "Hodžić", Sex::Female, date(2001, 6, 6)).await;
+        born(s, r, "Haris", "Hodžić", Sex::Male, date(2002, 7, 7)).await;
+        let second = s.checkpoint(&k.admin, &sealer).await.unwrap();
+        assert!(second.seq > first.seq);
+        // What the peers keep: the latest checkpoint, signed.
+        let (witnessed, forged) = s.own_anchors(&[public]).await.unwrap();
+        assert!(forged.is_empty());
+        assert_eq!(witnessed.len(), 3, "populated() made one too");
+        let report = opcina_store::verify::verify_anchored(s.raw(), &witnessed, &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+
+        // The last two births cut off, with the second checkpoint: the chain holds, and so
+        // does every checkpoint left in the database.
+        cut_journal(&db, s, first.id).await;
+        assert!(problems(s).await.is_empty());
+        let (local, _) = s.own_anchors(&[public]).await.unwrap();
+        assert_eq!(local.len(), 2);
+        assert!(opcina_store::verify::verify_anchored(s.raw(), &local, &|_| {}).await.unwrap().ok());
+        // The witnesses' checkpoint names the cut.
+        let found = opcina_store::verify::verify_anchored(s.raw(), &witnessed, &|_| {}).await.unwrap().problems;
+        assert_eq!(
+            found,
+            vec![Problem::AnchorBeyondEnd { seq: second.seq, last: first.id, source: format!("checkpoint {}", second.id) }],
+        );
+        assert!(found[0].to_string().contains("cut off"), "{}", found[0]);
+
+        // An entry changed and the chain computed again: the chain holds, the checkpoint
+        // signed before the change does not.
+        let entry = first_id(&db, "entries").await;
+        rewrite_with_chain(&db, s, "entries", entry, "data = replace(data, 'Emir', 'Amir')").await;
+        assert!(problems(s).await.is_empty(), "a recomputed chain passes the chain's own check");
+        let (local, _) = s.own_anchors(&[public]).await.unwrap();
+        let found = opcina_store::verify::verify_anchored(s.raw(), &local, &|_| {}).await.unwrap().problems;
+        let signed_after: Vec<Problem> = local
+            .iter()
+            .rev()
+            .map(|a| Problem::AnchorMismatch { seq: a.seq, source: a.source.clone() })
+            .collect();
+        assert_eq!(found, signed_after, "every checkpoint signed after the changed entry");
+        assert!(found.contains(&Problem::AnchorMismatch { seq: first.seq, source: format!("checkpoint {}", first.id) }));
+
+        // Re-signing needs the key, which is not in the database: a checkpoint signed with
+        // another key is named as forged.
+        let forger = opcina_store::extracts::Sealer::new(ed25519_dalek::SigningKey::from_bytes(&[8; 32]));
+        born(s, r, "Dino", "Hodžić", Sex::Male, date(2003, 8, 8)).await;
+        s.checkpoint(&k.admin, &forger).await.unwrap();
+        let (_, forged) = s.own_anchors(&[public]).await.unwrap();
+        assert_eq!(forged.len(), 1);
+    }
+}
+
+backend_test! {
+    async fn a_witness_keeps_a_peer_s_checkpoints_and_names_one_that_goes_back_or_forks(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        let s = &k.store;
+        let peer = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+        let at = |seq: i64, h: u8| opcina_core::checkpoint::Checkpoint {
+            node: "KSU".into(),
+            seq,
+            hash: [h; 32],
+            at: 1,
+            messages_id: 0,
+            messages_hash: [0; 32],
+        };
+        let actor = opcina_core::registry::Actor::system("federation");
+        let send = |c: opcina_core::checkpoint::Checkpoint, key: &ed25519_dalek::SigningKey| {
+            let signature = c.sign(key);
+            let (public, actor) = (peer.verifying_key(), actor.clone());
+            async move { s.witness(&actor, "KSU", &c.statement(), &signature, "ksu-key", public).await.unwrap() }
+        };
+        use opcina_core::checkpoint::{CheckpointError, Sequel};
+        assert_eq!(send(at(100, 1), &peer).await.unwrap().sequel, Sequel::Forward);
+        assert_eq!(send(at(100, 1), &peer).await.unwrap().sequel, Sequel::Same);
+        assert_eq!(send(at(150, 2), &peer).await.unwrap().sequel, Sequel::Forward);
+        assert_eq!(send(at(120, 3), &peer).await.unwrap().sequel, Sequel::Backward);
+        assert_eq!(send(at(120, 4), &peer).await.unwrap().sequel, Sequel::Fork);
+        let other = ed25519_dalek::SigningKey::from_bytes(&[6; 32]);
+        assert_eq!(send(at(200, 5), &other).await.unwrap_err(), CheckpointError::Forged);
+        let held = s.witnessed("KSU").await.unwrap().unwrap();
+        assert_eq!((held.seq, held.sequel.as_str()), (120, "fork"));
+        let report = verify(s.raw(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+}
+
+backend_test! {
+    async fn a_message_log_cut_at_its_end_or_padded_with_a_chained_fake_is_named(db: TestDb) {
+        use opcina_store::federation::{ChainProblem, verify_chain};
+        let k = Kakanj::set_up(&db).await;
+        let s = &k.store;
+        let actor = opcina_core::registry::Actor::system("federation");
+        let mut logged = Vec::new();
+        for nonce in ["n1", "n2", "n3"] {
+            let exchange =
+                MessageRow { direction: "out".into(), peer: "ZEN".into(), service: "locate".into(), nonce: nonce.into(), ..MessageRow::default() };
+            logged.push(s.log_exchange(&actor, exchange, Vec::new()).await.unwrap());
+        }
+        let (sealer, public) = sealer();
+        s.checkpoint(&k.admin, &sealer).await.unwrap();
+        let (checkpoints, _) = s.own_checkpoints(&[public]).await.unwrap();
+        assert_eq!(checkpoints[0].0.messages_id, logged[2].id);
+        assert!(verify_chain(s, &checkpoints).await.unwrap().problems.is_empty());
+
+        // A fake message appended after the last, chained correctly.
+        let mut fake = logged[2].clone();
+        fake.id = 900_000;
+        fake.nonce = "fake".into();
+        fake.prev_hash = logged[2].hash.clone();
+        fake.hash = fake.chain_hash().to_vec();
+        let mut t = Tamperer::connect(&db).await;
+        t.exec(&format!(
+            "INSERT INTO federation_messages (id, at, direction, peer, service, nonce, case_number, status, outcome, request_signature, \
+             request_digest, response_signature, response_digest, prev_hash, hash) VALUES ({}, {}, 'out', 'ZEN', 'locate', 'fake', NULL, 0, '', '', '', NULL, NULL, {}, {})",
+            fake.id,
+            fake.at,
+            blob(&db, &fake.prev_hash),
+            blob(&db, &fake.hash)
+        ))
+        .await
+        .unwrap();
+        let problems = verify_chain(s, &checkpoints).await.unwrap().problems;
+        assert!(matches!(problems.as_slice(), [ChainProblem::Unjournaled { id: 900_000, .. }]), "{problems:?}");
+
+        // The fake gone, and the last real message too: the chain holds, the checkpoint
+        // and the journal do not.
+        t.exec("DELETE FROM federation_messages WHERE id = 900000").await.unwrap();
+        t.exec(&format!("DELETE FROM federation_messages WHERE id = {}", logged[2].id)).await.unwrap();
+        let problems = verify_chain(s, &checkpoints).await.unwrap().problems;
+        let source = checkpoints[0].1.clone();
+        assert_eq!(problems[0], ChainProblem::CheckpointedMissing { id: logged[2].id, source });
+        assert!(matches!(problems[1], ChainProblem::Unjournaled { id, .. } if id == logged[2].id), "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+}
+
+/// The same on a real disk: a tmpfs of a few megabytes filled to the last byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_really_full_disk_refuses_writes_clearly_and_they_resume_once_space_is_freed() {
+    let Some(disk) = opcina_testkit::disk::SmallDisk::mount(8) else { return };
+    let db = TestDb::sqlite_in(disk.path());
+    let k = Kakanj::set_up(&db).await;
+    let (s, r) = (&k.store, &k.registrar);
+    let first = born(s, r, "Emir", "Begić", Sex::Male, date(1990, 2, 2)).await;
+    assert!(disk.fill() > 0);
+    let (error, mut kept) = register_until_refused(&k, 0).await;
+    assert_eq!(error.code(), "storage.full", "{error}");
+    // Still full: refused again, the same way.
+    let (again, more) = register_until_refused(&k, 5000).await;
+    assert_eq!(again.code(), "storage.full", "{again}");
+    kept.extend(more);
+    assert!(s.probe_storage().await.is_some(), "the probe finds the disk still full");
+
+    disk.free();
+    assert!(s.probe_storage().await.is_none(), "{:?}", s.storage_problem());
+    kept.push(born(s, r, "Amra", "Pašić", Sex::Female, date(1993, 1, 1)).await);
+    for jmbg in std::iter::once(&first).chain(&kept) {
+        assert!(!s.raw().reads().person_records(jmbg).await.unwrap().entries.is_empty(), "{jmbg} lost");
+    }
+    let report = verify(s.raw(), &|_| {}).await.unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    s.close().await;
 }

@@ -10,6 +10,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 pub mod commands;
+pub mod disk;
 pub mod docflow;
 pub mod extracts;
 pub mod smtp;
@@ -70,6 +71,12 @@ impl TestDb {
         TestDb { kind: Kind::Sqlite, url, dir: Some(dir), pg: None }
     }
 
+    /// An SQLite database in `dir` (a small disk, say), which the caller keeps.
+    pub fn sqlite_in(dir: &std::path::Path) -> TestDb {
+        let url = format!("sqlite://{}", dir.join("opcina.db").display());
+        TestDb { kind: Kind::Sqlite, url, dir: None, pg: None }
+    }
+
     /// A fresh schema in the PostgreSQL test database, or `None` when none is configured.
     pub async fn postgres() -> Option<TestDb> {
         let base = postgres_url()?;
@@ -94,6 +101,11 @@ impl TestDb {
     pub fn scratch(&self) -> std::path::PathBuf {
         match &self.dir {
             Some(d) => d.path().to_path_buf(),
+            // A database in a directory the caller keeps: that directory.
+            None if self.kind == Kind::Sqlite => {
+                let file = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                std::path::Path::new(file).parent().map(std::path::Path::to_path_buf).unwrap_or_else(std::env::temp_dir)
+            }
             None => {
                 let p = std::env::temp_dir().join(format!("opcina-test-{}", self.pg.as_ref().map_or("x", |(_, s)| s.as_str())));
                 let _ = std::fs::create_dir_all(&p);

@@ -1087,3 +1087,5 @@ err-store-migration-unknown = Baza ima migraciju koju ovaj program ne poznaje.
 err-store-not-initialised = Čvor još nije postavljen.
 err-store-url-unsupported = Adresa baze mora počinjati sa sqlite: ili postgres:.
 err-store-writer-stopped = Čvor se zaustavlja; pokušajte ponovo za trenutak.
+err-storage-failed = Disk baze podataka ne može upisivati: ništa od ovoga nije upisano. Obavijestite administratora.
+err-storage-full = Disk baze podataka je pun: ništa od ovoga nije upisano. Obavijestite administratora; čvor ponovo prima upise čim se oslobodi prostor.

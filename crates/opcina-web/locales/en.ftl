@@ -1078,3 +1078,5 @@ err-store-migration-unknown = The database has a migration this program does not
 err-store-not-initialised = The node is not set up yet.
 err-store-url-unsupported = A database URL starts with sqlite: or postgres:.
 err-store-writer-stopped = The node is shutting down; try again in a moment.
+err-storage-failed = The database’s disk cannot write: nothing of this was written. Tell the administrator.
+err-storage-full = The database’s disk is full: nothing of this was written. Tell the administrator; the node takes writes again as soon as space is freed.

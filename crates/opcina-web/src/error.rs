@@ -98,6 +98,7 @@ pub fn status_of(problem: Problem) -> StatusCode {
         Problem::Gone => StatusCode::GONE,
         Problem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Problem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Problem::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
         Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -143,6 +144,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotInitialised => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store.not_initialised", e.to_string()),
             StoreError::WriterStopped => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "store.writer_stopped", "the node is shutting down")
+            }
+            StoreError::Storage { fault, .. } => {
+                let code = fault.code();
+                ApiError::new(codes::problem(code).map_or(StatusCode::SERVICE_UNAVAILABLE, status_of), code, e.to_string())
             }
             other => ApiError::internal(other),
         }

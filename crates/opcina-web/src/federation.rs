@@ -22,7 +22,8 @@ use opcina_federation::client::{Call, CallError, Client, signature_text, unix_no
 use opcina_federation::directory::{Directory, SignedDirectory, key_id};
 use opcina_federation::httpsig::HttpMessage;
 use opcina_federation::messages::{
-    Context, EntryAnswer, EntryQuery, Failure, LocateAnswer, LocateQuery, NOTICE_BASIS, NoticeMessage, Receipt,
+    CheckpointMessage, CheckpointReceipt, Context, EntryAnswer, EntryQuery, Failure, HeldCheckpoint, LocateAnswer, LocateQuery,
+    NOTICE_BASIS, NoticeMessage, Receipt,
 };
 use opcina_federation::profile::{NonceCache, check_request, sign_response};
 use opcina_store::extracts::Withheld;
@@ -344,6 +345,8 @@ pub async fn endpoint(
         "locate" => locate(&state, &member, &member_name, &body).await,
         "entry-for-extract" => entry_for_extract(&state, &federation, &member, &member_name, &body).await,
         "annotation-notice" => annotation_notice(&state, &member, &body).await,
+        "checkpoint" => checkpoint(&state, &member, &verified.keyid, &directory, &body).await,
+        "checkpoint-held" => checkpoint_held(&state, &member).await,
         _ => Err((StatusCode::NOT_FOUND, Failure::new("federation.unknown_service", format!("this node offers no service {service}")))),
     };
     match served {
@@ -547,6 +550,36 @@ async fn annotation_notice(state: &AppState, member: &str, body: &[u8]) -> Resul
     Ok(Served { body: serde_json::to_vec(&receipt).map_err(internal)?, case_number: c.case_number.clone(), reads: Vec::new() })
 }
 
+/// Keeps a member's checkpoint as its witness: the statement must be signed with the key
+/// that signed the request.
+async fn checkpoint(state: &AppState, member: &str, keyid: &str, directory: &Directory, body: &[u8]) -> Result<Served, Refusal> {
+    let message: CheckpointMessage = serde_json::from_slice(body).map_err(bad_body)?;
+    let invalid = |why: String| (StatusCode::UNPROCESSABLE_ENTITY, Failure::new("federation.checkpoint_invalid", why));
+    let signature = hex::decode(&message.signature).map_err(|_| invalid("the signature is not hex".into()))?;
+    let key = directory.key(keyid).ok_or_else(|| internal("the request's key left the directory"))?;
+    let actor = Actor::system("federation");
+    let witnessed = state
+        .store
+        .witness(&actor, member, &message.statement, &signature, keyid, key)
+        .await
+        .map_err(internal)?
+        .map_err(|e| invalid(e.to_string()))?;
+    let node = state.store.node().await.map_err(internal)?;
+    let receipt = CheckpointReceipt { member: node.code, seq: witnessed.row.seq, sequel: witnessed.sequel.code().to_string() };
+    Ok(Served { body: serde_json::to_vec(&receipt).map_err(internal)?, case_number: None, reads: Vec::new() })
+}
+
+/// The latest checkpoint of the asking member this node keeps, as it was signed.
+async fn checkpoint_held(state: &AppState, member: &str) -> Result<Served, Refusal> {
+    let held = state.store.witnessed(member).await.map_err(internal)?;
+    let node = state.store.node().await.map_err(internal)?;
+    let answer = HeldCheckpoint {
+        member: node.code,
+        checkpoint: held.map(|w| CheckpointMessage { statement: w.statement, signature: hex::encode(w.signature) }),
+    };
+    Ok(Served { body: serde_json::to_vec(&answer).map_err(internal)?, case_number: None, reads: Vec::new() })
+}
+
 fn failure_of(r: &opcina_core::Refusal) -> Failure {
     match r.errors.first() {
         Some(e) => Failure {
@@ -573,7 +606,7 @@ pub struct Located {
 
 impl Federation {
     /// Logs a call this node made (whatever came of it).
-    async fn log_call(&self, state: &AppState, actor: &Actor, call: &Call, case_number: Option<String>) {
+    async fn log_call(&self, store: &opcina_store::Store, actor: &Actor, call: &Call, case_number: Option<String>) {
         let exchange = MessageRow {
             direction: "out".into(),
             peer: call.peer.clone(),
@@ -591,7 +624,7 @@ impl Federation {
             response_digest: call.response_digest.clone(),
             ..MessageRow::default()
         };
-        if let Err(error) = state.store.log_exchange(actor, exchange, Vec::new()).await {
+        if let Err(error) = store.log_exchange(actor, exchange, Vec::new()).await {
             tracing::error!(%error, peer = %call.peer, "a federation call could not be logged");
         }
         if let Err(e) = &call.result {
@@ -617,7 +650,7 @@ impl Federation {
         let mut found = Vec::with_capacity(handles.len());
         for (member, handle) in peers.iter().zip(handles) {
             let call = handle.await.map_err(|e| CallError::Unreachable(e.to_string()))?;
-            self.log_call(state, actor, &call, context.case_number.clone()).await;
+            self.log_call(&state.store, actor, &call, context.case_number.clone()).await;
             let result = call.result.and_then(|b| serde_json::from_slice(&b).map_err(|e| CallError::Malformed(e.to_string())));
             found.push(Located { member: member.code.clone(), name: member.name.clone(), result });
         }
@@ -635,7 +668,7 @@ impl Federation {
         let directory = self.directory().ok_or_else(no_directory)?;
         let body = serde_json::to_vec(query).map_err(|e| CallError::Malformed(e.to_string()))?;
         let call = self.client.call(&directory, member, "entry-for-extract", body).await;
-        self.log_call(state, actor, &call, query.context.case_number.clone()).await;
+        self.log_call(&state.store, actor, &call, query.context.case_number.clone()).await;
         let answer: EntryAnswer = serde_json::from_slice(&call.result?).map_err(|e| CallError::Malformed(e.to_string()))?;
         if answer.member != member {
             return Err(CallError::Malformed(format!("the answer claims to come from {}", answer.member)));
@@ -717,12 +750,83 @@ impl Federation {
         };
         let body = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
         let call = self.client.call(&directory, &holder.member, "annotation-notice", body).await;
-        self.log_call(state, &actor, &call, context.case_number.clone()).await;
+        self.log_call(&state.store, &actor, &call, context.case_number.clone()).await;
         let receipt: Receipt = serde_json::from_slice(&call.result.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         if receipt.notice_id != message.notice_id || receipt.member != holder.member {
             return Err(format!("the receipt is for {} from {}", receipt.notice_id, receipt.member));
         }
         Ok(receipt)
+    }
+}
+
+/// One member's answer to a call made to every member.
+#[derive(Debug)]
+pub struct Answered<T> {
+    pub member: String,
+    pub result: Result<T, CallError>,
+}
+
+impl Federation {
+    /// Calls `service` of every other member offering it, in parallel, each call logged.
+    async fn call_all(&self, store: &opcina_store::Store, actor: &Actor, service: &str, body: Vec<u8>) -> Vec<Answered<Vec<u8>>> {
+        let Some(directory) = self.directory() else {
+            return Vec::new();
+        };
+        let peers: Vec<String> = directory.offering(service).filter(|m| m.code != self.settings.member).map(|m| m.code.clone()).collect();
+        let handles: Vec<_> = peers
+            .iter()
+            .map(|code| {
+                let (client, directory, code, body, service) =
+                    (self.client.clone(), Arc::clone(&directory), code.clone(), body.clone(), service.to_string());
+                tokio::spawn(async move { client.call(&directory, &code, &service, body).await })
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(peers.len());
+        for (member, handle) in peers.into_iter().zip(handles) {
+            let result = match handle.await {
+                Ok(call) => {
+                    self.log_call(store, actor, &call, None).await;
+                    call.result
+                }
+                Err(e) => Err(CallError::Unreachable(e.to_string())),
+            };
+            answers.push(Answered { member, result });
+        }
+        answers
+    }
+
+    /// Sends a checkpoint of this node to every other member to keep as its witness.
+    pub async fn send_checkpoint(
+        &self,
+        store: &opcina_store::Store,
+        row: &opcina_store::anchor_rows::CheckpointRow,
+    ) -> Vec<Answered<CheckpointReceipt>> {
+        let message = CheckpointMessage { statement: row.statement.clone(), signature: hex::encode(&row.signature) };
+        let Ok(body) = serde_json::to_vec(&message) else { return Vec::new() };
+        let actor = Actor::system("federation.checkpoint");
+        let answers = self.call_all(store, &actor, "checkpoint", body).await;
+        answers
+            .into_iter()
+            .map(|a| Answered {
+                result: a.result.and_then(|b| serde_json::from_slice(&b).map_err(|e| CallError::Malformed(e.to_string()))),
+                member: a.member,
+            })
+            .collect()
+    }
+
+    /// Asks every other member for the latest checkpoint of this node it keeps.
+    pub async fn held_checkpoints(&self, store: &opcina_store::Store) -> Vec<Answered<Option<CheckpointMessage>>> {
+        let actor = Actor::system("journal.verify");
+        let answers = self.call_all(store, &actor, "checkpoint-held", b"{}".to_vec()).await;
+        answers
+            .into_iter()
+            .map(|a| Answered {
+                result: a.result.and_then(|b| {
+                    serde_json::from_slice::<HeldCheckpoint>(&b).map(|h| h.checkpoint).map_err(|e| CallError::Malformed(e.to_string()))
+                }),
+                member: a.member,
+            })
+            .collect()
     }
 }
 

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod api;
 pub mod archive;
 pub mod auth;

@@ -18,6 +18,7 @@ use tower::ServiceExt;
 
 struct Api {
     router: Router,
+    store: opcina_store::Store,
     registrar: String,
     clerk: String,
     auditor: String,
@@ -36,6 +37,7 @@ impl Api {
             async move { store.create_token(&system, u, "test").await.unwrap() }
         };
         Api {
+            store: k.store.clone(),
             registrar: token("maticar").await,
             clerk: token("salter").await,
             auditor: token("revizor").await,
@@ -356,4 +358,50 @@ backend_test! {
         let (status, _) = api.post("/api/v1/extracts", &api.auditor, extract_request("birth", &jmbg, &jmbg, "self")).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
+}
+
+/// Issue 17: after the disk filled up once, every write failed until a restart (the writer's
+/// connection was left inside a failed transaction), as `500 internal`, and `/healthz` said
+/// "ok". A tmpfs of a few megabytes, filled to the last byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_named_by_the_api_pages_and_health_and_the_node_recovers_by_itself() {
+    let Some(disk) = opcina_testkit::disk::SmallDisk::mount(8) else { return };
+    let db = TestDb::sqlite_in(disk.path());
+    let api = Api::start(&db).await;
+    let first = api.born("Emir", "Begić", "male", "2020-02-02").await;
+    let password = "tačna-lozinka-1";
+    api.store.set_password(&Actor::system("test"), "salter", password).await.unwrap();
+    let mut clerk = support::visitor::Visitor::new(&api.router);
+    clerk.sign_in("salter", password).await;
+    let person = format!("/counter/persons/{first}?purpose=check");
+    assert_eq!(clerk.get(&person).await.status, StatusCode::OK);
+
+    disk.fill();
+    let mut refused = None;
+    for day in 1..=400 {
+        let date = format!("2021-{:02}-{:02}", day % 12 + 1, day % 28 + 1);
+        let (status, body) = api.post("/api/v1/births", &api.registrar, birth("Selma", "Pašić", "female", &date)).await;
+        if status != StatusCode::CREATED {
+            refused = Some((status, body));
+            break;
+        }
+    }
+    let (status, body) = refused.expect("400 births fitted on a full disk");
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::INSUFFICIENT_STORAGE, Some("storage.full")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("disk is full"), "{body}");
+    let (status, health) = api.call("GET", "/healthz", None, None).await;
+    assert_eq!((status, health["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("degraded")), "{health}");
+    assert_eq!(health["storage"]["code"], "storage.full", "{health}");
+    assert!(health["storage"]["refused"].as_u64().unwrap() >= 1, "{health}");
+    // A person's record cannot be shown when its read cannot be logged: the clerk is told why.
+    let page = clerk.get(&person).await;
+    assert_eq!(page.status, StatusCode::INSUFFICIENT_STORAGE);
+    assert!(page.body.contains("Disk baze podataka je pun"), "{}", page.body);
+
+    disk.free();
+    let (status, health) = api.call("GET", "/healthz", None, None).await;
+    assert_eq!((status, health["status"].as_str()), (StatusCode::OK, Some("ok")), "{health}");
+    assert!(health.get("storage").is_none(), "{health}");
+    api.born("Amra", "Pašić", "female", "2022-03-03").await;
+    assert_eq!(clerk.get(&person).await.status, StatusCode::OK);
 }

@@ -139,12 +139,14 @@ enum KeyCommand {
 
 #[derive(Subcommand)]
 enum JournalCommand {
-    /// Prove that the journal is unbroken and that every authoritative row is what it says;
-    /// exits 1 naming each row inserted, changed or deleted behind the program's back.
-    Verify {
-        #[command(flatten)]
-        database: Database,
-    },
+    /// Prove that the journal is unbroken and that every authoritative row is what it says,
+    /// against the node's signed checkpoints and those its peers keep as witnesses; exits 1
+    /// naming each row inserted, changed or deleted behind the program's back, a journal
+    /// rewritten, cut or restored from an older copy.
+    Verify(cli::journal::JournalArgs),
+    /// Sign a checkpoint of the journal's head with the node's key, keep it, and send it to
+    /// the federation's members to keep as witnesses (a serving node does this every hour).
+    Checkpoint(cli::journal::JournalArgs),
 }
 
 #[derive(Subcommand)]
@@ -177,7 +179,8 @@ fn main() -> ExitCode {
             Command::Init(a) => cli::admin::init(a).await,
             Command::Seed(a) => cli::data::seed(a).await,
             Command::Import(a) => cli::data::import(a).await,
-            Command::Journal { command: JournalCommand::Verify { database } } => cli::data::verify(&database).await,
+            Command::Journal { command: JournalCommand::Verify(a) } => cli::journal::verify(&a).await,
+            Command::Journal { command: JournalCommand::Checkpoint(a) } => cli::journal::checkpoint(&a).await,
             Command::Index { command: IndexCommand::Rebuild { database, index } } => cli::data::rebuild_index(&database, &index).await,
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,

@@ -162,13 +162,6 @@ impl Reads for PoolReads<'_> {
     }
 }
 
-#[async_trait]
-impl Reads for Tx {
-    async fn each(&mut self, sql: &str, params: &[&dyn Param], each: &mut EachRow<'_>) -> Result<()> {
-        each_row(&mut self.tx, sql, params, each).await
-    }
-}
-
 fn unknown_table(name: &str, id: i64) -> StoreError {
     StoreError::corrupt("journal", id, format!("unknown table {name:?} (no context declares it)"))
 }
@@ -329,31 +322,104 @@ async fn run_migrations(c: &mut Conn, kind: &str, migrations: &[Migration]) -> R
     Ok(done)
 }
 
-/// A write transaction on one connection.
+/// Makes the database refuse a journal item at a position below 1 and a row of any
+/// declared table with an id below 1 (ids are journal positions). The verifiers read from
+/// the lowest id anyway and name such a row as inserted behind the program's back; this
+/// refuses it outright. Done at every start for every table the contexts declare, so a new
+/// context's tables get it without a migration of their own: a `CHECK` constraint on
+/// PostgreSQL, triggers on SQLite (which cannot add a `CHECK` to a table). Rows already
+/// there are not checked (`NOT VALID`): a node whose database holds such a row starts, and
+/// `journal verify` names the row.
+async fn require_positive_ids(c: &mut Conn, kind: &str) -> Result<()> {
+    let columns = std::iter::once(("journal", "seq")).chain(contexts::tables().map(|t| (t.name, "id")));
+    let mut sql = String::new();
+    for (table, column) in columns {
+        let name = format!("{table}_{column}_positive");
+        if kind == "sqlite" {
+            for (event, suffix) in [("INSERT".to_string(), "insert"), (format!("UPDATE OF {column}"), "update")] {
+                sql.push_str(&format!(
+                    "CREATE TRIGGER IF NOT EXISTS {name}_{suffix} BEFORE {event} ON {table} WHEN NEW.{column} < 1 \
+                     BEGIN SELECT RAISE(ABORT, '{table}.{column} must be positive'); END;\n"
+                ));
+            }
+        } else {
+            sql.push_str(&format!(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{name}' AND conrelid = '{table}'::regclass) \
+                 THEN ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} > 0) NOT VALID; END IF; END $$;\n"
+            ));
+        }
+    }
+    sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// A write transaction on one connection of the write pool, begun, committed and rolled
+/// back with plain statements. When any of them fails (a full disk, an I/O error, a lost
+/// connection) the connection is closed instead of being returned to the pool: the
+/// database discards whatever the transaction had done, and the pool opens a fresh
+/// connection for the next one. (A connection kept after a failed `COMMIT` may still be
+/// inside the transaction, or believe it is: SQLite rolls back by itself on a full disk, and
+/// a driver that then counts a transaction still open refuses every later `BEGIN`.) A
+/// transaction dropped without an end is discarded the same way.
 pub struct Tx {
-    tx: sqlx::Transaction<'static, Db>,
+    conn: sqlx::pool::PoolConnection<Db>,
+    open: bool,
+}
+
+impl Tx {
+    async fn begin(pool: &sqlx::Pool<Db>, statement: &'static str) -> Result<Tx> {
+        let mut tx = Tx { conn: pool.acquire().await?, open: true };
+        tx.control(statement).await?;
+        tx.open = true;
+        Ok(tx)
+    }
+
+    /// Runs `BEGIN`, `COMMIT` or `ROLLBACK`; on failure the connection is not reused.
+    async fn control(&mut self, statement: &'static str) -> Result<()> {
+        self.open = false;
+        if let Err(e) = sqlx::raw_sql(statement).execute(&mut *self.conn).await {
+            self.conn.close_on_drop();
+            return Err(e.into());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+#[async_trait]
+impl Reads for Tx {
+    async fn each(&mut self, sql: &str, params: &[&dyn Param], each: &mut EachRow<'_>) -> Result<()> {
+        each_row(&mut self.conn, sql, params, each).await
+    }
 }
 
 #[async_trait]
 impl WriteTx for Tx {
     async fn lock_head(&mut self) -> Result<JournalHead> {
-        lock_head(&mut self.tx).await
+        lock_head(&mut self.conn).await
     }
 
     async fn store_head(&mut self, head: JournalHead) -> Result<()> {
-        store_head(&mut self.tx, head).await
+        store_head(&mut self.conn, head).await
     }
 
     async fn write(&mut self, batch: &Batch) -> Result<()> {
-        write_batch(&mut self.tx, batch).await
+        write_batch(&mut self.conn, batch).await
     }
 
-    async fn commit(self: Box<Self>) -> Result<()> {
-        Ok(self.tx.commit().await?)
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        self.control("COMMIT").await
     }
 
-    async fn rollback(self: Box<Self>) -> Result<()> {
-        Ok(self.tx.rollback().await?)
+    async fn rollback(mut self: Box<Self>) -> Result<()> {
+        self.control("ROLLBACK").await
     }
 }
 
@@ -365,7 +431,9 @@ pub struct DbBackend {
     kind: &'static str,
     /// How a write transaction begins (`BEGIN IMMEDIATE` on SQLite takes the write lock at
     /// once, so a second process waits instead of failing on the lock upgrade).
-    begin_statement: Option<&'static str>,
+    begin_statement: &'static str,
+    /// The directory of the database's files, when they are local.
+    local_dir: Option<std::path::PathBuf>,
 }
 
 #[async_trait]
@@ -374,16 +442,19 @@ impl crate::backend::Backend for DbBackend {
         self.kind
     }
 
+    fn local_dir(&self) -> Option<&std::path::Path> {
+        self.local_dir.as_deref()
+    }
+
     async fn migrate(&self) -> Result<Vec<i64>> {
-        run_migrations(&mut *self.write.acquire().await?, self.kind, &contexts::migrations()).await
+        let mut c = self.write.acquire().await?;
+        let done = run_migrations(&mut c, self.kind, &contexts::migrations()).await?;
+        require_positive_ids(&mut c, self.kind).await?;
+        Ok(done)
     }
 
     async fn begin(&self) -> Result<Box<dyn WriteTx>> {
-        let tx = match self.begin_statement {
-            Some(statement) => self.write.begin_with(statement).await?,
-            None => self.write.begin().await?,
-        };
-        Ok(Box::new(Tx { tx }))
+        Ok(Box::new(Tx::begin(&self.write, self.begin_statement).await?))
     }
 
     fn reads(&self) -> Box<dyn Reads + '_> {

@@ -1,5 +1,5 @@
 //! Each context's reads, written once for both databases over the kernel's [`Reads`](crate::backend::Reads): a
-//! trait per context (`RegistryReads`, `ExtractReads`, `AccountReads`, `FederationReads`,
+//! trait per context (`AnchorReads`, `RegistryReads`, `ExtractReads`, `AccountReads`, `FederationReads`,
 //! `MailReads`, `DocflowReads`, `ArchiveReads`) implemented for every `Reads` — the read pool
 //! (`backend.reads()`) and a write transaction alike. Both schemas have the same tables and
 //! columns, and sqlx binds `$N` parameters on both, so a statement serves both databases.
@@ -8,6 +8,7 @@
 //! (`common.rs`: the journal, writing rows, migrations) is compiled per backend.
 
 pub mod accounts;
+pub mod anchor;
 pub mod archive;
 pub mod docflow;
 pub mod extracts;
@@ -17,6 +18,7 @@ pub mod registry;
 mod shared;
 
 pub use accounts::AccountReads;
+pub use anchor::AnchorReads;
 pub use archive::ArchiveReads;
 pub use docflow::DocflowReads;
 pub use extracts::ExtractReads;
@@ -26,5 +28,5 @@ pub use registry::RegistryReads;
 
 /// Every context's reads, for `use opcina_store::sql::prelude::*`.
 pub mod prelude {
-    pub use super::{AccountReads, ArchiveReads, DocflowReads, ExtractReads, FederationReads, MailReads, RegistryReads};
+    pub use super::{AccountReads, AnchorReads, ArchiveReads, DocflowReads, ExtractReads, FederationReads, MailReads, RegistryReads};
 }

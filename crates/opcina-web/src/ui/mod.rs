@@ -344,7 +344,19 @@ pub fn rate_limited(ui: &Ui, wait: std::time::Duration) -> Response {
 }
 
 /// The answer to a failure of the store or the index: logged in full, shown briefly.
-pub fn internal_error(ui: &Ui, error: &dyn std::fmt::Display) -> Response {
+pub fn internal_error<E: std::fmt::Display + 'static>(ui: &Ui, error: &E) -> Response {
+    let any: &dyn std::any::Any = error;
+    let storage = any
+        .downcast_ref::<opcina_store::StoreError>()
+        .and_then(|e| e.storage_fault())
+        .map(|f| f.code())
+        .or_else(|| any.downcast_ref::<ApiError>().map(|e| e.code.as_str()).filter(|c| c.starts_with("storage.")));
+    if let Some(code) = storage {
+        // Not a bug of the node: the clerk is told that nothing was written and why; the
+        // writer has logged the fault once for the operator.
+        let status = opcina_core::codes::problem(code).map_or(StatusCode::SERVICE_UNAVAILABLE, crate::error::status_of);
+        return error_page(ui, status, "error-500-title", &ui.error_text(code, &error.to_string()));
+    }
     tracing::error!(%error, "a page failed");
     error_page(ui, StatusCode::INTERNAL_SERVER_ERROR, "error-500-title", &ui.t("error-500"))
 }

@@ -1,4 +1,4 @@
-//! Data commands: `migrate`, `seed`, `import`, `journal verify`, `index rebuild`.
+//! Data commands: `migrate`, `seed`, `import`, `index rebuild`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -170,23 +170,6 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     );
     Ok(ExitCode::SUCCESS)
-}
-
-pub async fn verify(database: &Database) -> anyhow::Result<ExitCode> {
-    let store = open_store(database).await?;
-    let bar = progress(None, "verifying");
-    let report = opcina_store::verify::verify(store.raw(), &|n| bar.set_position(n as u64)).await?;
-    bar.finish_and_clear();
-    for p in &report.problems {
-        println!("{p}");
-    }
-    if report.ok() {
-        println!("journal verified: {} items, {} rows, head {}", report.items, report.rows, report.head.map_or(0, |h| h.seq));
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("journal verification FAILED: {} problems", report.problems.len());
-        Ok(ExitCode::from(1))
-    }
 }
 
 pub async fn rebuild_index(database: &Database, index: &IndexDir) -> anyhow::Result<ExitCode> {

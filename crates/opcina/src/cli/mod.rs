@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_federation;
 pub mod extract;
 pub mod federation;
+pub mod journal;
 pub mod serve;
 
 use std::path::{Path, PathBuf};

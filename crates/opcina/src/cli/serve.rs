@@ -18,7 +18,9 @@ use opcina_web::{AppState, app};
 
 /// How often the outbox of annotation notices is looked at.
 const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
-/// How often the mail outbox is looked at.
+/// How often a serving node signs a checkpoint of its journal and sends it to its peers.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How often the mail sender looks for messages to send.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often a node fetches the federation's directory again.
 const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
@@ -294,6 +296,11 @@ pub async fn serve(
         refresher = Some(Arc::clone(&federation).spawn_refresh(DIRECTORY_REFRESH));
         state = state.with_federation(federation);
     }
+    // The journal is anchored at start, every period, and when the node stops.
+    let anchoring = seal.as_ref().map(|(sealer, _)| (sealer.clone(), state.federation.clone()));
+    let checkpoints = anchoring
+        .clone()
+        .map(|(sealer, federation)| opcina_web::anchor::spawn_checkpoints(store.clone(), sealer, federation, CHECKPOINT_EVERY));
     if let Some((sealer, public_url)) = seal {
         state = state.with_sealer(sealer, &public_url);
     }
@@ -306,8 +313,14 @@ pub async fn serve(
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
     document_indexer.abort();
-    for task in [refresher, outbox, mailer].into_iter().flatten() {
+    for task in [refresher, outbox, mailer, checkpoints].into_iter().flatten() {
         task.abort();
+    }
+    if let Some((sealer, federation)) = anchoring {
+        match opcina_web::anchor::checkpoint_now(&store, &sealer, federation.as_deref()).await {
+            Ok((row, _)) => tracing::info!(seq = row.seq, checkpoint = row.id, "journal checkpoint on shutdown"),
+            Err(error) => tracing::warn!(%error, "no journal checkpoint could be made on shutdown"),
+        }
     }
     // What is staged in the index is committed, so that a restart need not catch up.
     if let Err(error) = opcina_search::indexer::commit(&index).await {
