@@ -58,6 +58,12 @@ enum Command {
         #[command(subcommand)]
         command: JournalCommand,
     },
+    /// Copy the node (its database as a consistent snapshot taken while it serves, the files
+    /// of its cases and its key) into a new directory, after a checkpoint the copy is verified
+    /// against.
+    Backup(cli::backup::BackupArgs),
+    /// Put a backup back (the node stopped) and verify it against its checkpoints.
+    Restore(cli::backup::RestoreArgs),
     /// The person search index.
     Index {
         #[command(subcommand)]
@@ -181,6 +187,8 @@ fn main() -> ExitCode {
             Command::Import(a) => cli::data::import(a).await,
             Command::Journal { command: JournalCommand::Verify(a) } => cli::journal::verify(&a).await,
             Command::Journal { command: JournalCommand::Checkpoint(a) } => cli::journal::checkpoint(&a).await,
+            Command::Backup(a) => cli::backup::backup(&a).await,
+            Command::Restore(a) => cli::backup::restore(&a).await,
             Command::Index { command: IndexCommand::Rebuild { database, index } } => cli::data::rebuild_index(&database, &index).await,
             Command::User { command } => cli::admin::user(command).await,
             Command::Office { command } => cli::admin::office(command).await,

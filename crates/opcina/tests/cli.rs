@@ -460,6 +460,26 @@ fn the_federation_demo_starts_three_signed_nodes() {
         assert_eq!(status, 401, "{addr}: {body}");
         assert_eq!(body["error"]["code"], "federation.unauthenticated");
     }
+    // Kakanj's journal, anchored: its checkpoints go to Zenica and Sarajevo, which keep them.
+    let config = root.join("kakanj/opcina.toml").display().to_string();
+    let out = ok(&["journal", "checkpoint", "--config", &config]);
+    assert!(out.contains("witness ZEN: forward") && out.contains("witness SCE: forward"), "{out}");
+    let out = ok(&["journal", "verify", "--config", &config]);
+    assert!(out.contains("witness ZEN holds checkpoint") && out.contains("2 witnesses"), "{out}");
+    // An older copy put back: the chain is whole and the copy's own checkpoints hold, but the
+    // witnesses keep a later one.
+    let copy = root.join("kakanj-copy");
+    ok(&["backup", "--config", &config, "--out", &copy.display().to_string()]);
+    // The node goes on (each checkpoint's exchanges with the witnesses are logged: writes
+    // after the copy), and its next checkpoint reaches the witnesses.
+    ok(&["journal", "checkpoint", "--config", &config]);
+    let out = ok(&["journal", "checkpoint", "--config", &config]);
+    assert!(out.contains("witness ZEN: forward"), "{out}");
+    ok(&["restore", "--from", &copy.display().to_string(), "--config", &config, "--force"]);
+    let out = opcina(&["journal", "verify", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("the checkpoint witness ZEN keeps was signed at journal item"), "{}", text(&out));
+    assert!(text(&out).contains("or this is an older copy"), "{}", text(&out));
     child.kill().unwrap();
     child.wait().unwrap();
     let kakanj = format!("sqlite://{}", root.join("kakanj/opcina.db").display());
@@ -495,4 +515,183 @@ backend_test! {
         }
         assert!(newborns >= 100, "{newborns}");
     }
+}
+
+/// A demo node serving on a free port; its address and the registrar's token.
+fn demo_node(dir: &std::path::Path) -> (Child, String, String) {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--dir", &dir.display().to_string(), "--addr", "127.0.0.1:0", "--persons", "300"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (mut addr, mut token) = (None, None);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(at) = line.find("is ready at http://") {
+            addr = Some(line[at + 19..].split_whitespace().next().unwrap().to_string());
+        }
+        if line.trim_start().starts_with("maticar ") {
+            token = line.split_whitespace().last().map(str::to_string);
+        }
+        if line.starts_with("Stop with") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr.expect("the demo is ready"), token.expect("the registrar's token"))
+}
+
+fn birth_body(n: usize) -> Value {
+    let day = format!("2023-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+    let (given, sex) = (["Emir", "Selma", "Nedim", "Amra"][n % 4], ["male", "female"][n % 2]);
+    serde_json::json!({
+        "child": {"given_name": given, "surname": "Begić", "sex": sex,
+                  "birth_date": day, "birth_place": {"settlement": "Zenica", "municipality": "Zenica"}},
+        "mother": {"given_name": "Lejla", "surname": "Begić", "birth_date": "1995-04-04", "residence": "Doboj, Kakanj"},
+        "informant": "otac",
+        "registered_on": day
+    })
+}
+
+#[test]
+fn a_backup_taken_under_write_load_restores_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = dir.path().join("node");
+    let (mut child, addr, token) = demo_node(&node);
+    let config = node.join("opcina.toml").display().to_string();
+    // Births registered through the API as fast as one client can, all along.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (acknowledged, stop, addr) = (acknowledged.clone(), stop.clone(), addr.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (status, body) = http(&addr, "POST", "/api/v1/births", Some(&token), Some(&birth_body(n)));
+                assert_eq!(status, 201, "{body}");
+                acknowledged.lock().unwrap().push(body["entry"]["data"]["child"]["jmbg"].as_str().unwrap().to_string());
+                n += 1;
+            }
+        })
+    };
+    while acknowledged.lock().unwrap().len() < 20 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let before = acknowledged.lock().unwrap().clone();
+    let backup = dir.path().join("backup");
+    let out = ok(&["backup", "--config", &config, "--out", &backup.display().to_string()]);
+    assert!(out.contains("the copy verifies") && out.contains("the signing key"), "{out}");
+    let during = acknowledged.lock().unwrap().len();
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(acknowledged.lock().unwrap().len() > during, "writes went on during and after the backup");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let refused = opcina(&["backup", "--config", &config, "--out", &backup.display().to_string()]);
+    assert!(!refused.status.success() && text(&refused).contains("not empty"), "{}", text(&refused));
+
+    // Restored elsewhere: verified against the checkpoint taken for the copy.
+    let restored = format!("sqlite://{}", dir.path().join("restored/opcina.db").display());
+    let out = ok(&["restore", "--from", &backup.display().to_string(), "--database", &restored]);
+    assert!(out.contains("journal verified up to item"), "{out}");
+    let again = opcina(&["restore", "--from", &backup.display().to_string(), "--database", &restored]);
+    assert!(!again.status.success() && text(&again).contains("--force"), "{}", text(&again));
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = opcina_store::Store::open(&restored).await.unwrap();
+        for jmbg in &before {
+            let jmbg = opcina_core::Jmbg::parse(jmbg, opcina_core::CheckMode::Lenient).unwrap();
+            assert!(
+                !store.raw().reads().person_records(&jmbg).await.unwrap().entries.is_empty(),
+                "{jmbg}: acknowledged before the backup, missing"
+            );
+        }
+        store.close().await;
+    });
+    let out = ok(&["journal", "verify", "--database", &restored]);
+    assert!(out.contains("journal verified") && out.contains("checkpoints"), "{out}");
+}
+
+/// A fresh PostgreSQL database of its own (pg_dump and pg_restore work on whole databases),
+/// dropped at the end; `None` when no PostgreSQL is configured for the tests.
+struct PgDatabase {
+    base: String,
+    name: String,
+}
+
+impl PgDatabase {
+    fn create(rt: &tokio::runtime::Runtime, label: &str) -> Option<PgDatabase> {
+        let base = std::env::var("OPCINA_TEST_POSTGRES_URL").ok()?;
+        let name = format!("opcina_{label}_{}", std::process::id());
+        rt.block_on(async {
+            let server = opcina_store::connect(&base).await.unwrap();
+            server.execute_raw(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
+            server.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+            server.close().await;
+        });
+        Some(PgDatabase { base, name })
+    }
+
+    fn url(&self) -> String {
+        let (server, _) = self.base.rsplit_once('/').unwrap();
+        format!("{server}/{}", self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Runtime::new().unwrap().block_on(async {
+                if let Ok(server) = opcina_store::connect(&base).await {
+                    let _ = server.execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    server.close().await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+#[test]
+fn a_postgres_node_is_backed_up_with_pg_dump_and_restored_with_pg_restore() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (Some(source), Some(target)) = (PgDatabase::create(&rt, "backup_from"), PgDatabase::create(&rt, "backup_to")) else {
+        assert!(std::env::var("OPCINA_TEST_REQUIRE_POSTGRES").is_err(), "PostgreSQL is required");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (source.url(), target.url());
+    ok(&["init", "--database", &from]);
+    let books = dir.path().join("books.jsonl");
+    std::fs::write(&books, book(40, 7).join("\n")).unwrap();
+    ok(&["import", "--database", &from, &books.display().to_string()]);
+    let key = dir.path().join("node.key");
+    std::fs::write(&key, format!("{}\n", "cd".repeat(32))).unwrap();
+    let config = dir.path().join("opcina.toml");
+    std::fs::write(
+        &config,
+        format!("database = \"{from}\"\nsigning_key = \"node.key\"\nfiles = \"{}\"\n", dir.path().join("files").display()),
+    )
+    .unwrap();
+    let backup = dir.path().join("backup");
+    let out = ok(&["backup", "--config", &config.display().to_string(), "--out", &backup.display().to_string()]);
+    assert!(out.contains("database.pgdump"), "{out}");
+    let out = ok(&["restore", "--from", &backup.display().to_string(), "--database", &to]);
+    assert!(out.contains("journal verified up to item") && out.contains("1 checkpoints"), "{out}");
+    // Into a database that has a node already: only with --force.
+    let refused = opcina(&["restore", "--from", &backup.display().to_string(), "--database", &to]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    ok(&["restore", "--from", &backup.display().to_string(), "--database", &to, "--force"]);
+    let heads = [&from, &to].map(|url| {
+        rt.block_on(async {
+            let store = opcina_store::Store::open(url).await.unwrap();
+            let head = store.journal_head().await.unwrap();
+            store.close().await;
+            head
+        })
+    });
+    assert_eq!(heads[0], heads[1], "the restored database is the source's");
 }

@@ -106,6 +106,18 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
             timeout: Duration::from_secs(3),
         };
         let public_url = format!("http://{}", t.addr);
+        // Each node's configuration, for the operator's commands (`opcina journal verify
+        // --config …` asks the other two for the checkpoints they keep); written afresh on
+        // every start, as the addresses may have changed.
+        let config = format!(
+            "# opcina node configuration ({} in the demo federation).\ndatabase = \"sqlite://opcina.db\"\nindex = \"index\"\naddr = \"{}\"\n\
+             signing_key = \"keys/node.key\"\npublic_url = \"{public_url}\"\n\n[federation]\nauthority_key = \"{}\"\n\
+             directory = \"../authority/directory.json\"\ncache = \"federation-directory.json\"\n",
+            t.name,
+            t.addr,
+            hex::encode(authority_key.as_bytes())
+        );
+        std::fs::write(t.dir.join("opcina.toml"), config)?;
         let seal = load_seal(&store, &t.dir.join("keys/node.key"), &public_url).await?;
         let (ready, welcome) = (Arc::clone(&ready), Arc::clone(&welcome));
         let announce: Box<dyn FnOnce(SocketAddr) + Send> = Box::new(move |_| {
@@ -241,7 +253,9 @@ fn print_welcome(all: &[(String, SocketAddr, Accounts)], tries: &[(&str, Jmbg, S
         writeln!(out, "     GET /api/v1/persons/JMBG/access-log with its clerk's token.")?;
         writeln!(out, "  5. Register a marriage at Kakanj with one of them as a spouse (\"not registered here\"): the notice")?;
         writeln!(out, "     reaches the holder's birth entry within seconds, and is retried if the holder is down.")?;
-        writeln!(out, "  opcina federation log verify --database sqlite://DIR/kakanj/opcina.db checks a message log.")?;
+        writeln!(out, "  opcina federation log verify --database sqlite://DIR/kakanj/opcina.db checks a message log;")?;
+        writeln!(out, "  opcina journal verify --config DIR/kakanj/opcina.toml checks Kakanj's journal against the checkpoints")?;
+        writeln!(out, "  it signed and those Zenica and Sarajevo keep of it.")?;
         writeln!(out)?;
         writeln!(out, "Stop with Ctrl-C.")?;
         out.flush()

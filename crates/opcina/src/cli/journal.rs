@@ -32,7 +32,7 @@ pub struct JournalArgs {
 }
 
 impl JournalArgs {
-    fn resolve(&self) -> anyhow::Result<(Database, Config)> {
+    pub(crate) fn resolve(&self) -> anyhow::Result<(Database, Config)> {
         let config = match &self.config {
             Some(path) => Config::load(path)?,
             None => Config::default(),
@@ -56,7 +56,7 @@ pub async fn listed_keys(store: &Store) -> anyhow::Result<Vec<VerifyingKey>> {
 }
 
 /// The node's federation, when the configuration has one (and its key).
-async fn federation(store: &Store, config: &Config) -> anyhow::Result<Option<Federation>> {
+pub(crate) async fn federation(store: &Store, config: &Config) -> anyhow::Result<Option<Federation>> {
     let (Some(f), Some(key)) = (&config.federation, &config.signing_key) else { return Ok(None) };
     let node = store.node().await?;
     let federation = Federation::new(f.settings(&node.code)?, super::extract::read_key(key)?);

@@ -1,6 +1,7 @@
 //! The commands of the `opcina` binary, and what they share.
 
 pub mod admin;
+pub mod backup;
 pub mod data;
 pub mod demo;
 pub mod demo_federation;

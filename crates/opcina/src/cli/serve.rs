@@ -159,10 +159,7 @@ pub async fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let database = Database { url };
     let dir = index_dir(&database, &IndexDir { dir: a.index.or(config.index) });
-    let files = a.files.or(config.files).unwrap_or_else(|| {
-        let beside = dir.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.join("files"));
-        beside.unwrap_or_else(|| PathBuf::from("opcina-files")).display().to_string()
-    });
+    let files = files_location(a.files.or(config.files), &dir);
     let files = Files::open(&files).with_context(|| format!("cannot keep files in {files}"))?;
     let addr = a.addr.or(config.addr).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
     let store = open_store(&database).await?;
@@ -226,6 +223,15 @@ pub struct Options {
     pub mail: Option<opcina_web::mail::Mailer>,
     /// The base URL people reach it at (links in messages, QR codes).
     pub public_url: String,
+}
+
+/// Where the node keeps the files of cases: as given, else `files` beside the index
+/// directory (and so beside an SQLite database), else `./opcina-files`.
+pub fn files_location(given: Option<String>, index_dir: &std::path::Path) -> String {
+    given.unwrap_or_else(|| {
+        let beside = index_dir.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.join("files"));
+        beside.unwrap_or_else(|| PathBuf::from("opcina-files")).display().to_string()
+    })
 }
 
 /// The node's seal from its key file, registered on the node, with the public URL.
