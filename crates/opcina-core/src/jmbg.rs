@@ -379,6 +379,24 @@ mod tests {
     }
 
     proptest! {
+        /// Fuzzing (`PROPTEST_CASES` bounds the run; CI runs many): any text, digits or not,
+        /// is refused with a code or read as a number that reads back the same.
+        #[test]
+        fn fuzz_jmbg_parse(text in prop_oneof!["[0-9]{0,16}", "[0-9 .\\-]{10,16}", "\\PC{0,20}", any::<String>()]) {
+            for mode in [CheckMode::Strict, CheckMode::Lenient] {
+                match Jmbg::parse(&text, mode) {
+                    Ok(j) => {
+                        prop_assert_eq!(j.as_str().len(), 13);
+                        prop_assert!(j.as_str().bytes().all(|b| b.is_ascii_digit()));
+                        prop_assert_eq!(Jmbg::parse(j.as_str(), mode).ok(), Some(j.clone()));
+                    }
+                    Err(e) => prop_assert!(CODES.contains(&e.code), "{}", e.code),
+                }
+            }
+        }
+    }
+
+    proptest! {
         #[test]
         fn composed_numbers_parse_back_to_their_parts(date in date_strategy(), region in 0u8..100, serial in 0u16..1000) {
             if let Some(j) = Jmbg::compose(date, region, serial, CheckMode::Strict) {

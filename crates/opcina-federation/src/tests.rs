@@ -181,3 +181,28 @@ fn a_request_reads_the_registers_only_on_a_legal_basis_of_its_own_signer() {
     assert_eq!(anonymous.authorise("ZEN").unwrap_err().code, "federation.context_incomplete");
     assert!(context("ZEN", "notice").check("ZEN").is_ok(), "a notice's context is checked without a relation");
 }
+
+/// A `Signature-Input` or `Signature` field as a sender might write one: dictionary members
+/// of inner lists and byte sequences with parameters, well-formed or not.
+fn signature_field() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::prop_oneof![
+        "sig[0-9a-z]{0,3}=\\((\"[@a-z-]{1,12}\"(;[a-z]{1,4}=\"[a-z]{0,6}\")? ?){0,6}\\)(;[a-z]{1,8}=([0-9]{1,12}|\"[ -~]{0,20}\"|\\?[01]))*",
+        "sig[0-9]=:[A-Za-z0-9+/=]{0,90}:(, sig[0-9]=:[A-Za-z0-9+/=]{0,10}:)?",
+        "[ -~]{0,80}",
+        proptest::prelude::any::<String>(),
+    ]
+}
+
+proptest::proptest! {
+    /// Fuzzing (`PROPTEST_CASES` bounds the run): any field is parsed or refused, never a
+    /// panic; what parses has a label for each member.
+    #[test]
+    fn fuzz_signature_input_and_signature(field in signature_field()) {
+        if let Ok(members) = parse_signature_input(&field) {
+            proptest::prop_assert!(members.iter().all(|(label, _)| !label.is_empty()));
+        }
+        if let Ok(members) = parse_signature(&field) {
+            proptest::prop_assert!(members.iter().all(|(label, _)| !label.is_empty()));
+        }
+    }
+}

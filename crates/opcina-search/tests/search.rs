@@ -51,6 +51,36 @@ fn sample() -> (PersonIndex, Vec<PersonHit>) {
     (index, people)
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+    /// Fuzzing (`PROPTEST_CASES` bounds the run): whatever is typed in the search box —
+    /// names in both scripts with typos and years, JMBG-like digits, punctuation, query
+    /// syntax, any text — is answered within the limit, never an error or a panic.
+    #[test]
+    fn fuzz_person_query(
+        text in proptest::prop_oneof![
+            "[A-Za-zčćžšđČĆŽŠĐ]{1,12}( [A-Za-zčćžšđ]{1,12}){0,3}( (19|20)[0-9]{2})?",
+            "[ЉЊЂЋЏА-Яа-я]{1,10}( [а-я]{1,10})?",
+            "[0-9]{1,14}",
+            "[-+*?~^:()\\[\\]{}\"'!&|/ a-z0-9]{0,30}",
+            "\\PC{0,40}",
+            proptest::prelude::any::<String>(),
+        ],
+        limit in 1usize..50,
+        years in proptest::option::of((1900i32..2030, 0i32..30)),
+    ) {
+        let (index, _) = FUZZ_INDEX.get_or_init(sample);
+        let mut q = PersonQuery::new(&text, limit);
+        q.birth_years = years.map(|(from, span)| from..=from + span);
+        let found = index.search(&q);
+        proptest::prop_assert!(found.is_ok(), "{text:?}: {:?}", found.err());
+        proptest::prop_assert!(found.unwrap_or_default().len() <= limit);
+    }
+}
+
+/// One index for every fuzzed query.
+static FUZZ_INDEX: std::sync::OnceLock<(PersonIndex, Vec<PersonHit>)> = std::sync::OnceLock::new();
+
 fn names(index: &PersonIndex, q: &str) -> Vec<String> {
     index.search(&PersonQuery::new(q, 10)).unwrap().into_iter().map(|h| format!("{} {}", h.given_name, h.surname)).collect()
 }

@@ -223,6 +223,51 @@ mod tests {
         RegistryNumber { book, unit: unit.into(), class, serial, sub, year }
     }
 
+    fn placeholder() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            proptest::strategy::Just("{unit}".to_string()),
+            proptest::strategy::Just("{class}".to_string()),
+            proptest::strategy::Just("{serial}".to_string()),
+            proptest::strategy::Just("{yy}".to_string()),
+            proptest::strategy::Just("{yyyy}".to_string()),
+            proptest::strategy::Just("{up}".to_string()),
+            proptest::strategy::Just("{-sub}".to_string()),
+            "[-/. ]{1,2}",
+            "\\PC{0,3}",
+        ]
+    }
+
+    proptest::proptest! {
+        /// Fuzzing (`PROPTEST_CASES` bounds the run): any pattern is taken or refused with its
+        /// code; a pattern taken writes numbers that read back as written, and reading any text
+        /// with it never panics.
+        #[test]
+        fn fuzz_registry_number_pattern(
+            parts in proptest::collection::vec(placeholder(), 0..9),
+            text in "\\PC{0,30}",
+            unit in "[0-9]{2}(/[0-9])?",
+            class in 1u8..50,
+            serial in 1i64..100_000,
+            sub in proptest::option::of(1u32..20),
+            year in 1990i32..2100,
+        ) {
+            let pattern = parts.concat();
+            match Pattern::parse(&pattern) {
+                Ok(p) => {
+                    let number = n(Book::Djelovodnik, &unit, class, serial, sub, year);
+                    let written = p.format(&number);
+                    // A pattern may lose what it does not place (the sub-number, the book): it
+                    // must read back what it wrote.
+                    if let Some(read) = p.read(&written) {
+                        proptest::prop_assert_eq!(p.format(&read), written);
+                    }
+                    let _ = p.read(&text);
+                }
+                Err(e) => proptest::prop_assert_eq!(e.code, "docflow.pattern.invalid"),
+            }
+        }
+    }
+
     #[test]
     fn kakanj_and_tuzla_write_their_numbers() {
         let kakanj = Pattern::parse(Pattern::KAKANJ).unwrap();

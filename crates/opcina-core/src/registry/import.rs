@@ -453,6 +453,45 @@ mod tests {
         "mother":{"given_name":"Amra","surname":"Hodžić"},"informant":"otac"},
       "annotations":[{"kind":"name_change","given_name":"Amir","legal_basis":{"act":"rješenje","issuer":"Općina Kakanj","number":"1/20","date":"2020-01-01"},"effective_date":"2020-02-01"}]}"#;
 
+    /// A good line with up to eight characters inserted, removed or replaced.
+    fn mangled() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let good: Vec<char> = GOOD.replace('\n', " ").chars().collect();
+        let n = good.len();
+        proptest::collection::vec((0..n, 0u8..3, any::<char>()), 0..8).prop_map(move |edits| {
+            let mut text = good.clone();
+            for (at, how, c) in edits {
+                let at = at.min(text.len().saturating_sub(1));
+                match how {
+                    0 => text.insert(at, c),
+                    1 if !text.is_empty() => {
+                        text.remove(at);
+                    }
+                    _ if !text.is_empty() => text[at] = c,
+                    _ => {}
+                }
+            }
+            text.into_iter().collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// Fuzzing (`PROPTEST_CASES` bounds the run): a mangled or arbitrary line is read or
+        /// refused with codes that are in the table and name a field, and never panics.
+        #[test]
+        fn fuzz_import_line(text in proptest::prop_oneof![mangled(), proptest::prelude::any::<String>()]) {
+            match parse_and_check(&text, CheckMode::Lenient, today()) {
+                Ok(checked) => proptest::prop_assert!(checked.number > 0),
+                Err(errors) => {
+                    proptest::prop_assert!(!errors.is_empty());
+                    for e in errors {
+                        proptest::prop_assert!(crate::codes::problem(e.code).is_some(), "{} is not in the table of codes", e.code);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_good_line_passes() {
         let line = parse_line(&GOOD.replace('\n', " "));

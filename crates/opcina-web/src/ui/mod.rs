@@ -596,3 +596,49 @@ pub(crate) fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
 pub(crate) fn date_label(ui: &Ui, s: &str) -> String {
     parse_day(s).map_or_else(|| s.to_string(), |d| ui.locale.date(d))
 }
+
+#[cfg(test)]
+mod fuzz {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    /// A multipart body as a browser, a broken client or an attacker might send it: parts with
+    /// names and text, cut short, with a wrong or repeated boundary, or any bytes at all.
+    fn body() -> impl Strategy<Value = (String, Vec<u8>)> {
+        let boundary = "[A-Za-z0-9'()+_,./:=?-]{1,40}";
+        let part = ("[a-z_]{0,10}", "[ -~]{0,40}", any::<bool>());
+        (boundary, proptest::collection::vec(part, 0..5), any::<bool>(), 0usize..400, any::<Vec<u8>>()).prop_map(
+            |(boundary, parts, closed, cut, noise)| {
+                let mut body = Vec::new();
+                for (name, value, file) in parts {
+                    let filename = if file { "; filename=\"a.txt\"" } else { "" };
+                    body.extend(
+                        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n{value}\r\n").bytes(),
+                    );
+                }
+                if closed {
+                    body.extend(format!("--{boundary}--\r\n").bytes());
+                }
+                body.truncate(cut.max(body.len() / 2));
+                body.extend(noise);
+                (format!("multipart/form-data; boundary={boundary}"), body)
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+        /// Fuzzing (`PROPTEST_CASES` bounds the run): the CSRF token of an upload form is read
+        /// from any body — a field found, or none — without a panic or a hang.
+        #[test]
+        fn fuzz_multipart_form((content_type, body) in body(), header in prop_oneof![Just(None), "\\PC{0,60}".prop_map(Some)]) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let content_type = header.unwrap_or(content_type);
+            let found = runtime.block_on(super::multipart_text(&content_type, axum::body::Bytes::from(body.clone()), "csrf"));
+            if let Some(token) = found {
+                prop_assert!(token.len() <= body.len());
+            }
+        }
+    }
+}
