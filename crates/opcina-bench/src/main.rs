@@ -16,6 +16,7 @@ mod documents;
 mod extracts;
 mod federation;
 mod measure;
+mod mixed;
 mod queries;
 mod web;
 
@@ -42,7 +43,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web, federation, cases, documents (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, mixed, federation, cases, documents (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -60,6 +61,9 @@ struct Args {
     /// Concurrent counter clerks in the extract scenario (typesetting is CPU-bound: one per core).
     #[arg(long, default_value_t = 2)]
     extract_concurrency: usize,
+    /// Requests per second of the mixed scenario (searches, views, registrations, extracts).
+    #[arg(long, default_value_t = 50)]
+    rate: u32,
     /// Concurrent browsers in the web scenario.
     #[arg(long, default_value_t = 2)]
     web_concurrency: usize,
@@ -92,19 +96,29 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The database URL of a size's node.
+fn store_url(args: &Args, dir: &Path, size: usize) -> String {
+    match &args.postgres {
+        None => format!("sqlite://{}", dir.join("opcina.db").display()),
+        Some(base) => {
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}options[search_path]=bench_{size}_{}", std::process::id())
+        }
+    }
+}
+
 async fn open(args: &Args, dir: &Path, size: usize) -> anyhow::Result<Store> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let url = match &args.postgres {
-        None => format!("sqlite://{}", dir.join("opcina.db").display()),
+        None => store_url(args, dir, size),
         Some(base) => {
             let schema = format!("bench_{size}_{}", std::process::id());
             let backend = opcina_store::connect(base).await?;
             backend.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await?;
             backend.execute_raw(&format!("CREATE SCHEMA {schema}")).await?;
             backend.close().await;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options[search_path]={schema}")
+            store_url(args, dir, size)
         }
     };
     let store = Store::open(&url).await?;
@@ -184,6 +198,21 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     }
     if args.scenarios.iter().any(|s| s == "register") {
         register(args, &store, &index, &sample, size, backend).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "mixed") {
+        // The node runs in a process of its own, with the index this one built.
+        drop(index);
+        let context = mixed::Context {
+            store: &store,
+            url: store_url(args, dir, size),
+            dir,
+            sample: &sample,
+            seconds: args.seconds,
+            rate: args.rate,
+            size,
+            backend,
+        };
+        mixed::run(context).await?;
     }
     store.close().await;
     Ok(())

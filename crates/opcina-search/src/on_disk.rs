@@ -51,9 +51,12 @@ fn readable(index: &Index) -> Result<()> {
     let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let searcher = reader.searcher();
     for segment in searcher.segment_readers() {
-        for field in index.schema().fields().map(|(f, _)| f) {
-            // The inverted index and the stored values of each field are separate files.
-            let _ = segment.inverted_index(field)?;
+        // The inverted index of each indexed field, and the stored values, are files of
+        // their own.
+        for (field, entry) in index.schema().fields() {
+            if entry.is_indexed() {
+                let _ = segment.inverted_index(field)?;
+            }
         }
         let _ = segment.get_store_reader(0)?;
     }

@@ -21,6 +21,6 @@ impl DbBackend {
             options = options.options([("search_path", schema)]);
         }
         let pool = PgPoolOptions::new().max_connections(max_connections).connect_with(options).await?;
-        Ok(Self { read: pool.clone(), write: pool, kind: "postgres", begin_statement: "BEGIN", local_dir: None })
+        Ok(Self { read: pool.clone(), write: pool, kind: "postgres", begin_statement: "BEGIN", local_dir: None, background: None })
     }
 }

@@ -434,6 +434,16 @@ pub struct DbBackend {
     begin_statement: &'static str,
     /// The directory of the database's files, when they are local.
     local_dir: Option<std::path::PathBuf>,
+    /// Work the backend does beside the writer (SQLite's checkpoints), stopped with it.
+    background: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for DbBackend {
+    fn drop(&mut self) {
+        if let Some(task) = &self.background {
+            task.abort();
+        }
+    }
 }
 
 #[async_trait]
@@ -467,6 +477,9 @@ impl crate::backend::Backend for DbBackend {
     }
 
     async fn close(&self) {
+        if let Some(task) = &self.background {
+            task.abort();
+        }
         self.read.close().await;
         self.write.close().await;
     }
