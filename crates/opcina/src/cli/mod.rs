@@ -20,8 +20,10 @@ use opcina_store::Store;
 use crate::{Database, IndexDir};
 
 /// Logs to stderr; `RUST_LOG` overrides the level (`info` for the server, `warn` otherwise).
+/// A command's own long reads (`journal verify` scans every table) are not warned about as
+/// slow statements: only a server's are worth the operator's attention.
 pub fn init_logging(quiet: bool) {
-    let default = if quiet { "warn" } else { "info" };
+    let default = if quiet { "warn,sqlx::query=error" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
