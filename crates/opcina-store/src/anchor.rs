@@ -148,7 +148,7 @@ impl Store {
         self.submit(actor, job).await
     }
 
-    /// The latest checkpoint of `member` this node keeps.
+    /// The furthest checkpoint of `member` this node keeps (see `AnchorReads::witnessed`).
     pub async fn witnessed(&self, member: &str) -> Result<Option<WitnessRow>> {
         self.backend().reads().witnessed(member).await
     }

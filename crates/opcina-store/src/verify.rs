@@ -65,7 +65,11 @@ impl fmt::Display for Problem {
             }
             Problem::UnknownTable { seq, table } => write!(f, "journal item {seq} names an unknown table {table:?}"),
             Problem::AnchorMismatch { seq, source } => {
-                write!(f, "journal item {seq} is not what {source} signed: the journal was rewritten and its chain computed again")
+                write!(
+                    f,
+                    "journal item {seq} is not what {source} signed: the journal was rewritten and its chain computed again, \
+                     or this is an older copy that went on from an earlier point"
+                )
             }
             Problem::AnchorBeyondEnd { seq, last, source } => write!(
                 f,

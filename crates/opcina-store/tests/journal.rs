@@ -787,11 +787,15 @@ backend_test! {
         assert_eq!(send(at(100, 1), &peer).await.unwrap().sequel, Sequel::Same);
         assert_eq!(send(at(150, 2), &peer).await.unwrap().sequel, Sequel::Forward);
         assert_eq!(send(at(120, 3), &peer).await.unwrap().sequel, Sequel::Backward);
-        assert_eq!(send(at(120, 4), &peer).await.unwrap().sequel, Sequel::Fork);
+        // Put back to an older copy, the peer's next checkpoints are still behind the one kept.
+        assert_eq!(send(at(130, 4), &peer).await.unwrap().sequel, Sequel::Backward);
+        assert_eq!(send(at(150, 5), &peer).await.unwrap().sequel, Sequel::Fork);
         let other = ed25519_dalek::SigningKey::from_bytes(&[6; 32]);
-        assert_eq!(send(at(200, 5), &other).await.unwrap_err(), CheckpointError::Forged);
+        assert_eq!(send(at(200, 6), &other).await.unwrap_err(), CheckpointError::Forged);
+        // What the witness answers is the furthest it was given, as first given.
         let held = s.witnessed("KSU").await.unwrap().unwrap();
-        assert_eq!((held.seq, held.sequel.as_str()), (120, "fork"));
+        assert_eq!((held.seq, held.sequel.as_str()), (150, "forward"));
+        assert!(held.statement.contains(&format!("hash {}", hex::encode([2u8; 32]))));
         let report = verify(s.raw(), &|_| {}).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
     }

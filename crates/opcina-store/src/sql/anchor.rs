@@ -14,9 +14,12 @@ pub trait AnchorReads: Reads {
         all(self, &format!("SELECT {} FROM checkpoints ORDER BY id DESC LIMIT $1", CheckpointRow::COLUMNS), &[&limit]).await
     }
 
-    /// The latest checkpoint of `member` this node keeps as witness.
+    /// The furthest checkpoint of `member` this node keeps as witness: the highest journal
+    /// position, the first received there. Not the last received: a node put back to an
+    /// older copy sends an older checkpoint when it starts, and the witness must go on
+    /// answering with the one the copy lacks.
     async fn witnessed(&mut self, member: &str) -> Result<Option<WitnessRow>> {
-        let sql = format!("SELECT {} FROM witnessed_checkpoints WHERE member = $1 ORDER BY id DESC LIMIT 1", WitnessRow::COLUMNS);
+        let sql = format!("SELECT {} FROM witnessed_checkpoints WHERE member = $1 ORDER BY seq DESC, id ASC LIMIT 1", WitnessRow::COLUMNS);
         one(self, &sql, &[&member]).await
     }
 }

@@ -370,18 +370,24 @@ impl Tx {
     async fn begin(pool: &sqlx::Pool<Db>, statement: &'static str) -> Result<Tx> {
         let mut tx = Tx { conn: pool.acquire().await?, open: true };
         tx.control(statement).await?;
-        tx.open = true;
         Ok(tx)
     }
 
-    /// Runs `BEGIN`, `COMMIT` or `ROLLBACK`; on failure the connection is not reused.
+    /// Runs `BEGIN`, `COMMIT` or `ROLLBACK`; on failure the connection is not reused. The
+    /// transaction counts as open until its end succeeded, so one whose `COMMIT` was
+    /// interrupted (its task cancelled) is discarded with its connection too.
     async fn control(&mut self, statement: &'static str) -> Result<()> {
-        self.open = false;
-        if let Err(e) = sqlx::raw_sql(statement).execute(&mut *self.conn).await {
-            self.conn.close_on_drop();
-            return Err(e.into());
+        match sqlx::raw_sql(statement).execute(&mut *self.conn).await {
+            Ok(_) => {
+                self.open = statement.starts_with("BEGIN");
+                Ok(())
+            }
+            Err(e) => {
+                self.conn.close_on_drop();
+                self.open = false;
+                Err(e.into())
+            }
         }
-        Ok(())
     }
 }
 
