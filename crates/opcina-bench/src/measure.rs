@@ -31,10 +31,19 @@ impl Latencies {
 
 /// Peak resident memory of this process so far (VmHWM), in MiB.
 pub fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    status_mb("self", "VmHWM")
+}
+
+/// A line of a process's status (`VmRSS`, `RssAnon`, `VmHWM`), in MiB; `process` is a pid
+/// or `self`.
+pub fn status_mb(process: &str, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok())
+            s.lines()
+                .find(|l| l.split(':').next() == Some(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }

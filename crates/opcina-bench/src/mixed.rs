@@ -10,71 +10,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::Sampled;
+use crate::measure::{Latencies, emit, status_mb};
+use crate::web::Client;
 use ed25519_dalek::SigningKey;
 use opcina_core::registry::{Actor, Role};
 use opcina_store::Store;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-
-use crate::Sampled;
-use crate::measure::{Latencies, emit};
-
-/// A keep-alive HTTP/1.1 connection for JSON requests with a bearer token.
-struct Client {
-    stream: BufReader<TcpStream>,
-    host: String,
-}
-
-impl Client {
-    async fn connect(addr: &str) -> anyhow::Result<Client> {
-        let stream = TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(Client { stream: BufReader::new(stream), host: addr.to_string() })
-    }
-
-    /// Sends a request and reads the whole response; its status.
-    async fn send(&mut self, method: &str, path: &str, token: &str, body: Option<&str>) -> anyhow::Result<u16> {
-        let body = body.unwrap_or("");
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.host,
-            body.len()
-        );
-        self.stream.get_mut().write_all(request.as_bytes()).await?;
-        let mut line = String::new();
-        self.stream.read_line(&mut line).await?;
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line).await?;
-            let l = line.trim_end().to_ascii_lowercase();
-            if l.is_empty() {
-                break;
-            }
-            if let Some(v) = l.strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut rest = vec![0; length];
-        self.stream.read_exact(&mut rest).await?;
-        Ok(status)
-    }
-}
-
-/// A line of a process's status (`VmRSS`, `RssAnon`, `VmHWM`) in MiB.
-fn status_mb(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.split(':').next() == Some(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn birth(n: u64) -> String {
     let day = chrono::Local::now().date_naive() - chrono::Duration::days((n % 300) as i64 + 1);
@@ -130,24 +72,25 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    let pid = server.id();
+    let pid = server.id().to_string();
     let addr = serving_address(&mut server, &c.dir.join("serve.log"))?;
     anyhow::ensure!(!c.sample.is_empty(), "no people to look up");
     let people: Arc<Vec<Sampled>> = Arc::new(c.sample.to_vec());
     let (registrar, clerk) = (Arc::new(tokens["mixed.registrar"].clone()), Arc::new(tokens["mixed.clerk"].clone()));
-    let idle: Arc<Mutex<Vec<Client>>> = Arc::default();
+    // Idle connections by the token they carry (each user's requests on connections of its own).
+    let idle: Arc<Mutex<BTreeMap<String, Vec<Client>>>> = Arc::default();
     let results: Arc<Mutex<BTreeMap<&'static str, (Latencies, u64)>>> = Arc::default();
     // (seconds, resident MiB, of which anonymous: the heap, not mapped files such as the index)
     let rss: Arc<Mutex<Vec<(u64, f64, f64)>>> = Arc::default();
     let started = Instant::now();
     let sampler = {
-        let rss = Arc::clone(&rss);
+        let (rss, pid) = (Arc::clone(&rss), pid.clone());
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(10));
             loop {
                 every.tick().await;
                 if let Ok(mut r) = rss.lock() {
-                    r.push((started.elapsed().as_secs(), status_mb(pid, "VmRSS"), status_mb(pid, "RssAnon")));
+                    r.push((started.elapsed().as_secs(), status_mb(&pid, "VmRSS"), status_mb(&pid, "RssAnon")));
                 }
             }
         })
@@ -178,13 +121,13 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
         };
         let (idle, results, addr, token) = (Arc::clone(&idle), Arc::clone(&results), addr.clone(), Arc::clone(token));
         inflight.push(tokio::spawn(async move {
-            let client = idle.lock().ok().and_then(|mut i| i.pop());
+            let client = idle.lock().ok().and_then(|mut i| i.get_mut(token.as_str()).and_then(Vec::pop));
             let mut client = match client {
                 Some(c) => c,
-                None => Client::connect(&addr).await?,
+                None => Client::connect(&addr, format!("Authorization: Bearer {token}\r\n")).await?,
             };
             let t = Instant::now();
-            let status = client.send(method, &path, &token, body.as_deref()).await?;
+            let status = client.send(method, &path, body.as_deref()).await?;
             let took = t.elapsed();
             if let Ok(mut r) = results.lock() {
                 let entry = r.entry(kind).or_default();
@@ -194,7 +137,7 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
                 }
             }
             if let Ok(mut i) = idle.lock() {
-                i.push(client);
+                i.entry(token.to_string()).or_default().push(client);
             }
             Ok::<_, anyhow::Error>(())
         }));
@@ -207,7 +150,7 @@ pub async fn run(c: Context<'_>) -> anyhow::Result<()> {
     }
     let seconds_run = started.elapsed().as_secs_f64();
     sampler.abort();
-    let server_peak = status_mb(pid, "VmHWM");
+    let server_peak = status_mb(&pid, "VmHWM");
     let _ = server.kill();
     let _ = server.wait();
     let results = std::mem::take(&mut *results.lock().map_err(|_| anyhow::anyhow!("poisoned"))?);

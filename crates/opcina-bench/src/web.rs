@@ -19,23 +19,36 @@ use tokio::net::TcpStream;
 use crate::Sampled;
 use crate::measure::{Latencies, emit, peak_rss_mb};
 
-/// A keep-alive HTTP/1.1 connection that sends GETs and reads whole responses.
-struct Client {
+/// A keep-alive HTTP/1.1 connection that sends requests and reads whole responses (the
+/// web and mixed scenarios).
+pub(crate) struct Client {
     stream: BufReader<TcpStream>,
     host: String,
-    cookie: String,
+    /// Header lines sent with every request (`Cookie: …`, `Authorization: …`), each ending in CRLF.
+    headers: String,
 }
 
 impl Client {
-    async fn connect(addr: &str, cookie: String) -> anyhow::Result<Client> {
+    pub(crate) async fn connect(addr: &str, headers: String) -> anyhow::Result<Client> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        Ok(Client { stream: BufReader::new(stream), host: addr.to_string(), cookie })
+        Ok(Client { stream: BufReader::new(stream), host: addr.to_string(), headers })
     }
 
-    /// Returns the status code.
+    /// Sends a GET; the status code.
     async fn get(&mut self, path: &str) -> anyhow::Result<u16> {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nAccept-Language: bs\r\n\r\n", self.host, self.cookie);
+        self.send("GET", path, None).await
+    }
+
+    /// Sends a request (with a JSON body, if any) and reads the whole response; its status.
+    pub(crate) async fn send(&mut self, method: &str, path: &str, body: Option<&str>) -> anyhow::Result<u16> {
+        let body = body.unwrap_or("");
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{}Accept-Language: bs\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.host,
+            self.headers,
+            body.len()
+        );
         self.stream.get_mut().write_all(request.as_bytes()).await?;
         let mut line = String::new();
         self.stream.read_line(&mut line).await?;
@@ -105,7 +118,7 @@ pub async fn run(
     for worker in 0..concurrency {
         let people = Arc::clone(&people);
         let addr = addr.clone();
-        let cookie = format!("opcina_session={token}");
+        let cookie = format!("Cookie: opcina_session={token}\r\n");
         tasks.push(tokio::spawn(async move {
             let mut client = Client::connect(&addr, cookie).await?;
             let mut pages: BTreeMap<&'static str, Latencies> = BTreeMap::new();

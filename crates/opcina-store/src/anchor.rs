@@ -82,13 +82,11 @@ impl WriteJob for Witness {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let held = cx.txn.reader().await?.witnessed(&self.member).await?;
-        let held = held.and_then(|h| Checkpoint::parse(&h.statement).ok());
+        let held_row = cx.txn.reader().await?.witnessed(&self.member).await?;
+        let held = held_row.as_ref().and_then(|h| Checkpoint::parse(&h.statement).ok());
         let sequel = Sequel::of(held.as_ref(), &checkpoint);
-        if sequel == Sequel::Same {
-            if let Some(row) = cx.txn.reader().await?.witnessed(&self.member).await? {
-                return Ok(Ok(Witnessed { row, sequel }));
-            }
+        if let (Sequel::Same, Some(row)) = (sequel, held_row) {
+            return Ok(Ok(Witnessed { row, sequel }));
         }
         let mut row = WitnessRow {
             id: 0,
