@@ -6,6 +6,7 @@
 //!   that change the registers;
 //! - [`extract`]: extracts and certificates: eligibility, canonical content, seal, layout;
 //! - [`docflow`]: document flow: registry numbers of the protocol books, legal deadlines;
+//! - [`publicinfo`]: the website's pieces, their editorial workflow and what the public sees;
 //! - [`journal`]: the hash chain every change to authoritative data is appended to;
 //! - [`error`]: refusals with stable codes that name the field at fault;
 //! - [`codes`]: every error code in one table, with the kind of problem it names.
@@ -20,6 +21,7 @@ pub mod extract;
 pub mod jmbg;
 pub mod journal;
 pub mod names;
+pub mod publicinfo;
 pub mod registry;
 
 pub use error::{FieldError, Refusal};

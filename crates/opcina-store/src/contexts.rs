@@ -9,6 +9,7 @@ use crate::extract_rows;
 use crate::federation_rows;
 use crate::mail_rows;
 use crate::migrate::Migration;
+use crate::publicinfo_rows;
 use crate::rows;
 use crate::table::Table;
 
@@ -78,6 +79,7 @@ pub const CONTEXTS: &[Context] = &[
     },
     Context { name: "mail", tables: mail_rows::TABLES, migrations: &[migration!(18, "0018_mail", "mail")] },
     Context { name: "anchor", tables: anchor_rows::TABLES, migrations: &[migration!(20, "0020_checkpoints", "checkpoints")] },
+    Context { name: "publicinfo", tables: publicinfo_rows::TABLES, migrations: &[migration!(21, "0021_publicinfo", "publicinfo")] },
 ];
 
 /// Every authoritative table, in order.

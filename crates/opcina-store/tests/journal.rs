@@ -55,6 +55,20 @@ async fn populated(db: &TestDb) -> Kakanj {
     s.record_access(&k.clerk, vec![row]).await.unwrap();
     s.create_token(&k.admin, "salter", "counter").await.unwrap();
     s.set_password(&k.admin, "salter", "lozinka-za-šalter").await.unwrap();
+    // A piece of the website, published with its facts filled in.
+    let newsroom = opcina_testkit::publicinfo::set_up(&k).await;
+    let facts = opcina_core::publicinfo::piece::PieceFacts {
+        kind: "act".into(),
+        category: "Akti vijeća".into(),
+        tags: "budžet".into(),
+        local_community: "Brnjica".into(),
+        gazette: "Službeni glasnik 1/2026".into(),
+        closes_on: String::new(),
+    };
+    let text = opcina_testkit::publicinfo::bosnian("Odluka o budžetu", "Usvojena.", "Tekst odluke.");
+    let piece = opcina_testkit::publicinfo::publish(&k, &newsroom, facts, text, None).await;
+    opcina_testkit::publicinfo::step(&k, &newsroom.press, piece.id, opcina_core::publicinfo::piece::PieceAction::Unpublish, "greška", None)
+        .await;
     // A checkpoint of this node's journal, and one a peer sent to keep.
     let (sealer, _) = sealer();
     s.checkpoint(&k.admin, &sealer).await.unwrap();
@@ -231,16 +245,21 @@ backend_test! {
         assert!(report.ok(), "{:?}", report.problems);
         assert_eq!(report.items, k.store.raw().journal_head().await.unwrap().seq);
         // Every row is written by exactly one item here, but the rows rewritten at each
-        // step: a case, an entry of the archive book, a disposal proposal.
+        // step: a case, an entry of the archive book, a disposal proposal, a piece of the
+        // website.
         let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
-        for table in ["cases", "archive_entries", "disposals"] {
+        for table in ["cases", "archive_entries", "disposals", "pieces"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
             let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
         }
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
-        assert_eq!(rewrites, [11, 2, 2], "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done");
+        assert_eq!(
+            rewrites,
+            [11, 2, 2, 4],
+            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn"
+        );
     }
 }
 

@@ -8,6 +8,7 @@ pub mod historical;
 pub mod names;
 pub mod places;
 pub mod population;
+pub mod website;
 
 pub use historical::Historical;
 pub use population::{Options, Population, generate};

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod disk;
 pub mod docflow;
 pub mod extracts;
+pub mod publicinfo;
 pub mod smtp;
 pub mod webdriver;
 

@@ -112,6 +112,13 @@ impl Modify for ErrorAnswers {
         api::archive::answer,
         api::archive::destroy,
         api::archive::export,
+        api::publicinfo::list,
+        api::publicinfo::read,
+        api::publicinfo::newsroom,
+        api::publicinfo::newsroom_piece,
+        api::publicinfo::create,
+        api::publicinfo::save,
+        api::publicinfo::step,
     ),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
@@ -121,6 +128,7 @@ impl Modify for ErrorAnswers {
         (name = "extracts", description = "Issue extracts and certificates, fetch their PDFs, list what was issued"),
         (name = "cases", description = "The document flow: protocol books, cases and their steps, deadlines, public tracking"),
         (name = "archive", description = "The archive: the archive book, legal holds, disposal proposals and their destruction, case-file export"),
+        (name = "website", description = "The municipality's website: published news, announcements, public calls, acts and pages; the newsroom's editorial workflow"),
         (name = "node", description = "The node: health and offices"),
     )
 )]

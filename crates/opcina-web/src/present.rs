@@ -91,3 +91,78 @@ pub fn case_query(
 pub fn next_cursor(items: &[CaseRow], limit: i64) -> Option<String> {
     (items.len() as i64 == limit).then(|| items.last().map(|c| format!("{}~{}", c.due_on, c.id))).flatten()
 }
+
+/// What a list of the website's pieces may be narrowed to, as the address carries it
+/// (`?kind=public_call&category=privreda&tag=poticaji&mz=kakanj-i`): the same for the
+/// news pages, the Atom feeds and the JSON API.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PieceQuery {
+    /// `news`, `announcement`, `public_call`, `act` or `page` (all but pages when absent).
+    pub kind: Option<String>,
+    /// A category's key (`privreda`).
+    pub category: Option<String>,
+    /// A tag's key.
+    pub tag: Option<String>,
+    /// A local community's key (`kakanj-i`).
+    pub mz: Option<String>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl PieceQuery {
+    /// The store's filter, or what is wrong with the address.
+    pub fn filter(&self) -> ApiResult<opcina_store::sql::publicinfo::PieceFilter> {
+        use opcina_core::publicinfo::key::is_key;
+        use opcina_core::publicinfo::piece::PieceKind;
+        let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(
+                PieceKind::parse(k)
+                    .ok_or_else(|| ApiError::bad_request("publicinfo.kind.unknown", "kind", format!("there is no kind of piece {k:?}")))?,
+            ),
+        };
+        let key = |field: &str, v: &Option<String>| -> ApiResult<Option<String>> {
+            match v.as_deref().filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) if is_key(v) => Ok(Some(v.to_string())),
+                Some(_) => Err(ApiError::bad_request("request.query.invalid", field, "a key: lowercase letters, digits and dashes")),
+            }
+        };
+        Ok(opcina_store::sql::publicinfo::PieceFilter {
+            kind,
+            category: key("category", &self.category)?,
+            tag: key("tag", &self.tag)?,
+            local_community: key("mz", &self.mz)?,
+        })
+    }
+
+    /// Where the page starts.
+    pub fn cursor(&self) -> ApiResult<Option<opcina_store::sql::publicinfo::PieceCursor>> {
+        match self.after.as_deref().filter(|a| !a.is_empty()) {
+            None => Ok(None),
+            Some(a) => {
+                let (at, id) = a.split_once('~').ok_or_else(bad_cursor)?;
+                Ok(Some(opcina_store::sql::publicinfo::PieceCursor {
+                    publish_at: at.parse().map_err(|_| bad_cursor())?,
+                    id: id.parse().map_err(|_| bad_cursor())?,
+                }))
+            }
+        }
+    }
+
+    /// The filters as a query string (without the page), for links and feeds.
+    pub fn filters_query(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [("kind", &self.kind), ("category", &self.category), ("tag", &self.tag), ("mz", &self.mz)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// The cursor after a page of pieces (absent when the page was not full).
+pub fn piece_cursor(items: &[opcina_store::publicinfo_reads::PieceWithTexts], limit: i64) -> Option<String> {
+    (items.len() as i64 == limit).then(|| items.last().and_then(|p| p.piece.publish_at.map(|at| format!("{at}~{}", p.piece.id)))).flatten()
+}

@@ -135,6 +135,52 @@ fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut V
     audit(browser, "case tracking", violations);
 }
 
+/// The website: the editor writes a piece and submits it, the approver approves it, the PR
+/// officer publishes it; the public finds it on the home page, in the news and on its own
+/// page. Starts signed in as anyone; ends signed in as the PR officer.
+fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
+    switch_user(browser, "urednik");
+    wait_for_text(browser, "Redakcija web stranice");
+    audit(browser, "newsroom", violations);
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Zahtjev nije izvršen");
+    audit(browser, "newsroom with errors", violations);
+    browser.fill(&browser.find("#title"), "Otvoren novi park u Kraljevoj Sutjesci");
+    browser.fill(&browser.find("#summary"), "Park s igralištem za djecu otvoren je u subotu.");
+    browser.fill(&browser.find("#body"), "Park je uređen sredstvima općine.");
+    browser.fill(&browser.find("#local_community"), "Kraljeva Sutjeska");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Sljedeći korak");
+    audit(browser, "newsroom piece", violations);
+    browser.click(&browser.find("form.step button[type=submit]"));
+    wait_for_text(browser, "Poslano na pregled.");
+    let piece = browser.url();
+    switch_user(browser, "kabinet");
+    wait_for_text(browser, "Redakcija web stranice");
+    browser.goto(&piece);
+    browser.click(&browser.find("form.step input[value=approve] ~ p button"));
+    wait_for_text(browser, "Odobreno za objavu.");
+    switch_user(browser, "pr");
+    wait_for_text(browser, "Redakcija web stranice");
+    browser.goto(&piece);
+    audit(browser, "newsroom piece to publish", violations);
+    browser.click(&browser.find("form.step input[value=publish] ~ p button"));
+    wait_for_text(browser, "Objavljeno (ili zakazano");
+    browser.goto(&format!("{base}/"));
+    wait_for_text(browser, "Otvoren novi park u Kraljevoj Sutjesci");
+    audit(browser, "home with news", violations);
+    browser.click(&browser.find("nav.main a[href='/news']"));
+    wait_for_text(browser, "Vijesti i obavještenja");
+    audit(browser, "news", violations);
+    browser.click(&browser.find("h2.piece-title a"));
+    wait_for_text(browser, "Park je uređen sredstvima općine.");
+    audit(browser, "a piece", violations);
+    browser.goto(&format!("{base}/news/otvoren-novi-park-u-kraljevoj-sutjesci?lang=en"));
+    wait_for_text(browser, "has not been translated");
+    audit(browser, "a piece not translated", violations);
+    browser.goto(&format!("{base}/news?lang=bs"));
+}
+
 fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {
     let Some(browser) = Browser::start() else { return };
     let mut violations = Vec::new();
@@ -300,6 +346,7 @@ fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {
     audit(&browser, "notices", &mut violations);
 
     case_life_cycle(&browser, base, jmbg, &mut violations);
+    website(&browser, base, &mut violations);
 
     // The administrator's screens.
     browser.goto(&format!("{base}/counter"));
@@ -332,6 +379,10 @@ async fn staff_and_citizens_in_a_real_browser() {
     k.store.set_password(&k.admin, "admin", PASSWORD).await.unwrap();
     opcina_testkit::docflow::set_up(&k).await;
     k.store.set_password(&k.admin, "amra", PASSWORD).await.unwrap();
+    opcina_testkit::publicinfo::set_up(&k).await;
+    for editor in ["urednik", "kabinet", "pr"] {
+        k.store.set_password(&k.admin, editor, PASSWORD).await.unwrap();
+    }
     let jmbg = opcina_testkit::commands::born(&k.store, &k.registrar, "Ljubica", "Đurić", Sex::Female, date(1990, 3, 5)).await;
     let stranger = (300..400).find_map(|s| opcina_core::Jmbg::compose(date(1971, 4, 4), 17, s, opcina_core::CheckMode::Strict)).unwrap();
     let name_change = opcina_core::registry::annotation::Annotation {

@@ -285,6 +285,10 @@ backend_test! {
         add("/api/v1/extracts/{number}/pdf", vec![visit(Who::Clerk, format!("/api/v1/extracts/{n}/pdf")).about(&[LEJLA])]);
         add("/api/v1/refusals/{number}/pdf", vec![visit(Who::Clerk, format!("/api/v1/refusals/{refusal}/pdf")).about(&[LEJLA])]);
         add("/api/v1/persons/{jmbg}/extracts", vec![visit(Who::Clerk, format!("/api/v1/persons/{l}/extracts?{purpose}")).about(&[LEJLA])]);
+        add("/api/v1/pieces", vec![visit(Who::Anonymous, "/api/v1/pieces")]);
+        add("/api/v1/pieces/{slug}", vec![visit(Who::Anonymous, "/api/v1/pieces/nema-je").status(Some(StatusCode::NOT_FOUND))]);
+        add("/api/v1/newsroom/pieces", vec![visit(Who::Clerk, "/api/v1/newsroom/pieces").status(Some(StatusCode::FORBIDDEN))]);
+        add("/api/v1/newsroom/pieces/{id}", vec![visit(Who::Clerk, "/api/v1/newsroom/pieces/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/", vec![visit(Who::Anonymous, "/")]);
         add("/sign-in", vec![visit(Who::Anonymous, "/sign-in")]);
         add("/me/password", vec![visit(Who::Clerk, "/me/password")]);
@@ -330,6 +334,14 @@ backend_test! {
         add("/verify", vec![visit(Who::Anonymous, "/verify")]);
         add("/verify/{number}", vec![visit(Who::Anonymous, verify).shows(&[LEJLA])]);
         add("/static/site.css", vec![visit(Who::Anonymous, "/static/site.css")]);
+        // The website's pieces name no citizen; the newsroom is for the website's editors.
+        add("/news", vec![visit(Who::Anonymous, "/news")]);
+        add("/news/{slug}", vec![visit(Who::Anonymous, "/news/nema-je").status(Some(StatusCode::NOT_FOUND))]);
+        add("/pages/{slug}", vec![visit(Who::Anonymous, "/pages/nema-je").status(Some(StatusCode::NOT_FOUND))]);
+        add("/feed.atom", vec![visit(Who::Anonymous, "/feed.atom")]);
+        add("/sitemap.xml", vec![visit(Who::Anonymous, "/sitemap.xml")]);
+        add("/newsroom", vec![visit(Who::Clerk, "/newsroom").status(Some(StatusCode::FORBIDDEN))]);
+        add("/newsroom/{id}", vec![visit(Who::Clerk, "/newsroom/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 
         let routes = get_routes();

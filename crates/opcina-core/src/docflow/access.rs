@@ -57,6 +57,9 @@ pub fn reach<'a>(seat: Seat<'a>, usage: CaseUse) -> Result<Reach<'a>, FieldError
             CaseUse::Work => Err(FieldError::general("docflow.case.read_only", "an auditor reads cases and works on none")),
         },
         Role::Admin => Err(FieldError::general("docflow.permission", "administrators manage users, not cases")),
+        Role::Editor | Role::PressOfficer | Role::Approver => {
+            Err(FieldError::general("docflow.permission", "the website's editors publish information, they do not handle cases"))
+        }
     }
 }
 

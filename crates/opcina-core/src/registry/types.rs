@@ -174,10 +174,17 @@ pub enum Role {
     Admin,
     /// Službenik: handles the cases of the unit they work in (document flow).
     Official,
+    /// Urednik: writes the website's pieces and submits them for review; no office.
+    Editor,
+    /// Službenik za odnose s javnošću: reviews and publishes pieces, keeps the media list.
+    PressOfficer,
+    /// Approves pieces for publishing (never their own text); no office.
+    Approver,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Registrar, Role::CounterClerk, Role::Auditor, Role::Admin, Role::Official];
+    pub const ALL: [Role; 8] =
+        [Role::Registrar, Role::CounterClerk, Role::Auditor, Role::Admin, Role::Official, Role::Editor, Role::PressOfficer, Role::Approver];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -186,6 +193,9 @@ impl Role {
             Role::Auditor => "auditor",
             Role::Admin => "admin",
             Role::Official => "official",
+            Role::Editor => "editor",
+            Role::PressOfficer => "press_officer",
+            Role::Approver => "approver",
         }
     }
 
@@ -194,7 +204,7 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Registrars, counter clerks and officials work at an office; auditors and admins do not.
+    /// Registrars, counter clerks and officials work at an office; the others do not.
     pub fn needs_office(self) -> bool {
         matches!(self, Role::Registrar | Role::CounterClerk | Role::Official)
     }

@@ -1,6 +1,6 @@
 //! Each context's reads, written once for both databases over the kernel's [`Reads`](crate::backend::Reads): a
 //! trait per context (`AnchorReads`, `RegistryReads`, `ExtractReads`, `AccountReads`, `FederationReads`,
-//! `MailReads`, `DocflowReads`, `ArchiveReads`) implemented for every `Reads` — the read pool
+//! `MailReads`, `DocflowReads`, `ArchiveReads`, `PublicInfoReads`) implemented for every `Reads` — the read pool
 //! (`backend.reads()`) and a write transaction alike. Both schemas have the same tables and
 //! columns, and sqlx binds `$N` parameters on both, so a statement serves both databases.
 //!
@@ -14,6 +14,7 @@ pub mod docflow;
 pub mod extracts;
 pub mod federation;
 pub mod mail;
+pub mod publicinfo;
 pub mod registry;
 mod shared;
 
@@ -24,9 +25,12 @@ pub use docflow::DocflowReads;
 pub use extracts::ExtractReads;
 pub use federation::FederationReads;
 pub use mail::MailReads;
+pub use publicinfo::PublicInfoReads;
 pub use registry::RegistryReads;
 
 /// Every context's reads, for `use opcina_store::sql::prelude::*`.
 pub mod prelude {
-    pub use super::{AccountReads, AnchorReads, ArchiveReads, DocflowReads, ExtractReads, FederationReads, MailReads, RegistryReads};
+    pub use super::{
+        AccountReads, AnchorReads, ArchiveReads, DocflowReads, ExtractReads, FederationReads, MailReads, PublicInfoReads, RegistryReads,
+    };
 }

@@ -7,6 +7,7 @@ pub mod extracts;
 pub mod health;
 pub mod offices;
 pub mod persons;
+pub mod publicinfo;
 pub mod registrations;
 
 use axum::http::StatusCode;

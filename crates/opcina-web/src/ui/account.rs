@@ -26,7 +26,7 @@ use crate::limits::Client;
 const PAGE: i64 = 50;
 
 fn errors_of(ui: &Ui, refusal: &Refusal) -> BTreeMap<String, String> {
-    refusal.errors.iter().map(|e| (e.field.clone().unwrap_or_else(|| "general".into()), ui.error_text(e.code, &e.message))).collect()
+    super::FieldErrors::of(ui, refusal).0
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -19,6 +19,7 @@ pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
 pub mod issue;
+pub mod newsroom;
 pub mod notices;
 pub mod orders;
 pub mod portal;
@@ -27,6 +28,7 @@ pub mod session;
 pub mod status;
 pub mod today;
 pub mod verify;
+pub mod website;
 
 use askama::Template;
 use axum::Extension;
@@ -89,6 +91,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::add))
         .route("/admin/users/{username}", get(admin::user).post(admin::change))
         .route("/admin/users/{username}/password", post(admin::password))
+        .route("/news", get(website::news))
+        .route("/news/{slug}", get(website::piece))
+        .route("/pages/{slug}", get(website::page))
+        .route("/feed.atom", get(website::feed))
+        .route("/sitemap.xml", get(website::sitemap))
+        .route("/newsroom", get(newsroom::list).post(newsroom::create))
+        .route("/newsroom/{id}", get(newsroom::piece).post(newsroom::save))
+        .route("/newsroom/{id}/step", post(newsroom::step))
         .route("/services", get(orders::services))
         .route("/order", get(orders::order_form).post(orders::place))
         .route("/order/track", get(orders::track_form))
@@ -164,6 +174,18 @@ impl FieldErrors {
     }
 }
 
+impl FieldErrors {
+    /// A refusal's messages in the visitor's language, by field (the first per field; one
+    /// that names no field under `general`).
+    pub fn of(ui: &Ui, refusal: &opcina_core::Refusal) -> FieldErrors {
+        let mut out = std::collections::BTreeMap::new();
+        for e in &refusal.errors {
+            out.entry(e.field.clone().unwrap_or_else(|| "general".into())).or_insert_with(|| ui.error_text(e.code, &e.message));
+        }
+        FieldErrors(out)
+    }
+}
+
 impl From<std::collections::BTreeMap<String, String>> for FieldErrors {
     fn from(map: std::collections::BTreeMap<String, String>) -> Self {
         FieldErrors(map)
@@ -222,6 +244,31 @@ impl Ui {
 
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
+    }
+
+    /// The language of the website's texts this page shows (`bs`, `hr`, `sr`, `en`: Serbian
+    /// is written once, shown in either script).
+    pub fn text_language(&self) -> &'static str {
+        match self.locale {
+            Locale::Bs => "bs",
+            Locale::Hr => "hr",
+            Locale::SrLatn | Locale::SrCyrl => "sr",
+            Locale::En => "en",
+        }
+    }
+
+    /// A text of the website in this page's script (a Serbian page writes it in its script;
+    /// other pages as written).
+    pub fn published(&self, text: &str) -> String {
+        match self.locale {
+            Locale::SrLatn | Locale::SrCyrl => self.recorded(text),
+            _ => text.to_string(),
+        }
+    }
+
+    /// Whether the signed-in user edits the website.
+    pub fn is_editor(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| opcina_core::publicinfo::piece::EDITORS.contains(&s.caller.actor.role))
     }
 
     /// The same page in each language.

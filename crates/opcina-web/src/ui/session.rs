@@ -206,6 +206,7 @@ fn landing(ui_role: Role) -> &'static str {
         Role::Admin => "/admin/users",
         Role::Auditor => "/",
         Role::Official => "/cases",
+        Role::Editor | Role::PressOfficer | Role::Approver => "/newsroom",
     }
 }
 

@@ -58,7 +58,7 @@ pub(crate) struct Accounts {
     pub(crate) account: Vec<Account>,
 }
 
-const ACCOUNTS: [(&str, Role, Option<&str>, &str); 10] = [
+const ACCOUNTS: [(&str, Role, Option<&str>, &str); 13] = [
     ("maticar", Role::Registrar, Some("KAK"), "matičar, Centar za usluge Kakanj"),
     ("maticar.ksu", Role::Registrar, Some("KSU"), "matičar, Kraljeva Sutjeska"),
     ("maticar.brn", Role::Registrar, Some("BRN"), "matičar, Brnjica"),
@@ -67,6 +67,9 @@ const ACCOUNTS: [(&str, Role, Option<&str>, &str); 10] = [
     ("salter.ksu", Role::CounterClerk, Some("KSU"), "šalter, Kraljeva Sutjeska"),
     ("sluzbenik", Role::Official, Some("KAK"), "službenik, Služba za opću upravu (predmeti)"),
     ("urbanista", Role::Official, Some("KAK"), "službenik, Služba za prostorno uređenje (predmeti)"),
+    ("urednik", Role::Editor, None, "urednik web stranice (redakcija)"),
+    ("pr", Role::PressOfficer, None, "odnosi s javnošću (redakcija)"),
+    ("kabinet", Role::Approver, None, "šef kabineta, odobrava objave (redakcija)"),
     ("revizor", Role::Auditor, None, "revizor (dnevnik i pristupi)"),
     ("admin", Role::Admin, None, "administrator"),
 ];
@@ -134,6 +137,16 @@ pub(crate) async fn create(
     let mut docflow = opcina_store::presets::kakanj_docflow();
     docflow.staff = vec![("sluzbenik".into(), "01/1".into()), ("urbanista".into(), "04".into())];
     store.docflow_setup(&admin, &docflow).await?.map_err(|r| anyhow::anyhow!("document flow set-up refused: {r}"))?;
+    let written = Instant::now();
+    let w = seed_website(store).await?;
+    println!(
+        "  website: {} published, {} under embargo, {} in review, {} drafts ({:.1} s)",
+        w[0],
+        w[1],
+        w[2],
+        w[3],
+        written.elapsed().as_secs_f64()
+    );
     let seeded = Instant::now();
     let p = super::data::seed_store(store, a.persons, a.seed).await?;
     println!(
@@ -150,6 +163,59 @@ pub(crate) async fn create(
     let n = super::data::rebuild(store, &a.dir.join("index")).await?;
     println!("  search index: {n} people ({:.1} s)", indexed.elapsed().as_secs_f64());
     Ok(accounts)
+}
+
+/// Writes the demo's website through the newsroom's use cases, as its editors would: each
+/// piece written by the editor, submitted, approved by the head of the mayor's office and
+/// published by the PR officer (or left on the way). Returns how many were published, put
+/// under embargo, left in review and left as drafts.
+pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<[usize; 4]> {
+    use opcina_core::publicinfo::piece::PieceAction;
+    use opcina_store::publicinfo::PieceOp;
+    use opcina_synthetic::website::Plan;
+    let actor = |username: &str, role: Role| opcina_core::registry::Actor { username: username.into(), role, office: None };
+    let (editor, press, approver) = (actor("urednik", Role::Editor), actor("pr", Role::PressOfficer), actor("kabinet", Role::Approver));
+    let refused = |what: &str, r: opcina_core::Refusal| anyhow::anyhow!("the demo's website: {what} refused: {r}");
+    let mut counts = [0; 4];
+    for piece in opcina_synthetic::website::pieces(store.today()) {
+        let mut texts = piece.texts.into_iter();
+        let Some(first) = texts.next() else { continue };
+        let done =
+            store.piece(&editor, PieceOp::Create { facts: piece.facts, text: first }).await?.map_err(|r| refused("a new piece", r))?;
+        let id = done.piece.id;
+        for text in texts {
+            store
+                .piece(&editor, PieceOp::Save { piece_id: id, facts: None, text: Some(text), reason: String::new() })
+                .await?
+                .map_err(|r| refused("a translation", r))?;
+        }
+        let step = |who: opcina_core::registry::Actor, action: PieceAction, at: Option<opcina_core::registry::Timestamp>| {
+            let store = store.clone();
+            async move {
+                store
+                    .piece(&who, PieceOp::Step { piece_id: id, action, reason: String::new(), publish_at: at })
+                    .await?
+                    .map_err(|r| refused(action.as_str(), r))
+            }
+        };
+        if piece.plan == Plan::Draft {
+            counts[3] += 1;
+            continue;
+        }
+        step(editor.clone(), PieceAction::Submit, None).await?;
+        if piece.plan == Plan::InReview {
+            counts[2] += 1;
+            continue;
+        }
+        step(approver.clone(), PieceAction::Approve, None).await?;
+        let at = match piece.plan {
+            Plan::Embargoed(hours) => Some(opcina_core::registry::Timestamp(store.now().0 + i64::from(hours) * 3_600_000_000)),
+            _ => None,
+        };
+        step(press.clone(), PieceAction::Publish, at).await?;
+        counts[if at.is_some() { 1 } else { 0 }] += 1;
+    }
+    Ok(counts)
 }
 
 /// The basis the demo's nodes record for their blocks of JMBG serials.

@@ -1,0 +1,12 @@
+//! Public information: what the municipality publishes on its website (news, announcements,
+//! public calls, acts with their official gazette number, standing pages), the editorial
+//! workflow that puts it there, and what the public may see of it at a given moment.
+//!
+//! - [`piece`]: kinds, states, the workflow by role, validation of a piece and its texts;
+//! - [`visible`]: what the public sees and when (scheduled publishing, embargo), the language
+//!   a text is shown in and the fallback to Bosnian;
+//! - [`key`]: the stable keys of addresses, categories, tags and local communities.
+
+pub mod key;
+pub mod piece;
+pub mod visible;

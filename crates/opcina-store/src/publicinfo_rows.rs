@@ -1,0 +1,116 @@
+//! Rows of the public-information context: the website's pieces (rewritten, journaled, at
+//! each step), their texts (every version kept) and the steps of their workflow.
+
+use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
+use serde::Serialize;
+
+use crate::table::Table;
+use crate::{code_column, table_row};
+
+/// A piece as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PieceRow {
+    pub id: i64,
+    /// Its address on the website, from its first title; kept for good.
+    pub slug: String,
+    pub kind: PieceKind,
+    pub state: PieceState,
+    /// Empty for none.
+    pub category: String,
+    pub category_key: String,
+    /// Tags as written, joined with `, `.
+    pub tags: String,
+    /// `|key|key|`.
+    pub tag_keys: String,
+    /// The local community it concerns; empty for the whole municipality.
+    pub local_community: String,
+    pub local_community_key: String,
+    /// An act's number in the official gazette.
+    pub gazette: Option<String>,
+    /// A public call's last day (`YYYY-MM-DD`).
+    pub closes_on: Option<String>,
+    /// Who created it.
+    pub author: String,
+    /// When the public sees it (microseconds): set when it is published; until then (an
+    /// embargo) nothing of it is shown.
+    pub publish_at: Option<i64>,
+    /// Its last correction after publication.
+    pub corrected_at: Option<i64>,
+    /// Why it was withdrawn.
+    pub unpublished_reason: Option<String>,
+    pub created_at: i64,
+    pub changed_at: i64,
+}
+
+impl PieceRow {
+    /// The tags as a list.
+    pub fn tag_list(&self) -> Vec<String> {
+        self.tags.split(", ").filter(|t| !t.is_empty()).map(str::to_string).collect()
+    }
+
+    /// A public call's last day.
+    pub fn closes(&self) -> Option<chrono::NaiveDate> {
+        self.closes_on.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+}
+
+/// One version of a piece's text in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PieceTextRow {
+    pub id: i64,
+    pub piece_id: i64,
+    /// `bs`, `hr`, `sr` or `en`.
+    pub language: String,
+    pub title: String,
+    pub summary: String,
+    /// Paragraphs separated by an empty line.
+    pub body: String,
+    pub written_by: String,
+    pub written_at: i64,
+}
+
+/// A step of a piece's workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PieceStepRow {
+    pub id: i64,
+    pub piece_id: i64,
+    pub action: PieceAction,
+    /// The state it led to.
+    pub state: PieceState,
+    pub actor: String,
+    /// Why (a return, a correction, a withdrawal); empty otherwise.
+    pub reason: String,
+    pub at: i64,
+}
+
+/// The public-information tables, parents first.
+pub const TABLES: &[Table] = &[Table::mutable::<PieceRow>(), Table::append_only::<PieceTextRow>(), Table::append_only::<PieceStepRow>()];
+
+code_column!(PieceKind, PieceState, PieceAction);
+
+table_row!(
+    PieceRow,
+    "pieces",
+    [
+        id,
+        slug,
+        kind,
+        state,
+        category,
+        category_key,
+        tags,
+        tag_keys,
+        local_community,
+        local_community_key,
+        gazette,
+        closes_on,
+        author,
+        publish_at,
+        corrected_at,
+        unpublished_reason,
+        created_at,
+        changed_at
+    ]
+);
+table_row!(PieceTextRow, "piece_texts", [id, piece_id, language, title, summary, body, written_by, written_at]);
+table_row!(PieceStepRow, "piece_steps", [id, piece_id, action, state, actor, reason, at]);

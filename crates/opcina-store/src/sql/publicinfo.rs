@@ -1,0 +1,144 @@
+//! The reads of the website's pieces, written once for both databases.
+
+use async_trait::async_trait;
+use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
+
+use crate::backend::{Reads, all, one};
+use crate::error::Result;
+use crate::publicinfo_rows::{PieceRow, PieceStepRow, PieceTextRow};
+use crate::table::{Param, Record};
+
+/// Which published pieces a list shows (keys as [`opcina_core::publicinfo::key`] makes
+/// them). Without a kind, standing pages are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PieceFilter {
+    pub kind: Option<PieceKind>,
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    pub local_community: Option<String>,
+}
+
+/// Where a page of a list starts: after the piece published at `publish_at` with `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PieceCursor {
+    pub publish_at: i64,
+    pub id: i64,
+}
+
+#[async_trait]
+pub trait PublicInfoReads: Reads {
+    async fn piece(&mut self, id: i64) -> Result<Option<PieceRow>> {
+        one(self, &format!("SELECT {} FROM pieces WHERE id = $1", PieceRow::COLUMNS), &[&id]).await
+    }
+
+    async fn piece_by_slug(&mut self, slug: &str) -> Result<Option<PieceRow>> {
+        one(self, &format!("SELECT {} FROM pieces WHERE slug = $1", PieceRow::COLUMNS), &[&slug]).await
+    }
+
+    /// The latest text in each language of each piece in `ids`.
+    async fn latest_texts(&mut self, ids: &[i64]) -> Result<Vec<PieceTextRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM piece_texts WHERE id IN \
+             (SELECT MAX(id) FROM piece_texts WHERE piece_id IN ({}) GROUP BY piece_id, language) ORDER BY piece_id, language",
+            PieceTextRow::COLUMNS,
+            marks.join(", ")
+        );
+        let params: Vec<&dyn Param> = ids.iter().map(|id| id as &dyn Param).collect();
+        all(self, &sql, &params).await
+    }
+
+    /// Who wrote a piece's latest text (in any language).
+    async fn last_text_writer(&mut self, piece_id: i64) -> Result<Option<String>> {
+        let row: Option<PieceTextRow> = one(
+            self,
+            &format!("SELECT {} FROM piece_texts WHERE piece_id = $1 ORDER BY id DESC LIMIT 1", PieceTextRow::COLUMNS),
+            &[&piece_id],
+        )
+        .await?;
+        Ok(row.map(|r| r.written_by))
+    }
+
+    /// Every step of a piece, oldest first.
+    async fn piece_steps(&mut self, piece_id: i64) -> Result<Vec<PieceStepRow>> {
+        all(self, &format!("SELECT {} FROM piece_steps WHERE piece_id = $1 ORDER BY id", PieceStepRow::COLUMNS), &[&piece_id]).await
+    }
+
+    /// The corrections of a piece made once the public could see it, oldest first.
+    async fn public_corrections(&mut self, piece_id: i64, since: i64) -> Result<Vec<PieceStepRow>> {
+        let sql = format!("SELECT {} FROM piece_steps WHERE piece_id = $1 AND action = $2 AND at >= $3 ORDER BY id", PieceStepRow::COLUMNS);
+        all(self, &sql, &[&piece_id, &PieceAction::Correct.as_str(), &since]).await
+    }
+
+    /// Published pieces the public sees at `now`, newest first, after `cursor`.
+    async fn visible_pieces(&mut self, filter: &PieceFilter, now: i64, cursor: Option<PieceCursor>, limit: i64) -> Result<Vec<PieceRow>> {
+        let kind = filter.kind.map(PieceKind::as_str);
+        let tag = filter.tag.as_ref().map(|t| format!("%|{t}|%"));
+        let (at, id) = cursor.map_or((0, 0), |c| (c.publish_at, c.id));
+        let mut sql = format!("SELECT {} FROM pieces WHERE state = 'published' AND publish_at <= $1", PieceRow::COLUMNS);
+        let mut params: Vec<&dyn Param> = vec![&now];
+        match &kind {
+            Some(k) => {
+                params.push(k);
+                sql.push_str(&format!(" AND kind = ${}", params.len()));
+            }
+            None => sql.push_str(" AND kind <> 'page'"),
+        }
+        if let Some(c) = &filter.category {
+            params.push(c);
+            sql.push_str(&format!(" AND category_key = ${}", params.len()));
+        }
+        if let Some(m) = &filter.local_community {
+            params.push(m);
+            sql.push_str(&format!(" AND local_community_key = ${}", params.len()));
+        }
+        if let Some(t) = &tag {
+            params.push(t);
+            sql.push_str(&format!(" AND tag_keys LIKE ${}", params.len()));
+        }
+        if cursor.is_some() {
+            params.push(&at);
+            let a = params.len();
+            params.push(&id);
+            sql.push_str(&format!(" AND (publish_at < ${a} OR (publish_at = ${a} AND id < ${}))", params.len()));
+        }
+        params.push(&limit);
+        sql.push_str(&format!(" ORDER BY publish_at DESC, id DESC LIMIT ${}", params.len()));
+        all(self, &sql, &params).await
+    }
+
+    /// Public calls the public sees at `now` that are open on `today`, closing first.
+    async fn open_calls(&mut self, now: i64, today: &str, limit: i64) -> Result<Vec<PieceRow>> {
+        let sql = format!(
+            "SELECT {} FROM pieces WHERE state = 'published' AND publish_at <= $1 AND kind = 'public_call' AND closes_on >= $2 \
+             ORDER BY closes_on, id LIMIT $3",
+            PieceRow::COLUMNS
+        );
+        all(self, &sql, &[&now, &today, &limit]).await
+    }
+
+    /// Every piece the public sees at `now` (for the site map), newest first.
+    async fn all_visible(&mut self, now: i64) -> Result<Vec<PieceRow>> {
+        let sql = format!(
+            "SELECT {} FROM pieces WHERE state = 'published' AND publish_at <= $1 ORDER BY publish_at DESC, id DESC",
+            PieceRow::COLUMNS
+        );
+        all(self, &sql, &[&now]).await
+    }
+
+    /// The newsroom's list: every piece not yet published or waiting for its time first,
+    /// then the rest, latest change first.
+    async fn newsroom(&mut self, now: i64, limit: i64) -> Result<Vec<PieceRow>> {
+        let sql = format!(
+            "SELECT {} FROM pieces ORDER BY CASE WHEN state = 'published' AND publish_at <= $1 THEN 1 \
+             WHEN state = 'unpublished' THEN 2 ELSE 0 END, changed_at DESC, id DESC LIMIT $2",
+            PieceRow::COLUMNS
+        );
+        all(self, &sql, &[&now, &limit]).await
+    }
+}
+
+impl<R: Reads + ?Sized> PublicInfoReads for R {}

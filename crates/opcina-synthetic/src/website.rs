@@ -1,0 +1,289 @@
+//! The website of a synthetic municipality: news, announcements, public calls, acts and
+//! standing pages, as its newsroom would have written them (invented events, invented
+//! names; places are Kakanj's settlements). For the demo and the benchmarks.
+
+use chrono::{Days, NaiveDate};
+use opcina_core::publicinfo::piece::{PieceFacts, PieceText};
+
+/// Where a piece is left in the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Published now.
+    Published,
+    /// Published with an embargo of this many hours.
+    Embargoed(u32),
+    /// Submitted, waiting for the approver.
+    InReview,
+    /// A draft still being written.
+    Draft,
+}
+
+/// A piece to write: its facts, its texts (Bosnian first) and where it is left.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub facts: PieceFacts,
+    pub texts: Vec<PieceText>,
+    pub plan: Plan,
+}
+
+fn text(language: &str, title: &str, summary: &str, body: &str) -> PieceText {
+    PieceText { language: language.into(), title: title.into(), summary: summary.into(), body: body.into() }
+}
+
+fn facts(kind: &str, category: &str, tags: &str, mz: &str) -> PieceFacts {
+    PieceFacts { kind: kind.into(), category: category.into(), tags: tags.into(), local_community: mz.into(), ..PieceFacts::default() }
+}
+
+/// The demo's pieces, in the order they are written (the last published is the newest);
+/// public calls close a number of days after `today`.
+pub fn pieces(today: NaiveDate) -> Vec<Piece> {
+    let day = |n: u64| (today + Days::new(n)).format("%Y-%m-%d").to_string();
+    let mut out = Vec::new();
+    let mut add = |facts: PieceFacts, texts: Vec<PieceText>, plan: Plan| out.push(Piece { facts, texts, plan });
+
+    add(
+        facts("page", "", "", ""),
+        vec![
+            text(
+                "bs",
+                "O općini",
+                "Općina Kakanj u srcu Bosne: 37.000 stanovnika, 20 naselja, četiri matična ureda.",
+                "Općina Kakanj leži u dolini rijeke Bosne, između Zenice i Sarajeva.\n\nUsluge građanima pružaju Centar za usluge u Kaknju i matični uredi u Kraljevoj Sutjesci, Brnjici i Bilješevu. Izvode iz matičnih knjiga dobijate u bilo kojem od njih.",
+            ),
+            text(
+                "en",
+                "About the municipality",
+                "Kakanj in the heart of Bosnia: 37,000 people, 20 settlements, four registry offices.",
+                "Kakanj lies in the valley of the river Bosna, between Zenica and Sarajevo.\n\nThe service centre in Kakanj and the registry offices in Kraljeva Sutjeska, Brnjica and Bilješevo serve citizens. Extracts from the civil registers are issued at any of them.",
+            ),
+        ],
+        Plan::Published,
+    );
+    add(
+        facts("page", "", "", ""),
+        vec![text(
+            "bs",
+            "Službe i kontakti",
+            "Službe općinskog organa uprave, njihovi rukovodioci i kontakti.",
+            "Služba za opću upravu i društvene djelatnosti: matične knjige, lični status, pisarnica.\n\nSlužba za prostorno uređenje i zaštitu okoline: urbanističke saglasnosti i građevinske dozvole.\n\nSlužba za privredu i finansije: budžet, poticaji, obrti.\n\nKabinet načelnika: odnosi s javnošću, pitanja novinara.",
+        )],
+        Plan::Published,
+    );
+    add(
+        facts("page", "", "", ""),
+        vec![text(
+            "bs",
+            "Mjesne zajednice",
+            "Mjesne zajednice općine i njihova sjedišta.",
+            "Općina ima mjesne zajednice u gradu i u seoskim područjima; svaka ima svoj savjet i predsjednika.\n\nPrijedloge prioriteta mjesne zajednice dostavljaju općini svake godine do kraja septembra.",
+        )],
+        Plan::Published,
+    );
+    add(
+        PieceFacts { gazette: "Službeni glasnik Općine Kakanj 9/2026".into(), ..facts("act", "Akti vijeća", "budžet", "") },
+        vec![text(
+            "bs",
+            "Odluka o izvršavanju budžeta Općine Kakanj za 2026. godinu",
+            "Općinsko vijeće usvojilo je odluku o izvršavanju budžeta.",
+            "Na osnovu člana 24. Statuta Općine Kakanj, Općinsko vijeće na sjednici održanoj u novembru donijelo je Odluku o izvršavanju budžeta.\n\nOdluka stupa na snagu osmog dana od dana objave u Službenom glasniku.",
+        )],
+        Plan::Published,
+    );
+    add(
+        PieceFacts {
+            gazette: "Službeni glasnik Općine Kakanj 10/2026".into(), ..facts("act", "Akti načelnika", "saobraćaj", "Kakanj")
+        },
+        vec![text(
+            "bs",
+            "Rješenje o privremenoj regulaciji saobraćaja u ulici Alije Izetbegovića",
+            "Privremena regulacija saobraćaja za vrijeme radova na vodovodu.",
+            "Za vrijeme radova na rekonstrukciji vodovoda saobraćaj se odvija jednom trakom, uz regulaciju semaforom.\n\nRješenje važi do završetka radova.",
+        )],
+        Plan::Published,
+    );
+    add(
+        PieceFacts { closes_on: "2020-10-31".into(), ..facts("public_call", "Obrazovanje", "stipendije, mladi", "") },
+        vec![text(
+            "bs",
+            "Javni konkurs za dodjelu stipendija studentima 2020/2021",
+            "Konkurs je zatvoren; rang-lista je objavljena.",
+            "Konkurs je bio otvoren do 31. oktobra 2020. godine.",
+        )],
+        Plan::Published,
+    );
+
+    let news: [(&str, &str, &str, &str, &str); 10] = [
+        (
+            "Infrastruktura",
+            "putevi",
+            "Haljinići",
+            "Počela rekonstrukcija puta Kakanj – Haljinići",
+            "Radovi na 3,2 km puta trajat će do proljeća.",
+        ),
+        (
+            "Privreda",
+            "poticaji, poljoprivreda",
+            "",
+            "Isplaćeni poticaji za 212 poljoprivrednih proizvođača",
+            "Općina je isplatila poticaje za mlijeko, stočarstvo i plastenike.",
+        ),
+        (
+            "Kultura",
+            "kultura, Kraljeva Sutjeska",
+            "Kraljeva Sutjeska",
+            "Dani kulture u Kraljevoj Sutjesci okupili 2.000 posjetilaca",
+            "Tri dana koncerata, izložbi i promocija knjiga.",
+        ),
+        (
+            "Obrazovanje",
+            "škole",
+            "Doboj",
+            "Nova fiskulturna sala za osnovnu školu u Doboju",
+            "Sala je izgrađena zajedničkim sredstvima općine i kantona.",
+        ),
+        (
+            "Komunalne usluge",
+            "voda",
+            "Kakanj",
+            "Obavještenje o radovima na vodovodnoj mreži u centru grada",
+            "Moguća kratkotrajna isključenja vode u utorak i srijedu.",
+        ),
+        (
+            "Socijalna zaštita",
+            "penzioneri",
+            "",
+            "Jednokratna pomoć za 1.150 penzionera s najnižim primanjima",
+            "Pomoć se isplaćuje putem pošte do kraja mjeseca.",
+        ),
+        (
+            "Sport",
+            "sport, mladi",
+            "Bilješevo",
+            "Otvoren rekonstruisani stadion u Bilješevu",
+            "Teren s vještačkom travom i novom rasvjetom.",
+        ),
+        (
+            "Okoliš",
+            "okoliš, otpad",
+            "Brnjica",
+            "Uklonjena divlja deponija kod Brnjice",
+            "Odvezeno 40 kubika otpada; postavljene table i kamera.",
+        ),
+        (
+            "Uprava",
+            "usluge, matični ured",
+            "",
+            "Izvodi iz matičnih knjiga sada i za upise iz drugih općina",
+            "Podaci putuju, a ne građani: izvod dobijate u bilo kojem uredu.",
+        ),
+        (
+            "Privreda",
+            "investicije",
+            "Termoelektrana",
+            "Potpisan ugovor o novoj proizvodnoj hali u poslovnoj zoni",
+            "Investicija od 4 miliona KM i 80 novih radnih mjesta.",
+        ),
+    ];
+    for (i, (category, tags, mz, title, summary)) in news.into_iter().enumerate() {
+        let body = format!(
+            "{summary}\n\nNačelnik općine obišao je lokaciju i razgovarao s mještanima. „Ovo je jedan od prioriteta koje su građani istakli na zborovima“, rekao je.\n\nViše informacija dostupno je u Kabinetu načelnika i na ovoj stranici."
+        );
+        let mut texts = vec![text("bs", title, summary, &body)];
+        if i == 8 {
+            texts.push(text(
+                "en",
+                "Extracts from the civil registers now also for entries made in other municipalities",
+                "Data travels, not citizens: get your extract at any office.",
+                "Data travels, not citizens: get your extract at any office.\n\nThe registry offices of the municipality now issue extracts for entries kept in other municipalities of the network.",
+            ));
+            texts.push(text(
+                "sr",
+                "Izvodi iz matičnih knjiga sada i za upise iz drugih opština",
+                "Podaci putuju, a ne građani: izvod dobijate u bilo kojoj službi.",
+                "Podaci putuju, a ne građani: izvod dobijate u bilo kojoj matičnoj službi.",
+            ));
+        }
+        let kind = if i == 4 { "announcement" } else { "news" };
+        add(facts(kind, category, tags, mz), texts, Plan::Published);
+    }
+    let notices: [(&str, &str, &str); 5] = [
+        ("Radno vrijeme matičnih ureda za vrijeme praznika", "Uredi rade skraćeno 31. decembra; 1. i 2. januara su zatvoreni.", ""),
+        (
+            "Javna rasprava o nacrtu budžeta za 2027. godinu",
+            "Rasprave se održavaju u svim mjesnim zajednicama; primjedbe do kraja mjeseca.",
+            "",
+        ),
+        ("Obavještenje o odvozu kabastog otpada", "Odvoz kabastog otpada po mjesnim zajednicama prema rasporedu.", "Kraljeva Sutjeska"),
+        ("Poziv za sjednicu Općinskog vijeća", "Sjednica se održava u sali Općinskog vijeća s početkom u 10 sati.", ""),
+        ("Ovjera zdravstvenih knjižica za nezaposlene", "Ovjera se vrši na šalteru 5 Centra za usluge.", ""),
+    ];
+    for (title, summary, mz) in notices {
+        add(
+            facts("announcement", "Obavještenja", "", mz),
+            vec![text("bs", title, summary, &format!("{summary}\n\nZa dodatne informacije obratite se Centru za usluge."))],
+            Plan::Published,
+        );
+    }
+    add(
+        PieceFacts { closes_on: day(21), ..facts("public_call", "Privreda", "poticaji, mladi", "") },
+        vec![text(
+            "bs",
+            "Javni poziv za dodjelu poticaja mladim poduzetnicima",
+            "Do 5.000 KM za pokretanje obrta ili firme; prijave u roku od 21 dan.",
+            "Pravo na poticaj imaju nezaposlene osobe do 35 godina s prebivalištem na području općine.\n\nPrijave se predaju u pisarnici ili poštom, uz dokumentaciju navedenu u pozivu.",
+        )],
+        Plan::Published,
+    );
+    add(
+        PieceFacts { closes_on: day(10), ..facts("public_call", "Obrazovanje", "stipendije, mladi", "") },
+        vec![text(
+            "bs",
+            "Javni konkurs za dodjelu stipendija studentima 2026/2027",
+            "Stipendije za 120 studenata; prijave u roku od 10 dana.",
+            "Pravo učešća imaju redovni studenti s prebivalištem na području općine.\n\nRang-lista se objavljuje na ovoj stranici.",
+        )],
+        Plan::Published,
+    );
+    add(
+        facts("news", "Uprava", "budžet", ""),
+        vec![text(
+            "bs",
+            "Načelnik predstavio prijedlog budžeta za 2027. godinu",
+            "Budžet od 38 miliona KM, s naglaskom na putevima i školama.",
+            "Prijedlog budžeta upućen je Općinskom vijeću.\n\nGrađani mogu dati primjedbe na javnoj raspravi.",
+        )],
+        Plan::Embargoed(20),
+    );
+    add(
+        facts("news", "Kultura", "kultura", "Kakanj"),
+        vec![text("bs", "Zimske večeri u Domu kulture", "Program koncerata i predstava u decembru.", "Program za decembar.")],
+        Plan::InReview,
+    );
+    add(
+        facts("announcement", "Komunalne usluge", "", "Kakanj"),
+        vec![text("bs", "Zimsko održavanje puteva: dežurni brojevi", "", "Nacrt: dopuniti brojeve dežurnih službi.")],
+        Plan::Draft,
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use opcina_core::publicinfo::piece::{check_facts, check_text};
+
+    use super::*;
+
+    #[test]
+    fn every_demo_piece_is_valid() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let pieces = pieces(today);
+        assert!(pieces.iter().filter(|p| p.plan == Plan::Published).count() >= 20);
+        for p in &pieces {
+            assert!(check_facts(&p.facts).is_ok(), "{:?}", p.facts);
+            assert_eq!(p.texts[0].language, "bs");
+            for t in &p.texts {
+                assert!(check_text(t).is_ok(), "{t:?}");
+            }
+        }
+    }
+}

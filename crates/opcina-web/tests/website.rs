@@ -1,0 +1,230 @@
+//! The website through the real router, on SQLite and PostgreSQL: the newsroom's forms and
+//! workflow, the public pages in five locales, Atom feeds and the site map (well-formed,
+//! escaped, nothing under embargo), Open Graph and canonical links, and the JSON API over the
+//! same use cases.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use opcina_core::publicinfo::piece::{PieceFacts, PieceText};
+use opcina_core::registry::Timestamp;
+use opcina_search::PersonIndex;
+use opcina_testkit::publicinfo::{self, Newsroom, bosnian, facts, publish};
+use opcina_testkit::{Kakanj, TestDb, backend_test};
+use opcina_web::{AppState, app};
+use serde_json::json;
+use support::http::call;
+use support::visitor::Visitor;
+
+const PASSWORD: &str = "lozinka-redakcije-1";
+const BASE: &str = "https://kakanj.opcina.test";
+
+struct Site {
+    router: Router,
+    k: Kakanj,
+    n: Newsroom,
+}
+
+async fn site(db: &TestDb) -> Site {
+    let k = Kakanj::set_up(db).await;
+    let n = publicinfo::set_up(&k).await;
+    for user in ["urednik", "pr", "kabinet", "kabinet2", "salter"] {
+        k.store.set_password(&k.admin, user, PASSWORD).await.unwrap();
+    }
+    let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+    let router = app(AppState::new(k.store.clone(), index).with_public_url(BASE));
+    Site { router, k, n }
+}
+
+/// The id in a `/newsroom/{id}?…` address.
+fn piece_id(location: &str) -> String {
+    location.trim_start_matches("/newsroom/").split('?').next().unwrap().to_string()
+}
+
+backend_test! {
+    async fn the_newsroom_takes_a_piece_to_the_website(db: TestDb) {
+        let s = site(&db).await;
+        let mut editor = Visitor::new(&s.router);
+        let r = editor.sign_in("urednik", PASSWORD).await;
+        assert_eq!(r.location(), "/newsroom", "editors land in the newsroom");
+        let r = editor.get("/newsroom").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Nova objava"), "{}", r.body);
+        // A form with mistakes comes back with every field named and nothing lost.
+        let r = editor.post("/newsroom", &[("kind", "act"), ("language", "bs"), ("title", ""), ("summary", "Sažetak koji ostaje"), ("body", "Tekst")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"title-error\"") && r.body.contains("id=\"gazette-error\""), "{}", r.body);
+        assert!(r.body.contains("Sažetak koji ostaje"), "what was typed is kept");
+        let r = editor
+            .post(
+                "/newsroom",
+                &[("kind", "news"), ("category", "Privreda"), ("tags", "poticaji, mladi"), ("local_community", "Kraljeva Sutjeska"), ("language", "bs"), ("title", "Poticaji <za> mlade & žene"), ("summary", "Kratko."), ("body", "Prvi red\ndrugi red\n\nDrugi pasus")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let id = piece_id(r.location());
+        let r = editor.get(&format!("/newsroom/{id}")).await;
+        assert!(r.body.contains("Poticaji &#60;za&#62; mlade &#38; žene"), "escaped: {}", r.body);
+        assert!(r.body.contains("value=\"submit\"") && !r.body.contains("value=\"approve\""), "an editor submits, never approves");
+        let r = editor.post(&format!("/newsroom/{id}/step"), &[("action", "submit")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The approver approves, the PR officer publishes.
+        let mut approver = Visitor::new(&s.router);
+        approver.sign_in("kabinet", PASSWORD).await;
+        let r = approver.get("/newsroom").await;
+        assert!(r.body.contains(&format!("/newsroom/{id}")), "waiting in the list");
+        let r = approver.post(&format!("/newsroom/{id}/step"), &[("action", "approve")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let mut press = Visitor::new(&s.router);
+        press.sign_in("pr", PASSWORD).await;
+        let r = press.post(&format!("/newsroom/{id}/step"), &[("action", "publish"), ("publish_at", "sutra")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a time that is not one is refused, beside its field");
+        assert!(r.body.contains("id=\"publish_at-publish-error\""), "{}", r.body);
+        let r = press.post(&format!("/newsroom/{id}/step"), &[("action", "publish"), ("publish_at", "")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // The public sees it: the list, its page with two paragraphs and a line break.
+        let mut citizen = Visitor::new(&s.router);
+        let list = citizen.get("/news").await;
+        assert!(list.body.contains("Poticaji &#60;za&#62; mlade &#38; žene"), "{}", list.body);
+        let slug = "poticaji-za-mlade-zene";
+        let page = citizen.get(&format!("/news/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("<p>Prvi red<br>drugi red</p>") && page.body.contains("<p>Drugi pasus</p>"), "{}", page.body);
+        assert!(page.body.contains(&format!("<link rel=\"canonical\" href=\"{BASE}/news/{slug}\">")));
+        assert!(page.body.contains("<meta property=\"og:title\" content=\"Poticaji &#60;za&#62; mlade &#38; žene\">"));
+        assert!(page.body.contains("href=\"/news?mz=kraljeva-sutjeska\"") && page.body.contains("href=\"/news?tag=poticaji\""));
+        // A correction is shown with its reason; the registrar cannot reach the newsroom.
+        let r = press
+            .post(&format!("/newsroom/{id}"), &[("kind", "news"), ("language", "bs"), ("title", "Poticaji <za> mlade & žene"), ("summary", "Kratko."), ("body", "Ispravljen tekst"), ("reason", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"reason-error\""));
+        let r = press
+            .post(&format!("/newsroom/{id}"), &[("kind", "news"), ("language", "bs"), ("title", "Poticaji <za> mlade & žene"), ("summary", "Kratko."), ("body", "Ispravljen tekst"), ("reason", "Pogrešan iznos")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = citizen.get(&format!("/news/{slug}")).await;
+        assert!(page.body.contains("Pogrešan iznos") && page.body.contains("ažurirano"), "{}", page.body);
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        assert_eq!(clerk.get("/newsroom").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(clerk.get(&format!("/newsroom/{id}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(citizen.get("/newsroom").await.status, StatusCode::SEE_OTHER, "a visitor is sent to sign in");
+    }
+}
+
+backend_test! {
+    async fn feeds_and_the_site_map_are_well_formed_and_keep_the_embargo(db: TestDb) {
+        let s = site(&db).await;
+        let (k, n) = (&s.k, &s.n);
+        let news = PieceFacts { category: "Kultura & sport".into(), local_community: "Brnjica".into(), ..facts("news") };
+        publish(k, n, news, bosnian("Koncert <uživo> & \"besplatno\"", "Sažetak ]]> s <b>oznakom</b>", "Red 1\n\nRed 2 <script>"), None).await;
+        let embargoed = publish(k, n, facts("announcement"), bosnian("Tajna do sutra", "", "Ne smije procuriti."), Some(Timestamp(k.store.now().0 + 3_600_000_000))).await;
+        publish(k, n, facts("page"), bosnian("O općini", "", "Tekst."), None).await;
+        let mut v = Visitor::new(&s.router);
+        let feed = v.get("/feed.atom").await;
+        assert_eq!(feed.status, StatusCode::OK);
+        assert_eq!(feed.headers.get(header::CONTENT_TYPE).unwrap(), "application/atom+xml; charset=utf-8");
+        let doc = roxmltree::Document::parse(&feed.body).unwrap_or_else(|e| panic!("{e}: {}", feed.body));
+        let root = doc.root_element();
+        assert_eq!((root.tag_name().namespace(), root.tag_name().name()), (Some("http://www.w3.org/2005/Atom"), "feed"));
+        for required in ["id", "title", "updated", "author"] {
+            assert!(root.children().any(|c| c.tag_name().name() == required), "the feed has its {required}");
+        }
+        let entries: Vec<_> = root.children().filter(|c| c.tag_name().name() == "entry").collect();
+        assert_eq!(entries.len(), 1, "no standing page, nothing under embargo: {}", feed.body);
+        let child = |name: &str| entries[0].children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).unwrap_or("").to_string();
+        assert_eq!(child("title"), "Koncert <uživo> & \"besplatno\"");
+        assert_eq!(child("summary"), "Sažetak ]]> s <b>oznakom</b>");
+        assert_eq!(child("content"), "<p>Red 1</p><p>Red 2 &lt;script&gt;</p>", "the HTML content escapes the text once more");
+        assert_eq!(child("id"), format!("{BASE}/news/koncert-uzivo-besplatno"));
+        assert!(!feed.body.contains("Tajna"), "the embargo holds in the feed");
+        // Per category and per local community; an unknown filter is an error, not everything.
+        let by_category = v.get("/feed.atom?category=kultura-sport").await;
+        assert!(by_category.body.contains("Koncert"));
+        let by_mz = v.get("/feed.atom?mz=kakanj").await;
+        assert!(!by_mz.body.contains("<entry"), "{}", by_mz.body);
+        assert_eq!(v.get("/feed.atom?category=Kultura%20%26").await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(v.get("/feed.atom?kind=blog").await.status, StatusCode::BAD_REQUEST);
+        // The site map: well-formed, the piece and the page, not the embargoed one.
+        let map = v.get("/sitemap.xml").await;
+        let doc = roxmltree::Document::parse(&map.body).unwrap();
+        let locs: Vec<_> = doc.descendants().filter(|d| d.tag_name().name() == "loc").filter_map(|d| d.text()).collect();
+        assert!(locs.contains(&format!("{BASE}/news/koncert-uzivo-besplatno").as_str()) && locs.contains(&format!("{BASE}/pages/o-opcini").as_str()), "{locs:?}");
+        assert!(!map.body.contains(&embargoed.slug));
+        assert_eq!(v.get(&format!("/news/{}", embargoed.slug)).await.status, StatusCode::NOT_FOUND, "no page before its time");
+        // One address per piece.
+        let moved = v.get("/news/o-opcini").await;
+        assert_eq!((moved.status, moved.location()), (StatusCode::PERMANENT_REDIRECT, "/pages/o-opcini"));
+    }
+}
+
+backend_test! {
+    async fn pages_speak_five_locales_and_say_when_a_text_is_not_translated(db: TestDb) {
+        let s = site(&db).await;
+        let piece = publish(&s.k, &s.n, facts("news"), bosnian("Đorđe i Šćepan otvorili izložbu", "Izložba u Domu kulture.", "Tekst."), None).await;
+        let mut v = Visitor::new(&s.router);
+        let en = v.get(&format!("/news/{}?lang=en", piece.slug)).await;
+        assert!(en.body.contains("has not been translated") && en.body.contains("<div lang=\"bs\">"), "{}", en.body);
+        let cyrillic = v.get(&format!("/news/{}?lang=sr-cyrl", piece.slug)).await;
+        assert!(cyrillic.body.contains("Ђорђе и Шћепан отворили изложбу"), "{}", cyrillic.body);
+        s.k.store
+            .piece(&s.n.press, opcina_store::publicinfo::PieceOp::Save {
+                piece_id: piece.id,
+                facts: None,
+                text: Some(PieceText { language: "en".into(), title: "Exhibition opened".into(), summary: String::new(), body: "Text.".into() }),
+                reason: "Translation".into(),
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        let en = v.get(&format!("/news/{}?lang=en", piece.slug)).await;
+        assert!(en.body.contains("Exhibition opened") && !en.body.contains("has not been translated"));
+        let home = v.get("/?lang=hr").await;
+        assert!(home.body.contains("Đorđe i Šćepan otvorili izložbu") && home.body.contains("Matični uredi"), "{}", home.body);
+        // Typed without diacritics or in Cyrillic, a filter key finds the same.
+        assert_eq!(opcina_core::publicinfo::key::key("Ђорђе"), opcina_core::publicinfo::key::key("Djordje"));
+    }
+}
+
+backend_test! {
+    async fn the_api_serves_the_same_use_cases(db: TestDb) {
+        let s = site(&db).await;
+        let editor = s.k.store.create_token(&s.k.admin, "urednik", "test").await.unwrap();
+        let approver = s.k.store.create_token(&s.k.admin, "kabinet", "test").await.unwrap();
+        let press = s.k.store.create_token(&s.k.admin, "pr", "test").await.unwrap();
+        let clerk = s.k.store.create_token(&s.k.admin, "salter", "test").await.unwrap();
+        let body = json!({"facts": {"kind": "public_call", "closes_on": "2099-01-31", "category": "Obrazovanje"}, "text": {"language": "bs", "title": "Stipendije 2099", "summary": "Poziv.", "body": "Tekst."}});
+        let (status, answer) = call(&s.router, "POST", "/api/v1/newsroom/pieces", Some(&clerk), Some(body.clone())).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("publicinfo.permission")));
+        let (status, answer) = call(&s.router, "POST", "/api/v1/newsroom/pieces", Some(&editor), Some(json!({"facts": {"kind": "public_call"}, "text": {"language": "bs", "title": "X"}}))).await;
+        assert_eq!((status, answer["error"]["code"].as_str(), answer["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("publicinfo.closes_on.required"), Some("closes_on")));
+        let (status, answer) = call(&s.router, "POST", "/api/v1/newsroom/pieces", Some(&editor), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let id = answer["piece"]["id"].as_i64().unwrap();
+        let steps = format!("/api/v1/newsroom/pieces/{id}/steps");
+        let (status, answer) = call(&s.router, "POST", &steps, Some(&editor), Some(json!({"action": "fly"}))).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("publicinfo.step.unknown")));
+        assert_eq!(call(&s.router, "POST", &steps, Some(&editor), Some(json!({"action": "submit"}))).await.0, StatusCode::OK);
+        assert_eq!(call(&s.router, "POST", &steps, Some(&approver), Some(json!({"action": "approve"}))).await.0, StatusCode::OK);
+        let (status, answer) = call(&s.router, "POST", &steps, Some(&press), Some(json!({"action": "publish", "publish_at": "tomorrow"}))).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("publicinfo.publish_at.invalid")));
+        let (status, answer) = call(&s.router, "POST", &steps, Some(&press), Some(json!({"action": "publish", "publish_at": "2000-01-01T09:00:00+01:00"}))).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (status, list) = call(&s.router, "GET", "/api/v1/pieces?kind=public_call", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list["items"][0]["piece"]["slug"], "stipendije-2099");
+        assert_eq!(list["items"][0]["texts"][0]["title"], "Stipendije 2099");
+        let (status, one) = call(&s.router, "GET", "/api/v1/pieces/stipendije-2099", None, None).await;
+        assert_eq!((status, one["piece"]["closes_on"].as_str()), (StatusCode::OK, Some("2099-01-31")));
+        assert_eq!(call(&s.router, "GET", "/api/v1/pieces/nema-je", None, None).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(call(&s.router, "GET", "/api/v1/pieces?after=x", None, None).await.0, StatusCode::BAD_REQUEST);
+        let (status, sheet) = call(&s.router, "GET", &format!("/api/v1/newsroom/pieces/{id}"), Some(&press), None).await;
+        assert_eq!((status, sheet["steps"].as_array().map(Vec::len)), (StatusCode::OK, Some(4)));
+        assert_eq!(call(&s.router, "GET", "/api/v1/newsroom/pieces", Some(&clerk), None).await.0, StatusCode::FORBIDDEN);
+    }
+}
