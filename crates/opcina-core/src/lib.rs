@@ -16,6 +16,7 @@
 pub mod checkpoint;
 pub mod codes;
 pub mod docflow;
+pub mod email;
 pub mod error;
 pub mod extract;
 pub mod jmbg;

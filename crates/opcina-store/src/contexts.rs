@@ -79,7 +79,11 @@ pub const CONTEXTS: &[Context] = &[
     },
     Context { name: "mail", tables: mail_rows::TABLES, migrations: &[migration!(18, "0018_mail", "mail")] },
     Context { name: "anchor", tables: anchor_rows::TABLES, migrations: &[migration!(20, "0020_checkpoints", "checkpoints")] },
-    Context { name: "publicinfo", tables: publicinfo_rows::TABLES, migrations: &[migration!(21, "0021_publicinfo", "publicinfo")] },
+    Context {
+        name: "publicinfo",
+        tables: publicinfo_rows::TABLES,
+        migrations: &[migration!(21, "0021_publicinfo", "publicinfo"), migration!(22, "0022_media", "media")],
+    },
 ];
 
 /// Every authoritative table, in order.

@@ -83,8 +83,56 @@ pub struct PieceStepRow {
     pub at: i64,
 }
 
+/// A media house or journalist on the media list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MediaContactRow {
+    pub id: i64,
+    pub outlet: String,
+    pub name: String,
+    /// Lowercase; one entry per address.
+    pub email: String,
+    /// Topics as written, joined with `, `; empty for everything.
+    pub beats: String,
+    /// `|key|key|`.
+    pub beat_keys: String,
+    /// `bs`, `hr`, `sr` or `en`.
+    pub language: String,
+    /// `latin` or `cyrillic`.
+    pub script: String,
+    pub active: bool,
+    /// The token of the link that takes the contact off the list (never shown to staff).
+    #[serde(skip)]
+    pub unsubscribe_token: String,
+    /// When the contact left the list by that link.
+    pub unsubscribed_at: Option<i64>,
+    pub created_at: i64,
+    pub changed_at: i64,
+}
+
+/// A press release: a piece sent to the media list (or to those following one topic). Its
+/// messages are written to the mail outbox once the piece is visible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DistributionRow {
+    pub id: i64,
+    pub piece_id: i64,
+    /// A topic's key; empty for everyone on the list.
+    pub beat: String,
+    pub requested_by: String,
+    pub requested_at: i64,
+    /// When its messages were written to the outbox.
+    pub queued_at: Option<i64>,
+    /// How many messages.
+    pub recipients: i64,
+}
+
 /// The public-information tables, parents first.
-pub const TABLES: &[Table] = &[Table::mutable::<PieceRow>(), Table::append_only::<PieceTextRow>(), Table::append_only::<PieceStepRow>()];
+pub const TABLES: &[Table] = &[
+    Table::mutable::<PieceRow>(),
+    Table::append_only::<PieceTextRow>(),
+    Table::append_only::<PieceStepRow>(),
+    Table::mutable::<MediaContactRow>(),
+    Table::mutable::<DistributionRow>(),
+];
 
 code_column!(PieceKind, PieceState, PieceAction);
 
@@ -114,3 +162,9 @@ table_row!(
 );
 table_row!(PieceTextRow, "piece_texts", [id, piece_id, language, title, summary, body, written_by, written_at]);
 table_row!(PieceStepRow, "piece_steps", [id, piece_id, action, state, actor, reason, at]);
+table_row!(
+    MediaContactRow,
+    "media_contacts",
+    [id, outlet, name, email, beats, beat_keys, language, script, active, unsubscribe_token, unsubscribed_at, created_at, changed_at]
+);
+table_row!(DistributionRow, "press_distributions", [id, piece_id, beat, requested_by, requested_at, queued_at, recipients]);

@@ -67,6 +67,16 @@ async fn populated(db: &TestDb) -> Kakanj {
     };
     let text = opcina_testkit::publicinfo::bosnian("Odluka o budžetu", "Usvojena.", "Tekst odluke.");
     let piece = opcina_testkit::publicinfo::publish(&k, &newsroom, facts, text, None).await;
+    let contact = opcina_core::publicinfo::media::ContactFields {
+        outlet: "Radio Kakanj".into(),
+        name: "Redakcija".into(),
+        email: "radio@kakanj.example".into(),
+        beats: "politika".into(),
+        language: "bs".into(),
+        script: "latin".into(),
+    };
+    s.add_media_contact(&newsroom.press, contact).await.unwrap().unwrap();
+    s.distribute(&newsroom.press, piece.id, "politika").await.unwrap().unwrap();
     opcina_testkit::publicinfo::step(&k, &newsroom.press, piece.id, opcina_core::publicinfo::piece::PieceAction::Unpublish, "greška", None)
         .await;
     // A checkpoint of this node's journal, and one a peer sent to keep.

@@ -3,6 +3,7 @@
 //! names; places are Kakanj's settlements). For the demo and the benchmarks.
 
 use chrono::{Days, NaiveDate};
+use opcina_core::publicinfo::media::ContactFields;
 use opcina_core::publicinfo::piece::{PieceFacts, PieceText};
 
 /// Where a piece is left in the workflow.
@@ -24,6 +25,8 @@ pub struct Piece {
     pub facts: PieceFacts,
     pub texts: Vec<PieceText>,
     pub plan: Plan,
+    /// Sent to the media list as a press release once published.
+    pub press: bool,
 }
 
 fn text(language: &str, title: &str, summary: &str, body: &str) -> PieceText {
@@ -39,7 +42,10 @@ fn facts(kind: &str, category: &str, tags: &str, mz: &str) -> PieceFacts {
 pub fn pieces(today: NaiveDate) -> Vec<Piece> {
     let day = |n: u64| (today + Days::new(n)).format("%Y-%m-%d").to_string();
     let mut out = Vec::new();
-    let mut add = |facts: PieceFacts, texts: Vec<PieceText>, plan: Plan| out.push(Piece { facts, texts, plan });
+    let mut add = |facts: PieceFacts, texts: Vec<PieceText>, plan: Plan| {
+        let press = matches!(plan, Plan::Embargoed(_)) || texts.iter().any(|t| t.title.starts_with("Potpisan ugovor"));
+        out.push(Piece { facts, texts, plan, press });
+    };
 
     add(
         facts("page", "", "", ""),
@@ -185,10 +191,8 @@ pub fn pieces(today: NaiveDate) -> Vec<Piece> {
         ),
     ];
     for (i, (category, tags, mz, title, summary)) in news.into_iter().enumerate() {
-        let body = format!(
-            "{summary}\n\nNačelnik općine obišao je lokaciju i razgovarao s mještanima. „Ovo je jedan od prioriteta koje su građani istakli na zborovima“, rekao je.\n\nViše informacija dostupno je u Kabinetu načelnika i na ovoj stranici."
-        );
-        let mut texts = vec![text("bs", title, summary, &body)];
+        let body = "Načelnik općine obišao je lokaciju i razgovarao s mještanima. „Ovo je jedan od prioriteta koje su građani istakli na zborovima“, rekao je.\n\nViše informacija dostupno je u Kabinetu načelnika i na ovoj stranici.";
+        let mut texts = vec![text("bs", title, summary, body)];
         if i == 8 {
             texts.push(text(
                 "en",
@@ -267,6 +271,60 @@ pub fn pieces(today: NaiveDate) -> Vec<Piece> {
     out
 }
 
+/// Thirty media houses and journalists (invented; addresses under `.example`), with the
+/// topics they follow and their language and script.
+pub fn media_list() -> Vec<ContactFields> {
+    let outlets: [(&str, &str, &str, &str, &str); 30] = [
+        ("Radio Kakanj", "Redakcija", "", "bs", "latin"),
+        ("TV Kakanj", "Desk vijesti", "", "bs", "latin"),
+        ("Kakanjski portal", "Amra Delić", "", "bs", "latin"),
+        ("Radio Zenica", "Redakcija", "privreda, politika", "bs", "latin"),
+        ("RTV Zenica", "Informativni program", "", "bs", "latin"),
+        ("Naša riječ", "Jasmin Kovač", "kultura", "bs", "latin"),
+        ("BHRT", "Dopisništvo Zenica", "politika", "bs", "latin"),
+        ("FTV", "Dopisništvo Zenica", "", "bs", "latin"),
+        ("RTRS", "Dopisništvo Sarajevo", "politika, privreda", "sr", "cyrillic"),
+        ("Glas Srpske", "Redakcija", "politika", "sr", "cyrillic"),
+        ("Nezavisne novine", "Dopisnik Sarajevo", "privreda", "sr", "latin"),
+        ("Večernji list BiH", "Redakcija", "", "hr", "latin"),
+        ("Dnevni list", "Dopisnik Zenica", "politika", "hr", "latin"),
+        ("Radio Kraljeva Sutjeska", "Fra Marko Perić", "kultura", "hr", "latin"),
+        ("Oslobođenje", "Desk BiH", "", "bs", "latin"),
+        ("Dnevni avaz", "Dopisnik Zenica", "", "bs", "latin"),
+        ("Klix", "Redakcija vijesti", "", "bs", "latin"),
+        ("N1 BiH", "Desk", "politika, privreda", "bs", "latin"),
+        ("Al Jazeera Balkans", "Dopisništvo Sarajevo", "", "bs", "latin"),
+        ("Fena", "Dežurni urednik", "", "bs", "latin"),
+        ("Srna", "Redakcija", "politika", "sr", "cyrillic"),
+        ("Patria", "Redakcija", "", "bs", "latin"),
+        ("Sportski žurnal", "Redakcija", "sport", "bs", "latin"),
+        ("Radio Visoko", "Redakcija", "", "bs", "latin"),
+        ("Radio Breza", "Redakcija", "", "bs", "latin"),
+        ("Zenica Blog", "Selma Hadžić", "kultura, sport", "bs", "latin"),
+        ("Business Magazin", "Urednik", "privreda", "bs", "latin"),
+        ("Balkan Insight", "Sarajevo bureau", "politika", "en", "latin"),
+        ("Radio Slobodna Evropa", "Dopisnik", "politika", "bs", "latin"),
+        ("Kakanj Info", "Tarik Mujić", "", "bs", "latin"),
+    ];
+    outlets
+        .iter()
+        .enumerate()
+        .map(|(i, (outlet, name, beats, language, script))| ContactFields {
+            outlet: (*outlet).into(),
+            name: (*name).into(),
+            email: format!("redakcija{:02}@{}.example", i + 1, crate::website::domain(outlet)),
+            beats: (*beats).into(),
+            language: (*language).into(),
+            script: (*script).into(),
+        })
+        .collect()
+}
+
+/// A domain-like word for an outlet's name.
+fn domain(outlet: &str) -> String {
+    opcina_core::publicinfo::key::key(outlet).replace('-', "")
+}
+
 #[cfg(test)]
 mod tests {
     use opcina_core::publicinfo::piece::{check_facts, check_text};
@@ -284,6 +342,14 @@ mod tests {
             for t in &p.texts {
                 assert!(check_text(t).is_ok(), "{t:?}");
             }
+        }
+        let media = media_list();
+        assert_eq!(media.len(), 30);
+        let mut emails: Vec<_> = media.iter().map(|c| c.email.clone()).collect();
+        emails.dedup();
+        assert_eq!(emails.len(), 30);
+        for c in &media {
+            assert!(opcina_core::publicinfo::media::check_contact(c).is_ok(), "{c:?}");
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod present;
+pub mod press;
 pub mod search;
 pub mod ui;
 

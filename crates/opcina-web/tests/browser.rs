@@ -166,6 +166,17 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     audit(browser, "newsroom piece to publish", violations);
     browser.click(&browser.find("form.step input[value=publish] ~ p button"));
     wait_for_text(browser, "Objavljeno (ili zakazano");
+    browser.goto(&format!("{base}/newsroom/media"));
+    wait_for_text(browser, "Lista medija");
+    browser.fill(&browser.find("#outlet"), "Radio Kakanj");
+    browser.fill(&browser.find("#email"), "radio@kakanj.example");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "radio@kakanj.example");
+    audit(browser, "media list", violations);
+    browser.goto(&piece);
+    browser.click(&browser.find("form[action$='/release'] button[type=submit]"));
+    wait_for_text(browser, "Saopćenje je zakazano");
+    audit(browser, "newsroom piece with a press release", violations);
     browser.goto(&format!("{base}/"));
     wait_for_text(browser, "Otvoren novi park u Kraljevoj Sutjesci");
     audit(browser, "home with news", violations);

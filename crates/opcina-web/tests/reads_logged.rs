@@ -342,6 +342,9 @@ backend_test! {
         add("/sitemap.xml", vec![visit(Who::Anonymous, "/sitemap.xml")]);
         add("/newsroom", vec![visit(Who::Clerk, "/newsroom").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/{id}", vec![visit(Who::Clerk, "/newsroom/1").status(Some(StatusCode::FORBIDDEN))]);
+        add("/newsroom/media", vec![visit(Who::Clerk, "/newsroom/media").status(Some(StatusCode::FORBIDDEN))]);
+        add("/newsroom/media/{id}", vec![visit(Who::Clerk, "/newsroom/media/1").status(Some(StatusCode::FORBIDDEN))]);
+        add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 
         let routes = get_routes();

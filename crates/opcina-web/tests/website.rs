@@ -228,3 +228,115 @@ backend_test! {
         assert_eq!(call(&s.router, "GET", "/api/v1/newsroom/pieces", Some(&clerk), None).await.0, StatusCode::FORBIDDEN);
     }
 }
+
+backend_test! {
+    /// A press release reaches every journalist on the list through a real SMTP server
+    /// (aiosmtpd), in their language and script, never before its embargo ends, once; a
+    /// journalist who follows another topic or left the list gets nothing; the newsroom sees
+    /// each relay's answer.
+    async fn a_press_release_reaches_the_media_through_a_real_relay_after_its_embargo(db: TestDb) {
+        use opcina_core::publicinfo::media::ContactFields;
+        use opcina_testkit::smtp::{SmtpServer, python};
+        use opcina_web::mail::{MailSettings, Mailer};
+        let Some(python) = python() else { return };
+        let s = site(&db).await;
+        let (k, n) = (&s.k, &s.n);
+        let contact = |outlet: &str, email: &str, beats: &str, language: &str, script: &str| ContactFields {
+            outlet: outlet.into(),
+            name: "Redakcija".into(),
+            email: email.into(),
+            beats: beats.into(),
+            language: language.into(),
+            script: script.into(),
+        };
+        for c in [
+            contact("Radio Kakanj", "radio@kakanj.example", "", "bs", "latin"),
+            contact("RTRS", "vijesti@rtrs.example", "privreda", "sr", "cyrillic"),
+            contact("Sportski list", "sport@list.example", "sport", "hr", "latin"),
+            contact("Oslobođenje", "desk@oslobodjenje.example", "", "en", "latin"),
+            contact("Bivši portal", "stari@portal.example", "", "bs", "latin"),
+        ] {
+            k.store.add_media_contact(&n.press, c).await.unwrap().unwrap();
+        }
+        assert_eq!(
+            k.store.add_media_contact(&n.editor, contact("X", "x@x.example", "", "bs", "latin")).await.unwrap().unwrap_err().errors[0].code,
+            "publicinfo.permission"
+        );
+        let dup = k.store.add_media_contact(&n.press, contact("Radio", "RADIO@kakanj.example", "", "bs", "latin")).await.unwrap().unwrap_err();
+        assert_eq!(dup.errors[0].code, "publicinfo.contact.exists");
+        // One left the list by the link in an earlier message.
+        let mut list = k.store.media_list(&n.press).await.unwrap().unwrap();
+        list.sort_by_key(|c| c.id);
+        let mut v = Visitor::new(&s.router);
+        let token = list[4].unsubscribe_token.clone();
+        let ask = v.get(&format!("/press/unsubscribe/{token}")).await;
+        assert!(ask.body.contains("stari@portal.example"), "the link asks first: {}", ask.body);
+        assert!(k.store.media_list(&n.press).await.unwrap().unwrap()[0..].iter().all(|c| c.active), "a GET changes nothing");
+        let done = v.post(&format!("/press/unsubscribe/{token}"), &[]).await;
+        assert_eq!(done.status, StatusCode::OK);
+        assert_eq!(v.get("/press/unsubscribe/nema").await.status, StatusCode::NOT_FOUND);
+
+        // The release: a piece under embargo for 1.5 s, sent to everyone who follows "Privreda".
+        let text = bosnian("Nova fabrika u Kaknju", "Investicija od 4 miliona KM.", "Prvi pasus.\n\nDrugi pasus.");
+        let at = Timestamp(k.store.now().0 + 1_500_000);
+        let piece = publish(k, n, PieceFacts { category: "Privreda".into(), ..facts("news") }, text, Some(at)).await;
+        let english = PieceText { language: "en".into(), title: "New factory in Kakanj".into(), summary: "KM 4 million.".into(), body: "First.".into() };
+        k.store.piece(&n.press, opcina_store::publicinfo::PieceOp::Save { piece_id: piece.id, facts: None, text: Some(english), reason: "Dodan prijevod".into() }).await.unwrap().unwrap();
+        assert_eq!(k.store.distribute(&n.editor, piece.id, "").await.unwrap().unwrap_err().errors[0].code, "publicinfo.permission");
+        let release = k.store.distribute(&n.press, piece.id, "Privreda").await.unwrap().unwrap();
+        assert_eq!(opcina_web::press::queue_due(&k.store, BASE).await.unwrap(), 0, "nothing before the embargo ends");
+        assert_eq!(k.store.mail_counts().await.unwrap().pending, 0);
+        tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+        assert_eq!(opcina_web::press::queue_due(&k.store, BASE).await.unwrap(), 3, "radio, RTRS (follows privreda), the English desk");
+        assert_eq!(opcina_web::press::queue_due(&k.store, BASE).await.unwrap(), 0, "written once");
+        let server = SmtpServer::accepting(&python);
+        let settings = MailSettings { relay: Some(server.addr.to_string()), directory: None, from: "Općina Kakanj <press@kakanj.example>".into() };
+        let mailer = Mailer::new(&settings, "kakanj.example").unwrap();
+        assert_eq!(mailer.deliver_pending(&k.store, &mut Default::default()).await.unwrap(), 3);
+        assert_eq!(mailer.deliver_pending(&k.store, &mut Default::default()).await.unwrap(), 0, "sent once");
+        let received = server.received();
+        assert_eq!(received.len(), 3, "{received:?}");
+        let to = |who: &str| received.iter().find(|m| m.contains(&format!("To: {who}"))).unwrap_or_else(|| panic!("nothing to {who}: {received:?}"));
+        let radio = to("radio@kakanj.example");
+        assert!(radio.contains("Subject: Saopćenje za javnost: Nova fabrika u Kaknju") && radio.contains("Prvi pasus.\n\nDrugi pasus."), "{radio}");
+        assert!(radio.contains(&format!("{BASE}/news/nova-fabrika-u-kaknju")) && radio.contains(&format!("{BASE}/press/unsubscribe/")), "{radio}");
+        let rtrs = to("vijesti@rtrs.example");
+        assert!(rtrs.contains("Нова фабрика у Какњу") && rtrs.contains("Саопштење за јавност"), "Serbian Cyrillic: {rtrs}");
+        let english = to("desk@oslobodjenje.example");
+        assert!(english.contains("Subject: Press release: New factory in Kakanj"), "{english}");
+        assert!(!received.iter().any(|m| m.contains("sport@list.example") || m.contains("stari@portal.example")));
+        // The newsroom sees each message with the relay's answer.
+        let log = k.store.release_log(&n.press, piece.id).await.unwrap().unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].distribution.id, log[0].distribution.recipients), (release.id, 3));
+        assert!(log[0].messages.iter().all(|m| m.status == "sent" && m.reply.starts_with("250")), "{:?}", log[0].messages);
+        let mut press = Visitor::new(&s.router);
+        press.sign_in("pr", PASSWORD).await;
+        let page = press.get(&format!("/newsroom/{}", piece.id)).await;
+        assert!(page.body.contains("vijesti@rtrs.example") && page.body.contains("poslano"), "{}", page.body);
+        assert!(opcina_store::verify::verify(k.store.raw(), &|_| {}).await.unwrap().ok());
+    }
+}
+
+backend_test! {
+    async fn the_media_list_refuses_what_would_break_a_message(db: TestDb) {
+        let s = site(&db).await;
+        let mut press = Visitor::new(&s.router);
+        press.sign_in("pr", PASSWORD).await;
+        let r = press.post("/newsroom/media", &[("outlet", "Radio\r\nBcc: svi@example.ba"), ("email", "a@b.example\r\nBcc: x@y.example"), ("language", "bs"), ("script", "latin")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"outlet-error\"") && r.body.contains("id=\"email-error\""), "{}", r.body);
+        let r = press.post("/newsroom/media", &[("outlet", "Radio Kakanj"), ("name", "Amra"), ("email", "amra@radio.example"), ("beats", "sport, kultura"), ("language", "sr"), ("script", "cyrillic")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let list = press.get("/newsroom/media").await;
+        assert!(list.body.contains("amra@radio.example") && list.body.contains("1 kontakt na listi"), "{}", list.body);
+        let id = s.k.store.media_list(&s.n.press).await.unwrap().unwrap()[0].id;
+        let r = press.post(&format!("/newsroom/media/{id}"), &[("outlet", "Radio Kakanj"), ("email", "amra@radio.example"), ("language", "sr"), ("script", "cyrillic")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(!s.k.store.media_list(&s.n.press).await.unwrap().unwrap()[0].active, "unticked: off the list");
+        let mut editor = Visitor::new(&s.router);
+        editor.sign_in("urednik", PASSWORD).await;
+        let r = editor.post("/newsroom/media", &[("outlet", "X"), ("email", "x@x.example"), ("language", "bs"), ("script", "latin")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an editor reads the list, the PR officer keeps it");
+    }
+}

@@ -5,8 +5,10 @@
 //! - [`piece`]: kinds, states, the workflow by role, validation of a piece and its texts;
 //! - [`visible`]: what the public sees and when (scheduled publishing, embargo), the language
 //!   a text is shown in and the fallback to Bosnian;
+//! - [`media`]: the media list and the letter a press release becomes for each contact;
 //! - [`key`]: the stable keys of addresses, categories, tags and local communities.
 
 pub mod key;
+pub mod media;
 pub mod piece;
 pub mod visible;

@@ -5,7 +5,7 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::publicinfo_rows::{PieceRow, PieceStepRow, PieceTextRow};
+use crate::publicinfo_rows::{DistributionRow, MediaContactRow, PieceRow, PieceStepRow, PieceTextRow};
 use crate::table::{Param, Record};
 
 /// Which published pieces a list shows (keys as [`opcina_core::publicinfo::key`] makes
@@ -142,3 +142,48 @@ pub trait PublicInfoReads: Reads {
 }
 
 impl<R: Reads + ?Sized> PublicInfoReads for R {}
+
+/// The reads of the media list and press releases.
+#[async_trait]
+pub trait PressReads: Reads {
+    /// The media list, by outlet and name.
+    async fn media_list(&mut self) -> Result<Vec<MediaContactRow>> {
+        all(self, &format!("SELECT {} FROM media_contacts ORDER BY outlet, name, id", MediaContactRow::COLUMNS), &[]).await
+    }
+
+    async fn media_contact(&mut self, id: i64) -> Result<Option<MediaContactRow>> {
+        one(self, &format!("SELECT {} FROM media_contacts WHERE id = $1", MediaContactRow::COLUMNS), &[&id]).await
+    }
+
+    async fn media_contact_by_email(&mut self, email: &str) -> Result<Option<MediaContactRow>> {
+        one(self, &format!("SELECT {} FROM media_contacts WHERE email = $1", MediaContactRow::COLUMNS), &[&email]).await
+    }
+
+    async fn media_contact_by_token(&mut self, token: &str) -> Result<Option<MediaContactRow>> {
+        one(self, &format!("SELECT {} FROM media_contacts WHERE unsubscribe_token = $1", MediaContactRow::COLUMNS), &[&token]).await
+    }
+
+    async fn distribution(&mut self, id: i64) -> Result<Option<DistributionRow>> {
+        one(self, &format!("SELECT {} FROM press_distributions WHERE id = $1", DistributionRow::COLUMNS), &[&id]).await
+    }
+
+    /// Releases whose messages are not written yet, oldest first.
+    async fn pending_distributions(&mut self) -> Result<Vec<DistributionRow>> {
+        all(self, &format!("SELECT {} FROM press_distributions WHERE queued_at IS NULL ORDER BY id", DistributionRow::COLUMNS), &[]).await
+    }
+
+    /// A piece's releases, oldest first.
+    async fn piece_distributions(&mut self, piece_id: i64) -> Result<Vec<DistributionRow>> {
+        all(self, &format!("SELECT {} FROM press_distributions WHERE piece_id = $1 ORDER BY id", DistributionRow::COLUMNS), &[&piece_id])
+            .await
+    }
+
+    /// The messages written for `purpose`, with the relay's answer when there is one.
+    async fn release_messages(&mut self, purpose: &str) -> Result<Vec<crate::publicinfo_press::ReleaseMessage>> {
+        let sql = "SELECT o.id, o.recipient, COALESCE(d.status, 'queued'), COALESCE(d.reply, ''), d.at FROM mail_outbox o \
+                   LEFT JOIN mail_deliveries d ON d.outbox_id = o.id WHERE o.purpose = $1 ORDER BY o.id";
+        all(self, sql, &[&purpose]).await
+    }
+}
+
+impl<R: Reads + ?Sized> PressReads for R {}

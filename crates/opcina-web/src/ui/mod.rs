@@ -19,6 +19,7 @@ pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
 pub mod issue;
+pub mod media;
 pub mod newsroom;
 pub mod notices;
 pub mod orders;
@@ -99,6 +100,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/newsroom", get(newsroom::list).post(newsroom::create))
         .route("/newsroom/{id}", get(newsroom::piece).post(newsroom::save))
         .route("/newsroom/{id}/step", post(newsroom::step))
+        .route("/newsroom/{id}/release", post(newsroom::release))
+        .route("/newsroom/media", get(media::list).post(media::add))
+        .route("/newsroom/media/{id}", get(media::contact).post(media::change))
+        .route("/press/unsubscribe/{token}", get(media::unsubscribe_form).post(media::unsubscribe))
         .route("/services", get(orders::services))
         .route("/order", get(orders::order_form).post(orders::place))
         .route("/order/track", get(orders::track_form))

@@ -12,6 +12,7 @@ use opcina_core::Refusal;
 use opcina_core::publicinfo::piece::{self, EDITORS, LANGUAGES, PieceAction, PieceFacts, PieceKind, PieceState, PieceText};
 use opcina_core::registry::Timestamp;
 use opcina_store::publicinfo::PieceOp;
+use opcina_store::publicinfo_press::{PRESS, ReleaseLog};
 use opcina_store::publicinfo_reads::{NewsroomPiece, PieceWithTexts};
 use serde::Deserialize;
 
@@ -204,8 +205,20 @@ struct PiecePage<'a> {
     correcting: bool,
     steps: Vec<StepForm>,
     history: Vec<StepLine>,
+    can_release: bool,
+    releases: Vec<ReleaseLine>,
     errors: FieldErrors,
     notice: Option<String>,
+}
+
+/// A press release of the piece and what became of its messages.
+pub struct ReleaseLine {
+    pub requested: String,
+    pub by: String,
+    pub beat: String,
+    /// When its messages were written (empty: waiting for the piece to be visible).
+    pub queued: Option<String>,
+    pub messages: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,10 +227,28 @@ pub struct PieceParams {
     done: Option<String>,
 }
 
+fn release_lines(ui: &Ui, logs: &[ReleaseLog]) -> Vec<ReleaseLine> {
+    logs.iter()
+        .map(|l| ReleaseLine {
+            requested: ui.locale.date_time(l.distribution.requested_at),
+            by: l.distribution.requested_by.clone(),
+            beat: if l.distribution.beat.is_empty() { ui.t("press-everyone") } else { l.distribution.beat.clone() },
+            queued: l.distribution.queued_at.map(|at| ui.locale.date_time(at)),
+            messages: l
+                .messages
+                .iter()
+                .map(|m| (m.recipient.clone(), ui.t(&format!("press-status-{}", m.status)), m.reply.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn piece_page(
     state: &AppState,
     ui: &Ui,
     p: &NewsroomPiece,
+    logs: &[ReleaseLog],
     f: Option<PieceFields>,
     errors: FieldErrors,
     notice: Option<String>,
@@ -282,16 +313,23 @@ fn piece_page(
         correcting,
         steps,
         history,
+        can_release: PRESS.contains(&role) && matches!(p.piece.state, PieceState::Approved | PieceState::Published),
+        releases: release_lines(ui, logs),
         errors,
         notice,
     };
     render_with(status, &page)
 }
 
-async fn load(state: &AppState, ui: &Ui, id: i64) -> Result<NewsroomPiece, Response> {
+async fn load(state: &AppState, ui: &Ui, id: i64) -> Result<(NewsroomPiece, Vec<ReleaseLog>), Response> {
     let caller = ui.require(&EDITORS)?;
-    match state.store.newsroom_piece(&caller.actor, id).await {
-        Ok(Ok(p)) => Ok(p),
+    let piece = match state.store.newsroom_piece(&caller.actor, id).await {
+        Ok(Ok(p)) => p,
+        Ok(Err(refusal)) => return Err(refused(ui, &refusal)),
+        Err(e) => return Err(internal_error(ui, &e)),
+    };
+    match state.store.release_log(&caller.actor, id).await {
+        Ok(Ok(logs)) => Ok((piece, logs)),
         Ok(Err(refusal)) => Err(refused(ui, &refusal)),
         Err(e) => Err(internal_error(ui, &e)),
     }
@@ -314,13 +352,16 @@ pub async fn piece(
     Path(id): Path<i64>,
     Query(q): Query<PieceParams>,
 ) -> Response {
-    let p = match load(&state, &ui, id).await {
+    let (p, logs) = match load(&state, &ui, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let language = q.language.filter(|l| LANGUAGES.contains(&l.as_str())).unwrap_or_else(|| "bs".into());
-    let notice = q.done.as_deref().and_then(PieceAction::parse).map(|a| ui.t(&format!("piece-done-{}", a.as_str())));
-    piece_page(&state, &ui, &p, Some(PieceFields::of(&p, &language)), FieldErrors::default(), notice)
+    let notice = match q.done.as_deref() {
+        Some("release") => Some(ui.t("press-done")),
+        done => done.and_then(PieceAction::parse).map(|a| ui.t(&format!("piece-done-{}", a.as_str()))),
+    };
+    piece_page(&state, &ui, &p, &logs, Some(PieceFields::of(&p, &language)), FieldErrors::default(), notice)
 }
 
 /// `POST /newsroom/{id}`: saves the facts and the text in the form's language (a correction,
@@ -342,7 +383,7 @@ pub async fn save(
             Redirect::to(&format!("/newsroom/{id}?language={}&done={action}", f.language.trim())).into_response()
         }
         Ok(Err(refusal)) => match load(&state, &ui, id).await {
-            Ok(p) => piece_page(&state, &ui, &p, Some(f), FieldErrors::of(&ui, &refusal), None),
+            Ok((p, logs)) => piece_page(&state, &ui, &p, &logs, Some(f), FieldErrors::of(&ui, &refusal), None),
             Err(r) => r,
         },
         Err(e) => internal_error(&ui, &e),
@@ -407,7 +448,38 @@ pub async fn step(State(state): State<AppState>, Extension(ui): Extension<Ui>, P
         _ => errors,
     };
     match load(&state, &ui, id).await {
-        Ok(p) => piece_page(&state, &ui, &p, None, FieldErrors(outcome), None),
+        Ok((p, logs)) => piece_page(&state, &ui, &p, &logs, None, FieldErrors(outcome), None),
         Err(r) => r,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReleaseFields {
+    #[serde(default)]
+    beat: String,
+}
+
+/// `POST /newsroom/{id}/release`: sends the piece to the media list (all of it, or those
+/// following a topic) once it is visible.
+pub async fn release(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(id): Path<i64>,
+    Form(f): Form<ReleaseFields>,
+) -> Response {
+    let caller = match ui.require(&EDITORS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.distribute(&caller.actor, id, &f.beat).await {
+        Ok(Ok(_)) => Redirect::to(&format!("/newsroom/{id}?done=release")).into_response(),
+        Ok(Err(refusal)) => match load(&state, &ui, id).await {
+            Ok((p, logs)) => {
+                let errors = FieldErrors::of(&ui, &refusal).0.into_values().map(|v| ("beat".to_string(), v)).collect();
+                piece_page(&state, &ui, &p, &logs, None, FieldErrors(errors), None)
+            }
+            Err(r) => r,
+        },
+        Err(e) => internal_error(&ui, &e),
     }
 }

@@ -111,7 +111,10 @@ pub async fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let seal = super::serve::load_seal(&store, &a.dir.join("keys/node.key"), &public_url).await?;
     let mail = MailSettings { relay: None, directory: Some(a.dir.join("mail")), from: DEMO_FROM.into() };
     let mail = super::serve::mailer(&mail, &public_url)?;
-    println!("E-mail to citizens (the links that open their accounts) is written to {} as .eml files.", mail.describe());
+    println!(
+        "E-mail (links that open citizens' accounts, press releases to the media list) is written to {} as .eml files.",
+        mail.describe()
+    );
     let options = super::serve::Options { http: Default::default(), mail: Some(mail), public_url };
     serve(store, &index_dir, listener, Some(seal), None, options, Some(announce)).await?;
     Ok(ExitCode::SUCCESS)
@@ -167,7 +170,9 @@ pub(crate) async fn create(
 
 /// Writes the demo's website through the newsroom's use cases, as its editors would: each
 /// piece written by the editor, submitted, approved by the head of the mayor's office and
-/// published by the PR officer (or left on the way). Returns how many were published, put
+/// published by the PR officer (or left on the way); the media list of thirty outlets, and
+/// the pieces marked as press releases sent to it (the node's press sender writes their
+/// messages once each piece is visible, into the demo's mail directory). Returns how many were published, put
 /// under embargo, left in review and left as drafts.
 pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<[usize; 4]> {
     use opcina_core::publicinfo::piece::PieceAction;
@@ -176,8 +181,12 @@ pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<
     let actor = |username: &str, role: Role| opcina_core::registry::Actor { username: username.into(), role, office: None };
     let (editor, press, approver) = (actor("urednik", Role::Editor), actor("pr", Role::PressOfficer), actor("kabinet", Role::Approver));
     let refused = |what: &str, r: opcina_core::Refusal| anyhow::anyhow!("the demo's website: {what} refused: {r}");
+    for contact in opcina_synthetic::website::media_list() {
+        store.add_media_contact(&press, contact).await?.map_err(|r| refused("a contact of the media list", r))?;
+    }
     let mut counts = [0; 4];
     for piece in opcina_synthetic::website::pieces(store.today()) {
+        let release = piece.press;
         let mut texts = piece.texts.into_iter();
         let Some(first) = texts.next() else { continue };
         let done =
@@ -213,6 +222,9 @@ pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<
             _ => None,
         };
         step(press.clone(), PieceAction::Publish, at).await?;
+        if release {
+            store.distribute(&press, id, "").await?.map_err(|r| refused("a press release", r))?;
+        }
         counts[if at.is_some() { 1 } else { 0 }] += 1;
     }
     Ok(counts)

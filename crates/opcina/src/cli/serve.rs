@@ -22,6 +22,8 @@ const OUTBOX_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 /// How often the mail sender looks for messages to send.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often press releases whose embargo ended are written to the outbox.
+const PRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 /// How often a node fetches the federation's directory again.
 const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 use serde::Deserialize;
@@ -288,6 +290,7 @@ pub async fn serve(
         tracing::info!(to = %m.describe(), "mail is sent");
         m.spawn(store.clone(), MAIL_EVERY)
     });
+    let press = Some(opcina_web::press::spawn(store.clone(), options.public_url.trim_end_matches('/').to_string(), PRESS_EVERY));
     let mut refresher = None;
     if let (Some(settings), Some((sealer, _))) = (federation, &seal) {
         let federation = Arc::new(Federation::new(settings, sealer.key().clone()));
@@ -319,7 +322,7 @@ pub async fn serve(
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
     document_indexer.abort();
-    for task in [refresher, outbox, mailer, checkpoints].into_iter().flatten() {
+    for task in [refresher, outbox, mailer, press, checkpoints].into_iter().flatten() {
         task.abort();
     }
     if let Some((sealer, federation)) = anchoring {
