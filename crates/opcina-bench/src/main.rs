@@ -19,6 +19,7 @@ mod measure;
 mod mixed;
 mod queries;
 mod web;
+mod website;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web, mixed, federation, cases, documents (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, website, mixed, federation, cases, documents (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -82,6 +83,9 @@ struct Args {
     /// Files in the index of the documents scenario's searches.
     #[arg(long, default_value_t = 1_000_000)]
     documents: usize,
+    /// Published pieces of the website scenario.
+    #[arg(long, default_value_t = 10_000)]
+    pieces: usize,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -171,6 +175,9 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     }
     if args.scenarios.iter().any(|s| s == "web") {
         web::run(&store, &index, &sample, args.seconds, args.web_concurrency, size, backend).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "website") {
+        website::run(&store, &index, args.pieces, args.seconds, args.web_concurrency, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "federation") {
         federation::run(&store, &index, &sample, dir, args.seconds, args.web_concurrency, size, backend).await?;

@@ -36,7 +36,7 @@ impl Client {
     }
 
     /// Sends a GET; the status code.
-    async fn get(&mut self, path: &str) -> anyhow::Result<u16> {
+    pub(crate) async fn get(&mut self, path: &str) -> anyhow::Result<u16> {
         self.send("GET", path, None).await
     }
 

@@ -82,7 +82,11 @@ pub const CONTEXTS: &[Context] = &[
     Context {
         name: "publicinfo",
         tables: publicinfo_rows::TABLES,
-        migrations: &[migration!(21, "0021_publicinfo", "publicinfo"), migration!(22, "0022_media", "media")],
+        migrations: &[
+            migration!(21, "0021_publicinfo", "publicinfo"),
+            migration!(22, "0022_media", "media"),
+            migration!(23, "0023_messages", "messages"),
+        ],
     },
 ];
 

@@ -1,6 +1,7 @@
 //! Rows of the public-information context: the website's pieces (rewritten, journaled, at
 //! each step), their texts (every version kept) and the steps of their workflow.
 
+use opcina_core::publicinfo::message::{MessageKind, MessageState};
 use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
 use serde::Serialize;
 
@@ -132,9 +133,43 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<PieceStepRow>(),
     Table::mutable::<MediaContactRow>(),
     Table::mutable::<DistributionRow>(),
+    Table::mutable::<CitizenMessageRow>(),
 ];
 
-code_column!(PieceKind, PieceState, PieceAction);
+/// A citizen's message (question, suggestion, complaint) and, once given, its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CitizenMessageRow {
+    pub id: i64,
+    /// `P-2026-00042`.
+    pub number: String,
+    pub year: i64,
+    pub serial: i64,
+    pub kind: MessageKind,
+    /// The unit it is for.
+    pub unit_code: String,
+    /// `web` or `counter`.
+    pub channel: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// The language of the page it came from (`bs`, `hr`, `sr`, `sr-cyrl`, `en`).
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+    /// The citizen agreed to its publication with the answer (without name and address).
+    pub publish: bool,
+    #[serde(skip)]
+    pub access_hash: Vec<u8>,
+    pub state: MessageState,
+    pub received_on: String,
+    /// The day the answer is due.
+    pub due_on: String,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+    pub received_at: i64,
+}
+
+code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState);
 
 table_row!(
     PieceRow,
@@ -168,3 +203,30 @@ table_row!(
     [id, outlet, name, email, beats, beat_keys, language, script, active, unsubscribe_token, unsubscribed_at, created_at, changed_at]
 );
 table_row!(DistributionRow, "press_distributions", [id, piece_id, beat, requested_by, requested_at, queued_at, recipients]);
+table_row!(
+    CitizenMessageRow,
+    "citizen_messages",
+    [
+        id,
+        number,
+        year,
+        serial,
+        kind,
+        unit_code,
+        channel,
+        name,
+        email,
+        language,
+        subject,
+        body,
+        publish,
+        access_hash,
+        state,
+        received_on,
+        due_on,
+        answer,
+        answered_by,
+        answered_at,
+        received_at
+    ]
+);

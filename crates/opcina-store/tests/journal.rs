@@ -189,6 +189,20 @@ async fn populated(db: &TestDb) -> Kakanj {
     // document that is still missing, decided, sent and joined by a second case; a
     // correction filed in it.
     let o = opcina_testkit::docflow::set_up(&k).await;
+    // A citizen's complaint to a unit, answered.
+    let question = opcina_core::publicinfo::message::MessageFields {
+        kind: "complaint".into(),
+        unit: "01/1".into(),
+        name: "Ivana Jurić".into(),
+        email: "ivana@example.test".into(),
+        subject: "Red na šalteru".into(),
+        text: "Čekala sam sat vremena.".into(),
+        publish: true,
+    };
+    let (message, _) = s.send_message(question, "hr").await.unwrap().unwrap();
+    let letter: opcina_store::publicinfo_messages::AnswerLetter =
+        Box::new(|m, answer| opcina_store::mail::Letter { subject: m.number.clone(), body: answer.to_string() });
+    s.answer_message(&newsroom.press, message.id, "Ispričavamo se.", letter).await.unwrap().unwrap();
     // A refusal now entered in the UP-I book (a protocol record and its link).
     let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
@@ -259,7 +273,7 @@ backend_test! {
         // website.
         let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
-        for table in ["cases", "archive_entries", "disposals", "pieces"] {
+        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
             let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
@@ -267,8 +281,8 @@ backend_test! {
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
         assert_eq!(
             rewrites,
-            [11, 2, 2, 4],
-            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn"
+            [11, 2, 2, 4, 1],
+            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered"
         );
     }
 }

@@ -1266,3 +1266,72 @@ err-publicinfo-contact-not-found = Ovaj kontakt ne postoji.
 err-publicinfo-contact-required = Ovo polje je obavezno.
 err-publicinfo-contact-script-unknown = Pismo je latinica ili ćirilica.
 err-publicinfo-press-not-approved = Medijima se šalje samo odobrena ili objavljena objava.
+nav-messages = Pitajte opštinu
+nav-inbox = Poruke građana
+message-kind-question = pitanje
+message-kind-suggestion = prijedlog
+message-kind-complaint = pritužba
+message-new-title = Pošaljite pitanje, prijedlog ili pritužbu
+message-new-intro = Odgovor dobijate imejlom najkasnije za 15 radnih dana. Prijava nije potrebna.
+message-what = Vaša poruka
+message-kind = Vrsta
+message-unit = Kome se obraćate
+message-unit-choose = Izaberite službu
+message-subject = Naslov
+message-text = Poruka
+message-who = Vaši podaci
+message-name = Ime i prezime
+message-email = Imejl za odgovor
+message-email-hint = Samo za odgovor; nigdje se ne objavljuje.
+message-leave-empty = Ostavite ovo polje prazno
+message-publish = Slažem se da se pitanje i odgovor objave na veb stranici, bez mog imena i adrese.
+message-send = Pošalji
+message-not-taken = Poruka nije primljena. Pokušajte ponovo.
+message-sent-title = Poruka je primljena
+message-sent-due = Odgovor dobijate najkasnije { $day }.
+message-number = Broj poruke
+message-code = Pristupni kod
+message-keep-code = Sačuvajte broj i kod: sa njima na ovoj stranici vidite stanje i odgovor.
+message-track-title = Stanje moje poruke
+message-track-button = Prikaži
+message-not-found = Nema poruke sa tim brojem i kodom.
+message-state-answered = Odgovoreno.
+message-state-waiting = Čeka odgovor; rok je { $day }.
+message-received-on = primljeno { $day }
+message-answer-of = Odgovor od { $day }
+messages-title = Pitanja građana i odgovori
+messages-intro = Pitanja, prijedlozi i pritužbe građana čiji su pošiljaoci pristali na objavu, sa odgovorima opštine.
+messages-none = Još nema objavljenih odgovora.
+inbox-title = Poruke građana
+inbox-waiting = { $count ->
+    [one] { $count } poruka čeka odgovor
+    [few] { $count } poruke čekaju odgovor
+   *[other] { $count } poruka čeka odgovor
+}
+inbox-overdue = { $count ->
+    [one] { $count } nakon roka
+    [few] { $count } nakon roka
+   *[other] { $count } nakon roka
+}
+inbox-to-answer = Čekaju odgovor, prvo one kojima rok prvi ističe
+inbox-answered = Odgovorene
+inbox-late = rok prošao
+inbox-back = Nazad na poruke
+message-due = Rok za odgovor
+message-answered-on = Odgovoreno
+message-no-email = nije navedena (odgovor na šalteru)
+message-publish-short = Objava odgovora
+message-publish-yes = pristao na objavu
+message-publish-no = ne objavljivati
+message-answer = Odgovor
+message-answer-hint = Odgovor se šalje imejlom na jeziku na kojem je poruka poslata i ostaje uz poruku.
+message-answer-send = Pošalji odgovor
+message-mail-subject = Odgovor na vašu poruku { $number }
+message-mail-intro = Poštovani/a { $name }, na vašu poruku „{ $subject }“ odgovaramo:
+message-mail-number = Broj vaše poruke: { $number }
+message-mail-track = Poruku i odgovor vidite i na:
+err-publicinfo-message-answered = Na ovu poruku je već odgovoreno.
+err-publicinfo-message-kind-unknown = Izaberite pitanje, prijedlog ili pritužbu.
+err-publicinfo-message-not-found = Ova poruka ne postoji.
+err-publicinfo-message-required = Ovo polje je obavezno.
+err-publicinfo-message-unit-unknown = Izaberite službu kojoj se obraćate.

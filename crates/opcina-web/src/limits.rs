@@ -148,6 +148,8 @@ pub struct Limits {
     pub registration_mail: Window,
     /// Submissions sent from the portal, per client address and per account.
     pub submissions: Window,
+    /// Citizens' messages sent from the website, per client address and per e-mail address.
+    pub messages: Window,
     /// Federation requests refused before their sender was authenticated, per client
     /// address: past the limit the address is answered 429 before anything is read.
     pub federation_refusals: Window,
@@ -162,6 +164,7 @@ impl Default for Limits {
             registrations: Window::new(10, HOUR),
             registration_mail: Window::new(3, HOUR),
             submissions: Window::new(20, HOUR),
+            messages: Window::new(10, HOUR),
             federation_refusals: Window::new(60, Duration::from_secs(60)),
         }
     }

@@ -1,6 +1,6 @@
 //! What the JSON API and the pages present alike: downloads (PDFs, kept files), the public
-//! tracking links, and the cursors of the work lists. Both presentations import from here,
-//! never from each other.
+//! tracking links, the cursors of the work lists, and the website's filters and addresses.
+//! Both presentations import from here, never from each other.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -165,4 +165,13 @@ impl PieceQuery {
 /// The cursor after a page of pieces (absent when the page was not full).
 pub fn piece_cursor(items: &[opcina_store::publicinfo_reads::PieceWithTexts], limit: i64) -> Option<String> {
     (items.len() as i64 == limit).then(|| items.last().and_then(|p| p.piece.publish_at.map(|at| format!("{at}~{}", p.piece.id)))).flatten()
+}
+
+/// The address of a piece's page on the website (standing pages under `/pages/`, the rest
+/// under `/news/`), as pages, feeds, the site map and press releases link to it.
+pub fn piece_path(piece: &opcina_store::publicinfo_rows::PieceRow) -> String {
+    match piece.kind {
+        opcina_core::publicinfo::piece::PieceKind::Page => format!("/pages/{}", piece.slug),
+        _ => format!("/news/{}", piece.slug),
+    }
 }

@@ -34,7 +34,7 @@ fn locale_of(language: &str, script: Script) -> Locale {
 /// Each contact's letter for a release.
 pub fn letters(release: &DueRelease, public_url: &str, municipality: &str) -> Vec<(i64, Letter)> {
     let piece = &release.piece;
-    let link = format!("{public_url}{}", crate::ui::website::piece_path(&piece.piece));
+    let link = format!("{public_url}{}", crate::present::piece_path(&piece.piece));
     release
         .contacts
         .iter()

@@ -190,6 +190,32 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     wait_for_text(browser, "has not been translated");
     audit(browser, "a piece not translated", violations);
     browser.goto(&format!("{base}/news?lang=bs"));
+
+    // A citizen's question, answered from the inbox.
+    browser.goto(&format!("{base}/messages/new"));
+    wait_for_text(browser, "Pošaljite pitanje");
+    audit(browser, "message form", violations);
+    browser.execute("document.querySelector('#unit').value = '04';", json!([]));
+    browser.fill(&browser.find("#subject"), "Rasvjeta u ulici");
+    browser.fill(&browser.find("#text"), "Kada će biti popravljena?");
+    browser.fill(&browser.find("#name"), "Ivana Jurić");
+    browser.fill(&browser.find("#email"), "ivana@example.test");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Poruka je primljena");
+    audit(browser, "message sent", violations);
+    browser.goto(&format!("{base}/inbox"));
+    wait_for_text(browser, "Rasvjeta u ulici");
+    audit(browser, "inbox", violations);
+    browser.click(&browser.find("table a[href^='/inbox/']"));
+    wait_for_text(browser, "Kada će biti popravljena?");
+    audit(browser, "inbox message", violations);
+    browser.fill(&browser.find("#answer"), "Popravka je zakazana.");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Odgovorene");
+    browser.goto(&format!("{base}/messages"));
+    audit(browser, "published answers", violations);
+    browser.goto(&format!("{base}/messages/track"));
+    audit(browser, "message tracking", violations);
 }
 
 fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {

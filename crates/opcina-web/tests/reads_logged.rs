@@ -344,6 +344,11 @@ backend_test! {
         add("/newsroom/{id}", vec![visit(Who::Clerk, "/newsroom/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/media", vec![visit(Who::Clerk, "/newsroom/media").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/media/{id}", vec![visit(Who::Clerk, "/newsroom/media/1").status(Some(StatusCode::FORBIDDEN))]);
+        add("/messages", vec![visit(Who::Anonymous, "/messages")]);
+        add("/messages/new", vec![visit(Who::Anonymous, "/messages/new")]);
+        add("/messages/track", vec![visit(Who::Anonymous, "/messages/track")]);
+        add("/inbox", vec![visit(Who::Official, "/inbox")]);
+        add("/inbox/{id}", vec![visit(Who::Official, "/inbox/1").status(Some(StatusCode::NOT_FOUND))]);
         add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 

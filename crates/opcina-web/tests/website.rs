@@ -340,3 +340,79 @@ backend_test! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an editor reads the list, the PR officer keeps it");
     }
 }
+
+/// The number and the access code on the page that confirms a message.
+fn number_and_code(body: &str) -> (String, String) {
+    let codes: Vec<String> =
+        body.split("<strong class=\"code\">").skip(1).filter_map(|s| s.split('<').next()).map(str::to_string).collect();
+    assert_eq!(codes.len(), 2, "{body}");
+    (codes[0].clone(), codes[1].clone())
+}
+
+backend_test! {
+    /// A citizen's question: sent without an account, numbered, followed by number and code,
+    /// answered by its unit (not another unit), the answer e-mailed in the language it was
+    /// asked in, and published because the citizen agreed.
+    async fn a_citizens_question_is_numbered_answered_by_its_unit_and_published(db: TestDb) {
+        let s = site(&db).await;
+        opcina_testkit::docflow::set_up(&s.k).await;
+        for user in ["amra", "selma"] {
+            s.k.store.set_password(&s.k.admin, user, PASSWORD).await.unwrap();
+        }
+        let mut citizen = Visitor::new(&s.router);
+        let form = citizen.get("/messages/new?lang=hr").await;
+        assert!(form.body.contains("name=\"website\""), "the field hidden from people is there");
+        let empty = citizen.post("/messages/new", &[("kind", "question"), ("unit", ""), ("name", ""), ("email", "x"), ("subject", ""), ("text", "")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["unit", "name", "email", "subject", "text"] {
+            assert!(empty.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", empty.body);
+        }
+        let robot = citizen
+            .post("/messages/new", &[("kind", "question"), ("unit", "04"), ("name", "Bot"), ("email", "bot@example.test"), ("subject", "Offer"), ("text", "Buy"), ("website", "http://spam.example")])
+            .await;
+        assert_eq!(robot.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields = [
+            ("kind", "question"),
+            ("unit", "04"),
+            ("name", "Ivana Jurić"),
+            ("email", "ivana@example.test"),
+            ("subject", "Rasvjeta u ulici <Bistrik>"),
+            ("text", "Kada će biti popravljena rasvjeta?\nHvala."),
+            ("publish", "on"),
+        ];
+        let sent = citizen.post("/messages/new", &fields).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        let (number, code) = number_and_code(&sent.body);
+        assert!(number.starts_with("P-") && number.ends_with("-00001"), "{number}");
+        assert!(s.k.store.published_messages(10).await.unwrap().is_empty(), "not published before it is answered");
+        let wrong = citizen.get(&format!("/messages/track?number={number}&code=AAAA-BBBB")).await;
+        assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+        let tracked = citizen.get(&format!("/messages/track?number={number}&code={}", code.to_lowercase())).await;
+        assert_eq!(tracked.status, StatusCode::OK);
+        assert!(tracked.body.contains("Rasvjeta u ulici &#60;Bistrik&#62;") && tracked.body.contains("Čeka odgovor"), "{}", tracked.body);
+        // Unit 04 answers; an official of 01/1 may not.
+        let id = s.k.store.track_message(&number, &code).await.unwrap().unwrap().id;
+        let mut other = Visitor::new(&s.router);
+        other.sign_in("amra", PASSWORD).await;
+        assert_eq!(other.get(&format!("/inbox/{id}")).await.status, StatusCode::FORBIDDEN);
+        assert!(!other.get("/inbox").await.body.contains(&number), "another unit's inbox does not list it");
+        let mut official = Visitor::new(&s.router);
+        official.sign_in("selma", PASSWORD).await;
+        let inbox = official.get("/inbox").await;
+        assert!(inbox.body.contains(&number), "{}", inbox.body);
+        let r = official.post(&format!("/inbox/{id}/answer"), &[("answer", "  ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = official.post(&format!("/inbox/{id}/answer"), &[("answer", "Popravka je zakazana za ponedjeljak.")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let again = official.post(&format!("/inbox/{id}/answer"), &[("answer", "Još jednom.")]).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "answered once");
+        // The answer went into the outbox in Croatian, the page's language when it was asked.
+        let mail = s.k.store.mail_to("ivana@example.test", 5).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].subject, format!("Odgovor na vašu poruku {number}"));
+        assert!(mail[0].body.contains("Popravka je zakazana za ponedjeljak.") && mail[0].body.contains(&format!("{BASE}/messages/track?number={number}")), "{}", mail[0].body);
+        let public = citizen.get("/messages").await;
+        assert!(public.body.contains("Popravka je zakazana") && !public.body.contains("Ivana") && !public.body.contains("ivana@"), "{}", public.body);
+        assert!(opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap().ok());
+    }
+}

@@ -6,9 +6,11 @@
 //! - [`visible`]: what the public sees and when (scheduled publishing, embargo), the language
 //!   a text is shown in and the fallback to Bosnian;
 //! - [`media`]: the media list and the letter a press release becomes for each contact;
+//! - [`message`]: citizens' questions, suggestions and complaints, and their deadline;
 //! - [`key`]: the stable keys of addresses, categories, tags and local communities.
 
 pub mod key;
 pub mod media;
+pub mod message;
 pub mod piece;
 pub mod visible;

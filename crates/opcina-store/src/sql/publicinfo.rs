@@ -5,7 +5,7 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::publicinfo_rows::{DistributionRow, MediaContactRow, PieceRow, PieceStepRow, PieceTextRow};
+use crate::publicinfo_rows::{CitizenMessageRow, DistributionRow, MediaContactRow, PieceRow, PieceStepRow, PieceTextRow};
 use crate::table::{Param, Record};
 
 /// Which published pieces a list shows (keys as [`opcina_core::publicinfo::key`] makes
@@ -187,3 +187,43 @@ pub trait PressReads: Reads {
 }
 
 impl<R: Reads + ?Sized> PressReads for R {}
+
+/// The reads of citizens' messages.
+#[async_trait]
+pub trait MessageReads: Reads {
+    /// The last number of a year's book of messages (0 when none).
+    async fn last_message_serial(&mut self, year: i64) -> Result<i64> {
+        let n: Option<Option<i64>> = one(self, "SELECT MAX(serial) FROM citizen_messages WHERE year = $1", &[&year]).await?;
+        Ok(n.flatten().unwrap_or(0))
+    }
+
+    async fn citizen_message(&mut self, id: i64) -> Result<Option<CitizenMessageRow>> {
+        one(self, &format!("SELECT {} FROM citizen_messages WHERE id = $1", CitizenMessageRow::COLUMNS), &[&id]).await
+    }
+
+    async fn message_by_number(&mut self, number: &str) -> Result<Option<CitizenMessageRow>> {
+        one(self, &format!("SELECT {} FROM citizen_messages WHERE number = $1", CitizenMessageRow::COLUMNS), &[&number]).await
+    }
+
+    /// Messages of a unit (every unit's when `None`): waiting ones by due day, then the
+    /// latest answered.
+    async fn message_inbox(&mut self, unit: Option<&str>, limit: i64) -> Result<Vec<CitizenMessageRow>> {
+        let sql = format!(
+            "SELECT {} FROM citizen_messages WHERE ($1 = '' OR unit_code = $1) \
+             ORDER BY CASE WHEN state = 'received' THEN 0 ELSE 1 END, CASE WHEN state = 'received' THEN due_on ELSE '' END, \
+             answered_at DESC, id LIMIT $2",
+            CitizenMessageRow::COLUMNS
+        );
+        all(self, &sql, &[&unit.unwrap_or(""), &limit]).await
+    }
+
+    async fn published_messages(&mut self, limit: i64) -> Result<Vec<CitizenMessageRow>> {
+        let sql = format!(
+            "SELECT {} FROM citizen_messages WHERE publish = $1 AND state = 'answered' ORDER BY answered_at DESC, id DESC LIMIT $2",
+            CitizenMessageRow::COLUMNS
+        );
+        all(self, &sql, &[&true, &limit]).await
+    }
+}
+
+impl<R: Reads + ?Sized> MessageReads for R {}

@@ -20,6 +20,7 @@ pub mod extracts;
 pub mod forms;
 pub mod issue;
 pub mod media;
+pub mod messages;
 pub mod newsroom;
 pub mod notices;
 pub mod orders;
@@ -103,6 +104,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/newsroom/{id}/release", post(newsroom::release))
         .route("/newsroom/media", get(media::list).post(media::add))
         .route("/newsroom/media/{id}", get(media::contact).post(media::change))
+        .route("/messages", get(messages::published))
+        .route("/messages/new", get(messages::new_form).post(messages::send))
+        .route("/messages/track", get(messages::track))
+        .route("/inbox", get(messages::inbox))
+        .route("/inbox/{id}", get(messages::message))
+        .route("/inbox/{id}/answer", post(messages::answer))
         .route("/press/unsubscribe/{token}", get(media::unsubscribe_form).post(media::unsubscribe))
         .route("/services", get(orders::services))
         .route("/order", get(orders::order_form).post(orders::place))
@@ -269,6 +276,11 @@ impl Ui {
             Locale::SrLatn | Locale::SrCyrl => self.recorded(text),
             _ => text.to_string(),
         }
+    }
+
+    /// Whether the signed-in user answers citizens' messages.
+    pub fn answers_messages(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| matches!(s.caller.actor.role, Role::Official | Role::PressOfficer | Role::Approver))
     }
 
     /// Whether the signed-in user edits the website.

@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use opcina_core::publicinfo::piece::{PieceKind, paragraphs};
 use opcina_core::publicinfo::visible::choose;
 use opcina_store::publicinfo_reads::{PieceWithTexts, PublicPiece};
-use opcina_store::publicinfo_rows::{PieceRow, PieceTextRow};
+use opcina_store::publicinfo_rows::PieceTextRow;
 
 use super::{Ui, error_page, internal_error, render};
 use crate::AppState;
 use crate::extract::Params;
+pub use crate::present::piece_path;
 use crate::present::{PieceQuery, piece_cursor};
 
 /// Pieces on a page of the news list.
@@ -41,14 +42,6 @@ pub struct PieceLine {
     pub closes: Option<String>,
     pub category: Option<Link>,
     pub local_community: Option<Link>,
-}
-
-/// The address of a piece's page.
-pub fn piece_path(piece: &PieceRow) -> String {
-    match piece.kind {
-        PieceKind::Page => format!("/pages/{}", piece.slug),
-        _ => format!("/news/{}", piece.slug),
-    }
 }
 
 /// A piece's kind in words.
