@@ -88,6 +88,68 @@ impl Client {
     }
 }
 
+/// The page a browser asks for next: (worker, how many it asked before) → (page's name, path).
+pub(crate) type Pages = Arc<dyn Fn(usize, usize) -> anyhow::Result<(&'static str, String)> + Send + Sync>;
+
+/// Browses `addr` with `concurrency` keep-alive clients (each sending `headers`) for `time`,
+/// each asking for the pages `next` names; each page's latencies and the answers other than
+/// 200.
+pub(crate) async fn browse(
+    addr: &str,
+    headers: &str,
+    concurrency: usize,
+    time: Duration,
+    next: Pages,
+) -> anyhow::Result<(BTreeMap<&'static str, Latencies>, u64)> {
+    let deadline = Instant::now() + time;
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let (addr, headers, next) = (addr.to_string(), headers.to_string(), Arc::clone(&next));
+        tasks.push(tokio::spawn(async move {
+            let mut client = Client::connect(&addr, headers).await?;
+            let mut pages: BTreeMap<&'static str, Latencies> = BTreeMap::new();
+            let mut errors = 0u64;
+            let mut n = 0;
+            while Instant::now() < deadline {
+                let (page, path) = next(worker, n)?;
+                n += 1;
+                let t = Instant::now();
+                let status = client.get(&path).await?;
+                let took = t.elapsed();
+                if status != 200 {
+                    errors += 1;
+                }
+                pages.entry(page).or_default().push(took);
+            }
+            Ok::<_, anyhow::Error>((pages, errors))
+        }));
+    }
+    let mut by_page: BTreeMap<&'static str, Latencies> = BTreeMap::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (pages, e) = t.await??;
+        errors += e;
+        for (page, lat) in pages {
+            by_page.entry(page).or_default().extend(lat);
+        }
+    }
+    Ok((by_page, errors))
+}
+
+/// All the latencies together, and each page's count and percentiles as the JSON line gives them.
+pub(crate) fn summary(by_page: BTreeMap<&'static str, Latencies>) -> (Latencies, serde_json::Map<String, serde_json::Value>) {
+    let mut all = Latencies::default();
+    let mut per_page = serde_json::Map::new();
+    for (page, mut lat) in by_page {
+        per_page.insert(
+            page.to_string(),
+            json!({"ops": lat.len(), "p50_ms": lat.percentile_ms(50.0), "p95_ms": lat.percentile_ms(95.0), "p99_ms": lat.percentile_ms(99.0)}),
+        );
+        all.extend(lat);
+    }
+    (all, per_page)
+}
+
 pub async fn run(
     store: &Store,
     index: &Arc<PersonIndex>,
@@ -112,64 +174,27 @@ pub async fn run(
     let server = tokio::spawn(axum::serve(listener, app(AppState::new(store.clone(), Arc::clone(index)))).into_future());
     anyhow::ensure!(!sample.is_empty(), "no people to look up");
     let people: Arc<Vec<Sampled>> = Arc::new(sample.to_vec());
-    let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..concurrency {
-        let people = Arc::clone(&people);
-        let addr = addr.clone();
-        let cookie = format!("Cookie: opcina_session={token}\r\n");
-        tasks.push(tokio::spawn(async move {
-            let mut client = Client::connect(&addr, cookie).await?;
-            let mut pages: BTreeMap<&'static str, Latencies> = BTreeMap::new();
-            let mut errors = 0u64;
-            let mut i = worker;
-            while Instant::now() < deadline {
-                i += 1;
-                let p = &people[i % people.len()];
-                let (page, path) = match i % 6 {
-                    0 => ("home", "/".to_string()),
-                    1 => ("services", "/services".to_string()),
-                    2 | 3 => {
-                        let query =
-                            serde_urlencoded::to_string([("q", format!("{} {}", p.given, p.surname).as_str()), ("purpose", "check")])?;
-                        ("counter.search", format!("/counter?{query}"))
-                    }
-                    4 => ("counter.person", format!("/counter/persons/{}?purpose=check", p.jmbg)),
-                    _ => ("counter.today", "/counter/today".to_string()),
-                };
-                let t = Instant::now();
-                let status = client.get(&path).await?;
-                let took = t.elapsed();
-                if status != 200 {
-                    errors += 1;
-                }
-                pages.entry(page).or_default().push(took);
+    let next: Pages = Arc::new(move |worker, n| {
+        let i = worker + n + 1;
+        let p = &people[i % people.len()];
+        Ok(match i % 6 {
+            0 => ("home", "/".to_string()),
+            1 => ("services", "/services".to_string()),
+            2 | 3 => {
+                let query = serde_urlencoded::to_string([("q", format!("{} {}", p.given, p.surname).as_str()), ("purpose", "check")])?;
+                ("counter.search", format!("/counter?{query}"))
             }
-            Ok::<_, anyhow::Error>((pages, errors))
-        }));
-    }
-    let mut by_page: BTreeMap<&'static str, Latencies> = BTreeMap::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (pages, e) = t.await??;
-        errors += e;
-        for (page, lat) in pages {
-            by_page.entry(page).or_default().extend(lat);
-        }
-    }
+            4 => ("counter.person", format!("/counter/persons/{}?purpose=check", p.jmbg)),
+            _ => ("counter.today", "/counter/today".to_string()),
+        })
+    });
+    let (by_page, errors) =
+        browse(&addr, &format!("Cookie: opcina_session={token}\r\n"), concurrency, Duration::from_secs(seconds), next).await?;
     let seconds_run = started.elapsed().as_secs_f64();
     server.abort();
     indexer.abort();
-    let mut all = Latencies::default();
-    let mut per_page = serde_json::Map::new();
-    for (page, mut lat) in by_page {
-        per_page.insert(
-            page.to_string(),
-            json!({"ops": lat.len(), "p50_ms": lat.percentile_ms(50.0), "p95_ms": lat.percentile_ms(95.0), "p99_ms": lat.percentile_ms(99.0)}),
-        );
-        all.extend(lat);
-    }
+    let (mut all, per_page) = summary(by_page);
     emit(&json!({
         "scenario": "web", "backend": backend, "size": size, "ops": all.len(), "ops_per_s": all.len() as f64 / seconds_run,
         "seconds": seconds_run, "concurrency": concurrency, "non_200": errors,

@@ -5,7 +5,6 @@
 //! load them. Each request's time is measured at the client (server time plus a loopback
 //! round trip).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,8 +18,8 @@ use opcina_store::publicinfo::PieceOp;
 use opcina_web::{AppState, app};
 use serde_json::json;
 
-use crate::measure::{Latencies, emit, peak_rss_mb};
-use crate::web::Client;
+use crate::measure::{emit, peak_rss_mb};
+use crate::web::{Pages, browse, summary};
 
 const CATEGORIES: [&str; 12] = [
     "Privreda",
@@ -119,64 +118,28 @@ pub async fn run(
     let addr = listener.local_addr()?.to_string();
     let state = AppState::new(store.clone(), Arc::clone(index)).with_public_url("https://kakanj.example");
     let server = tokio::spawn(axum::serve(listener, app(state)).into_future());
-    let deadline = Instant::now() + Duration::from_secs(seconds);
     let run_started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..concurrency {
-        let slugs = Arc::clone(&slugs);
-        let addr = addr.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut client = Client::connect(&addr, String::new()).await?;
-            let mut pages: BTreeMap<&'static str, Latencies> = BTreeMap::new();
-            let mut errors = 0u64;
-            let mut i = worker * 7919;
-            while Instant::now() < deadline {
-                i += 1;
-                let category = key(CATEGORIES[i % CATEGORIES.len()]);
-                let community = key(COMMUNITIES[i % COMMUNITIES.len()]);
-                let (page, path) = match i % 10 {
-                    0 => ("home", "/".to_string()),
-                    1 => ("news", "/news".to_string()),
-                    2 => ("news.category", format!("/news?category={category}")),
-                    3 => ("news.mz", format!("/news?mz={community}")),
-                    4 | 5 => ("piece", format!("/news/{}", slugs[i.wrapping_mul(2_654_435_761) % slugs.len()])),
-                    6 => ("feed", "/feed.atom".to_string()),
-                    7 => ("feed.category", format!("/feed.atom?category={category}")),
-                    8 => ("api.pieces", "/api/v1/pieces?kind=public_call".to_string()),
-                    _ if i % 50 == 9 => ("sitemap", "/sitemap.xml".to_string()),
-                    _ => ("news.tag", format!("/news?tag=tema{}", i % 40)),
-                };
-                let t = Instant::now();
-                let status = client.get(&path).await?;
-                let took = t.elapsed();
-                if status != 200 {
-                    errors += 1;
-                }
-                pages.entry(page).or_default().push(took);
-            }
-            Ok::<_, anyhow::Error>((pages, errors))
-        }));
-    }
-    let mut by_page: BTreeMap<&'static str, Latencies> = BTreeMap::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (pages, e) = t.await??;
-        errors += e;
-        for (page, lat) in pages {
-            by_page.entry(page).or_default().extend(lat);
-        }
-    }
+    let next: Pages = Arc::new(move |worker, n| {
+        let i = worker * 7919 + n + 1;
+        let category = key(CATEGORIES[i % CATEGORIES.len()]);
+        let community = key(COMMUNITIES[i % COMMUNITIES.len()]);
+        Ok(match i % 10 {
+            0 => ("home", "/".to_string()),
+            1 => ("news", "/news".to_string()),
+            2 => ("news.category", format!("/news?category={category}")),
+            3 => ("news.mz", format!("/news?mz={community}")),
+            4 | 5 => ("piece", format!("/news/{}", slugs[i.wrapping_mul(2_654_435_761) % slugs.len()])),
+            6 => ("feed", "/feed.atom".to_string()),
+            7 => ("feed.category", format!("/feed.atom?category={category}")),
+            8 => ("api.pieces", "/api/v1/pieces?kind=public_call".to_string()),
+            _ if i % 50 == 9 => ("sitemap", "/sitemap.xml".to_string()),
+            _ => ("news.tag", format!("/news?tag=tema{}", i % 40)),
+        })
+    });
+    let (by_page, errors) = browse(&addr, "", concurrency, Duration::from_secs(seconds), next).await?;
     let seconds_run = run_started.elapsed().as_secs_f64();
     server.abort();
-    let mut all = Latencies::default();
-    let mut per_page = serde_json::Map::new();
-    for (page, mut lat) in by_page {
-        per_page.insert(
-            page.to_string(),
-            json!({"ops": lat.len(), "p50_ms": lat.percentile_ms(50.0), "p95_ms": lat.percentile_ms(95.0), "p99_ms": lat.percentile_ms(99.0)}),
-        );
-        all.extend(lat);
-    }
+    let (mut all, per_page) = summary(by_page);
     emit(&json!({
         "scenario": "website", "backend": backend, "pieces": pieces, "ops": all.len(), "ops_per_s": all.len() as f64 / seconds_run,
         "seconds": seconds_run, "concurrency": concurrency, "non_200": errors,
