@@ -99,14 +99,19 @@ pub fn next_cursor(items: &[CaseRow], limit: i64) -> Option<String> {
 #[into_params(parameter_in = Query)]
 pub struct PieceQuery {
     /// `news`, `announcement`, `public_call`, `act` or `page` (all but pages when absent).
+    #[param(pattern = "^(news|announcement|public_call|act|page)?$")]
     pub kind: Option<String>,
     /// A category's key (`privreda`).
+    #[param(pattern = "^[a-z0-9-]{0,88}$")]
     pub category: Option<String>,
     /// A tag's key.
+    #[param(pattern = "^[a-z0-9-]{0,88}$")]
     pub tag: Option<String>,
     /// A local community's key (`kakanj-i`).
+    #[param(pattern = "^[a-z0-9-]{0,88}$")]
     pub mz: Option<String>,
     /// The `next` of the previous page.
+    #[param(pattern = "^(-?[0-9]{1,18}~-?[0-9]{1,18})?$")]
     pub after: Option<String>,
     pub limit: Option<i64>,
 }

@@ -208,11 +208,11 @@ backend_test! {
         let id = answer["piece"]["id"].as_i64().unwrap();
         let steps = format!("/api/v1/newsroom/pieces/{id}/steps");
         let (status, answer) = call(&s.router, "POST", &steps, Some(&editor), Some(json!({"action": "fly"}))).await;
-        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("publicinfo.step.unknown")));
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("publicinfo.step.unknown")));
         assert_eq!(call(&s.router, "POST", &steps, Some(&editor), Some(json!({"action": "submit"}))).await.0, StatusCode::OK);
         assert_eq!(call(&s.router, "POST", &steps, Some(&approver), Some(json!({"action": "approve"}))).await.0, StatusCode::OK);
         let (status, answer) = call(&s.router, "POST", &steps, Some(&press), Some(json!({"action": "publish", "publish_at": "tomorrow"}))).await;
-        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("publicinfo.publish_at.invalid")));
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("publicinfo.publish_at.invalid")));
         let (status, answer) = call(&s.router, "POST", &steps, Some(&press), Some(json!({"action": "publish", "publish_at": "2000-01-01T09:00:00+01:00"}))).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         let (status, list) = call(&s.router, "GET", "/api/v1/pieces?kind=public_call", None, None).await;

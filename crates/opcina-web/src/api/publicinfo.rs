@@ -119,15 +119,21 @@ pub struct PieceStep {
 
 /// Parses an action's code, or says what it is not.
 pub fn parse_action(code: &str) -> ApiResult<PieceAction> {
-    PieceAction::parse(code.trim())
-        .ok_or_else(|| ApiError::bad_request("publicinfo.step.unknown", "action", format!("there is no step {code:?}")))
+    PieceAction::parse(code.trim()).ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "publicinfo.step.unknown", format!("there is no step {code:?}")).field("action")
+    })
 }
 
 /// Parses a moment given as RFC 3339.
 pub fn parse_moment(field: &str, s: &str) -> ApiResult<Timestamp> {
-    chrono::DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| Timestamp(t.timestamp_micros()))
-        .map_err(|_| ApiError::bad_request("publicinfo.publish_at.invalid", field, "a moment as RFC 3339, e.g. 2026-12-08T09:00:00+01:00"))
+    chrono::DateTime::parse_from_rfc3339(s.trim()).map(|t| Timestamp(t.timestamp_micros())).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "publicinfo.publish_at.invalid",
+            "a moment as RFC 3339, e.g. 2026-12-08T09:00:00+01:00",
+        )
+        .field(field)
+    })
 }
 
 /// Takes a step of a piece's workflow: submit, return, approve, publish (now or at a set
