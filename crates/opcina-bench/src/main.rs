@@ -17,6 +17,7 @@ mod extracts;
 mod federation;
 mod measure;
 mod mixed;
+mod open311;
 mod queries;
 mod web;
 mod website;
@@ -44,7 +45,7 @@ struct Args {
     /// Population sizes to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "40000")]
     sizes: Vec<usize>,
-    /// Scenarios: import, search, register, extract, web, website, mixed, federation, cases, documents (import always runs: the others need its data).
+    /// Scenarios: import, search, register, extract, web, website, open311, mixed, federation, cases, documents (import always runs: the others need its data).
     #[arg(long, value_delimiter = ',', default_value = "import,search,register,extract,web")]
     scenarios: Vec<String>,
     /// Where to put the databases and files [default: a temporary directory].
@@ -86,6 +87,9 @@ struct Args {
     /// Published pieces of the website scenario.
     #[arg(long, default_value_t = 10_000)]
     pieces: usize,
+    /// Reports posted in the open311 scenario.
+    #[arg(long, default_value_t = 100_000)]
+    reports: usize,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -178,6 +182,9 @@ async fn run_size(args: &Args, dir: &Path, size: usize) -> anyhow::Result<()> {
     }
     if args.scenarios.iter().any(|s| s == "website") {
         website::run(&store, &index, args.pieces, args.seconds, args.web_concurrency, backend).await?;
+    }
+    if args.scenarios.iter().any(|s| s == "open311") {
+        open311::run(&store, &index, args.reports, args.seconds, args.web_concurrency, backend).await?;
     }
     if args.scenarios.iter().any(|s| s == "federation") {
         federation::run(&store, &index, &sample, dir, args.seconds, args.web_concurrency, size, backend).await?;

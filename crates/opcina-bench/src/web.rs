@@ -42,9 +42,14 @@ impl Client {
 
     /// Sends a request (with a JSON body, if any) and reads the whole response; its status.
     pub(crate) async fn send(&mut self, method: &str, path: &str, body: Option<&str>) -> anyhow::Result<u16> {
+        self.send_typed(method, path, "application/json", body).await
+    }
+
+    /// Sends a request with a body of `content_type` and reads the whole response; its status.
+    pub(crate) async fn send_typed(&mut self, method: &str, path: &str, content_type: &str, body: Option<&str>) -> anyhow::Result<u16> {
         let body = body.unwrap_or("");
         let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{}Accept-Language: bs\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{}Accept-Language: bs\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
             self.host,
             self.headers,
             body.len()

@@ -24,6 +24,7 @@ pub mod journal;
 pub mod names;
 pub mod publicinfo;
 pub mod registry;
+pub mod text;
 
 pub use error::{FieldError, Refusal};
 pub use jmbg::{CheckMode, Jmbg};

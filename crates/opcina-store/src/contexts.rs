@@ -86,6 +86,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(21, "0021_publicinfo", "publicinfo"),
             migration!(22, "0022_media", "media"),
             migration!(23, "0023_messages", "messages"),
+            migration!(24, "0024_reports", "reports"),
         ],
     },
 ];

@@ -41,6 +41,7 @@ pub mod publicinfo;
 pub mod publicinfo_messages;
 pub mod publicinfo_press;
 pub mod publicinfo_reads;
+pub mod publicinfo_reports;
 pub mod publicinfo_rows;
 pub mod reads;
 pub mod rows;

@@ -250,7 +250,7 @@ pub struct ReleaseLog {
 }
 
 /// A 32-byte token, hex.
-fn new_token() -> Result<String> {
+pub(crate) fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     crate::admin::getrandom_fill(&mut bytes)?;
     Ok(hex::encode(bytes))

@@ -3,6 +3,7 @@
 
 use opcina_core::publicinfo::message::{MessageKind, MessageState};
 use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
+use opcina_core::publicinfo::report::ReportState;
 use serde::Serialize;
 
 use crate::table::Table;
@@ -134,6 +135,10 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<MediaContactRow>(),
     Table::mutable::<DistributionRow>(),
     Table::mutable::<CitizenMessageRow>(),
+    Table::mutable::<ReportRouteRow>(),
+    Table::mutable::<Open311ClientRow>(),
+    Table::mutable::<ReportRow>(),
+    Table::append_only::<ReportStepRow>(),
 ];
 
 /// A citizen's message (question, suggestion, complaint) and, once given, its answer.
@@ -169,7 +174,87 @@ pub struct CitizenMessageRow {
     pub received_at: i64,
 }
 
-code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState);
+/// Which unit takes a category's reports in a local community (`local_community_key`
+/// empty: anywhere no other route names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReportRouteRow {
+    pub id: i64,
+    pub category: String,
+    pub local_community_key: String,
+    pub unit_code: String,
+    pub set_by: String,
+    pub set_at: i64,
+}
+
+/// A client allowed to post reports through Open311 (its key kept only as its SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Open311ClientRow {
+    pub id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub key_hash: Vec<u8>,
+    pub active: bool,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// A report of a communal problem as it stands (rewritten, journaled, at each change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReportRow {
+    pub id: i64,
+    /// `K-2026-00042`: also its Open311 `service_request_id`.
+    pub number: String,
+    pub year: i64,
+    pub serial: i64,
+    /// The category's code (the Open311 service code).
+    pub category: String,
+    pub state: ReportState,
+    /// The unit it was routed to.
+    pub unit_code: String,
+    /// `web`, `counter` or `open311:<client>`.
+    pub channel: String,
+    pub description: String,
+    pub local_community: String,
+    pub local_community_key: String,
+    pub address: String,
+    /// Millionths of a degree (WGS 84), when the reporter gave the point.
+    pub lat_e6: Option<i64>,
+    pub lon_e6: Option<i64>,
+    /// The category's attributes, `code=value` per line.
+    pub attributes: String,
+    /// The reporter (never shown to the public).
+    #[serde(skip)]
+    pub name: String,
+    #[serde(skip)]
+    pub email: Option<String>,
+    /// The language the reporter's e-mails are written in.
+    pub language: String,
+    #[serde(skip)]
+    pub access_hash: Vec<u8>,
+    /// The Open311 token of the submission.
+    #[serde(skip)]
+    pub token: String,
+    /// The body responsible, when it is not the municipality.
+    pub responsible_body: Option<String>,
+    pub received_at: i64,
+    pub changed_at: i64,
+}
+
+/// A change to a report: its state after it, the note, who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReportStepRow {
+    pub id: i64,
+    pub report_id: i64,
+    pub state: ReportState,
+    pub note: String,
+    pub body: Option<String>,
+    /// The official's username; empty when the reporter made it.
+    pub actor: String,
+    pub by_reporter: bool,
+    pub at: i64,
+}
+
+code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState, ReportState);
 
 table_row!(
     PieceRow,
@@ -230,3 +315,35 @@ table_row!(
         received_at
     ]
 );
+table_row!(ReportRouteRow, "report_routes", [id, category, local_community_key, unit_code, set_by, set_at]);
+table_row!(Open311ClientRow, "open311_clients", [id, name, key_hash, active, created_by, created_at]);
+table_row!(
+    ReportRow,
+    "reports",
+    [
+        id,
+        number,
+        year,
+        serial,
+        category,
+        state,
+        unit_code,
+        channel,
+        description,
+        local_community,
+        local_community_key,
+        address,
+        lat_e6,
+        lon_e6,
+        attributes,
+        name,
+        email,
+        language,
+        access_hash,
+        token,
+        responsible_body,
+        received_at,
+        changed_at
+    ]
+);
+table_row!(ReportStepRow, "report_steps", [id, report_id, state, note, body, actor, by_reporter, at]);

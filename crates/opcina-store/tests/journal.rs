@@ -203,6 +203,26 @@ async fn populated(db: &TestDb) -> Kakanj {
     let letter: opcina_store::publicinfo_messages::AnswerLetter =
         Box::new(|m, answer| opcina_store::mail::Letter { subject: m.number.clone(), body: answer.to_string() });
     s.answer_message(&newsroom.press, message.id, "Ispričavamo se.", letter).await.unwrap().unwrap();
+    // A street light reported, routed, moved by its unit and reopened by its reporter; an
+    // Open311 client allowed.
+    opcina_testkit::reports::routes(&k).await;
+    let (light, code) = s
+        .report_problem(
+            &opcina_core::registry::Actor::system("portal"),
+            opcina_store::publicinfo_reports::Channel::Web,
+            opcina_testkit::reports::street_light("Centar"),
+            "bs",
+            Some(opcina_testkit::reports::letter()),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let fixed =
+        opcina_core::publicinfo::report::ReportChange { state: "fixed".into(), note: "Zamijenjena sijalica.".into(), body: String::new() };
+    s.change_report(&newsroom.press, light.id, fixed, opcina_testkit::reports::letter()).await.unwrap().unwrap();
+    let reopen = opcina_core::publicinfo::report::ReportChange { state: "open".into(), note: "Opet ne radi.".into(), body: String::new() };
+    s.reporter_change(&light.number, &code, reopen).await.unwrap().unwrap();
+    s.add_open311_client(&k.admin, "Mobilna aplikacija").await.unwrap().unwrap();
     // A refusal now entered in the UP-I book (a protocol record and its link).
     let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
@@ -273,7 +293,7 @@ backend_test! {
         // website.
         let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
-        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages"] {
+        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages", "reports"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
             let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
@@ -281,8 +301,8 @@ backend_test! {
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
         assert_eq!(
             rewrites,
-            [11, 2, 2, 4, 1],
-            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered"
+            [11, 2, 2, 4, 1, 2],
+            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened"
         );
     }
 }

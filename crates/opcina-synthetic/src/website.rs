@@ -353,3 +353,237 @@ mod tests {
         }
     }
 }
+
+/// A citizen's message for the demo, and the answer it has been given (none: still waiting).
+#[derive(Debug, Clone)]
+pub struct DemoMessage {
+    pub fields: opcina_core::publicinfo::message::MessageFields,
+    pub answer: Option<&'static str>,
+}
+
+/// Questions, suggestions and complaints to the municipality's units (invented people,
+/// addresses under `.example`), some answered, some waiting.
+pub fn messages() -> Vec<DemoMessage> {
+    // Kind, unit, name, subject, text, publish, the answer.
+    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, bool, Option<&'static str>);
+    let rows: [Row; 8] = [
+        (
+            "question",
+            "01/1",
+            "Selma Hadžić",
+            "Rok za upis u vrtić",
+            "Do kada traje upis djece u vrtić za narednu godinu i koji su dokumenti potrebni?",
+            true,
+            Some(
+                "Upis traje do 31. maja. Potrebni su izvod iz matične knjige rođenih i uvjerenje o prebivalištu; oba izdaje Centar za usluge.",
+            ),
+        ),
+        (
+            "complaint",
+            "01/1",
+            "Mirza Kovačević",
+            "Čekanje na šalteru",
+            "U ponedjeljak sam na šalteru za izvode čekao više od sat vremena, a radila su samo dva šaltera od pet.",
+            false,
+            Some("Ispričavamo se. Ponedjeljkom od 8 do 10 sati sada rade četiri šaltera, a izvod možete naručiti i putem portala."),
+        ),
+        (
+            "suggestion",
+            "05",
+            "Jasna Perić",
+            "Kante za reciklažu u Doboju",
+            "Predlažem da se uz kontejnere u naselju Doboj postave i kante za plastiku i papir.",
+            true,
+            Some("Hvala na prijedlogu. Kante za odvojeno prikupljanje bit će postavljene u Doboju do kraja godine."),
+        ),
+        (
+            "question",
+            "04",
+            "Adnan Mujić",
+            "Legalizacija pomoćnog objekta",
+            "Kako da pokrenem legalizaciju garaže izgrađene 2001. godine?",
+            false,
+            None,
+        ),
+        ("question", "02", "Ђорђе Јовановић", "Порез на имовину", "Да ли се порез на имовину плаћа за викендицу у Бриједу?", true, None),
+        (
+            "complaint",
+            "05",
+            "Emina Salihović",
+            "Neodvezeno smeće",
+            "Smeće u Ulici 311. lahke brigade nije odvezeno već dvije sedmice.",
+            false,
+            None,
+        ),
+        (
+            "suggestion",
+            "03",
+            "Ivan Marić",
+            "Sajam poljoprivrednika",
+            "Predlažem da se sajam domaćih proizvoda održava svake subote na gradskoj pijaci.",
+            true,
+            None,
+        ),
+        (
+            "question",
+            "01/1",
+            "Lejla Begović",
+            "Ovjera potpisa subotom",
+            "Da li je moguće ovjeriti potpis subotom?",
+            true,
+            Some("Centar za usluge radi subotom od 8 do 12 sati; ovjera potpisa je moguća."),
+        ),
+    ];
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (kind, unit, name, subject, text, publish, answer))| DemoMessage {
+            fields: opcina_core::publicinfo::message::MessageFields {
+                kind: kind.into(),
+                unit: unit.into(),
+                name: name.into(),
+                email: format!("gradjanin{}@example.test", i + 1),
+                subject: subject.into(),
+                text: text.into(),
+                publish,
+            },
+            answer,
+        })
+        .collect()
+}
+
+/// A report of a communal problem for the demo, and what its unit has done since (state,
+/// note, responsible body).
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    pub fields: opcina_core::publicinfo::report::ReportFields,
+    pub steps: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// Reports on several local communities of Kakanj (invented reporters; points near the
+/// places), open, in progress, fixed and found to be another body's.
+pub fn reports() -> Vec<DemoReport> {
+    type Step = (&'static str, &'static str, &'static str);
+    // Category, local community, address, latitude, longitude, description, attributes, steps.
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static [Step],
+    );
+    let rows: [Row; 12] = [
+        (
+            "pothole",
+            "Centar",
+            "Alije Izetbegovića kod pošte",
+            "44.1296",
+            "18.1208",
+            "Duboka rupa na kolovozu, auti je zaobilaze preko pješačkog prelaza.",
+            &[("size", "large")],
+            &[("investigating", "Ekipa je izašla na teren.", ""), ("action_scheduled", "Asfaltiranje je zakazano za ponedjeljak.", "")],
+        ),
+        (
+            "street_light",
+            "Centar",
+            "Park kod Doma kulture",
+            "44.1311",
+            "18.1182",
+            "Tri svjetiljke u parku ne rade.",
+            &[("pole_number", "JR-114")],
+            &[("in_progress", "Naručene su nove sijalice.", "")],
+        ),
+        (
+            "illegal_dumping",
+            "Doboj",
+            "Uz obalu Bosne ispod mosta",
+            "44.1253",
+            "18.1090",
+            "Neko je istovario građevinski otpad uz obalu rijeke.",
+            &[],
+            &[("investigating", "Komunalna inspekcija je obaviještena.", "")],
+        ),
+        (
+            "waste_collection",
+            "Doboj",
+            "Ulica 311. lahke brigade",
+            "",
+            "",
+            "Kontejner nije ispražnjen dvije sedmice.",
+            &[],
+            &[("fixed", "Kontejner je ispražnjen i opran.", "")],
+        ),
+        (
+            "snow_ice",
+            "Kraljeva Sutjeska",
+            "Put prema samostanu",
+            "44.1016",
+            "18.1989",
+            "Put nije očišćen od snijega, autobus ne može proći.",
+            &[],
+            &[],
+        ),
+        (
+            "road_sign",
+            "Kraljeva Sutjeska",
+            "Raskrsnica kod škole",
+            "",
+            "",
+            "Znak STOP je oboren.",
+            &[],
+            &[("fixed", "Znak je vraćen na mjesto.", ""), ("closed", "", "")],
+        ),
+        (
+            "stormwater",
+            "Ćatići",
+            "Glavna ulica kod džamije",
+            "44.0712",
+            "18.1367",
+            "Začepljen slivnik, voda plavi ulicu kad pada kiša.",
+            &[],
+            &[],
+        ),
+        (
+            "pothole",
+            "Ćatići",
+            "Magistralni put M17",
+            "44.0698",
+            "18.1402",
+            "Rupa na magistralnom putu kod benzinske pumpe.",
+            &[("size", "medium")],
+            &[("not_responsible", "Magistralnim putem upravlja JP Ceste FBiH; prijava je proslijeđena njima.", "JP Ceste Federacije BiH")],
+        ),
+        (
+            "green_area",
+            "Zgošća",
+            "Dječije igralište",
+            "",
+            "",
+            "Polomljena ljuljačka na dječijem igralištu.",
+            &[],
+            &[("action_scheduled", "Popravka je zakazana za petak.", "")],
+        ),
+        ("street_light", "Haljinići", "Naselje Haljinići, ulica prema školi", "44.0891", "18.0712", "Rasvjeta gori i danju.", &[], &[]),
+        ("other", "Termoelektrana", "Autobusno stajalište", "", "", "Razbijeno staklo na nadstrešnici stajališta.", &[], &[]),
+        ("illegal_dumping", "Modrinje", "Šumski put iznad sela", "44.1502", "18.0901", "Divlja deponija kućnog otpada u šumi.", &[], &[]),
+    ];
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (category, mz, address, lat, lon, description, attributes, steps))| DemoReport {
+            fields: opcina_core::publicinfo::report::ReportFields {
+                category: category.into(),
+                description: description.into(),
+                local_community: mz.into(),
+                address: address.into(),
+                lat: lat.into(),
+                lon: lon.into(),
+                name: format!("Prijavitelj {}", i + 1),
+                email: if i % 3 == 2 { String::new() } else { format!("prijava{}@example.test", i + 1) },
+                attributes: attributes.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect(),
+            },
+            steps: steps.to_vec(),
+        })
+        .collect()
+}

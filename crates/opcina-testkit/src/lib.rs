@@ -14,6 +14,7 @@ pub mod disk;
 pub mod docflow;
 pub mod extracts;
 pub mod publicinfo;
+pub mod reports;
 pub mod smtp;
 pub mod webdriver;
 

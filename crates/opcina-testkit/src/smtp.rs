@@ -20,17 +20,19 @@ pub struct SmtpServer {
 
 /// The Python that has aiosmtpd, or `None` (the caller skips) where it is not required.
 pub fn python() -> Option<PathBuf> {
-    let python = std::env::var_os("OPCINA_TEST_SMTP_PYTHON").map_or_else(|| PathBuf::from("python3"), PathBuf::from);
-    let has = Command::new(&python).args(["-c", "import aiosmtpd"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    python_having("aiosmtpd", "OPCINA_TEST_SMTP_PYTHON", "OPCINA_TEST_REQUIRE_SMTP")
+}
+
+/// The Python named by `python_var` (else `python3`) if it imports `module`; otherwise
+/// `None`, so that the caller skips — unless `require_var` is set (CI), where the test fails.
+pub fn python_having(module: &str, python_var: &str, require_var: &str) -> Option<PathBuf> {
+    let python = std::env::var_os(python_var).map_or_else(|| PathBuf::from("python3"), PathBuf::from);
+    let has = Command::new(&python).args(["-c", &format!("import {module}")]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
     if has {
         return Some(python);
     }
-    assert!(
-        std::env::var_os("OPCINA_TEST_REQUIRE_SMTP").is_none(),
-        "aiosmtpd is required (OPCINA_TEST_REQUIRE_SMTP) but {} cannot import it",
-        python.display()
-    );
-    eprintln!("aiosmtpd not installed: the SMTP tests are skipped (set OPCINA_TEST_SMTP_PYTHON to a Python that has it)");
+    assert!(std::env::var_os(require_var).is_none(), "{module} is required ({require_var}) but {} cannot import it", python.display());
+    eprintln!("{module} not installed: the tests that need it are skipped (set {python_var} to a Python that has it)");
     None
 }
 

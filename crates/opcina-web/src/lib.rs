@@ -20,6 +20,7 @@ pub mod federation;
 pub mod i18n;
 pub mod limits;
 pub mod mail;
+pub mod open311;
 pub mod openapi;
 pub mod present;
 pub mod press;
@@ -123,6 +124,13 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(api::health::health))
         .route("/federation/v1/{service}", post(federation::endpoint))
         .route("/api/openapi.json", get(openapi::spec))
+        .route(
+            "/open311/v2/{file}",
+            get(open311::get_file).post(open311::post).layer(axum::extract::DefaultBodyLimit::max(open311::MAX_BODY_BYTES)),
+        )
+        .route("/open311/v2/services/{file}", get(open311::definition))
+        .route("/open311/v2/requests/{file}", get(open311::one))
+        .route("/open311/v2/tokens/{file}", get(open311::token))
         .route("/api/v1/offices", get(api::offices::list))
         .route("/api/v1/protocol/config", get(api::cases::config))
         .route("/api/v1/protocol/records", get(api::cases::records))

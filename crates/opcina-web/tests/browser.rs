@@ -216,6 +216,39 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     audit(browser, "published answers", violations);
     browser.goto(&format!("{base}/messages/track"));
     audit(browser, "message tracking", violations);
+
+    // A communal problem reported, moved on at the desk and followed on its public page.
+    browser.goto(&format!("{base}/reports/new"));
+    wait_for_text(browser, "Prijavite komunalni problem");
+    audit(browser, "report form", violations);
+    browser.fill(&browser.find("#lat"), "444");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Ispravite");
+    audit(browser, "report form with errors", violations);
+    browser.execute("document.querySelector('#category').value = 'street_light';", json!([]));
+    browser.fill(&browser.find("#description"), "Tri svjetiljke u parku ne rade.");
+    browser.fill(&browser.find("#local_community"), "Centar");
+    browser.fill(&browser.find("#lat"), "");
+    browser.fill(&browser.find("#email"), "ivana@example.test");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Prijava je primljena");
+    audit(browser, "report sent", violations);
+    browser.click(&browser.find("main a[href^='/reports/K-']"));
+    wait_for_text(browser, "Tri svjetiljke u parku ne rade.");
+    audit(browser, "a report", violations);
+    browser.goto(&format!("{base}/reports"));
+    wait_for_text(browser, "Tri svjetiljke u parku ne rade.");
+    audit(browser, "reports by local community", violations);
+    browser.goto(&format!("{base}/reports/desk"));
+    wait_for_text(browser, "Otvorene, najstarije prve");
+    audit(browser, "report desk", violations);
+    browser.click(&browser.find("ul.pieces a[href^='/reports/desk/']"));
+    wait_for_text(browser, "ivana@example.test");
+    audit(browser, "a report at the desk", violations);
+    browser.execute("document.querySelector('#state').value = 'in_progress';", json!([]));
+    browser.fill(&browser.find("#note"), "Naručene su nove sijalice.");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Naručene su nove sijalice.");
 }
 
 fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {

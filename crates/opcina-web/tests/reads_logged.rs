@@ -347,6 +347,17 @@ backend_test! {
         add("/messages", vec![visit(Who::Anonymous, "/messages")]);
         add("/messages/new", vec![visit(Who::Anonymous, "/messages/new")]);
         add("/messages/track", vec![visit(Who::Anonymous, "/messages/track")]);
+        // Reports of communal problems name their place, never their reporter; the desk
+        // (reporters' names and addresses, no JMBG) is for the units.
+        add("/reports", vec![visit(Who::Anonymous, "/reports")]);
+        add("/reports/new", vec![visit(Who::Anonymous, "/reports/new")]);
+        add("/reports/{number}", vec![visit(Who::Anonymous, "/reports/K-2026-99999").status(Some(StatusCode::NOT_FOUND))]);
+        add("/reports/desk", vec![visit(Who::Official, "/reports/desk")]);
+        add("/reports/desk/{id}", vec![visit(Who::Official, "/reports/desk/1").status(Some(StatusCode::NOT_FOUND))]);
+        add("/open311/v2/{file}", vec![visit(Who::Anonymous, "/open311/v2/requests.json")]);
+        add("/open311/v2/services/{file}", vec![visit(Who::Anonymous, "/open311/v2/services/pothole.xml")]);
+        add("/open311/v2/requests/{file}", vec![visit(Who::Anonymous, "/open311/v2/requests/K-2026-99999.json").status(Some(StatusCode::NOT_FOUND))]);
+        add("/open311/v2/tokens/{file}", vec![visit(Who::Anonymous, "/open311/v2/tokens/nema.xml").status(Some(StatusCode::NOT_FOUND))]);
         add("/inbox", vec![visit(Who::Official, "/inbox")]);
         add("/inbox/{id}", vec![visit(Who::Official, "/inbox/1").status(Some(StatusCode::NOT_FOUND))]);
         add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);

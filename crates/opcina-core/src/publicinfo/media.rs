@@ -43,15 +43,11 @@ pub struct Contact {
 }
 
 fn line(field: &str, value: &str, max: usize, required: bool, errors: &mut Vec<FieldError>) -> String {
-    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if required && v.is_empty() {
-        errors.push(FieldError::new("publicinfo.contact.required", field, "required"));
-    }
-    if v.chars().count() > max {
-        errors.push(FieldError::new("publicinfo.field.too_long", field, format!("at most {max} characters")));
-    }
+    let before = errors.len();
+    let v = super::text::line(field, value, max, required.then_some("publicinfo.contact.required"), errors);
     // A name goes into a message's header: nothing that could end it or hide what it says.
-    if value.chars().any(|c| c.is_control()) || v.contains(['<', '>', '"']) {
+    let refused = errors[before..].iter().any(|e| e.code == "publicinfo.field.control_character");
+    if !refused && v.contains(['<', '>', '"']) {
         errors.push(FieldError::new(
             "publicinfo.field.control_character",
             field,

@@ -100,19 +100,10 @@ pub struct Message {
     pub publish: bool,
 }
 
+const REQUIRED: Option<&str> = Some("publicinfo.message.required");
+
 fn one_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if v.is_empty() {
-        errors.push(FieldError::new("publicinfo.message.required", field, "required"));
-    }
-    if v.chars().count() > max {
-        errors.push(FieldError::new("publicinfo.field.too_long", field, format!("at most {max} characters")));
-    }
-    // Markup is text here (escaped wherever it is shown; nothing of it goes into a header).
-    if value.chars().any(char::is_control) {
-        errors.push(FieldError::new("publicinfo.field.control_character", field, "control characters are not allowed"));
-    }
-    v
+    super::text::line(field, value, max, REQUIRED, errors)
 }
 
 /// Checks a message: every problem at once. `email_required` on the website (the answer
@@ -133,16 +124,7 @@ pub fn check_message(f: &MessageFields, units: &[String], email_required: bool) 
         errors.push(FieldError::new("publicinfo.contact.email_invalid", "email", "one e-mail address, for the answer"));
     }
     let subject = one_line("subject", &f.subject, MAX_SUBJECT_CHARS, &mut errors);
-    let text = f.text.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
-    if text.is_empty() {
-        errors.push(FieldError::new("publicinfo.message.required", "text", "required"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        errors.push(FieldError::new("publicinfo.field.too_long", "text", format!("at most {MAX_TEXT_CHARS} characters")));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        errors.push(FieldError::new("publicinfo.field.control_character", "text", "control characters are not allowed"));
-    }
+    let text = super::text::paragraphs("text", &f.text, MAX_TEXT_CHARS, REQUIRED, &mut errors);
     errors.dedup();
     match kind {
         Some(kind) if errors.is_empty() => {
@@ -154,17 +136,7 @@ pub fn check_message(f: &MessageFields, units: &[String], email_required: bool) 
 
 /// Checks an answer.
 pub fn check_answer(text: &str) -> Result<String, FieldError> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
-    if text.is_empty() {
-        return Err(FieldError::new("publicinfo.message.required", "answer", "required"));
-    }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(FieldError::new("publicinfo.field.too_long", "answer", format!("at most {MAX_TEXT_CHARS} characters")));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new("publicinfo.field.control_character", "answer", "control characters are not allowed"));
-    }
-    Ok(text)
+    super::text::one_text("answer", text, MAX_TEXT_CHARS, REQUIRED)
 }
 
 /// The day an answer is due for a message received on `received`.

@@ -7,10 +7,14 @@
 //!   a text is shown in and the fallback to Bosnian;
 //! - [`media`]: the media list and the letter a press release becomes for each contact;
 //! - [`message`]: citizens' questions, suggestions and complaints, and their deadline;
+//! - [`report`]: reports of communal problems, their states and the services Open311 offers;
+//! - [`text`]: the checks every text shares;
 //! - [`key`]: the stable keys of addresses, categories, tags and local communities.
 
 pub mod key;
 pub mod media;
 pub mod message;
 pub mod piece;
+pub mod report;
+pub mod text;
 pub mod visible;

@@ -239,17 +239,7 @@ pub struct PieceText {
 }
 
 fn one_line(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    if value.chars().count() > max {
-        errors.push(FieldError::new("publicinfo.field.too_long", field, format!("at most {max} characters")));
-    }
-    if value.chars().any(char::is_control) || disguising(value) {
-        errors.push(FieldError::new("publicinfo.field.control_character", field, "control characters are not allowed"));
-    }
-}
-
-/// Characters that make text read otherwise than it is stored (bidirectional overrides).
-fn disguising(value: &str) -> bool {
-    value.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+    super::text::line(field, value, max, None, errors);
 }
 
 /// Checks a piece's facts: every problem at once.
@@ -321,13 +311,7 @@ pub fn check_text(text: &PieceText) -> Result<PieceText, Vec<FieldError>> {
     one_line("title", &title, MAX_TITLE_CHARS, &mut errors);
     let summary = text.summary.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line("summary", &summary, MAX_SUMMARY_CHARS, &mut errors);
-    let body = text.body.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
-    if body.chars().count() > MAX_BODY_CHARS {
-        errors.push(FieldError::new("publicinfo.field.too_long", "body", format!("at most {MAX_BODY_CHARS} characters")));
-    }
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') || disguising(&body) {
-        errors.push(FieldError::new("publicinfo.field.control_character", "body", "control characters are not allowed"));
-    }
+    let body = super::text::paragraphs("body", &text.body, MAX_BODY_CHARS, None, &mut errors);
     if errors.is_empty() { Ok(PieceText { language, title, summary, body }) } else { Err(errors) }
 }
 
@@ -337,13 +321,9 @@ pub fn check_reason(action: PieceAction, reason: &str) -> Result<String, FieldEr
     if action.needs_reason() && reason.is_empty() {
         return Err(FieldError::new("publicinfo.reason.required", "reason", format!("the step {} says why", action.as_str())));
     }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(FieldError::new("publicinfo.field.too_long", "reason", format!("at most {MAX_REASON_CHARS} characters")));
-    }
-    if reason.chars().any(char::is_control) || disguising(&reason) {
-        return Err(FieldError::new("publicinfo.field.control_character", "reason", "control characters are not allowed"));
-    }
-    Ok(reason)
+    let mut errors = Vec::new();
+    super::text::line("reason", &reason, MAX_REASON_CHARS, None, &mut errors);
+    errors.into_iter().next().map_or(Ok(reason), Err)
 }
 
 /// The paragraphs of a body (separated by an empty line), each with its lines.

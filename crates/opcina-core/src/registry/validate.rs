@@ -66,8 +66,7 @@ pub fn printable(field: &str, value: &str) -> Result<(), FieldError> {
     if value.chars().count() > MAX_TEXT_CHARS {
         return Err(FieldError::new("registry.field.too_long", field, format!("at most {MAX_TEXT_CHARS} characters")));
     }
-    let disguising = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-    if value.chars().any(|c| c.is_control() || disguising(c)) {
+    if crate::text::unprintable_line(value) {
         return Err(FieldError::new("registry.field.control_character", field, "control characters are not allowed"));
     }
     if value.contains(['<', '>']) {

@@ -5,7 +5,10 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
-use crate::publicinfo_rows::{CitizenMessageRow, DistributionRow, MediaContactRow, PieceRow, PieceStepRow, PieceTextRow};
+use crate::publicinfo_rows::{
+    CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow, PieceTextRow, ReportRouteRow, ReportRow,
+    ReportStepRow,
+};
 use crate::table::{Param, Record};
 
 /// Which published pieces a list shows (keys as [`opcina_core::publicinfo::key`] makes
@@ -227,3 +230,182 @@ pub trait MessageReads: Reads {
 }
 
 impl<R: Reads + ?Sized> MessageReads for R {}
+
+/// Which reports a list shows; empty parts select everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// Numbers (Open311's `service_request_id`); when given, the rest is ignored.
+    pub numbers: Vec<String>,
+    pub states: Vec<opcina_core::publicinfo::report::ReportState>,
+    pub categories: Vec<String>,
+    pub local_community_key: Option<String>,
+    pub unit: Option<String>,
+    /// Received at or after (microseconds).
+    pub from: Option<i64>,
+    /// Received at or before (microseconds).
+    pub to: Option<i64>,
+}
+
+/// A local community's count of reports (the key empty: reports placed by street or point
+/// only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportPlace {
+    pub key: String,
+    /// As one of its reports wrote it.
+    pub name: String,
+    pub open: i64,
+    pub closed: i64,
+}
+
+impl crate::table::Record for ReportPlace {
+    const COLUMNS: &'static str = "";
+    const ARITY: usize = 4;
+    fn read(src: &dyn crate::table::Source) -> Result<Self> {
+        Ok(ReportPlace { key: src.text(0)?, name: src.opt_text(1)?.unwrap_or_default(), open: src.int(2)?, closed: src.int(3)? })
+    }
+}
+
+/// The reads of reports of communal problems.
+#[async_trait]
+pub trait ReportReads: Reads {
+    async fn last_report_serial(&mut self, year: i64) -> Result<i64> {
+        let n: Option<Option<i64>> = one(self, "SELECT MAX(serial) FROM reports WHERE year = $1", &[&year]).await?;
+        Ok(n.flatten().unwrap_or(0))
+    }
+
+    async fn report(&mut self, id: i64) -> Result<Option<ReportRow>> {
+        one(self, &format!("SELECT {} FROM reports WHERE id = $1", ReportRow::COLUMNS), &[&id]).await
+    }
+
+    async fn report_by_number(&mut self, number: &str) -> Result<Option<ReportRow>> {
+        one(self, &format!("SELECT {} FROM reports WHERE number = $1", ReportRow::COLUMNS), &[&number]).await
+    }
+
+    async fn report_by_token(&mut self, token: &str) -> Result<Option<ReportRow>> {
+        one(self, &format!("SELECT {} FROM reports WHERE token = $1", ReportRow::COLUMNS), &[&token]).await
+    }
+
+    /// A report's changes, oldest first.
+    async fn report_steps(&mut self, report_id: i64) -> Result<Vec<ReportStepRow>> {
+        all(self, &format!("SELECT {} FROM report_steps WHERE report_id = $1 ORDER BY id", ReportStepRow::COLUMNS), &[&report_id]).await
+    }
+
+    /// The route of a category's reports in a local community: its own, else the
+    /// category's general one.
+    async fn report_route(&mut self, category: &str, local_community_key: &str) -> Result<Option<ReportRouteRow>> {
+        one(
+            self,
+            &format!(
+                "SELECT {} FROM report_routes WHERE category = $1 AND local_community_key IN ($2, '') \
+                 ORDER BY local_community_key DESC LIMIT 1",
+                ReportRouteRow::COLUMNS
+            ),
+            &[&category, &local_community_key],
+        )
+        .await
+    }
+
+    async fn report_routes(&mut self) -> Result<Vec<ReportRouteRow>> {
+        all(self, &format!("SELECT {} FROM report_routes ORDER BY category, local_community_key", ReportRouteRow::COLUMNS), &[]).await
+    }
+
+    async fn open311_client_by_key(&mut self, key_hash: &[u8]) -> Result<Option<Open311ClientRow>> {
+        let hash = key_hash.to_vec();
+        one(self, &format!("SELECT {} FROM open311_clients WHERE key_hash = $1", Open311ClientRow::COLUMNS), &[&hash]).await
+    }
+
+    async fn open311_client_by_name(&mut self, name: &str) -> Result<Option<Open311ClientRow>> {
+        one(self, &format!("SELECT {} FROM open311_clients WHERE name = $1", Open311ClientRow::COLUMNS), &[&name]).await
+    }
+
+    /// Reports as `filter` selects them, the latest received first; `limit` from `offset`.
+    async fn reports(&mut self, filter: &ReportFilter, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
+        let mut sql = format!("SELECT {} FROM reports WHERE 1 = 1", ReportRow::COLUMNS);
+        let states: Vec<&'static str> = filter.states.iter().map(|s| s.as_str()).collect();
+        let mut params: Vec<&dyn Param> = Vec::new();
+        let mut n = 0;
+        let mut mark = |sql: &mut String| {
+            n += 1;
+            sql.push_str(&format!("${n}"));
+        };
+        if !filter.numbers.is_empty() {
+            sql.push_str(" AND number IN (");
+            for (i, number) in filter.numbers.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                mark(&mut sql);
+                params.push(number);
+            }
+            sql.push(')');
+        } else {
+            if !states.is_empty() {
+                sql.push_str(" AND state IN (");
+                for (i, state) in states.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    mark(&mut sql);
+                    params.push(state);
+                }
+                sql.push(')');
+            }
+            if !filter.categories.is_empty() {
+                sql.push_str(" AND category IN (");
+                for (i, category) in filter.categories.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    mark(&mut sql);
+                    params.push(category);
+                }
+                sql.push(')');
+            }
+            if let Some(key) = &filter.local_community_key {
+                sql.push_str(" AND local_community_key = ");
+                mark(&mut sql);
+                params.push(key);
+            }
+            if let Some(unit) = &filter.unit {
+                sql.push_str(" AND unit_code = ");
+                mark(&mut sql);
+                params.push(unit);
+            }
+            if let Some(from) = &filter.from {
+                sql.push_str(" AND received_at >= ");
+                mark(&mut sql);
+                params.push(from);
+            }
+            if let Some(to) = &filter.to {
+                sql.push_str(" AND received_at <= ");
+                mark(&mut sql);
+                params.push(to);
+            }
+        }
+        sql.push_str(" ORDER BY received_at DESC, id DESC LIMIT ");
+        mark(&mut sql);
+        params.push(&limit);
+        sql.push_str(" OFFSET ");
+        mark(&mut sql);
+        params.push(&offset);
+        all(self, &sql, &params).await
+    }
+
+    /// How many reports each local community has open (by key, with the name as written
+    /// last), and how many closed, for the public list.
+    async fn report_places(&mut self) -> Result<Vec<ReportPlace>> {
+        let open: Vec<&'static str> =
+            opcina_core::publicinfo::report::ReportState::ALL.into_iter().filter(|s| !s.is_closed()).map(|s| s.as_str()).collect();
+        let marks: Vec<String> = (1..=open.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT local_community_key, MAX(local_community), \
+             SUM(CASE WHEN state IN ({m}) THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ({m}) THEN 0 ELSE 1 END) \
+             FROM reports GROUP BY local_community_key ORDER BY local_community_key",
+            m = marks.join(", ")
+        );
+        let params: Vec<&dyn Param> = open.iter().map(|s| s as &dyn Param).collect();
+        all(self, &sql, &params).await
+    }
+}
+
+impl<R: Reads + ?Sized> ReportReads for R {}

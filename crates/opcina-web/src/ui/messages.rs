@@ -277,7 +277,7 @@ pub struct AnswerForm {
 }
 
 /// The e-mail that carries an answer, in the language of the page the message came from.
-fn answer_letter(public_url: String, municipality: String) -> opcina_store::publicinfo_messages::AnswerLetter {
+pub fn answer_letter(public_url: String, municipality: String) -> opcina_store::publicinfo_messages::AnswerLetter {
     Box::new(move |m: &CitizenMessageRow, answer: &str| {
         let locale = Locale::parse(&m.language).unwrap_or(Locale::Bs);
         let script = locale.script();

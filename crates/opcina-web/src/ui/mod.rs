@@ -26,6 +26,7 @@ pub mod notices;
 pub mod orders;
 pub mod portal;
 pub mod register;
+pub mod reports;
 pub mod session;
 pub mod status;
 pub mod today;
@@ -107,6 +108,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/messages", get(messages::published))
         .route("/messages/new", get(messages::new_form).post(messages::send))
         .route("/messages/track", get(messages::track))
+        .route("/reports", get(reports::list))
+        .route("/reports/new", get(reports::new_form).post(reports::send))
+        .route("/reports/desk", get(reports::desk))
+        .route("/reports/desk/{id}", get(reports::desk_item).post(reports::change))
+        .route("/reports/{number}", get(reports::report))
+        .route("/reports/{number}/update", post(reports::reporter_update))
         .route("/inbox", get(messages::inbox))
         .route("/inbox/{id}", get(messages::message))
         .route("/inbox/{id}/answer", post(messages::answer))

@@ -58,7 +58,7 @@ pub(crate) struct Accounts {
     pub(crate) account: Vec<Account>,
 }
 
-const ACCOUNTS: [(&str, Role, Option<&str>, &str); 13] = [
+const ACCOUNTS: [(&str, Role, Option<&str>, &str); 14] = [
     ("maticar", Role::Registrar, Some("KAK"), "matičar, Centar za usluge Kakanj"),
     ("maticar.ksu", Role::Registrar, Some("KSU"), "matičar, Kraljeva Sutjeska"),
     ("maticar.brn", Role::Registrar, Some("BRN"), "matičar, Brnjica"),
@@ -67,6 +67,7 @@ const ACCOUNTS: [(&str, Role, Option<&str>, &str); 13] = [
     ("salter.ksu", Role::CounterClerk, Some("KSU"), "šalter, Kraljeva Sutjeska"),
     ("sluzbenik", Role::Official, Some("KAK"), "službenik, Služba za opću upravu (predmeti)"),
     ("urbanista", Role::Official, Some("KAK"), "službenik, Služba za prostorno uređenje (predmeti)"),
+    ("komunalac", Role::Official, Some("KAK"), "službenik, Služba za stambeno-komunalne poslove (komunalne prijave)"),
     ("urednik", Role::Editor, None, "urednik web stranice (redakcija)"),
     ("pr", Role::PressOfficer, None, "odnosi s javnošću (redakcija)"),
     ("kabinet", Role::Approver, None, "šef kabineta, odobrava objave (redakcija)"),
@@ -138,7 +139,7 @@ pub(crate) async fn create(
             .await?;
     keys_and_fees(store, &a.dir).await?;
     let mut docflow = opcina_store::presets::kakanj_docflow();
-    docflow.staff = vec![("sluzbenik".into(), "01/1".into()), ("urbanista".into(), "04".into())];
+    docflow.staff = vec![("sluzbenik".into(), "01/1".into()), ("urbanista".into(), "04".into()), ("komunalac".into(), "05".into())];
     store.docflow_setup(&admin, &docflow).await?.map_err(|r| anyhow::anyhow!("document flow set-up refused: {r}"))?;
     let written = Instant::now();
     let w = seed_website(store).await?;
@@ -148,6 +149,17 @@ pub(crate) async fn create(
         w[1],
         w[2],
         w[3],
+        written.elapsed().as_secs_f64()
+    );
+    let written = Instant::now();
+    let c = seed_conversation(store, &format!("http://{}", a.addr)).await?;
+    println!(
+        "  citizens: {} messages answered, {} waiting; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
+        c.answered,
+        c.waiting,
+        c.reports,
+        c.open,
+        c.places,
         written.elapsed().as_secs_f64()
     );
     let seeded = Instant::now();
@@ -228,6 +240,77 @@ pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<
         counts[if at.is_some() { 1 } else { 0 }] += 1;
     }
     Ok(counts)
+}
+
+/// What [`seed_conversation`] wrote.
+pub(crate) struct Conversation {
+    answered: usize,
+    waiting: usize,
+    reports: usize,
+    open: usize,
+    places: usize,
+}
+
+/// Writes the citizens' side of the demo through the same use cases as the website: messages
+/// to the units (some answered by them, by e-mail), reports of communal problems routed to
+/// the communal unit (and the mayor's office for the rest) and moved on by its official, and
+/// the Open311 key of a mobile application (printed, as the administrator would hand it
+/// over). `public_url` is the node's address in the letters.
+pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &str) -> anyhow::Result<Conversation> {
+    use opcina_store::publicinfo_reports::Channel;
+    let refused = |what: &str, r: opcina_core::Refusal| anyhow::anyhow!("the demo's citizens: {what} refused: {r}");
+    let admin = operator();
+    let public_url = public_url.to_string();
+    let municipality = store.node_if_set_up().await?.map(|n| n.municipality).unwrap_or_default();
+    let actor =
+        |username: &str| opcina_core::registry::Actor { username: username.into(), role: Role::Official, office: Some("KAK".into()) };
+    let mut done = Conversation { answered: 0, waiting: 0, reports: 0, open: 0, places: 0 };
+    let units = store.docflow_config().await?;
+    for m in opcina_synthetic::website::messages() {
+        let unit = m.fields.unit.clone();
+        let (row, _) = store.send_message(m.fields, "bs").await?.map_err(|r| refused("a message", r))?;
+        let Some(answer) = m.answer else {
+            done.waiting += 1;
+            continue;
+        };
+        let official = units.staff.iter().find(|s| s.unit_code == unit).map(|s| actor(&s.username));
+        let by = official.unwrap_or_else(|| opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None });
+        let letter = opcina_web::ui::messages::answer_letter(public_url.clone(), municipality.clone());
+        store.answer_message(&by, row.id, answer, letter).await?.map_err(|r| refused("an answer", r))?;
+        done.answered += 1;
+    }
+    for category in opcina_core::publicinfo::report::CATEGORIES {
+        let unit = if category.code == "other" { "01/1" } else { "05" };
+        store.route_reports(&admin, category.code, "", unit).await?.map_err(|r| refused("a route", r))?;
+    }
+    let mut places = std::collections::BTreeSet::new();
+    let komunalac = actor("komunalac");
+    for r in opcina_synthetic::website::reports() {
+        places.insert(r.fields.local_community.clone());
+        let letter = opcina_web::ui::reports::change_letter(public_url.clone(), municipality.clone());
+        let (row, _) = store
+            .report_problem(&actor("portal"), Channel::Web, r.fields, "bs", Some(letter))
+            .await?
+            .map_err(|e| refused("a report", e))?;
+        let mut closed = false;
+        for (state, note, body) in r.steps {
+            let change = opcina_core::publicinfo::report::ReportChange { state: state.into(), note: note.into(), body: body.into() };
+            let by = if row.unit_code == "05" {
+                komunalac.clone()
+            } else {
+                opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None }
+            };
+            let letter = opcina_web::ui::reports::change_letter(public_url.clone(), municipality.clone());
+            let file = store.change_report(&by, row.id, change, letter).await?.map_err(|e| refused("a change to a report", e))?;
+            closed = file.report.state.is_closed();
+        }
+        done.reports += 1;
+        done.open += usize::from(!closed);
+    }
+    done.places = places.len();
+    let (_, key) = store.add_open311_client(&admin, "Mobilna aplikacija (demo)").await?.map_err(|r| refused("an Open311 client", r))?;
+    println!("  Open311 GeoReport v2 at /open311/v2/discovery.xml; the API key of the demo's mobile application: {key}");
+    Ok(done)
 }
 
 /// The basis the demo's nodes record for their blocks of JMBG serials.
