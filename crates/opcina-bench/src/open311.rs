@@ -125,6 +125,12 @@ pub async fn run(
         "peak_rss_mb": peak_rss_mb(),
     }));
 
+    // The planner's statistics, as autovacuum keeps them on a node that gathered its reports
+    // over months (right after 100,000 inserts PostgreSQL still believes the table small and
+    // sorts the whole of it for a list by status: 60-110 ms instead of under 1 ms).
+    if backend == "postgres" {
+        store.raw().execute_raw("ANALYZE reports").await?;
+    }
     let year = store.today().format("%Y").to_string();
     let week_ago = (chrono::Utc::now() - chrono::Duration::days(7)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let run_started = Instant::now();

@@ -151,6 +151,8 @@ fn errors(status: StatusCode, format: Format, problems: &[FieldError]) -> Respon
     answer(status, format, "errors", &Node::List("error", items))
 }
 
+/// A refused report: each problem named by the field as the client sent it (`service_code`,
+/// `long`, `address_string`), not as the report's use case calls it.
 fn refused(format: Format, refusal: &Refusal) -> Response {
     let problem = refusal.errors.first().and_then(|e| opcina_core::codes::problem(e.code)).unwrap_or(Problem::Invalid);
     let status = match problem {
@@ -158,7 +160,21 @@ fn refused(format: Format, refusal: &Refusal) -> Response {
         Problem::NotFound => StatusCode::NOT_FOUND,
         _ => StatusCode::BAD_REQUEST,
     };
-    errors(status, format, &refusal.errors)
+    let named: Vec<FieldError> = refusal
+        .errors
+        .iter()
+        .map(|e| {
+            let field = e.field.as_deref().map(|f| match f {
+                "category" => "service_code",
+                "lon" => "long",
+                "address" => "address_string",
+                "name" => "first_name",
+                other => other,
+            });
+            FieldError { field: field.map(str::to_string), ..e.clone() }
+        })
+        .collect();
+    errors(status, format, &named)
 }
 
 /// The store failed: the status and code the JSON API would answer (a full disk is a 507),

@@ -204,12 +204,21 @@ backend_test! {
         assert!(json(&body)[0]["description"].as_str().unwrap().contains("open311.key.invalid"));
         let mut keyed = form.to_vec();
         keyed.push(("api_key", &key));
-        let bad: Vec<(&str, &str)> = keyed.iter().map(|&(k, v)| if k == "lat" { (k, "91.5") } else { (k, v) }).collect();
+        let bad: Vec<(&str, &str)> = keyed
+            .iter()
+            .map(|&(k, v)| match k {
+                "lat" => (k, "91.5"),
+                "service_code" => (k, "fireworks"),
+                _ => (k, v),
+            })
+            .collect();
         let (status, xml) = post(r, "/open311/v2/requests.xml", &bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let description = doc.descendants().find(|n| n.has_tag_name("description")).unwrap().text().unwrap().to_string();
-        assert!(description.starts_with("lat: ") && description.contains("publicinfo.report.coordinate_invalid"), "{description}");
+        assert!(description.starts_with("service_code: ") && description.contains("publicinfo.report.category_unknown"), "{description}");
+        let second = doc.descendants().filter(|n| n.has_tag_name("description")).nth(1).unwrap().text().unwrap().to_string();
+        assert!(second.starts_with("lat: ") && second.contains("publicinfo.report.coordinate_invalid"), "{second}");
         assert_eq!(doc.descendants().find(|n| n.has_tag_name("code")).unwrap().text(), Some("400"));
         let (status, body) = post(r, "/open311/v2/requests.json", &keyed).await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -289,7 +289,7 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
         places.insert(r.fields.local_community.clone());
         let letter = opcina_web::ui::reports::change_letter(public_url.clone(), municipality.clone());
         let (row, _) = store
-            .report_problem(&actor("portal"), Channel::Web, r.fields, "bs", Some(letter))
+            .report_problem(&opcina_core::registry::Actor::system("portal"), Channel::Web, r.fields, "bs", Some(letter))
             .await?
             .map_err(|e| refused("a report", e))?;
         let mut closed = false;
