@@ -379,6 +379,21 @@ impl Store {
         self.backend().reads().reports(filter, limit.clamp(1, 1_000), offset.max(0)).await
     }
 
+    /// [`Store::reports`], each with the latest note its unit wrote (Open311's
+    /// `status_notes`).
+    pub async fn reports_with_notes(&self, filter: &ReportFilter, limit: i64, offset: i64) -> Result<Vec<(ReportRow, Option<String>)>> {
+        let rows = self.reports(filter, limit, offset).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut notes = self.backend().reads().last_unit_notes(&ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let note = notes.iter().position(|n| n.report_id == r.id).map(|i| notes.swap_remove(i).note);
+                (r, note)
+            })
+            .collect())
+    }
+
     /// The local communities with reports, and how many are open and closed in each.
     pub async fn report_places(&self) -> Result<Vec<ReportPlace>> {
         self.backend().reads().report_places().await

@@ -175,6 +175,9 @@ backend_test! {
         s.change_report(&n.press, numbers[1].id, change("fixed", "Zakrpljeno.", ""), letter()).await.unwrap().unwrap();
         let all = s.reports(&ReportFilter::default(), 100, 0).await.unwrap();
         assert_eq!(all.iter().map(|r| r.serial).collect::<Vec<_>>(), [5, 4, 3, 2, 1], "the latest first");
+        let noted = s.reports_with_notes(&ReportFilter::default(), 100, 0).await.unwrap();
+        let notes: Vec<Option<&str>> = noted.iter().map(|(_, n)| n.as_deref()).collect();
+        assert_eq!(notes, [None, None, None, Some("Zakrpljeno."), None], "the unit's latest note, the reporter's never");
         let closed = ReportFilter { states: ReportState::of_open311("closed").unwrap(), ..ReportFilter::default() };
         assert_eq!(s.reports(&closed, 100, 0).await.unwrap().iter().map(|r| r.serial).collect::<Vec<_>>(), [2]);
         let lights = ReportFilter { categories: vec!["street_light".into()], ..ReportFilter::default() };

@@ -20,7 +20,7 @@ use opcina_core::publicinfo::report::{CATEGORIES, Category, Point, ReportFields,
 use opcina_core::registry::{Actor, Timestamp};
 use opcina_core::{FieldError, Refusal};
 use opcina_store::publicinfo_reports::Channel;
-use opcina_store::publicinfo_rows::{ReportRow, ReportStepRow};
+use opcina_store::publicinfo_rows::ReportRow;
 use opcina_store::sql::publicinfo::ReportFilter;
 
 use crate::AppState;
@@ -235,18 +235,11 @@ fn service(locale: Locale, c: &Category) -> Node {
 }
 
 /// A report as Open311 shows it (never its reporter).
-fn request(
-    state: &AppState,
-    locale: Locale,
-    r: &ReportRow,
-    last: Option<&ReportStepRow>,
-    units: &opcina_store::rows::DocflowConfig,
-) -> Node {
+fn request(state: &AppState, locale: Locale, r: &ReportRow, notes: Option<String>, units: &opcina_store::rows::DocflowConfig) -> Node {
     let agency = match &r.responsible_body {
         Some(body) => body.clone(),
         None => units.unit(&r.unit_code).map_or_else(|| r.unit_code.clone(), |u| u.name.clone()),
     };
-    let notes = last.map(|s| s.note.clone()).filter(|n| !n.is_empty());
     let address = [r.address.as_str(), r.local_community.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ");
     Node::Object(vec![
         ("service_request_id", text(&r.number)),
@@ -378,7 +371,7 @@ async fn requests(state: &AppState, format: Format, locale: Locale, params: &[(S
         (Err(why), _) => return bad(format, "page_size", why),
         (_, Err(why)) => return bad(format, "page", why),
     };
-    let rows = match state.store.reports(&filter, page_size, (page - 1) * page_size).await {
+    let rows = match state.store.reports_with_notes(&filter, page_size, (page - 1) * page_size).await {
         Ok(r) => r,
         Err(e) => return failed(format, e),
     };
@@ -386,7 +379,7 @@ async fn requests(state: &AppState, format: Format, locale: Locale, params: &[(S
         Ok(c) => c,
         Err(e) => return failed(format, e),
     };
-    let items = rows.iter().map(|r| request(state, locale, r, None, &config)).collect();
+    let items = rows.into_iter().map(|(r, notes)| request(state, locale, &r, notes, &config)).collect();
     answer(StatusCode::OK, format, "service_requests", &Node::List("request", items))
 }
 
@@ -446,7 +439,7 @@ pub async fn one(State(state): State<AppState>, Path(file): Path<String>, Query(
             &[FieldError::new("publicinfo.report.not_found", "service_request_id", format!("there is no request {number}"))],
         );
     };
-    let last = file.steps.iter().rev().find(|s| !s.by_reporter && !s.note.is_empty());
+    let last = file.steps.iter().rev().find(|s| !s.by_reporter && !s.note.is_empty()).map(|s| s.note.clone());
     let item = request(&state, locale, &file.report, last, &config);
     answer(StatusCode::OK, format, "service_requests", &Node::List("request", vec![item]))
 }

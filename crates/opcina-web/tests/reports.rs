@@ -243,6 +243,16 @@ backend_test! {
         assert_eq!(json(&one)[0]["service_request_id"], id.as_str());
         assert_eq!(get(r, "/open311/v2/requests/K-1999-00001.json").await.0, StatusCode::NOT_FOUND);
 
+        // The unit's latest note is the request's status_notes, in the list as alone.
+        let row = s.k.store.public_report(&id).await.unwrap().unwrap().report;
+        let pr = opcina_core::registry::Actor { username: "pr".into(), role: opcina_core::registry::Role::PressOfficer, office: None };
+        let change = opcina_core::publicinfo::report::ReportChange { state: "in_progress".into(), note: "Ekipa izlazi sutra.".into(), body: String::new() };
+        s.k.store.change_report(&pr, row.id, change, opcina_testkit::reports::letter()).await.unwrap().unwrap();
+        let (_, listed) = get(r, "/open311/v2/requests.json").await;
+        assert_eq!(json(&listed)[0]["status_notes"], "Ekipa izlazi sutra.");
+        let (_, alone) = get(r, &format!("/open311/v2/requests/{id}.json")).await;
+        assert_eq!(json(&alone)[0]["status_notes"], "Ekipa izlazi sutra.");
+
         // Lists: by id, status, service and dates; paging; bad parameters named.
         let (_, open) = get(r, "/open311/v2/requests.json?status=open&service_code=street_light,pothole").await;
         assert_eq!(json(&open).as_array().unwrap().len(), 1);

@@ -290,6 +290,23 @@ pub trait ReportReads: Reads {
         all(self, &format!("SELECT {} FROM report_steps WHERE report_id = $1 ORDER BY id", ReportStepRow::COLUMNS), &[&report_id]).await
     }
 
+    /// The latest step with a note by the unit (not the reporter) of each report in `ids`.
+    async fn last_unit_notes(&mut self, ids: &[i64]) -> Result<Vec<ReportStepRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM report_steps WHERE id IN \
+             (SELECT MAX(id) FROM report_steps WHERE by_reporter = $1 AND note <> '' AND report_id IN ({}) GROUP BY report_id)",
+            ReportStepRow::COLUMNS,
+            marks.join(", ")
+        );
+        let mut params: Vec<&dyn Param> = vec![&false];
+        params.extend(ids.iter().map(|id| id as &dyn Param));
+        all(self, &sql, &params).await
+    }
+
     /// The route of a category's reports in a local community: its own, else the
     /// category's general one.
     async fn report_route(&mut self, category: &str, local_community_key: &str) -> Result<Option<ReportRouteRow>> {
