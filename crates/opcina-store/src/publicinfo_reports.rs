@@ -454,10 +454,6 @@ impl Store {
         self.submit(actor, job).await
     }
 
-    pub async fn report_routes(&self) -> Result<Vec<ReportRouteRow>> {
-        self.backend().reads().report_routes().await
-    }
-
     /// Allows a client to post reports through Open311 (the administrator); returns its API
     /// key, shown once.
     pub async fn add_open311_client(&self, actor: &Actor, name: &str) -> Result<std::result::Result<(Open311ClientRow, String), Refusal>> {

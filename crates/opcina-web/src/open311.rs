@@ -510,10 +510,10 @@ pub async fn post(
         return errors(StatusCode::FORBIDDEN, format, &[FieldError::new("open311.key.invalid", "api_key", "posting needs an API key")]);
     };
     let locale = locale(&params);
-    let letter = crate::ui::reports::change_letter(
-        state.public_url.clone(),
-        state.store.node_if_set_up().await.ok().flatten().map(|n| n.municipality).unwrap_or_default(),
-    );
+    let letter = match crate::ui::reports::letter(&state).await {
+        Ok(l) => l,
+        Err(e) => return failed(format, e),
+    };
     let fields = fields(&params);
     match state.store.report_problem(&Actor::system("open311"), Channel::Open311 { key }, fields, locale.code(), Some(letter)).await {
         Ok(Ok((row, _code))) => {

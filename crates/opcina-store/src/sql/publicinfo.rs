@@ -9,6 +9,7 @@ use crate::publicinfo_rows::{
     CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow, PieceTextRow, ReportRouteRow, ReportRow,
     ReportStepRow,
 };
+use crate::sql::shared::placeholders;
 use crate::table::{Param, Record};
 
 /// Which published pieces a list shows (keys as [`opcina_core::publicinfo::key`] makes
@@ -43,12 +44,11 @@ pub trait PublicInfoReads: Reads {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {} FROM piece_texts WHERE id IN \
              (SELECT MAX(id) FROM piece_texts WHERE piece_id IN ({}) GROUP BY piece_id, language) ORDER BY piece_id, language",
             PieceTextRow::COLUMNS,
-            marks.join(", ")
+            placeholders(1, ids.len())
         );
         let params: Vec<&dyn Param> = ids.iter().map(|id| id as &dyn Param).collect();
         all(self, &sql, &params).await
@@ -246,6 +246,15 @@ pub struct ReportFilter {
     pub to: Option<i64>,
 }
 
+/// ` AND column IN ($n, …)` for `values`, which join `params` (nothing when there are none).
+fn any_of<'a>(sql: &mut String, params: &mut Vec<&'a dyn Param>, column: &str, values: Vec<&'a dyn Param>) {
+    if values.is_empty() {
+        return;
+    }
+    sql.push_str(&format!(" AND {column} IN ({})", placeholders(params.len() + 1, values.len())));
+    params.extend(values);
+}
+
 /// A local community's count of reports (the key empty: reports placed by street or point
 /// only).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,12 +304,11 @@ pub trait ReportReads: Reads {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {} FROM report_steps WHERE id IN \
              (SELECT MAX(id) FROM report_steps WHERE by_reporter = $1 AND note <> '' AND report_id IN ({}) GROUP BY report_id)",
             ReportStepRow::COLUMNS,
-            marks.join(", ")
+            placeholders(2, ids.len())
         );
         let mut params: Vec<&dyn Param> = vec![&false];
         params.extend(ids.iter().map(|id| id as &dyn Param));
@@ -322,10 +330,6 @@ pub trait ReportReads: Reads {
         .await
     }
 
-    async fn report_routes(&mut self) -> Result<Vec<ReportRouteRow>> {
-        all(self, &format!("SELECT {} FROM report_routes ORDER BY category, local_community_key", ReportRouteRow::COLUMNS), &[]).await
-    }
-
     async fn open311_client_by_key(&mut self, key_hash: &[u8]) -> Result<Option<Open311ClientRow>> {
         let hash = key_hash.to_vec();
         one(self, &format!("SELECT {} FROM open311_clients WHERE key_hash = $1", Open311ClientRow::COLUMNS), &[&hash]).await
@@ -338,87 +342,40 @@ pub trait ReportReads: Reads {
     /// Reports as `filter` selects them, the latest received first; `limit` from `offset`.
     async fn reports(&mut self, filter: &ReportFilter, limit: i64, offset: i64) -> Result<Vec<ReportRow>> {
         let mut sql = format!("SELECT {} FROM reports WHERE 1 = 1", ReportRow::COLUMNS);
-        let states: Vec<&'static str> = filter.states.iter().map(|s| s.as_str()).collect();
         let mut params: Vec<&dyn Param> = Vec::new();
-        let mut n = 0;
-        let mut mark = |sql: &mut String| {
-            n += 1;
-            sql.push_str(&format!("${n}"));
-        };
-        if !filter.numbers.is_empty() {
-            sql.push_str(" AND number IN (");
-            for (i, number) in filter.numbers.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
+        if filter.numbers.is_empty() {
+            any_of(&mut sql, &mut params, "state", filter.states.iter().map(|s| s as &dyn Param).collect());
+            any_of(&mut sql, &mut params, "category", filter.categories.iter().map(|c| c as &dyn Param).collect());
+            for (clause, value) in [
+                ("local_community_key =", filter.local_community_key.as_ref().map(|k| k as &dyn Param)),
+                ("unit_code =", filter.unit.as_ref().map(|u| u as &dyn Param)),
+                ("received_at >=", filter.from.as_ref().map(|f| f as &dyn Param)),
+                ("received_at <=", filter.to.as_ref().map(|t| t as &dyn Param)),
+            ] {
+                if let Some(value) = value {
+                    params.push(value);
+                    sql.push_str(&format!(" AND {clause} ${}", params.len()));
                 }
-                mark(&mut sql);
-                params.push(number);
             }
-            sql.push(')');
         } else {
-            if !states.is_empty() {
-                sql.push_str(" AND state IN (");
-                for (i, state) in states.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    mark(&mut sql);
-                    params.push(state);
-                }
-                sql.push(')');
-            }
-            if !filter.categories.is_empty() {
-                sql.push_str(" AND category IN (");
-                for (i, category) in filter.categories.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    mark(&mut sql);
-                    params.push(category);
-                }
-                sql.push(')');
-            }
-            if let Some(key) = &filter.local_community_key {
-                sql.push_str(" AND local_community_key = ");
-                mark(&mut sql);
-                params.push(key);
-            }
-            if let Some(unit) = &filter.unit {
-                sql.push_str(" AND unit_code = ");
-                mark(&mut sql);
-                params.push(unit);
-            }
-            if let Some(from) = &filter.from {
-                sql.push_str(" AND received_at >= ");
-                mark(&mut sql);
-                params.push(from);
-            }
-            if let Some(to) = &filter.to {
-                sql.push_str(" AND received_at <= ");
-                mark(&mut sql);
-                params.push(to);
-            }
+            any_of(&mut sql, &mut params, "number", filter.numbers.iter().map(|n| n as &dyn Param).collect());
         }
-        sql.push_str(" ORDER BY received_at DESC, id DESC LIMIT ");
-        mark(&mut sql);
+        sql.push_str(&format!(" ORDER BY received_at DESC, id DESC LIMIT ${} OFFSET ${}", params.len() + 1, params.len() + 2));
         params.push(&limit);
-        sql.push_str(" OFFSET ");
-        mark(&mut sql);
         params.push(&offset);
         all(self, &sql, &params).await
     }
 
-    /// How many reports each local community has open (by key, with the name as written
-    /// last), and how many closed, for the public list.
+    /// How many reports each local community has open (by key, with the name as one of its
+    /// reports wrote it), and how many closed, for the public list.
     async fn report_places(&mut self) -> Result<Vec<ReportPlace>> {
-        let open: Vec<&'static str> =
-            opcina_core::publicinfo::report::ReportState::ALL.into_iter().filter(|s| !s.is_closed()).map(|s| s.as_str()).collect();
-        let marks: Vec<String> = (1..=open.len()).map(|i| format!("${i}")).collect();
+        let open: Vec<opcina_core::publicinfo::report::ReportState> =
+            opcina_core::publicinfo::report::ReportState::ALL.into_iter().filter(|s| !s.is_closed()).collect();
         let sql = format!(
             "SELECT local_community_key, MAX(local_community), \
              SUM(CASE WHEN state IN ({m}) THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ({m}) THEN 0 ELSE 1 END) \
              FROM reports GROUP BY local_community_key ORDER BY local_community_key",
-            m = marks.join(", ")
+            m = placeholders(1, open.len())
         );
         let params: Vec<&dyn Param> = open.iter().map(|s| s as &dyn Param).collect();
         all(self, &sql, &params).await

@@ -57,7 +57,8 @@ pub fn change_letter(public_url: String, municipality: String) -> ReportLetter {
     })
 }
 
-async fn letter(state: &AppState) -> Result<ReportLetter, opcina_store::StoreError> {
+/// The letter for this node (its public address and the municipality's name).
+pub(crate) async fn letter(state: &AppState) -> Result<ReportLetter, opcina_store::StoreError> {
     let municipality = state.store.node_if_set_up().await?.map(|n| n.municipality).unwrap_or_default();
     Ok(change_letter(state.public_url.clone(), municipality))
 }
