@@ -87,6 +87,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(22, "0022_media", "media"),
             migration!(23, "0023_messages", "messages"),
             migration!(24, "0024_reports", "reports"),
+            migration!(25, "0025_press_desk", "press_desk"),
         ],
     },
 ];

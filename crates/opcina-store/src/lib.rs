@@ -38,6 +38,7 @@ pub mod orders;
 pub mod postgres;
 pub mod presets;
 pub mod publicinfo;
+pub mod publicinfo_desk;
 pub mod publicinfo_messages;
 pub mod publicinfo_press;
 pub mod publicinfo_reads;

@@ -7,7 +7,8 @@
 
 use async_trait::async_trait;
 use chrono::Datelike;
-use opcina_core::publicinfo::message::{MessageFields, MessageState, check_answer, check_message, due, number};
+use opcina_core::publicinfo::desk::TermOf;
+use opcina_core::publicinfo::message::{MessageFields, MessageState, check_answer, check_message, number};
 use opcina_core::registry::{Actor, Role};
 use opcina_core::{FieldError, Refusal};
 
@@ -36,6 +37,8 @@ impl Sequence for MessageBook {
     }
 }
 
+/// Who enters a citizen's message at a counter (the answer may then be given there).
+const COUNTER: [Role; 3] = [Role::CounterClerk, Role::Registrar, Role::Official];
 /// Who answers any unit's messages: the PR officer and the approvers.
 const ANSWER_ANY: [Role; 2] = [Role::PressOfficer, Role::Approver];
 fn permission(why: &str) -> Refusal {
@@ -54,12 +57,16 @@ impl WriteJob for Submit {
     type Output = std::result::Result<CitizenMessageRow, Refusal>;
 
     async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        if self.channel == "counter" && !COUNTER.contains(&cx.actor.role) {
+            return Ok(Err(permission("messages are entered at a counter by its clerks, registrars and officials")));
+        }
         let config = crate::docflow::config(cx.txn).await?;
         let units: Vec<String> = config.units.iter().map(|u| u.code.clone()).collect();
         let message = match check_message(&self.fields, &units, self.channel == "web") {
             Ok(m) => m,
             Err(errors) => return Ok(Err(Refusal { errors })),
         };
+        let days = crate::publicinfo_desk::term_days(cx.txn, TermOf::Messages).await?;
         let year = i64::from(cx.today.year());
         let serial = cx.txn.next_serial(&MessageBook, "", year).await?;
         let mut row = CitizenMessageRow {
@@ -79,7 +86,7 @@ impl WriteJob for Submit {
             access_hash: self.access_hash.clone(),
             state: MessageState::Received,
             received_on: cx.today.format("%Y-%m-%d").to_string(),
-            due_on: due(cx.today).format("%Y-%m-%d").to_string(),
+            due_on: TermOf::Messages.due(cx.today, days).format("%Y-%m-%d").to_string(),
             answer: None,
             answered_by: None,
             answered_at: None,
@@ -157,6 +164,20 @@ impl Store {
         let code = access_code()?;
         let job = Submit { fields, channel: "web", language: language.to_string(), access_hash: token_hash(&code) };
         Ok(self.submit(&Actor::system("portal"), job).await?.map(|row| (row, code)))
+    }
+
+    /// A message a citizen brings to a counter, entered by `actor` (a clerk, a registrar or an
+    /// official): the e-mail address may be left out, the answer then given at the counter.
+    /// Returns it and the access code to hand the citizen.
+    pub async fn take_message(
+        &self,
+        actor: &Actor,
+        fields: MessageFields,
+        language: &str,
+    ) -> Result<std::result::Result<(CitizenMessageRow, String), Refusal>> {
+        let code = access_code()?;
+        let job = Submit { fields, channel: "counter", language: language.to_string(), access_hash: token_hash(&code) };
+        Ok(self.submit(actor, job).await?.map(|row| (row, code)))
     }
 
     /// Answers a message; the answer goes by e-mail (the letter `letter` writes) when the

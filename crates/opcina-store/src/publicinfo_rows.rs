@@ -1,6 +1,7 @@
 //! Rows of the public-information context: the website's pieces (rewritten, journaled, at
 //! each step), their texts (every version kept) and the steps of their workflow.
 
+use opcina_core::publicinfo::desk::QuestionState;
 use opcina_core::publicinfo::message::{MessageKind, MessageState};
 use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
 use opcina_core::publicinfo::report::ReportState;
@@ -139,7 +140,53 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<Open311ClientRow>(),
     Table::mutable::<ReportRow>(),
     Table::append_only::<ReportStepRow>(),
+    Table::mutable::<PressQuestionRow>(),
+    Table::append_only::<AnswerTermRow>(),
 ];
+
+/// A journalist's question at the desk and, once given, its assignment and reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PressQuestionRow {
+    pub id: i64,
+    /// `N-2026-00042`.
+    pub number: String,
+    pub year: i64,
+    pub serial: i64,
+    /// `web` (the journalists' form) or `desk` (taken down by the PR officer).
+    pub channel: String,
+    pub outlet: String,
+    pub name: String,
+    pub email: String,
+    /// The language of the page it came from: the reply's e-mail is framed in it.
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+    pub state: QuestionState,
+    pub received_on: String,
+    /// The day the reply is due.
+    pub due_on: String,
+    /// The unit that answers, once assigned.
+    pub unit_code: Option<String>,
+    /// The official of that unit who answers (`None`: the unit as a whole).
+    pub assignee: Option<String>,
+    pub assigned_by: Option<String>,
+    pub reply: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+    pub answered_on: Option<String>,
+    pub received_at: i64,
+}
+
+/// An answer term the body set (`term_of`: `messages` or `press`): it applies to what is
+/// received from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AnswerTermRow {
+    pub id: i64,
+    pub term_of: String,
+    pub days: i64,
+    pub set_by: String,
+    pub set_at: i64,
+}
 
 /// A citizen's message (question, suggestion, complaint) and, once given, its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -254,7 +301,7 @@ pub struct ReportStepRow {
     pub at: i64,
 }
 
-code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState, ReportState);
+code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState, ReportState, QuestionState);
 
 table_row!(
     PieceRow,
@@ -347,3 +394,32 @@ table_row!(
     ]
 );
 table_row!(ReportStepRow, "report_steps", [id, report_id, state, note, body, actor, by_reporter, at]);
+table_row!(
+    PressQuestionRow,
+    "press_questions",
+    [
+        id,
+        number,
+        year,
+        serial,
+        channel,
+        outlet,
+        name,
+        email,
+        language,
+        subject,
+        body,
+        state,
+        received_on,
+        due_on,
+        unit_code,
+        assignee,
+        assigned_by,
+        reply,
+        answered_by,
+        answered_at,
+        answered_on,
+        received_at
+    ]
+);
+table_row!(AnswerTermRow, "answer_terms", [id, term_of, days, set_by, set_at]);

@@ -223,6 +223,20 @@ async fn populated(db: &TestDb) -> Kakanj {
     let reopen = opcina_core::publicinfo::report::ReportChange { state: "open".into(), note: "Opet ne radi.".into(), body: String::new() };
     s.reporter_change(&light.number, &code, reopen).await.unwrap().unwrap();
     s.add_open311_client(&k.admin, "Mobilna aplikacija").await.unwrap().unwrap();
+    // A journalist's question given to an official and replied to; an answer term set.
+    let asked = opcina_core::publicinfo::desk::QuestionFields {
+        outlet: "Radio Kakanj".into(),
+        name: "Lejla Mušić".into(),
+        email: "lejla@radio.example".into(),
+        subject: "Budžet".into(),
+        text: "Koliko je planirano?".into(),
+    };
+    let asked = s.ask_press(asked, "bs").await.unwrap().unwrap();
+    s.assign_question(&newsroom.press, asked.id, "01/1", "amra").await.unwrap().unwrap();
+    let reply: opcina_store::publicinfo_desk::ReplyLetter =
+        Box::new(|q, r| opcina_store::mail::Letter { subject: q.number.clone(), body: r.to_string() });
+    s.reply_question(&newsroom.press, asked.id, "Milion KM.", reply).await.unwrap().unwrap();
+    s.set_answer_terms(&k.admin, &[(opcina_core::publicinfo::desk::TermOf::Press, "3")]).await.unwrap().unwrap();
     // A refusal now entered in the UP-I book (a protocol record and its link).
     let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
@@ -293,7 +307,7 @@ backend_test! {
         // website.
         let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
-        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages", "reports"] {
+        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages", "reports", "press_questions"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
             let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
@@ -301,8 +315,8 @@ backend_test! {
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
         assert_eq!(
             rewrites,
-            [11, 2, 2, 4, 1, 2],
-            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened"
+            [11, 2, 2, 4, 1, 2, 2],
+            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened; the journalist's question assigned and replied to"
         );
     }
 }

@@ -354,6 +354,121 @@ mod tests {
     }
 }
 
+/// A journalist's question for the demo: the unit it was given to (none: still with the
+/// desk) and the reply (none: still waiting).
+#[derive(Debug, Clone)]
+pub struct DemoQuestion {
+    pub fields: opcina_core::publicinfo::desk::QuestionFields,
+    /// The language of the page it was asked from (the reply's mail is framed in it).
+    pub language: &'static str,
+    pub unit: Option<&'static str>,
+    pub reply: Option<&'static str>,
+    /// Received this many working days before the demo's day; replied this many working days
+    /// after that.
+    pub days_ago: u32,
+    pub replied_after: u32,
+}
+
+/// Journalists' questions to the municipality (outlets of the demo's media list, invented
+/// journalists, addresses under `.example`): replied to, with a unit, and one still with the
+/// desk.
+pub fn press_questions() -> Vec<DemoQuestion> {
+    // Outlet, journalist, e-mail, language, subject, question, unit, reply, received working
+    // days ago, replied working days after.
+    type Text = &'static str;
+    type Row = (Text, Text, Text, Text, Text, Text, Option<Text>, Option<Text>, u32, u32);
+    let rows: [Row; 6] = [
+        (
+            "Radio Kakanj",
+            "Amel Begić",
+            "amel.begic@radiokakanj.example",
+            "bs",
+            "Sanacija lokalnih puteva",
+            "Koliko je kilometara lokalnih puteva planirano za asfaltiranje ove godine i u kojim mjesnim zajednicama?",
+            Some("05"),
+            Some("Ove godine planirano je 14 km: u MZ Doboj, Haljinići, Kraljeva Sutjeska i Zgošća. Radovi počinju u aprilu."),
+            6,
+            1,
+        ),
+        (
+            "Kakanjski portal",
+            "Amra Delić",
+            "amra.delic@portal.example",
+            "bs",
+            "Red čekanja za izvode",
+            "Da li je tačno da se na izvode iz matičnih knjiga čeka duže od sat vremena?",
+            Some("01/1"),
+            Some("Prosječno čekanje u oktobru bilo je 9 minuta. Izvod se može naručiti i putem portala i preuzeti na bilo kojem šalteru."),
+            5,
+            4,
+        ),
+        (
+            "Glas Srpske",
+            "Milan Savić",
+            "milan.savic@glas.example",
+            "sr-cyrl",
+            "Обнова цркве у Бриједу",
+            "Да ли је општина учествовала у финансирању обнове?",
+            Some("02"),
+            Some("Općina je iz budžeta za 2026. izdvojila 20.000 KM za obnovu."),
+            2,
+            0,
+        ),
+        (
+            "Dnevni list",
+            "Ivana Marić",
+            "ivana.maric@dnevni.example",
+            "hr",
+            "Poticaji za poljoprivrednike",
+            "Kada će biti isplaćeni poticaji za ovu godinu i koliko je prijava stiglo?",
+            Some("03"),
+            None,
+            5,
+            0,
+        ),
+        (
+            "N1 BiH",
+            "Tarik Hodžić",
+            "tarik.hodzic@n1.example",
+            "bs",
+            "Kvalitet zraka",
+            "Koje mjere općina poduzima zbog zagađenja zraka u zimskim mjesecima?",
+            Some("04"),
+            None,
+            1,
+            0,
+        ),
+        (
+            "Balkan Insight",
+            "Sarah Collins",
+            "s.collins@bi.example",
+            "en",
+            "Municipal budget 2027",
+            "When will the draft budget for 2027 be published for public consultation?",
+            None,
+            None,
+            0,
+            0,
+        ),
+    ];
+    rows.into_iter()
+        .map(|(outlet, name, email, language, subject, text, unit, reply, days_ago, replied_after)| DemoQuestion {
+            fields: opcina_core::publicinfo::desk::QuestionFields {
+                outlet: outlet.into(),
+                name: name.into(),
+                email: email.into(),
+                subject: subject.into(),
+                text: text.into(),
+            },
+            language,
+            unit,
+            reply,
+            days_ago,
+            replied_after,
+        })
+        .collect()
+}
+
 /// A citizen's message for the demo, and the answer it has been given (none: still waiting).
 #[derive(Debug, Clone)]
 pub struct DemoMessage {

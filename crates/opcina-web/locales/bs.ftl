@@ -1273,7 +1273,10 @@ message-kind-question = pitanje
 message-kind-suggestion = prijedlog
 message-kind-complaint = pritužba
 message-new-title = Pošaljite pitanje, prijedlog ili pritužbu
-message-new-intro = Odgovor dobijate e-mailom najkasnije za 15 radnih dana. Prijava nije potrebna.
+message-new-intro = Odgovor dobijate e-mailom najkasnije za { $count ->
+    [one] { $count } dan
+   *[other] { $count } dana
+}. Prijava nije potrebna.
 message-what = Vaša poruka
 message-kind = Vrsta
 message-unit = Kome se obraćate
@@ -1336,6 +1339,12 @@ err-publicinfo-message-kind-unknown = Izaberite pitanje, prijedlog ili pritužbu
 err-publicinfo-message-not-found = Ova poruka ne postoji.
 err-publicinfo-message-required = Ovo polje je obavezno.
 err-publicinfo-message-unit-unknown = Izaberite službu kojoj se obraćate.
+err-publicinfo-question-answered = Na ovo pitanje je već odgovoreno.
+err-publicinfo-question-assignee-unknown = Izaberite službenika ove službe ili ostavite prazno.
+err-publicinfo-question-not-found = Ovo novinarsko pitanje ne postoji.
+err-publicinfo-question-required = Ovo polje je obavezno.
+err-publicinfo-question-unit-unknown = Izaberite službu koja odgovara.
+err-publicinfo-term-invalid = Upišite cijeli broj dana u dozvoljenom rasponu.
 
 ## Reports of communal problems and Open311
 nav-reports = Prijavite problem
@@ -1481,3 +1490,91 @@ err-open311-format-unknown = Adresa završava s .xml ili .json.
 err-open311-key-invalid = Ovaj API ključ ovdje nije poznat.
 err-open311-param-invalid = Parametar nije ispravan.
 err-open311-service-not-found = Ta usluga ne postoji.
+
+## The journalists' desk and the response-time figures
+nav-desk = Novinarska pitanja
+footer-press = Novinari: pošaljite pitanje službi za odnose s javnošću
+press-ask-title = Pitanje za službu za odnose s javnošću
+press-ask-intro = Za novinare i medije. Odgovor stiže e-mailom, najkasnije za { $count ->
+    [one] { $count } radni dan
+    [few] { $count } radna dana
+   *[other] { $count } radnih dana
+}; pitanje dodjeljujemo službi koja je nadležna.
+press-ask-who = Medij i novinar
+press-ask-outlet = Medij
+press-ask-name = Ime i prezime novinara
+press-ask-email = E-mail za odgovor
+press-ask-email-hint = Odgovor stiže na ovu adresu; ne objavljuje se.
+press-ask-what = Pitanje
+press-ask-text = Pitanje (može ih biti više)
+press-asked-title = Pitanje je primljeno
+press-asked-due = Odgovor šaljemo e-mailom najkasnije { $day }.
+press-asked-keep = Broj pitanja navedite ako nas kontaktirate u vezi s njim.
+desk-title = Novinarska pitanja
+desk-back = Nazad na novinarska pitanja
+desk-new-title = Upiši pitanje novinara
+desk-new-intro = Pitanje primljeno telefonom ili e-mailom: dobija broj i rok kao ono s web stranice, a odgovor ide e-mailom.
+desk-new-save = Upiši pitanje
+desk-language = Jezik odgovora
+desk-number = Broj pitanja
+desk-waiting = { $count ->
+    [one] { $count } pitanje čeka odgovor
+    [few] { $count } pitanja čekaju odgovor
+   *[other] { $count } pitanja čeka odgovor
+}
+desk-to-assign = Nisu dodijeljena službi
+desk-with-units = Kod službi, prvo ona kojima rok prvi ističe
+desk-state = Stanje
+desk-received = Primljeno
+desk-question = Pitanje
+desk-reply-of = Odgovor od { $day }
+desk-replied-by = Odgovorio/la: { $user }
+desk-assign-to = Dodijeli
+desk-assign = Dodijeli pitanje
+desk-to-unit = { $unit } (cijela služba)
+desk-reply = Odgovor
+desk-reply-hint = Odgovor se šalje novinaru e-mailom (jezik: { $language }) i ostaje uz pitanje.
+desk-reply-send = Pošalji odgovor
+desk-channel-web = web obrazac
+desk-channel-desk = upisala služba za odnose s javnošću
+desk-state-received = čeka dodjelu službi
+desk-state-assigned = kod službe
+desk-state-answered = odgovoreno
+desk-unit = Služba
+desk-not-assigned = nije dodijeljeno
+desk-mail-subject = Odgovor na pitanje { $number }: { $subject }
+desk-mail-intro = Poštovani/a { $name }, na vaše pitanje „{ $subject }“ odgovaramo:
+desk-mail-number = Broj pitanja: { $number }
+desk-mail-signature = Služba za odnose s javnošću
+responses-title = Brzina odgovora po službama
+responses-year = Godina
+responses-show = Prikaži
+responses-intro = Računa se ono što je primljeno u godini; dani do odgovora su radni dani od prijema.
+responses-messages = Poruke građana primljene { $year }.
+responses-press = Novinarska pitanja primljena { $year }.
+responses-received = Primljeno
+responses-answered = Odgovoreno
+responses-on-time = U roku
+responses-median = Medijan dana
+responses-longest = Najduže dana
+responses-open = Čeka, u roku
+responses-overdue = Čeka, rok prošao
+responses-none = Ništa nije primljeno.
+responses-terms = Rokovi za odgovor
+responses-terms-now = Poruke građana: { $count ->
+    [one] { $count } dan
+   *[other] { $count } dana
+}.
+responses-terms-press = Novinarska pitanja: { $count ->
+    [one] { $count } radni dan
+    [few] { $count } radna dana
+   *[other] { $count } radnih dana
+}.
+responses-messages-days = Rok za poruke građana (dana)
+responses-messages-days-hint = Od 1 do 60; ako rok pada na neradni dan, ističe prvog narednog radnog dana.
+responses-press-days = Rok za novinarska pitanja (radnih dana)
+responses-press-days-hint = Od 1 do 15 radnih dana.
+responses-terms-save = Sačuvaj rokove
+responses-terms-saved = Rokovi su sačuvani; važe za ono što stigne od sada.
+message-new-counter = Poruku građanina upisujete na šalteru: građanin dobija broj i pristupni kod; e-mail nije obavezan.
+message-email-counter = Bez e-maila odgovor se daje na šalteru.

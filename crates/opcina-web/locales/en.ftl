@@ -1263,7 +1263,10 @@ message-kind-question = question
 message-kind-suggestion = suggestion
 message-kind-complaint = complaint
 message-new-title = Send a question, suggestion or complaint
-message-new-intro = The answer comes by e-mail within 15 working days. No account needed.
+message-new-intro = The answer comes by e-mail within { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}. No account needed.
 message-what = Your message
 message-kind = Kind
 message-unit = To whom
@@ -1324,6 +1327,12 @@ err-publicinfo-message-kind-unknown = Choose a question, a suggestion or a compl
 err-publicinfo-message-not-found = This message does not exist.
 err-publicinfo-message-required = This field is required.
 err-publicinfo-message-unit-unknown = Choose the department you write to.
+err-publicinfo-question-answered = This question has been answered.
+err-publicinfo-question-assignee-unknown = Choose an official of this department, or leave it empty.
+err-publicinfo-question-not-found = This journalist's question does not exist.
+err-publicinfo-question-required = This field is required.
+err-publicinfo-question-unit-unknown = Choose the department that answers.
+err-publicinfo-term-invalid = Enter a whole number of days within the allowed range.
 
 ## Reports of communal problems and Open311
 nav-reports = Report a problem
@@ -1466,3 +1475,88 @@ err-open311-format-unknown = The address ends in .xml or .json.
 err-open311-key-invalid = This API key is not known here.
 err-open311-param-invalid = The parameter is not valid.
 err-open311-service-not-found = There is no such service.
+
+## The journalists' desk and the response-time figures
+nav-desk = Press questions
+footer-press = Journalists: send a question to the public relations office
+press-ask-title = A question for the public relations office
+press-ask-intro = For journalists and the media. The reply comes by e-mail within { $count ->
+    [one] { $count } working day
+   *[other] { $count } working days
+}; we pass the question to the department responsible.
+press-ask-who = Outlet and journalist
+press-ask-outlet = Outlet
+press-ask-name = Journalist's name
+press-ask-email = E-mail for the reply
+press-ask-email-hint = The reply goes to this address; it is not published.
+press-ask-what = Question
+press-ask-text = Question (one or more)
+press-asked-title = Your question has been received
+press-asked-due = We will reply by e-mail by { $day } at the latest.
+press-asked-keep = Quote the question's number if you contact us about it.
+desk-title = Press questions
+desk-back = Back to the press questions
+desk-new-title = Take down a journalist's question
+desk-new-intro = A question received by phone or by e-mail: it gets a number and a deadline like one from the website, and the reply goes by e-mail.
+desk-new-save = Save the question
+desk-language = Language of the reply
+desk-number = Question number
+desk-waiting = { $count ->
+    [one] { $count } question waits for a reply
+   *[other] { $count } questions wait for a reply
+}
+desk-to-assign = Not yet given to a department
+desk-with-units = With the departments, the first due first
+desk-state = State
+desk-received = Received
+desk-question = Question
+desk-reply-of = Reply of { $day }
+desk-replied-by = Replied by: { $user }
+desk-assign-to = Give to
+desk-assign = Give the question
+desk-to-unit = { $unit } (the whole department)
+desk-reply = Reply
+desk-reply-hint = The reply goes to the journalist by e-mail (language: { $language }) and stays with the question.
+desk-reply-send = Send the reply
+desk-channel-web = web form
+desk-channel-desk = taken down by the public relations office
+desk-state-received = waiting to be given to a department
+desk-state-assigned = with a department
+desk-state-answered = replied
+desk-unit = Department
+desk-not-assigned = not yet given
+desk-mail-subject = Reply to question { $number }: { $subject }
+desk-mail-intro = Dear { $name }, in reply to your question "{ $subject }":
+desk-mail-number = Question number: { $number }
+desk-mail-signature = Public relations office
+responses-title = Response times by department
+responses-year = Year
+responses-show = Show
+responses-intro = Counted is what was received in the year; days to the answer are working days from receipt.
+responses-messages = Citizens' messages received in { $year }
+responses-press = Press questions received in { $year }
+responses-received = Received
+responses-answered = Answered
+responses-on-time = On time
+responses-median = Median days
+responses-longest = Longest (days)
+responses-open = Waiting, in time
+responses-overdue = Waiting, overdue
+responses-none = Nothing received.
+responses-terms = Answer terms
+responses-terms-now = Citizens' messages: { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}.
+responses-terms-press = Press questions: { $count ->
+    [one] { $count } working day
+   *[other] { $count } working days
+}.
+responses-messages-days = Term for citizens' messages (days)
+responses-messages-days-hint = 1 to 60; a term ending on a non-working day ends on the next working day.
+responses-press-days = Term for press questions (working days)
+responses-press-days-hint = 1 to 15 working days.
+responses-terms-save = Save the terms
+responses-terms-saved = The terms are saved; they apply to what arrives from now on.
+message-new-counter = You are entering a citizen's message at the counter: the citizen gets the number and the access code; the e-mail address is optional.
+message-email-counter = Without an e-mail address the answer is given at the counter.

@@ -217,6 +217,40 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     browser.goto(&format!("{base}/messages/track"));
     audit(browser, "message tracking", violations);
 
+    // A journalist's question, given to a unit and replied to from the desk.
+    browser.goto(&format!("{base}/press/ask"));
+    wait_for_text(browser, "Pitanje za službu za odnose s javnošću");
+    audit(browser, "press question form", violations);
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Ispravite");
+    audit(browser, "press question form with errors", violations);
+    browser.fill(&browser.find("#outlet"), "Radio Kakanj");
+    browser.fill(&browser.find("#name"), "Lejla Mušić");
+    browser.fill(&browser.find("#email"), "lejla@radio.example");
+    browser.fill(&browser.find("#subject"), "Budžet za ceste");
+    browser.fill(&browser.find("#text"), "Koliko je planirano za lokalne ceste?");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Pitanje je primljeno");
+    audit(browser, "press question sent", violations);
+    browser.goto(&format!("{base}/desk"));
+    wait_for_text(browser, "Budžet za ceste");
+    audit(browser, "desk", violations);
+    browser.click(&browser.find("table a[href^='/desk/']"));
+    wait_for_text(browser, "Koliko je planirano za lokalne ceste?");
+    audit(browser, "desk question", violations);
+    browser.click(&browser.find("form[action$='/assign'] button[type=submit]"));
+    wait_for_text(browser, "kod službe");
+    browser.fill(&browser.find("#reply"), "Planirano je 1,2 miliona KM.");
+    browser.click(&browser.find("form[action$='/reply'] button[type=submit]"));
+    wait_for_text(browser, "Odgovorene");
+    audit(browser, "desk with a reply", violations);
+    browser.goto(&format!("{base}/desk/new"));
+    wait_for_text(browser, "Upiši pitanje novinara");
+    audit(browser, "desk new question", violations);
+    browser.goto(&format!("{base}/responses"));
+    wait_for_text(browser, "Brzina odgovora po službama");
+    audit(browser, "response figures", violations);
+
     // A communal problem reported, moved on at the desk and followed on its public page.
     browser.goto(&format!("{base}/reports/new"));
     wait_for_text(browser, "Prijavite komunalni problem");

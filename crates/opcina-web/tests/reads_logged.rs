@@ -360,6 +360,12 @@ backend_test! {
         add("/open311/v2/tokens/{file}", vec![visit(Who::Anonymous, "/open311/v2/tokens/nema.xml").status(Some(StatusCode::NOT_FOUND))]);
         add("/inbox", vec![visit(Who::Official, "/inbox")]);
         add("/inbox/{id}", vec![visit(Who::Official, "/inbox/1").status(Some(StatusCode::NOT_FOUND))]);
+        // The journalists' desk names journalists (no citizen, no JMBG); the figures count.
+        add("/press/ask", vec![visit(Who::Anonymous, "/press/ask")]);
+        add("/desk", vec![visit(Who::Official, "/desk")]);
+        add("/desk/new", vec![visit(Who::Official, "/desk/new").status(Some(StatusCode::FORBIDDEN))]);
+        add("/desk/{id}", vec![visit(Who::Official, "/desk/1").status(Some(StatusCode::NOT_FOUND))]);
+        add("/responses", vec![visit(Who::Auditor, "/responses")]);
         add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 

@@ -416,3 +416,132 @@ backend_test! {
         assert!(opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap().ok());
     }
 }
+
+/// The question's number on the page that confirms it.
+fn question_number(body: &str) -> String {
+    body.split("<strong class=\"code\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or_else(|| panic!("{body}")).to_string()
+}
+
+backend_test! {
+    /// A journalist's question: asked without an account, given by the PR officer to an
+    /// official of unit 04 (who alone of the officials sees it), replied to by mail in the
+    /// language it was asked in; the figures show it and the terms change what comes after.
+    async fn a_journalists_question_goes_from_the_form_through_the_desk_to_a_mailed_reply(db: TestDb) {
+        let s = site(&db).await;
+        opcina_testkit::docflow::set_up(&s.k).await;
+        for user in ["amra", "selma"] {
+            s.k.store.set_password(&s.k.admin, user, PASSWORD).await.unwrap();
+        }
+        let mut journalist = Visitor::new(&s.router);
+        let form = journalist.get("/press/ask?lang=en").await;
+        assert!(form.body.contains("within 2 working days") && form.body.contains("name=\"website\""), "{}", form.body);
+        let empty = journalist.post("/press/ask", &[("outlet", ""), ("name", ""), ("email", "x"), ("subject", ""), ("text", "")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["outlet", "name", "email", "subject", "text"] {
+            assert!(empty.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", empty.body);
+        }
+        let robot = journalist
+            .post("/press/ask", &[("outlet", "X"), ("name", "Bot"), ("email", "bot@example.test"), ("subject", "Offer"), ("text", "Buy"), ("website", "x")])
+            .await;
+        assert_eq!(robot.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields = [
+            ("outlet", "Radio <Kakanj>"),
+            ("name", "Lejla Mušić"),
+            ("email", "Lejla@Radio.example"),
+            ("subject", "Roads in 2027"),
+            ("text", "How much is planned for local roads?"),
+        ];
+        let sent = journalist.post("/press/ask", &fields).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        let number = question_number(&sent.body);
+        assert!(number.starts_with("N-") && number.ends_with("-00001"), "{number}");
+
+        // The PR officer sees it waiting and gives it to Selma of unit 04.
+        let mut pr = Visitor::new(&s.router);
+        pr.sign_in("pr", PASSWORD).await;
+        let desk = pr.get("/desk").await;
+        assert!(desk.body.contains(&number) && desk.body.contains("Radio &#60;Kakanj&#62;"), "{}", desk.body);
+        let id = s.k.store.press_desk(&s.n.press).await.unwrap().unwrap()[0].id;
+        let page = pr.get(&format!("/desk/{id}")).await;
+        assert!(page.body.contains("value=\"04|selma\""), "{}", page.body);
+        let r = pr.post(&format!("/desk/{id}/assign"), &[("to", "04|amra")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"to-error\""), "{}", r.body);
+        let r = pr.post(&format!("/desk/{id}/assign"), &[("to", "04|selma")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // Amra (01/1) neither sees nor answers it; Selma does.
+        let mut amra = Visitor::new(&s.router);
+        amra.sign_in("amra", PASSWORD).await;
+        assert!(!amra.get("/desk").await.body.contains(&number));
+        assert_eq!(amra.get(&format!("/desk/{id}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(amra.post(&format!("/desk/{id}/reply"), &[("reply", "Ne.")]).await.status, StatusCode::FORBIDDEN);
+        let mut selma = Visitor::new(&s.router);
+        selma.sign_in("selma", PASSWORD).await;
+        assert!(selma.get("/desk").await.body.contains(&number));
+        let r = selma.post(&format!("/desk/{id}/reply"), &[("reply", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"reply-error\""), "{}", r.body);
+        let r = selma.post(&format!("/desk/{id}/reply"), &[("reply", "1.2 million KM, of which <b>half</b> for Kraljeva Sutjeska.")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mail = s.k.store.mail_to("lejla@radio.example", 5).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].subject, format!("Reply to question {number}: Roads in 2027"));
+        assert!(mail[0].body.contains("Dear Lejla Mušić") && mail[0].body.contains("<b>half</b>"), "text mail, as written: {}", mail[0].body);
+        let page = pr.get(&format!("/desk/{id}")).await;
+        assert!(page.body.contains("&#60;b&#62;half&#60;/b&#62;") && !page.body.contains("action=\"/desk/"), "kept, escaped, no more forms: {}", page.body);
+
+        // The figures; the terms set by the PR officer apply to the next question.
+        let figures = selma.get("/responses").await;
+        assert_eq!(figures.status, StatusCode::OK);
+        assert!(figures.body.contains("04 ") && !figures.body.contains("action=\"/responses/terms\""), "an official reads, does not set: {}", figures.body);
+        let r = pr.post("/responses/terms", &[("messages_days", "20"), ("press_days", "99")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"press_days-error\"") && r.body.contains("value=\"99\""), "{}", r.body);
+        assert_eq!(s.k.store.answer_terms().await.unwrap().messages, 15, "nothing half-set");
+        let r = pr.post("/responses/terms", &[("messages_days", "20"), ("press_days", "3")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(journalist.get("/press/ask?lang=en").await.body.contains("within 3 working days"));
+        assert!(journalist.get("/messages/new?lang=en").await.body.contains("within 20 days"));
+        // The desk takes a question down by phone, for a reply in Cyrillic.
+        let r = pr.post("/desk/new", &[("outlet", "RTV"), ("name", "Petar Petrović"), ("email", "petar@rtv.example"), ("subject", "Voda"), ("text", "Kada?"), ("language", "xx")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"language-error\""), "{}", r.body);
+        let r = pr.post("/desk/new", &[("outlet", "RTV"), ("name", "Petar Petrović"), ("email", "petar@rtv.example"), ("subject", "Voda"), ("text", "Kada?"), ("language", "sr-cyrl")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(r.location().starts_with("/desk/"));
+        assert_eq!(amra.get("/desk/new").await.status, StatusCode::FORBIDDEN, "an official does not take questions down");
+        assert!(opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap().ok());
+    }
+}
+
+backend_test! {
+    /// A citizen brings a question to the counter: the clerk enters it on the same form, the
+    /// e-mail address may be left out, no limit for robots applies, and the citizen takes the
+    /// number and code home; a visitor without an address is refused naming the field.
+    async fn a_clerk_enters_a_citizens_message_at_the_counter(db: TestDb) {
+        let s = site(&db).await;
+        opcina_testkit::docflow::set_up(&s.k).await;
+        let fields = [("kind", "complaint"), ("unit", "01/1"), ("name", "Mirza Kovačević"), ("email", ""), ("subject", "Čekanje"), ("text", "Dugo se čeka.")];
+        let mut visitor = Visitor::new(&s.router);
+        visitor.get("/messages/new").await;
+        let r = visitor.post("/messages/new", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"email-error\""), "{}", r.body);
+        let mut clerk = Visitor::new(&s.router);
+        clerk.sign_in("salter", PASSWORD).await;
+        assert!(clerk.get("/messages/new").await.body.contains("na šalteru"));
+        for _ in 0..12 {
+            let r = clerk.post("/messages/new", &fields).await;
+            assert_eq!(r.status, StatusCode::OK, "no limit at a counter: {}", r.body);
+        }
+        let (number, code) = number_and_code(&clerk.post("/messages/new", &fields).await.body);
+        let m = s.k.store.track_message(&number, &code).await.unwrap().unwrap();
+        assert_eq!((m.channel.as_str(), m.email.as_deref(), m.name.as_str()), ("counter", None, "Mirza Kovačević"));
+        // Only the counter's roles enter one as the counter.
+        let editor = opcina_core::registry::Actor { username: "urednik".into(), role: opcina_core::registry::Role::Editor, office: None };
+        let f = opcina_core::publicinfo::message::MessageFields { kind: "question".into(), unit: "01/1".into(), name: "X".into(), email: String::new(), subject: "S".into(), text: "T".into(), publish: false };
+        let refused = s.k.store.take_message(&editor, f, "bs").await.unwrap().unwrap_err();
+        assert!(refused.has_code("publicinfo.permission"));
+    }
+}

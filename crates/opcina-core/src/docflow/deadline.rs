@@ -71,6 +71,29 @@ impl Calendar {
         self.next_working(start + Duration::days(i64::from(days) + paused_days))
     }
 
+    /// The working day that ends a term of `days` working days begun on `start` (the day of
+    /// receipt does not count).
+    pub fn after_working_days(&self, start: NaiveDate, days: u32) -> NaiveDate {
+        let mut d = start;
+        for _ in 0..days {
+            d = self.next_working(d + Duration::days(1));
+        }
+        d
+    }
+
+    /// The working days after `from` up to and including `to` (0 when `to` is not after it).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d += Duration::days(1);
+            if self.working(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// `d`, or the first working day after it.
     pub fn next_working(&self, mut d: NaiveDate) -> NaiveDate {
         while !self.working(d) {

@@ -7,7 +7,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::docflow::deadline::Calendar;
 use crate::error::FieldError;
 
 /// What a message is.
@@ -62,9 +61,6 @@ impl MessageState {
     }
 }
 
-/// Working days the municipality gives itself to answer (configurable later; 15 is the
-/// usual term of an administrative answer).
-pub const ANSWER_DAYS: u32 = 15;
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 5_000;
 pub const MAX_NAME_CHARS: usize = 120;
@@ -139,9 +135,10 @@ pub fn check_answer(text: &str) -> Result<String, FieldError> {
     super::text::one_text("answer", text, MAX_TEXT_CHARS, REQUIRED)
 }
 
-/// The day an answer is due for a message received on `received`.
+/// The day an answer is due for a message received on `received` under the default term
+/// (the body may set another: [`super::desk::TermOf::Messages`]).
 pub fn due(received: NaiveDate) -> NaiveDate {
-    Calendar::fbih().due(received, ANSWER_DAYS, 0)
+    super::desk::TermOf::Messages.due(received, super::desk::TermOf::Messages.default_days())
 }
 
 /// A message's number: `P-2026-00042`.

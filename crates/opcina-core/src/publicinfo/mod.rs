@@ -7,10 +7,12 @@
 //!   a text is shown in and the fallback to Bosnian;
 //! - [`media`]: the media list and the letter a press release becomes for each contact;
 //! - [`message`]: citizens' questions, suggestions and complaints, and their deadline;
+//! - [`desk`]: journalists' questions, the answer terms and the response-time figures;
 //! - [`report`]: reports of communal problems, their states and the services Open311 offers;
 //! - [`text`]: the checks every text shares;
 //! - [`key`]: the stable keys of addresses, categories, tags and local communities.
 
+pub mod desk;
 pub mod key;
 pub mod media;
 pub mod message;

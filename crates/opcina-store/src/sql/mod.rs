@@ -25,13 +25,13 @@ pub use docflow::DocflowReads;
 pub use extracts::ExtractReads;
 pub use federation::FederationReads;
 pub use mail::MailReads;
-pub use publicinfo::{MessageReads, PressReads, PublicInfoReads, ReportReads};
+pub use publicinfo::{DeskReads, MessageReads, PressReads, PublicInfoReads, ReportReads};
 pub use registry::RegistryReads;
 
 /// Every context's reads, for `use opcina_store::sql::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountReads, AnchorReads, ArchiveReads, DocflowReads, ExtractReads, FederationReads, MailReads, MessageReads, PressReads,
-        PublicInfoReads, RegistryReads, ReportReads,
+        AccountReads, AnchorReads, ArchiveReads, DeskReads, DocflowReads, ExtractReads, FederationReads, MailReads, MessageReads,
+        PressReads, PublicInfoReads, RegistryReads, ReportReads,
     };
 }

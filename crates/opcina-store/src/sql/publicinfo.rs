@@ -6,8 +6,8 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::publicinfo_rows::{
-    CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow, PieceTextRow, ReportRouteRow, ReportRow,
-    ReportStepRow,
+    AnswerTermRow, CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow, PieceTextRow,
+    PressQuestionRow, ReportRouteRow, ReportRow, ReportStepRow,
 };
 use crate::sql::shared::placeholders;
 use crate::table::{Param, Record};
@@ -230,6 +230,50 @@ pub trait MessageReads: Reads {
 }
 
 impl<R: Reads + ?Sized> MessageReads for R {}
+
+/// The reads of the journalists' desk, the answer terms and the response-time figures.
+#[async_trait]
+pub trait DeskReads: Reads {
+    /// The last number of a year's book of journalists' questions (0 when none).
+    async fn last_question_serial(&mut self, year: i64) -> Result<i64> {
+        let n: Option<Option<i64>> = one(self, "SELECT MAX(serial) FROM press_questions WHERE year = $1", &[&year]).await?;
+        Ok(n.flatten().unwrap_or(0))
+    }
+
+    async fn press_question(&mut self, id: i64) -> Result<Option<PressQuestionRow>> {
+        one(self, &format!("SELECT {} FROM press_questions WHERE id = $1", PressQuestionRow::COLUMNS), &[&id]).await
+    }
+
+    /// The desk's questions (a unit's when `unit` is given): waiting ones by due day, then the
+    /// latest answered.
+    async fn desk_questions(&mut self, unit: Option<&str>, limit: i64) -> Result<Vec<PressQuestionRow>> {
+        let sql = format!(
+            "SELECT {} FROM press_questions WHERE ($1 = '' OR unit_code = $1) \
+             ORDER BY CASE WHEN state = 'answered' THEN 1 ELSE 0 END, CASE WHEN state = 'answered' THEN '' ELSE due_on END, \
+             answered_at DESC, id LIMIT $2",
+            PressQuestionRow::COLUMNS
+        );
+        all(self, &sql, &[&unit.unwrap_or(""), &limit]).await
+    }
+
+    /// The term last set for `term_of` (`None`: the default applies).
+    async fn answer_term(&mut self, term_of: &str) -> Result<Option<AnswerTermRow>> {
+        let sql = format!("SELECT {} FROM answer_terms WHERE term_of = $1 ORDER BY id DESC LIMIT 1", AnswerTermRow::COLUMNS);
+        one(self, &sql, &[&term_of]).await
+    }
+
+    /// A year's citizens' messages, for the figures.
+    async fn messages_of_year(&mut self, year: i64) -> Result<Vec<CitizenMessageRow>> {
+        all(self, &format!("SELECT {} FROM citizen_messages WHERE year = $1 ORDER BY id", CitizenMessageRow::COLUMNS), &[&year]).await
+    }
+
+    /// A year's journalists' questions, for the figures.
+    async fn questions_of_year(&mut self, year: i64) -> Result<Vec<PressQuestionRow>> {
+        all(self, &format!("SELECT {} FROM press_questions WHERE year = $1 ORDER BY id", PressQuestionRow::COLUMNS), &[&year]).await
+    }
+}
+
+impl<R: Reads + ?Sized> DeskReads for R {}
 
 /// Which reports a list shows; empty parts select everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

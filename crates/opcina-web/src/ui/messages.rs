@@ -14,6 +14,7 @@ use opcina_store::publicinfo_rows::CitizenMessageRow;
 use serde::Deserialize;
 
 use super::forms::Choice;
+use super::reports::COUNTER;
 use super::{FieldErrors, Ui, date_label, error_page, internal_error, refusal_text, render, render_with};
 use crate::AppState;
 use crate::i18n::{Arg, Locale};
@@ -50,13 +51,17 @@ struct FormPage<'a> {
     f: MessageForm,
     kinds: Vec<Choice>,
     units: Vec<Choice>,
+    /// The form's lead: the term in force, or what a clerk at a counter does.
+    intro: String,
+    /// Entered at a counter by a signed-in clerk (the e-mail address may be left out).
+    counter: bool,
     errors: FieldErrors,
 }
 
 async fn form_page(state: &AppState, ui: &Ui, f: MessageForm, errors: FieldErrors) -> Response {
-    let config = match state.store.docflow_config().await {
-        Ok(c) => c,
-        Err(e) => return internal_error(ui, &e),
+    let (config, terms) = match (state.store.docflow_config().await, state.store.answer_terms().await) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
     };
     let kinds = MessageKind::ALL
         .iter()
@@ -65,7 +70,9 @@ async fn form_page(state: &AppState, ui: &Ui, f: MessageForm, errors: FieldError
     let units =
         config.units.iter().map(|u| Choice { value: u.code.clone(), label: ui.recorded(&u.name), selected: f.unit == u.code }).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_with(status, &FormPage { ui, f, kinds, units, errors })
+    let counter = ui.staff.as_ref().is_some_and(|s| COUNTER.contains(&s.caller.actor.role));
+    let intro = if counter { ui.t("message-new-counter") } else { ui.tn("message-new-intro", terms.messages as usize) };
+    render_with(status, &FormPage { ui, f, kinds, units, intro, counter, errors })
 }
 
 /// `GET /messages/new`: the form.
@@ -90,14 +97,17 @@ pub async fn send(State(state): State<AppState>, Extension(ui): Extension<Ui>, c
         let errors = FieldErrors(std::collections::BTreeMap::from([("general".to_string(), ui.t("message-not-taken"))]));
         return form_page(&state, &ui, f, errors).await;
     }
-    if let Err(wait) = state.limits.messages.hit(&client.key()) {
-        tracing::warn!(%client, "a message refused: over the limit");
-        return super::rate_limited(&ui, wait);
-    }
-    let email = f.email.trim().to_lowercase();
-    if !email.is_empty() {
-        if let Err(wait) = state.limits.messages.hit(&format!("mail:{email}")) {
+    let at_counter = ui.staff.as_ref().filter(|s| COUNTER.contains(&s.caller.actor.role)).map(|s| s.caller.actor.clone());
+    if at_counter.is_none() {
+        if let Err(wait) = state.limits.messages.hit(&client.key()) {
+            tracing::warn!(%client, "a message refused: over the limit");
             return super::rate_limited(&ui, wait);
+        }
+        let email = f.email.trim().to_lowercase();
+        if !email.is_empty() {
+            if let Err(wait) = state.limits.messages.hit(&format!("mail:{email}")) {
+                return super::rate_limited(&ui, wait);
+            }
         }
     }
     let fields = MessageFields {
@@ -109,7 +119,11 @@ pub async fn send(State(state): State<AppState>, Extension(ui): Extension<Ui>, c
         text: f.text.clone(),
         publish: f.publish.is_some(),
     };
-    match state.store.send_message(fields, ui.locale.code()).await {
+    let sent = match at_counter {
+        Some(actor) => state.store.take_message(&actor, fields, ui.locale.code()).await,
+        None => state.store.send_message(fields, ui.locale.code()).await,
+    };
+    match sent {
         Ok(Ok((row, code))) => render(&SentPage { ui: &ui, number: row.number, code, due: date_label(&ui, &row.due_on) }),
         Ok(Err(refusal)) => form_page(&state, &ui, f, FieldErrors::of(&ui, &refusal)).await,
         Err(e) => internal_error(&ui, &e),
@@ -230,11 +244,14 @@ pub async fn inbox(State(state): State<AppState>, Extension(ui): Extension<Ui>) 
     let (answered, waiting): (Vec<MessageView>, Vec<MessageView>) =
         rows.iter().map(|m| view(&ui, m, &config, &today)).partition(|m| m.answered);
     let overdue = waiting.iter().filter(|m| m.overdue).count();
-    let mut summary = ui.tn("inbox-waiting", waiting.len());
-    if overdue > 0 {
-        summary = format!("{summary} · {}", ui.tn("inbox-overdue", overdue));
-    }
+    let summary = waiting_summary(&ui, "inbox-waiting", waiting.len(), overdue);
     render(&InboxPage { ui: &ui, waiting, answered, summary })
+}
+
+/// "3 waiting · 1 past its deadline" (`id`: the message that counts what waits).
+pub(crate) fn waiting_summary(ui: &Ui, id: &str, waiting: usize, overdue: usize) -> String {
+    let summary = ui.tn(id, waiting);
+    if overdue > 0 { format!("{summary} · {}", ui.tn("inbox-overdue", overdue)) } else { summary }
 }
 
 #[derive(Template)]

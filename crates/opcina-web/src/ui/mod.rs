@@ -15,6 +15,7 @@ pub mod archive;
 pub mod case_files;
 pub mod cases;
 pub mod counter;
+pub mod desk;
 pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
@@ -114,6 +115,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/reports/desk/{id}", get(reports::desk_item).post(reports::change))
         .route("/reports/{number}", get(reports::report))
         .route("/reports/{number}/update", post(reports::reporter_update))
+        .route("/press/ask", get(desk::ask_form).post(desk::ask))
+        .route("/desk", get(desk::desk))
+        .route("/desk/new", get(desk::take_form).post(desk::take))
+        .route("/desk/{id}", get(desk::question))
+        .route("/desk/{id}/assign", post(desk::assign))
+        .route("/desk/{id}/reply", post(desk::reply))
+        .route("/responses", get(desk::figures))
+        .route("/responses/terms", post(desk::set_terms))
         .route("/inbox", get(messages::inbox))
         .route("/inbox/{id}", get(messages::message))
         .route("/inbox/{id}/answer", post(messages::answer))

@@ -25,8 +25,8 @@ use crate::limits::Client;
 
 /// Who works at the desk.
 const DESK: [Role; 3] = [Role::Official, Role::PressOfficer, Role::Approver];
-/// Who enters a report at a counter (the form, signed in).
-const COUNTER: [Role; 3] = [Role::CounterClerk, Role::Registrar, Role::Official];
+/// Who enters a report or a message at a counter (the form, signed in).
+pub(crate) const COUNTER: [Role; 3] = [Role::CounterClerk, Role::Registrar, Role::Official];
 /// Reports in a page of the public list.
 const PAGE: i64 = 50;
 

@@ -154,9 +154,11 @@ pub(crate) async fn create(
     let written = Instant::now();
     let c = seed_conversation(store, &format!("http://{}", a.addr)).await?;
     println!(
-        "  citizens: {} messages answered, {} waiting; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
+        "  citizens: {} messages answered, {} waiting; journalists: {} questions replied to, {} waiting; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
         c.answered,
         c.waiting,
+        c.press_answered,
+        c.press_waiting,
         c.reports,
         c.open,
         c.places,
@@ -246,13 +248,16 @@ pub(crate) async fn seed_website(store: &opcina_store::Store) -> anyhow::Result<
 pub(crate) struct Conversation {
     answered: usize,
     waiting: usize,
+    press_answered: usize,
+    press_waiting: usize,
     reports: usize,
     open: usize,
     places: usize,
 }
 
 /// Writes the citizens' side of the demo through the same use cases as the website: messages
-/// to the units (some answered by them, by e-mail), reports of communal problems routed to
+/// to the units (some answered by them, by e-mail), journalists' questions (given to the
+/// units by the PR officer, some replied to), reports of communal problems routed to
 /// the communal unit (and the mayor's office for the rest) and moved on by its official, and
 /// the Open311 key of a mobile application (printed, as the administrator would hand it
 /// over). `public_url` is the node's address in the letters.
@@ -264,8 +269,9 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
     let municipality = store.node_if_set_up().await?.map(|n| n.municipality).unwrap_or_default();
     let actor =
         |username: &str| opcina_core::registry::Actor { username: username.into(), role: Role::Official, office: Some("KAK".into()) };
-    let mut done = Conversation { answered: 0, waiting: 0, reports: 0, open: 0, places: 0 };
+    let mut done = Conversation { answered: 0, waiting: 0, press_answered: 0, press_waiting: 0, reports: 0, open: 0, places: 0 };
     let units = store.docflow_config().await?;
+    let pr = opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None };
     for m in opcina_synthetic::website::messages() {
         let unit = m.fields.unit.clone();
         let (row, _) = store.send_message(m.fields, "bs").await?.map_err(|r| refused("a message", r))?;
@@ -274,11 +280,43 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
             continue;
         };
         let official = units.staff.iter().find(|s| s.unit_code == unit).map(|s| actor(&s.username));
-        let by = official.unwrap_or_else(|| opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None });
+        let by = official.unwrap_or_else(|| pr.clone());
         let letter = opcina_web::ui::messages::answer_letter(public_url.clone(), municipality.clone());
         store.answer_message(&by, row.id, answer, letter).await?.map_err(|r| refused("an answer", r))?;
         done.answered += 1;
     }
+    let desk_staff = store.desk_staff().await?;
+    // The questions came in over the past days (the store's day is set back while they are
+    // written, as when a history is generated), so the desk has one overdue and one late reply.
+    let today = store.today();
+    let calendar = opcina_core::docflow::deadline::Calendar::fbih();
+    for q in opcina_synthetic::website::press_questions() {
+        let mut received = today;
+        for _ in 0..q.days_ago {
+            received -= chrono::Duration::days(1);
+            while !calendar.working(received) {
+                received -= chrono::Duration::days(1);
+            }
+        }
+        store.set_today(Some(received));
+        let row = store.ask_press(q.fields, q.language).await?.map_err(|r| refused("a journalist's question", r))?;
+        let Some(unit) = q.unit else {
+            done.press_waiting += 1;
+            continue;
+        };
+        let official = desk_staff.iter().find(|u| u.code == unit).and_then(|u| u.officials.first().cloned()).unwrap_or_default();
+        store.assign_question(&pr, row.id, unit, &official).await?.map_err(|r| refused("an assignment", r))?;
+        let Some(reply) = q.reply else {
+            done.press_waiting += 1;
+            continue;
+        };
+        let by = if official.is_empty() { pr.clone() } else { actor(&official) };
+        let letter = opcina_web::ui::desk::reply_letter(municipality.clone());
+        store.set_today(Some(calendar.after_working_days(received, q.replied_after).min(today)));
+        store.reply_question(&by, row.id, reply, letter).await?.map_err(|r| refused("a reply", r))?;
+        done.press_answered += 1;
+    }
+    store.set_today(None);
     for category in opcina_core::publicinfo::report::CATEGORIES {
         let unit = if category.code == "other" { "01/1" } else { "05" };
         store.route_reports(&admin, category.code, "", unit).await?.map_err(|r| refused("a route", r))?;
@@ -295,11 +333,7 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
         let mut closed = false;
         for (state, note, body) in r.steps {
             let change = opcina_core::publicinfo::report::ReportChange { state: state.into(), note: note.into(), body: body.into() };
-            let by = if row.unit_code == "05" {
-                komunalac.clone()
-            } else {
-                opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None }
-            };
+            let by = if row.unit_code == "05" { komunalac.clone() } else { pr.clone() };
             let letter = opcina_web::ui::reports::change_letter(public_url.clone(), municipality.clone());
             let file = store.change_report(&by, row.id, change, letter).await?.map_err(|e| refused("a change to a report", e))?;
             closed = file.report.state.is_closed();
