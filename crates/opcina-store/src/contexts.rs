@@ -88,6 +88,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(23, "0023_messages", "messages"),
             migration!(24, "0024_reports", "reports"),
             migration!(25, "0025_press_desk", "press_desk"),
+            migration!(26, "0026_accreditations", "accreditations"),
         ],
     },
 ];

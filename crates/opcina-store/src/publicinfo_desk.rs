@@ -9,8 +9,8 @@
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use opcina_core::publicinfo::desk::{
-    Handled, QuestionFields, QuestionState, TermOf, UnitFigures, UnitStaff, check_assignment, check_question, check_reply, check_term,
-    figures, number,
+    AccreditationFields, AccreditationState, Handled, QuestionFields, QuestionState, TermOf, UnitFigures, UnitStaff, accreditation_number,
+    check_accreditation, check_accreditation_step, check_assignment, check_question, check_reply, check_term, figures, number,
 };
 use opcina_core::publicinfo::message::MessageState;
 use opcina_core::registry::{Actor, Role, Timestamp};
@@ -21,7 +21,7 @@ use crate::backend::WriteTx;
 use crate::docflow_rows::DocflowConfig;
 use crate::error::Result;
 use crate::mail::{Letter, queue};
-use crate::publicinfo_rows::{AnswerTermRow, PressQuestionRow};
+use crate::publicinfo_rows::{AccreditationRow, AnswerTermRow, PressQuestionRow};
 use crate::rows::UserRow;
 use crate::sql::prelude::*;
 use crate::store::Store;
@@ -40,6 +40,20 @@ impl Sequence for QuestionBook {
 
     async fn last(&self, tx: &mut dyn WriteTx, _scope: &str, year: i64) -> Result<i64> {
         tx.last_question_serial(year).await
+    }
+}
+
+/// The year's book of accreditations.
+struct AccreditationBook;
+
+#[async_trait]
+impl Sequence for AccreditationBook {
+    fn key(&self) -> String {
+        "press-accreditations".into()
+    }
+
+    async fn last(&self, tx: &mut dyn WriteTx, _scope: &str, year: i64) -> Result<i64> {
+        tx.last_accreditation_serial(year).await
     }
 }
 
@@ -256,6 +270,87 @@ impl WriteJob for SetTerms {
     }
 }
 
+struct RequestAccreditation {
+    fields: AccreditationFields,
+    language: String,
+}
+
+#[async_trait]
+impl WriteJob for RequestAccreditation {
+    type Output = std::result::Result<AccreditationRow, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        let a = match check_accreditation(&self.fields, cx.today) {
+            Ok(a) => a,
+            Err(errors) => return Ok(Err(Refusal { errors })),
+        };
+        let year = i64::from(cx.today.year());
+        let serial = cx.txn.next_serial(&AccreditationBook, "", year).await?;
+        let mut row = AccreditationRow {
+            id: 0,
+            number: accreditation_number(year, serial),
+            year,
+            serial,
+            outlet: a.outlet,
+            name: a.name,
+            email: a.email,
+            language: self.language.clone(),
+            kind: a.kind,
+            event: a.event,
+            state: AccreditationState::Requested,
+            requested_on: day(cx.today),
+            valid_until: day(a.valid_until),
+            reason: String::new(),
+            decided_by: None,
+            decided_at: None,
+            requested_at: cx.now.0,
+        };
+        row.id = cx.txn.append(Row::new(row.clone()), cx.now, cx.actor, "accreditation.requested").await?;
+        Ok(Ok(row))
+    }
+}
+
+/// The letter that tells a journalist what became of their accreditation, written by the
+/// presentation in the request's language.
+pub type AccreditationLetter = Box<dyn Fn(&AccreditationRow) -> Letter + Send + Sync>;
+
+struct DecideAccreditation {
+    id: i64,
+    to: AccreditationState,
+    reason: String,
+    letter: AccreditationLetter,
+}
+
+#[async_trait]
+impl WriteJob for DecideAccreditation {
+    type Output = std::result::Result<AccreditationRow, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        if !DESK.contains(&cx.actor.role) {
+            return Ok(Err(permission("accreditations are decided by the PR officer or an approver")));
+        }
+        let Some(mut row) = cx.txn.reader().await?.accreditation(self.id).await? else {
+            return Ok(Err(Refusal::one(FieldError::new(
+                "publicinfo.accreditation.not_found",
+                "id",
+                format!("there is no accreditation {}", self.id),
+            ))));
+        };
+        let reason = match check_accreditation_step(row.state, self.to, &self.reason) {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(Refusal::one(e))),
+        };
+        row.state = self.to;
+        row.reason = reason;
+        row.decided_by = Some(cx.actor.username.clone());
+        row.decided_at = Some(cx.now.0);
+        cx.txn.update(Row::new(row.clone()), cx.now, cx.actor, &format!("accreditation.{}", self.to.as_str())).await?;
+        let letter = (self.letter)(&row);
+        queue(cx.txn, cx.now, cx.actor, &row.email, &letter, &format!("accreditation:{}", row.number)).await?;
+        Ok(Ok(row))
+    }
+}
+
 /// The answer terms in force, in days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AnswerTerms {
@@ -355,6 +450,47 @@ impl Store {
     /// The officials of each unit a question may be given to.
     pub async fn desk_staff(&self) -> Result<Vec<UnitStaff>> {
         Ok(staff_of(&self.docflow_config().await?, &self.users().await?))
+    }
+
+    /// A journalist's request for accreditation from the website (`language`: the page's).
+    pub async fn request_accreditation(
+        &self,
+        fields: AccreditationFields,
+        language: &str,
+    ) -> Result<std::result::Result<AccreditationRow, Refusal>> {
+        self.submit(&Actor::system("portal"), RequestAccreditation { fields, language: language.to_string() }).await
+    }
+
+    /// Grants, refuses or revokes an accreditation (a reason is required to refuse or revoke);
+    /// the journalist is told by e-mail in the same transaction.
+    pub async fn decide_accreditation(
+        &self,
+        actor: &Actor,
+        id: i64,
+        to: AccreditationState,
+        reason: &str,
+        letter: AccreditationLetter,
+    ) -> Result<std::result::Result<AccreditationRow, Refusal>> {
+        self.submit(actor, DecideAccreditation { id, to, reason: reason.to_string(), letter }).await
+    }
+
+    /// The accreditations as the desk works them: requests waiting (the oldest first), those
+    /// valid today or later, then the latest others.
+    pub async fn accreditations(&self, actor: &Actor) -> Result<std::result::Result<Vec<AccreditationRow>, Refusal>> {
+        if !DESK.contains(&actor.role) {
+            return Ok(Err(permission("accreditations are kept by the PR officer and the approvers")));
+        }
+        Ok(Ok(self.backend().reads().accreditations(&day(self.today()), 500).await?))
+    }
+
+    /// One accreditation, for the desk.
+    pub async fn accreditation(&self, actor: &Actor, id: i64) -> Result<std::result::Result<AccreditationRow, Refusal>> {
+        if !DESK.contains(&actor.role) {
+            return Ok(Err(permission("accreditations are kept by the PR officer and the approvers")));
+        }
+        Ok(self.backend().reads().accreditation(id).await?.ok_or_else(|| {
+            Refusal::one(FieldError::new("publicinfo.accreditation.not_found", "id", format!("there is no accreditation {id}")))
+        }))
     }
 
     /// The answer terms in force.

@@ -1,7 +1,7 @@
 //! Rows of the public-information context: the website's pieces (rewritten, journaled, at
 //! each step), their texts (every version kept) and the steps of their workflow.
 
-use opcina_core::publicinfo::desk::QuestionState;
+use opcina_core::publicinfo::desk::{AccreditationKind, AccreditationState, QuestionState};
 use opcina_core::publicinfo::message::{MessageKind, MessageState};
 use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
 use opcina_core::publicinfo::report::ReportState;
@@ -142,7 +142,35 @@ pub const TABLES: &[Table] = &[
     Table::append_only::<ReportStepRow>(),
     Table::mutable::<PressQuestionRow>(),
     Table::append_only::<AnswerTermRow>(),
+    Table::mutable::<AccreditationRow>(),
 ];
+
+/// A journalist's accreditation: requested, then granted, refused, or revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AccreditationRow {
+    pub id: i64,
+    /// `A-2026-00042`.
+    pub number: String,
+    pub year: i64,
+    pub serial: i64,
+    pub outlet: String,
+    pub name: String,
+    pub email: String,
+    /// The language of the page it came from: the decision's e-mail is written in it.
+    pub language: String,
+    pub kind: AccreditationKind,
+    /// The event, for an event's accreditation (empty for the year's).
+    pub event: String,
+    pub state: AccreditationState,
+    pub requested_on: String,
+    /// The last day it is valid (the event's day, or the year's last).
+    pub valid_until: String,
+    /// Why it was refused or revoked (empty otherwise).
+    pub reason: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub requested_at: i64,
+}
 
 /// A journalist's question at the desk and, once given, its assignment and reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -301,7 +329,17 @@ pub struct ReportStepRow {
     pub at: i64,
 }
 
-code_column!(PieceKind, PieceState, PieceAction, MessageKind, MessageState, ReportState, QuestionState);
+code_column!(
+    PieceKind,
+    PieceState,
+    PieceAction,
+    MessageKind,
+    MessageState,
+    ReportState,
+    QuestionState,
+    AccreditationKind,
+    AccreditationState
+);
 
 table_row!(
     PieceRow,
@@ -423,3 +461,26 @@ table_row!(
     ]
 );
 table_row!(AnswerTermRow, "answer_terms", [id, term_of, days, set_by, set_at]);
+table_row!(
+    AccreditationRow,
+    "press_accreditations",
+    [
+        id,
+        number,
+        year,
+        serial,
+        outlet,
+        name,
+        email,
+        language,
+        kind,
+        event,
+        state,
+        requested_on,
+        valid_until,
+        reason,
+        decided_by,
+        decided_at,
+        requested_at
+    ]
+);

@@ -154,3 +154,51 @@ backend_test! {
         assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
     }
 }
+
+backend_test! {
+    async fn an_accreditation_is_requested_decided_by_the_desk_and_mailed(db: TestDb) {
+        use opcina_core::publicinfo::desk::{AccreditationFields, AccreditationState};
+        use opcina_store::publicinfo_desk::AccreditationLetter;
+        let k = Kakanj::set_up(&db).await;
+        let o = opcina_testkit::docflow::set_up(&k).await;
+        let n = opcina_testkit::publicinfo::set_up(&k).await;
+        let s = &k.store;
+        s.set_today(Some(day(2026, 12, 7)));
+        let letter = || -> AccreditationLetter { Box::new(|a| Letter { subject: format!("{} {}", a.number, a.state.as_str()), body: a.reason.clone() }) };
+        let event = |email: &str| AccreditationFields {
+            outlet: "TV Kakanj".into(),
+            name: "Amel Begić".into(),
+            email: email.into(),
+            kind: "event".into(),
+            event: "Sjednica Općinskog vijeća".into(),
+            event_on: "2026-12-10".into(),
+        };
+        let a = s.request_accreditation(event("amel@tv.example"), "bs").await.unwrap().unwrap();
+        assert_eq!((a.number.as_str(), a.state, a.valid_until.as_str()), ("A-2026-00001", AccreditationState::Requested, "2026-12-10"));
+        let past = AccreditationFields { event_on: "2026-12-01".into(), ..event("x@tv.example") };
+        assert_eq!(codes(s.request_accreditation(past, "bs").await.unwrap()), [("publicinfo.accreditation.event_past", "event_on".to_string())]);
+        let year = AccreditationFields { kind: "year".into(), ..event("lejla@radio.example") };
+        let y = s.request_accreditation(year, "hr").await.unwrap().unwrap();
+        assert_eq!((y.number.as_str(), y.valid_until.as_str(), y.event.as_str()), ("A-2026-00002", "2026-12-31", ""));
+
+        // The desk alone decides; refusing needs a reason; each decision is mailed.
+        assert_eq!(codes(s.decide_accreditation(&o.amra, a.id, AccreditationState::Granted, "", letter()).await.unwrap()), [("publicinfo.permission", String::new())]);
+        assert_eq!(codes(s.accreditations(&o.amra).await.unwrap()), [("publicinfo.permission", String::new())]);
+        assert_eq!(codes(s.decide_accreditation(&n.press, y.id, AccreditationState::Refused, " ", letter()).await.unwrap()), [("publicinfo.accreditation.reason_required", "reason".to_string())]);
+        assert_eq!(codes(s.decide_accreditation(&n.press, a.id, AccreditationState::Revoked, "x", letter()).await.unwrap()), [("publicinfo.accreditation.not_now", String::new())]);
+        let granted = s.decide_accreditation(&n.press, a.id, AccreditationState::Granted, "", letter()).await.unwrap().unwrap();
+        assert_eq!((granted.state, granted.decided_by.as_deref()), (AccreditationState::Granted, Some("pr")));
+        s.decide_accreditation(&n.approver, y.id, AccreditationState::Refused, "Medij nije registrovan.", letter()).await.unwrap().unwrap();
+        let listed = s.accreditations(&n.press).await.unwrap().unwrap();
+        assert_eq!(listed.iter().map(|a| a.number.as_str()).collect::<Vec<_>>(), ["A-2026-00001", "A-2026-00002"], "valid, then the others");
+        let revoked = s.decide_accreditation(&n.press, a.id, AccreditationState::Revoked, "Ometao rad sjednice.", letter()).await.unwrap().unwrap();
+        assert_eq!((revoked.state, revoked.reason.as_str()), (AccreditationState::Revoked, "Ometao rad sjednice."));
+        let mail = s.mail_to("amel@tv.example", 5).await.unwrap();
+        let mut subjects: Vec<_> = mail.iter().map(|m| m.subject.as_str()).collect();
+        subjects.sort_unstable();
+        assert_eq!(subjects, ["A-2026-00001 granted", "A-2026-00001 revoked"]);
+        assert_eq!(s.mail_to("lejla@radio.example", 5).await.unwrap()[0].body, "Medij nije registrovan.");
+        s.set_today(None);
+        assert!(verify(s.raw(), &|_| {}).await.unwrap().ok());
+    }
+}

@@ -237,6 +237,20 @@ async fn populated(db: &TestDb) -> Kakanj {
         Box::new(|q, r| opcina_store::mail::Letter { subject: q.number.clone(), body: r.to_string() });
     s.reply_question(&newsroom.press, asked.id, "Milion KM.", reply).await.unwrap().unwrap();
     s.set_answer_terms(&k.admin, &[(opcina_core::publicinfo::desk::TermOf::Press, "3")]).await.unwrap().unwrap();
+    // An accreditation for the year, refused with a reason.
+    let accreditation = opcina_core::publicinfo::desk::AccreditationFields {
+        outlet: "Radio Kakanj".into(),
+        name: "Lejla Mušić".into(),
+        email: "lejla@radio.example".into(),
+        kind: "year".into(),
+        event: String::new(),
+        event_on: String::new(),
+    };
+    let accreditation = s.request_accreditation(accreditation, "bs").await.unwrap().unwrap();
+    let told: opcina_store::publicinfo_desk::AccreditationLetter =
+        Box::new(|a| opcina_store::mail::Letter { subject: a.number.clone(), body: a.reason.clone() });
+    let refused = opcina_core::publicinfo::desk::AccreditationState::Refused;
+    s.decide_accreditation(&newsroom.press, accreditation.id, refused, "Nije medij.", told).await.unwrap().unwrap();
     // A refusal now entered in the UP-I book (a protocol record and its link).
     let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
@@ -307,7 +321,7 @@ backend_test! {
         // website.
         let items = k.store.raw().journal_page(0, 10_000).await.unwrap();
         let mut rewrites = Vec::new();
-        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages", "reports", "press_questions"] {
+        for table in ["cases", "archive_entries", "disposals", "pieces", "citizen_messages", "reports", "press_questions", "press_accreditations"] {
             let written = items.iter().filter(|i| i.table_name == table).count() as i64;
             let rows = k.store.raw().rows_page(table, 0, 100).await.unwrap().len() as i64;
             rewrites.push(written - rows);
@@ -315,8 +329,8 @@ backend_test! {
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
         assert_eq!(
             rewrites,
-            [11, 2, 2, 4, 1, 2, 2],
-            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened; the journalist's question assigned and replied to"
+            [11, 2, 2, 4, 1, 2, 2, 1],
+            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened; the journalist's question assigned and replied to; the accreditation refused"
         );
     }
 }

@@ -250,6 +250,25 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     browser.goto(&format!("{base}/responses"));
     wait_for_text(browser, "Brzina odgovora po službama");
     audit(browser, "response figures", violations);
+    browser.goto(&format!("{base}/press/accreditation"));
+    wait_for_text(browser, "Akreditacija za novinare");
+    audit(browser, "accreditation form", violations);
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Ispravite");
+    audit(browser, "accreditation form with errors", violations);
+    browser.fill(&browser.find("#outlet"), "TV Kakanj");
+    browser.fill(&browser.find("#name"), "Amel Begić");
+    browser.fill(&browser.find("#email"), "amel@tv.example");
+    browser.click(&browser.find("input[name=kind][value=year]"));
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Zahtjev za akreditaciju je primljen");
+    audit(browser, "accreditation sent", violations);
+    browser.goto(&format!("{base}/desk/accreditations"));
+    wait_for_text(browser, "TV Kakanj");
+    audit(browser, "accreditations", violations);
+    browser.click(&browser.find("table a[href^='/desk/accreditations/']"));
+    wait_for_text(browser, "Odobri");
+    audit(browser, "an accreditation", violations);
 
     // A communal problem reported, moved on at the desk and followed on its public page.
     browser.goto(&format!("{base}/reports/new"));

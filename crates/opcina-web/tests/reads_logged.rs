@@ -366,6 +366,9 @@ backend_test! {
         add("/desk/new", vec![visit(Who::Official, "/desk/new").status(Some(StatusCode::FORBIDDEN))]);
         add("/desk/{id}", vec![visit(Who::Official, "/desk/1").status(Some(StatusCode::NOT_FOUND))]);
         add("/responses", vec![visit(Who::Auditor, "/responses")]);
+        add("/press/accreditation", vec![visit(Who::Anonymous, "/press/accreditation")]);
+        add("/desk/accreditations", vec![visit(Who::Official, "/desk/accreditations").status(Some(StatusCode::FORBIDDEN))]);
+        add("/desk/accreditations/{id}", vec![visit(Who::Official, "/desk/accreditations/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 

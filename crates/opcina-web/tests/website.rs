@@ -545,3 +545,44 @@ backend_test! {
         assert!(refused.has_code("publicinfo.permission"));
     }
 }
+
+backend_test! {
+    /// A journalist asks for an accreditation for an event; a mistaken form comes back with
+    /// every field named; the PR officer refuses without a reason (refused) and grants it, and
+    /// the journalist is told by e-mail in their language.
+    async fn an_accreditation_is_requested_and_granted_by_mail(db: TestDb) {
+        let s = site(&db).await;
+        let mut journalist = Visitor::new(&s.router);
+        assert!(journalist.get("/press/accreditation?lang=en").await.body.contains("Press accreditation"));
+        let r = journalist.post("/press/accreditation", &[("outlet", ""), ("name", ""), ("email", "x"), ("kind", "event"), ("event", ""), ("event_on", "sutra")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for field in ["outlet", "name", "email", "event", "event_on"] {
+            assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", r.body);
+        }
+        let day = (s.k.store.today() + chrono::Duration::days(3)).format("%Y-%m-%d").to_string();
+        let fields = [("outlet", "TV Kakanj"), ("name", "Amel Begić"), ("email", "amel@tv.example"), ("kind", "event"), ("event", "Sjednica vijeća"), ("event_on", day.as_str())];
+        let r = journalist.post("/press/accreditation", &fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let number = question_number(&r.body);
+        assert!(number.starts_with("A-"), "{number}");
+        let mut pr = Visitor::new(&s.router);
+        pr.sign_in("pr", PASSWORD).await;
+        let list = pr.get("/desk/accreditations").await;
+        assert!(list.body.contains(&number) && list.body.contains("Sjednica vijeća"), "{}", list.body);
+        let id = s.k.store.accreditations(&s.n.press).await.unwrap().unwrap()[0].id;
+        let r = pr.post(&format!("/desk/accreditations/{id}"), &[("to", "refused"), ("reason", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+        let r = pr.post(&format!("/desk/accreditations/{id}"), &[("to", "granted"), ("reason", "")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mail = s.k.store.mail_to("amel@tv.example", 5).await.unwrap();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].subject, format!("Accreditation {number}: granted"));
+        assert!(mail[0].body.contains("the event \"Sjednica vijeća\"") && mail[0].body.contains(", until "), "{}", mail[0].body);
+        let page = pr.get(&format!("/desk/accreditations/{id}")).await;
+        assert!(page.body.contains("value=\"revoked\"") && !page.body.contains("value=\"granted\""), "{}", page.body);
+        let mut editor = Visitor::new(&s.router);
+        editor.sign_in("urednik", PASSWORD).await;
+        assert_eq!(editor.get("/desk/accreditations").await.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -248,6 +248,145 @@ pub fn figures(items: &[Handled], units: &[String], today: NaiveDate) -> Vec<Uni
         .collect()
 }
 
+/// What an accreditation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccreditationKind {
+    /// One event (a council session, a visit, a ceremony) on one day.
+    Event,
+    /// The sessions and events of the calendar year.
+    Year,
+}
+
+impl AccreditationKind {
+    pub const ALL: [AccreditationKind; 2] = [AccreditationKind::Event, AccreditationKind::Year];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccreditationKind::Event => "event",
+            AccreditationKind::Year => "year",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccreditationKind> {
+        AccreditationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where an accreditation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccreditationState {
+    Requested,
+    Granted,
+    Refused,
+    /// Withdrawn after it was granted.
+    Revoked,
+}
+
+impl AccreditationState {
+    pub const ALL: [AccreditationState; 4] =
+        [AccreditationState::Requested, AccreditationState::Granted, AccreditationState::Refused, AccreditationState::Revoked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccreditationState::Requested => "requested",
+            AccreditationState::Granted => "granted",
+            AccreditationState::Refused => "refused",
+            AccreditationState::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccreditationState> {
+        AccreditationState::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A request for accreditation as the journalist writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AccreditationFields {
+    pub outlet: String,
+    pub name: String,
+    pub email: String,
+    /// `event` or `year`.
+    pub kind: String,
+    /// For an event: what it is.
+    #[serde(default)]
+    pub event: String,
+    /// For an event: its day (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub event_on: String,
+}
+
+/// A request for accreditation, checked: valid until `valid_until` once granted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accreditation {
+    pub outlet: String,
+    pub name: String,
+    pub email: String,
+    pub kind: AccreditationKind,
+    pub event: String,
+    pub valid_until: NaiveDate,
+}
+
+const ACCREDITATION_REQUIRED: Option<&str> = Some("publicinfo.accreditation.required");
+
+/// Checks a request for accreditation made on `today`: an event is named and not past; a
+/// year's accreditation runs to the end of the year.
+pub fn check_accreditation(f: &AccreditationFields, today: NaiveDate) -> Result<Accreditation, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let outlet = super::text::line("outlet", &f.outlet, MAX_OUTLET_CHARS, ACCREDITATION_REQUIRED, &mut errors);
+    let name = super::text::line("name", &f.name, MAX_NAME_CHARS, ACCREDITATION_REQUIRED, &mut errors);
+    let email = f.email.trim().to_lowercase();
+    if !crate::email::plausible(&email) {
+        errors.push(FieldError::new("publicinfo.contact.email_invalid", "email", "one e-mail address, for the answer"));
+    }
+    let kind = AccreditationKind::parse(f.kind.trim());
+    let mut event = String::new();
+    let mut valid_until = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 31);
+    match kind {
+        None => errors.push(FieldError::new("publicinfo.accreditation.kind_unknown", "kind", "one event, or the year")),
+        Some(AccreditationKind::Year) => {}
+        Some(AccreditationKind::Event) => {
+            event = super::text::line("event", &f.event, MAX_SUBJECT_CHARS, ACCREDITATION_REQUIRED, &mut errors);
+            match NaiveDate::parse_from_str(f.event_on.trim(), "%Y-%m-%d") {
+                Ok(d) if d >= today => valid_until = Some(d),
+                Ok(_) => errors.push(FieldError::new("publicinfo.accreditation.event_past", "event_on", "the event's day has passed")),
+                Err(_) => {
+                    errors.push(FieldError::new("publicinfo.accreditation.event_on_invalid", "event_on", "the event's day, as YYYY-MM-DD"))
+                }
+            }
+        }
+    }
+    match (kind, valid_until) {
+        (Some(kind), Some(valid_until)) if errors.is_empty() => Ok(Accreditation { outlet, name, email, kind, event, valid_until }),
+        _ => Err(errors),
+    }
+}
+
+/// What the desk may do with an accreditation in `state`: grant or refuse a request, revoke
+/// a granted one. `reason` is required to refuse or revoke.
+pub fn check_accreditation_step(state: AccreditationState, to: AccreditationState, reason: &str) -> Result<String, FieldError> {
+    let allowed = matches!(
+        (state, to),
+        (AccreditationState::Requested, AccreditationState::Granted | AccreditationState::Refused)
+            | (AccreditationState::Granted, AccreditationState::Revoked)
+    );
+    if !allowed {
+        return Err(FieldError::general(
+            "publicinfo.accreditation.not_now",
+            format!("an accreditation {} cannot be {}", state.as_str(), to.as_str()),
+        ));
+    }
+    let required = (to != AccreditationState::Granted).then_some("publicinfo.accreditation.reason_required");
+    super::text::one_text("reason", reason, MAX_TEXT_CHARS, required)
+}
+
+/// An accreditation's number: `A-2026-00042`.
+pub fn accreditation_number(year: i64, serial: i64) -> String {
+    format!("A-{year}-{serial:05}")
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -349,5 +488,42 @@ mod tests {
         assert_eq!((u04.median_days, u04.longest_days, u04.on_time_percent()), (Some(2), Some(4), Some(67)));
         assert_eq!((f[0].open, f[0].overdue, f[0].median_days, f[0].on_time_percent()), (1, 0, None, None));
         assert_eq!(f[2].median_days, Some(0), "answered the day it came");
+    }
+
+    #[test]
+    fn an_accreditation_is_for_an_event_to_come_or_the_year() {
+        let today = day(12, 7);
+        let f = AccreditationFields {
+            outlet: "TV Kakanj".into(),
+            name: "Amel Begić".into(),
+            email: "amel@tv.example".into(),
+            kind: "event".into(),
+            event: "Sjednica Općinskog vijeća".into(),
+            event_on: "2026-12-10".into(),
+        };
+        let a = check_accreditation(&f, today).unwrap();
+        assert_eq!((a.kind, a.valid_until), (AccreditationKind::Event, day(12, 10)));
+        let year = AccreditationFields { kind: "year".into(), event: String::new(), event_on: String::new(), ..f.clone() };
+        assert_eq!(check_accreditation(&year, today).unwrap().valid_until, day(12, 31));
+        let past = AccreditationFields { event_on: "2026-12-01".into(), ..f.clone() };
+        assert_eq!(check_accreditation(&past, today).unwrap_err()[0].field.as_deref(), Some("event_on"));
+        let bad = AccreditationFields { kind: "ever".into(), email: String::new(), ..f.clone() };
+        let got: Vec<_> = check_accreditation(&bad, today).unwrap_err().into_iter().map(|e| e.code).collect();
+        assert_eq!(got, ["publicinfo.contact.email_invalid", "publicinfo.accreditation.kind_unknown"]);
+        let nameless = AccreditationFields { event: " ".into(), event_on: "10.12.2026".into(), ..f };
+        let got: Vec<_> = check_accreditation(&nameless, today).unwrap_err().into_iter().map(|e| e.field.unwrap()).collect();
+        assert_eq!(got, ["event", "event_on"]);
+    }
+
+    #[test]
+    fn an_accreditation_is_granted_or_refused_with_a_reason_then_perhaps_revoked() {
+        use AccreditationState::*;
+        assert_eq!(check_accreditation_step(Requested, Granted, " ").unwrap(), "");
+        assert_eq!(check_accreditation_step(Requested, Refused, "").unwrap_err().field.as_deref(), Some("reason"));
+        assert_eq!(check_accreditation_step(Granted, Revoked, "Ometao sjednicu.").unwrap(), "Ometao sjednicu.");
+        for (from, to) in [(Refused, Granted), (Granted, Refused), (Revoked, Granted), (Requested, Revoked), (Granted, Granted)] {
+            assert_eq!(check_accreditation_step(from, to, "x").unwrap_err().code, "publicinfo.accreditation.not_now", "{from:?} → {to:?}");
+        }
+        assert_eq!(accreditation_number(2026, 3), "A-2026-00003");
     }
 }

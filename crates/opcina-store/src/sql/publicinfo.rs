@@ -6,8 +6,8 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::publicinfo_rows::{
-    AnswerTermRow, CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow, PieceTextRow,
-    PressQuestionRow, ReportRouteRow, ReportRow, ReportStepRow,
+    AccreditationRow, AnswerTermRow, CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow,
+    PieceTextRow, PressQuestionRow, ReportRouteRow, ReportRow, ReportStepRow,
 };
 use crate::sql::shared::placeholders;
 use crate::table::{Param, Record};
@@ -274,6 +274,34 @@ pub trait DeskReads: Reads {
 }
 
 impl<R: Reads + ?Sized> DeskReads for R {}
+
+/// The reads of journalists' accreditations.
+#[async_trait]
+pub trait AccreditationReads: Reads {
+    async fn last_accreditation_serial(&mut self, year: i64) -> Result<i64> {
+        let n: Option<Option<i64>> = one(self, "SELECT MAX(serial) FROM press_accreditations WHERE year = $1", &[&year]).await?;
+        Ok(n.flatten().unwrap_or(0))
+    }
+
+    async fn accreditation(&mut self, id: i64) -> Result<Option<AccreditationRow>> {
+        one(self, &format!("SELECT {} FROM press_accreditations WHERE id = $1", AccreditationRow::COLUMNS), &[&id]).await
+    }
+
+    /// Requests waiting first (the oldest first), then those valid on or after `from` (by
+    /// the day they end), then the latest refused, revoked and lapsed.
+    async fn accreditations(&mut self, from: &str, limit: i64) -> Result<Vec<AccreditationRow>> {
+        let sql = format!(
+            "SELECT {} FROM press_accreditations \
+             ORDER BY CASE WHEN state = 'requested' THEN 0 WHEN state = 'granted' AND valid_until >= $1 THEN 1 ELSE 2 END, \
+             CASE WHEN state = 'requested' THEN id ELSE 0 END, \
+             CASE WHEN state = 'granted' AND valid_until >= $1 THEN valid_until ELSE '' END, id DESC LIMIT $2",
+            AccreditationRow::COLUMNS
+        );
+        all(self, &sql, &[&from, &limit]).await
+    }
+}
+
+impl<R: Reads + ?Sized> AccreditationReads for R {}
 
 /// Which reports a list shows; empty parts select everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

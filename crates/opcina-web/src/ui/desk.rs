@@ -9,12 +9,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::Datelike;
-use opcina_core::publicinfo::desk::{QuestionFields, QuestionState, TermOf, UnitFigures};
+use opcina_core::publicinfo::desk::{
+    AccreditationFields, AccreditationKind, AccreditationState, QuestionFields, QuestionState, TermOf, UnitFigures,
+};
 use opcina_core::registry::Role;
 use opcina_core::{FieldError, Refusal};
 use opcina_store::mail::Letter;
-use opcina_store::publicinfo_desk::ReplyLetter;
-use opcina_store::publicinfo_rows::PressQuestionRow;
+use opcina_store::publicinfo_desk::{AccreditationLetter, ReplyLetter};
+use opcina_store::publicinfo_rows::{AccreditationRow, PressQuestionRow};
 use opcina_store::rows::DocflowConfig;
 use serde::Deserialize;
 
@@ -274,10 +276,7 @@ async fn question_page(state: &AppState, ui: &Ui, id: i64, reply: String, errors
     };
     let (row, config) = match (state.store.press_question(&caller.actor, id).await, state.store.docflow_config().await) {
         (Ok(Ok(r)), Ok(c)) => (r, c),
-        (Ok(Err(refusal)), _) => {
-            let status = if refusal.has_code("publicinfo.question.not_found") { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
-            return error_page(ui, status, "error-403-title", &refusal_text(ui, &refusal));
-        }
+        (Ok(Err(refusal)), _) => return super::refused_one(ui, &refusal, "publicinfo.question.not_found"),
         (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
     };
     let lead = DESK_LEAD.contains(&caller.actor.role);
@@ -522,6 +521,260 @@ pub async fn set_terms(State(state): State<AppState>, Extension(ui): Extension<U
             error_page(&ui, StatusCode::FORBIDDEN, "error-403-title", &refusal_text(&ui, &refusal))
         }
         Ok(Err(refusal)) => figures_page(&state, &ui, None, Some(f), FieldErrors::of(&ui, &refusal), false).await,
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AccreditationForm {
+    #[serde(default)]
+    outlet: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    event_on: String,
+    /// Left empty by people (the field is hidden from them); filled by robots.
+    #[serde(default)]
+    website: String,
+}
+
+#[derive(Template)]
+#[template(path = "accreditation_form.html")]
+struct AccreditationFormPage<'a> {
+    ui: &'a Ui,
+    f: AccreditationForm,
+    /// Always the journalist's own form (the contact fields' `desk` is false).
+    desk: bool,
+    errors: FieldErrors,
+}
+
+fn accreditation_form_page(ui: &Ui, f: AccreditationForm, errors: FieldErrors) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_with(status, &AccreditationFormPage { ui, f, desk: false, errors })
+}
+
+/// `GET /press/accreditation`: the journalists' request for accreditation.
+pub async fn accreditation_form(Extension(ui): Extension<Ui>) -> Response {
+    accreditation_form_page(&ui, AccreditationForm { kind: "event".into(), ..AccreditationForm::default() }, FieldErrors::default())
+}
+
+#[derive(Template)]
+#[template(path = "accreditation_sent.html")]
+struct AccreditationSentPage<'a> {
+    ui: &'a Ui,
+    number: String,
+    email: String,
+}
+
+/// `POST /press/accreditation`: a request for accreditation, within the limits per client and
+/// per address.
+pub async fn request_accreditation(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    client: Client,
+    Form(f): Form<AccreditationForm>,
+) -> Response {
+    if !f.website.is_empty() {
+        tracing::warn!(%client, "a request for accreditation refused: the field hidden from people was filled");
+        let errors = FieldErrors(std::collections::BTreeMap::from([("general".to_string(), ui.t("message-not-taken"))]));
+        return accreditation_form_page(&ui, f, errors);
+    }
+    if let Err(wait) = state.limits.messages.hit(&client.key()) {
+        tracing::warn!(%client, "a request for accreditation refused: over the limit");
+        return super::rate_limited(&ui, wait);
+    }
+    let fields = AccreditationFields {
+        outlet: f.outlet.clone(),
+        name: f.name.clone(),
+        email: f.email.clone(),
+        kind: f.kind.clone(),
+        event: f.event.clone(),
+        event_on: f.event_on.clone(),
+    };
+    match state.store.request_accreditation(fields, ui.locale.code()).await {
+        Ok(Ok(row)) => render(&AccreditationSentPage { ui: &ui, number: row.number, email: row.email }),
+        Ok(Err(refusal)) => accreditation_form_page(&ui, f, FieldErrors::of(&ui, &refusal)),
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// An accreditation as the desk shows it.
+pub struct AccreditationView {
+    pub href: String,
+    pub number: String,
+    pub outlet: String,
+    pub name: String,
+    pub email: String,
+    pub what: String,
+    pub state: String,
+    pub requested: String,
+    pub valid_until: String,
+    pub reason: String,
+    pub may_decide: bool,
+    pub may_revoke: bool,
+}
+
+fn accreditation_view(ui: &Ui, a: &AccreditationRow) -> AccreditationView {
+    let what = match a.kind {
+        AccreditationKind::Event => ui.ta("accreditation-for-event", "event", &a.event),
+        AccreditationKind::Year => ui.ta("accreditation-for-year", "year", &a.year.to_string()),
+    };
+    AccreditationView {
+        href: format!("/desk/accreditations/{}", a.id),
+        number: a.number.clone(),
+        outlet: a.outlet.clone(),
+        name: a.name.clone(),
+        email: a.email.clone(),
+        what,
+        state: ui.t(&format!("accreditation-state-{}", a.state.as_str())),
+        requested: date_label(ui, &a.requested_on),
+        valid_until: date_label(ui, &a.valid_until),
+        reason: a.reason.clone(),
+        may_decide: a.state == AccreditationState::Requested,
+        may_revoke: a.state == AccreditationState::Granted,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accreditations.html")]
+struct AccreditationsPage<'a> {
+    ui: &'a Ui,
+    tables: Vec<AccreditationTable>,
+}
+
+/// One table of the accreditations: requested, valid, or the others.
+pub struct AccreditationTable {
+    pub caption: String,
+    pub rows: Vec<AccreditationView>,
+}
+
+/// `GET /desk/accreditations`: requests waiting, the accreditations valid today or later, and
+/// the latest refused, revoked or lapsed.
+pub async fn accreditations(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
+    let caller = match ui.require(&DESK_LEAD) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let rows = match state.store.accreditations(&caller.actor).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(refusal)) => return error_page(&ui, StatusCode::FORBIDDEN, "error-403-title", &refusal_text(&ui, &refusal)),
+        Err(e) => return internal_error(&ui, &e),
+    };
+    let today = state.store.today().format("%Y-%m-%d").to_string();
+    let (mut requested, mut valid, mut others) = (Vec::new(), Vec::new(), Vec::new());
+    for a in &rows {
+        let v = accreditation_view(&ui, a);
+        match a.state {
+            AccreditationState::Requested => requested.push(v),
+            AccreditationState::Granted if a.valid_until >= today => valid.push(v),
+            _ => others.push(v),
+        }
+    }
+    let tables = [("accreditations-requested", requested), ("accreditations-valid", valid), ("accreditations-others", others)]
+        .into_iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(caption, rows)| AccreditationTable { caption: ui.t(caption), rows })
+        .collect();
+    render(&AccreditationsPage { ui: &ui, tables })
+}
+
+#[derive(Template)]
+#[template(path = "accreditation.html")]
+struct AccreditationPage<'a> {
+    ui: &'a Ui,
+    id: i64,
+    a: AccreditationView,
+    reason: String,
+    errors: FieldErrors,
+}
+
+async fn accreditation_page(state: &AppState, ui: &Ui, id: i64, reason: String, errors: FieldErrors) -> Response {
+    let caller = match ui.require(&DESK_LEAD) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let row = match state.store.accreditation(&caller.actor, id).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(refusal)) => return super::refused_one(ui, &refusal, "publicinfo.accreditation.not_found"),
+        Err(e) => return internal_error(ui, &e),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_with(status, &AccreditationPage { ui, id, a: accreditation_view(ui, &row), reason, errors })
+}
+
+/// `GET /desk/accreditations/{id}`: a request and the forms to decide it.
+pub async fn accreditation(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(id): Path<i64>) -> Response {
+    accreditation_page(&state, &ui, id, String::new(), FieldErrors::default()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    /// `granted`, `refused` or `revoked`.
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The e-mail that tells a journalist what became of their accreditation, in the language of
+/// the request.
+pub fn accreditation_letter(municipality: String) -> AccreditationLetter {
+    Box::new(move |a: &AccreditationRow| {
+        let locale = Locale::parse(&a.language).unwrap_or(Locale::Bs);
+        let script = locale.script();
+        let state = locale.t(&format!("accreditation-state-{}", a.state.as_str()));
+        let subject = locale.t_args("accreditation-mail-subject", &[("number", Arg::Text(&a.number)), ("state", Arg::Text(&state))]);
+        let what = match a.kind {
+            AccreditationKind::Event => locale.t_args("accreditation-for-event", &[("event", Arg::Text(&a.event))]),
+            AccreditationKind::Year => locale.t_args("accreditation-for-year", &[("year", Arg::Text(&a.year.to_string()))]),
+        };
+        let until = super::parse_day(&a.valid_until).map(|d| locale.date(d)).unwrap_or_else(|| a.valid_until.clone());
+        let mut body = format!(
+            "{}\n\n{}",
+            locale.t_args("accreditation-mail-intro", &[("name", Arg::Text(&a.name)), ("outlet", Arg::Text(&a.outlet))]),
+            locale.t_args(&format!("accreditation-mail-{}", a.state.as_str()), &[("what", Arg::Text(&what)), ("until", Arg::Text(&until))]),
+        );
+        if !a.reason.is_empty() {
+            body = format!("{body}\n\n{}", script.write_recorded(&a.reason));
+        }
+        body = format!(
+            "{body}\n\n-- \n{}\n{}\n",
+            locale.t("desk-mail-signature"),
+            locale.t_args("site-title", &[("municipality", Arg::Text(&script.write_recorded(&municipality)))])
+        );
+        Letter { subject, body }
+    })
+}
+
+/// `POST /desk/accreditations/{id}`: grants, refuses or revokes it; the journalist is told by
+/// e-mail.
+pub async fn decide_accreditation(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Response {
+    let caller = match ui.require(&DESK_LEAD) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(to) = AccreditationState::parse(f.to.trim()) else {
+        let refusal = Refusal::one(FieldError::general("publicinfo.accreditation.not_now", "grant, refuse or revoke"));
+        return accreditation_page(&state, &ui, id, f.reason, FieldErrors::of(&ui, &refusal)).await;
+    };
+    let municipality = match state.store.node_if_set_up().await {
+        Ok(n) => n.map(|n| n.municipality).unwrap_or_default(),
+        Err(e) => return internal_error(&ui, &e),
+    };
+    match state.store.decide_accreditation(&caller.actor, id, to, &f.reason, accreditation_letter(municipality)).await {
+        Ok(Ok(_)) => Redirect::to("/desk/accreditations").into_response(),
+        Ok(Err(refusal)) => accreditation_page(&state, &ui, id, f.reason, FieldErrors::of(&ui, &refusal)).await,
         Err(e) => internal_error(&ui, &e),
     }
 }

@@ -166,10 +166,7 @@ async fn contact_page(state: &AppState, ui: &Ui, id: i64, f: Option<ContactForm>
     };
     let contact = match state.store.media_contact_row(&caller.actor, id).await {
         Ok(Ok(c)) => c,
-        Ok(Err(refusal)) => {
-            let status = if refusal.has_code("publicinfo.contact.not_found") { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
-            return error_page(ui, status, "error-404-title", &refusal_text(ui, &refusal));
-        }
+        Ok(Err(refusal)) => return super::refused_one(ui, &refusal, "publicinfo.contact.not_found"),
         Err(e) => return internal_error(ui, &e),
     };
     let f = f.unwrap_or_else(|| ContactForm::of(&contact));

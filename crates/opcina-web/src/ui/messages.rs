@@ -271,10 +271,7 @@ async fn message_page(state: &AppState, ui: &Ui, id: i64, answer: String, errors
     };
     let (row, config) = match (state.store.inbox_message(&caller.actor, id).await, state.store.docflow_config().await) {
         (Ok(Ok(r)), Ok(c)) => (r, c),
-        (Ok(Err(refusal)), _) => {
-            let status = if refusal.has_code("publicinfo.message.not_found") { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
-            return error_page(ui, status, "error-403-title", &refusal_text(ui, &refusal));
-        }
+        (Ok(Err(refusal)), _) => return super::refused_one(ui, &refusal, "publicinfo.message.not_found"),
         (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
     };
     let today = state.store.today().format("%Y-%m-%d").to_string();

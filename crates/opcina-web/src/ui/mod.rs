@@ -121,6 +121,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/desk/{id}", get(desk::question))
         .route("/desk/{id}/assign", post(desk::assign))
         .route("/desk/{id}/reply", post(desk::reply))
+        .route("/press/accreditation", get(desk::accreditation_form).post(desk::request_accreditation))
+        .route("/desk/accreditations", get(desk::accreditations))
+        .route("/desk/accreditations/{id}", get(desk::accreditation).post(desk::decide_accreditation))
         .route("/responses", get(desk::figures))
         .route("/responses/terms", post(desk::set_terms))
         .route("/inbox", get(messages::inbox))
@@ -406,6 +409,14 @@ struct ErrorPage<'a> {
 /// A page that says what went wrong, in the visitor's language.
 pub fn error_page(ui: &Ui, status: StatusCode, title_id: &str, message: &str) -> Response {
     render_with(status, &ErrorPage { ui, title: ui.t(title_id), message })
+}
+
+/// The page for a refused read of one thing (a message, a report, a contact): 404 when the
+/// refusal's reason is `not_found` (its code), else 403.
+pub(crate) fn refused_one(ui: &Ui, refusal: &opcina_core::Refusal, not_found: &str) -> Response {
+    let (status, title) =
+        if refusal.has_code(not_found) { (StatusCode::NOT_FOUND, "error-404-title") } else { (StatusCode::FORBIDDEN, "error-403-title") };
+    error_page(ui, status, title, &refusal_text(ui, refusal))
 }
 
 /// A response that asks the client to come back after `wait` (`Retry-After`, seconds).

@@ -505,10 +505,7 @@ async fn desk_page(state: &AppState, ui: &Ui, id: i64, f: ChangeForm, errors: Fi
     };
     let (file, config) = match (state.store.desk_report(&caller.actor, id).await, state.store.docflow_config().await) {
         (Ok(Ok(r)), Ok(c)) => (r, c),
-        (Ok(Err(refusal)), _) => {
-            let status = if refusal.has_code("publicinfo.report.not_found") { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
-            return error_page(ui, status, "error-403-title", &refusal_text(ui, &refusal));
-        }
+        (Ok(Err(refusal)), _) => return super::refused_one(ui, &refusal, "publicinfo.report.not_found"),
         (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
     };
     let mut states = vec![Choice { value: String::new(), label: ui.t("report-state-keep"), selected: f.state.is_empty() }];

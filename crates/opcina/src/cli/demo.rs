@@ -154,11 +154,12 @@ pub(crate) async fn create(
     let written = Instant::now();
     let c = seed_conversation(store, &format!("http://{}", a.addr)).await?;
     println!(
-        "  citizens: {} messages answered, {} waiting; journalists: {} questions replied to, {} waiting; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
+        "  citizens: {} messages answered, {} waiting; journalists: {} questions replied to, {} waiting, {} accreditations; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
         c.answered,
         c.waiting,
         c.press_answered,
         c.press_waiting,
+        c.accreditations,
         c.reports,
         c.open,
         c.places,
@@ -250,6 +251,7 @@ pub(crate) struct Conversation {
     waiting: usize,
     press_answered: usize,
     press_waiting: usize,
+    accreditations: usize,
     reports: usize,
     open: usize,
     places: usize,
@@ -269,7 +271,8 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
     let municipality = store.node_if_set_up().await?.map(|n| n.municipality).unwrap_or_default();
     let actor =
         |username: &str| opcina_core::registry::Actor { username: username.into(), role: Role::Official, office: Some("KAK".into()) };
-    let mut done = Conversation { answered: 0, waiting: 0, press_answered: 0, press_waiting: 0, reports: 0, open: 0, places: 0 };
+    let mut done =
+        Conversation { answered: 0, waiting: 0, press_answered: 0, press_waiting: 0, accreditations: 0, reports: 0, open: 0, places: 0 };
     let units = store.docflow_config().await?;
     let pr = opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None };
     for m in opcina_synthetic::website::messages() {
@@ -317,6 +320,30 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
         done.press_answered += 1;
     }
     store.set_today(None);
+    // Accreditations: the local radio's for the year (granted), a portal's for the next
+    // council session (waiting for the PR officer).
+    let session = (today + chrono::Duration::days(3)).format("%Y-%m-%d").to_string();
+    let accreditations = [
+        ("Radio Kakanj", "Amel Begić", "amel.begic@radiokakanj.example", "year", "", "", true),
+        ("Kakanjski portal", "Amra Delić", "amra.delic@portal.example", "event", "Sjednica Općinskog vijeća", session.as_str(), false),
+    ];
+    for (outlet, name, email, kind, event, event_on, grant) in accreditations {
+        let fields = opcina_core::publicinfo::desk::AccreditationFields {
+            outlet: outlet.into(),
+            name: name.into(),
+            email: email.into(),
+            kind: kind.into(),
+            event: event.into(),
+            event_on: event_on.into(),
+        };
+        let row = store.request_accreditation(fields, "bs").await?.map_err(|r| refused("an accreditation", r))?;
+        if grant {
+            let letter = opcina_web::ui::desk::accreditation_letter(municipality.clone());
+            let granted = opcina_core::publicinfo::desk::AccreditationState::Granted;
+            store.decide_accreditation(&pr, row.id, granted, "", letter).await?.map_err(|r| refused("a decision", r))?;
+        }
+        done.accreditations += 1;
+    }
     for category in opcina_core::publicinfo::report::CATEGORIES {
         let unit = if category.code == "other" { "01/1" } else { "05" };
         store.route_reports(&admin, category.code, "", unit).await?.map_err(|r| refused("a route", r))?;
