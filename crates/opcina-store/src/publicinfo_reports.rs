@@ -311,6 +311,13 @@ pub enum Channel {
     },
 }
 
+/// The routes of reports and the Open311 clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSetup {
+    pub routes: Vec<ReportRouteRow>,
+    pub clients: Vec<Open311ClientRow>,
+}
+
 impl Store {
     /// A report of a communal problem (`language`: the reporter's); returns it and the
     /// access code its reporter follows it with (shown once, kept only as its hash). An
@@ -435,6 +442,15 @@ impl Store {
         }
         let steps = reads.report_steps(report.id).await?;
         Ok(Ok(ReportFile { report, steps }))
+    }
+
+    /// How reports are routed and who may post them through Open311, for the administrator.
+    pub async fn report_setup(&self, actor: &Actor) -> Result<std::result::Result<ReportSetup, Refusal>> {
+        if actor.role != Role::Admin {
+            return Ok(Err(permission("routes and Open311 clients are kept by the administrator")));
+        }
+        let mut reads = self.backend().reads();
+        Ok(Ok(ReportSetup { routes: reads.report_routes().await?, clients: reads.open311_clients().await? }))
     }
 
     /// Routes a category's reports in a local community (empty: everywhere else) to a unit

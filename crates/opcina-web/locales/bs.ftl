@@ -1626,3 +1626,20 @@ accreditation-mail-requested = vaš zahtjev za akreditaciju ({ $what }) je priml
 accreditation-mail-granted = vaša akreditacija ({ $what }, do { $until }) je odobrena. Ponesite novinarsku iskaznicu.
 accreditation-mail-refused = vaš zahtjev za akreditaciju ({ $what }) je odbijen:
 accreditation-mail-revoked = vaša akreditacija ({ $what }) je povučena:
+
+## Routes of reports and Open311 clients (the administrator)
+nav-report-setup = Komunalne prijave
+report-setup-title = Komunalne prijave: usmjeravanje i Open311
+report-routes = Kojoj službi idu prijave
+report-routes-intro = Prijava ide službi iz pravila za njenu vrstu i mjesnu zajednicu; ako takvog nema, pravilu za vrstu bez mjesne zajednice; bez ijednog pravila, prvoj službi.
+report-route-everywhere = sve ostale
+report-route-set = Novo pravilo (postojeće za istu vrstu i mjesnu zajednicu se mijenja)
+report-route-community-hint = Prazno: pravilo za sve mjesne zajednice koje nemaju svoje.
+report-route-save = Sačuvaj pravilo
+report-clients = Aplikacije koje šalju prijave (Open311)
+report-clients-intro = Svaka aplikacija dobija svoj API ključ; ključ se prikazuje samo jednom, a čuva se samo njegov SHA-256.
+report-client-name = Naziv aplikacije
+report-client-added-on = Dodana
+report-client-add = Dodaj aplikaciju i izdaj ključ
+report-client-added = Aplikacija „{ $name }“ je dodana. Njen API ključ:
+report-client-key-once = Predajte ključ odgovornom za aplikaciju: ovdje se više neće prikazati.

@@ -1608,3 +1608,20 @@ accreditation-mail-requested = your request for accreditation ({ $what }) has be
 accreditation-mail-granted = your accreditation ({ $what }, until { $until }) has been granted. Please bring your press card.
 accreditation-mail-refused = your request for accreditation ({ $what }) has been refused:
 accreditation-mail-revoked = your accreditation ({ $what }) has been revoked:
+
+## Routes of reports and Open311 clients (the administrator)
+nav-report-setup = Reports of problems
+report-setup-title = Reports of problems: routing and Open311
+report-routes = Which department gets reports
+report-routes-intro = A report goes to the department of the rule for its category and local community; without one, to the rule for its category alone; without any rule, to the first department.
+report-route-everywhere = all others
+report-route-set = A new rule (one for the same category and local community is replaced)
+report-route-community-hint = Empty: the rule for every local community without its own.
+report-route-save = Save the rule
+report-clients = Applications that send reports (Open311)
+report-clients-intro = Each application gets its own API key; the key is shown once and only its SHA-256 is kept.
+report-client-name = Application
+report-client-added-on = Added
+report-client-add = Add the application and issue a key
+report-client-added = The application "{ $name }" has been added. Its API key:
+report-client-key-once = Hand the key to whoever runs the application: it will not be shown here again.

@@ -483,6 +483,13 @@ fn flows(base: &str, jmbg: &str, mail: &dyn Fn(&str) -> String) {
     browser.click(&browser.find("a[href='/admin/users/salter']"));
     wait_for_text(&browser, "Nova lozinka");
     audit(&browser, "admin user", &mut violations);
+    browser.goto(&format!("{base}/admin/reports"));
+    wait_for_text(&browser, "Kojoj službi idu prijave");
+    audit(&browser, "routes of reports", &mut violations);
+    browser.fill(&browser.find("#name"), "Mobilna aplikacija");
+    browser.click(&browser.find("form[action='/admin/reports/clients'] button[type=submit]"));
+    wait_for_text(&browser, "ovdje se više neće prikazati");
+    audit(&browser, "an Open311 key issued", &mut violations);
     browser.click(&browser.find("a[href='/me/password']"));
     wait_for_text(&browser, "Promjena lozinke");
     audit(&browser, "own password", &mut violations);

@@ -370,6 +370,7 @@ backend_test! {
         add("/desk/accreditations", vec![visit(Who::Official, "/desk/accreditations").status(Some(StatusCode::FORBIDDEN))]);
         add("/desk/accreditations/{id}", vec![visit(Who::Official, "/desk/accreditations/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/press/unsubscribe/{token}", vec![visit(Who::Anonymous, "/press/unsubscribe/nema").status(Some(StatusCode::NOT_FOUND))]);
+        add("/admin/reports", vec![visit(Who::Admin, "/admin/reports")]);
         add("/status", vec![visit(Who::Admin, "/status")]);
 
         let routes = get_routes();

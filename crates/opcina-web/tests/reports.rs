@@ -342,3 +342,40 @@ backend_test! {
         assert_eq!((rows.len(), rows[0].channel.as_str(), rows[0].attributes.as_str()), (1, "open311:georeport", "size=medium"));
     }
 }
+
+backend_test! {
+    /// The administrator routes a category's reports and issues an Open311 key on a page: a
+    /// wrong category or unit is named, the key is shown once and works, and nobody else may.
+    async fn the_administrator_sets_routes_and_issues_open311_keys(db: TestDb) {
+        let s = site(&db).await;
+        s.k.store.set_password(&s.k.admin, "admin", PASSWORD).await.unwrap();
+        let mut admin = Visitor::new(&s.router);
+        admin.sign_in("admin", PASSWORD).await;
+        let page = admin.get("/admin/reports").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("centar") && page.body.contains("Javna rasvjeta"), "the routes set: {}", page.body);
+        let r = admin.post("/admin/reports/routes", &[("category", "meteor"), ("local_community", ""), ("unit", "99")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"category-error\"") && r.body.contains("id=\"unit-error\""), "{}", r.body);
+        let r = admin.post("/admin/reports/routes", &[("category", "pothole"), ("local_community", "Kraljeva Sutjeska"), ("unit", "05")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let fields = opcina_core::publicinfo::report::ReportFields { category: "pothole".into(), attributes: vec![], ..opcina_testkit::reports::street_light("Kraljeva Sutjeska") };
+        let portal = opcina_core::registry::Actor::system("portal");
+        let (routed, _) = s.k.store.report_problem(&portal, opcina_store::publicinfo_reports::Channel::Web, fields, "bs", None).await.unwrap().unwrap();
+        assert_eq!(routed.unit_code, "05");
+        let r = admin.post("/admin/reports/clients", &[("name", "Kakanj mobilna")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let key = between(&r.body, "<strong class=\"code\">", "</strong>").to_string();
+        assert_eq!(key.len(), 64, "{key}");
+        assert!(!admin.get("/admin/reports").await.body.contains(&key), "shown once");
+        let again = admin.post("/admin/reports/clients", &[("name", "Kakanj mobilna")]).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.body.contains("id=\"name-error\""), "{}", again.body);
+        let (status, body) = post(&s.router, "/open311/v2/requests.json", &[("api_key", key.as_str()), ("service_code", "pothole"), ("description", "Rupa."), ("address_string", "Branilaca 3")]).await;
+        assert_eq!(status, StatusCode::OK, "the new key posts: {body}");
+        let mut pr = Visitor::new(&s.router);
+        pr.sign_in("pr", PASSWORD).await;
+        assert_eq!(pr.get("/admin/reports").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(pr.post("/admin/reports/routes", &[("category", "pothole"), ("local_community", ""), ("unit", "05")]).await.status, StatusCode::FORBIDDEN);
+    }
+}

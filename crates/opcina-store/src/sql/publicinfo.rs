@@ -402,6 +402,16 @@ pub trait ReportReads: Reads {
         .await
     }
 
+    /// Every route, by category and local community (the general one first).
+    async fn report_routes(&mut self) -> Result<Vec<ReportRouteRow>> {
+        all(self, &format!("SELECT {} FROM report_routes ORDER BY category, local_community_key", ReportRouteRow::COLUMNS), &[]).await
+    }
+
+    /// Every Open311 client, by name.
+    async fn open311_clients(&mut self) -> Result<Vec<Open311ClientRow>> {
+        all(self, &format!("SELECT {} FROM open311_clients ORDER BY name, id", Open311ClientRow::COLUMNS), &[]).await
+    }
+
     async fn open311_client_by_key(&mut self, key_hash: &[u8]) -> Result<Option<Open311ClientRow>> {
         let hash = key_hash.to_vec();
         one(self, &format!("SELECT {} FROM open311_clients WHERE key_hash = $1", Open311ClientRow::COLUMNS), &[&hash]).await

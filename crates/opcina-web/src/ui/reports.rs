@@ -545,3 +545,126 @@ pub async fn change(
         Err(e) => internal_error(&ui, &e),
     }
 }
+
+/// Who keeps the routes and the Open311 clients.
+const ADMINS: [Role; 1] = [Role::Admin];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RouteForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    local_community: String,
+    #[serde(default)]
+    unit: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClientForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// A route as the administrator's page shows it.
+pub struct RouteView {
+    pub category: String,
+    pub local_community: String,
+    pub unit: String,
+}
+
+/// An Open311 client as the administrator's page shows it.
+pub struct ClientView {
+    pub name: String,
+    pub active: bool,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_setup.html")]
+struct SetupPage<'a> {
+    ui: &'a Ui,
+    routes: Vec<RouteView>,
+    clients: Vec<ClientView>,
+    categories: Vec<Choice>,
+    units: Vec<Choice>,
+    route: RouteForm,
+    client: ClientForm,
+    /// The key of the client just added, shown once.
+    key: Option<(String, String)>,
+    errors: FieldErrors,
+}
+
+async fn setup_page(
+    state: &AppState,
+    ui: &Ui,
+    route: RouteForm,
+    client: ClientForm,
+    key: Option<(String, String)>,
+    errors: FieldErrors,
+) -> Response {
+    let caller = match ui.require(&ADMINS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (setup, config) = match (state.store.report_setup(&caller.actor).await, state.store.docflow_config().await) {
+        (Ok(Ok(s)), Ok(c)) => (s, c),
+        (Ok(Err(refusal)), _) => return error_page(ui, StatusCode::FORBIDDEN, "error-403-title", &refusal_text(ui, &refusal)),
+        (Err(e), _) | (_, Err(e)) => return internal_error(ui, &e),
+    };
+    let unit_name = |code: &str| config.unit(code).map_or_else(|| code.to_string(), |u| format!("{} {}", u.code, ui.recorded(&u.name)));
+    let routes = setup
+        .routes
+        .iter()
+        .map(|r| RouteView {
+            category: ui.t(&format!("report-category-{}", r.category)),
+            local_community: if r.local_community_key.is_empty() { ui.t("report-route-everywhere") } else { r.local_community_key.clone() },
+            unit: unit_name(&r.unit_code),
+        })
+        .collect();
+    let clients =
+        setup.clients.iter().map(|c| ClientView { name: c.name.clone(), active: c.active, created: ui.locale.day(c.created_at) }).collect();
+    let categories = CATEGORIES
+        .iter()
+        .map(|c| Choice { value: c.code.into(), label: ui.t(&format!("report-category-{}", c.code)), selected: route.category == c.code })
+        .collect();
+    let units =
+        config.units.iter().map(|u| Choice { value: u.code.clone(), label: unit_name(&u.code), selected: route.unit == u.code }).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_with(status, &SetupPage { ui, routes, clients, categories, units, route, client, key, errors })
+}
+
+/// `GET /admin/reports`: the routes of reports to the units and the Open311 clients, with
+/// the forms to set a route and to add a client.
+pub async fn setup(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
+    setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), None, FieldErrors::default()).await
+}
+
+/// `POST /admin/reports/routes`: routes a category's reports (in one local community, or
+/// everywhere no other route names) to a unit.
+pub async fn set_route(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<RouteForm>) -> Response {
+    let caller = match ui.require(&ADMINS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.route_reports(&caller.actor, &f.category, &f.local_community, &f.unit).await {
+        Ok(Ok(_)) => Redirect::to("/admin/reports").into_response(),
+        Ok(Err(refusal)) => setup_page(&state, &ui, f, ClientForm::default(), None, FieldErrors::of(&ui, &refusal)).await,
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /admin/reports/clients`: allows a client (a mobile application) to post reports
+/// through Open311; its key is shown once, on the page that answers.
+pub async fn add_client(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<ClientForm>) -> Response {
+    let caller = match ui.require(&ADMINS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.add_open311_client(&caller.actor, &f.name).await {
+        Ok(Ok((row, key))) => {
+            setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), Some((row.name, key)), FieldErrors::default()).await
+        }
+        Ok(Err(refusal)) => setup_page(&state, &ui, RouteForm::default(), f, None, FieldErrors::of(&ui, &refusal)).await,
+        Err(e) => internal_error(&ui, &e),
+    }
+}
