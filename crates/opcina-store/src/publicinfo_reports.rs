@@ -219,6 +219,63 @@ impl WriteJob for Change {
     }
 }
 
+struct HandOver {
+    id: i64,
+    unit: String,
+    reason: String,
+    letter: ReportLetter,
+}
+
+#[async_trait]
+impl WriteJob for HandOver {
+    type Output = std::result::Result<ReportFile, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        let Some(mut row) = cx.txn.reader().await?.report(self.id).await? else {
+            return Ok(Err(refusal("publicinfo.report.not_found", "id", format!("there is no report {}", self.id))));
+        };
+        let config = crate::docflow::config(cx.txn).await?;
+        if !may_handle(cx.actor, config.unit_of(&cx.actor.username), &row.unit_code) {
+            return Ok(Err(permission("a report is handed over by its unit, the PR officer or an approver")));
+        }
+        if row.state.is_closed() {
+            return Ok(Err(Refusal::one(FieldError::general("publicinfo.step.not_now", "a closed report is not handed over"))));
+        }
+        let mut errors = Vec::new();
+        let unit = self.unit.trim().to_string();
+        if config.unit(&unit).is_none() {
+            errors.push(FieldError::new("publicinfo.message.unit_unknown", "unit", "choose the unit"));
+        } else if unit == row.unit_code {
+            errors.push(FieldError::new("publicinfo.report.same_unit", "unit", "the report is with this unit already"));
+        }
+        let reason = opcina_core::publicinfo::text::paragraphs(
+            "reason",
+            &self.reason,
+            opcina_core::publicinfo::report::MAX_NOTE_CHARS,
+            Some("publicinfo.report.required"),
+            &mut errors,
+        );
+        if !errors.is_empty() {
+            return Ok(Err(Refusal { errors }));
+        }
+        row.unit_code = unit;
+        cx.txn.update(Row::new(row.clone()), cx.now, cx.actor, "report.handed_over").await?;
+        let step = ReportStepRow {
+            id: 0,
+            report_id: row.id,
+            state: row.state,
+            note: reason,
+            body: None,
+            actor: cx.actor.username.clone(),
+            by_reporter: false,
+            at: cx.now.0,
+        };
+        record(cx, &row, step, "report.step", Some(&self.letter)).await?;
+        let steps = cx.txn.reader().await?.report_steps(row.id).await?;
+        Ok(Ok(ReportFile { report: row, steps }))
+    }
+}
+
 struct Route {
     category: String,
     local_community: String,
@@ -300,6 +357,26 @@ impl WriteJob for AddClient {
     }
 }
 
+struct WithdrawClient {
+    name: String,
+}
+
+#[async_trait]
+impl WriteJob for WithdrawClient {
+    type Output = std::result::Result<Open311ClientRow, Refusal>;
+
+    async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
+        let Some(mut row) = cx.txn.reader().await?.open311_client_by_name(self.name.trim()).await? else {
+            return Ok(Err(refusal("open311.client.not_found", "name", format!("there is no client named {}", self.name.trim()))));
+        };
+        if row.active {
+            row.active = false;
+            cx.txn.update(Row::new(row.clone()), cx.now, cx.actor, "open311.client.withdrawn").await?;
+        }
+        Ok(Ok(row))
+    }
+}
+
 /// Where a report comes from.
 pub enum Channel {
     Web,
@@ -360,6 +437,19 @@ impl Store {
         letter: ReportLetter,
     ) -> Result<std::result::Result<ReportFile, Refusal>> {
         self.submit(actor, Change { changer: Changer::Official { id }, change, letter: Some(letter) }).await
+    }
+
+    /// Hands a report to another unit (its unit's officials, the PR officer or an approver),
+    /// saying why; the step is shown on the report's page and e-mailed to the reporter.
+    pub async fn hand_over_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+        unit: &str,
+        reason: &str,
+        letter: ReportLetter,
+    ) -> Result<std::result::Result<ReportFile, Refusal>> {
+        self.submit(actor, HandOver { id, unit: unit.to_string(), reason: reason.to_string(), letter }).await
     }
 
     /// The reporter's note, or their reopening of a closed report, by number and access code.
@@ -468,6 +558,15 @@ impl Store {
         let job =
             Route { category: category.trim().to_string(), local_community: local_community.to_string(), unit: unit.trim().to_string() };
         self.submit(actor, job).await
+    }
+
+    /// Withdraws a client's key (the administrator): its posts are refused from then on; its
+    /// reports stay. Withdrawing one already withdrawn changes nothing.
+    pub async fn withdraw_open311_client(&self, actor: &Actor, name: &str) -> Result<std::result::Result<Open311ClientRow, Refusal>> {
+        if actor.role != Role::Admin {
+            return Ok(Err(permission("Open311 clients are withdrawn by the administrator")));
+        }
+        self.submit(actor, WithdrawClient { name: name.to_string() }).await
     }
 
     /// Allows a client to post reports through Open311 (the administrator); returns its API

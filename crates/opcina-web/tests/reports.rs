@@ -373,9 +373,55 @@ backend_test! {
         assert!(again.body.contains("id=\"name-error\""), "{}", again.body);
         let (status, body) = post(&s.router, "/open311/v2/requests.json", &[("api_key", key.as_str()), ("service_code", "pothole"), ("description", "Rupa."), ("address_string", "Branilaca 3")]).await;
         assert_eq!(status, StatusCode::OK, "the new key posts: {body}");
+        // Withdrawn, the key posts no more; the client stays listed as withdrawn.
+        let r = admin.post("/admin/reports/clients/withdraw", &[("name", "Kakanj mobilna")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("povučen"), "{}", r.body);
+        let (status, body) = post(&s.router, "/open311/v2/requests.json", &[("api_key", key.as_str()), ("service_code", "pothole"), ("description", "Rupa."), ("address_string", "Branilaca 3")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let r = admin.post("/admin/reports/clients/withdraw", &[("name", "Nepoznata")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"name-error\""), "{}", r.body);
         let mut pr = Visitor::new(&s.router);
         pr.sign_in("pr", PASSWORD).await;
         assert_eq!(pr.get("/admin/reports").await.status, StatusCode::FORBIDDEN);
         assert_eq!(pr.post("/admin/reports/routes", &[("category", "pothole"), ("local_community", ""), ("unit", "05")]).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+backend_test! {
+    /// A unit hands a report on to the unit it belongs to, saying why: the reason is required
+    /// and named, the same unit is refused, the other unit has it on its desk and the first no
+    /// longer, the step is on the public page and in the reporter's mail.
+    async fn a_unit_hands_a_report_to_another_unit(db: TestDb) {
+        let s = site(&db).await;
+        let mut citizen = Visitor::new(&s.router);
+        citizen.get("/reports/new").await;
+        let r = citizen.post("/reports/new", REPORT).await;
+        let number = between(&r.body, "<dt>Broj prijave</dt><dd><strong class=\"code\">", "<").to_string();
+        let row = s.k.store.public_report(&number).await.unwrap().unwrap().report;
+        assert_eq!(row.unit_code, "01/1");
+        let mut amra = Visitor::new(&s.router);
+        amra.sign_in("amra", PASSWORD).await;
+        let href = format!("/reports/desk/{}/hand-over", row.id);
+        let item = amra.get(&format!("/reports/desk/{}", row.id)).await;
+        assert!(item.body.contains(&format!("action=\"{href}\"")) && !item.body.contains("<option value=\"01/1\""), "{}", item.body);
+        let r = amra.post(&href, &[("unit", "04"), ("reason", " ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+        let r = amra.post(&href, &[("unit", "01/1"), ("reason", "Naša je.")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"unit-error\""), "{}", r.body);
+        let r = amra.post(&href, &[("unit", "04"), ("reason", "Most je u nadležnosti službe za prostorno uređenje.")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(!amra.get("/reports/desk").await.body.contains(&number));
+        assert_eq!(amra.post(&href, &[("unit", "05"), ("reason", "Opet.")]).await.status, StatusCode::FORBIDDEN, "no longer hers");
+        let mut selma = Visitor::new(&s.router);
+        selma.sign_in("selma", PASSWORD).await;
+        assert!(selma.get("/reports/desk").await.body.contains(&number));
+        assert!(citizen.get(&format!("/reports/{number}")).await.body.contains("Most je u nadležnosti službe za prostorno uređenje."));
+        let mail = s.k.store.mail_to("emir@example.test", 5).await.unwrap();
+        assert!(mail.iter().any(|m| m.body.contains("Most je u nadležnosti")), "{mail:?}");
+        assert!(opcina_store::verify::verify(s.k.store.raw(), &|_| {}).await.unwrap().ok());
     }
 }

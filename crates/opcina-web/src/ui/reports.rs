@@ -495,10 +495,21 @@ struct DeskItemPage<'a> {
     r: ReportView,
     states: Vec<Choice>,
     f: ChangeForm,
+    /// The other units it may be handed to, and the reason typed.
+    units: Vec<Choice>,
+    hand_over: HandOverForm,
     errors: FieldErrors,
 }
 
-async fn desk_page(state: &AppState, ui: &Ui, id: i64, f: ChangeForm, errors: FieldErrors) -> Response {
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HandOverForm {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn desk_page(state: &AppState, ui: &Ui, id: i64, f: ChangeForm, hand_over: HandOverForm, errors: FieldErrors) -> Response {
     let caller = match ui.require(&DESK) {
         Ok(c) => c,
         Err(r) => return r,
@@ -515,12 +526,23 @@ async fn desk_page(state: &AppState, ui: &Ui, id: i64, f: ChangeForm, errors: Fi
         selected: f.state == s.as_str(),
     }));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_with(status, &DeskItemPage { ui, r: view(ui, &file.report, &file.steps, &config, true), states, f, errors })
+    let units = config
+        .units
+        .iter()
+        .filter(|u| u.code != file.report.unit_code)
+        .map(|u| Choice {
+            value: u.code.clone(),
+            label: format!("{} {}", u.code, ui.recorded(&u.name)),
+            selected: hand_over.unit == u.code,
+        })
+        .collect();
+    let r = view(ui, &file.report, &file.steps, &config, true);
+    render_with(status, &DeskItemPage { ui, r, states, f, units, hand_over, errors })
 }
 
 /// `GET /reports/desk/{id}`: a report with its reporter's contact, and the form to change it.
 pub async fn desk_item(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(id): Path<i64>) -> Response {
-    desk_page(&state, &ui, id, ChangeForm::default(), FieldErrors::default()).await
+    desk_page(&state, &ui, id, ChangeForm::default(), HandOverForm::default(), FieldErrors::default()).await
 }
 
 /// `POST /reports/desk/{id}`: a change of state or a note, e-mailed to the reporter.
@@ -541,7 +563,33 @@ pub async fn change(
     let change = ReportChange { state: f.state.clone(), note: f.note.clone(), body: f.body.clone() };
     match state.store.change_report(&caller.actor, id, change, letter).await {
         Ok(Ok(_)) => Redirect::to(&format!("/reports/desk/{id}")).into_response(),
-        Ok(Err(refusal)) => desk_page(&state, &ui, id, f, FieldErrors::of(&ui, &refusal)).await,
+        Ok(Err(refusal)) => desk_page(&state, &ui, id, f, HandOverForm::default(), FieldErrors::of(&ui, &refusal)).await,
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /reports/desk/{id}/hand-over`: hands the report to another unit, saying why (shown
+/// on its page, e-mailed to the reporter); back to the desk, where it is no longer the unit's.
+pub async fn hand_over(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    Path(id): Path<i64>,
+    Form(f): Form<HandOverForm>,
+) -> Response {
+    let caller = match ui.require(&DESK) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let letter = match letter(&state).await {
+        Ok(l) => l,
+        Err(e) => return internal_error(&ui, &e),
+    };
+    match state.store.hand_over_report(&caller.actor, id, &f.unit, &f.reason, letter).await {
+        Ok(Ok(_)) => Redirect::to("/reports/desk").into_response(),
+        Ok(Err(refusal)) if refusal.has_code("publicinfo.permission") || refusal.has_code("publicinfo.report.not_found") => {
+            super::refused_one(&ui, &refusal, "publicinfo.report.not_found")
+        }
+        Ok(Err(refusal)) => desk_page(&state, &ui, id, ChangeForm::default(), f, FieldErrors::of(&ui, &refusal)).await,
         Err(e) => internal_error(&ui, &e),
     }
 }
@@ -591,6 +639,8 @@ struct SetupPage<'a> {
     client: ClientForm,
     /// The key of the client just added, shown once.
     key: Option<(String, String)>,
+    /// What was just done (a key withdrawn).
+    notice: Option<String>,
     errors: FieldErrors,
 }
 
@@ -600,6 +650,7 @@ async fn setup_page(
     route: RouteForm,
     client: ClientForm,
     key: Option<(String, String)>,
+    notice: Option<String>,
     errors: FieldErrors,
 ) -> Response {
     let caller = match ui.require(&ADMINS) {
@@ -630,13 +681,13 @@ async fn setup_page(
     let units =
         config.units.iter().map(|u| Choice { value: u.code.clone(), label: unit_name(&u.code), selected: route.unit == u.code }).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    render_with(status, &SetupPage { ui, routes, clients, categories, units, route, client, key, errors })
+    render_with(status, &SetupPage { ui, routes, clients, categories, units, route, client, key, notice, errors })
 }
 
 /// `GET /admin/reports`: the routes of reports to the units and the Open311 clients, with
 /// the forms to set a route and to add a client.
 pub async fn setup(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
-    setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), None, FieldErrors::default()).await
+    setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), None, None, FieldErrors::default()).await
 }
 
 /// `POST /admin/reports/routes`: routes a category's reports (in one local community, or
@@ -648,7 +699,7 @@ pub async fn set_route(State(state): State<AppState>, Extension(ui): Extension<U
     };
     match state.store.route_reports(&caller.actor, &f.category, &f.local_community, &f.unit).await {
         Ok(Ok(_)) => Redirect::to("/admin/reports").into_response(),
-        Ok(Err(refusal)) => setup_page(&state, &ui, f, ClientForm::default(), None, FieldErrors::of(&ui, &refusal)).await,
+        Ok(Err(refusal)) => setup_page(&state, &ui, f, ClientForm::default(), None, None, FieldErrors::of(&ui, &refusal)).await,
         Err(e) => internal_error(&ui, &e),
     }
 }
@@ -662,9 +713,26 @@ pub async fn add_client(State(state): State<AppState>, Extension(ui): Extension<
     };
     match state.store.add_open311_client(&caller.actor, &f.name).await {
         Ok(Ok((row, key))) => {
-            setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), Some((row.name, key)), FieldErrors::default()).await
+            setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), Some((row.name, key)), None, FieldErrors::default()).await
         }
-        Ok(Err(refusal)) => setup_page(&state, &ui, RouteForm::default(), f, None, FieldErrors::of(&ui, &refusal)).await,
+        Ok(Err(refusal)) => setup_page(&state, &ui, RouteForm::default(), f, None, None, FieldErrors::of(&ui, &refusal)).await,
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /admin/reports/clients/withdraw`: withdraws a client's key; its posts are refused
+/// from then on.
+pub async fn withdraw_client(State(state): State<AppState>, Extension(ui): Extension<Ui>, Form(f): Form<ClientForm>) -> Response {
+    let caller = match ui.require(&ADMINS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.withdraw_open311_client(&caller.actor, &f.name).await {
+        Ok(Ok(row)) => {
+            let notice = ui.ta("report-client-withdrawn-notice", "name", &row.name);
+            setup_page(&state, &ui, RouteForm::default(), ClientForm::default(), None, Some(notice), FieldErrors::default()).await
+        }
+        Ok(Err(refusal)) => setup_page(&state, &ui, RouteForm::default(), f, None, None, FieldErrors::of(&ui, &refusal)).await,
         Err(e) => internal_error(&ui, &e),
     }
 }
