@@ -89,6 +89,8 @@ pub const CONTEXTS: &[Context] = &[
             migration!(24, "0024_reports", "reports"),
             migration!(25, "0025_press_desk", "press_desk"),
             migration!(26, "0026_accreditations", "accreditations"),
+            migration!(27, "0027_information_requests", "information_requests"),
+            migration!(28, "0028_piece_files", "piece_files"),
         ],
     },
 ];

@@ -15,6 +15,7 @@ use opcina_core::docflow::access::CaseUse;
 use opcina_core::docflow::case::{CaseAction, CaseState};
 use opcina_core::docflow::deadline::{Calendar, Term};
 use opcina_core::docflow::number::{Book, Pattern, RegistryNumber};
+use opcina_core::publicinfo::information;
 use opcina_core::registry::validate::printable;
 use opcina_core::registry::{Actor, Role, Timestamp};
 use opcina_core::{CheckMode, FieldError, Jmbg, Refusal};
@@ -464,8 +465,9 @@ impl WriteJob for DocOp {
 }
 
 /// Carries out one document-flow operation inside the writer's transaction. A refusal
-/// appends nothing.
-async fn write(
+/// appends nothing. Other contexts whose acts are cases (a request for information) open and
+/// step their cases through it, inside their own write.
+pub(crate) async fn write(
     txn: &mut Txn,
     node: &NodeRow,
     actor: &Actor,
@@ -486,7 +488,7 @@ async fn write(
             open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await
         }
         DocOp::Submit(intake) => open(txn, node.check_mode(), actor, &config, &pattern, intake, today, now).await,
-        DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now).await,
+        DocOp::Step { case_id, action } => step(txn, actor, &config, &pattern, *case_id, action, today, now, false).await,
         DocOp::File { case_id, filing } => match case_to_work_on(txn, actor, &config, *case_id).await? {
             Ok(case) => file(txn, actor, &pattern, case, filing, today, now).await,
             Err(refused) => Ok(Err(refused)),
@@ -789,11 +791,18 @@ async fn step(
     action: &CaseAction,
     today: NaiveDate,
     now: Timestamp,
+    by_own_context: bool,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
     if let Err(e) = action.check() {
         return Ok(Err(Refusal::one(e)));
     }
     let Some(mut case) = txn.reader().await?.case(case_id).await? else { return Ok(Err(not_found(case_id))) };
+    if matches!(action, CaseAction::Decide { .. }) && case.case_type == information::CASE_TYPE && !by_own_context {
+        return Ok(Err(Refusal::one(FieldError::general(
+            "docflow.decide.elsewhere",
+            "a request for information is decided on its own page, with the law's exemptions and the appeal",
+        ))));
+    }
     let from = case.state;
     let to = match action.after(from, case.book != Book::Djelovodnik.as_str()) {
         Ok(s) => s,
@@ -909,6 +918,25 @@ async fn step(
     txn.update(Row::new(case.clone()), now, actor, &format!("docflow.case.{}", action.name())).await?;
     let event = append_event(txn, actor, event, now).await?;
     Ok(Ok(DocDone::Stepped { case: Box::new(case), event, record }))
+}
+
+/// Decides a case whose decision a context of its own takes (a request for information:
+/// `publicinfo_information`), inside that context's write: the same rules as any decision
+/// (who may, in which state), entered in the book under the case's next sub-number.
+pub(crate) async fn decide_for_context(
+    txn: &mut Txn,
+    actor: &Actor,
+    case_id: i64,
+    action: &CaseAction,
+    today: NaiveDate,
+    now: Timestamp,
+) -> Result<std::result::Result<DocDone, Refusal>> {
+    let config = config(txn).await?;
+    let pattern = match pattern(&config) {
+        Ok(p) => p,
+        Err(r) => return Ok(Err(r)),
+    };
+    step(txn, actor, &config, &pattern, case_id, action, today, now, true).await
 }
 
 /// The body's document-flow configuration, as set up by an administrator (or a preset).

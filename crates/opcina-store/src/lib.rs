@@ -39,6 +39,8 @@ pub mod postgres;
 pub mod presets;
 pub mod publicinfo;
 pub mod publicinfo_desk;
+pub mod publicinfo_files;
+pub mod publicinfo_information;
 pub mod publicinfo_messages;
 pub mod publicinfo_press;
 pub mod publicinfo_reads;

@@ -203,6 +203,16 @@ pub fn kakanj_docflow() -> crate::docflow::DocflowSetup {
             case_type("predstavka", "Predstavka ili prijedlog građana", Book::Djelovodnik, 5, Term::Direct, "01/1"),
             case_type("dopis", "Dopis drugog organa", Book::Djelovodnik, 1, Term::Direct, "01/1"),
             case_type("zalba", "Žalba na prvostepeno rješenje", Book::UpII, 25, Term::Direct, "01/1"),
+            // Requests for access to information (ZOSPI FBiH): decided within 15 days
+            // (`publicinfo::information`), by the official for information in 01/1.
+            case_type(
+                opcina_core::publicinfo::information::CASE_TYPE,
+                "Zahtjev za pristup informacijama",
+                Book::UpI,
+                1,
+                Term::Special { days: opcina_core::publicinfo::information::TERM_DAYS },
+                "01/1",
+            ),
         ],
         staff: Vec::new(),
     }

@@ -89,7 +89,7 @@ async fn free_slug(txn: &mut Txn, title: &str) -> Result<String> {
     Ok(slug)
 }
 
-async fn record_step(cx: &mut WriteCx<'_>, piece: &PieceRow, action: PieceAction, reason: &str) -> Result<PieceStepRow> {
+pub(crate) async fn record_step(cx: &mut WriteCx<'_>, piece: &PieceRow, action: PieceAction, reason: &str) -> Result<PieceStepRow> {
     let mut step = PieceStepRow {
         id: 0,
         piece_id: piece.id,

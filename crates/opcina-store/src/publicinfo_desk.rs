@@ -57,12 +57,8 @@ impl Sequence for AccreditationBook {
     }
 }
 
-/// Who runs the desk: takes questions down, assigns them, answers any of them.
-const DESK: [Role; 2] = [Role::PressOfficer, Role::Approver];
-/// Who sets the answer terms.
-const TERMS: [Role; 3] = [Role::PressOfficer, Role::Approver, Role::Admin];
-/// Who reads the response-time figures.
-const FIGURES: [Role; 4] = [Role::PressOfficer, Role::Approver, Role::Official, Role::Auditor];
+// Who runs the desk, sets the terms and reads the figures: one list each, shared with the pages.
+use opcina_core::publicinfo::desk::{DESK_LEAD as DESK, FIGURE_READERS as FIGURES, TERM_SETTERS as TERMS};
 
 fn permission(why: &str) -> Refusal {
     Refusal::one(FieldError::general("publicinfo.permission", why))

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::publicinfo::may_edit;
-use crate::publicinfo_rows::{PieceRow, PieceStepRow, PieceTextRow};
+use crate::publicinfo_rows::{PieceFileRow, PieceRow, PieceStepRow, PieceTextRow};
 use crate::sql::prelude::*;
 use crate::sql::publicinfo::{PieceCursor, PieceFilter};
 use crate::store::Store;
@@ -27,6 +27,8 @@ pub struct PublicPiece {
     pub piece: PieceRow,
     pub texts: Vec<PieceTextRow>,
     pub corrections: Vec<PieceStepRow>,
+    /// The documents and images it carries.
+    pub files: Vec<PieceFileRow>,
 }
 
 /// A piece as the newsroom works on it: its texts and every step.
@@ -35,6 +37,7 @@ pub struct NewsroomPiece {
     pub piece: PieceRow,
     pub texts: Vec<PieceTextRow>,
     pub steps: Vec<PieceStepRow>,
+    pub files: Vec<PieceFileRow>,
 }
 
 /// The most a list returns at once.
@@ -71,7 +74,8 @@ impl Store {
         }
         let texts = reads.latest_texts(&[piece.id]).await?;
         let corrections = reads.public_corrections(piece.id, piece.publish_at.unwrap_or(0)).await?;
-        Ok(Some(PublicPiece { piece, texts, corrections }))
+        let files = reads.piece_files(piece.id).await?;
+        Ok(Some(PublicPiece { piece, texts, corrections, files }))
     }
 
     /// Public calls open today, closing first.
@@ -106,6 +110,7 @@ impl Store {
         };
         let texts = reads.latest_texts(&[id]).await?;
         let steps = reads.piece_steps(id).await?;
-        Ok(Ok(NewsroomPiece { piece, texts, steps }))
+        let files = reads.piece_files(id).await?;
+        Ok(Ok(NewsroomPiece { piece, texts, steps, files }))
     }
 }

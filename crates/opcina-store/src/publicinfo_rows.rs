@@ -1,7 +1,9 @@
 //! Rows of the public-information context: the website's pieces (rewritten, journaled, at
 //! each step), their texts (every version kept) and the steps of their workflow.
 
+use opcina_core::publicinfo::attachment::FileKind;
 use opcina_core::publicinfo::desk::{AccreditationKind, AccreditationState, QuestionState};
+use opcina_core::publicinfo::information::{AccessForm, DecisionKind, Requester};
 use opcina_core::publicinfo::message::{MessageKind, MessageState};
 use opcina_core::publicinfo::piece::{PieceAction, PieceKind, PieceState};
 use opcina_core::publicinfo::report::ReportState;
@@ -143,7 +145,61 @@ pub const TABLES: &[Table] = &[
     Table::mutable::<PressQuestionRow>(),
     Table::append_only::<AnswerTermRow>(),
     Table::mutable::<AccreditationRow>(),
+    Table::append_only::<InformationRequestRow>(),
+    Table::append_only::<InformationDecisionRow>(),
+    Table::mutable::<PieceFileRow>(),
 ];
+
+/// A file a piece carries (or carried, once taken off it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PieceFileRow {
+    pub id: i64,
+    pub piece_id: i64,
+    /// The name readers download it under.
+    pub name: String,
+    pub kind: FileKind,
+    pub size: i64,
+    pub sha256: String,
+    /// What an image shows, in words (empty for a document).
+    pub alt: String,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<i64>,
+}
+
+/// What a request for information made on the website adds to its case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InformationRequestRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub requester: Requester,
+    pub access: AccessForm,
+    pub email: Option<String>,
+    /// The language of the page it came from: the decision's e-mail is written in it.
+    pub language: String,
+    /// The information asked for, as written.
+    pub information: String,
+    pub received_at: i64,
+}
+
+/// The decision on a request for information, entered with the case's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InformationDecisionRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: DecisionKind,
+    /// The exemptions' codes, comma-separated, in order (empty when none).
+    pub exemptions: String,
+    pub reasons: String,
+    pub public_interest: String,
+    pub given: String,
+    pub forwarded_to: Option<String>,
+    pub appeal_to: Option<String>,
+    pub decided_on: String,
+    pub decided_by: String,
+    pub decided_at: i64,
+}
 
 /// A journalist's accreditation: requested, then granted, refused, or revoked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -338,7 +394,11 @@ code_column!(
     ReportState,
     QuestionState,
     AccreditationKind,
-    AccreditationState
+    AccreditationState,
+    Requester,
+    AccessForm,
+    DecisionKind,
+    FileKind
 );
 
 table_row!(
@@ -484,3 +544,10 @@ table_row!(
         requested_at
     ]
 );
+table_row!(InformationRequestRow, "information_requests", [id, case_id, requester, access, email, language, information, received_at]);
+table_row!(
+    InformationDecisionRow,
+    "information_decisions",
+    [id, case_id, kind, exemptions, reasons, public_interest, given, forwarded_to, appeal_to, decided_on, decided_by, decided_at]
+);
+table_row!(PieceFileRow, "piece_files", [id, piece_id, name, kind, size, sha256, alt, uploaded_by, uploaded_at, removed_by, removed_at]);

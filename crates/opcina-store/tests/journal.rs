@@ -251,6 +251,38 @@ async fn populated(db: &TestDb) -> Kakanj {
         Box::new(|a| opcina_store::mail::Letter { subject: a.number.clone(), body: a.reason.clone() });
     let refused = opcina_core::publicinfo::desk::AccreditationState::Refused;
     s.decide_accreditation(&newsroom.press, accreditation.id, refused, "Nije medij.", told).await.unwrap().unwrap();
+    // A request for information, handed to the unit and granted in part on privacy.
+    let asked = opcina_core::publicinfo::information::RequestFields {
+        name: "Udruženje Zeleni Kakanj".into(),
+        address: "Zgošća bb, Kakanj".into(),
+        email: "zeleni@example.test".into(),
+        requester: "ngo".into(),
+        access: "email".into(),
+        information: "Spisak korisnika pomoći.".into(),
+    };
+    let information = s.request_information(&asked, "bs").await.unwrap().unwrap().case;
+    let hand_over = CaseAction::HandOver { unit: "01/1".into(), official: Some("amra".into()), note: None };
+    opcina_testkit::docflow::step(s, &k.clerk, information.id, hand_over).await;
+    let partial = opcina_core::publicinfo::information::DecisionFields {
+        kind: "partial".into(),
+        exemptions: vec!["privacy".into()],
+        reasons: "Imena korisnika su lične informacije.".into(),
+        public_interest: "Iznosi po mjesnim zajednicama dovoljni su.".into(),
+        given: "Iznosi bez imena.".into(),
+        forwarded_to: String::new(),
+        appeal_to: "Općinskom načelniku u roku od 15 dana.".into(),
+    };
+    let told: opcina_store::publicinfo_information::DecisionLetter =
+        Box::new(|c, _, d| opcina_store::mail::Letter { subject: c.number.clone(), body: d.summary() });
+    s.decide_information(&o.amra, information.id, partial, told).await.unwrap().unwrap();
+    // A draft piece of the website with a document on it.
+    let draft = opcina_store::publicinfo::PieceOp::Create {
+        facts: opcina_testkit::publicinfo::facts("news"),
+        text: opcina_testkit::publicinfo::bosnian("Nacrt budžeta", "Za raspravu", "Tekst."),
+    };
+    let draft = s.piece(&newsroom.editor, draft).await.unwrap().unwrap().piece;
+    let document = opcina_core::publicinfo::attachment::FileFields { name: "nacrt.pdf".into(), alt: String::new() };
+    s.put_piece_file(&newsroom.editor, draft.id, &document, bytes::Bytes::from_static(b"%PDF-1.7 nacrt")).await.unwrap().unwrap();
     // A refusal now entered in the UP-I book (a protocol record and its link).
     let still_not_hers = extracts::request(ExtractKind::Birth, &him, &her, Relation::Parent);
     assert!(matches!(extracts::outcome(s, &k.clerk, still_not_hers, &extracts::seal(s).await).await, Outcome::Refused(_)));
@@ -329,8 +361,8 @@ backend_test! {
         assert_eq!(report.rows, report.items - rewrites.iter().sum::<i64>());
         assert_eq!(
             rewrites,
-            [11, 2, 2, 4, 1, 2, 2, 1],
-            "two cases: ten steps and the archiving; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn; the complaint answered; the report fixed and reopened; the journalist's question assigned and replied to; the accreditation refused"
+            [13, 2, 2, 5, 1, 2, 2, 1],
+            "two cases: ten steps and the archiving, and the request for information handed over and decided; the entry proposed and destroyed; the proposal approved and done; the piece submitted, approved, published and withdrawn, and the draft given a file; the complaint answered; the report fixed and reopened; the journalist's question assigned and replied to; the accreditation refused"
         );
     }
 }

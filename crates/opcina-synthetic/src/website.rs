@@ -702,3 +702,137 @@ pub fn reports() -> Vec<DemoReport> {
         })
         .collect()
 }
+
+/// A request for access to information for the demo and how it was decided (none: still
+/// waiting for the official).
+#[derive(Debug, Clone)]
+pub struct DemoInformationRequest {
+    pub fields: opcina_core::publicinfo::information::RequestFields,
+    pub language: &'static str,
+    /// Received this many calendar days before the demo's day.
+    pub days_ago: u64,
+    /// Decided this many days after it was received.
+    pub decided_after: u64,
+    pub decision: Option<opcina_core::publicinfo::information::DecisionFields>,
+}
+
+/// Requests for information (invented requesters, addresses under `.example`): granted,
+/// granted in part on a third person's privacy, not held and forwarded, one waiting within
+/// its term and one past it.
+pub fn information_requests() -> Vec<DemoInformationRequest> {
+    use opcina_core::publicinfo::information::{DecisionFields, RequestFields};
+    let request = |name: &str, address: &str, email: &str, requester: &str, access: &str, information: &str| RequestFields {
+        name: name.into(),
+        address: address.into(),
+        email: email.into(),
+        requester: requester.into(),
+        access: access.into(),
+        information: information.into(),
+    };
+    let appeal =
+        "Protiv ovog rješenja podnosilac može izjaviti žalbu Općinskom načelniku, putem ove službe, u roku od 15 dana od dana prijema.";
+    vec![
+        DemoInformationRequest {
+            fields: request(
+                "Amel Begić",
+                "Radio Kakanj, Branilaca 12, 72240 Kakanj",
+                "amel.begic@radiokakanj.example",
+                "media",
+                "email",
+                "Ugovori o zimskom održavanju lokalnih puteva za sezonu 2026/2027, sa cijenama po dionicama.",
+            ),
+            language: "bs",
+            days_ago: 30,
+            decided_after: 9,
+            decision: Some(DecisionFields {
+                kind: "granted".into(),
+                given: "Kopije tri ugovora o zimskom održavanju sa specifikacijom cijena, u prilogu e-pošte.".into(),
+                ..DecisionFields::default()
+            }),
+        },
+        DemoInformationRequest {
+            fields: request(
+                "Udruženje Transparentni Kakanj",
+                "Šehida 4, 72240 Kakanj",
+                "info@transparentni.example",
+                "ngo",
+                "email",
+                "Spisak korisnika jednokratne novčane pomoći u 2026. godini s dodijeljenim iznosima.",
+            ),
+            language: "bs",
+            days_ago: 24,
+            decided_after: 14,
+            decision: Some(DecisionFields {
+                kind: "partial".into(),
+                exemptions: vec!["privacy".into()],
+                reasons: "Imena i adrese korisnika socijalne pomoći su lične informacije trećih lica; dati su iznosi po mjesnim zajednicama i mjesecima bez imena.".into(),
+                public_interest: "Javni interes za trošenje budžeta ostvaren je objavom iznosa; imena korisnika ne bi mu doprinijela, a otkrila bi socijalni položaj pojedinaca.".into(),
+                given: "Pregled isplaćenih iznosa po mjesnim zajednicama i mjesecima 2026.".into(),
+                appeal_to: appeal.into(),
+                ..DecisionFields::default()
+            }),
+        },
+        DemoInformationRequest {
+            fields: request(
+                "Mirza Kovač",
+                "Doboj bb, 72240 Kakanj",
+                "",
+                "person",
+                "post",
+                "Broj učenika upisanih u prve razrede osnovnih škola na području općine 2026.",
+            ),
+            language: "bs",
+            days_ago: 12,
+            decided_after: 5,
+            decision: Some(DecisionFields {
+                kind: "not_held".into(),
+                reasons: "Evidenciju upisa učenika vode škole i kantonalno ministarstvo, ne Općina.".into(),
+                forwarded_to: "Ministarstvo za obrazovanje, nauku, kulturu i sport Zeničko-dobojskog kantona".into(),
+                ..DecisionFields::default()
+            }),
+        },
+        DemoInformationRequest {
+            fields: request(
+                "Ivana Marić",
+                "Kraljeva Sutjeska 33, 72244 Kraljeva Sutjeska",
+                "ivana.maric@example.test",
+                "person",
+                "inspect",
+                "Projektna dokumentacija za rekonstrukciju mosta u Kraljevoj Sutjesci.",
+            ),
+            language: "hr",
+            days_ago: 4,
+            decided_after: 0,
+            decision: None,
+        },
+        DemoInformationRequest {
+            fields: request(
+                "Građevinar d.o.o. Kakanj",
+                "Industrijska zona bb, 72240 Kakanj",
+                "ured@gradjevinar.example",
+                "legal_entity",
+                "email",
+                "Zapisnik komisije o otvaranju ponuda za nabavku radova na vodovodu Bičer.",
+            ),
+            language: "bs",
+            days_ago: 20,
+            decided_after: 0,
+            decision: None,
+        },
+    ]
+}
+
+#[cfg(test)]
+mod information_tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_requests_pass_the_checks() {
+        for r in information_requests() {
+            assert!(opcina_core::publicinfo::information::check_request(&r.fields).is_ok(), "{r:?}");
+            if let Some(d) = &r.decision {
+                assert!(opcina_core::publicinfo::information::check_decision(d).is_ok(), "{d:?}");
+            }
+        }
+    }
+}

@@ -37,6 +37,27 @@ pub fn file_response(attachment: &AttachmentRow, content: axum::body::Bytes) -> 
         .into_response()
 }
 
+/// A file of a website's piece: an image shown inline, a document offered for download,
+/// both under the name the editor gave, typed by what their content is.
+pub fn piece_file_response(file: &opcina_store::publicinfo_rows::PieceFileRow, content: axum::body::Bytes) -> Response {
+    let name: String = file.name.chars().map(|c| if c == '"' || c.is_control() { '_' } else { c }).collect();
+    let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+    let encoded: String =
+        serde_urlencoded::to_string([("", name.as_str())]).unwrap_or_default().trim_start_matches('=').replace('+', "%20");
+    let how = if file.kind.is_image() { "inline" } else { "attachment" };
+    (
+        [
+            (header::CONTENT_TYPE, file.kind.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")),
+            (header::ETAG, format!("\"{}\"", file.sha256)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "public, max-age=300".to_string()),
+        ],
+        content,
+    )
+        .into_response()
+}
+
 /// The public tracking link of a case.
 pub fn tracking_link(number: &str, code: &str) -> String {
     format!("/track?{}", serde_urlencoded::to_string([("number", number), ("code", code)]).unwrap_or_default())

@@ -133,6 +133,60 @@ fn case_life_cycle(browser: &Browser, base: &str, jmbg: &str, violations: &mut V
     let page = browser.page_text();
     assert!(page.contains("Riješeno") && !page.contains("Ljubica"), "state and dates, no names: {page}");
     audit(browser, "case tracking", violations);
+    information_request(browser, base, violations);
+}
+
+/// A request for access to information: made on the public form, found in the register,
+/// handed to the unit by the registry office and refused by the official on an exemption.
+/// Starts and ends signed in as the counter clerk.
+fn information_request(browser: &Browser, base: &str, violations: &mut Vec<String>) {
+    browser.goto(&format!("{base}/information"));
+    wait_for_text(browser, "Pristup informacijama");
+    audit(browser, "information request form", violations);
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Ispravite");
+    audit(browser, "information request form with errors", violations);
+    browser.fill(&browser.find("#name"), "Udruženje Zeleni Kakanj");
+    browser.fill(&browser.find("#address"), "Zgošća bb, Kakanj");
+    browser.fill(&browser.find("#email"), "zeleni@example.test");
+    browser.click(&browser.find("input[name=requester][value=ngo]"));
+    browser.fill(&browser.find("#information"), "Izvještaji o kvaliteti zraka za 2026. godinu");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Zahtjev je zaprimljen");
+    audit(browser, "information request sent", violations);
+    let number = browser.text(&browser.find("dl.facts strong.code"));
+    browser.goto(&format!("{base}/information/requests"));
+    wait_for_text(browser, &number);
+    audit(browser, "information register", violations);
+    browser.click(&browser.find("table a[href^='/information/requests/']"));
+    wait_for_text(browser, "Predmet još nije dodijeljen službi");
+    audit(browser, "information request (registry office)", violations);
+    let request = browser.url();
+    let id = request.rsplit('/').next().unwrap().to_string();
+    browser.goto(&format!("{base}/cases/{id}"));
+    take_step(browser, "hand_over", &[("hand-over-f-to", "01/1|amra")], &[], "Upisano: Predat");
+
+    switch_user(browser, "amra");
+    wait_for_text(browser, &number);
+    browser.goto(&request);
+    wait_for_text(browser, "Izvještaji o kvaliteti zraka");
+    audit(browser, "information request (decision form)", violations);
+    browser.click(&browser.find("input[name=kind][value=refused]"));
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "Ispravite");
+    audit(browser, "information decision with errors", violations);
+    browser.click(&browser.find("input[name=exemptions][value=deliberation]"));
+    browser.fill(&browser.find("#reasons"), "Izvještaji su nacrt koji Općinsko vijeće još razmatra.");
+    browser.fill(&browser.find("#public_interest"), "Objava nacrta prije odluke ne bi služila javnom interesu.");
+    browser.fill(&browser.find("#appeal_to"), "Općinskom načelniku, putem ove službe, u roku od 15 dana.");
+    browser.click(&browser.find("form.register button[type=submit]"));
+    wait_for_text(browser, "pristup odbijen");
+    audit(browser, "information decided", violations);
+    browser.goto(&format!("{base}/information/figures"));
+    wait_for_text(browser, "Primijenjeni izuzeci");
+    audit(browser, "information figures", violations);
+    switch_user(browser, "salter");
+    wait_for_text(browser, "Šalter: pretraga osoba");
 }
 
 /// The website: the editor writes a piece and submits it, the approver approves it, the PR
@@ -152,6 +206,19 @@ fn website(browser: &Browser, base: &str, violations: &mut Vec<String>) {
     browser.click(&browser.find("form.register button[type=submit]"));
     wait_for_text(browser, "Sljedeći korak");
     audit(browser, "newsroom piece", violations);
+    // A photo of the park, first without the words that say what it shows.
+    let photo = std::env::temp_dir().join(format!("opcina-browser-{}-park.png", std::process::id()));
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0").unwrap();
+    browser.choose_file(&browser.find("#file"), &photo);
+    browser.click(&browser.find("form[action$='/files'] button[type=submit]"));
+    wait_for_text(browser, "Opišite riječima");
+    audit(browser, "newsroom piece with a file refused", violations);
+    browser.choose_file(&browser.find("#file"), &photo);
+    browser.fill(&browser.find("#alt"), "Djeca na novom igralištu u parku");
+    browser.click(&browser.find("form[action$='/files'] button[type=submit]"));
+    wait_for_text(browser, "Prilog je dodan.");
+    audit(browser, "newsroom piece with a file", violations);
+    let _ = std::fs::remove_file(&photo);
     browser.click(&browser.find("form.step button[type=submit]"));
     wait_for_text(browser, "Poslano na pregled.");
     let piece = browser.url();

@@ -202,6 +202,16 @@ backend_test! {
             received_on: s.today(),
             appeal_of: None,
         };
+        // Her request for information, brought to the counter.
+        let information = Intake {
+            case_type: opcina_core::publicinfo::information::CASE_TYPE.into(),
+            subject: "Zahtjev za pristup informaciji: budžet 2026.".into(),
+            ..intake.clone()
+        };
+        let information = match s.docflow(&k.clerk, DocOp::Open(Box::new(information))).await.unwrap() {
+            Ok(DocDone::Opened { case, .. }) => case.id,
+            other => panic!("not opened: {other:?}"),
+        };
         let (case, code) = match s.docflow(&k.clerk, DocOp::Open(Box::new(intake))).await.unwrap() {
             Ok(DocDone::Opened { case, access_code, .. }) => (*case, access_code),
             other => panic!("not opened: {other:?}"),
@@ -338,10 +348,13 @@ backend_test! {
         add("/news", vec![visit(Who::Anonymous, "/news")]);
         add("/news/{slug}", vec![visit(Who::Anonymous, "/news/nema-je").status(Some(StatusCode::NOT_FOUND))]);
         add("/pages/{slug}", vec![visit(Who::Anonymous, "/pages/nema-je").status(Some(StatusCode::NOT_FOUND))]);
+        add("/news/{slug}/files/{file}", vec![visit(Who::Anonymous, "/news/nema-je/files/1").status(Some(StatusCode::NOT_FOUND))]);
+        add("/pages/{slug}/files/{file}", vec![visit(Who::Anonymous, "/pages/nema-je/files/1").status(Some(StatusCode::NOT_FOUND))]);
         add("/feed.atom", vec![visit(Who::Anonymous, "/feed.atom")]);
         add("/sitemap.xml", vec![visit(Who::Anonymous, "/sitemap.xml")]);
         add("/newsroom", vec![visit(Who::Clerk, "/newsroom").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/{id}", vec![visit(Who::Clerk, "/newsroom/1").status(Some(StatusCode::FORBIDDEN))]);
+        add("/newsroom/{id}/files/{file}", vec![visit(Who::Clerk, "/newsroom/1/files/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/media", vec![visit(Who::Clerk, "/newsroom/media").status(Some(StatusCode::FORBIDDEN))]);
         add("/newsroom/media/{id}", vec![visit(Who::Clerk, "/newsroom/media/1").status(Some(StatusCode::FORBIDDEN))]);
         add("/messages", vec![visit(Who::Anonymous, "/messages")]);
@@ -361,6 +374,11 @@ backend_test! {
         add("/inbox", vec![visit(Who::Official, "/inbox")]);
         add("/inbox/{id}", vec![visit(Who::Official, "/inbox/1").status(Some(StatusCode::NOT_FOUND))]);
         // The journalists' desk names journalists (no citizen, no JMBG); the figures count.
+        // Requests for information name their requesters, by JMBG when the counter took it.
+        add("/information", vec![visit(Who::Anonymous, "/information")]);
+        add("/information/requests", vec![visit(Who::Clerk, "/information/requests").shows(&[LEJLA])]);
+        add("/information/requests/{id}", vec![visit(Who::Clerk, format!("/information/requests/{information}")).shows(&[LEJLA])]);
+        add("/information/figures", vec![visit(Who::Auditor, "/information/figures")]);
         add("/press/ask", vec![visit(Who::Anonymous, "/press/ask")]);
         add("/desk", vec![visit(Who::Official, "/desk")]);
         add("/desk/new", vec![visit(Who::Official, "/desk/new").status(Some(StatusCode::FORBIDDEN))]);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
-use opcina_core::publicinfo::piece::{PieceFacts, PieceText};
+use opcina_core::publicinfo::piece::{PieceAction, PieceFacts, PieceText};
 use opcina_core::registry::Timestamp;
 use opcina_search::PersonIndex;
 use opcina_testkit::publicinfo::{self, Newsroom, bosnian, facts, publish};
@@ -584,5 +584,53 @@ backend_test! {
         let mut editor = Visitor::new(&s.router);
         editor.sign_in("urednik", PASSWORD).await;
         assert_eq!(editor.get("/desk/accreditations").await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+backend_test! {
+    /// A piece's files through the pages: uploaded from the newsroom (a disguised page and an
+    /// image without its words are refused beside their fields), served to the public with
+    /// the type their content has and only while the piece is visible, shown with their words
+    /// and in the shared link's preview.
+    async fn a_piece_carries_files_from_the_newsroom_to_its_page(db: TestDb) {
+        let s = site(&db).await;
+        s.k.store.set_files(opcina_store::files::Files::memory());
+        let piece = publicinfo::publish(&s.k, &s.n, publicinfo::facts("news"), publicinfo::bosnian("Novi most", "Otvoren", "Tekst."), None).await;
+        let mut press = Visitor::new(&s.router);
+        press.sign_in("pr", PASSWORD).await;
+        press.get(&format!("/newsroom/{}", piece.id)).await;
+        let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        let path = format!("/newsroom/{}/files", piece.id);
+        let r = press.post_file(&path, &[("name", ""), ("alt", "")], ("file", "most.png", "image/png", png)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"alt-error\""), "{}", r.body);
+        let r = press.post_file(&path, &[("name", "slika.png"), ("alt", "Most")], ("file", "slika.png", "image/png", b"<html><script>alert(1)</script>")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"file-error\""), "{}", r.body);
+        let r = press.post_file(&path, &[("name", ""), ("alt", "Novi most preko Bosne <u centru>")], ("file", "most.png", "image/png", png)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = press.post_file(&path, &[("name", "Odluka o izgradnji.pdf"), ("alt", "")], ("file", "x.pdf", "application/octet-stream", b"%PDF-1.7 odluka")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let files = s.k.store.public_piece(&piece.slug).await.unwrap().unwrap().files;
+        assert_eq!(files.len(), 2);
+
+        let mut citizen = Visitor::new(&s.router);
+        let page = citizen.get(&format!("/news/{}", piece.slug)).await;
+        let image = format!("/news/{}/files/{}", piece.slug, files[0].id);
+        assert!(page.body.contains(&format!("<img src=\"{image}\" alt=\"Novi most preko Bosne &#60;u centru&#62;\"")), "{}", page.body);
+        assert!(page.body.contains(&format!("<meta property=\"og:image\" content=\"{BASE}{image}\">")), "{}", page.body);
+        assert!(page.body.contains("Odluka o izgradnji.pdf") && page.body.contains("ažurirano"), "a correction: {}", page.body);
+        let r = citizen.get(&image).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers.get("content-type").unwrap(), "image/png");
+        assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+        let pdf = citizen.get(&format!("/news/{}/files/{}", piece.slug, files[1].id)).await;
+        assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf", "the content's type, not the sender's");
+        assert!(pdf.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment; filename=\"Odluka o izgradnji.pdf\""));
+        // Withdrawn: the files go with the piece; the newsroom still has them.
+        publicinfo::step(&s.k, &s.n.press, piece.id, PieceAction::Unpublish, "Pogrešan datum.", None).await;
+        assert_eq!(citizen.get(&image).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(press.get(&format!("/newsroom/{}/files/{}", piece.id, files[0].id)).await.status, StatusCode::OK);
+        assert_eq!(citizen.get(&format!("/newsroom/{}/files/{}", piece.id, files[0].id)).await.status, StatusCode::SEE_OTHER);
     }
 }

@@ -11,6 +11,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::docflow::deadline::Calendar;
 use crate::error::FieldError;
+use crate::registry::Role;
+
+/// Who leads the desk: takes questions down, gives them to units, answers any of them, and
+/// decides accreditations.
+pub const DESK_LEAD: [Role; 2] = [Role::PressOfficer, Role::Approver];
+/// Who works at the desk: its leads, and the units' officials for what was given to them.
+pub const DESK: [Role; 3] = [Role::Official, Role::PressOfficer, Role::Approver];
+/// Who sets the answer terms.
+pub const TERM_SETTERS: [Role; 3] = [Role::PressOfficer, Role::Approver, Role::Admin];
+/// Who reads the response-time figures.
+pub const FIGURE_READERS: [Role; 4] = [Role::Official, Role::PressOfficer, Role::Approver, Role::Auditor];
 
 /// Where a journalist's question stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]

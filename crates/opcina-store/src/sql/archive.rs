@@ -69,13 +69,14 @@ pub trait ArchiveReads: Reads {
         all(self, &sql, &[&disposal_id]).await
     }
 
-    /// How many files with this content belong to cases that are not destroyed (content is
-    /// kept once however many cases hold it).
+    /// How many files with this content belong to cases that are not destroyed, or to pieces
+    /// of the website (content is kept once however many cases and pieces hold it).
     async fn live_references(&mut self, sha256: &str) -> Result<i64> {
         let n: Option<i64> = one(
             self,
-            "SELECT COUNT(*) FROM attachments a WHERE a.sha256 = $1 \
-             AND NOT EXISTS (SELECT 1 FROM archive_entries e WHERE e.case_id = a.case_id AND e.state = 'destroyed')",
+            "SELECT (SELECT COUNT(*) FROM attachments a WHERE a.sha256 = $1 \
+             AND NOT EXISTS (SELECT 1 FROM archive_entries e WHERE e.case_id = a.case_id AND e.state = 'destroyed')) \
+             + (SELECT COUNT(*) FROM piece_files p WHERE p.sha256 = $1)",
             &[&sha256],
         )
         .await?;

@@ -25,13 +25,13 @@ pub use docflow::DocflowReads;
 pub use extracts::ExtractReads;
 pub use federation::FederationReads;
 pub use mail::MailReads;
-pub use publicinfo::{AccreditationReads, DeskReads, MessageReads, PressReads, PublicInfoReads, ReportReads};
+pub use publicinfo::{AccreditationReads, DeskReads, InformationReads, MessageReads, PressReads, PublicInfoReads, ReportReads};
 pub use registry::RegistryReads;
 
 /// Every context's reads, for `use opcina_store::sql::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountReads, AccreditationReads, AnchorReads, ArchiveReads, DeskReads, DocflowReads, ExtractReads, FederationReads, MailReads,
-        MessageReads, PressReads, PublicInfoReads, RegistryReads, ReportReads,
+        AccountReads, AccreditationReads, AnchorReads, ArchiveReads, DeskReads, DocflowReads, ExtractReads, FederationReads,
+        InformationReads, MailReads, MessageReads, PressReads, PublicInfoReads, RegistryReads, ReportReads,
     };
 }

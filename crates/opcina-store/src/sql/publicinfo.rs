@@ -6,9 +6,10 @@ use opcina_core::publicinfo::piece::{PieceAction, PieceKind};
 use crate::backend::{Reads, all, one};
 use crate::error::Result;
 use crate::publicinfo_rows::{
-    AccreditationRow, AnswerTermRow, CitizenMessageRow, DistributionRow, MediaContactRow, Open311ClientRow, PieceRow, PieceStepRow,
-    PieceTextRow, PressQuestionRow, ReportRouteRow, ReportRow, ReportStepRow,
+    AccreditationRow, AnswerTermRow, CitizenMessageRow, DistributionRow, InformationDecisionRow, InformationRequestRow, MediaContactRow,
+    Open311ClientRow, PieceFileRow, PieceRow, PieceStepRow, PieceTextRow, PressQuestionRow, ReportRouteRow, ReportRow, ReportStepRow,
 };
+use crate::rows::CaseRow;
 use crate::sql::shared::placeholders;
 use crate::table::{Param, Record};
 
@@ -71,6 +72,16 @@ pub trait PublicInfoReads: Reads {
     }
 
     /// The corrections of a piece made once the public could see it, oldest first.
+    /// The files a piece carries now, in the order they were put on it.
+    async fn piece_files(&mut self, piece_id: i64) -> Result<Vec<PieceFileRow>> {
+        let sql = format!("SELECT {} FROM piece_files WHERE piece_id = $1 AND removed_at IS NULL ORDER BY id", PieceFileRow::COLUMNS);
+        all(self, &sql, &[&piece_id]).await
+    }
+
+    async fn piece_file(&mut self, id: i64) -> Result<Option<PieceFileRow>> {
+        one(self, &format!("SELECT {} FROM piece_files WHERE id = $1", PieceFileRow::COLUMNS), &[&id]).await
+    }
+
     async fn public_corrections(&mut self, piece_id: i64, since: i64) -> Result<Vec<PieceStepRow>> {
         let sql = format!("SELECT {} FROM piece_steps WHERE piece_id = $1 AND action = $2 AND at >= $3 ORDER BY id", PieceStepRow::COLUMNS);
         all(self, &sql, &[&piece_id, &PieceAction::Correct.as_str(), &since]).await
@@ -274,6 +285,51 @@ pub trait DeskReads: Reads {
 }
 
 impl<R: Reads + ?Sized> DeskReads for R {}
+
+/// The reads of requests for information: the cases of the kind the body keeps them under,
+/// registered in the years `from_year..=to_year`, and what the law adds to them.
+#[async_trait]
+pub trait InformationReads: Reads {
+    async fn information_cases(&mut self, case_type: &str, from_year: i64, to_year: i64) -> Result<Vec<CaseRow>> {
+        let sql = format!("SELECT {} FROM cases WHERE case_type = $1 AND year BETWEEN $2 AND $3 ORDER BY id DESC", CaseRow::COLUMNS);
+        all(self, &sql, &[&case_type, &from_year, &to_year]).await
+    }
+
+    async fn information_requests_of(&mut self, case_type: &str, from_year: i64, to_year: i64) -> Result<Vec<InformationRequestRow>> {
+        let sql = format!(
+            "SELECT {} FROM information_requests WHERE case_id IN \
+             (SELECT id FROM cases WHERE case_type = $1 AND year BETWEEN $2 AND $3) ORDER BY case_id",
+            InformationRequestRow::COLUMNS
+        );
+        all(self, &sql, &[&case_type, &from_year, &to_year]).await
+    }
+
+    async fn information_decisions_of(&mut self, case_type: &str, from_year: i64, to_year: i64) -> Result<Vec<InformationDecisionRow>> {
+        let sql = format!(
+            "SELECT {} FROM information_decisions WHERE case_id IN \
+             (SELECT id FROM cases WHERE case_type = $1 AND year BETWEEN $2 AND $3) ORDER BY case_id",
+            InformationDecisionRow::COLUMNS
+        );
+        all(self, &sql, &[&case_type, &from_year, &to_year]).await
+    }
+
+    /// The cases among them an appeal was lodged against.
+    async fn information_appealed(&mut self, case_type: &str, from_year: i64, to_year: i64) -> Result<Vec<i64>> {
+        let sql = "SELECT DISTINCT appeal_of FROM cases WHERE appeal_of IN \
+                   (SELECT id FROM cases WHERE case_type = $1 AND year BETWEEN $2 AND $3)";
+        all(self, sql, &[&case_type, &from_year, &to_year]).await
+    }
+
+    async fn information_request(&mut self, case_id: i64) -> Result<Option<InformationRequestRow>> {
+        one(self, &format!("SELECT {} FROM information_requests WHERE case_id = $1", InformationRequestRow::COLUMNS), &[&case_id]).await
+    }
+
+    async fn information_decision(&mut self, case_id: i64) -> Result<Option<InformationDecisionRow>> {
+        one(self, &format!("SELECT {} FROM information_decisions WHERE case_id = $1", InformationDecisionRow::COLUMNS), &[&case_id]).await
+    }
+}
+
+impl<R: Reads + ?Sized> InformationReads for R {}
 
 /// The reads of journalists' accreditations.
 #[async_trait]

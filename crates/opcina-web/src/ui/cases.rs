@@ -793,6 +793,11 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
             links.push((ui.t(label), number, format!("/cases/{other}")));
         }
     }
+    // A request for information is decided on its own page, with what the law adds.
+    let information = case.case_type == opcina_core::publicinfo::information::CASE_TYPE;
+    if information {
+        links.push((ui.t("information-decision"), ui.t("information-open-request"), format!("/information/requests/{}", case.id)));
+    }
     let record_numbers: Vec<(String, String)> = file.records.iter().map(|r| (r.id.to_string(), r.number.clone())).collect();
     let mut given = Options::new();
     given.insert("to", hand_over_options(&config, &names));
@@ -801,7 +806,10 @@ pub(super) async fn case_page(state: &AppState, ui: &Ui, caller: &Caller, id: i6
     let mut steps = Vec::new();
     for spec in STEPS {
         let sample = (spec.sample)();
-        if sample.after(case_state, procedure).is_err() || may_step(&caller.actor, &config, case, &sample).is_err() {
+        if sample.after(case_state, procedure).is_err()
+            || may_step(&caller.actor, &config, case, &sample).is_err()
+            || (information && spec.action == "decide")
+        {
             continue;
         }
         let (values, errors) = match &failed {

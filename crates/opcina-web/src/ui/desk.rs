@@ -26,15 +26,9 @@ use crate::AppState;
 use crate::i18n::{Arg, Locale};
 use crate::limits::Client;
 
-/// Who works at the desk: the units' officials (their unit's questions), the PR officer and
-/// the approvers (every question).
-const DESK: [Role; 3] = [Role::Official, Role::PressOfficer, Role::Approver];
-/// Who takes questions down and gives them to the units.
-const DESK_LEAD: [Role; 2] = [Role::PressOfficer, Role::Approver];
-/// Who reads the response-time figures.
-const FIGURES: [Role; 4] = [Role::Official, Role::PressOfficer, Role::Approver, Role::Auditor];
-/// Who sets the answer terms.
-const TERMS: [Role; 3] = [Role::PressOfficer, Role::Approver, Role::Admin];
+// Who works at the desk, leads it, reads the figures and sets the terms: the same lists the
+// store's use cases check.
+use opcina_core::publicinfo::desk::{DESK, DESK_LEAD, FIGURE_READERS as FIGURES, TERM_SETTERS as TERMS};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AskForm {

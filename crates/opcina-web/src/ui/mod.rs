@@ -19,6 +19,7 @@ pub mod desk;
 pub mod elsewhere;
 pub mod extracts;
 pub mod forms;
+pub mod information;
 pub mod issue;
 pub mod media;
 pub mod messages;
@@ -101,13 +102,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/users/{username}/password", post(admin::password))
         .route("/news", get(website::news))
         .route("/news/{slug}", get(website::piece))
+        .route("/news/{slug}/files/{file}", get(website::file))
         .route("/pages/{slug}", get(website::page))
+        .route("/pages/{slug}/files/{file}", get(website::file))
         .route("/feed.atom", get(website::feed))
         .route("/sitemap.xml", get(website::sitemap))
         .route("/newsroom", get(newsroom::list).post(newsroom::create))
         .route("/newsroom/{id}", get(newsroom::piece).post(newsroom::save))
         .route("/newsroom/{id}/step", post(newsroom::step))
         .route("/newsroom/{id}/release", post(newsroom::release))
+        .route("/newsroom/{id}/files", post(newsroom::put_file).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/newsroom/{id}/files/{file}", get(newsroom::file))
+        .route("/newsroom/{id}/files/{file}/remove", post(newsroom::remove_file))
         .route("/newsroom/media", get(media::list).post(media::add))
         .route("/newsroom/media/{id}", get(media::contact).post(media::change))
         .route("/messages", get(messages::published))
@@ -120,6 +126,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/reports/desk/{id}/hand-over", post(reports::hand_over))
         .route("/reports/{number}", get(reports::report))
         .route("/reports/{number}/update", post(reports::reporter_update))
+        .route("/information", get(information::form).post(information::request))
+        .route("/information/requests", get(information::register))
+        .route("/information/requests/{id}", get(information::request_item))
+        .route("/information/requests/{id}/decide", post(information::decide))
+        .route("/information/figures", get(information::figures))
         .route("/press/ask", get(desk::ask_form).post(desk::ask))
         .route("/desk", get(desk::desk))
         .route("/desk/new", get(desk::take_form).post(desk::take))
@@ -592,10 +603,11 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         // largest file a case takes; every other form is url-encoded and small.
         let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let multipart = content_type.to_ascii_lowercase().starts_with("multipart/form-data");
-        // Only staff uploading to a case may send that much; any other form stays small, so
+        // Only staff uploading to a case or a piece may send that much; any other form stays small, so
         // nobody can make the node hold large bodies before their token is checked.
         let path = parts.uri.path();
-        let upload = multipart && ui.staff.is_some() && path.starts_with("/cases/") && path.ends_with("/files");
+        let upload =
+            multipart && ui.staff.is_some() && (path.starts_with("/cases/") || path.starts_with("/newsroom/")) && path.ends_with("/files");
         let limit = if upload { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
         let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,

@@ -3,12 +3,13 @@
 //! cases as the JSON API (`Store::piece`, `Store::newsroom`, `Store::newsroom_piece`).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::TimeZone;
 use opcina_core::Refusal;
+use opcina_core::publicinfo::attachment::FileFields;
 use opcina_core::publicinfo::piece::{self, EDITORS, LANGUAGES, PieceAction, PieceFacts, PieceKind, PieceState, PieceText};
 use opcina_core::registry::Timestamp;
 use opcina_store::publicinfo::PieceOp;
@@ -207,8 +208,22 @@ struct PiecePage<'a> {
     history: Vec<StepLine>,
     can_release: bool,
     releases: Vec<ReleaseLine>,
+    /// The files it carries, and whether the user may put files on it or take them off.
+    files: Vec<NewsroomFile>,
+    files_editable: bool,
     errors: FieldErrors,
     notice: Option<String>,
+}
+
+/// A file of the piece as the newsroom lists it.
+pub struct NewsroomFile {
+    pub id: i64,
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub alt: String,
+    pub size: String,
+    pub added: String,
 }
 
 /// A press release of the piece and what became of its messages.
@@ -315,6 +330,20 @@ fn piece_page(
         history,
         can_release: PRESS.contains(&role) && matches!(p.piece.state, PieceState::Approved | PieceState::Published),
         releases: release_lines(ui, logs),
+        files: p
+            .files
+            .iter()
+            .map(|f| NewsroomFile {
+                id: f.id,
+                href: format!("/newsroom/{}/files/{}", p.piece.id, f.id),
+                name: f.name.clone(),
+                kind: f.kind.as_str().to_uppercase(),
+                alt: f.alt.clone(),
+                size: opcina_core::publicinfo::attachment::size_label(f.size),
+                added: format!("{}, {}", ui.locale.date_time(f.uploaded_at), f.uploaded_by),
+            })
+            .collect(),
+        files_editable: editable,
         errors,
         notice,
     };
@@ -359,6 +388,8 @@ pub async fn piece(
     let language = q.language.filter(|l| LANGUAGES.contains(&l.as_str())).unwrap_or_else(|| "bs".into());
     let notice = match q.done.as_deref() {
         Some("release") => Some(ui.t("press-done")),
+        Some("file") => Some(ui.t("piece-file-added")),
+        Some("file-removed") => Some(ui.t("piece-file-removed")),
         done => done.and_then(PieceAction::parse).map(|a| ui.t(&format!("piece-done-{}", a.as_str()))),
     };
     piece_page(&state, &ui, &p, &logs, Some(PieceFields::of(&p, &language)), FieldErrors::default(), notice)
@@ -480,6 +511,75 @@ pub async fn release(
             }
             Err(r) => r,
         },
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /newsroom/{id}/files` (a multipart form): puts a PDF or an image on the piece, under
+/// the name given (the file's own when none is) and, for an image, the words that say what it
+/// shows.
+pub async fn put_file(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path(id): Path<i64>, mut form: Multipart) -> Response {
+    let caller = match ui.require(&EDITORS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (mut fields, mut content, mut own_name) = (FileFields::default(), None, String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    own_name = field.file_name().unwrap_or("").to_string();
+                    match field.bytes().await {
+                        Ok(bytes) => content = Some(bytes),
+                        Err(_) => return error_page(&ui, StatusCode::BAD_REQUEST, "error-form-title", &ui.t("error-form-too-large")),
+                    }
+                }
+                Some("name") => fields.name = field.text().await.unwrap_or_default(),
+                Some("alt") => fields.alt = field.text().await.unwrap_or_default(),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => return error_page(&ui, StatusCode::BAD_REQUEST, "error-form-title", &ui.t("error-form-too-large")),
+        }
+    }
+    if fields.name.trim().is_empty() {
+        fields.name = own_name;
+    }
+    match state.store.put_piece_file(&caller.actor, id, &fields, content.unwrap_or_default()).await {
+        Ok(Ok(_)) => Redirect::to(&format!("/newsroom/{id}?done=file#files")).into_response(),
+        Ok(Err(refusal)) if refusal.has_code("publicinfo.piece.not_found") || refusal.has_code("publicinfo.permission") => {
+            refused(&ui, &refusal)
+        }
+        Ok(Err(refusal)) => match load(&state, &ui, id).await {
+            Ok((p, logs)) => piece_page(&state, &ui, &p, &logs, None, FieldErrors::of(&ui, &refusal), None),
+            Err(r) => r,
+        },
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `POST /newsroom/{id}/files/{file}/remove`: takes a file off the piece.
+pub async fn remove_file(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path((id, file)): Path<(i64, i64)>) -> Response {
+    let caller = match ui.require(&EDITORS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.remove_piece_file(&caller.actor, id, file).await {
+        Ok(Ok(_)) => Redirect::to(&format!("/newsroom/{id}?done=file-removed#files")).into_response(),
+        Ok(Err(refusal)) => refused(&ui, &refusal),
+        Err(e) => internal_error(&ui, &e),
+    }
+}
+
+/// `GET /newsroom/{id}/files/{file}`: a file of the piece, whatever the piece's state.
+pub async fn file(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path((id, file)): Path<(i64, i64)>) -> Response {
+    let caller = match ui.require(&EDITORS) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match state.store.newsroom_piece_file(&caller.actor, id, file).await {
+        Ok(Ok((row, content))) => crate::present::piece_file_response(&row, content),
+        Ok(Err(refusal)) => refused(&ui, &refusal),
         Err(e) => internal_error(&ui, &e),
     }
 }

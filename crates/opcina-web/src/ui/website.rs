@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use opcina_core::publicinfo::piece::{PieceKind, paragraphs};
 use opcina_core::publicinfo::visible::choose;
 use opcina_store::publicinfo_reads::{PieceWithTexts, PublicPiece};
-use opcina_store::publicinfo_rows::PieceTextRow;
+use opcina_store::publicinfo_rows::{PieceFileRow, PieceRow, PieceTextRow};
 
 use super::{Ui, error_page, internal_error, render};
 use crate::AppState;
@@ -152,6 +152,25 @@ struct PiecePage<'a> {
     closes: Option<String>,
     canonical: String,
     feed: String,
+    /// The images it carries, shown with their words.
+    images: Vec<FileLink>,
+    /// The documents it carries, to download.
+    documents: Vec<FileLink>,
+    /// The first image's address, for a shared link's preview.
+    og_image: Option<String>,
+}
+
+/// A file of a piece as its page links it.
+pub struct FileLink {
+    pub href: String,
+    pub name: String,
+    pub alt: String,
+    pub size: String,
+}
+
+/// The public address of a file of a piece.
+pub fn file_path(piece: &PieceRow, file: &PieceFileRow) -> String {
+    format!("{}/files/{}", piece_path(piece), file.id)
 }
 
 async fn show(state: &AppState, ui: &Ui, slug: &str, pages: bool) -> Response {
@@ -159,7 +178,7 @@ async fn show(state: &AppState, ui: &Ui, slug: &str, pages: bool) -> Response {
         Ok(f) => f,
         Err(e) => return internal_error(ui, &e),
     };
-    let Some(PublicPiece { piece, texts, corrections }) = found else {
+    let Some(PublicPiece { piece, texts, corrections, files }) = found else {
         return error_page(ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("piece-not-found"));
     };
     // One address per piece: a page asked for under /news (or news under /pages) moves.
@@ -177,6 +196,15 @@ async fn show(state: &AppState, ui: &Ui, slug: &str, pages: bool) -> Response {
         .iter()
         .map(|t| Link { href: format!("/news?tag={}", opcina_core::publicinfo::key::key(t)), label: ui.published(t) })
         .collect();
+    let link = |f: &PieceFileRow| FileLink {
+        href: file_path(&piece, f),
+        name: ui.published(&f.name),
+        alt: ui.published(&f.alt),
+        size: opcina_core::publicinfo::attachment::size_label(f.size),
+    };
+    let images: Vec<FileLink> = files.iter().filter(|f| f.kind.is_image()).map(link).collect();
+    let documents: Vec<FileLink> = files.iter().filter(|f| !f.kind.is_image()).map(link).collect();
+    let og_image = images.first().map(|i| format!("{}{}", state.public_url, i.href));
     let page = PiecePage {
         ui,
         title: ui.published(&text.title),
@@ -195,8 +223,22 @@ async fn show(state: &AppState, ui: &Ui, slug: &str, pages: bool) -> Response {
         closes: piece.closes().map(|d| ui.locale.date(d)),
         canonical: format!("{}{}", state.public_url, piece_path(&piece)),
         feed: format!("/feed.atom?kind={}", piece.kind.as_str()),
+        images,
+        documents,
+        og_image,
     };
     render(&page)
+}
+
+/// `GET /news/{slug}/files/{file}` (and under `/pages`): a file of a piece the public sees
+/// now — a document to download, an image shown inline; not found while the piece is under
+/// embargo, withdrawn, or once the file is taken off it.
+pub async fn file(State(state): State<AppState>, Extension(ui): Extension<Ui>, Path((slug, file)): Path<(String, i64)>) -> Response {
+    match state.store.public_piece_file(&slug, file).await {
+        Ok(Some((row, content))) => crate::present::piece_file_response(&row, content),
+        Ok(None) => error_page(&ui, StatusCode::NOT_FOUND, "error-404-title", &ui.t("piece-not-found")),
+        Err(e) => internal_error(&ui, &e),
+    }
 }
 
 /// `GET /news/{slug}`: a published piece.

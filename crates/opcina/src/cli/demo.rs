@@ -154,12 +154,14 @@ pub(crate) async fn create(
     let written = Instant::now();
     let c = seed_conversation(store, &format!("http://{}", a.addr)).await?;
     println!(
-        "  citizens: {} messages answered, {} waiting; journalists: {} questions replied to, {} waiting, {} accreditations; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
+        "  citizens: {} messages answered, {} waiting; journalists: {} questions replied to, {} waiting, {} accreditations; requests for information: {} decided, {} waiting; {} reports of communal problems, {} open, in {} local communities ({:.1} s)",
         c.answered,
         c.waiting,
         c.press_answered,
         c.press_waiting,
         c.accreditations,
+        c.information_decided,
+        c.information_waiting,
         c.reports,
         c.open,
         c.places,
@@ -252,6 +254,8 @@ pub(crate) struct Conversation {
     press_answered: usize,
     press_waiting: usize,
     accreditations: usize,
+    information_decided: usize,
+    information_waiting: usize,
     reports: usize,
     open: usize,
     places: usize,
@@ -271,8 +275,18 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
     let municipality = store.node_if_set_up().await?.map(|n| n.municipality).unwrap_or_default();
     let actor =
         |username: &str| opcina_core::registry::Actor { username: username.into(), role: Role::Official, office: Some("KAK".into()) };
-    let mut done =
-        Conversation { answered: 0, waiting: 0, press_answered: 0, press_waiting: 0, accreditations: 0, reports: 0, open: 0, places: 0 };
+    let mut done = Conversation {
+        answered: 0,
+        waiting: 0,
+        press_answered: 0,
+        press_waiting: 0,
+        accreditations: 0,
+        information_decided: 0,
+        information_waiting: 0,
+        reports: 0,
+        open: 0,
+        places: 0,
+    };
     let units = store.docflow_config().await?;
     let pr = opcina_core::registry::Actor { username: "pr".into(), role: Role::PressOfficer, office: None };
     for m in opcina_synthetic::website::messages() {
@@ -318,6 +332,27 @@ pub(crate) async fn seed_conversation(store: &opcina_store::Store, public_url: &
         store.set_today(Some(calendar.after_working_days(received, q.replied_after).min(today)));
         store.reply_question(&by, row.id, reply, letter).await?.map_err(|r| refused("a reply", r))?;
         done.press_answered += 1;
+    }
+    store.set_today(None);
+    // Requests for information, registered over the past weeks: the registry office hands
+    // each to the unit, whose official decides most of them; two wait, one past its term.
+    let clerk = opcina_core::registry::Actor { username: "salter".into(), role: Role::CounterClerk, office: Some("KAK".into()) };
+    for r in opcina_synthetic::website::information_requests() {
+        let received = today - chrono::Days::new(r.days_ago);
+        store.set_today(Some(received));
+        let registered = store.request_information(&r.fields, r.language).await?.map_err(|e| refused("a request for information", e))?;
+        let hand_over =
+            opcina_core::docflow::case::CaseAction::HandOver { unit: "01/1".into(), official: Some("sluzbenik".into()), note: None };
+        let op = opcina_store::docflow::DocOp::Step { case_id: registered.case.id, action: Box::new(hand_over) };
+        store.docflow(&clerk, op).await?.map_err(|e| refused("a hand-over", e))?;
+        let Some(decision) = r.decision else {
+            done.information_waiting += 1;
+            continue;
+        };
+        store.set_today(Some(received + chrono::Days::new(r.decided_after)));
+        let letter = opcina_web::ui::information::decision_letter(municipality.clone());
+        store.decide_information(&actor("sluzbenik"), registered.case.id, decision, letter).await?.map_err(|e| refused("a decision", e))?;
+        done.information_decided += 1;
     }
     store.set_today(None);
     // Accreditations: the local radio's for the year (granted), a portal's for the next
