@@ -61,6 +61,61 @@ fn piece(i: usize) -> (PieceFacts, PieceText) {
     (facts, text)
 }
 
+/// Documents per piece whose text the search index holds.
+const DOCUMENTS_PER_PIECE: usize = 5;
+
+/// What readers type: without diacritics, in Cyrillic, in capitals, a year with a word, a
+/// community's name, words only the documents hold.
+const SEARCHES: [&str; 10] = [
+    "radovi budzet",
+    "kraljeva sutjeska",
+    "КРАЉЕВА СУТЈЕСКА",
+    "okolis objava",
+    "tema7 2019",
+    "socijalna zastita haljinici",
+    "zapisnik komisije ponude",
+    "načelnik rokovi",
+    "ugovor vodovod bicer",
+    "termoelektrana mladi",
+];
+
+/// Gives every piece in the index the text of [`DOCUMENTS_PER_PIECE`] documents (minutes,
+/// contracts, decisions of a few pages), as its PDFs' text would be.
+async fn with_documents(store: &Store, index: &Arc<opcina_search::pieces::PieceIndex>) -> anyhow::Result<()> {
+    use opcina_store::sql::prelude::*;
+    let document = |i: usize, d: usize| {
+        format!(
+            "Zapisnik komisije za otvaranje ponuda broj {i}-{d}. Ugovor o izvođenju radova na vodovodu Bičer i Ričica, \
+             dionica {d}, vrijednost {} KM. Odluka o izboru najpovoljnijeg ponuđača donesena je u skladu sa Zakonom o javnim \
+             nabavkama. Prilog: ponude, izjave, garancije, specifikacija radova po pozicijama {}",
+            10_000 + (i * 37 + d * 11) % 90_000,
+            "i stavkama predmjera ".repeat(40)
+        )
+    };
+    let mut after = (0, 0);
+    let mut last = index.after();
+    loop {
+        let batch = store.raw().reads().pieces_changed_after(after.0, after.1, 500).await?;
+        let Some(end) = batch.last().map(|p| (p.changed_at, p.id)) else { break };
+        let mut texts = Vec::with_capacity(batch.len());
+        for p in &batch {
+            let latest = store.raw().reads().latest_texts(&[p.id]).await?;
+            let titles = latest.iter().map(|t| t.title.clone()).collect::<Vec<_>>().join("\n");
+            let mut text = latest.iter().map(|t| format!("{}\n{}", t.summary, t.body)).collect::<Vec<_>>();
+            text.push(format!("{}\n{}\n{}", p.category, p.tags, p.local_community));
+            text.extend((0..DOCUMENTS_PER_PIECE).map(|d| document(usize::try_from(p.id).unwrap_or(0), d)));
+            texts.push(opcina_search::pieces::PieceText { id: p.id, titles, text: text.join("\n") });
+        }
+        last = opcina_search::pieces::Watermark { changed_at: end.0, id: end.1 };
+        let index = Arc::clone(index);
+        tokio::task::spawn_blocking(move || index.put(&texts)).await??;
+        after = end;
+    }
+    let index = Arc::clone(index);
+    tokio::task::spawn_blocking(move || index.commit(last)).await??;
+    Ok(())
+}
+
 /// Writes `pieces` published pieces through the newsroom's use cases, `concurrency` at a
 /// time; returns their addresses.
 async fn seed(store: &Store, pieces: usize, concurrency: usize) -> anyhow::Result<Vec<String>> {
@@ -114,9 +169,22 @@ pub async fn run(
         "scenario": "website.seed", "backend": backend, "pieces": pieces, "seconds": seeding,
         "pieces_per_s": pieces as f64 / seeding, "writes_per_s": (pieces * 4) as f64 / seeding, "peak_rss_mb": peak_rss_mb(),
     }));
+    // The search index of the pieces: built from the store as a node's indexer builds it,
+    // then given the text of five documents per piece (the issue's 50,000 attachments for
+    // 10,000 pieces), so that searches run over an index of that size.
+    let started = Instant::now();
+    let pieces_index = Arc::new(opcina_search::pieces::PieceIndex::in_memory(200_000_000)?);
+    opcina_search::pieces::catch_up(&pieces_index, store).await?;
+    let indexing = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    with_documents(store, &pieces_index).await?;
+    emit(&json!({
+        "scenario": "website.index", "backend": backend, "pieces": pieces_index.len(), "attachments": pieces * DOCUMENTS_PER_PIECE,
+        "catch_up_seconds": indexing, "documents_seconds": started.elapsed().as_secs_f64(), "peak_rss_mb": peak_rss_mb(),
+    }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?.to_string();
-    let state = AppState::new(store.clone(), Arc::clone(index)).with_public_url("https://kakanj.example");
+    let state = AppState::new(store.clone(), Arc::clone(index)).with_pieces(pieces_index).with_public_url("https://kakanj.example");
     let server = tokio::spawn(axum::serve(listener, app(state)).into_future());
     let run_started = Instant::now();
     let next: Pages = Arc::new(move |worker, n| {
@@ -133,6 +201,7 @@ pub async fn run(
             7 => ("feed.category", format!("/feed.atom?category={category}")),
             8 => ("api.pieces", "/api/v1/pieces?kind=public_call".to_string()),
             _ if i % 50 == 9 => ("sitemap", "/sitemap.xml".to_string()),
+            _ if i % 4 == 1 => ("search", format!("/search?{}", serde_urlencoded::to_string([("q", SEARCHES[i % SEARCHES.len()])]).unwrap_or_default())),
             _ => ("news.tag", format!("/news?tag=tema{}", i % 40)),
         })
     });

@@ -444,6 +444,13 @@ impl Sequence for ProtocolBook {
     }
 }
 
+/// The configuration and its registry-number pattern, or the refusal that the body has not
+/// set its pattern yet.
+async fn config_and_pattern(txn: &mut Txn) -> Result<std::result::Result<(Arc<DocflowConfig>, Pattern), Refusal>> {
+    let config = config(txn).await?;
+    Ok(pattern(&config).map(|p| (config, p)))
+}
+
 /// The document flow's configuration, read once per write transaction.
 pub(crate) async fn config(txn: &mut Txn) -> Result<Arc<DocflowConfig>> {
     if let Some(config) = txn.memo::<Arc<DocflowConfig>>() {
@@ -475,9 +482,8 @@ pub(crate) async fn write(
     today: NaiveDate,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    let config = config(txn).await?;
-    let pattern = match pattern(&config) {
-        Ok(p) => p,
+    let (config, pattern) = match config_and_pattern(txn).await? {
+        Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
     match op {
@@ -931,9 +937,8 @@ pub(crate) async fn decide_for_context(
     today: NaiveDate,
     now: Timestamp,
 ) -> Result<std::result::Result<DocDone, Refusal>> {
-    let config = config(txn).await?;
-    let pattern = match pattern(&config) {
-        Ok(p) => p,
+    let (config, pattern) = match config_and_pattern(txn).await? {
+        Ok(found) => found,
         Err(r) => return Ok(Err(r)),
     };
     step(txn, actor, &config, &pattern, case_id, action, today, now, true).await

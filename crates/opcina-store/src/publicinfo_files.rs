@@ -38,6 +38,12 @@ fn change_of(actor: &Actor, piece: &PieceRow) -> std::result::Result<PieceAction
     piece::step(actor.role, action, piece.state, false).map(|_| action).map_err(Refusal::one)
 }
 
+/// The piece `actor` changes in this write, and how (see [`change_of`]).
+async fn piece_to_change(cx: &mut WriteCx<'_>, piece_id: i64) -> Result<std::result::Result<(PieceRow, PieceAction), Refusal>> {
+    let Some(piece) = cx.txn.reader().await?.piece(piece_id).await? else { return Ok(Err(not_found(piece_id))) };
+    Ok(change_of(cx.actor, &piece).map(|action| (piece, action)))
+}
+
 /// Records the change on the piece: its time and, for a published one, the correction
 /// readers are told of.
 async fn changed(cx: &mut WriteCx<'_>, mut piece: PieceRow, action: PieceAction, reason: &str) -> Result<()> {
@@ -62,9 +68,8 @@ impl WriteJob for PutFile {
     type Output = std::result::Result<PieceFileRow, Refusal>;
 
     async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
-        let Some(piece) = cx.txn.reader().await?.piece(self.piece_id).await? else { return Ok(Err(not_found(self.piece_id))) };
-        let action = match change_of(cx.actor, &piece) {
-            Ok(a) => a,
+        let (piece, action) = match piece_to_change(cx, self.piece_id).await? {
+            Ok(found) => found,
             Err(r) => return Ok(Err(r)),
         };
         if cx.txn.reader().await?.piece_files(self.piece_id).await?.len() >= MAX_FILES {
@@ -103,9 +108,8 @@ impl WriteJob for RemoveFile {
     type Output = std::result::Result<PieceFileRow, Refusal>;
 
     async fn write(&self, cx: &mut WriteCx<'_>) -> Result<Self::Output> {
-        let Some(piece) = cx.txn.reader().await?.piece(self.piece_id).await? else { return Ok(Err(not_found(self.piece_id))) };
-        let action = match change_of(cx.actor, &piece) {
-            Ok(a) => a,
+        let (piece, action) = match piece_to_change(cx, self.piece_id).await? {
+            Ok(found) => found,
             Err(r) => return Ok(Err(r)),
         };
         let file = cx.txn.reader().await?.piece_file(self.file_id).await?;

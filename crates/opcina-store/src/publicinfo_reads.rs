@@ -78,6 +78,20 @@ impl Store {
         Ok(Some(PublicPiece { piece, texts, corrections, files }))
     }
 
+    /// Of the pieces `ids` (a search's results, best first), those the public sees now, in
+    /// the same order.
+    pub async fn visible_pieces_of(&self, ids: &[i64]) -> Result<Vec<PieceWithTexts>> {
+        let now = self.now().0;
+        let mut reads = self.backend().reads();
+        let mut pieces = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(piece) = reads.piece(*id).await?.filter(|p| opcina_core::publicinfo::visible::visible(p.state, p.publish_at, now)) {
+                pieces.push(piece);
+            }
+        }
+        self.with_texts(pieces).await
+    }
+
     /// Public calls open today, closing first.
     pub async fn open_calls(&self, limit: i64) -> Result<Vec<PieceWithTexts>> {
         let today = self.today().format("%Y-%m-%d").to_string();

@@ -1775,3 +1775,16 @@ piece-file-remove = Remove
 piece-file-remove-one = Remove the file { $name }
 piece-file-added = The file was added.
 piece-file-removed = The file was removed.
+
+# Search of the website
+search-title = Search the website
+search-words = Words
+search-hint = Every word must be in the piece or its documents; diacritics and script do not matter.
+search-go = Search
+search-none = No piece holds all those words.
+search-found = { $count ->
+    [one] { $count } piece
+   *[other] { $count } pieces
+}
+search-unavailable = Search is not available at the moment.
+nav-search = Search

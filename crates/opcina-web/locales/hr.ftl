@@ -1793,3 +1793,17 @@ piece-file-remove = Ukloni
 piece-file-remove-one = Ukloni prilog { $name }
 piece-file-added = Prilog je dodan.
 piece-file-removed = Prilog je uklonjen.
+
+# Search of the website
+search-title = Pretraga objava
+search-words = Riječi
+search-hint = Sve riječi moraju biti u objavi ili njezinim dokumentima; kvačice i pismo nisu bitni.
+search-go = Traži
+search-none = Nijedna objava ne sadrži sve te riječi.
+search-found = { $count ->
+    [one] { $count } objava
+    [few] { $count } objave
+   *[other] { $count } objava
+}
+search-unavailable = Pretraga trenutačno nije dostupna.
+nav-search = Pretraga

@@ -57,6 +57,8 @@ pub struct AppState {
     pub federation: Option<Arc<federation::Federation>>,
     /// The full-text index of the files of cases, when the node keeps one.
     pub documents: Option<Arc<opcina_search::documents::DocumentIndex>>,
+    /// The full-text index of the website's pieces, when the node keeps one.
+    pub pieces: Option<Arc<opcina_search::pieces::PieceIndex>>,
     /// How the node is reached (behind a proxy, HSTS, secure cookies).
     pub http: limits::HttpSettings,
     /// The limits on the public's writes.
@@ -74,6 +76,7 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             federation: None,
             documents: None,
+            pieces: None,
             http: limits::HttpSettings::default(),
             limits: Arc::default(),
         }
@@ -93,6 +96,12 @@ impl AppState {
     /// Searches the files of cases in `documents`.
     pub fn with_documents(mut self, documents: Arc<opcina_search::documents::DocumentIndex>) -> Self {
         self.documents = Some(documents);
+        self
+    }
+
+    /// Searches the website's pieces in `pieces`.
+    pub fn with_pieces(mut self, pieces: Arc<opcina_search::pieces::PieceIndex>) -> Self {
+        self.pieces = Some(pieces);
         self
     }
 

@@ -346,6 +346,7 @@ backend_test! {
         add("/static/site.css", vec![visit(Who::Anonymous, "/static/site.css")]);
         // The website's pieces name no citizen; the newsroom is for the website's editors.
         add("/news", vec![visit(Who::Anonymous, "/news")]);
+        add("/search", vec![visit(Who::Anonymous, "/search?q=zukorli%C4%87")]);
         add("/news/{slug}", vec![visit(Who::Anonymous, "/news/nema-je").status(Some(StatusCode::NOT_FOUND))]);
         add("/pages/{slug}", vec![visit(Who::Anonymous, "/pages/nema-je").status(Some(StatusCode::NOT_FOUND))]);
         add("/news/{slug}/files/{file}", vec![visit(Who::Anonymous, "/news/nema-je/files/1").status(Some(StatusCode::NOT_FOUND))]);

@@ -634,3 +634,66 @@ backend_test! {
         assert_eq!(citizen.get(&format!("/newsroom/{}/files/{}", piece.id, files[0].id)).await.status, StatusCode::SEE_OTHER);
     }
 }
+
+backend_test! {
+    /// The search of the website: every word folded as BHS is written (`djordjevic` finds
+    /// `Đorđević`, Latin finds Cyrillic), the text of a piece's PDF found, and nothing the
+    /// public may not see (a draft, a piece under embargo).
+    async fn the_search_finds_what_is_published_however_it_is_typed(db: TestDb) {
+        let k = Kakanj::set_up(&db).await;
+        k.store.set_files(opcina_store::files::Files::memory());
+        let n = publicinfo::set_up(&k).await;
+        let index = Arc::new(PersonIndex::open(&db.scratch().join("index"), 20_000_000, 1).unwrap());
+        let pieces = Arc::new(opcina_search::pieces::PieceIndex::in_memory(15_000_000).unwrap());
+        let router = app(AppState::new(k.store.clone(), index).with_pieces(Arc::clone(&pieces)).with_public_url(BASE));
+        let bridge = publish(&k, &n, facts("news"), bosnian("Most u Doboju otvorio načelnik Đorđević", "Most", "Radovi su trajali godinu dana."), None).await;
+        publish(&k, &n, facts("announcement"), bosnian("Обавјештење о водоснабдијевању", "Вода", "Без воде ће бити улица Алије Изетбеговића."), None).await;
+        let tomorrow = Timestamp(k.store.now().0 + 86_400_000_000);
+        publish(&k, &n, facts("news"), bosnian("Đorđević o budžetu", "Embargo", "Sutra."), Some(tomorrow)).await;
+        k.store.piece(&n.editor, opcina_store::publicinfo::PieceOp::Create { facts: facts("news"), text: bosnian("Nacrt: Đorđević", "Nacrt", "Nije objavljeno.") }).await.unwrap().unwrap();
+        // A PDF's text is found too (a minimal PDF with one line of text).
+        let pdf = receipt_pdf_about("Odluka o komunalnoj naknadi za Brnjicu");
+        let fields = opcina_core::publicinfo::attachment::FileFields { name: "odluka.pdf".into(), alt: String::new() };
+        k.store.put_piece_file(&n.press, bridge.id, &fields, axum::body::Bytes::from(pdf)).await.unwrap().unwrap();
+        opcina_search::pieces::catch_up(&pieces, &k.store).await.unwrap();
+        assert_eq!(pieces.len(), 4, "every piece is indexed; what is shown is decided when it is read");
+
+        let mut v = Visitor::new(&router);
+        let found = |body: &str, title: &str| body.contains(title);
+        let r = v.get("/search?q=djordjevic+MOST").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(found(&r.body, "Most u Doboju otvorio načelnik Đorđević"), "{}", r.body);
+        assert!(!found(&r.body, "Đorđević o budžetu") && !found(&r.body, "Nacrt: Đorđević"), "no embargo, no draft: {}", r.body);
+        let r = v.get("/search?q=vodosnabdijevanju").await;
+        assert!(found(&r.body, "Обавјештење о водоснабдијевању"), "Latin finds Cyrillic: {}", r.body);
+        let r = v.get("/search?q=%D0%B0%D0%BB%D0%B8%D1%98%D0%B5").await;
+        assert!(found(&r.body, "Обавјештење"), "Cyrillic finds Cyrillic: {}", r.body);
+        let r = v.get("/search?q=komunalnoj+naknadi+brnjicu").await;
+        assert!(found(&r.body, "Most u Doboju"), "the document's text: {}", r.body);
+        let r = v.get("/search?q=%3Cscript%3E+OR+*").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Nijedna objava") && !r.body.contains("<script>"), "{}", r.body);
+    }
+}
+
+/// A real PDF with text in it (the receipt the counter prints), about `subject`.
+fn receipt_pdf_about(subject: &str) -> Vec<u8> {
+    let day = opcina_testkit::date(2026, 11, 24);
+    let facts = opcina_core::docflow::receipt::ReceiptFacts {
+        municipality: "Općina Kakanj".into(),
+        unit: "Služba za opću upravu".into(),
+        number: "UP-I-01/1-25-1/26".into(),
+        received_on: day,
+        registered_at: "24.11.2026. 10:15".into(),
+        party: "Šemsa Čaušević".into(),
+        subject: subject.into(),
+        kind: "Uvjerenje".into(),
+        term_days: 8,
+        due_on: day,
+        access_code: "ABCD-EFGH-JKLM".into(),
+        tracking_url: "https://kakanj.example/track".into(),
+        tracking_page: "https://kakanj.example/track".into(),
+        clerk: "Lejla Begić".into(),
+    };
+    opcina_pdf::receipt_pdf(&facts, Timestamp(1_790_000_000_000_000)).unwrap().pdf
+}

@@ -72,6 +72,15 @@ pub trait PublicInfoReads: Reads {
     }
 
     /// The corrections of a piece made once the public could see it, oldest first.
+    /// Pieces changed after (`changed_at`, `id`), in that order: what a search index follows.
+    async fn pieces_changed_after(&mut self, changed_at: i64, id: i64, limit: i64) -> Result<Vec<PieceRow>> {
+        let sql = format!(
+            "SELECT {} FROM pieces WHERE changed_at > $1 OR (changed_at = $1 AND id > $2) ORDER BY changed_at, id LIMIT $3",
+            PieceRow::COLUMNS
+        );
+        all(self, &sql, &[&changed_at, &id, &limit]).await
+    }
+
     /// The files a piece carries now, in the order they were put on it.
     async fn piece_files(&mut self, piece_id: i64) -> Result<Vec<PieceFileRow>> {
         let sql = format!("SELECT {} FROM piece_files WHERE piece_id = $1 AND removed_at IS NULL ORDER BY id", PieceFileRow::COLUMNS);

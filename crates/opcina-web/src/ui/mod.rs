@@ -101,6 +101,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/users/{username}", get(admin::user).post(admin::change))
         .route("/admin/users/{username}/password", post(admin::password))
         .route("/news", get(website::news))
+        .route("/search", get(website::search))
         .route("/news/{slug}", get(website::piece))
         .route("/news/{slug}/files/{file}", get(website::file))
         .route("/pages/{slug}", get(website::page))

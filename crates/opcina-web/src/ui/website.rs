@@ -129,6 +129,52 @@ pub async fn news(State(state): State<AppState>, Extension(ui): Extension<Ui>, P
     render(&NewsPage { ui: &ui, heading, kinds, items, feed, older })
 }
 
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    ui: &'a Ui,
+    q: String,
+    items: Vec<PieceLine>,
+    /// The node keeps no index of its pieces: nothing can be searched.
+    unavailable: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+}
+
+/// The most results one search shows.
+const FOUND: usize = 50;
+
+/// `GET /search?q=`: the published pieces whose titles, texts or documents hold every word
+/// asked for, folded as BHS is written (`djordjevic` finds `Đorđević`, Cyrillic finds Latin),
+/// best first; only what the public sees now.
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(ui): Extension<Ui>,
+    axum::extract::Query(p): axum::extract::Query<SearchParams>,
+) -> Response {
+    let q: String = p.q.chars().take(200).collect();
+    let Some(index) = state.pieces.clone() else {
+        return render(&SearchPage { ui: &ui, q, items: Vec::new(), unavailable: true });
+    };
+    let words = q.clone();
+    // Visible pieces are fewer than those found when some are drafts: ask for more.
+    let ids = match tokio::task::spawn_blocking(move || index.search(&words, FOUND * 2)).await {
+        Ok(Ok(ids)) => ids,
+        Ok(Err(e)) => return internal_error(&ui, &e),
+        Err(e) => return internal_error(&ui, &e),
+    };
+    let found = match state.store.visible_pieces_of(&ids).await {
+        Ok(found) => found,
+        Err(e) => return internal_error(&ui, &e),
+    };
+    let items = found.iter().take(FOUND).map(|p| line(&ui, p)).collect();
+    render(&SearchPage { ui: &ui, q, items, unavailable: false })
+}
+
 /// A paragraph of a body, with its lines.
 pub struct Paragraph {
     pub lines: Vec<String>,

@@ -10,6 +10,7 @@ use clap::Args;
 use opcina_search::PersonIndex;
 use opcina_search::documents::DocumentIndex;
 use opcina_search::index::LIVE_WRITER_BYTES;
+use opcina_search::pieces::PieceIndex;
 use opcina_store::Store;
 use opcina_store::extracts::Sealer;
 use opcina_store::files::Files;
@@ -243,10 +244,20 @@ pub async fn load_seal(store: &Store, key: &std::path::Path, public_url: &str) -
     Ok((Sealer::new(key), public_url.to_string()))
 }
 
+/// The directory of another index beside the person index (`index` → `index-{what}`).
+fn beside(index_dir: &std::path::Path, what: &str) -> PathBuf {
+    let name = index_dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    index_dir.with_file_name(format!("{name}-{what}"))
+}
+
 /// The document index's directory: beside the person index (`index` → `index-documents`).
 pub fn documents_dir(index_dir: &std::path::Path) -> PathBuf {
-    let name = index_dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
-    index_dir.with_file_name(format!("{name}-documents"))
+    beside(index_dir, "documents")
+}
+
+/// The piece index's directory: beside the person index (`index` → `index-pieces`).
+pub fn pieces_dir(index_dir: &std::path::Path) -> PathBuf {
+    beside(index_dir, "pieces")
 }
 
 /// Serves a store until Ctrl-C or SIGTERM; `ready` is called once the person index has
@@ -282,8 +293,17 @@ pub async fn serve(
             .with_context(|| format!("cannot open the document index in {}", documents_dir.display()))?,
     );
     let document_indexer = opcina_search::documents::spawn(Arc::clone(&documents), store.clone());
+    // The website's pieces, in a third.
+    let pieces_dir = pieces_dir(index_dir);
+    super::claim_index_dir(&pieces_dir, &owner)?;
+    let pieces = Arc::new(
+        PieceIndex::open(&pieces_dir, LIVE_WRITER_BYTES)
+            .with_context(|| format!("cannot open the piece index in {}", pieces_dir.display()))?,
+    );
+    let piece_indexer = opcina_search::pieces::spawn(Arc::clone(&pieces), store.clone());
     let mut state = AppState::new(store.clone(), Arc::clone(&index))
         .with_documents(documents)
+        .with_pieces(pieces)
         .with_http(options.http)
         .with_public_url(&options.public_url);
     let mailer = options.mail.map(|m| {
@@ -322,6 +342,7 @@ pub async fn serve(
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     indexer.abort();
     document_indexer.abort();
+    piece_indexer.abort();
     for task in [refresher, outbox, mailer, press, checkpoints].into_iter().flatten() {
         task.abort();
     }
