@@ -201,7 +201,9 @@ pub async fn run(
             7 => ("feed.category", format!("/feed.atom?category={category}")),
             8 => ("api.pieces", "/api/v1/pieces?kind=public_call".to_string()),
             _ if i % 50 == 9 => ("sitemap", "/sitemap.xml".to_string()),
-            _ if i % 4 == 1 => ("search", format!("/search?{}", serde_urlencoded::to_string([("q", SEARCHES[i % SEARCHES.len()])]).unwrap_or_default())),
+            _ if i % 4 == 1 => {
+                ("search", format!("/search?{}", serde_urlencoded::to_string([("q", SEARCHES[i % SEARCHES.len()])]).unwrap_or_default()))
+            }
             _ => ("news.tag", format!("/news?tag=tema{}", i % 40)),
         })
     });

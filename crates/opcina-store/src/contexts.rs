@@ -91,6 +91,7 @@ pub const CONTEXTS: &[Context] = &[
             migration!(26, "0026_accreditations", "accreditations"),
             migration!(27, "0027_information_requests", "information_requests"),
             migration!(28, "0028_piece_files", "piece_files"),
+            migration!(29, "0029_pieces_calls", "pieces_calls"),
         ],
     },
 ];

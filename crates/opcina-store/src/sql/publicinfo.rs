@@ -45,9 +45,13 @@ pub trait PublicInfoReads: Reads {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        // Each text found through the index on (piece_id, language, id), and its latest
+        // version by a lookup in it: an `id IN (SELECT MAX(id) …)` made SQLite scan the whole
+        // index of texts for every list.
         let sql = format!(
-            "SELECT {} FROM piece_texts WHERE id IN \
-             (SELECT MAX(id) FROM piece_texts WHERE piece_id IN ({}) GROUP BY piece_id, language) ORDER BY piece_id, language",
+            "SELECT {} FROM piece_texts t WHERE t.piece_id IN ({}) \
+             AND t.id = (SELECT MAX(u.id) FROM piece_texts u WHERE u.piece_id = t.piece_id AND u.language = t.language) \
+             ORDER BY t.piece_id, t.language",
             PieceTextRow::COLUMNS,
             placeholders(1, ids.len())
         );

@@ -32,15 +32,14 @@ struct Home<'a> {
 pub async fn home(State(state): State<AppState>, Extension(ui): Extension<Ui>) -> Response {
     let news = PieceFilter { kind: Some(PieceKind::News), ..PieceFilter::default() };
     let notices = PieceFilter { kind: Some(PieceKind::Announcement), ..PieceFilter::default() };
-    let loaded = async {
-        Ok::<_, opcina_store::StoreError>((
-            state.store.public_pieces(&news, None, LATEST).await?,
-            state.store.public_pieces(&notices, None, LATEST).await?,
-            state.store.open_calls(CALLS).await?,
-            state.store.offices().await?,
-        ))
-    };
-    match loaded.await {
+    // The four reads side by side, each on a connection of the read pool.
+    let loaded = tokio::try_join!(
+        state.store.public_pieces(&news, None, LATEST),
+        state.store.public_pieces(&notices, None, LATEST),
+        state.store.open_calls(CALLS),
+        state.store.offices(),
+    );
+    match loaded {
         Ok((news, notices, calls, offices)) => render(&Home {
             ui: &ui,
             news: news.iter().map(|p| line(&ui, p)).collect(),
