@@ -61,3 +61,22 @@ fn every_operation_states_the_failures_it_can_answer() {
     }
     assert!(missing.is_empty(), "{missing:?}");
 }
+
+/// An operation's id names one operation (OpenAPI requires it): three handlers called `read`
+/// gave three operations the id `read`, and schemathesis's stateful phase followed a link
+/// from a new case to `GET /api/v1/pieces/{slug}` with the case's `id`.
+#[test]
+fn every_operation_id_is_unique() {
+    let spec = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().cloned().unwrap_or_default() {
+        for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+            if let Some(id) = operation["operationId"].as_str() {
+                if let Some(other) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                    panic!("operationId {id:?} names both {other} and {method} {path}");
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 40, "{seen:?}");
+}

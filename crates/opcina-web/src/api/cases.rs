@@ -181,7 +181,7 @@ pub struct CasePage {
 }
 
 /// Cases in due-date order, a page at a time (keyset pagination).
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_cases", path = "/api/v1/cases", tag = "cases", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> ApiResult<Json<CasePage>> {
     caller.require(&REVIEWERS, "list cases")?;
@@ -202,7 +202,7 @@ pub struct CaseFile {
 }
 
 /// A case with its steps and records.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "read_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")), security(("bearer" = [])),
     responses((status = 200, body = CaseFile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<CaseFile>> {
     caller.require(&REVIEWERS, "read cases")?;

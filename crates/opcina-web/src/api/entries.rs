@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Params;
 
 /// One entry with all its annotations (the read is logged for everyone the entry is about).
-#[utoipa::path(get, path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path, description = "Entry id"), Purpose), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "read_entry", path = "/api/v1/entries/{id}", tag = "entries", params(("id" = i64, Path, description = "Entry id"), Purpose), security(("bearer" = [])),
     responses((status = 200, body = EntryWithAnnotations), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn read(
     State(state): State<AppState>,

@@ -15,7 +15,7 @@ pub struct OfficeList {
 }
 
 /// The node's registry offices.
-#[utoipa::path(get, path = "/api/v1/offices", tag = "node", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_offices", path = "/api/v1/offices", tag = "node", security(("bearer" = [])),
     responses((status = 200, body = OfficeList), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<OfficeList>> {
     Ok(Json(OfficeList { items: state.store.offices().await? }))

@@ -27,7 +27,7 @@ pub struct PiecePage {
 }
 
 /// Published pieces, newest first (what the website shows now: nothing under embargo).
-#[utoipa::path(get, path = "/api/v1/pieces", tag = "website", params(PieceQuery),
+#[utoipa::path(get, operation_id = "list_pieces", path = "/api/v1/pieces", tag = "website", params(PieceQuery),
     responses((status = 200, body = PiecePage), (status = 400, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, Params(q): Params<PieceQuery>) -> ApiResult<Json<PiecePage>> {
     let limit = q.limit.unwrap_or(20).clamp(1, opcina_store::publicinfo_reads::MAX_LIST);
@@ -37,7 +37,7 @@ pub async fn list(State(state): State<AppState>, Params(q): Params<PieceQuery>) 
 }
 
 /// A published piece by its address, with the corrections made since it was published.
-#[utoipa::path(get, path = "/api/v1/pieces/{slug}", tag = "website", params(("slug" = String, Path)),
+#[utoipa::path(get, operation_id = "read_piece", path = "/api/v1/pieces/{slug}", tag = "website", params(("slug" = String, Path)),
     responses((status = 200, body = PublicPiece), (status = 404, body = ErrorBody)))]
 pub async fn read(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<PublicPiece>> {
     match state.store.public_piece(&slug).await? {
