@@ -333,11 +333,25 @@ pub async fn catch_up(index: &std::sync::Arc<DocumentIndex>, store: &Store) -> R
 
 /// Keeps the document index up with the store for as long as the store lives.
 pub fn spawn(index: std::sync::Arc<DocumentIndex>, store: Store) -> tokio::task::JoinHandle<()> {
+    let follower = store.clone();
+    follow(store, "document", move || {
+        let (index, store) = (std::sync::Arc::clone(&index), follower.clone());
+        async move { catch_up(&index, &store).await }
+    })
+}
+
+/// Runs `catch_up` after every commit of the store (and every 5 s), for as long as the store
+/// lives; a failed catch-up is logged under `what` and retried a second later.
+pub(crate) fn follow<F, Fut>(store: Store, what: &'static str, mut catch_up: F) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<usize>> + Send,
+{
     tokio::spawn(async move {
         let mut commits = store.subscribe();
         loop {
-            if let Err(error) = catch_up(&index, &store).await {
-                tracing::error!(%error, "the document index could not catch up; retrying");
+            if let Err(error) = catch_up().await {
+                tracing::error!(%error, index = what, "the index could not catch up; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             tokio::select! {

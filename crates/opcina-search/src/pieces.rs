@@ -9,7 +9,6 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use opcina_store::Store;
 use opcina_store::publicinfo_rows::PieceRow;
@@ -239,17 +238,9 @@ pub async fn catch_up(index: &std::sync::Arc<PieceIndex>, store: &Store) -> Resu
 
 /// Keeps the piece index up with the store for as long as the store lives.
 pub fn spawn(index: std::sync::Arc<PieceIndex>, store: Store) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut commits = store.subscribe();
-        loop {
-            if let Err(error) = catch_up(&index, &store).await {
-                tracing::error!(%error, "the piece index could not catch up; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-            tokio::select! {
-                changed = commits.changed() => if changed.is_err() { break },
-                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-            }
-        }
+    let follower = store.clone();
+    crate::documents::follow(store, "piece", move || {
+        let (index, store) = (std::sync::Arc::clone(&index), follower.clone());
+        async move { catch_up(&index, &store).await }
     })
 }
