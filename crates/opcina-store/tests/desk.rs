@@ -10,7 +10,7 @@ use opcina_core::publicinfo::message::MessageFields;
 use opcina_store::mail::Letter;
 use opcina_store::publicinfo_desk::{ReplyLetter, UNASSIGNED};
 use opcina_store::verify::verify;
-use opcina_testkit::{Kakanj, backend_test};
+use opcina_testkit::{Kakanj, backend_test, codes};
 
 fn question(subject: &str) -> QuestionFields {
     QuestionFields {
@@ -24,13 +24,6 @@ fn question(subject: &str) -> QuestionFields {
 
 fn letter() -> ReplyLetter {
     Box::new(|q, reply| Letter { subject: format!("{} {}", q.number, q.language), body: reply.to_string() })
-}
-
-fn codes<T: std::fmt::Debug>(r: Result<T, opcina_core::Refusal>) -> Vec<(&'static str, String)> {
-    match r {
-        Ok(v) => panic!("not refused: {v:?}"),
-        Err(r) => r.errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect(),
-    }
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

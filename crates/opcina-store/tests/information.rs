@@ -14,7 +14,7 @@ use opcina_store::mail::Letter;
 use opcina_store::publicinfo_information::DecisionLetter;
 use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
-use opcina_testkit::{Kakanj, backend_test};
+use opcina_testkit::{Kakanj, backend_test, codes};
 
 fn request(name: &str) -> RequestFields {
     RequestFields {
@@ -29,13 +29,6 @@ fn request(name: &str) -> RequestFields {
 
 fn letter() -> DecisionLetter {
     Box::new(|case, request, d| Letter { subject: format!("{} {}", case.number, request.language), body: d.summary() })
-}
-
-fn codes<T: std::fmt::Debug>(r: Result<T, opcina_core::Refusal>) -> Vec<(&'static str, String)> {
-    match r {
-        Ok(v) => panic!("not refused: {v:?}"),
-        Err(r) => r.errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect(),
-    }
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -13,19 +13,12 @@ use opcina_store::publicinfo::PieceOp;
 use opcina_store::sql::prelude::*;
 use opcina_store::verify::verify;
 use opcina_testkit::publicinfo::{bosnian, facts, publish};
-use opcina_testkit::{Kakanj, backend_test};
+use opcina_testkit::{Kakanj, backend_test, codes};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 
 fn file(name: &str, alt: &str) -> FileFields {
     FileFields { name: name.into(), alt: alt.into() }
-}
-
-fn codes<T: std::fmt::Debug>(r: Result<T, opcina_core::Refusal>) -> Vec<(&'static str, String)> {
-    match r {
-        Ok(v) => panic!("not refused: {v:?}"),
-        Err(r) => r.errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect(),
-    }
 }
 
 backend_test! {

@@ -10,7 +10,7 @@ use opcina_store::publicinfo_reports::{Channel, ReportFile};
 use opcina_store::sql::publicinfo::ReportFilter;
 use opcina_store::verify::verify;
 use opcina_testkit::reports::{letter, routes, street_light};
-use opcina_testkit::{Kakanj, backend_test};
+use opcina_testkit::{Kakanj, backend_test, codes};
 
 fn portal() -> Actor {
     Actor::system("portal")
@@ -18,13 +18,6 @@ fn portal() -> Actor {
 
 fn change(state: &str, note: &str, body: &str) -> ReportChange {
     ReportChange { state: state.into(), note: note.into(), body: body.into() }
-}
-
-fn codes<T: std::fmt::Debug>(r: Result<T, opcina_core::Refusal>) -> Vec<(&'static str, String)> {
-    match r {
-        Ok(v) => panic!("not refused: {v:?}"),
-        Err(r) => r.errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect(),
-    }
 }
 
 backend_test! {

@@ -213,3 +213,12 @@ macro_rules! backend_test {
         }
     };
 }
+
+/// What a use case refused, as (code, field) pairs (`""` for the request as a whole); panics
+/// when it was not refused.
+pub fn codes<T: std::fmt::Debug>(r: Result<T, opcina_core::Refusal>) -> Vec<(&'static str, String)> {
+    match r {
+        Ok(v) => panic!("not refused: {v:?}"),
+        Err(r) => r.errors.iter().map(|e| (e.code, e.field.clone().unwrap_or_default())).collect(),
+    }
+}
